@@ -1,0 +1,68 @@
+//! The command line of SPEC §1 (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::time::Instant;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "banso",
+    version,
+    about = "地方創生伴走支援制度の公開サイトを作る静的サイトジェネレータ"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// content/ からサイトを作り、出力先に書き出す
+    Build(BuildArgs),
+    /// content/ を検証する（何も書き出さない）
+    Check(CheckArgs),
+}
+
+fn parse_time(s: &str) -> Result<Instant, String> {
+    Instant::parse(s).map_err(|e| e.0)
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// コンテンツのフォルダ
+    #[arg(long, default_value = "content")]
+    pub content: PathBuf,
+    /// テーマのフォルダ（省略時は組み込みの既定テーマ）
+    #[arg(long)]
+    pub theme: Option<PathBuf>,
+    /// 出力先（既定は output、--preview では output-preview）
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// この時刻に公表済みのものだけを載せる（既定は現在時刻。日本時間）
+    #[arg(long, value_parser = parse_time, value_name = "TIME")]
+    pub as_of: Option<Instant>,
+    /// 公表前のものも含めた非公開プレビューを作る
+    #[arg(long)]
+    pub preview: bool,
+    /// site.yaml の base_url の代わりに使う URL
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// コンテンツのフォルダ
+    #[arg(long, default_value = "content")]
+    pub content: PathBuf,
+    /// この時刻で公表の可否を判断する（既定は現在時刻）
+    #[arg(long, value_parser = parse_time, value_name = "TIME")]
+    pub as_of: Option<Instant>,
+    /// 警告があるときも終了コード 1 にする
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// テーマのフォルダ（テンプレートの誤りも検査する）
+    #[arg(long)]
+    pub theme: Option<PathBuf>,
+}

@@ -1,0 +1,34 @@
+//! `banso check`: validate everything, render in memory, write nothing.
+
+use super::{exit, fail, load_theme, print_diagnostics};
+use crate::cli::CheckArgs;
+use crate::diag::Diagnostics;
+use crate::time::Instant;
+
+pub fn run(args: &CheckArgs) -> i32 {
+    let as_of = args.as_of.unwrap_or_else(Instant::now);
+    let mut diags = Diagnostics::new();
+    let registry = match crate::load_registry(&args.content, &mut diags) {
+        Ok(r) => r,
+        Err(e) => {
+            print_diagnostics(&diags);
+            return fail(&e);
+        }
+    };
+    if !diags.has_errors() {
+        let rendered = load_theme(args.theme.as_deref())
+            .and_then(|t| crate::render_site(&registry, as_of, false, &t));
+        if let Err(e) = rendered {
+            print_diagnostics(&diags);
+            return fail(&e);
+        }
+    }
+    print_diagnostics(&diags);
+    if diags.has_errors() || (args.deny_warnings && diags.warning_count() > 0) {
+        return exit::INVALID;
+    }
+    if diags.warning_count() == 0 {
+        eprintln!("問題はありません");
+    }
+    exit::OK
+}

@@ -1,0 +1,42 @@
+//! Subcommands: glue between the command line and the library. Only this layer reads the
+//! clock, prints, and chooses exit codes.
+
+pub mod build;
+pub mod check;
+
+use std::path::Path;
+
+use crate::diag::Diagnostics;
+use crate::render::Theme;
+
+/// Exit statuses of SPEC §1.
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const INVALID: i32 = 1;
+    pub const USAGE: i32 = 2;
+    pub const FAILURE: i32 = 3;
+}
+
+/// Print diagnostics (if any) to stderr.
+pub fn print_diagnostics(diags: &Diagnostics) {
+    if diags.error_count() + diags.warning_count() > 0 {
+        eprint!("{}", diags.render());
+    }
+}
+
+/// The theme of `--theme`, or the built-in one.
+pub fn load_theme(dir: Option<&Path>) -> Result<Theme, crate::Error> {
+    Ok(match dir {
+        Some(d) => Theme::from_dir(d)?,
+        None => Theme::builtin()?,
+    })
+}
+
+/// Print an operational error and return its exit status.
+pub fn fail(e: &crate::Error) -> i32 {
+    eprintln!("エラー: {e}");
+    match e {
+        crate::Error::Output(crate::output::OutputError::PreviewIntoPublic(_)) => exit::USAGE,
+        _ => exit::FAILURE,
+    }
+}

@@ -1,0 +1,328 @@
+//! 診断 — problems found in content, each pointing at `path:line:col`.
+//!
+//! Every phase up to `render` reports content problems by pushing a [`Diagnostic`] into a
+//! [`Diagnostics`] collector and carrying on, so `banso check` can print every problem at once.
+//! Operational failures (I/O) are not diagnostics; they are [`crate::Error`].
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use unicode_width::UnicodeWidthStr;
+
+/// 重大度 — an error stops the build; a warning is printed and the build goes on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A position inside one YAML or Markdown text: 1-based line and column (in characters),
+/// and the length in characters of the offending text (0 when it points between characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+    pub len: u32,
+}
+
+impl Pos {
+    pub const fn new(line: u32, col: u32, len: u32) -> Self {
+        Pos { line, col, len }
+    }
+
+    /// The same place, `lines` further down (front matter sits below the `---` line).
+    pub fn shifted(self, lines: u32) -> Self {
+        Pos {
+            line: self.line + lines,
+            ..self
+        }
+    }
+}
+
+/// A place in the content: a path relative to the content dir (with `/`) and a position.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub path: Arc<str>,
+    pub pos: Pos,
+}
+
+impl Span {
+    pub fn new(path: &Arc<str>, pos: Pos) -> Self {
+        Span {
+            path: Arc::clone(path),
+            pos,
+        }
+    }
+
+    /// The start of a file (for problems that concern the whole file).
+    pub fn file(path: &Arc<str>) -> Self {
+        Span {
+            path: Arc::clone(path),
+            pos: Pos::new(1, 1, 0),
+        }
+    }
+}
+
+impl std::fmt::Display for Span {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.path, self.pos.line, self.pos.col)
+    }
+}
+
+/// One problem: what is wrong, where, and what to do about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    pub span: Option<Span>,
+    /// Short text printed under the caret, e.g. `もしかして: 防衛省`.
+    pub label: Option<String>,
+    /// What to do, printed after `= 対処:`.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            span: Some(span),
+            label: None,
+            help: None,
+        }
+    }
+
+    pub fn warning(span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Self::error(span, message)
+        }
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// `もしかして: …` under the caret when there is a close match.
+    pub fn with_suggestion(self, suggestion: Option<&str>) -> Self {
+        match suggestion {
+            Some(s) => self.with_label(format!("もしかして: {s}")),
+            None => self,
+        }
+    }
+}
+
+/// The collector every validating phase writes into.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+    sources: BTreeMap<Arc<str>, Arc<str>>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Remember a file's text so diagnostics in it can quote the offending line.
+    pub fn add_source(&mut self, path: &Arc<str>, text: &Arc<str>) {
+        self.sources.insert(Arc::clone(path), Arc::clone(text));
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn last_mut(&mut self) -> Option<&mut Diagnostic> {
+        self.items.last_mut()
+    }
+
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(ds);
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.error_count() > 0
+    }
+
+    /// Diagnostics sorted by (path, line, column, severity, message), duplicates removed.
+    pub fn sorted(&self) -> Vec<&Diagnostic> {
+        let mut v: Vec<&Diagnostic> = self.items.iter().collect();
+        v.sort_by(|a, b| (&a.span, a.severity, &a.message).cmp(&(&b.span, b.severity, &b.message)));
+        v.dedup_by(|a, b| a == b);
+        v
+    }
+
+    /// Every diagnostic rendered with its source line and caret, then the count line.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for d in self.sorted() {
+            out.push_str(&self.render_one(d));
+            out.push('\n');
+        }
+        out.push_str(&self.summary());
+        out.push('\n');
+        out
+    }
+
+    /// `エラー 2件、警告 1件` (or `問題はありません`).
+    pub fn summary(&self) -> String {
+        match (self.error_count(), self.warning_count()) {
+            (0, 0) => "問題はありません".to_string(),
+            (e, 0) => format!("エラー {e}件"),
+            (0, w) => format!("警告 {w}件"),
+            (e, w) => format!("エラー {e}件、警告 {w}件"),
+        }
+    }
+
+    fn render_one(&self, d: &Diagnostic) -> String {
+        let mut s = String::new();
+        let head = match d.severity {
+            Severity::Error => "エラー",
+            Severity::Warning => "警告",
+        };
+        let _ = writeln!(s, "{head}: {}", d.message);
+        if let Some(span) = &d.span {
+            let line_no = span.pos.line.to_string();
+            let pad = " ".repeat(line_no.len());
+            let _ = writeln!(s, "{pad}--> {span}");
+            let line = self
+                .sources
+                .get(&span.path)
+                .and_then(|t| t.lines().nth(span.pos.line.saturating_sub(1) as usize));
+            if let Some(line) = line {
+                let line = line.replace('\t', " ");
+                let before: String = line
+                    .chars()
+                    .take(span.pos.col.saturating_sub(1) as usize)
+                    .collect();
+                let marked: String = line
+                    .chars()
+                    .skip(span.pos.col.saturating_sub(1) as usize)
+                    .take(span.pos.len.max(1) as usize)
+                    .collect();
+                let carets = "^".repeat(UnicodeWidthStr::width(marked.as_str()).max(1));
+                let _ = writeln!(s, "{pad} |");
+                let _ = writeln!(s, "{line_no} | {line}");
+                let label = d
+                    .label
+                    .as_deref()
+                    .map(|l| format!(" {l}"))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    s,
+                    "{pad} | {}{carets}{label}",
+                    " ".repeat(UnicodeWidthStr::width(before.as_str()))
+                );
+            } else if let Some(label) = &d.label {
+                let _ = writeln!(s, "{pad} = {label}");
+            }
+            if let Some(help) = &d.help {
+                let _ = writeln!(s, "{pad} = 対処: {help}");
+            }
+        } else {
+            if let Some(label) = &d.label {
+                let _ = writeln!(s, "  = {label}");
+            }
+            if let Some(help) = &d.help {
+                let _ = writeln!(s, "  = 対処: {help}");
+            }
+        }
+        s
+    }
+}
+
+/// The closest candidate to `input` by edit distance over characters, if it is close enough
+/// to be a likely typo (at most a third of the longer text differs, at least one character).
+pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let input_len = input.chars().count();
+    candidates
+        .into_iter()
+        .filter(|c| *c != input)
+        .map(|c| (strsim::levenshtein(input, c), c))
+        .filter(|(d, c)| {
+            let longer = input_len.max(c.chars().count());
+            *d <= (longer / 3).max(1)
+        })
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_finds_one_character_typo() {
+        assert_eq!(
+            closest("防衛庁", ["防衛省", "総務省", "環境省"]),
+            Some("防衛省")
+        );
+        assert_eq!(
+            closest("fiscal_yaer", ["number", "fiscal_year", "announce"]),
+            Some("fiscal_year")
+        );
+    }
+
+    #[test]
+    fn closest_ignores_unrelated_words() {
+        assert_eq!(closest("農業", ["防衛省", "総務省"]), None);
+    }
+
+    #[test]
+    fn caret_follows_display_width_of_japanese_text() {
+        let path: Arc<str> = Arc::from("cohorts/1/teams.yaml");
+        let text: Arc<str> = Arc::from("- number: 1\n    - ministry: 防衛庁\n");
+        let mut ds = Diagnostics::new();
+        ds.add_source(&path, &text);
+        ds.push(
+            Diagnostic::error(
+                Span::new(&path, Pos::new(2, 17, 3)),
+                "府省庁「防衛庁」がありません",
+            )
+            .with_suggestion(Some("防衛省")),
+        );
+        let out = ds.render();
+        assert!(out.contains("--> cohorts/1/teams.yaml:2:17"), "{out}");
+        // 16 columns of indentation + `- ministry: ` then six carets for three wide characters.
+        assert!(
+            out.contains(&format!("  | {}^^^^^^ もしかして: 防衛省", " ".repeat(16))),
+            "{out}"
+        );
+        assert!(out.ends_with("エラー 1件\n"), "{out}");
+    }
+
+    #[test]
+    fn sorted_orders_by_path_then_line() {
+        let a: Arc<str> = Arc::from("a.yaml");
+        let b: Arc<str> = Arc::from("b.yaml");
+        let mut ds = Diagnostics::new();
+        ds.push(Diagnostic::error(Span::new(&b, Pos::new(1, 1, 0)), "x"));
+        ds.push(Diagnostic::warning(Span::new(&a, Pos::new(9, 1, 0)), "y"));
+        ds.push(Diagnostic::error(Span::new(&a, Pos::new(2, 1, 0)), "z"));
+        let order: Vec<_> = ds.sorted().iter().map(|d| d.message.clone()).collect();
+        assert_eq!(order, ["z", "y", "x"]);
+        assert_eq!(ds.summary(), "エラー 2件、警告 1件");
+    }
+}

@@ -1,0 +1,443 @@
+//! 読み込み — content/ → raw records, every file read once, every problem reported.
+//!
+//! Pipeline position: **`load`** → `validate` → `publish`. This phase knows the layout of
+//! SPEC §2 and the YAML/front-matter syntax; it does not know what the values mean.
+
+pub mod de;
+pub mod front_matter;
+pub mod raw;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+
+use crate::diag::{Diagnostic, Diagnostics, Pos, Span};
+use de::{Lenient, Sink};
+use raw::*;
+
+/// Text files larger than this are refused (content files are a few hundred KB at most).
+pub const MAX_TEXT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// One record read from a YAML file, with the file it came from.
+#[derive(Debug)]
+pub struct Rec<T> {
+    pub file: Arc<str>,
+    pub raw: T,
+}
+
+/// A YAML file holding a list of records.
+#[derive(Debug)]
+pub struct Listed<T> {
+    pub file: Arc<str>,
+    pub items: Vec<T>,
+}
+
+/// A Markdown file: front matter and body.
+#[derive(Debug)]
+pub struct MdFile<T> {
+    pub file: Arc<str>,
+    pub stem: String,
+    pub front: T,
+    pub body: String,
+    pub body_line: u32,
+}
+
+/// cohorts/<n>/
+#[derive(Debug)]
+pub struct CohortDir {
+    /// The folder name, which must be the cohort number.
+    pub name: String,
+    pub dir: Arc<str>,
+    pub cohort: Option<Rec<RawCohort>>,
+    pub teams: Option<Listed<RawTeam>>,
+    pub applications: Option<Listed<RawApplication>>,
+    pub reports: Vec<MdFile<RawReport>>,
+}
+
+/// A file under content/assets/.
+#[derive(Debug, Clone)]
+pub struct AssetFile {
+    /// Path under assets/, `/`-separated.
+    pub rel: String,
+    pub source: PathBuf,
+    pub size: u64,
+}
+
+/// Everything read from a content directory.
+#[derive(Debug)]
+pub struct RawContent {
+    pub root: PathBuf,
+    pub site: Option<Rec<RawSite>>,
+    pub ministries: Option<Listed<RawMinistry>>,
+    pub municipalities: Option<Listed<RawMunicipality>>,
+    pub cohorts: Vec<CohortDir>,
+    pub pages: Vec<MdFile<RawPage>>,
+    pub assets: Vec<AssetFile>,
+}
+
+/// Operational failure while loading (the content dir cannot be read at all).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("コンテンツのフォルダ {0} がありません（--content で指定してください）")]
+    Missing(PathBuf),
+    #[error("{path} を読めません: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Read the content directory at `root`.
+pub fn load_content(root: &Path, diags: &mut Diagnostics) -> Result<RawContent, LoadError> {
+    if !root.is_dir() {
+        return Err(LoadError::Missing(root.to_path_buf()));
+    }
+    let mut r = Reader { root, diags };
+    let site = r
+        .yaml_file::<RawSite>("site.yaml", true)
+        .map(|(file, raw)| Rec { file, raw });
+    let ministries = r.list_file::<RawMinistry>("ministries.yaml", true);
+    let municipalities = r.list_file::<RawMunicipality>("municipalities.yaml", true);
+    let cohorts = r.cohorts()?;
+    let pages = r.md_dir::<RawPage>("pages")?;
+    let assets = r.assets()?;
+    r.stray_top_level()?;
+    Ok(RawContent {
+        root: root.to_path_buf(),
+        site,
+        ministries,
+        municipalities,
+        cohorts,
+        pages,
+        assets,
+    })
+}
+
+struct Reader<'a> {
+    root: &'a Path,
+    diags: &'a mut Diagnostics,
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> LoadError + '_ {
+    move |source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Entries of a directory, sorted by name, dot-files left out.
+fn sorted_entries(dir: &Path) -> Result<Vec<(String, PathBuf)>, LoadError> {
+    let mut v = Vec::new();
+    for e in std::fs::read_dir(dir).map_err(io_err(dir))? {
+        let e = e.map_err(io_err(dir))?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !name.starts_with('.') {
+            v.push((name, e.path()));
+        }
+    }
+    v.sort();
+    Ok(v)
+}
+
+impl Reader<'_> {
+    /// Read a text file as UTF-8 (BOM removed, CRLF → LF); problems are diagnostics.
+    fn text(&mut self, rel: &str) -> Option<(Arc<str>, Arc<str>)> {
+        let path: Arc<str> = Arc::from(rel);
+        let full = self.root.join(rel);
+        let size = std::fs::metadata(&full).map(|m| m.len()).unwrap_or(0);
+        if size > MAX_TEXT_BYTES {
+            self.diags.push(
+                Diagnostic::error(
+                    Span::file(&path),
+                    format!(
+                        "ファイルが大きすぎます（{size} バイト、上限 {MAX_TEXT_BYTES} バイト）"
+                    ),
+                )
+                .with_help("ファイルを分けるか、不要な部分を取り除いてください"),
+            );
+            return None;
+        }
+        let bytes = match std::fs::read(&full) {
+            Ok(b) => b,
+            Err(e) => {
+                self.diags.push(Diagnostic::error(
+                    Span::file(&path),
+                    format!("ファイルを読めません: {e}"),
+                ));
+                return None;
+            }
+        };
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        match std::str::from_utf8(bytes) {
+            Ok(s) => {
+                let text: Arc<str> = Arc::from(s.replace("\r\n", "\n").as_str());
+                self.diags.add_source(&path, &text);
+                Some((path, text))
+            }
+            Err(e) => {
+                let valid = &bytes[..e.valid_up_to()];
+                let line = valid.iter().filter(|b| **b == b'\n').count() as u32 + 1;
+                self.diags.push(
+                    Diagnostic::error(
+                        Span::new(&path, Pos::new(line, 1, 0)),
+                        "ファイルが UTF-8 ではありません（Shift_JIS などで保存されているようです）",
+                    )
+                    .with_help("エディタで文字コードを UTF-8 にして保存し直してください"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Parse a YAML text; a syntax error is a diagnostic.
+    fn parse(&mut self, path: &Arc<str>, yaml: &str, line_offset: u32) -> Option<yaml::Node> {
+        match yaml::parse(yaml) {
+            Ok(mut node) => {
+                if line_offset > 0 {
+                    shift(&mut node, line_offset);
+                }
+                Some(node)
+            }
+            Err(e) => {
+                self.diags.push(
+                    Diagnostic::error(Span::new(path, e.pos.shifted(line_offset)), e.message)
+                        .with_help(
+                            "YAML の書き方（インデント、「キー: 値」、引用符）を確認してください",
+                        ),
+                );
+                None
+            }
+        }
+    }
+
+    fn read_node<T: DeserializeOwned>(&mut self, path: &Arc<str>, node: &yaml::Node) -> Option<T> {
+        let sink = Sink::default();
+        let value = de::from_node::<T>(node, &sink);
+        for issue in sink.into_issues() {
+            let mut d = Diagnostic::error(Span::new(path, issue.pos), issue.message);
+            d.label = issue.label;
+            d.help = issue.help;
+            self.diags.push(d);
+        }
+        value
+    }
+
+    fn yaml_file<T: DeserializeOwned>(
+        &mut self,
+        rel: &str,
+        required: bool,
+    ) -> Option<(Arc<str>, T)> {
+        if !self.root.join(rel).is_file() {
+            if required {
+                let path: Arc<str> = Arc::from(rel);
+                self.diags.push(
+                    Diagnostic::error(Span::file(&path), format!("{rel} がありません")).with_help(
+                        "SPEC の「コンテンツの構成」に沿ってこのファイルを作ってください",
+                    ),
+                );
+            }
+            return None;
+        }
+        let (path, text) = self.text(rel)?;
+        let node = self.parse(&path, &text, 0)?;
+        if node.value == yaml::Value::Null {
+            self.diags.push(
+                Diagnostic::error(Span::file(&path), "ファイルが空です")
+                    .with_help("項目を書いてください"),
+            );
+            return None;
+        }
+        let value = self.read_node::<T>(&path, &node)?;
+        Some((path, value))
+    }
+
+    fn list_file<T: DeserializeOwned>(&mut self, rel: &str, required: bool) -> Option<Listed<T>> {
+        let (file, items) = self.yaml_file::<Vec<Lenient<T>>>(rel, required)?;
+        Some(Listed {
+            file,
+            items: items.into_iter().filter_map(|l| l.0).collect(),
+        })
+    }
+
+    fn cohorts(&mut self) -> Result<Vec<CohortDir>, LoadError> {
+        let dir = self.root.join("cohorts");
+        if !dir.is_dir() {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for (name, path) in sorted_entries(&dir)? {
+            let rel = format!("cohorts/{name}");
+            if !path.is_dir() {
+                self.stray(
+                    &rel,
+                    "cohorts/ の中には期ごとのフォルダ（cohorts/2/ など）だけを置いてください",
+                );
+                continue;
+            }
+            let cohort = self
+                .yaml_file::<RawCohort>(&format!("{rel}/cohort.yaml"), true)
+                .map(|(file, raw)| Rec { file, raw });
+            let teams = self.list_file::<RawTeam>(&format!("{rel}/teams.yaml"), false);
+            let applications =
+                self.list_file::<RawApplication>(&format!("{rel}/applications.yaml"), false);
+            let reports = self.md_dir::<RawReport>(&format!("{rel}/reports"))?;
+            for (entry, p) in sorted_entries(&path)? {
+                if !matches!(
+                    entry.as_str(),
+                    "cohort.yaml" | "teams.yaml" | "applications.yaml" | "reports"
+                ) {
+                    let hint = if p.is_dir() {
+                        "報告は reports/ に置いてください"
+                    } else {
+                        "期のフォルダに置けるのは cohort.yaml、teams.yaml、applications.yaml、reports/ です"
+                    };
+                    self.stray(&format!("{rel}/{entry}"), hint);
+                }
+            }
+            out.push(CohortDir {
+                name,
+                dir: Arc::from(rel.as_str()),
+                cohort,
+                teams,
+                applications,
+                reports,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Every `*.md` of a folder, front matter read as `T`.
+    fn md_dir<T: DeserializeOwned>(&mut self, rel_dir: &str) -> Result<Vec<MdFile<T>>, LoadError> {
+        let dir = self.root.join(rel_dir);
+        if !dir.is_dir() {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for (name, path) in sorted_entries(&dir)? {
+            let rel = format!("{rel_dir}/{name}");
+            let Some(stem) = name.strip_suffix(".md").filter(|_| path.is_file()) else {
+                self.stray(&rel, "このフォルダには Markdown（.md）のファイルだけを置いてください。画像や PDF は assets/ へ");
+                continue;
+            };
+            let Some((file, text)) = self.text(&rel) else {
+                continue;
+            };
+            let split = match front_matter::split(&text) {
+                Ok(s) => s,
+                Err(e) => {
+                    self.diags.push(
+                        Diagnostic::error(Span::new(&file, e.pos), e.message).with_help(e.help),
+                    );
+                    continue;
+                }
+            };
+            let Some(node) = self.parse(&file, split.yaml, split.yaml_line_offset) else {
+                continue;
+            };
+            if node.value == yaml::Value::Null {
+                self.diags.push(
+                    Diagnostic::error(Span::file(&file), "front matter が空です")
+                        .with_help("title: などの項目を書いてください"),
+                );
+                continue;
+            }
+            if let Some(front) = self.read_node::<T>(&file, &node) {
+                out.push(MdFile {
+                    file,
+                    stem: stem.to_string(),
+                    front,
+                    body: split.body.to_string(),
+                    body_line: split.body_line,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    fn assets(&mut self) -> Result<Vec<AssetFile>, LoadError> {
+        let dir = self.root.join("assets");
+        if !dir.is_dir() {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        let walker = walkdir::WalkDir::new(&dir)
+            .sort_by_file_name()
+            .follow_links(false);
+        for entry in walker {
+            let entry = entry.map_err(|e| LoadError::Io {
+                path: e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| dir.clone()),
+                source: e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("walk")),
+            })?;
+            let rel_path = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+            let rel = rel_path
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            if rel.is_empty()
+                || rel.split('/').any(|p| p.starts_with('.'))
+                || entry.file_type().is_dir()
+            {
+                continue;
+            }
+            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            out.push(AssetFile {
+                rel,
+                source: entry.path().to_path_buf(),
+                size,
+            });
+        }
+        Ok(out)
+    }
+
+    fn stray(&mut self, rel: &str, help: &str) {
+        let path: Arc<str> = Arc::from(rel);
+        self.diags.push(
+            Diagnostic::warning(
+                Span::file(&path),
+                "banso はこのファイル（フォルダ）を使いません",
+            )
+            .with_help(help),
+        );
+    }
+
+    fn stray_top_level(&mut self) -> Result<(), LoadError> {
+        const KNOWN: [&str; 6] = [
+            "site.yaml",
+            "ministries.yaml",
+            "municipalities.yaml",
+            "cohorts",
+            "pages",
+            "assets",
+        ];
+        for (name, _) in sorted_entries(self.root)? {
+            if !KNOWN.contains(&name.as_str()) {
+                self.stray(
+                    &name,
+                    &format!("content/ に置けるのは {} です", KNOWN.join("、")),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Move every position of a front-matter tree below the opening `---`.
+fn shift(node: &mut yaml::Node, lines: u32) {
+    node.pos = node.pos.shifted(lines);
+    match &mut node.value {
+        yaml::Value::Seq(items) => items.iter_mut().for_each(|n| shift(n, lines)),
+        yaml::Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            k.pos = k.pos.shifted(lines);
+            shift(v, lines);
+        }),
+        _ => {}
+    }
+}

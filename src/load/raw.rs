@@ -1,0 +1,156 @@
+//! Raw records: serde mirrors of the content files (SPEC §2), positions kept for validation.
+//!
+//! Nothing here is checked beyond its YAML type; `model::validate` turns these into the domain.
+
+use serde::Deserialize;
+
+use super::de::{Lenient, Sp};
+
+/// A scalar that may be written as text or as a YAML integer (団体コード `013455` or `13455`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scalar {
+    Text(String),
+    Int(i128),
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar::Int(v.into()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar::Int(v.into()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// site.yaml
+#[derive(Debug, Deserialize)]
+pub struct RawSite {
+    pub title: Sp<String>,
+    pub base_url: Sp<String>,
+    pub publisher: Sp<String>,
+    pub license: Sp<String>,
+    pub min_group_size: Option<Sp<u32>>,
+    /// One sentence about the site, used as the top page's description.
+    pub description: Option<Sp<String>>,
+}
+
+/// One entry of ministries.yaml.
+#[derive(Debug, Deserialize)]
+pub struct RawMinistry {
+    pub name: Sp<String>,
+    pub short: Option<Sp<String>>,
+    #[serde(default)]
+    pub aliases: Vec<Sp<String>>,
+}
+
+/// One entry of municipalities.yaml.
+#[derive(Debug, Deserialize)]
+pub struct RawMunicipality {
+    pub code: Sp<Scalar>,
+    pub name: Sp<String>,
+    pub kana: Option<Sp<String>>,
+    pub population: Option<Sp<u64>>,
+    pub population_as_of: Option<Sp<String>>,
+}
+
+/// cohorts/<n>/cohort.yaml
+#[derive(Debug, Deserialize)]
+pub struct RawCohort {
+    pub number: Sp<u32>,
+    pub fiscal_year: Sp<u32>,
+    pub announce: Sp<String>,
+    pub period: Sp<RawPeriod>,
+    pub declared: Option<RawDeclared>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawPeriod {
+    pub start: Sp<String>,
+    pub end: Sp<String>,
+}
+
+/// The official figures of a cohort, checked against the records.
+#[derive(Debug, Deserialize)]
+pub struct RawDeclared {
+    pub members: Option<Sp<u32>>,
+    pub teams: Option<Sp<u32>>,
+    pub municipalities: Option<Sp<u32>>,
+    pub prefectures: Option<Sp<u32>>,
+    pub staff_applicants: Option<Sp<u32>>,
+    pub municipality_applicants: Option<Sp<u32>>,
+}
+
+/// One entry of cohorts/<n>/teams.yaml.
+#[derive(Debug, Deserialize)]
+pub struct RawTeam {
+    pub number: Sp<u32>,
+    pub municipality: Sp<Scalar>,
+    pub continuing: Option<Sp<bool>>,
+    #[serde(default)]
+    pub themes: Vec<Sp<String>>,
+    pub announce: Option<Sp<String>>,
+    pub members: Sp<Vec<Lenient<RawMember>>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawMember {
+    pub ministry: Sp<String>,
+    pub grade: Sp<String>,
+    pub name: Option<Sp<String>>,
+    pub position: Option<Sp<String>>,
+    pub officer: Option<Sp<bool>>,
+    pub gender: Option<Sp<String>>,
+    pub age: Option<Sp<u32>>,
+    pub track: Option<Sp<String>>,
+}
+
+/// One entry of cohorts/<n>/applications.yaml.
+#[derive(Debug, Deserialize)]
+pub struct RawApplication {
+    pub municipality: Sp<Scalar>,
+    #[serde(default)]
+    pub fields: Vec<Sp<String>>,
+    pub compound: Option<Sp<bool>>,
+}
+
+/// The front matter of a report.
+#[derive(Debug, Deserialize)]
+pub struct RawReport {
+    pub team: Sp<u32>,
+    pub kind: Sp<String>,
+    pub title: Sp<String>,
+    pub date: Sp<String>,
+    pub release: Option<Sp<String>>,
+    pub summary: Option<Sp<String>>,
+    #[serde(default)]
+    pub attachments: Vec<Lenient<RawAttachment>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawAttachment {
+    pub file: Sp<String>,
+    pub title: Sp<String>,
+}
+
+/// The front matter of a free page.
+#[derive(Debug, Deserialize)]
+pub struct RawPage {
+    pub title: Sp<String>,
+    pub order: Option<Sp<i32>>,
+    pub release: Option<Sp<String>>,
+    /// One sentence shown in search results and link previews.
+    pub description: Option<Sp<String>>,
+}

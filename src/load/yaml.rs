@@ -1,0 +1,342 @@
+//! YAML → a tree of [`Node`]s that remember where each value was written.
+//!
+//! serde-saphyr parses the text (with its budgets against alias bombs and deep nesting, strict
+//! booleans, and numbers with leading zeros kept as text so `013455` stays a code). Its
+//! `Spanned<T>` wrapper gives every key and value a line and column. The typed records are then
+//! read out of this tree by [`super::de`], one record at a time, so one broken record does not
+//! hide the problems of the next.
+
+use std::fmt;
+
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::{Location, Spanned};
+
+use crate::diag::Pos;
+
+/// A YAML value and the place it was written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub pos: Pos,
+}
+
+/// A mapping key and the place it was written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Key {
+    pub text: String,
+    pub pos: Pos,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Key, Node)>),
+}
+
+impl Value {
+    /// How a reader would call this kind of value, for messages.
+    pub fn kind_ja(&self) -> &'static str {
+        match self {
+            Value::Null => "空の値",
+            Value::Bool(_) => "真偽値",
+            Value::Int(_) => "整数",
+            Value::Float(_) => "小数",
+            Value::Str(_) => "文字列",
+            Value::Seq(_) => "リスト",
+            Value::Map(_) => "マッピング（キー: 値）",
+        }
+    }
+}
+
+/// A YAML syntax problem: where and what.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub pos: Pos,
+    pub message: String,
+}
+
+fn pos_of(loc: &Location) -> Pos {
+    let len = loc.span().len();
+    Pos::new(clamp(loc.line()), clamp(loc.column()), clamp(len))
+}
+
+fn clamp(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Limits that keep hostile YAML from taking the machine: far above any real content file.
+fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        strict_booleans: true,
+        leading_zero_numbers_as_strings: true,
+        with_snippet: false,
+        budget: serde_saphyr::budget! {
+            max_depth: 32,
+            max_nodes: 2_000_000,
+            max_events: 4_000_000,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: 100_000,
+            max_alias_expansions_per_anchor: 1_000,
+        },
+    }
+}
+
+/// Parse one YAML document. An empty document gives a `Null` node at 1:1.
+pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+    if text.trim().is_empty()
+        || text
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        return Ok(Node {
+            value: Value::Null,
+            pos: Pos::new(1, 1, 0),
+        });
+    }
+    match serde_saphyr::from_str_with_options::<Spanned<Tree>>(text, options()) {
+        Ok(sp) => Ok(sp.into_node()),
+        Err(e) => {
+            let pos = e
+                .location()
+                .map(|l| pos_of(&l))
+                .unwrap_or(Pos::new(1, 1, 0));
+            let raw = serde_saphyr::MessageFormatter::format_message(
+                &serde_saphyr::UserMessageFormatter,
+                &e,
+            );
+            Err(SyntaxError {
+                pos,
+                message: translate(&raw),
+            })
+        }
+    }
+}
+
+/// Japanese wording for the parser's most common complaints; the original follows in brackets.
+fn translate(raw: &str) -> String {
+    let raw = raw.trim();
+    let table: [(&str, &str); 10] = [
+        (
+            "mapping values are not allowed",
+            "ここに「キー: 値」は書けません（値の中のコロンは \"…\" で囲んでください）",
+        ),
+        (
+            "did not find expected key",
+            "キーがあるべき場所に別のものがあります（インデントを確認してください）",
+        ),
+        (
+            "did not find expected '-'",
+            "リストの「- 」があるべき場所に別のものがあります（インデントを確認してください）",
+        ),
+        ("unclosed bracket", "括弧 [ や { が閉じられていません"),
+        ("unclosed quote", "引用符が閉じられていません"),
+        (
+            "found character that cannot start any token",
+            "この文字からは値を始められません（タブ文字は使えません）",
+        ),
+        ("duplicate", "同じキーが二度書かれています"),
+        (
+            "budget",
+            "YAML が大きすぎるか、入れ子や別名（アンカー）が多すぎます",
+        ),
+        (
+            "too large or too complex",
+            "YAML が大きすぎるか、入れ子や別名（アンカー）が多すぎます",
+        ),
+        ("depth", "入れ子が深すぎます"),
+    ];
+    let ja = table
+        .iter()
+        .find(|(en, _)| raw.to_lowercase().contains(en))
+        .map(|(_, ja)| *ja)
+        .unwrap_or("YAML の書き方に誤りがあります");
+    format!("{ja}（{raw}）")
+}
+
+/// The intermediate value serde-saphyr fills; turned into [`Node`] at once.
+enum Tree {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Spanned<Tree>>),
+    Map(Vec<(Spanned<String>, Spanned<Tree>)>),
+}
+
+trait IntoNode {
+    fn into_node(self) -> Node;
+}
+
+impl IntoNode for Spanned<Tree> {
+    fn into_node(self) -> Node {
+        let pos = pos_of(&self.referenced);
+        let value = match self.value {
+            Tree::Null => Value::Null,
+            Tree::Bool(b) => Value::Bool(b),
+            Tree::Int(i) => Value::Int(i),
+            Tree::Float(f) => Value::Float(f),
+            Tree::Str(s) => Value::Str(s),
+            Tree::Seq(items) => Value::Seq(items.into_iter().map(IntoNode::into_node).collect()),
+            Tree::Map(entries) => Value::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| {
+                        (
+                            Key {
+                                text: k.value,
+                                pos: pos_of(&k.referenced),
+                            },
+                            v.into_node(),
+                        )
+                    })
+                    .collect(),
+            ),
+        };
+        Node { value, pos }
+    }
+}
+
+impl<'de> Deserialize<'de> for Tree {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Tree;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any YAML value")
+            }
+            fn visit_unit<E>(self) -> Result<Tree, E> {
+                Ok(Tree::Null)
+            }
+            fn visit_none<E>(self) -> Result<Tree, E> {
+                Ok(Tree::Null)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Tree, D::Error> {
+                Tree::deserialize(d)
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Tree, E> {
+                Ok(Tree::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Tree, E> {
+                Ok(Tree::Int(v.into()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Tree, E> {
+                Ok(Tree::Int(v.into()))
+            }
+            fn visit_i128<E>(self, v: i128) -> Result<Tree, E> {
+                Ok(Tree::Int(v))
+            }
+            fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<Tree, E> {
+                i128::try_from(v)
+                    .map(Tree::Int)
+                    .map_err(|_| E::custom("整数が大きすぎます"))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Tree, E> {
+                Ok(Tree::Float(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Tree, E> {
+                Ok(Tree::Str(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Tree, E> {
+                Ok(Tree::Str(v))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Tree, A::Error> {
+                let mut v = Vec::new();
+                while let Some(x) = a.next_element()? {
+                    v.push(x);
+                }
+                Ok(Tree::Seq(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Tree, A::Error> {
+                let mut v = Vec::new();
+                while let Some(k) = a.next_key()? {
+                    let val = a.next_value()?;
+                    v.push((k, val));
+                }
+                Ok(Tree::Map(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map_get<'a>(n: &'a Node, key: &str) -> &'a Node {
+        match &n.value {
+            Value::Map(es) => &es.iter().find(|(k, _)| k.text == key).expect(key).1,
+            other => panic!("not a map: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn values_keep_line_and_column() {
+        let n = parse("# 見出し\n- number: 1\n  members:\n    - ministry: 防衛省\n").unwrap();
+        let Value::Seq(items) = &n.value else {
+            panic!()
+        };
+        assert_eq!(map_get(&items[0], "number").pos, Pos::new(2, 11, 1));
+        let Value::Seq(members) = &map_get(&items[0], "members").value else {
+            panic!()
+        };
+        let ministry = map_get(&members[0], "ministry");
+        assert_eq!(ministry.value, Value::Str("防衛省".into()));
+        assert_eq!(ministry.pos, Pos::new(4, 17, 3));
+    }
+
+    #[test]
+    fn codes_with_leading_zero_stay_text_and_booleans_are_strict() {
+        let n = parse("a: 013455\nb: 13455\nc: yes\nd: true\ne: 2026-03-27\nn: x\n").unwrap();
+        assert_eq!(map_get(&n, "a").value, Value::Str("013455".into()));
+        assert_eq!(map_get(&n, "b").value, Value::Int(13455));
+        assert_eq!(map_get(&n, "c").value, Value::Str("yes".into()));
+        assert_eq!(map_get(&n, "d").value, Value::Bool(true));
+        assert_eq!(map_get(&n, "e").value, Value::Str("2026-03-27".into()));
+        assert_eq!(map_get(&n, "n").value, Value::Str("x".into()));
+    }
+
+    #[test]
+    fn syntax_error_points_at_the_line() {
+        let e = parse("- number: 1\n  continuing: false: x\n").unwrap_err();
+        assert_eq!(e.pos.line, 2);
+        assert!(e.message.contains("キー: 値"), "{}", e.message);
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused() {
+        let e = parse("a: 1\na: 2\n").unwrap_err();
+        assert_eq!(e.pos.line, 2, "{e:?}");
+    }
+
+    #[test]
+    fn alias_bomb_is_refused_quickly() {
+        let mut y = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..12 {
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("l{}", i - 1)
+            };
+            y.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        let e = parse(&y).unwrap_err();
+        assert!(
+            e.message.contains("多すぎ") || e.message.contains("大きすぎ"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn empty_and_comment_only_documents_are_null() {
+        assert_eq!(parse("").unwrap().value, Value::Null);
+        assert_eq!(parse("# なし\n\n").unwrap().value, Value::Null);
+    }
+}

@@ -1,0 +1,15 @@
+//! The `banso` binary: parse arguments, run a subcommand, exit with its status.
+
+use clap::Parser;
+
+use banso::cli::{Cli, Command};
+use banso::cmd;
+
+fn main() {
+    let cli = Cli::parse();
+    let code = match &cli.command {
+        Command::Build(a) => cmd::build::run(a),
+        Command::Check(a) => cmd::check::run(a),
+    };
+    std::process::exit(code);
+}

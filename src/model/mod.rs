@@ -1,0 +1,272 @@
+//! The validated domain: everything in content/, checked, with every reference resolved.
+//!
+//! Pipeline position: `load` → **`validate`** → `publish`. Model types do not derive
+//! `Deserialize`; the only way to get a [`Registry`] is [`validate::validate`]. Records do not
+//! point at their children (a cohort does not hold its teams, a team not its reports), so that
+//! `publish` can hand out a published record without handing out what is still held back.
+
+pub mod code;
+pub mod reference;
+pub mod validate;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use unicode_normalization::UnicodeNormalization;
+
+pub use code::MunicipalityCode;
+pub use reference::{AgeBand, Grade, IssueAreaNo, PopulationBand, Prefecture, Region};
+
+use crate::time::{Date, Instant};
+
+/// Names compared as the secretariat means them: NFKC, without any spaces.
+pub fn normalize_name(s: &str) -> String {
+    s.nfkc().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Every validated record of the content directory, held back or not.
+#[derive(Debug)]
+pub struct Registry {
+    pub site: Site,
+    pub ministries: Vec<Ministry>,
+    pub municipalities: BTreeMap<MunicipalityCode, Municipality>,
+    /// Sorted by number.
+    pub cohorts: Vec<Cohort>,
+    /// Sorted by (cohort, team number).
+    pub teams: Vec<Team>,
+    pub applications: Vec<Application>,
+    /// Sorted by (cohort, file stem).
+    pub reports: Vec<Report>,
+    /// Sorted by (order, stem).
+    pub pages: Vec<Page>,
+    pub assets: BTreeMap<AssetPath, Asset>,
+}
+
+/// site.yaml
+#[derive(Clone, Debug)]
+pub struct Site {
+    pub title: String,
+    /// Absolute, ending in `/`.
+    pub base_url: String,
+    pub publisher: String,
+    pub license: String,
+    /// Person-attribute aggregates over fewer people than this are suppressed.
+    pub min_group_size: u32,
+    pub description: Option<String>,
+}
+
+/// 府省庁等 — an organisation 支援官 come from; its index in ministries.yaml is its display order.
+#[derive(Clone, Debug)]
+pub struct Ministry {
+    pub name: String,
+    pub short: Option<String>,
+    pub aliases: Vec<String>,
+}
+
+/// Index of a [`Ministry`] in [`Registry::ministries`] (= display order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MinistryId(pub usize);
+
+/// 市町村 — a municipality record of municipalities.yaml.
+#[derive(Clone, Debug)]
+pub struct Municipality {
+    pub code: MunicipalityCode,
+    pub name: String,
+    pub kana: Option<String>,
+    pub population: Option<u64>,
+    pub population_as_of: Option<Date>,
+}
+
+impl Municipality {
+    pub fn prefecture(&self) -> &'static Prefecture {
+        self.code.prefecture()
+    }
+
+    /// `北海道森町`: names are not unique across prefectures, so the site shows both.
+    pub fn full_name(&self) -> String {
+        format!("{}{}", self.prefecture().name, self.name)
+    }
+}
+
+/// 期 — the number of a cohort (第2期 = 2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CohortNo(pub u32);
+
+impl CohortNo {
+    /// `第2期`
+    pub fn label(self) -> String {
+        format!("第{}期", self.0)
+    }
+}
+
+/// チーム番号 — unique within a cohort.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TeamNo(pub u32);
+
+/// 期 — one round of matching, from its announcement (公表) to the end of its support period.
+#[derive(Clone, Debug)]
+pub struct Cohort {
+    pub no: CohortNo,
+    pub fiscal_year: u32,
+    pub announce: Instant,
+    pub period_start: Date,
+    pub period_end: Date,
+    pub declared: Declared,
+}
+
+/// The official figures published with a cohort (公表資料の数値).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Declared {
+    pub members: Option<u32>,
+    pub teams: Option<u32>,
+    pub municipalities: Option<u32>,
+    pub prefectures: Option<u32>,
+    pub staff_applicants: Option<u32>,
+    pub municipality_applicants: Option<u32>,
+}
+
+/// 伴走支援チーム — two or three members supporting one municipality in one cohort.
+#[derive(Clone, Debug)]
+pub struct Team {
+    pub cohort: CohortNo,
+    pub no: TeamNo,
+    pub municipality: MunicipalityCode,
+    /// 継続 (true) or 新規 (false); `None` when the records do not say.
+    pub continuing: Option<bool>,
+    pub areas: Vec<IssueAreaNo>,
+    pub announce: Instant,
+    pub members: Vec<Member>,
+}
+
+/// 性別 (aggregate-only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Gender {
+    Male,
+    Female,
+    NoAnswer,
+}
+
+/// 事務官・技官の別 (aggregate-only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Track {
+    Administrative,
+    Technical,
+}
+
+/// 地方創生支援官 — one member of a team. Gender, age and track are aggregate-only: they never
+/// reach a template (the render context has no field for them).
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub ministry: MinistryId,
+    pub grade: Grade,
+    pub name: Option<String>,
+    pub position: Option<String>,
+    /// 地方創生支援オフィサー
+    pub is_officer: bool,
+    pub gender: Option<Gender>,
+    pub age: Option<u32>,
+    pub track: Option<Track>,
+}
+
+/// 応募 — a municipality that applied; published only as counts.
+#[derive(Clone, Debug)]
+pub struct Application {
+    pub cohort: CohortNo,
+    pub municipality: MunicipalityCode,
+    pub areas: Vec<IssueAreaNo>,
+    pub compound: Option<bool>,
+}
+
+/// 報告の種類
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ReportKind {
+    Interim,
+    Final,
+    Activity,
+}
+
+impl ReportKind {
+    pub const ALL: [ReportKind; 3] = [ReportKind::Interim, ReportKind::Final, ReportKind::Activity];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportKind::Interim => "中間報告",
+            ReportKind::Final => "最終報告",
+            ReportKind::Activity => "活動報告",
+        }
+    }
+}
+
+/// A path under content/assets/, with `/` separators (`2/mori-interim.pdf`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AssetPath(pub String);
+
+/// A file under content/assets/.
+#[derive(Clone, Debug)]
+pub struct Asset {
+    pub path: AssetPath,
+    pub source: PathBuf,
+    /// Size in bytes, shown next to attachment links.
+    pub size: u64,
+}
+
+/// Markdown text and the asset each of its local links and images points to.
+#[derive(Clone, Debug, Default)]
+pub struct Body {
+    pub markdown: String,
+    /// Link destination as written → the asset it resolves to.
+    pub assets: BTreeMap<String, AssetPath>,
+}
+
+/// A file attached to a report.
+#[derive(Clone, Debug)]
+pub struct Attachment {
+    pub asset: AssetPath,
+    pub title: String,
+}
+
+/// 報告 — a report of one team, from cohorts/<n>/reports/<stem>.md.
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub cohort: CohortNo,
+    pub team: TeamNo,
+    /// The file stem, which is also the URL segment.
+    pub stem: String,
+    pub kind: ReportKind,
+    pub title: String,
+    pub date: Date,
+    pub release: Instant,
+    pub summary: Option<String>,
+    pub attachments: Vec<Attachment>,
+    pub body: Body,
+    /// The file, relative to content/.
+    pub file: Arc<str>,
+}
+
+/// A free page from pages/<stem>.md.
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub stem: String,
+    pub title: String,
+    pub order: Option<i32>,
+    /// `None`: published at once.
+    pub release: Option<Instant>,
+    pub description: Option<String>,
+    pub body: Body,
+    pub file: Arc<str>,
+}
+
+impl Registry {
+    pub fn ministry(&self, id: MinistryId) -> &Ministry {
+        &self.ministries[id.0]
+    }
+
+    pub fn cohort(&self, no: CohortNo) -> Option<&Cohort> {
+        self.cohorts.iter().find(|c| c.no == no)
+    }
+
+    pub fn team(&self, cohort: CohortNo, no: TeamNo) -> Option<&Team> {
+        self.teams.iter().find(|t| t.cohort == cohort && t.no == no)
+    }
+}

@@ -1,0 +1,409 @@
+//! Validation of one cohort folder: cohort.yaml, teams.yaml, applications.yaml, reports/.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::{Lookups, Validator, body};
+use crate::diag::closest;
+use crate::load::de::Sp;
+use crate::load::raw::{RawCohort, RawMember, RawReport, RawTeam};
+use crate::load::{CohortDir, MdFile};
+use crate::model::reference::{Grade, ISSUE_AREAS, IssueAreaNo};
+use crate::model::{
+    Application, Attachment, Cohort, CohortNo, Declared, Gender, Member, Registry, Report,
+    ReportKind, Team, TeamNo, Track,
+};
+use crate::time::Instant;
+
+/// The programme's team size (2～3名); other sizes are warned about.
+const TEAM_SIZE: std::ops::RangeInclusive<usize> = 2..=3;
+/// Ages outside this range are typing mistakes.
+const AGE_RANGE: std::ops::RangeInclusive<u32> = 18..=80;
+
+impl Validator<'_> {
+    pub(super) fn cohort_dir(&mut self, dir: &CohortDir, l: &Lookups, reg: &mut Registry) {
+        let Some(cohort) = dir
+            .cohort
+            .as_ref()
+            .and_then(|c| self.cohort(dir, &c.file, &c.raw))
+        else {
+            return;
+        };
+        let mut teams: HashMap<TeamNo, (Instant, u32)> = HashMap::new();
+        if let Some(list) = &dir.teams {
+            let mut by_municipality: HashMap<_, (TeamNo, u32)> = HashMap::new();
+            for raw in &list.items {
+                let Some(team) = self.team(&list.file, raw, &cohort, l) else {
+                    continue;
+                };
+                let line = raw.number.pos.line;
+                if let Some((_, first)) = teams.get(&team.no) {
+                    self.error(
+                        &list.file,
+                        raw.number.pos,
+                        format!("チーム番号 {} が {first} 行目にもあります", team.no.0),
+                    )
+                    .help = Some("チーム番号は期の中で重ならないようにしてください".into());
+                    continue;
+                }
+                if let Some((other, first)) = by_municipality.get(&team.municipality) {
+                    let name = l.municipalities[&team.municipality].full_name();
+                    self.error(&list.file, raw.municipality.pos, format!("{name}には {first} 行目のチーム {} がすでにあります", other.0)).help =
+                        Some("一つの期で一つの市町村を支援するチームは一つです。団体コードを確認してください".into());
+                    continue;
+                }
+                by_municipality.insert(team.municipality, (team.no, line));
+                teams.insert(team.no, (team.announce, line));
+                reg.teams.push(team);
+            }
+        }
+        if let Some(list) = &dir.applications {
+            let mut seen: HashMap<_, u32> = HashMap::new();
+            for raw in &list.items {
+                let Some(code) = self.municipality_ref(&list.file, &raw.municipality, l) else {
+                    continue;
+                };
+                if let Some(first) = seen.insert(code, raw.municipality.pos.line) {
+                    self.error(
+                        &list.file,
+                        raw.municipality.pos,
+                        format!("団体コード「{code}」の応募が {first} 行目にもあります"),
+                    )
+                    .help = Some("応募は1市町村につき1件です".into());
+                    continue;
+                }
+                let areas = self.areas(&list.file, &raw.fields);
+                if raw.fields.len() > 3 {
+                    self.error(&list.file, raw.fields[3].pos, "課題分野は3つまでです")
+                        .help = Some("優先する3つを残してください".into());
+                }
+                reg.applications.push(Application {
+                    cohort: cohort.no,
+                    municipality: code,
+                    areas,
+                    compound: raw.compound.as_ref().map(|c| c.value),
+                });
+            }
+        }
+        for md in &dir.reports {
+            if let Some(report) = self.report(md, cohort.no, &teams, l) {
+                reg.reports.push(report);
+            }
+        }
+        if reg.cohorts.iter().any(|c| c.no == cohort.no) {
+            return;
+        }
+        reg.cohorts.push(cohort);
+    }
+
+    fn cohort(&mut self, dir: &CohortDir, file: &Arc<str>, r: &RawCohort) -> Option<Cohort> {
+        let number_ok = match dir.name.parse::<u32>() {
+            Ok(n) if n == r.number.value && n > 0 => true,
+            Ok(n) => {
+                self.error(
+                    file,
+                    r.number.pos,
+                    format!(
+                        "number: {} がフォルダ名 cohorts/{n}/ と合いません",
+                        r.number.value
+                    ),
+                )
+                .help = Some(format!(
+                    "number を {n} にするか、フォルダ名を cohorts/{}/ にしてください",
+                    r.number.value
+                ));
+                false
+            }
+            Err(_) => {
+                self.error(
+                    file,
+                    r.number.pos,
+                    format!("フォルダ名「{}」が期の番号ではありません", dir.name),
+                )
+                .help = Some(format!(
+                    "フォルダ名を cohorts/{}/ にしてください",
+                    r.number.value
+                ));
+                false
+            }
+        };
+        let announce = self.instant(file, &r.announce);
+        let start = self.date(file, &r.period.value.start);
+        let end = self.date(file, &r.period.value.end);
+        if let (Some(s), Some(e)) = (start, end) {
+            if e < s {
+                self.error(
+                    file,
+                    r.period.value.end.pos,
+                    format!("支援期間の終わり {e} が始まり {s} より前です"),
+                );
+                return None;
+            }
+        }
+        if !(2000..=2200).contains(&r.fiscal_year.value) {
+            self.error(
+                file,
+                r.fiscal_year.pos,
+                format!("年度 {} は西暦の年度ではありません", r.fiscal_year.value),
+            )
+            .help = Some("令和8年度なら 2026 のように西暦で書いてください".into());
+        }
+        let d = r.declared.as_ref();
+        let v = |f: fn(&crate::load::raw::RawDeclared) -> &Option<Sp<u32>>| {
+            d.and_then(|d| f(d).as_ref().map(|x| x.value))
+        };
+        let declared = Declared {
+            members: v(|d| &d.members),
+            teams: v(|d| &d.teams),
+            municipalities: v(|d| &d.municipalities),
+            prefectures: v(|d| &d.prefectures),
+            staff_applicants: v(|d| &d.staff_applicants),
+            municipality_applicants: v(|d| &d.municipality_applicants),
+        };
+        if !number_ok {
+            return None;
+        }
+        Some(Cohort {
+            no: CohortNo(r.number.value),
+            fiscal_year: r.fiscal_year.value,
+            announce: announce?,
+            period_start: start?,
+            period_end: end?,
+            declared,
+        })
+    }
+
+    fn team(&mut self, file: &Arc<str>, r: &RawTeam, cohort: &Cohort, l: &Lookups) -> Option<Team> {
+        let municipality = self.municipality_ref(file, &r.municipality, l);
+        let areas = self.areas(file, &r.themes);
+        let mut announce = Some(cohort.announce);
+        if let Some(a) = &r.announce {
+            announce = self.instant(file, a);
+            if let Some(t) = announce.filter(|t| *t < cohort.announce) {
+                self.error(file, a.pos, format!("チームの公表 {} が{}の公表 {} より前です", t.display_ja(), cohort.no.label(), cohort.announce.display_ja()))
+                    .help = Some("チームの announce は期の公表と同じかそれより後にしてください（省略すると期の公表と同じ）".into());
+                announce = None;
+            }
+        }
+        if r.number.value == 0 {
+            self.error(file, r.number.pos, "チーム番号は 1 から始めてください");
+        }
+        let members: Vec<Member> = r
+            .members
+            .value
+            .iter()
+            .filter_map(|m| m.0.as_ref())
+            .filter_map(|m| self.member(file, m, l))
+            .collect();
+        let broken =
+            r.members.value.iter().any(|m| m.0.is_none()) || members.len() < r.members.value.len();
+        if r.members.value.is_empty() {
+            self.error(file, r.members.pos, "支援官（members）が一人もいません")
+                .help = Some("members: の下に支援官を書いてください".into());
+            return None;
+        }
+        if !broken && !TEAM_SIZE.contains(&members.len()) {
+            self.warning(
+                file,
+                r.members.pos,
+                format!(
+                    "チーム {} の支援官が {} 名です（制度では2～3名）",
+                    r.number.value,
+                    members.len()
+                ),
+            )
+            .help = Some("人数に誤りがないか確認してください".into());
+        }
+        if broken || r.number.value == 0 {
+            return None;
+        }
+        Some(Team {
+            cohort: cohort.no,
+            no: TeamNo(r.number.value),
+            municipality: municipality?,
+            continuing: r.continuing.as_ref().map(|c| c.value),
+            areas,
+            announce: announce?,
+            members,
+        })
+    }
+
+    fn member(&mut self, file: &Arc<str>, m: &RawMember, l: &Lookups) -> Option<Member> {
+        let ministry = self.ministry_ref(file, &m.ministry, l);
+        let grade = Grade::parse(&m.grade.value);
+        if grade.is_none() {
+            let input = crate::model::normalize_name(&m.grade.value);
+            let d = self.error(
+                file,
+                m.grade.pos,
+                format!("役職「{}」は使えません", m.grade.value),
+            );
+            d.label = closest(&input, Grade::spellings()).map(|s| format!("もしかして: {s}"));
+            d.help = Some(format!(
+                "{} のいずれかで書いてください",
+                Grade::ALL.map(Grade::name).join("、")
+            ));
+        }
+        let gender = m.gender.as_ref().and_then(|g| {
+            let v = match crate::model::normalize_name(&g.value).as_str() {
+                "男性" => Some(Gender::Male),
+                "女性" => Some(Gender::Female),
+                "回答しない" => Some(Gender::NoAnswer),
+                _ => None,
+            };
+            if v.is_none() {
+                self.error(file, g.pos, format!("性別「{}」は使えません", g.value))
+                    .help = Some("男性、女性、回答しない のいずれかで書いてください".into());
+            }
+            v
+        });
+        let track = m.track.as_ref().and_then(|t| {
+            let v = match crate::model::normalize_name(&t.value).as_str() {
+                "事務官" => Some(Track::Administrative),
+                "技官" => Some(Track::Technical),
+                _ => None,
+            };
+            if v.is_none() {
+                self.error(file, t.pos, format!("「{}」は使えません", t.value))
+                    .help = Some("track は 事務官 か 技官 で書いてください".into());
+            }
+            v
+        });
+        let age = m.age.as_ref().and_then(|a| {
+            if AGE_RANGE.contains(&a.value) {
+                Some(a.value)
+            } else {
+                self.error(file, a.pos, format!("年齢 {} はありえません", a.value))
+                    .help = Some("期の開始時点の満年齢を書いてください".into());
+                None
+            }
+        });
+        let failed = (m.gender.is_some() && gender.is_none())
+            || (m.track.is_some() && track.is_none())
+            || (m.age.is_some() && age.is_none());
+        if failed {
+            return None;
+        }
+        Some(Member {
+            ministry: ministry?,
+            grade: grade?,
+            name: self.optional_text(&m.name),
+            position: self.optional_text(&m.position),
+            is_officer: m.officer.as_ref().is_some_and(|o| o.value),
+            gender,
+            age,
+            track,
+        })
+    }
+
+    /// 課題分野 names → numbers; unknown names and repeats are errors.
+    fn areas(&mut self, file: &Arc<str>, names: &[Sp<String>]) -> Vec<IssueAreaNo> {
+        let mut out = Vec::new();
+        for n in names {
+            match IssueAreaNo::by_name(&n.value) {
+                Some(a) if out.contains(&a) => {
+                    self.error(
+                        file,
+                        n.pos,
+                        format!("課題分野「{}」が二度書かれています", n.value),
+                    );
+                }
+                Some(a) => out.push(a),
+                None => {
+                    let input = crate::model::normalize_name(&n.value);
+                    let d = self.error(
+                        file,
+                        n.pos,
+                        format!("課題分野「{}」は26の課題分野にありません", n.value),
+                    );
+                    d.label = closest(&input, ISSUE_AREAS).map(|s| format!("もしかして: {s}"));
+                    d.help = Some(
+                        "制度の26の課題分野の名前（観光、産業振興、…、その他）で書いてください"
+                            .into(),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    fn report(
+        &mut self,
+        md: &MdFile<RawReport>,
+        cohort: CohortNo,
+        teams: &HashMap<TeamNo, (Instant, u32)>,
+        l: &Lookups,
+    ) -> Option<Report> {
+        let (f, r) = (&md.file, &md.front);
+        let stem_ok = self.stem(f, &md.stem);
+        let team = teams
+            .get(&TeamNo(r.team.value))
+            .map(|(announce, _)| *announce);
+        if team.is_none() {
+            self.error(
+                f,
+                r.team.pos,
+                format!("{}にチーム {} がありません", cohort.label(), r.team.value),
+            )
+            .help = Some(format!(
+                "cohorts/{}/teams.yaml のチーム番号を書いてください",
+                cohort.0
+            ));
+        }
+        let kind = ReportKind::ALL
+            .into_iter()
+            .find(|k| k.name() == crate::model::normalize_name(&r.kind.value));
+        if kind.is_none() {
+            self.error(
+                f,
+                r.kind.pos,
+                format!("報告の種類「{}」は使えません", r.kind.value),
+            )
+            .help = Some("kind は 中間報告、最終報告、活動報告 のいずれかで書いてください".into());
+        }
+        let title = self.text(f, "title", &r.title);
+        let date = self.date(f, &r.date);
+        let mut release = team;
+        if let Some(rel) = &r.release {
+            release = self.instant(f, rel);
+            if let (Some(at), Some(team_at)) = (release, team) {
+                if at < team_at {
+                    self.error(f, rel.pos, format!("報告の公開 {} がチームの公表 {} より前です", at.display_ja(), team_at.display_ja())).help =
+                        Some("release はチームの公表と同じかそれより後にしてください（省略するとチームの公表と同時）".into());
+                    release = None;
+                }
+            }
+        }
+        let mut attachments = Vec::new();
+        let mut attachments_ok = true;
+        for a in r.attachments.iter() {
+            let Some(a) = &a.0 else {
+                attachments_ok = false;
+                continue;
+            };
+            let asset = body::asset_ref(self, f, &a.file, l);
+            let title = self.text(f, "title", &a.title);
+            match (asset, title) {
+                (Some(asset), Some(title)) => attachments.push(Attachment { asset, title }),
+                _ => attachments_ok = false,
+            }
+        }
+        let body = body::body(self, f, &md.body, md.body_line, l);
+        if !stem_ok || !attachments_ok || r.attachments.iter().any(|a| a.0.is_none()) {
+            return None;
+        }
+        Some(Report {
+            cohort,
+            team: TeamNo(r.team.value),
+            stem: md.stem.clone(),
+            kind: kind?,
+            title: title?,
+            date: date?,
+            release: release?,
+            summary: self.optional_text(&r.summary),
+            attachments,
+            body: body?,
+            file: Arc::clone(f),
+        })
+    }
+}

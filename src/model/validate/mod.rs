@@ -1,0 +1,458 @@
+//! 検証 — raw records → [`Registry`], every problem reported with its place and a fix.
+//!
+//! Pipeline position: `load` → **`validate`** → `publish`. Validation covers all content, held
+//! back or not. It never stops at the first problem: a broken record is reported and left out,
+//! and the rest is still checked.
+
+mod body;
+mod cohort;
+mod figures;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use crate::diag::{Diagnostic, Diagnostics, Pos, Span, closest};
+use crate::load::de::Sp;
+use crate::load::raw::{RawMunicipality, RawPage, Scalar};
+use crate::load::{Listed, MdFile, RawContent};
+use crate::time::{Date, Instant};
+
+use super::code::MunicipalityCode;
+use super::{
+    Asset, AssetPath, Ministry, MinistryId, Municipality, Page, Registry, Site, normalize_name,
+};
+
+/// URL segments the site itself uses; a page may not take them.
+pub const RESERVED_STEMS: [&str; 14] = [
+    "cohorts",
+    "prefectures",
+    "municipalities",
+    "reports",
+    "themes",
+    "data",
+    "assets",
+    "static",
+    "feed.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "404",
+    "index",
+    "search",
+];
+
+/// Validate everything `load` read. The registry is returned even when there are errors (with
+/// the broken records left out), so callers decide by `diags.has_errors()`.
+pub fn validate(raw: &RawContent, diags: &mut Diagnostics) -> Registry {
+    let mut v = Validator {
+        diags,
+        ministry_index: HashMap::new(),
+    };
+    let site = v.site(raw);
+    let ministries = v.ministries(raw);
+    let municipalities = v.municipalities(raw);
+    let assets: BTreeMap<AssetPath, Asset> = raw
+        .assets
+        .iter()
+        .map(|a| {
+            (
+                AssetPath(a.rel.clone()),
+                Asset {
+                    path: AssetPath(a.rel.clone()),
+                    source: a.source.clone(),
+                    size: a.size,
+                },
+            )
+        })
+        .collect();
+    let lookups = Lookups {
+        ministries: &ministries,
+        municipalities: &municipalities,
+        assets: &assets,
+        root: &raw.root,
+    };
+    let mut registry = Registry {
+        site,
+        ministries: Vec::new(),
+        municipalities: BTreeMap::new(),
+        cohorts: Vec::new(),
+        teams: Vec::new(),
+        applications: Vec::new(),
+        reports: Vec::new(),
+        pages: Vec::new(),
+        assets: BTreeMap::new(),
+    };
+    for dir in &raw.cohorts {
+        v.cohort_dir(dir, &lookups, &mut registry);
+    }
+    registry.pages = v.pages(&raw.pages, &lookups);
+    registry.cohorts.sort_by_key(|c| c.no);
+    registry.teams.sort_by_key(|t| (t.cohort, t.no));
+    registry
+        .reports
+        .sort_by(|a, b| (a.cohort, &a.stem).cmp(&(b.cohort, &b.stem)));
+    registry
+        .applications
+        .sort_by_key(|a| (a.cohort, a.municipality));
+    for dir in &raw.cohorts {
+        figures::check_declared(dir, &registry, v.diags);
+    }
+    registry.ministries = ministries;
+    registry.municipalities = municipalities;
+    registry.assets = assets;
+    registry
+}
+
+/// What records refer to, for resolving references.
+pub(crate) struct Lookups<'a> {
+    pub ministries: &'a [Ministry],
+    pub municipalities: &'a BTreeMap<MunicipalityCode, Municipality>,
+    pub assets: &'a BTreeMap<AssetPath, Asset>,
+    pub root: &'a std::path::Path,
+}
+
+pub(crate) struct Validator<'a> {
+    pub diags: &'a mut Diagnostics,
+    ministry_index: HashMap<String, MinistryId>,
+}
+
+impl Validator<'_> {
+    pub fn error(
+        &mut self,
+        file: &Arc<str>,
+        pos: Pos,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diags
+            .push(Diagnostic::error(Span::new(file, pos), message));
+        self.last()
+    }
+
+    pub fn warning(
+        &mut self,
+        file: &Arc<str>,
+        pos: Pos,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diags
+            .push(Diagnostic::warning(Span::new(file, pos), message));
+        self.last()
+    }
+
+    fn last(&mut self) -> &mut Diagnostic {
+        self.diags.last_mut().expect("just pushed")
+    }
+
+    /// A release or announcement time.
+    pub fn instant(&mut self, file: &Arc<str>, text: &Sp<String>) -> Option<Instant> {
+        match Instant::parse(&text.value) {
+            Ok(i) => Some(i),
+            Err(e) => {
+                self.error(file, text.pos, e.0);
+                None
+            }
+        }
+    }
+
+    pub fn date(&mut self, file: &Arc<str>, text: &Sp<String>) -> Option<Date> {
+        match Date::parse(&text.value) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.error(file, text.pos, e.0);
+                None
+            }
+        }
+    }
+
+    /// A text that must not be empty; trimmed.
+    pub fn text(&mut self, file: &Arc<str>, field: &str, text: &Sp<String>) -> Option<String> {
+        let t = text.value.trim();
+        if t.is_empty() {
+            self.error(file, text.pos, format!("「{field}」が空です"))
+                .help = Some(format!("{field} を書いてください"));
+            return None;
+        }
+        Some(t.to_string())
+    }
+
+    pub fn optional_text(&mut self, text: &Option<Sp<String>>) -> Option<String> {
+        text.as_ref()
+            .map(|t| t.value.trim().to_string())
+            .filter(|t| !t.is_empty())
+    }
+
+    /// A 団体コード written as text or integer.
+    pub fn code(&mut self, file: &Arc<str>, code: &Sp<Scalar>) -> Option<MunicipalityCode> {
+        let (parsed, shown) = match &code.value {
+            Scalar::Text(t) => (MunicipalityCode::parse(t), t.clone()),
+            Scalar::Int(i) => (MunicipalityCode::from_int(*i), i.to_string()),
+        };
+        match parsed {
+            Ok(c) => Some(c),
+            Err(e) => {
+                let (msg, help) = e.explain(&shown);
+                self.error(file, code.pos, msg).help = Some(help);
+                None
+            }
+        }
+    }
+
+    /// A code that must name a municipality of municipalities.yaml.
+    pub fn municipality_ref(
+        &mut self,
+        file: &Arc<str>,
+        code: &Sp<Scalar>,
+        l: &Lookups,
+    ) -> Option<MunicipalityCode> {
+        let c = self.code(file, code)?;
+        if l.municipalities.contains_key(&c) {
+            return Some(c);
+        }
+        self.error(
+            file,
+            code.pos,
+            format!("団体コード「{c}」の市町村が municipalities.yaml にありません"),
+        )
+        .help = Some(format!(
+            "municipalities.yaml に code: \"{c}\" の市町村を加えるか、コードを確認してください"
+        ));
+        None
+    }
+
+    /// A 府省庁等 name or alias (after NFKC, spaces removed).
+    pub fn ministry_ref(
+        &mut self,
+        file: &Arc<str>,
+        name: &Sp<String>,
+        l: &Lookups,
+    ) -> Option<MinistryId> {
+        if let Some(id) = self.ministry_index.get(&normalize_name(&name.value)) {
+            return Some(*id);
+        }
+        let candidates: Vec<&str> = l
+            .ministries
+            .iter()
+            .flat_map(|m| {
+                std::iter::once(m.name.as_str())
+                    .chain(m.short.as_deref())
+                    .chain(m.aliases.iter().map(String::as_str))
+            })
+            .collect();
+        let input = normalize_name(&name.value);
+        let suggestion = closest(&input, candidates.iter().copied())
+            .or_else(|| {
+                candidates
+                    .iter()
+                    .copied()
+                    .find(|c| c.contains(input.as_str()) || input.contains(c))
+            })
+            .map(|s| {
+                // A short name or alias is suggested as the canonical name it stands for.
+                let id = self.ministry_index[&normalize_name(s)];
+                l.ministries[id.0].name.as_str()
+            });
+        let d = self.error(
+            file,
+            name.pos,
+            format!("府省庁等「{}」が ministries.yaml にありません", name.value),
+        );
+        d.label = suggestion.map(|s| format!("もしかして: {s}"));
+        d.help = Some("ministries.yaml の name か aliases にある名前で書くか、ministries.yaml に加えてください".into());
+        None
+    }
+
+    fn site(&mut self, raw: &RawContent) -> Site {
+        let mut site = Site {
+            title: "地方創生伴走支援制度".into(),
+            base_url: "https://example.invalid/".into(),
+            publisher: String::new(),
+            license: String::new(),
+            min_group_size: 10,
+            description: None,
+        };
+        let Some(rec) = &raw.site else { return site };
+        let (f, r) = (&rec.file, &rec.raw);
+        site.title = self.text(f, "title", &r.title).unwrap_or(site.title);
+        site.publisher = self.text(f, "publisher", &r.publisher).unwrap_or_default();
+        site.license = self.text(f, "license", &r.license).unwrap_or_default();
+        site.description = self.optional_text(&r.description);
+        let url = r.base_url.value.trim();
+        if (url.starts_with("https://") || url.starts_with("http://"))
+            && url.len() > "https://".len()
+            && !url.contains(char::is_whitespace)
+        {
+            site.base_url = if url.ends_with('/') {
+                url.to_string()
+            } else {
+                format!("{url}/")
+            };
+        } else {
+            self.error(
+                f,
+                r.base_url.pos,
+                format!("base_url「{url}」が絶対 URL ではありません"),
+            )
+            .help = Some(
+                "https://www.example.go.jp/banso-shien/ のように https:// から書いてください"
+                    .into(),
+            );
+        }
+        if let Some(n) = &r.min_group_size {
+            if n.value == 0 {
+                self.error(f, n.pos, "min_group_size は 1 以上にしてください");
+            } else {
+                site.min_group_size = n.value;
+            }
+        }
+        site
+    }
+
+    fn ministries(&mut self, raw: &RawContent) -> Vec<Ministry> {
+        let Some(list) = &raw.ministries else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut seen: HashMap<String, (String, Pos)> = HashMap::new();
+        for m in &list.items {
+            let Some(name) = self.text(&list.file, "name", &m.name) else {
+                continue;
+            };
+            let id = MinistryId(out.len());
+            let spellings = std::iter::once(&m.name)
+                .chain(m.short.iter())
+                .chain(m.aliases.iter());
+            for s in spellings {
+                let key = normalize_name(&s.value);
+                if key.is_empty() {
+                    continue;
+                }
+                if let Some((other, at)) = seen.get(&key) {
+                    if other != &name {
+                        self.error(
+                            &list.file,
+                            s.pos,
+                            format!(
+                                "「{}」は {} 行目の「{other}」にも使われています",
+                                s.value, at.line
+                            ),
+                        )
+                        .help = Some("一つの名前は一つの府省庁等にだけ書いてください".into());
+                    }
+                    continue;
+                }
+                seen.insert(key.clone(), (name.clone(), s.pos));
+                self.ministry_index.insert(key, id);
+            }
+            out.push(Ministry {
+                name,
+                short: self.optional_text(&m.short),
+                aliases: m
+                    .aliases
+                    .iter()
+                    .map(|a| a.value.trim().to_string())
+                    .collect(),
+            });
+        }
+        out
+    }
+
+    fn municipalities(&mut self, raw: &RawContent) -> BTreeMap<MunicipalityCode, Municipality> {
+        let mut out = BTreeMap::new();
+        let Some(Listed { file, items }) = &raw.municipalities else {
+            return out;
+        };
+        let mut lines: HashMap<MunicipalityCode, u32> = HashMap::new();
+        for m in items {
+            if let Some(muni) = self.municipality(file, m) {
+                if let Some(first) = lines.get(&muni.code) {
+                    self.error(
+                        file,
+                        m.code.pos,
+                        format!(
+                            "団体コード「{}」が {first} 行目にも書かれています",
+                            muni.code
+                        ),
+                    )
+                    .help = Some("一つの市町村は一度だけ書いてください".into());
+                    continue;
+                }
+                lines.insert(muni.code, m.code.pos.line);
+                out.insert(muni.code, muni);
+            }
+        }
+        out
+    }
+
+    fn municipality(&mut self, file: &Arc<str>, m: &RawMunicipality) -> Option<Municipality> {
+        let code = self.code(file, &m.code);
+        let name = self.text(file, "name", &m.name);
+        let population_as_of = m.population_as_of.as_ref().and_then(|d| self.date(file, d));
+        Some(Municipality {
+            code: code?,
+            name: name?,
+            kana: self.optional_text(&m.kana),
+            population: m.population.as_ref().map(|p| p.value),
+            population_as_of,
+        })
+    }
+
+    fn pages(&mut self, pages: &[MdFile<RawPage>], l: &Lookups) -> Vec<Page> {
+        let mut out = Vec::new();
+        for p in pages {
+            let stem_ok = self.stem(&p.file, &p.stem);
+            if RESERVED_STEMS.contains(&p.stem.as_str()) {
+                self.error(
+                    &p.file,
+                    Pos::new(1, 1, 0),
+                    format!(
+                        "ページ名「{}」はサイトの URL /{}/ と重なります",
+                        p.stem, p.stem
+                    ),
+                )
+                .help = Some(format!(
+                    "ファイル名を変えてください（{} は使えません）",
+                    RESERVED_STEMS.join("、")
+                ));
+                continue;
+            }
+            let title = self.text(&p.file, "title", &p.front.title);
+            let release = p.front.release.as_ref().map(|r| self.instant(&p.file, r));
+            let body = body::body(self, &p.file, &p.body, p.body_line, l);
+            let (Some(title), true, Some(body)) = (title, stem_ok, body) else {
+                continue;
+            };
+            if release == Some(None) {
+                continue;
+            }
+            out.push(Page {
+                stem: p.stem.clone(),
+                title,
+                order: p.front.order.as_ref().map(|o| o.value),
+                release: release.flatten(),
+                description: self.optional_text(&p.front.description),
+                body,
+                file: Arc::clone(&p.file),
+            });
+        }
+        out.sort_by(|a, b| {
+            (a.order.unwrap_or(i32::MAX), &a.stem).cmp(&(b.order.unwrap_or(i32::MAX), &b.stem))
+        });
+        out
+    }
+
+    /// A file stem that becomes a URL segment: ASCII letters, digits, `-` and `_`.
+    pub fn stem(&mut self, file: &Arc<str>, stem: &str) -> bool {
+        let ok = !stem.is_empty()
+            && stem
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && stem
+                .bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_alphanumeric());
+        if !ok {
+            self.error(file, Pos::new(1, 1, 0), format!("ファイル名「{stem}」は URL に使えません")).help =
+                Some("ファイル名は半角の英数字・ハイフン・下線にしてください（例: interim-2026.md）。ファイル名がそのまま URL になります".into());
+        }
+        ok
+    }
+}

@@ -1,0 +1,367 @@
+//! 書き出し — Plan → staging directory → swap into the output directory.
+//!
+//! Pipeline position: `render` → **`write`**. The only phase that writes to disk. The whole
+//! plan is written beside the output directory first and swapped in only when complete, so a
+//! failed or killed build leaves the previous site as it was, and files of earlier builds are
+//! gone after a build. A directory banso did not create is never replaced (SPEC §1).
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::render::{Blob, Plan};
+
+/// The marker banso leaves in every output directory it creates.
+pub const MARKER: &str = ".banso-output";
+
+/// A public build or a 非公開プレビュー.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputKind {
+    Public,
+    Preview,
+}
+
+impl OutputKind {
+    fn marker_text(self) -> &'static str {
+        match self {
+            OutputKind::Public => "banso output: public\n",
+            OutputKind::Preview => "banso output: preview\n",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// The target exists and is not a directory banso created: exit 3.
+    #[error("{path} には書き込みません: {reason}")]
+    Refused { path: PathBuf, reason: String },
+    /// A preview aimed at the public output: a usage error, exit 2.
+    #[error(
+        "プレビューは公開用の出力先 {0} には書き込めません。--output で別のフォルダ（既定は output-preview）を指定してください"
+    )]
+    PreviewIntoPublic(PathBuf),
+    #[error("{path} に書き込めません: {source}")]
+    Io { path: PathBuf, source: io::Error },
+}
+
+fn io_at(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// What a finished write did.
+#[derive(Debug)]
+pub struct Written {
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// Decide whether `out` may receive a build of `kind`; `public_default` is the public output
+/// directory a preview must never touch.
+pub fn check_target(
+    out: &Path,
+    kind: OutputKind,
+    public_default: &Path,
+) -> Result<(), OutputError> {
+    if kind == OutputKind::Preview {
+        let same = |a: &Path, b: &Path| match (absolute(a), absolute(b)) {
+            (Some(a), Some(b)) => a == b,
+            _ => false,
+        };
+        if same(out, public_default)
+            || marker_of(out).as_deref() == Some(OutputKind::Public.marker_text())
+        {
+            return Err(OutputError::PreviewIntoPublic(out.to_path_buf()));
+        }
+    }
+    let meta = match fs::symlink_metadata(out) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => {
+            return Err(OutputError::Io {
+                path: out.to_path_buf(),
+                source: e,
+            });
+        }
+    };
+    let refuse = |reason: &str| {
+        Err(OutputError::Refused {
+            path: out.to_path_buf(),
+            reason: reason.to_string(),
+        })
+    };
+    if meta.file_type().is_symlink() {
+        return refuse("シンボリックリンクです。実際のフォルダを指定してください");
+    }
+    if !meta.is_dir() {
+        return refuse("フォルダではなくファイルです");
+    }
+    if marker_of(out).is_some() {
+        return Ok(());
+    }
+    let mut entries = fs::read_dir(out).map_err(io_at(out))?;
+    if entries.next().is_none() {
+        return Ok(());
+    }
+    refuse(
+        "banso が作ったフォルダではありません（中に .banso-output がなく、空でもありません）。新しいパスか空のフォルダを指定してください",
+    )
+}
+
+fn marker_of(dir: &Path) -> Option<String> {
+    fs::read_to_string(dir.join(MARKER)).ok()
+}
+
+/// The absolute, normalised form of a path (symlinks of existing parents resolved).
+fn absolute(p: &Path) -> Option<PathBuf> {
+    if let Ok(c) = fs::canonicalize(p) {
+        return Some(c);
+    }
+    let abs = std::path::absolute(p).ok()?;
+    let parent = abs.parent()?;
+    let name = abs.file_name()?;
+    Some(
+        fs::canonicalize(parent)
+            .unwrap_or_else(|_| parent.to_path_buf())
+            .join(name),
+    )
+}
+
+/// Write `plan` into `out`, replacing what a previous build left there.
+pub fn write_plan(
+    plan: &Plan,
+    out: &Path,
+    kind: OutputKind,
+    public_default: &Path,
+) -> Result<Written, OutputError> {
+    check_target(out, kind, public_default)?;
+    let out_abs = absolute(out).unwrap_or_else(|| out.to_path_buf());
+    let parent = out_abs
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let name = out_abs
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    fs::create_dir_all(&parent).map_err(io_at(&parent))?;
+    remove_leftovers(&parent, &name);
+
+    let staging = parent.join(format!(".{name}.banso-staging-{}", std::process::id()));
+    let result = write_all(plan, &staging, kind);
+    let written = match result {
+        Ok(w) => w,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    swap_in(&staging, &out_abs, &parent, &name)?;
+    Ok(written)
+}
+
+fn write_all(plan: &Plan, staging: &Path, kind: OutputKind) -> Result<Written, OutputError> {
+    if staging.exists() {
+        fs::remove_dir_all(staging).map_err(io_at(staging))?;
+    }
+    fs::create_dir_all(staging).map_err(io_at(staging))?;
+    let mut bytes = 0u64;
+    for (rel, blob) in plan.files() {
+        let target = staging.join(rel);
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir).map_err(io_at(dir))?;
+        }
+        match blob {
+            Blob::Bytes(b) => {
+                fs::write(&target, b).map_err(io_at(&target))?;
+                bytes += b.len() as u64;
+            }
+            Blob::Copy(src) => {
+                bytes += fs::copy(src, &target).map_err(io_at(src))?;
+            }
+        }
+    }
+    fs::write(staging.join(MARKER), kind.marker_text()).map_err(io_at(staging))?;
+    Ok(Written {
+        files: plan.len(),
+        bytes,
+    })
+}
+
+/// Replace `out` by `staging`: the old tree is moved aside, the new one renamed in, the old
+/// one deleted. If the second rename fails, the old tree is put back.
+fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), OutputError> {
+    if fs::symlink_metadata(out).is_err() {
+        return fs::rename(staging, out).map_err(io_at(out));
+    }
+    let old = parent.join(format!(".{name}.banso-old-{}", std::process::id()));
+    if old.exists() {
+        fs::remove_dir_all(&old).map_err(io_at(&old))?;
+    }
+    fs::rename(out, &old).map_err(|e| {
+        let _ = fs::remove_dir_all(staging);
+        OutputError::Io {
+            path: out.to_path_buf(),
+            source: e,
+        }
+    })?;
+    if let Err(e) = fs::rename(staging, out) {
+        let _ = fs::rename(&old, out);
+        let _ = fs::remove_dir_all(staging);
+        return Err(OutputError::Io {
+            path: out.to_path_buf(),
+            source: e,
+        });
+    }
+    let _ = fs::remove_dir_all(&old);
+    Ok(())
+}
+
+/// Staging and old trees of earlier builds that were killed before they could clean up.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [
+        format!(".{name}.banso-staging-"),
+        format!(".{name}.banso-old-"),
+    ];
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        if prefixes.iter().any(|p| n.starts_with(p.as_str())) && is_stale(&e.path()) {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// A staging or old tree is a leftover when the build that named it (by process id) is gone.
+fn is_stale(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let pid: Option<u32> = name.rsplit('-').next().and_then(|p| p.parse().ok());
+    match pid {
+        Some(pid) if pid == std::process::id() => true,
+        Some(pid) => !Path::new(&format!("/proc/{pid}")).exists(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(files: &[(&str, &str)]) -> Plan {
+        let mut p = Plan::default();
+        for (k, v) in files {
+            p.add(*k, v.as_bytes().to_vec()).unwrap();
+        }
+        p
+    }
+
+    #[test]
+    fn writes_then_replaces_removing_stale_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let public = tmp.path().join("output");
+        write_plan(
+            &plan(&[("index.html", "1"), ("old/index.html", "x")]),
+            &out,
+            OutputKind::Public,
+            &public,
+        )
+        .unwrap();
+        write_plan(
+            &plan(&[("index.html", "2")]),
+            &out,
+            OutputKind::Public,
+            &public,
+        )
+        .unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "2");
+        assert!(!out.join("old").exists());
+        assert!(out.join(MARKER).exists());
+        let names: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            names,
+            vec![std::ffi::OsString::from("out")],
+            "no staging or old trees left behind"
+        );
+    }
+
+    #[test]
+    fn refuses_a_directory_banso_did_not_create() {
+        let tmp = tempfile::tempdir().unwrap();
+        let home = tmp.path().join("home");
+        fs::create_dir(&home).unwrap();
+        fs::write(home.join("diary.txt"), "大事").unwrap();
+        let err = write_plan(
+            &plan(&[("index.html", "1")]),
+            &home,
+            OutputKind::Public,
+            &tmp.path().join("output"),
+        )
+        .unwrap_err();
+        assert!(matches!(err, OutputError::Refused { .. }), "{err}");
+        assert_eq!(fs::read_to_string(home.join("diary.txt")).unwrap(), "大事");
+    }
+
+    #[test]
+    fn empty_directory_is_accepted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("empty");
+        fs::create_dir(&out).unwrap();
+        write_plan(
+            &plan(&[("index.html", "1")]),
+            &out,
+            OutputKind::Public,
+            &tmp.path().join("output"),
+        )
+        .unwrap();
+        assert!(out.join("index.html").exists());
+    }
+
+    #[test]
+    fn preview_refuses_the_public_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let public = tmp.path().join("output");
+        write_plan(
+            &plan(&[("index.html", "public")]),
+            &public,
+            OutputKind::Public,
+            &public,
+        )
+        .unwrap();
+        let err = write_plan(
+            &plan(&[("index.html", "preview")]),
+            &public,
+            OutputKind::Preview,
+            &public,
+        )
+        .unwrap_err();
+        assert!(matches!(err, OutputError::PreviewIntoPublic(_)));
+        let other = tmp.path().join("elsewhere");
+        fs::rename(&public, &other).unwrap();
+        let err = write_plan(
+            &plan(&[("index.html", "preview")]),
+            &other,
+            OutputKind::Preview,
+            &public,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, OutputError::PreviewIntoPublic(_)),
+            "a public build elsewhere is refused too"
+        );
+        assert_eq!(
+            fs::read_to_string(other.join("index.html")).unwrap(),
+            "public"
+        );
+    }
+}

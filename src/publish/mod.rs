@@ -1,0 +1,133 @@
+//! 公表 — the holdback boundary: Registry + as-of → the published view.
+//!
+//! Pipeline position: `validate` → **`publish`** → `aggregate` → `render`. Everything after this
+//! phase takes a [`Published`], never the [`Registry`], so a record whose release instant is
+//! later than the as-of cannot reach a page, a count, a chart or a file (SPEC §3).
+
+use std::collections::BTreeMap;
+
+use crate::model::{
+    Application, Asset, AssetPath, Cohort, CohortNo, Ministry, MinistryId, Municipality,
+    MunicipalityCode, Page, Registry, Report, Site, Team, TeamNo,
+};
+use crate::time::Instant;
+
+/// What a build at `as_of` may show: only released records, and only the reference records
+/// (municipalities, assets) that a released record uses.
+#[derive(Debug)]
+pub struct Published<'r> {
+    pub as_of: Instant,
+    /// 非公開プレビュー: everything is published and every page says so.
+    pub preview: bool,
+    pub site: &'r Site,
+    /// All of ministries.yaml, in display order (reference data, not records).
+    pub ministries: &'r [Ministry],
+    pub cohorts: Vec<&'r Cohort>,
+    pub teams: Vec<&'r Team>,
+    /// Aggregate-only: never listed, only counted.
+    pub applications: Vec<&'r Application>,
+    pub reports: Vec<&'r Report>,
+    pub pages: Vec<&'r Page>,
+    /// Municipalities with published support.
+    pub municipalities: BTreeMap<MunicipalityCode, &'r Municipality>,
+    /// Assets that a published report or page refers to.
+    pub assets: BTreeMap<AssetPath, &'r Asset>,
+}
+
+/// The published view of `reg` at `as_of`; with `preview`, everything.
+pub fn publish(reg: &Registry, as_of: Instant, preview: bool) -> Published<'_> {
+    let out = |t: Instant| preview || t <= as_of;
+    let cohorts: Vec<&Cohort> = reg.cohorts.iter().filter(|c| out(c.announce)).collect();
+    let cohort_out = |no: CohortNo| cohorts.iter().any(|c| c.no == no);
+    let teams: Vec<&Team> = reg
+        .teams
+        .iter()
+        .filter(|t| cohort_out(t.cohort) && out(t.announce))
+        .collect();
+    let team_out = |c: CohortNo, n: TeamNo| teams.iter().any(|t| t.cohort == c && t.no == n);
+    let reports: Vec<&Report> = reg
+        .reports
+        .iter()
+        .filter(|r| team_out(r.cohort, r.team) && out(r.release))
+        .collect();
+    let pages: Vec<&Page> = reg
+        .pages
+        .iter()
+        .filter(|p| p.release.is_none_or(out))
+        .collect();
+    let applications = reg
+        .applications
+        .iter()
+        .filter(|a| cohort_out(a.cohort))
+        .collect();
+    let municipalities = teams
+        .iter()
+        .filter_map(|t| reg.municipalities.get(&t.municipality).map(|m| (m.code, m)))
+        .collect();
+    let referenced = reports
+        .iter()
+        .flat_map(|r| {
+            r.attachments
+                .iter()
+                .map(|a| &a.asset)
+                .chain(r.body.assets.values())
+        })
+        .chain(pages.iter().flat_map(|p| p.body.assets.values()));
+    let assets = referenced
+        .filter_map(|a| reg.assets.get(a).map(|asset| (a.clone(), asset)))
+        .collect();
+    Published {
+        as_of,
+        preview,
+        site: &reg.site,
+        ministries: &reg.ministries,
+        cohorts,
+        teams,
+        applications,
+        reports,
+        pages,
+        municipalities,
+        assets,
+    }
+}
+
+impl<'r> Published<'r> {
+    pub fn ministry(&self, id: MinistryId) -> &'r Ministry {
+        &self.ministries[id.0]
+    }
+
+    /// The newest published cohort.
+    pub fn latest_cohort(&self) -> Option<&'r Cohort> {
+        self.cohorts.iter().max_by_key(|c| c.no).copied()
+    }
+
+    pub fn teams_of(&self, cohort: CohortNo) -> impl Iterator<Item = &'r Team> + '_ {
+        self.teams
+            .iter()
+            .copied()
+            .filter(move |t| t.cohort == cohort)
+    }
+
+    pub fn team(&self, cohort: CohortNo, no: TeamNo) -> Option<&'r Team> {
+        self.teams
+            .iter()
+            .copied()
+            .find(|t| t.cohort == cohort && t.no == no)
+    }
+
+    pub fn reports_of(
+        &self,
+        cohort: CohortNo,
+        team: TeamNo,
+    ) -> impl Iterator<Item = &'r Report> + '_ {
+        self.reports
+            .iter()
+            .copied()
+            .filter(move |r| r.cohort == cohort && r.team == team)
+    }
+
+    /// The municipality a published team supports.
+    pub fn municipality(&self, code: MunicipalityCode) -> &'r Municipality {
+        self.municipalities[&code]
+    }
+}

@@ -1,0 +1,286 @@
+//! テンプレートに渡すデータ — the template view, kept apart from the model.
+//!
+//! Templates only ever see these structs. [`PublicMember`] has no gender, age or track: those
+//! attributes are aggregate-only and have no path into a page. Links are site paths without a
+//! leading slash (`municipalities/013455/`); templates put `{{ root }}` in front.
+
+use serde::Serialize;
+
+use crate::model::{Member, Report, Team};
+use crate::publish::Published;
+use crate::stats::{DeclaredFigure, Headline};
+
+/// A 支援官 as the public sees them: name, ministry, grade, position — nothing aggregate-only.
+#[derive(Debug, Serialize)]
+pub struct PublicMember {
+    pub ministry: String,
+    pub grade: &'static str,
+    pub name: Option<String>,
+    pub position: Option<String>,
+    pub officer: bool,
+}
+
+impl PublicMember {
+    pub fn of(p: &Published, m: &Member) -> Self {
+        PublicMember {
+            ministry: p.ministry(m.ministry).name.clone(),
+            grade: m.grade.name(),
+            name: m.name.clone(),
+            position: m.position.clone(),
+            officer: m.is_officer,
+        }
+    }
+}
+
+/// A link to a 課題分野 page.
+#[derive(Debug, Serialize)]
+pub struct AreaRef {
+    pub no: u8,
+    pub name: &'static str,
+    pub href: String,
+}
+
+/// One team, as listed on team, prefecture, municipality and area pages.
+#[derive(Debug, Serialize)]
+pub struct TeamRow {
+    pub cohort: u32,
+    pub cohort_label: String,
+    pub cohort_href: String,
+    pub number: u32,
+    pub code: String,
+    pub prefecture: &'static str,
+    pub prefecture_href: String,
+    pub municipality: String,
+    pub municipality_href: String,
+    /// `継続`, `新規`, or `None` when the records do not say.
+    pub continuing: Option<&'static str>,
+    pub areas: Vec<AreaRef>,
+    pub members: Vec<PublicMember>,
+    pub announce: String,
+    pub reports: Vec<ReportRef>,
+}
+
+impl TeamRow {
+    pub fn of(p: &Published, t: &Team) -> Self {
+        let m = p.municipality(t.municipality);
+        let pref = m.prefecture();
+        TeamRow {
+            cohort: t.cohort.0,
+            cohort_label: t.cohort.label(),
+            cohort_href: format!("cohorts/{}/", t.cohort.0),
+            number: t.no.0,
+            code: m.code.to_string(),
+            prefecture: pref.name,
+            prefecture_href: format!("prefectures/{}/", pref.slug),
+            municipality: m.name.clone(),
+            municipality_href: format!("municipalities/{}/", m.code),
+            continuing: t.continuing.map(|c| if c { "継続" } else { "新規" }),
+            areas: t
+                .areas
+                .iter()
+                .map(|a| AreaRef {
+                    no: a.0,
+                    name: a.name(),
+                    href: format!("themes/{}/", a.two_digits()),
+                })
+                .collect(),
+            members: t.members.iter().map(|m| PublicMember::of(p, m)).collect(),
+            announce: t.announce.date().display_ja(),
+            reports: p
+                .reports_of(t.cohort, t.no)
+                .map(|r| ReportRef::of(p, r))
+                .collect(),
+        }
+    }
+}
+
+/// A link to a report, with what a list shows of it.
+#[derive(Debug, Serialize)]
+pub struct ReportRef {
+    pub title: String,
+    pub href: String,
+    pub kind: &'static str,
+    pub date: String,
+    pub date_iso: String,
+    pub summary: Option<String>,
+    pub cohort_label: String,
+    pub municipality: String,
+    pub municipality_href: String,
+}
+
+impl ReportRef {
+    pub fn of(p: &Published, r: &Report) -> Self {
+        let team = p
+            .team(r.cohort, r.team)
+            .expect("a published report's team is published");
+        let m = p.municipality(team.municipality);
+        ReportRef {
+            title: r.title.clone(),
+            href: report_path(r),
+            kind: r.kind.name(),
+            date: r.date.display_ja(),
+            date_iso: r.date.iso(),
+            summary: r.summary.clone(),
+            cohort_label: r.cohort.label(),
+            municipality: m.full_name(),
+            municipality_href: format!("municipalities/{}/", m.code),
+        }
+    }
+}
+
+/// `reports/<cohort>/<stem>/`
+pub fn report_path(r: &Report) -> String {
+    format!("reports/{}/{}/", r.cohort.0, r.stem)
+}
+
+/// Headline figures of one cohort, ready to show.
+#[derive(Debug, Serialize)]
+pub struct HeadlineView {
+    pub cohort_label: String,
+    pub cohort_href: String,
+    pub fiscal_year: String,
+    pub teams: u32,
+    pub members: u32,
+    pub municipalities: u32,
+    pub prefectures: u32,
+    pub officers: u32,
+    /// Declared figures that differ from the records, with a note each.
+    pub notes: Vec<String>,
+    /// Declared figures that the records cannot count (e.g. applicants), shown as declared.
+    pub declared_only: Vec<DeclaredView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeclaredView {
+    pub label: &'static str,
+    pub unit: &'static str,
+    pub value: String,
+}
+
+impl HeadlineView {
+    pub fn of(no: u32, fiscal_year: u32, h: &Headline, declared: &[DeclaredFigure]) -> Self {
+        let notes = declared
+            .iter()
+            .filter(|d| !d.agrees())
+            .map(|d| {
+                format!(
+                    "公表資料では{}は{}{}ですが、このサイトに登録された記録では{}{}です。",
+                    d.label,
+                    fmt_int(u64::from(d.declared)),
+                    d.unit,
+                    fmt_int(u64::from(d.records.unwrap_or(0))),
+                    d.unit
+                )
+            })
+            .collect();
+        let declared_only = declared
+            .iter()
+            .filter(|d| !d.in_headline)
+            .map(|d| DeclaredView {
+                label: d.label,
+                unit: d.unit,
+                value: fmt_int(u64::from(d.records.unwrap_or(d.declared))),
+            })
+            .collect();
+        HeadlineView {
+            cohort_label: format!("第{no}期"),
+            cohort_href: format!("cohorts/{no}/"),
+            fiscal_year: fiscal_year_label(fiscal_year),
+            teams: h.teams,
+            members: h.members,
+            municipalities: h.municipalities,
+            prefectures: h.prefectures,
+            officers: h.officers,
+            notes,
+            declared_only,
+        }
+    }
+}
+
+/// A table the templates render generically: caption, header row, body rows.
+#[derive(Debug, Serialize)]
+pub struct TableView {
+    pub id: String,
+    pub caption: String,
+    pub head: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub note: Option<String>,
+}
+
+/// `令和8年度` (from 2019), otherwise `2018年度`.
+pub fn fiscal_year_label(year: u32) -> String {
+    match year {
+        2019 => "令和元年度".to_string(),
+        y if y > 2019 => format!("令和{}年度", y - 2018),
+        y => format!("{y}年度"),
+    }
+}
+
+/// `13582` → `13,582`
+pub fn fmt_int(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_years() {
+        assert_eq!(fmt_int(0), "0");
+        assert_eq!(fmt_int(999), "999");
+        assert_eq!(fmt_int(13582), "13,582");
+        assert_eq!(fmt_int(124330690), "124,330,690");
+        assert_eq!(fiscal_year_label(2026), "令和8年度");
+        assert_eq!(fiscal_year_label(2019), "令和元年度");
+    }
+
+    #[test]
+    fn declared_figures_that_differ_get_a_note_with_both_numbers() {
+        let h = Headline {
+            teams: 97,
+            members: 279,
+            municipalities: 97,
+            prefectures: 38,
+            officers: 8,
+        };
+        let declared = [
+            DeclaredFigure {
+                label: "支援官",
+                unit: "名",
+                declared: 278,
+                records: Some(279),
+                in_headline: true,
+            },
+            DeclaredFigure {
+                label: "伴走支援チーム",
+                unit: "チーム",
+                declared: 97,
+                records: Some(97),
+                in_headline: true,
+            },
+            DeclaredFigure {
+                label: "国の職員からの応募",
+                unit: "名",
+                declared: 308,
+                records: None,
+                in_headline: false,
+            },
+        ];
+        let v = HeadlineView::of(2, 2026, &h, &declared);
+        assert_eq!(
+            v.notes,
+            ["公表資料では支援官は278名ですが、このサイトに登録された記録では279名です。"]
+        );
+        assert_eq!(v.declared_only.len(), 1);
+        assert_eq!(v.declared_only[0].value, "308");
+    }
+}

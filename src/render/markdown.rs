@@ -1,0 +1,195 @@
+//! Markdown → safe HTML: raw HTML is shown as text, unsafe link schemes are dropped, asset
+//! links point at the published asset, site links are made relative to the page.
+
+use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
+
+use crate::links::{UNSAFE_SCHEMES, markdown_options, scheme};
+use crate::model::Body;
+
+/// Render `body` for a page whose path to the site root is `root` (`../../`).
+pub fn render_markdown(body: &Body, root: &str) -> String {
+    let mut dropped_links = 0usize;
+    let mut events = Vec::new();
+    for event in Parser::new_ext(&body.markdown, markdown_options()) {
+        let event = match event {
+            Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => match rewrite(&dest_url, body, root) {
+                Some(dest) => Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }),
+                None => {
+                    dropped_links += 1;
+                    continue;
+                }
+            },
+            Event::End(TagEnd::Link) if dropped_links > 0 => {
+                dropped_links -= 1;
+                continue;
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => match rewrite(&dest_url, body, root) {
+                Some(dest) => Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }),
+                None => Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: CowStr::from(""),
+                    title,
+                    id,
+                }),
+            },
+            other => other,
+        };
+        events.push(event);
+    }
+    let mut html = String::with_capacity(body.markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
+/// The published form of a link destination, or `None` to drop the link.
+fn rewrite<'a>(dest: &CowStr<'a>, body: &Body, root: &str) -> Option<CowStr<'a>> {
+    if let Some(asset) = body.assets.get(dest.as_ref()) {
+        return Some(CowStr::from(format!(
+            "{root}assets/{}",
+            encode_path(&asset.0)
+        )));
+    }
+    if let Some(s) = scheme(dest) {
+        return (!UNSAFE_SCHEMES.contains(&s.as_str())).then(|| dest.clone());
+    }
+    if dest.starts_with("//") {
+        return Some(dest.clone());
+    }
+    match dest.strip_prefix('/') {
+        Some(site_path) => Some(CowStr::from(format!("{root}{site_path}"))),
+        None => Some(dest.clone()),
+    }
+}
+
+/// Percent-encode each segment of a `/`-separated path for use in a URL.
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Plain text of a Markdown body (for descriptions), at most `max` characters.
+pub fn plain_text(markdown: &str, max: usize) -> String {
+    let mut text = String::new();
+    for event in Parser::new_ext(markdown, markdown_options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph)
+            | Event::End(TagEnd::Heading(_)) => text.push(' '),
+            _ => {}
+        }
+        if text.chars().count() > max + 1 {
+            break;
+        }
+    }
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() > max {
+        let cut: String = text.chars().take(max).collect();
+        format!("{cut}…")
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::AssetPath;
+
+    fn body(md: &str) -> Body {
+        Body {
+            markdown: md.to_string(),
+            assets: Default::default(),
+        }
+    }
+
+    #[test]
+    fn raw_html_is_shown_as_text() {
+        let html = render_markdown(
+            &body("<script>alert(1)</script>\n\n<p onclick=\"x()\">a</p>\n"),
+            "../",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert!(!html.contains("<p onclick"), "{html}");
+    }
+
+    #[test]
+    fn javascript_links_are_dropped_but_their_text_stays() {
+        let html = render_markdown(
+            &body(
+                "[x](javascript:alert(1)) [z](JaVaScRiPt:alert(3)) [ok](https://www.chisou.go.jp/)",
+            ),
+            "",
+        );
+        assert!(!html.to_lowercase().contains("javascript"), "{html}");
+        assert!(
+            html.contains(">ok</a>") && html.contains("x") && html.contains("z"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn assets_and_site_links_are_rewritten_relative_to_the_page() {
+        let mut b = body("[資料](/assets/2/資料.pdf) [一覧](/cohorts/2/teams/)");
+        b.assets
+            .insert("/assets/2/資料.pdf".into(), AssetPath("2/資料.pdf".into()));
+        let html = render_markdown(&b, "../../");
+        assert!(
+            html.contains("href=\"../../assets/2/%E8%B3%87%E6%96%99.pdf\""),
+            "{html}"
+        );
+        assert!(html.contains("href=\"../../cohorts/2/teams/\""), "{html}");
+    }
+
+    #[test]
+    fn tables_and_footnotes_render() {
+        let html = render_markdown(
+            &body("| a | b |\n| - | - |\n| 1 | 2 |\n\n本文[^1]\n\n[^1]: 注\n"),
+            "",
+        );
+        assert!(
+            html.contains("<table>") && html.contains("<td>1</td>"),
+            "{html}"
+        );
+        assert!(html.contains("footnote"), "{html}");
+    }
+
+    #[test]
+    fn plain_text_is_cut() {
+        assert_eq!(
+            plain_text("## 見出し\n\n本文です。", 100),
+            "見出し 本文です。"
+        );
+        assert_eq!(plain_text("あいうえお", 3), "あいう…");
+    }
+}

@@ -1,0 +1,117 @@
+//! 出力の組み立て — published view + figures + theme → a [`Plan`] of files, in memory.
+//!
+//! Pipeline position: `aggregate` → **`render`** → `write`. Pure: nothing here touches disk, so
+//! `check` can run everything up to here and `serve` can serve the plan from memory.
+
+pub mod context;
+mod data;
+pub mod markdown;
+mod pages;
+pub mod theme;
+mod xml;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::publish::Published;
+use crate::stats::Stats;
+pub use theme::Theme;
+
+/// What goes into one output file: bytes made here, or a content file copied as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Blob {
+    Bytes(Vec<u8>),
+    /// An asset under content/assets/, copied by `write`.
+    Copy(PathBuf),
+}
+
+/// Every file of a build: output path (relative, `/`-separated) → contents, sorted.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Plan {
+    files: BTreeMap<String, Blob>,
+}
+
+impl Plan {
+    /// Add a file; two things writing one path is a bug or a content collision.
+    pub fn add(&mut self, path: impl Into<String>, bytes: Vec<u8>) -> Result<(), RenderError> {
+        self.add_blob(path.into(), Blob::Bytes(bytes))
+    }
+
+    fn add_blob(&mut self, path: String, blob: Blob) -> Result<(), RenderError> {
+        if self.files.contains_key(&path) {
+            return Err(RenderError::Collision(path));
+        }
+        self.files.insert(path, blob);
+        Ok(())
+    }
+
+    pub fn files(&self) -> &BTreeMap<String, Blob> {
+        &self.files
+    }
+
+    /// The bytes of a file made by render (`None` for copied assets and missing paths).
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        match self.files.get(path)? {
+            Blob::Bytes(b) => Some(b),
+            Blob::Copy(_) => None,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("二つのものが同じ出力先 {0} に書こうとしています")]
+    Collision(String),
+    #[error("テンプレート {template} の処理に失敗しました: {message}")]
+    Template { template: String, message: String },
+    #[error("データファイル {0} を作れません: {1}")]
+    Data(String, String),
+}
+
+/// Render the whole site.
+pub fn render(p: &Published, stats: &Stats, theme: &Theme) -> Result<Plan, RenderError> {
+    let mut r = pages::Renderer::new(p, stats, theme);
+    r.all_pages()?;
+    let mut plan = r.finish();
+    data::render_data(p, stats, &mut plan)?;
+    xml::render_xml(p, &mut plan)?;
+    for (path, bytes) in &theme.statics {
+        plan.add(format!("static/{path}"), bytes.clone())?;
+    }
+    for (path, asset) in &p.assets {
+        plan.add_blob(
+            format!("assets/{}", path.0),
+            Blob::Copy(asset.source.clone()),
+        )?;
+    }
+    Ok(plan)
+}
+
+/// Minify one HTML page (deterministic; inline CSS and JS are minified too).
+fn minify(html: &str) -> Vec<u8> {
+    let cfg = minify_html::Cfg {
+        minify_css: true,
+        minify_js: false,
+        ..minify_html::Cfg::default()
+    };
+    minify_html::minify(html.as_bytes(), &cfg)
+}
+
+/// `{"layout": …, "root": "../", "page": …}` for a template.
+fn tera_context(layout: &pages::Layout, page: &impl Serialize) -> tera::Context {
+    let mut ctx = tera::Context::new();
+    ctx.insert("layout", layout);
+    ctx.insert("root", &layout.root);
+    ctx.insert("page", page);
+    ctx
+}

@@ -1,0 +1,726 @@
+//! The HTML pages of SPEC §5, one method per page type.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::context::{
+    HeadlineView, ReportRef, TableView, TeamRow, fiscal_year_label, fmt_int, report_path,
+};
+use super::markdown::{plain_text, render_markdown};
+use super::{Plan, RenderError, Theme, minify, tera_context};
+use crate::model::reference::{PREFECTURES, issue_area_note};
+use crate::model::{Cohort, IssueAreaNo, Prefecture, Region};
+use crate::publish::Published;
+use crate::stats::{CohortStats, Stats};
+
+/// What every page shares: site, place in the site, navigation, preview banner.
+#[derive(Debug, Serialize)]
+pub struct Layout {
+    pub site_title: String,
+    pub publisher: String,
+    pub license: String,
+    /// Relative path from this page to the site root (`../../`), or the base path on 404.
+    pub root: String,
+    pub path: String,
+    pub canonical: String,
+    pub title: String,
+    pub head_title: String,
+    pub description: String,
+    pub breadcrumbs: Vec<Crumb>,
+    pub menu: Vec<MenuItem>,
+    pub footer_pages: Vec<MenuItem>,
+    /// As-of time shown in the 非公開プレビュー banner.
+    pub preview: Option<String>,
+    pub is_home: bool,
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct Crumb {
+    pub name: String,
+    pub href: Option<String>,
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct MenuItem {
+    pub name: String,
+    pub href: String,
+    pub current: bool,
+}
+
+fn crumb(name: impl Into<String>, href: impl Into<String>) -> Crumb {
+    Crumb {
+        name: name.into(),
+        href: Some(href.into()),
+    }
+}
+
+pub(super) struct Renderer<'a, 'r> {
+    p: &'a Published<'r>,
+    stats: &'a Stats,
+    theme: &'a Theme,
+    plan: Plan,
+    menu: Vec<(String, String)>,
+    footer: Vec<(String, String)>,
+}
+
+/// One page to emit.
+struct PageSpec<'s> {
+    path: &'s str,
+    template: &'s str,
+    title: String,
+    description: String,
+    crumbs: Vec<Crumb>,
+}
+
+impl<'a, 'r> Renderer<'a, 'r> {
+    pub fn new(p: &'a Published<'r>, stats: &'a Stats, theme: &'a Theme) -> Self {
+        let mut menu: Vec<(String, String)> = p
+            .pages
+            .iter()
+            .filter(|pg| pg.order.is_some())
+            .map(|pg| (pg.title.clone(), format!("{}/", pg.stem)))
+            .collect();
+        if let Some(c) = p.latest_cohort() {
+            menu.push(("チーム一覧".into(), format!("cohorts/{}/teams/", c.no.0)));
+        }
+        menu.push(("都道府県別".into(), "prefectures/".into()));
+        menu.push(("課題分野".into(), "themes/".into()));
+        menu.push(("報告".into(), "reports/".into()));
+        menu.push(("オープンデータ".into(), "data/".into()));
+        let footer = p
+            .pages
+            .iter()
+            .map(|pg| (pg.title.clone(), format!("{}/", pg.stem)))
+            .collect();
+        Renderer {
+            p,
+            stats,
+            theme,
+            plan: Plan::default(),
+            menu,
+            footer,
+        }
+    }
+
+    pub fn finish(self) -> Plan {
+        self.plan
+    }
+
+    pub fn all_pages(&mut self) -> Result<(), RenderError> {
+        self.home()?;
+        for page in &self.p.pages {
+            let html = render_markdown(&page.body, &root_of(&format!("{}/", page.stem)));
+            let description = page
+                .description
+                .clone()
+                .unwrap_or_else(|| plain_text(&page.body.markdown, 110));
+            let path = format!("{}/", page.stem);
+            let spec = PageSpec {
+                path: &path,
+                template: "page.html",
+                title: page.title.clone(),
+                description,
+                crumbs: vec![],
+            };
+            self.emit(spec, &serde_json::json!({ "body": html }))?;
+        }
+        self.cohorts()?;
+        self.prefectures()?;
+        self.municipalities()?;
+        self.reports()?;
+        self.areas()?;
+        self.data_page()?;
+        self.not_found()
+    }
+
+    fn emit(&mut self, spec: PageSpec, page: &impl Serialize) -> Result<(), RenderError> {
+        let site = self.p.site;
+        let is_404 = spec.path == "404.html";
+        let root = if is_404 {
+            base_path(&site.base_url)
+        } else {
+            root_of(spec.path)
+        };
+        let mut breadcrumbs = Vec::new();
+        if !spec.path.is_empty() {
+            breadcrumbs.push(crumb("ホーム", ""));
+            breadcrumbs.extend(spec.crumbs);
+            breadcrumbs.push(Crumb {
+                name: spec.title.clone(),
+                href: None,
+            });
+        }
+        let current = |href: &str| !href.is_empty() && spec.path.starts_with(href);
+        let items = |v: &[(String, String)]| {
+            v.iter()
+                .map(|(n, h)| MenuItem {
+                    name: n.clone(),
+                    href: h.clone(),
+                    current: current(h),
+                })
+                .collect()
+        };
+        let layout = Layout {
+            site_title: site.title.clone(),
+            publisher: site.publisher.clone(),
+            license: site.license.clone(),
+            root,
+            path: spec.path.to_string(),
+            canonical: format!("{}{}", site.base_url, if is_404 { "" } else { spec.path }),
+            head_title: if spec.path.is_empty() {
+                site.title.clone()
+            } else {
+                format!("{}｜{}", spec.title, site.title)
+            },
+            title: spec.title,
+            description: spec.description,
+            breadcrumbs,
+            menu: items(&self.menu),
+            footer_pages: items(&self.footer),
+            preview: self.p.preview.then(|| self.p.as_of.display_ja()),
+            is_home: spec.path.is_empty(),
+        };
+        let ctx = tera_context(&layout, page);
+        let html =
+            self.theme
+                .tera
+                .render(spec.template, &ctx)
+                .map_err(|e| RenderError::Template {
+                    template: spec.template.into(),
+                    message: super::theme::error_chain(&e),
+                })?;
+        let file = if is_404 {
+            "404.html".to_string()
+        } else {
+            format!("{}index.html", spec.path)
+        };
+        self.plan.add(file, minify(&html))
+    }
+
+    fn home(&mut self) -> Result<(), RenderError> {
+        let headline = self.p.latest_cohort().and_then(|c| self.headline(c));
+        let mut reports: Vec<_> = self.p.reports.iter().collect();
+        reports.sort_by(|a, b| (b.date, b.release, &b.stem).cmp(&(a.date, a.release, &a.stem)));
+        let latest: Vec<ReportRef> = reports
+            .iter()
+            .take(6)
+            .map(|r| ReportRef::of(self.p, r))
+            .collect();
+        let page = serde_json::json!({
+            "headline": headline,
+            "regions": self.regions(),
+            "reports": latest,
+            "intro": self.p.site.description,
+        });
+        let description = self.p.site.description.clone().unwrap_or_else(|| {
+            "国の職員が2～3名のチームで中小規模の市町村を支援する地方創生伴走支援制度の、チーム・支援先・報告をまとめたサイトです。".into()
+        });
+        self.emit(
+            PageSpec {
+                path: "",
+                template: "index.html",
+                title: self.p.site.title.clone(),
+                description,
+                crumbs: vec![],
+            },
+            &page,
+        )
+    }
+
+    fn headline(&self, c: &Cohort) -> Option<HeadlineView> {
+        let s = self.stats.cohort(c.no)?;
+        Some(HeadlineView::of(
+            c.no.0,
+            c.fiscal_year,
+            &s.headline,
+            &s.declared,
+        ))
+    }
+
+    /// Regions → prefectures with their published team counts (all cohorts).
+    fn regions(&self) -> Vec<serde_json::Value> {
+        let mut per_pref: BTreeMap<u8, u32> = BTreeMap::new();
+        for t in &self.p.teams {
+            *per_pref
+                .entry(t.municipality.prefecture().code)
+                .or_default() += 1;
+        }
+        Region::ALL
+            .iter()
+            .map(|r| {
+                let prefs: Vec<_> = PREFECTURES
+                    .iter()
+                    .filter(|p| p.region == *r)
+                    .map(|p| serde_json::json!({
+                        "name": p.name, "slug": p.slug, "href": format!("prefectures/{}/", p.slug),
+                        "teams": per_pref.get(&p.code).copied().unwrap_or(0),
+                    }))
+                    .collect();
+                serde_json::json!({ "name": r.name(), "prefectures": prefs })
+            })
+            .collect()
+    }
+
+    fn cohorts(&mut self) -> Result<(), RenderError> {
+        let list: Vec<_> = self
+            .p
+            .cohorts
+            .iter()
+            .rev()
+            .filter_map(|c| self.headline(c).map(|h| (c, h)))
+            .map(|(c, h)| {
+                serde_json::json!({
+                    "headline": h, "period": period(c), "announce": c.announce.date().display_ja(),
+                })
+            })
+            .collect();
+        let spec = PageSpec {
+            path: "cohorts/",
+            template: "cohorts.html",
+            title: "期ごとの伴走支援".into(),
+            description:
+                "地方創生伴走支援制度の期（年度）ごとの伴走支援チームと支援対象の市町村です。"
+                    .into(),
+            crumbs: vec![],
+        };
+        self.emit(spec, &serde_json::json!({ "cohorts": list }))?;
+        for c in self.p.cohorts.clone() {
+            let Some(s) = self.stats.cohort(c.no) else {
+                continue;
+            };
+            let headline = HeadlineView::of(c.no.0, c.fiscal_year, &s.headline, &s.declared);
+            let page = serde_json::json!({
+                "headline": headline,
+                "period": period(c),
+                "announce": c.announce.date().display_ja(),
+                "tables": self.cohort_tables(s),
+            });
+            let path = format!("cohorts/{}/", c.no.0);
+            let title = format!("{}（{}）", c.no.label(), fiscal_year_label(c.fiscal_year));
+            let description = format!(
+                "{}の伴走支援：{}チーム・支援官{}名、{}道府県の{}市町村。",
+                c.no.label(),
+                s.headline.teams,
+                s.headline.members,
+                s.headline.prefectures,
+                s.headline.municipalities
+            );
+            let crumbs = vec![crumb("期ごとの伴走支援", "cohorts/")];
+            self.emit(
+                PageSpec {
+                    path: &path,
+                    template: "cohort.html",
+                    title: title.clone(),
+                    description,
+                    crumbs,
+                },
+                &page,
+            )?;
+
+            let teams: Vec<TeamRow> = self
+                .p
+                .teams_of(c.no)
+                .map(|t| TeamRow::of(self.p, t))
+                .collect();
+            let page = serde_json::json!({
+                "cohort_label": c.no.label(),
+                "cohort_href": format!("cohorts/{}/", c.no.0),
+                "teams": teams,
+                "any_continuing": teams.iter().any(|t| t.continuing.is_some()),
+            });
+            let path = format!("cohorts/{}/teams/", c.no.0);
+            let crumbs = vec![
+                crumb("期ごとの伴走支援", "cohorts/"),
+                crumb(title, format!("cohorts/{}/", c.no.0)),
+            ];
+            let description = format!(
+                "{}の伴走支援チーム{}チームの一覧（支援先の市町村、支援官の所属府省庁・役職）。",
+                c.no.label(),
+                teams.len()
+            );
+            let spec = PageSpec {
+                path: &path,
+                template: "teams.html",
+                title: format!("{} 伴走支援チーム一覧", c.no.label()),
+                description,
+                crumbs,
+            };
+            self.emit(spec, &page)?;
+        }
+        Ok(())
+    }
+
+    /// The breakdowns of a cohort as tables (the charts of the official summary, as numbers).
+    fn cohort_tables(&self, s: &CohortStats) -> Vec<TableView> {
+        let label = s.no.label();
+        let count = |n: u32| fmt_int(u64::from(n));
+        let mut tables = vec![
+            TableView {
+                id: "region".into(),
+                caption: format!("{label} 地域別の伴走支援自治体数"),
+                head: if s.by_region.iter().any(|r| r.2.is_some()) {
+                    vec!["地域".into(), "応募".into(), "伴走支援".into()]
+                } else {
+                    vec!["地域".into(), "伴走支援".into()]
+                },
+                rows: s
+                    .by_region
+                    .iter()
+                    .map(|(r, t, a)| {
+                        let mut row = vec![r.name().to_string()];
+                        if let Some(a) = a {
+                            row.push(count(*a));
+                        }
+                        row.push(count(*t));
+                        row
+                    })
+                    .collect(),
+                note: None,
+            },
+            TableView {
+                id: "population".into(),
+                caption: format!("{label} 人口規模別の伴走支援自治体数"),
+                head: vec!["人口規模".into(), "市町村数".into()],
+                rows: s
+                    .by_population
+                    .iter()
+                    .map(|(b, n)| vec![b.name().to_string(), count(*n)])
+                    .chain(
+                        (s.population_unknown > 0)
+                            .then(|| vec!["未登録".to_string(), count(s.population_unknown)]),
+                    )
+                    .collect(),
+                note: Some("人口は住民基本台帳人口（municipalities.yaml の基準日）".into()),
+            },
+            TableView {
+                id: "ministry".into(),
+                caption: format!("{label} 所属府省庁等別の支援官数"),
+                head: vec!["府省庁等".into(), "支援官数".into()],
+                rows: s
+                    .by_ministry
+                    .iter()
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(id, n)| vec![self.p.ministry(*id).name.clone(), count(*n)])
+                    .collect(),
+                note: None,
+            },
+            TableView {
+                id: "grade".into(),
+                caption: format!("{label} 役職別の支援官数"),
+                head: vec!["役職".into(), "支援官数".into()],
+                rows: s
+                    .by_grade
+                    .iter()
+                    .map(|(g, n)| vec![g.name().to_string(), count(*n)])
+                    .collect(),
+                note: None,
+            },
+        ];
+        let areas: Vec<_> = s
+            .by_area
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(a, n)| vec![a.name().to_string(), count(*n)])
+            .collect();
+        tables.push(TableView {
+            id: "area".into(),
+            caption: format!("{label} 課題分野別のチーム数"),
+            head: vec!["課題分野".into(), "チーム数".into()],
+            rows: areas
+                .into_iter()
+                .chain(
+                    (s.area_unknown > 0).then(|| vec!["未登録".to_string(), count(s.area_unknown)]),
+                )
+                .collect(),
+            note: Some(
+                "一つのチームが複数の課題分野に取り組む場合は、それぞれに数えています".into(),
+            ),
+        });
+        tables
+    }
+
+    fn prefectures(&mut self) -> Result<(), RenderError> {
+        let spec = PageSpec {
+            path: "prefectures/",
+            template: "prefectures.html",
+            title: "都道府県から探す".into(),
+            description: "47都道府県それぞれの伴走支援チームと支援対象の市町村。".into(),
+            crumbs: vec![],
+        };
+        self.emit(spec, &serde_json::json!({ "regions": self.regions() }))?;
+        for pref in PREFECTURES.iter() {
+            self.prefecture(pref)?;
+        }
+        Ok(())
+    }
+
+    fn prefecture(&mut self, pref: &Prefecture) -> Result<(), RenderError> {
+        let teams: Vec<TeamRow> = self
+            .p
+            .teams
+            .iter()
+            .rev()
+            .filter(|t| t.municipality.prefecture().code == pref.code)
+            .map(|t| TeamRow::of(self.p, t))
+            .collect();
+        let municipalities: Vec<_> = self
+            .p
+            .municipalities
+            .values()
+            .filter(|m| m.prefecture().code == pref.code)
+            .map(|m| serde_json::json!({ "name": m.name, "href": format!("municipalities/{}/", m.code) }))
+            .collect();
+        let description = if teams.is_empty() {
+            format!(
+                "{}の地方創生伴走支援。公表済みの伴走支援チームはまだありません。",
+                pref.name
+            )
+        } else {
+            format!(
+                "{}の地方創生伴走支援：{}市町村、{}チーム。",
+                pref.name,
+                municipalities.len(),
+                teams.len()
+            )
+        };
+        let page = serde_json::json!({
+            "name": pref.name, "region": pref.region.name(), "teams": teams, "municipalities": municipalities,
+        });
+        let path = format!("prefectures/{}/", pref.slug);
+        let crumbs = vec![crumb("都道府県から探す", "prefectures/")];
+        self.emit(
+            PageSpec {
+                path: &path,
+                template: "prefecture.html",
+                title: pref.name.to_string(),
+                description,
+                crumbs,
+            },
+            &page,
+        )
+    }
+
+    fn municipalities(&mut self) -> Result<(), RenderError> {
+        for m in self.p.municipalities.values().copied().collect::<Vec<_>>() {
+            let pref = m.prefecture();
+            let teams: Vec<TeamRow> = self
+                .p
+                .teams
+                .iter()
+                .rev()
+                .filter(|t| t.municipality == m.code)
+                .map(|t| TeamRow::of(self.p, t))
+                .collect();
+            let page = serde_json::json!({
+                "name": m.name, "full_name": m.full_name(), "kana": m.kana, "code": m.code.to_string(),
+                "prefecture": pref.name, "prefecture_href": format!("prefectures/{}/", pref.slug),
+                "population": m.population.map(fmt_int),
+                "population_as_of": m.population_as_of.map(|d| d.display_ja()),
+                "teams": teams,
+            });
+            let path = format!("municipalities/{}/", m.code);
+            let description = format!(
+                "{}への地方創生伴走支援（{}）。",
+                m.full_name(),
+                teams
+                    .iter()
+                    .map(|t| t.cohort_label.clone())
+                    .collect::<Vec<_>>()
+                    .join("・")
+            );
+            let crumbs = vec![
+                crumb("都道府県から探す", "prefectures/"),
+                crumb(pref.name, format!("prefectures/{}/", pref.slug)),
+            ];
+            self.emit(
+                PageSpec {
+                    path: &path,
+                    template: "municipality.html",
+                    title: m.full_name(),
+                    description,
+                    crumbs,
+                },
+                &page,
+            )?;
+        }
+        Ok(())
+    }
+
+    fn reports(&mut self) -> Result<(), RenderError> {
+        let mut all: Vec<_> = self.p.reports.clone();
+        all.sort_by(|a, b| (b.date, b.cohort, &b.stem).cmp(&(a.date, a.cohort, &a.stem)));
+        let list: Vec<ReportRef> = all.iter().map(|r| ReportRef::of(self.p, r)).collect();
+        let spec = PageSpec {
+            path: "reports/",
+            template: "reports.html",
+            title: "報告".into(),
+            description: "伴走支援チームの中間報告・最終報告・活動報告の一覧。".into(),
+            crumbs: vec![],
+        };
+        self.emit(spec, &serde_json::json!({ "reports": list }))?;
+        for r in all {
+            let path = report_path(r);
+            let root = root_of(&path);
+            let team = self
+                .p
+                .team(r.cohort, r.team)
+                .expect("published report has a published team");
+            let attachments: Vec<_> = r
+                .attachments
+                .iter()
+                .map(|a| {
+                    let ext = a.asset.0.rsplit('.').next().unwrap_or("").to_uppercase();
+                    let size = self.p.assets.get(&a.asset).map(|x| human_size(x.size));
+                    serde_json::json!({
+                        "title": a.title, "href": format!("assets/{}", super::markdown::encode_path(&a.asset.0)),
+                        "format": ext, "size": size,
+                    })
+                })
+                .collect();
+            let page = serde_json::json!({
+                "title": r.title, "kind": r.kind.name(), "date": r.date.display_ja(), "date_iso": r.date.iso(),
+                "summary": r.summary, "body": render_markdown(&r.body, &root), "attachments": attachments,
+                "team": TeamRow::of(self.p, team),
+            });
+            let description = r
+                .summary
+                .clone()
+                .unwrap_or_else(|| plain_text(&r.body.markdown, 110));
+            let crumbs = vec![crumb("報告", "reports/")];
+            self.emit(
+                PageSpec {
+                    path: &path,
+                    template: "report.html",
+                    title: r.title.clone(),
+                    description,
+                    crumbs,
+                },
+                &page,
+            )?;
+        }
+        Ok(())
+    }
+
+    fn areas(&mut self) -> Result<(), RenderError> {
+        let per_area =
+            |a: IssueAreaNo| self.p.teams.iter().filter(|t| t.areas.contains(&a)).count();
+        let list: Vec<_> = IssueAreaNo::all()
+            .map(|a| serde_json::json!({ "no": a.0, "two": a.two_digits(), "name": a.name(), "href": format!("themes/{}/", a.two_digits()), "teams": per_area(a) }))
+            .collect();
+        let spec = PageSpec {
+            path: "themes/",
+            template: "areas.html",
+            title: "課題分野".into(),
+            description: "制度の26の課題分野と、それぞれに取り組む伴走支援チーム。".into(),
+            crumbs: vec![],
+        };
+        self.emit(spec, &serde_json::json!({ "areas": list }))?;
+        for a in IssueAreaNo::all() {
+            let teams: Vec<TeamRow> = self
+                .p
+                .teams
+                .iter()
+                .rev()
+                .filter(|t| t.areas.contains(&a))
+                .map(|t| TeamRow::of(self.p, t))
+                .collect();
+            let path = format!("themes/{}/", a.two_digits());
+            let page = serde_json::json!({ "no": a.0, "name": a.name(), "note": issue_area_note(a), "teams": teams });
+            let description = format!("課題分野「{}」に取り組む伴走支援チーム。", a.name());
+            let crumbs = vec![crumb("課題分野", "themes/")];
+            let title = format!("{}. {}", a.0, a.name());
+            self.emit(
+                PageSpec {
+                    path: &path,
+                    template: "area.html",
+                    title,
+                    description,
+                    crumbs,
+                },
+                &page,
+            )?;
+        }
+        Ok(())
+    }
+
+    fn data_page(&mut self) -> Result<(), RenderError> {
+        let page = serde_json::json!({ "files": super::data::describe_files(), "license": self.p.site.license });
+        let spec = PageSpec {
+            path: "data/",
+            template: "data.html",
+            title: "オープンデータ".into(),
+            description: "伴走支援チーム・支援官・支援先市町村の一覧と集計値を CSV と JSON で提供しています。".into(),
+            crumbs: vec![],
+        };
+        self.emit(spec, &page)
+    }
+
+    fn not_found(&mut self) -> Result<(), RenderError> {
+        let spec = PageSpec {
+            path: "404.html",
+            template: "404.html",
+            title: "ページが見つかりません".into(),
+            description: "お探しのページは見つかりませんでした。".into(),
+            crumbs: vec![],
+        };
+        self.emit(spec, &serde_json::json!({}))
+    }
+}
+
+fn period(c: &Cohort) -> String {
+    format!(
+        "{}〜{}",
+        c.period_start.display_ja(),
+        c.period_end.display_ja()
+    )
+}
+
+/// `../../` for `cohorts/2/`, `./` for the top page.
+pub fn root_of(path: &str) -> String {
+    let depth = path.matches('/').count();
+    if depth == 0 {
+        "./".to_string()
+    } else {
+        "../".repeat(depth)
+    }
+}
+
+/// `/banso-shien/` for `https://www.example.go.jp/banso-shien/`.
+fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url
+        .split_once("://")
+        .map(|(_, r)| r)
+        .unwrap_or(base_url);
+    match after_scheme.find('/') {
+        Some(i) => after_scheme[i..].to_string(),
+        None => "/".to_string(),
+    }
+}
+
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        0..=1023 => format!("{bytes}B"),
+        1024..=1_048_575 => format!("{:.0}KB", bytes as f64 / 1024.0),
+        _ => format!("{:.1}MB", bytes as f64 / 1_048_576.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots_and_base_paths() {
+        assert_eq!(root_of(""), "./");
+        assert_eq!(root_of("cohorts/2/"), "../../");
+        assert_eq!(root_of("reports/1/x/"), "../../../");
+        assert_eq!(
+            base_path("https://www.example.go.jp/banso-shien/"),
+            "/banso-shien/"
+        );
+        assert_eq!(base_path("https://example.jp/"), "/");
+        assert_eq!(human_size(622), "622B");
+        assert_eq!(human_size(2048), "2KB");
+    }
+}

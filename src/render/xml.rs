@@ -1,0 +1,154 @@
+//! sitemap.xml, feed.xml (Atom) and robots.txt. URLs are absolute under `base_url`.
+
+use std::fmt::Write as _;
+
+use super::context::report_path;
+use super::{Plan, RenderError};
+use crate::publish::Published;
+use crate::time::Instant;
+
+/// Escape text for XML element content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub(super) fn render_xml(p: &Published, plan: &mut Plan) -> Result<(), RenderError> {
+    let base = &p.site.base_url;
+    let mut sitemap = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    if !p.preview {
+        let pages: Vec<String> = plan
+            .files()
+            .keys()
+            .filter_map(|k| k.strip_suffix("index.html"))
+            .filter(|dir| dir.is_empty() || dir.ends_with('/'))
+            .map(str::to_string)
+            .collect();
+        for dir in pages {
+            let _ = writeln!(
+                sitemap,
+                "  <url><loc>{}</loc></url>",
+                escape(&format!("{base}{}", super::markdown::encode_path(&dir)))
+            );
+        }
+    }
+    sitemap.push_str("</urlset>\n");
+    plan.add("sitemap.xml", sitemap.into_bytes())?;
+
+    let robots = if p.preview {
+        "User-agent: *\nDisallow: /\n".to_string()
+    } else {
+        format!("User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n")
+    };
+    plan.add("robots.txt", robots.into_bytes())?;
+    plan.add("feed.xml", feed(p).into_bytes())
+}
+
+struct Entry {
+    id: String,
+    title: String,
+    link: String,
+    updated: Instant,
+    summary: String,
+}
+
+/// An Atom feed of published reports and cohort announcements, newest first.
+fn feed(p: &Published) -> String {
+    let base = &p.site.base_url;
+    let mut entries: Vec<Entry> = p
+        .reports
+        .iter()
+        .map(|r| {
+            let team = p
+                .team(r.cohort, r.team)
+                .expect("published report has a published team");
+            let m = p.municipality(team.municipality);
+            Entry {
+                id: format!("{base}{}", report_path(r)),
+                title: r.title.clone(),
+                link: format!("{base}{}", super::markdown::encode_path(&report_path(r))),
+                updated: r.release,
+                summary: r.summary.clone().unwrap_or_else(|| {
+                    format!("{} {}の{}", r.cohort.label(), m.full_name(), r.kind.name())
+                }),
+            }
+        })
+        .chain(p.cohorts.iter().map(|c| Entry {
+            id: format!("{base}cohorts/{}/", c.no.0),
+            title: format!("{}の伴走支援チームを公表しました", c.no.label()),
+            link: format!("{base}cohorts/{}/", c.no.0),
+            updated: c.announce,
+            summary: format!(
+                "{}の伴走支援チームと支援対象の市町村を公表しました。",
+                c.no.label()
+            ),
+        }))
+        .collect();
+    entries.sort_by(|a, b| (b.updated, &b.id).cmp(&(a.updated, &a.id)));
+    let updated = entries.first().map(|e| e.updated).unwrap_or(p.as_of);
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"ja\">\n",
+    );
+    let _ = writeln!(x, "  <title>{}</title>", escape(&p.site.title));
+    let _ = writeln!(x, "  <id>{}</id>", escape(base));
+    let _ = writeln!(
+        x,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        escape(base)
+    );
+    let _ = writeln!(
+        x,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}feed.xml\"/>",
+        escape(base)
+    );
+    let _ = writeln!(x, "  <updated>{}</updated>", updated.rfc3339());
+    let _ = writeln!(
+        x,
+        "  <author><name>{}</name></author>",
+        escape(&p.site.publisher)
+    );
+    if !p.site.license.is_empty() {
+        let _ = writeln!(x, "  <rights>{}</rights>", escape(&p.site.license));
+    }
+    for e in entries {
+        x.push_str("  <entry>\n");
+        let _ = writeln!(x, "    <id>{}</id>", escape(&e.id));
+        let _ = writeln!(x, "    <title>{}</title>", escape(&e.title));
+        let _ = writeln!(
+            x,
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            escape(&e.link)
+        );
+        let _ = writeln!(x, "    <updated>{}</updated>", e.updated.rfc3339());
+        let _ = writeln!(x, "    <summary>{}</summary>", escape(&e.summary));
+        x.push_str("  </entry>\n");
+    }
+    x.push_str("</feed>\n");
+    x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_drops_control_characters() {
+        assert_eq!(
+            escape("<a href=\"x\">&'\u{1}"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
+        );
+    }
+}
