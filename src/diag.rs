@@ -149,17 +149,11 @@ impl Diagnostics {
     }
 
     pub fn error_count(&self) -> usize {
-        self.items
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
+        self.items.iter().filter(|d| d.severity == Severity::Error).count()
     }
 
     pub fn warning_count(&self) -> usize {
-        self.items
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
-            .count()
+        self.items.iter().filter(|d| d.severity == Severity::Warning).count()
     }
 
     pub fn has_errors(&self) -> bool {
@@ -213,10 +207,7 @@ impl Diagnostics {
                 .and_then(|t| t.lines().nth(span.pos.line.saturating_sub(1) as usize));
             if let Some(line) = line {
                 let line = line.replace('\t', " ");
-                let before: String = line
-                    .chars()
-                    .take(span.pos.col.saturating_sub(1) as usize)
-                    .collect();
+                let before: String = line.chars().take(span.pos.col.saturating_sub(1) as usize).collect();
                 let marked: String = line
                     .chars()
                     .skip(span.pos.col.saturating_sub(1) as usize)
@@ -225,11 +216,7 @@ impl Diagnostics {
                 let carets = "^".repeat(UnicodeWidthStr::width(marked.as_str()).max(1));
                 let _ = writeln!(s, "{pad} |");
                 let _ = writeln!(s, "{line_no} | {line}");
-                let label = d
-                    .label
-                    .as_deref()
-                    .map(|l| format!(" {l}"))
-                    .unwrap_or_default();
+                let label = d.label.as_deref().map(|l| format!(" {l}")).unwrap_or_default();
                 let _ = writeln!(
                     s,
                     "{pad} | {}{carets}{label}",
@@ -253,19 +240,21 @@ impl Diagnostics {
     }
 }
 
-/// The closest candidate to `input` by edit distance over characters, if it is close enough
-/// to be a likely typo (at most a third of the longer text differs, at least one character).
+/// The closest candidate to `input` by edit distance over characters (a swap of two
+/// neighbours counts once), if it is close enough to be a likely typo: at most half of the
+/// longer text differs.
 pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let input_len = input.chars().count();
+    let first = input.chars().next();
     candidates
         .into_iter()
         .filter(|c| *c != input)
-        .map(|c| (strsim::levenshtein(input, c), c))
-        .filter(|(d, c)| {
-            let longer = input_len.max(c.chars().count());
-            *d <= (longer / 3).max(1)
+        .map(|c| (strsim::osa_distance(input, c), c))
+        .filter(|(d, c)| d * 2 <= input_len.max(c.chars().count()))
+        .min_by(|a, b| {
+            let shares_first = |c: &str| c.chars().next() != first;
+            (a.0, shares_first(a.1), a.1).cmp(&(b.0, shares_first(b.1), b.1))
         })
-        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
         .map(|(_, c)| c)
 }
 
@@ -275,10 +264,7 @@ mod tests {
 
     #[test]
     fn closest_finds_one_character_typo() {
-        assert_eq!(
-            closest("防衛庁", ["防衛省", "総務省", "環境省"]),
-            Some("防衛省")
-        );
+        assert_eq!(closest("防衛庁", ["防衛省", "総務省", "環境省"]), Some("防衛省"));
         assert_eq!(
             closest("fiscal_yaer", ["number", "fiscal_year", "announce"]),
             Some("fiscal_year")
@@ -288,6 +274,8 @@ mod tests {
     #[test]
     fn closest_ignores_unrelated_words() {
         assert_eq!(closest("農業", ["防衛省", "総務省"]), None);
+        assert_eq!(closest("産業進行", ["観光", "産業振興"]), Some("産業振興"));
+        assert_eq!(closest("係長", ["指定職", "課長級", "係長級"]), Some("係長級"));
     }
 
     #[test]
@@ -297,11 +285,8 @@ mod tests {
         let mut ds = Diagnostics::new();
         ds.add_source(&path, &text);
         ds.push(
-            Diagnostic::error(
-                Span::new(&path, Pos::new(2, 17, 3)),
-                "府省庁「防衛庁」がありません",
-            )
-            .with_suggestion(Some("防衛省")),
+            Diagnostic::error(Span::new(&path, Pos::new(2, 17, 3)), "府省庁「防衛庁」がありません")
+                .with_suggestion(Some("防衛省")),
         );
         let out = ds.render();
         assert!(out.contains("--> cohorts/1/teams.yaml:2:17"), "{out}");

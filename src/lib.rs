@@ -49,12 +49,7 @@ pub fn load_registry(content: &Path, diags: &mut Diagnostics) -> Result<Registry
 }
 
 /// publish + aggregate + render: the site at `as_of`, in memory.
-pub fn render_site(
-    reg: &Registry,
-    as_of: Instant,
-    preview: bool,
-    theme: &Theme,
-) -> Result<Plan, Error> {
+pub fn render_site(reg: &Registry, as_of: Instant, preview: bool, theme: &Theme) -> Result<Plan, Error> {
     let published = publish::publish(reg, as_of, preview);
     let stats = stats::aggregate(&published);
     Ok(render::render(&published, &stats, theme)?)

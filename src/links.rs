@@ -22,11 +22,8 @@ pub fn scheme(dest: &str) -> Option<String> {
         .chars()
         .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
         .collect();
-    (first_ok
-        && cleaned
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
-    .then(|| cleaned.to_ascii_lowercase())
+    (first_ok && cleaned.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
+        .then(|| cleaned.to_ascii_lowercase())
 }
 
 /// `%E8%B3%87` → `資`; invalid escapes are kept as written.
@@ -78,18 +75,12 @@ mod tests {
     #[test]
     fn resolves_relative_and_root_paths() {
         let md = "cohorts/2/reports/mori.md";
-        assert_eq!(
-            resolve(md, "/assets/2/a.pdf").as_deref(),
-            Some("assets/2/a.pdf")
-        );
+        assert_eq!(resolve(md, "/assets/2/a.pdf").as_deref(), Some("assets/2/a.pdf"));
         assert_eq!(
             resolve(md, "../../../assets/2/a.pdf").as_deref(),
             Some("assets/2/a.pdf")
         );
-        assert_eq!(
-            resolve(md, "img.png").as_deref(),
-            Some("cohorts/2/reports/img.png")
-        );
+        assert_eq!(resolve(md, "img.png").as_deref(), Some("cohorts/2/reports/img.png"));
         assert_eq!(resolve(md, "../../../../etc/passwd"), None);
         assert_eq!(resolve("pages/about.md", "/assets/../../x"), None);
     }
@@ -98,16 +89,10 @@ mod tests {
     fn schemes_are_recognised_even_when_disguised() {
         assert_eq!(scheme("https://example.jp/").as_deref(), Some("https"));
         assert_eq!(scheme("JaVaScRiPt:alert(1)").as_deref(), Some("javascript"));
-        assert_eq!(
-            scheme("java\tscript:alert(1)").as_deref(),
-            Some("javascript")
-        );
+        assert_eq!(scheme("java\tscript:alert(1)").as_deref(), Some("javascript"));
         assert_eq!(scheme("/assets/a:b.pdf"), None);
         assert_eq!(scheme("資料.pdf"), None);
-        assert_eq!(
-            scheme(" \u{1}javascript:alert(1)").as_deref(),
-            Some("javascript")
-        );
+        assert_eq!(scheme(" \u{1}javascript:alert(1)").as_deref(), Some("javascript"));
     }
 
     #[test]

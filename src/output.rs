@@ -60,19 +60,13 @@ pub struct Written {
 
 /// Decide whether `out` may receive a build of `kind`; `public_default` is the public output
 /// directory a preview must never touch.
-pub fn check_target(
-    out: &Path,
-    kind: OutputKind,
-    public_default: &Path,
-) -> Result<(), OutputError> {
+pub fn check_target(out: &Path, kind: OutputKind, public_default: &Path) -> Result<(), OutputError> {
     if kind == OutputKind::Preview {
         let same = |a: &Path, b: &Path| match (absolute(a), absolute(b)) {
             (Some(a), Some(b)) => a == b,
             _ => false,
         };
-        if same(out, public_default)
-            || marker_of(out).as_deref() == Some(OutputKind::Public.marker_text())
-        {
+        if same(out, public_default) || marker_of(out).as_deref() == Some(OutputKind::Public.marker_text()) {
             return Err(OutputError::PreviewIntoPublic(out.to_path_buf()));
         }
     }
@@ -130,12 +124,7 @@ fn absolute(p: &Path) -> Option<PathBuf> {
 }
 
 /// Write `plan` into `out`, replacing what a previous build left there.
-pub fn write_plan(
-    plan: &Plan,
-    out: &Path,
-    kind: OutputKind,
-    public_default: &Path,
-) -> Result<Written, OutputError> {
+pub fn write_plan(plan: &Plan, out: &Path, kind: OutputKind, public_default: &Path) -> Result<Written, OutputError> {
     check_target(out, kind, public_default)?;
     let out_abs = absolute(out).unwrap_or_else(|| out.to_path_buf());
     let parent = out_abs
@@ -224,10 +213,7 @@ fn remove_leftovers(parent: &Path, name: &str) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
-    let prefixes = [
-        format!(".{name}.banso-staging-"),
-        format!(".{name}.banso-old-"),
-    ];
+    let prefixes = [format!(".{name}.banso-staging-"), format!(".{name}.banso-old-")];
     for e in entries.flatten() {
         let n = e.file_name().to_string_lossy().into_owned();
         if prefixes.iter().any(|p| n.starts_with(p.as_str())) && is_stale(&e.path()) {
@@ -274,13 +260,7 @@ mod tests {
             &public,
         )
         .unwrap();
-        write_plan(
-            &plan(&[("index.html", "2")]),
-            &out,
-            OutputKind::Public,
-            &public,
-        )
-        .unwrap();
+        write_plan(&plan(&[("index.html", "2")]), &out, OutputKind::Public, &public).unwrap();
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "2");
         assert!(!out.join("old").exists());
         assert!(out.join(MARKER).exists());
@@ -331,13 +311,7 @@ mod tests {
     fn preview_refuses_the_public_directory() {
         let tmp = tempfile::tempdir().unwrap();
         let public = tmp.path().join("output");
-        write_plan(
-            &plan(&[("index.html", "public")]),
-            &public,
-            OutputKind::Public,
-            &public,
-        )
-        .unwrap();
+        write_plan(&plan(&[("index.html", "public")]), &public, OutputKind::Public, &public).unwrap();
         let err = write_plan(
             &plan(&[("index.html", "preview")]),
             &public,
@@ -359,9 +333,6 @@ mod tests {
             matches!(err, OutputError::PreviewIntoPublic(_)),
             "a public build elsewhere is refused too"
         );
-        assert_eq!(
-            fs::read_to_string(other.join("index.html")).unwrap(),
-            "public"
-        );
+        assert_eq!(fs::read_to_string(other.join("index.html")).unwrap(), "public");
     }
 }

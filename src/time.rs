@@ -60,9 +60,7 @@ impl Instant {
                 }
             }
         }
-        Err(TimeError(format!(
-            "日時「{text}」を読めません。{TIME_FORMS}"
-        )))
+        Err(TimeError(format!("日時「{text}」を読めません。{TIME_FORMS}")))
     }
 
     /// The current instant. Only the command layer calls this, once per run.
@@ -190,13 +188,7 @@ mod tests {
 
     #[test]
     fn nonsense_is_refused_with_the_accepted_forms() {
-        for bad in [
-            "2026-13-01",
-            "27 March 2026",
-            "2026/03/27",
-            "",
-            "2026-03-27T25:00",
-        ] {
+        for bad in ["2026-13-01", "27 March 2026", "2026/03/27", "", "2026-03-27T25:00"] {
             let e = Instant::parse(bad).unwrap_err();
             assert!(e.0.contains("2026-03-27T10:00"), "{bad}: {e}");
         }

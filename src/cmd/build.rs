@@ -17,13 +17,10 @@ pub fn run(args: &BuildArgs) -> i32 {
     } else {
         OutputKind::Public
     };
-    let out = args.output.clone().unwrap_or_else(|| {
-        PathBuf::from(if args.preview {
-            "output-preview"
-        } else {
-            PUBLIC_DEFAULT
-        })
-    });
+    let out = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(if args.preview { "output-preview" } else { PUBLIC_DEFAULT }));
     if let Err(e) = output::check_target(&out, kind, Path::new(PUBLIC_DEFAULT)) {
         return fail(&e.into());
     }
@@ -48,14 +45,7 @@ pub fn run(args: &BuildArgs) -> i32 {
     }
     let written = load_theme(args.theme.as_deref())
         .and_then(|theme| crate::render_site(&registry, as_of, args.preview, &theme))
-        .and_then(|plan| {
-            Ok(output::write_plan(
-                &plan,
-                &out,
-                kind,
-                Path::new(PUBLIC_DEFAULT),
-            )?)
-        });
+        .and_then(|plan| Ok(output::write_plan(&plan, &out, kind, Path::new(PUBLIC_DEFAULT))?));
     match written {
         Ok(w) => {
             let what = if args.preview {

@@ -16,8 +16,7 @@ pub fn run(args: &CheckArgs) -> i32 {
         }
     };
     if !diags.has_errors() {
-        let rendered = load_theme(args.theme.as_deref())
-            .and_then(|t| crate::render_site(&registry, as_of, false, &t));
+        let rendered = load_theme(args.theme.as_deref()).and_then(|t| crate::render_site(&registry, as_of, false, &t));
         if let Err(e) = rendered {
             print_diagnostics(&diags);
             return fail(&e);

@@ -12,10 +12,7 @@
 use std::cell::RefCell;
 use std::fmt;
 
-use serde::de::{
-    self, DeserializeSeed, Deserializer, Error as _, IntoDeserializer, MapAccess, SeqAccess,
-    Visitor,
-};
+use serde::de::{self, DeserializeSeed, Deserializer, Error as _, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 
 use super::yaml::{Key, Node, Value};
 use crate::diag::{Pos, closest};
@@ -124,11 +121,9 @@ fn expected_ja(exp: &str) -> &'static str {
     let e = exp.to_lowercase();
     if e.contains("bool") {
         "true か false"
-    } else if [
-        "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "integer",
-    ]
-    .iter()
-    .any(|t| e.contains(t))
+    } else if ["u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "integer"]
+        .iter()
+        .any(|t| e.contains(t))
     {
         "整数"
     } else if e.contains("f64") || e.contains("f32") || e.contains("float") {
@@ -173,20 +168,14 @@ impl de::Error for DeError {
     fn invalid_type(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
         let want = expected_ja(&exp.to_string());
         DeError::typed(
-            format!(
-                "{want}を書くところに{}が書かれています",
-                unexpected_ja(&unexp)
-            ),
+            format!("{want}を書くところに{}が書かれています", unexpected_ja(&unexp)),
             &format!("{want}を書いてください"),
         )
     }
 
     fn invalid_value(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
         if let de::Unexpected::Unsigned(_) | de::Unexpected::Signed(_) = unexp {
-            return DeError::typed(
-                format!("{}は範囲外です", unexpected_ja(&unexp)),
-                "値を確認してください",
-            );
+            return DeError::typed(format!("{}は範囲外です", unexpected_ja(&unexp)), "値を確認してください");
         }
         let want = expected_ja(&exp.to_string());
         DeError::typed(
@@ -269,15 +258,11 @@ struct MapDe<'a> {
 impl<'a> MapAccess<'a> for MapDe<'a> {
     type Error = DeError;
 
-    fn next_key_seed<K: DeserializeSeed<'a>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, DeError> {
+    fn next_key_seed<K: DeserializeSeed<'a>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
         match self.entries.next() {
             Some((k, v)) => {
                 self.value = Some(v);
-                let key: de::value::StrDeserializer<'a, DeError> =
-                    k.text.as_str().into_deserializer();
+                let key: de::value::StrDeserializer<'a, DeError> = k.text.as_str().into_deserializer();
                 seed.deserialize(key).map(Some).map_err(|e| e.at(k.pos))
             }
             None => Ok(None),
@@ -285,14 +270,8 @@ impl<'a> MapAccess<'a> for MapDe<'a> {
     }
 
     fn next_value_seed<V: DeserializeSeed<'a>>(&mut self, seed: V) -> Result<V::Value, DeError> {
-        let node = self
-            .value
-            .take()
-            .expect("serde asks for a value after its key");
-        seed.deserialize(NodeDe {
-            node,
-            sink: self.sink,
-        })
+        let node = self.value.take().expect("serde asks for a value after its key");
+        seed.deserialize(NodeDe { node, sink: self.sink })
     }
 }
 
@@ -304,17 +283,9 @@ struct SeqDe<'a> {
 impl<'a> SeqAccess<'a> for SeqDe<'a> {
     type Error = DeError;
 
-    fn next_element_seed<T: DeserializeSeed<'a>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, DeError> {
+    fn next_element_seed<T: DeserializeSeed<'a>>(&mut self, seed: T) -> Result<Option<T::Value>, DeError> {
         match self.items.next() {
-            Some(node) => seed
-                .deserialize(NodeDe {
-                    node,
-                    sink: self.sink,
-                })
-                .map(Some),
+            Some(node) => seed.deserialize(NodeDe { node, sink: self.sink }).map(Some),
             None => Ok(None),
         }
     }
@@ -335,10 +306,7 @@ struct WrapperDe<'a> {
 impl<'a> MapAccess<'a> for WrapperDe<'a> {
     type Error = DeError;
 
-    fn next_key_seed<K: DeserializeSeed<'a>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, DeError> {
+    fn next_key_seed<K: DeserializeSeed<'a>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
         let key = match self.step {
             0 if !self.lenient => "pos",
             0 | 1 => "value",
@@ -409,9 +377,7 @@ impl<'a> Deserializer<'a> for NodeDe<'a> {
 
     fn deserialize_bool<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, DeError> {
         match &self.node.value {
-            Value::Bool(b) => visitor
-                .visit_bool(*b)
-                .map_err(|e: DeError| e.at(self.node.pos)),
+            Value::Bool(b) => visitor.visit_bool(*b).map_err(|e: DeError| e.at(self.node.pos)),
             _ => Err(self.type_error("true か false")),
         }
     }
@@ -475,19 +441,11 @@ impl<'a> Deserializer<'a> for NodeDe<'a> {
         }
     }
 
-    fn deserialize_unit_struct<V: Visitor<'a>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, DeError> {
+    fn deserialize_unit_struct<V: Visitor<'a>>(self, _name: &'static str, visitor: V) -> Result<V::Value, DeError> {
         self.deserialize_unit(visitor)
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'a>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, DeError> {
+    fn deserialize_newtype_struct<V: Visitor<'a>>(self, _name: &'static str, visitor: V) -> Result<V::Value, DeError> {
         visitor.visit_newtype_struct(self)
     }
 
@@ -503,11 +461,7 @@ impl<'a> Deserializer<'a> for NodeDe<'a> {
         }
     }
 
-    fn deserialize_tuple<V: Visitor<'a>>(
-        self,
-        _len: usize,
-        visitor: V,
-    ) -> Result<V::Value, DeError> {
+    fn deserialize_tuple<V: Visitor<'a>>(self, _len: usize, visitor: V) -> Result<V::Value, DeError> {
         self.deserialize_seq(visitor)
     }
 
@@ -576,9 +530,7 @@ impl<'a> Deserializer<'a> for NodeDe<'a> {
         match &self.node.value {
             Value::Str(s) => {
                 let d: de::value::StrDeserializer<'a, DeError> = s.as_str().into_deserializer();
-                visitor
-                    .visit_enum(d)
-                    .map_err(|e: DeError| e.at(self.node.pos))
+                visitor.visit_enum(d).map_err(|e: DeError| e.at(self.node.pos))
             }
             _ => Err(self.type_error("文字列")),
         }
@@ -674,18 +626,18 @@ mod tests {
 
     #[test]
     fn spans_reach_typed_fields() {
-        let (teams, issues) = read("- number: 7\n  members:\n    - ministry: 防衛省\n");
+        let (teams, issues) = read("- number: 7\n  members:\n    - ministry: 防衛省\n      age: 41\n");
         assert!(issues.is_empty(), "{issues:?}");
         let t = teams.unwrap().remove(0).0.unwrap();
         assert_eq!(t.number, Sp::new(7, Pos::new(1, 11, 1)));
         let m = t.members[0].0.as_ref().unwrap();
         assert_eq!(m.ministry.pos, Pos::new(3, 17, 3));
+        assert_eq!(m.age, Some(41));
     }
 
     #[test]
     fn every_unknown_key_is_reported_with_a_suggestion() {
-        let (_, issues) =
-            read("- number: 1\n  membrs: []\n  members:\n    - ministri: x\n      ministry: y\n");
+        let (_, issues) = read("- number: 1\n  membrs: []\n  members:\n    - ministri: x\n      ministry: y\n");
         let msgs: Vec<_> = issues
             .iter()
             .map(|i| (i.pos.line, i.message.as_str(), i.label.clone()))
@@ -693,23 +645,16 @@ mod tests {
         assert_eq!(
             msgs,
             [
-                (
-                    2,
-                    "不明な項目「membrs」",
-                    Some("もしかして: members".into())
-                ),
-                (
-                    4,
-                    "不明な項目「ministri」",
-                    Some("もしかして: ministry".into())
-                ),
+                (2, "不明な項目「membrs」", Some("もしかして: members".into())),
+                (4, "不明な項目「ministri」", Some("もしかして: ministry".into())),
             ]
         );
     }
 
     #[test]
     fn a_broken_item_does_not_hide_the_next() {
-        let y = "- number: x\n  members: []\n- number: 2\n  members:\n    - ministry: a\n      age: old\n- members: []\n";
+        let y =
+            "- number: x\n  members: []\n- number: 2\n  members:\n    - ministry: a\n      age: old\n- members: []\n";
         let (teams, issues) = read(y);
         let teams = teams.unwrap();
         assert!(teams[0].0.is_none());
@@ -721,24 +666,13 @@ mod tests {
             .collect();
         assert_eq!(
             found[0],
-            (
-                1,
-                11,
-                "整数を書くところに文字列「x」が書かれています".to_string()
-            )
+            (1, 11, "整数を書くところに文字列「x」が書かれています".to_string())
         );
         assert_eq!(
             found[1],
-            (
-                6,
-                12,
-                "整数を書くところに文字列「old」が書かれています".to_string()
-            )
+            (6, 12, "整数を書くところに文字列「old」が書かれています".to_string())
         );
-        assert_eq!(
-            found[2],
-            (7, 3, "必須の項目「number」がありません".to_string())
-        );
+        assert_eq!(found[2], (7, 3, "必須の項目「number」がありません".to_string()));
         assert_eq!(found.len(), 3);
     }
 

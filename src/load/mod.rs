@@ -32,6 +32,8 @@ pub struct Rec<T> {
 pub struct Listed<T> {
     pub file: Arc<str>,
     pub items: Vec<T>,
+    /// Items that could not be read (already reported).
+    pub failed: usize,
 }
 
 /// A Markdown file: front matter and body.
@@ -83,10 +85,7 @@ pub enum LoadError {
     #[error("コンテンツのフォルダ {0} がありません（--content で指定してください）")]
     Missing(PathBuf),
     #[error("{path} を読めません: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
 }
 
 /// Read the content directory at `root`.
@@ -151,9 +150,7 @@ impl Reader<'_> {
             self.diags.push(
                 Diagnostic::error(
                     Span::file(&path),
-                    format!(
-                        "ファイルが大きすぎます（{size} バイト、上限 {MAX_TEXT_BYTES} バイト）"
-                    ),
+                    format!("ファイルが大きすぎます（{size} バイト、上限 {MAX_TEXT_BYTES} バイト）"),
                 )
                 .with_help("ファイルを分けるか、不要な部分を取り除いてください"),
             );
@@ -203,9 +200,7 @@ impl Reader<'_> {
             Err(e) => {
                 self.diags.push(
                     Diagnostic::error(Span::new(path, e.pos.shifted(line_offset)), e.message)
-                        .with_help(
-                            "YAML の書き方（インデント、「キー: 値」、引用符）を確認してください",
-                        ),
+                        .with_help("YAML の書き方（インデント、「キー: 値」、引用符）を確認してください"),
                 );
                 None
             }
@@ -224,18 +219,13 @@ impl Reader<'_> {
         value
     }
 
-    fn yaml_file<T: DeserializeOwned>(
-        &mut self,
-        rel: &str,
-        required: bool,
-    ) -> Option<(Arc<str>, T)> {
+    fn yaml_file<T: DeserializeOwned>(&mut self, rel: &str, required: bool) -> Option<(Arc<str>, T)> {
         if !self.root.join(rel).is_file() {
             if required {
                 let path: Arc<str> = Arc::from(rel);
                 self.diags.push(
-                    Diagnostic::error(Span::file(&path), format!("{rel} がありません")).with_help(
-                        "SPEC の「コンテンツの構成」に沿ってこのファイルを作ってください",
-                    ),
+                    Diagnostic::error(Span::file(&path), format!("{rel} がありません"))
+                        .with_help("SPEC の「コンテンツの構成」に沿ってこのファイルを作ってください"),
                 );
             }
             return None;
@@ -243,10 +233,8 @@ impl Reader<'_> {
         let (path, text) = self.text(rel)?;
         let node = self.parse(&path, &text, 0)?;
         if node.value == yaml::Value::Null {
-            self.diags.push(
-                Diagnostic::error(Span::file(&path), "ファイルが空です")
-                    .with_help("項目を書いてください"),
-            );
+            self.diags
+                .push(Diagnostic::error(Span::file(&path), "ファイルが空です").with_help("項目を書いてください"));
             return None;
         }
         let value = self.read_node::<T>(&path, &node)?;
@@ -255,9 +243,12 @@ impl Reader<'_> {
 
     fn list_file<T: DeserializeOwned>(&mut self, rel: &str, required: bool) -> Option<Listed<T>> {
         let (file, items) = self.yaml_file::<Vec<Lenient<T>>>(rel, required)?;
+        let total = items.len();
+        let items: Vec<T> = items.into_iter().filter_map(|l| l.0).collect();
         Some(Listed {
             file,
-            items: items.into_iter().filter_map(|l| l.0).collect(),
+            failed: total - items.len(),
+            items,
         })
     }
 
@@ -280,8 +271,7 @@ impl Reader<'_> {
                 .yaml_file::<RawCohort>(&format!("{rel}/cohort.yaml"), true)
                 .map(|(file, raw)| Rec { file, raw });
             let teams = self.list_file::<RawTeam>(&format!("{rel}/teams.yaml"), false);
-            let applications =
-                self.list_file::<RawApplication>(&format!("{rel}/applications.yaml"), false);
+            let applications = self.list_file::<RawApplication>(&format!("{rel}/applications.yaml"), false);
             let reports = self.md_dir::<RawReport>(&format!("{rel}/reports"))?;
             for (entry, p) in sorted_entries(&path)? {
                 if !matches!(
@@ -318,7 +308,10 @@ impl Reader<'_> {
         for (name, path) in sorted_entries(&dir)? {
             let rel = format!("{rel_dir}/{name}");
             let Some(stem) = name.strip_suffix(".md").filter(|_| path.is_file()) else {
-                self.stray(&rel, "このフォルダには Markdown（.md）のファイルだけを置いてください。画像や PDF は assets/ へ");
+                self.stray(
+                    &rel,
+                    "このフォルダには Markdown（.md）のファイルだけを置いてください。画像や PDF は assets/ へ",
+                );
                 continue;
             };
             let Some((file, text)) = self.text(&rel) else {
@@ -327,9 +320,8 @@ impl Reader<'_> {
             let split = match front_matter::split(&text) {
                 Ok(s) => s,
                 Err(e) => {
-                    self.diags.push(
-                        Diagnostic::error(Span::new(&file, e.pos), e.message).with_help(e.help),
-                    );
+                    self.diags
+                        .push(Diagnostic::error(Span::new(&file, e.pos), e.message).with_help(e.help));
                     continue;
                 }
             };
@@ -362,18 +354,11 @@ impl Reader<'_> {
             return Ok(Vec::new());
         }
         let mut out = Vec::new();
-        let walker = walkdir::WalkDir::new(&dir)
-            .sort_by_file_name()
-            .follow_links(false);
+        let walker = walkdir::WalkDir::new(&dir).sort_by_file_name().follow_links(false);
         for entry in walker {
             let entry = entry.map_err(|e| LoadError::Io {
-                path: e
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| dir.clone()),
-                source: e
-                    .into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("walk")),
+                path: e.path().map(Path::to_path_buf).unwrap_or_else(|| dir.clone()),
+                source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("walk")),
             })?;
             let rel_path = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
             let rel = rel_path
@@ -381,10 +366,7 @@ impl Reader<'_> {
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            if rel.is_empty()
-                || rel.split('/').any(|p| p.starts_with('.'))
-                || entry.file_type().is_dir()
-            {
+            if rel.is_empty() || rel.split('/').any(|p| p.starts_with('.')) || entry.file_type().is_dir() {
                 continue;
             }
             let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
@@ -400,11 +382,7 @@ impl Reader<'_> {
     fn stray(&mut self, rel: &str, help: &str) {
         let path: Arc<str> = Arc::from(rel);
         self.diags.push(
-            Diagnostic::warning(
-                Span::file(&path),
-                "banso はこのファイル（フォルダ）を使いません",
-            )
-            .with_help(help),
+            Diagnostic::warning(Span::file(&path), "banso はこのファイル（フォルダ）を使いません").with_help(help),
         );
     }
 
@@ -419,10 +397,7 @@ impl Reader<'_> {
         ];
         for (name, _) in sorted_entries(self.root)? {
             if !KNOWN.contains(&name.as_str()) {
-                self.stray(
-                    &name,
-                    &format!("content/ に置けるのは {} です", KNOWN.join("、")),
-                );
+                self.stray(&name, &format!("content/ に置けるのは {} です", KNOWN.join("、")));
             }
         }
         Ok(())

@@ -102,14 +102,8 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     match serde_saphyr::from_str_with_options::<Spanned<Tree>>(text, options()) {
         Ok(sp) => Ok(sp.into_node()),
         Err(e) => {
-            let pos = e
-                .location()
-                .map(|l| pos_of(&l))
-                .unwrap_or(Pos::new(1, 1, 0));
-            let raw = serde_saphyr::MessageFormatter::format_message(
-                &serde_saphyr::UserMessageFormatter,
-                &e,
-            );
+            let pos = e.location().map(|l| pos_of(&l)).unwrap_or(Pos::new(1, 1, 0));
+            let raw = serde_saphyr::MessageFormatter::format_message(&serde_saphyr::UserMessageFormatter, &e);
             Err(SyntaxError {
                 pos,
                 message: translate(&raw),
@@ -141,10 +135,7 @@ fn translate(raw: &str) -> String {
             "この文字からは値を始められません（タブ文字は使えません）",
         ),
         ("duplicate", "同じキーが二度書かれています"),
-        (
-            "budget",
-            "YAML が大きすぎるか、入れ子や別名（アンカー）が多すぎます",
-        ),
+        ("budget", "YAML が大きすぎるか、入れ子や別名（アンカー）が多すぎます"),
         (
             "too large or too complex",
             "YAML が大きすぎるか、入れ子や別名（アンカー）が多すぎます",
@@ -280,9 +271,7 @@ mod tests {
     #[test]
     fn values_keep_line_and_column() {
         let n = parse("# 見出し\n- number: 1\n  members:\n    - ministry: 防衛省\n").unwrap();
-        let Value::Seq(items) = &n.value else {
-            panic!()
-        };
+        let Value::Seq(items) = &n.value else { panic!() };
         assert_eq!(map_get(&items[0], "number").pos, Pos::new(2, 11, 1));
         let Value::Seq(members) = &map_get(&items[0], "members").value else {
             panic!()
@@ -320,18 +309,11 @@ mod tests {
     fn alias_bomb_is_refused_quickly() {
         let mut y = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..12 {
-            let prev = if i == 0 {
-                "a".to_string()
-            } else {
-                format!("l{}", i - 1)
-            };
+            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
             y.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         let e = parse(&y).unwrap_err();
-        assert!(
-            e.message.contains("多すぎ") || e.message.contains("大きすぎ"),
-            "{e:?}"
-        );
+        assert!(e.message.contains("多すぎ") || e.message.contains("大きすぎ"), "{e:?}");
     }
 
     #[test]

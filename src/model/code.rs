@@ -115,14 +115,8 @@ mod tests {
         for c in ["013455", "011002", "032034", "131016", "224618", "473821"] {
             assert_eq!(MunicipalityCode::parse(c).unwrap().to_string(), c);
         }
-        assert_eq!(
-            MunicipalityCode::parse("013455").unwrap().prefecture().name,
-            "北海道"
-        );
-        assert_eq!(
-            MunicipalityCode::parse("224618").unwrap().prefecture().name,
-            "静岡県"
-        );
+        assert_eq!(MunicipalityCode::parse("013455").unwrap().prefecture().name, "北海道");
+        assert_eq!(MunicipalityCode::parse("224618").unwrap().prefecture().name, "静岡県");
     }
 
     #[test]
@@ -137,24 +131,15 @@ mod tests {
 
     #[test]
     fn integers_are_left_padded_and_full_width_digits_normalised() {
-        assert_eq!(
-            MunicipalityCode::from_int(13455).unwrap().to_string(),
-            "013455"
-        );
-        assert_eq!(
-            MunicipalityCode::parse("０１３４５５").unwrap().to_string(),
-            "013455"
-        );
+        assert_eq!(MunicipalityCode::from_int(13455).unwrap().to_string(), "013455");
+        assert_eq!(MunicipalityCode::parse("０１３４５５").unwrap().to_string(), "013455");
     }
 
     #[test]
     fn bad_shapes_and_prefectures() {
         assert_eq!(MunicipalityCode::parse("13455"), Err(CodeError::Shape));
         assert_eq!(MunicipalityCode::parse("01345a"), Err(CodeError::Shape));
-        assert_eq!(
-            MunicipalityCode::parse("480001").unwrap_err(),
-            CodeError::Prefecture
-        );
+        assert_eq!(MunicipalityCode::parse("480001").unwrap_err(), CodeError::Prefecture);
         assert_eq!(MunicipalityCode::from_int(-1), Err(CodeError::Shape));
     }
 }

@@ -344,10 +344,7 @@ mod tests {
     fn issue_areas_keep_the_rule_numbers() {
         assert_eq!(IssueAreaNo(3).name(), "観光");
         assert_eq!(IssueAreaNo(26).name(), "その他");
-        assert_eq!(
-            IssueAreaNo::by_name("デジタル・未来技術"),
-            Some(IssueAreaNo(9))
-        );
+        assert_eq!(IssueAreaNo::by_name("デジタル・未来技術"), Some(IssueAreaNo(9)));
         assert_eq!(
             IssueAreaNo::by_name("まちづくり（関連インフラ整備含む）"),
             Some(IssueAreaNo(6))
@@ -361,10 +358,7 @@ mod tests {
     fn grade_aliases_map_to_canonical_grades() {
         assert_eq!(Grade::parse("課長補佐級"), Some(Grade::DeputyDirectorLevel));
         assert_eq!(Grade::parse("室長級"), Some(Grade::OfficeDirectorLevel));
-        assert_eq!(
-            Grade::parse("企画官・室長級"),
-            Some(Grade::OfficeDirectorLevel)
-        );
+        assert_eq!(Grade::parse("企画官・室長級"), Some(Grade::OfficeDirectorLevel));
         assert_eq!(Grade::parse("係長"), None);
         assert!(Grade::Designated < Grade::SectionChiefLevel);
     }

@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 
 use crate::model::{
-    Application, Asset, AssetPath, Cohort, CohortNo, Ministry, MinistryId, Municipality,
-    MunicipalityCode, Page, Registry, Report, Site, Team, TeamNo,
+    Application, Asset, AssetPath, Cohort, CohortNo, Ministry, MinistryId, Municipality, MunicipalityCode, Page,
+    Registry, Report, Site, Team, TeamNo,
 };
 use crate::time::Instant;
 
@@ -50,28 +50,15 @@ pub fn publish(reg: &Registry, as_of: Instant, preview: bool) -> Published<'_> {
         .iter()
         .filter(|r| team_out(r.cohort, r.team) && out(r.release))
         .collect();
-    let pages: Vec<&Page> = reg
-        .pages
-        .iter()
-        .filter(|p| p.release.is_none_or(out))
-        .collect();
-    let applications = reg
-        .applications
-        .iter()
-        .filter(|a| cohort_out(a.cohort))
-        .collect();
+    let pages: Vec<&Page> = reg.pages.iter().filter(|p| p.release.is_none_or(out)).collect();
+    let applications = reg.applications.iter().filter(|a| cohort_out(a.cohort)).collect();
     let municipalities = teams
         .iter()
         .filter_map(|t| reg.municipalities.get(&t.municipality).map(|m| (m.code, m)))
         .collect();
     let referenced = reports
         .iter()
-        .flat_map(|r| {
-            r.attachments
-                .iter()
-                .map(|a| &a.asset)
-                .chain(r.body.assets.values())
-        })
+        .flat_map(|r| r.attachments.iter().map(|a| &a.asset).chain(r.body.assets.values()))
         .chain(pages.iter().flat_map(|p| p.body.assets.values()));
     let assets = referenced
         .filter_map(|a| reg.assets.get(a).map(|asset| (a.clone(), asset)))
@@ -102,24 +89,14 @@ impl<'r> Published<'r> {
     }
 
     pub fn teams_of(&self, cohort: CohortNo) -> impl Iterator<Item = &'r Team> + '_ {
-        self.teams
-            .iter()
-            .copied()
-            .filter(move |t| t.cohort == cohort)
+        self.teams.iter().copied().filter(move |t| t.cohort == cohort)
     }
 
     pub fn team(&self, cohort: CohortNo, no: TeamNo) -> Option<&'r Team> {
-        self.teams
-            .iter()
-            .copied()
-            .find(|t| t.cohort == cohort && t.no == no)
+        self.teams.iter().copied().find(|t| t.cohort == cohort && t.no == no)
     }
 
-    pub fn reports_of(
-        &self,
-        cohort: CohortNo,
-        team: TeamNo,
-    ) -> impl Iterator<Item = &'r Report> + '_ {
+    pub fn reports_of(&self, cohort: CohortNo, team: TeamNo) -> impl Iterator<Item = &'r Report> + '_ {
         self.reports
             .iter()
             .copied()

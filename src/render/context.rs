@@ -86,10 +86,27 @@ impl TeamRow {
                 .collect(),
             members: t.members.iter().map(|m| PublicMember::of(p, m)).collect(),
             announce: t.announce.date().display_ja(),
-            reports: p
-                .reports_of(t.cohort, t.no)
-                .map(|r| ReportRef::of(p, r))
-                .collect(),
+            reports: p.reports_of(t.cohort, t.no).map(|r| ReportRef::of(p, r)).collect(),
+        }
+    }
+}
+
+/// A list of teams and which optional columns it needs (a column nobody has data for is left
+/// out rather than shown empty).
+#[derive(Debug, Serialize)]
+pub struct TeamList {
+    pub rows: Vec<TeamRow>,
+    pub has_continuing: bool,
+    pub has_areas: bool,
+}
+
+impl TeamList {
+    pub fn of<'t>(p: &Published, teams: impl Iterator<Item = &'t Team>) -> Self {
+        let rows: Vec<TeamRow> = teams.map(|t| TeamRow::of(p, t)).collect();
+        TeamList {
+            has_continuing: rows.iter().any(|t| t.continuing.is_some()),
+            has_areas: rows.iter().any(|t| !t.areas.is_empty()),
+            rows,
         }
     }
 }

@@ -40,13 +40,7 @@ pub const MEMBERS_HEADER: [&str; 8] = [
     "氏名",
     "職名",
 ];
-pub const MUNICIPALITIES_HEADER: [&str; 5] = [
-    "全国地方公共団体コード",
-    "都道府県",
-    "市町村",
-    "人口",
-    "支援を受けた期",
-];
+pub const MUNICIPALITIES_HEADER: [&str; 5] = ["全国地方公共団体コード", "都道府県", "市町村", "人口", "支援を受けた期"];
 
 /// What the /data/ page says about each file.
 pub fn describe_files() -> Vec<DataFile> {
@@ -65,10 +59,7 @@ pub fn describe_files() -> Vec<DataFile> {
                 ("期", "期の番号（数字のみ）"),
                 ("チーム番号", "期の中でのチーム番号"),
                 ("継続", "継続、新規、または空欄（記録がない場合）"),
-                (
-                    "課題分野",
-                    "取り組む課題分野。複数ある場合は ; で区切ります",
-                ),
+                ("課題分野", "取り組む課題分野。複数ある場合は ; で区切ります"),
                 ("支援官数", "チームの地方創生支援官の人数"),
                 ("公表日", "チームを公表した日（YYYY-MM-DD）"),
             ],
@@ -78,18 +69,12 @@ pub fn describe_files() -> Vec<DataFile> {
             title: "地方創生支援官一覧",
             description: "公表済みのチームの支援官。1行が1人です。性別・年齢・事務官/技官の別は含みません（集計値のみ summary.json に載せています）。",
             columns: vec![
-                (
-                    "全国地方公共団体コード",
-                    "支援先市町村の団体コード（文字列）",
-                ),
+                ("全国地方公共団体コード", "支援先市町村の団体コード（文字列）"),
                 ("市町村", "支援先の市町村名"),
                 ("期", "期の番号"),
                 ("チーム番号", "期の中でのチーム番号"),
                 ("所属府省庁", "支援官の所属府省庁等"),
-                (
-                    "役職",
-                    "指定職、課長級、企画官・室長級、補佐級、係長級のいずれか",
-                ),
+                ("役職", "指定職、課長級、企画官・室長級、補佐級、係長級のいずれか"),
                 ("氏名", "公表している場合の氏名（ない場合は空欄）"),
                 ("職名", "公表している場合の職名（ない場合は空欄）"),
             ],
@@ -118,11 +103,7 @@ pub fn describe_files() -> Vec<DataFile> {
     ]
 }
 
-pub(super) fn render_data(
-    p: &Published,
-    stats: &Stats,
-    plan: &mut Plan,
-) -> Result<(), RenderError> {
+pub(super) fn render_data(p: &Published, stats: &Stats, plan: &mut Plan) -> Result<(), RenderError> {
     plan.add("data/teams.csv", teams_csv(p)?)?;
     plan.add("data/members.csv", members_csv(p)?)?;
     plan.add("data/municipalities.csv", municipalities_csv(p)?)?;
@@ -159,11 +140,7 @@ fn teams_csv(p: &Published) -> Result<Vec<u8>, RenderError> {
                     .map(|c| if c { "継続" } else { "新規" })
                     .unwrap_or("")
                     .to_string(),
-                t.areas
-                    .iter()
-                    .map(|a| a.name())
-                    .collect::<Vec<_>>()
-                    .join(";"),
+                t.areas.iter().map(|a| a.name()).collect::<Vec<_>>().join(";"),
                 t.members.len().to_string(),
                 t.announce.date().iso(),
             ]
@@ -210,11 +187,7 @@ fn municipalities_csv(p: &Published) -> Result<Vec<u8>, RenderError> {
                 m.prefecture().name.to_string(),
                 m.name.clone(),
                 m.population.map(|n| n.to_string()).unwrap_or_default(),
-                cohorts
-                    .iter()
-                    .map(u32::to_string)
-                    .collect::<Vec<_>>()
-                    .join(";"),
+                cohorts.iter().map(u32::to_string).collect::<Vec<_>>().join(";"),
             ]
         })
         .collect();
@@ -265,11 +238,7 @@ fn summary(p: &Published, stats: &Stats) -> Summary {
                 Table {
                     id: "region_applicants",
                     title: "地域別 応募自治体数",
-                    rows: s
-                        .by_region
-                        .iter()
-                        .map(|(r, _, a)| (r.name().to_string(), *a))
-                        .collect(),
+                    rows: s.by_region.iter().map(|(r, _, a)| (r.name().to_string(), *a)).collect(),
                 },
                 Table {
                     id: "population",
@@ -279,10 +248,7 @@ fn summary(p: &Published, stats: &Stats) -> Summary {
                         .iter()
                         .filter(|(b, n)| PopulationBand::ALL.contains(b) || *n > 0)
                         .map(|(b, n)| (b.name().to_string(), Some(*n)))
-                        .chain(std::iter::once((
-                            "未登録".to_string(),
-                            Some(s.population_unknown),
-                        )))
+                        .chain(std::iter::once(("未登録".to_string(), Some(s.population_unknown))))
                         .collect(),
                 },
                 Table {
@@ -310,10 +276,7 @@ fn summary(p: &Published, stats: &Stats) -> Summary {
                         .by_area
                         .iter()
                         .map(|(a, n)| (a.name().to_string(), Some(*n)))
-                        .chain(std::iter::once((
-                            "未登録".to_string(),
-                            Some(s.area_unknown),
-                        )))
+                        .chain(std::iter::once(("未登録".to_string(), Some(s.area_unknown))))
                         .collect(),
                 },
             ];

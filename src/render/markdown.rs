@@ -65,10 +65,7 @@ pub fn render_markdown(body: &Body, root: &str) -> String {
 /// The published form of a link destination, or `None` to drop the link.
 fn rewrite<'a>(dest: &CowStr<'a>, body: &Body, root: &str) -> Option<CowStr<'a>> {
     if let Some(asset) = body.assets.get(dest.as_ref()) {
-        return Some(CowStr::from(format!(
-            "{root}assets/{}",
-            encode_path(&asset.0)
-        )));
+        return Some(CowStr::from(format!("{root}assets/{}", encode_path(&asset.0))));
     }
     if let Some(s) = scheme(dest) {
         return (!UNSAFE_SCHEMES.contains(&s.as_str())).then(|| dest.clone());
@@ -101,10 +98,9 @@ pub fn plain_text(markdown: &str, max: usize) -> String {
     for event in Parser::new_ext(markdown, markdown_options()) {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
-            Event::SoftBreak
-            | Event::HardBreak
-            | Event::End(TagEnd::Paragraph)
-            | Event::End(TagEnd::Heading(_)) => text.push(' '),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Heading(_)) => {
+                text.push(' ')
+            }
             _ => {}
         }
         if text.chars().count() > max + 1 {
@@ -134,10 +130,7 @@ mod tests {
 
     #[test]
     fn raw_html_is_shown_as_text() {
-        let html = render_markdown(
-            &body("<script>alert(1)</script>\n\n<p onclick=\"x()\">a</p>\n"),
-            "../",
-        );
+        let html = render_markdown(&body("<script>alert(1)</script>\n\n<p onclick=\"x()\">a</p>\n"), "../");
         assert!(!html.contains("<script"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert!(!html.contains("<p onclick"), "{html}");
@@ -146,9 +139,7 @@ mod tests {
     #[test]
     fn javascript_links_are_dropped_but_their_text_stays() {
         let html = render_markdown(
-            &body(
-                "[x](javascript:alert(1)) [z](JaVaScRiPt:alert(3)) [ok](https://www.chisou.go.jp/)",
-            ),
+            &body("[x](javascript:alert(1)) [z](JaVaScRiPt:alert(3)) [ok](https://www.chisou.go.jp/)"),
             "",
         );
         assert!(!html.to_lowercase().contains("javascript"), "{html}");
@@ -173,23 +164,14 @@ mod tests {
 
     #[test]
     fn tables_and_footnotes_render() {
-        let html = render_markdown(
-            &body("| a | b |\n| - | - |\n| 1 | 2 |\n\n本文[^1]\n\n[^1]: 注\n"),
-            "",
-        );
-        assert!(
-            html.contains("<table>") && html.contains("<td>1</td>"),
-            "{html}"
-        );
+        let html = render_markdown(&body("| a | b |\n| - | - |\n| 1 | 2 |\n\n本文[^1]\n\n[^1]: 注\n"), "");
+        assert!(html.contains("<table>") && html.contains("<td>1</td>"), "{html}");
         assert!(html.contains("footnote"), "{html}");
     }
 
     #[test]
     fn plain_text_is_cut() {
-        assert_eq!(
-            plain_text("## 見出し\n\n本文です。", 100),
-            "見出し 本文です。"
-        );
+        assert_eq!(plain_text("## 見出し\n\n本文です。", 100), "見出し 本文です。");
         assert_eq!(plain_text("あいうえお", 3), "あいう…");
     }
 }

@@ -89,10 +89,7 @@ pub fn render(p: &Published, stats: &Stats, theme: &Theme) -> Result<Plan, Rende
         plan.add(format!("static/{path}"), bytes.clone())?;
     }
     for (path, asset) in &p.assets {
-        plan.add_blob(
-            format!("assets/{}", path.0),
-            Blob::Copy(asset.source.clone()),
-        )?;
+        plan.add_blob(format!("assets/{}", path.0), Blob::Copy(asset.source.clone()))?;
     }
     Ok(plan)
 }

@@ -4,9 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::context::{
-    HeadlineView, ReportRef, TableView, TeamRow, fiscal_year_label, fmt_int, report_path,
-};
+use super::context::{HeadlineView, ReportRef, TableView, TeamList, TeamRow, fiscal_year_label, fmt_int, report_path};
 use super::markdown::{plain_text, render_markdown};
 use super::{Plan, RenderError, Theme, minify, tera_context};
 use crate::model::reference::{PREFECTURES, issue_area_note};
@@ -182,14 +180,14 @@ impl<'a, 'r> Renderer<'a, 'r> {
             is_home: spec.path.is_empty(),
         };
         let ctx = tera_context(&layout, page);
-        let html =
-            self.theme
-                .tera
-                .render(spec.template, &ctx)
-                .map_err(|e| RenderError::Template {
-                    template: spec.template.into(),
-                    message: super::theme::error_chain(&e),
-                })?;
+        let html = self
+            .theme
+            .tera
+            .render(spec.template, &ctx)
+            .map_err(|e| RenderError::Template {
+                template: spec.template.into(),
+                message: super::theme::error_chain(&e),
+            })?;
         let file = if is_404 {
             "404.html".to_string()
         } else {
@@ -202,11 +200,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         let headline = self.p.latest_cohort().and_then(|c| self.headline(c));
         let mut reports: Vec<_> = self.p.reports.iter().collect();
         reports.sort_by(|a, b| (b.date, b.release, &b.stem).cmp(&(a.date, a.release, &a.stem)));
-        let latest: Vec<ReportRef> = reports
-            .iter()
-            .take(6)
-            .map(|r| ReportRef::of(self.p, r))
-            .collect();
+        let latest: Vec<ReportRef> = reports.iter().take(6).map(|r| ReportRef::of(self.p, r)).collect();
         let page = serde_json::json!({
             "headline": headline,
             "regions": self.regions(),
@@ -230,21 +224,14 @@ impl<'a, 'r> Renderer<'a, 'r> {
 
     fn headline(&self, c: &Cohort) -> Option<HeadlineView> {
         let s = self.stats.cohort(c.no)?;
-        Some(HeadlineView::of(
-            c.no.0,
-            c.fiscal_year,
-            &s.headline,
-            &s.declared,
-        ))
+        Some(HeadlineView::of(c.no.0, c.fiscal_year, &s.headline, &s.declared))
     }
 
     /// Regions → prefectures with their published team counts (all cohorts).
     fn regions(&self) -> Vec<serde_json::Value> {
         let mut per_pref: BTreeMap<u8, u32> = BTreeMap::new();
         for t in &self.p.teams {
-            *per_pref
-                .entry(t.municipality.prefecture().code)
-                .or_default() += 1;
+            *per_pref.entry(t.municipality.prefecture().code).or_default() += 1;
         }
         Region::ALL
             .iter()
@@ -252,10 +239,12 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 let prefs: Vec<_> = PREFECTURES
                     .iter()
                     .filter(|p| p.region == *r)
-                    .map(|p| serde_json::json!({
-                        "name": p.name, "slug": p.slug, "href": format!("prefectures/{}/", p.slug),
-                        "teams": per_pref.get(&p.code).copied().unwrap_or(0),
-                    }))
+                    .map(|p| {
+                        serde_json::json!({
+                            "name": p.name, "slug": p.slug, "href": format!("prefectures/{}/", p.slug),
+                            "teams": per_pref.get(&p.code).copied().unwrap_or(0),
+                        })
+                    })
                     .collect();
                 serde_json::json!({ "name": r.name(), "prefectures": prefs })
             })
@@ -279,9 +268,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             path: "cohorts/",
             template: "cohorts.html",
             title: "期ごとの伴走支援".into(),
-            description:
-                "地方創生伴走支援制度の期（年度）ごとの伴走支援チームと支援対象の市町村です。"
-                    .into(),
+            description: "地方創生伴走支援制度の期（年度）ごとの伴走支援チームと支援対象の市町村です。".into(),
             crumbs: vec![],
         };
         self.emit(spec, &serde_json::json!({ "cohorts": list }))?;
@@ -318,16 +305,12 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 &page,
             )?;
 
-            let teams: Vec<TeamRow> = self
-                .p
-                .teams_of(c.no)
-                .map(|t| TeamRow::of(self.p, t))
-                .collect();
+            let teams = TeamList::of(self.p, self.p.teams_of(c.no));
+            let count = teams.rows.len();
             let page = serde_json::json!({
                 "cohort_label": c.no.label(),
                 "cohort_href": format!("cohorts/{}/", c.no.0),
                 "teams": teams,
-                "any_continuing": teams.iter().any(|t| t.continuing.is_some()),
             });
             let path = format!("cohorts/{}/teams/", c.no.0);
             let crumbs = vec![
@@ -337,7 +320,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             let description = format!(
                 "{}の伴走支援チーム{}チームの一覧（支援先の市町村、支援官の所属府省庁・役職）。",
                 c.no.label(),
-                teams.len()
+                count
             );
             let spec = PageSpec {
                 path: &path,
@@ -386,12 +369,9 @@ impl<'a, 'r> Renderer<'a, 'r> {
                     .by_population
                     .iter()
                     .map(|(b, n)| vec![b.name().to_string(), count(*n)])
-                    .chain(
-                        (s.population_unknown > 0)
-                            .then(|| vec!["未登録".to_string(), count(s.population_unknown)]),
-                    )
+                    .chain((s.population_unknown > 0).then(|| vec!["未登録".to_string(), count(s.population_unknown)]))
                     .collect(),
-                note: Some("人口は住民基本台帳人口（municipalities.yaml の基準日）".into()),
+                note: Some(self.population_note(s.no)),
             },
             TableView {
                 id: "ministry".into(),
@@ -429,15 +409,25 @@ impl<'a, 'r> Renderer<'a, 'r> {
             head: vec!["課題分野".into(), "チーム数".into()],
             rows: areas
                 .into_iter()
-                .chain(
-                    (s.area_unknown > 0).then(|| vec!["未登録".to_string(), count(s.area_unknown)]),
-                )
+                .chain((s.area_unknown > 0).then(|| vec!["未登録".to_string(), count(s.area_unknown)]))
                 .collect(),
-            note: Some(
-                "一つのチームが複数の課題分野に取り組む場合は、それぞれに数えています".into(),
-            ),
+            note: Some("一つのチームが複数の課題分野に取り組む場合は、それぞれに数えています".into()),
         });
         tables
+    }
+
+    /// 「人口は住民基本台帳人口（2025年1月1日現在）」 when all supported municipalities share
+    /// one reference date.
+    fn population_note(&self, no: crate::model::CohortNo) -> String {
+        let dates: std::collections::BTreeSet<_> = self
+            .p
+            .teams_of(no)
+            .filter_map(|t| self.p.municipality(t.municipality).population_as_of)
+            .collect();
+        match dates.iter().next() {
+            Some(d) if dates.len() == 1 => format!("人口は住民基本台帳人口（{}現在）", d.display_ja()),
+            _ => "人口は住民基本台帳人口".to_string(),
+        }
     }
 
     fn prefectures(&mut self) -> Result<(), RenderError> {
@@ -456,14 +446,15 @@ impl<'a, 'r> Renderer<'a, 'r> {
     }
 
     fn prefecture(&mut self, pref: &Prefecture) -> Result<(), RenderError> {
-        let teams: Vec<TeamRow> = self
-            .p
-            .teams
-            .iter()
-            .rev()
-            .filter(|t| t.municipality.prefecture().code == pref.code)
-            .map(|t| TeamRow::of(self.p, t))
-            .collect();
+        let teams = TeamList::of(
+            self.p,
+            self.p
+                .teams
+                .iter()
+                .rev()
+                .copied()
+                .filter(|t| t.municipality.prefecture().code == pref.code),
+        );
         let municipalities: Vec<_> = self
             .p
             .municipalities
@@ -471,7 +462,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             .filter(|m| m.prefecture().code == pref.code)
             .map(|m| serde_json::json!({ "name": m.name, "href": format!("municipalities/{}/", m.code) }))
             .collect();
-        let description = if teams.is_empty() {
+        let description = if teams.rows.is_empty() {
             format!(
                 "{}の地方創生伴走支援。公表済みの伴走支援チームはまだありません。",
                 pref.name
@@ -481,7 +472,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 "{}の地方創生伴走支援：{}市町村、{}チーム。",
                 pref.name,
                 municipalities.len(),
-                teams.len()
+                teams.rows.len()
             )
         };
         let page = serde_json::json!({
@@ -583,10 +574,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 "summary": r.summary, "body": render_markdown(&r.body, &root), "attachments": attachments,
                 "team": TeamRow::of(self.p, team),
             });
-            let description = r
-                .summary
-                .clone()
-                .unwrap_or_else(|| plain_text(&r.body.markdown, 110));
+            let description = r.summary.clone().unwrap_or_else(|| plain_text(&r.body.markdown, 110));
             let crumbs = vec![crumb("報告", "reports/")];
             self.emit(
                 PageSpec {
@@ -603,8 +591,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
     }
 
     fn areas(&mut self) -> Result<(), RenderError> {
-        let per_area =
-            |a: IssueAreaNo| self.p.teams.iter().filter(|t| t.areas.contains(&a)).count();
+        let per_area = |a: IssueAreaNo| self.p.teams.iter().filter(|t| t.areas.contains(&a)).count();
         let list: Vec<_> = IssueAreaNo::all()
             .map(|a| serde_json::json!({ "no": a.0, "two": a.two_digits(), "name": a.name(), "href": format!("themes/{}/", a.two_digits()), "teams": per_area(a) }))
             .collect();
@@ -617,14 +604,10 @@ impl<'a, 'r> Renderer<'a, 'r> {
         };
         self.emit(spec, &serde_json::json!({ "areas": list }))?;
         for a in IssueAreaNo::all() {
-            let teams: Vec<TeamRow> = self
-                .p
-                .teams
-                .iter()
-                .rev()
-                .filter(|t| t.areas.contains(&a))
-                .map(|t| TeamRow::of(self.p, t))
-                .collect();
+            let teams = TeamList::of(
+                self.p,
+                self.p.teams.iter().rev().copied().filter(|t| t.areas.contains(&a)),
+            );
             let path = format!("themes/{}/", a.two_digits());
             let page = serde_json::json!({ "no": a.0, "name": a.name(), "note": issue_area_note(a), "teams": teams });
             let description = format!("課題分野「{}」に取り組む伴走支援チーム。", a.name());
@@ -669,11 +652,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
 }
 
 fn period(c: &Cohort) -> String {
-    format!(
-        "{}〜{}",
-        c.period_start.display_ja(),
-        c.period_end.display_ja()
-    )
+    format!("{}〜{}", c.period_start.display_ja(), c.period_end.display_ja())
 }
 
 /// `../../` for `cohorts/2/`, `./` for the top page.
@@ -688,10 +667,7 @@ pub fn root_of(path: &str) -> String {
 
 /// `/banso-shien/` for `https://www.example.go.jp/banso-shien/`.
 fn base_path(base_url: &str) -> String {
-    let after_scheme = base_url
-        .split_once("://")
-        .map(|(_, r)| r)
-        .unwrap_or(base_url);
+    let after_scheme = base_url.split_once("://").map(|(_, r)| r).unwrap_or(base_url);
     match after_scheme.find('/') {
         Some(i) => after_scheme[i..].to_string(),
         None => "/".to_string(),
@@ -715,10 +691,7 @@ mod tests {
         assert_eq!(root_of(""), "./");
         assert_eq!(root_of("cohorts/2/"), "../../");
         assert_eq!(root_of("reports/1/x/"), "../../../");
-        assert_eq!(
-            base_path("https://www.example.go.jp/banso-shien/"),
-            "/banso-shien/"
-        );
+        assert_eq!(base_path("https://www.example.go.jp/banso-shien/"), "/banso-shien/");
         assert_eq!(base_path("https://example.jp/"), "/");
         assert_eq!(human_size(622), "622B");
         assert_eq!(human_size(2048), "2KB");

@@ -67,10 +67,8 @@ impl Theme {
                 continue;
             }
             for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
-                let entry = entry.map_err(|e| {
-                    io(e.into_io_error()
-                        .unwrap_or_else(|| std::io::Error::other("walk")))
-                })?;
+                let entry =
+                    entry.map_err(|e| io(e.into_io_error().unwrap_or_else(|| std::io::Error::other("walk"))))?;
                 if !entry.file_type().is_file() {
                     continue;
                 }
@@ -82,9 +80,8 @@ impl Theme {
                     .join("/");
                 let bytes = std::fs::read(entry.path()).map_err(io)?;
                 if sub == "templates" {
-                    let text = String::from_utf8(bytes).map_err(|_| {
-                        ThemeError::Template(format!("{rel} が UTF-8 ではありません"))
-                    })?;
+                    let text = String::from_utf8(bytes)
+                        .map_err(|_| ThemeError::Template(format!("{rel} が UTF-8 ではありません")))?;
                     templates.push((rel, text));
                 } else {
                     statics.insert(rel, bytes);
@@ -100,10 +97,7 @@ impl Theme {
         Self::compile(templates, statics)
     }
 
-    fn compile(
-        templates: Vec<(String, String)>,
-        statics: BTreeMap<String, Vec<u8>>,
-    ) -> Result<Theme, ThemeError> {
+    fn compile(templates: Vec<(String, String)>, statics: BTreeMap<String, Vec<u8>>) -> Result<Theme, ThemeError> {
         for name in REQUIRED_TEMPLATES {
             if !templates.iter().any(|(n, _)| n == name) {
                 return Err(ThemeError::Missing(name));
@@ -125,10 +119,7 @@ fn collect_embedded(
     for file in dir.files() {
         let path = file.path().to_string_lossy().replace('\\', "/");
         if let Some(rel) = path.strip_prefix("templates/") {
-            templates.push((
-                rel.to_string(),
-                String::from_utf8_lossy(file.contents()).into_owned(),
-            ));
+            templates.push((rel.to_string(), String::from_utf8_lossy(file.contents()).into_owned()));
         } else if let Some(rel) = path.strip_prefix("static/") {
             statics.insert(rel.to_string(), file.contents().to_vec());
         }

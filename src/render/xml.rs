@@ -72,18 +72,17 @@ fn feed(p: &Published) -> String {
         .reports
         .iter()
         .map(|r| {
-            let team = p
-                .team(r.cohort, r.team)
-                .expect("published report has a published team");
+            let team = p.team(r.cohort, r.team).expect("published report has a published team");
             let m = p.municipality(team.municipality);
             Entry {
                 id: format!("{base}{}", report_path(r)),
                 title: r.title.clone(),
                 link: format!("{base}{}", super::markdown::encode_path(&report_path(r))),
                 updated: r.release,
-                summary: r.summary.clone().unwrap_or_else(|| {
-                    format!("{} {}の{}", r.cohort.label(), m.full_name(), r.kind.name())
-                }),
+                summary: r
+                    .summary
+                    .clone()
+                    .unwrap_or_else(|| format!("{} {}の{}", r.cohort.label(), m.full_name(), r.kind.name())),
             }
         })
         .chain(p.cohorts.iter().map(|c| Entry {
@@ -91,10 +90,7 @@ fn feed(p: &Published) -> String {
             title: format!("{}の伴走支援チームを公表しました", c.no.label()),
             link: format!("{base}cohorts/{}/", c.no.0),
             updated: c.announce,
-            summary: format!(
-                "{}の伴走支援チームと支援対象の市町村を公表しました。",
-                c.no.label()
-            ),
+            summary: format!("{}の伴走支援チームと支援対象の市町村を公表しました。", c.no.label()),
         }))
         .collect();
     entries.sort_by(|a, b| (b.updated, &b.id).cmp(&(a.updated, &a.id)));
@@ -115,11 +111,7 @@ fn feed(p: &Published) -> String {
         escape(base)
     );
     let _ = writeln!(x, "  <updated>{}</updated>", updated.rfc3339());
-    let _ = writeln!(
-        x,
-        "  <author><name>{}</name></author>",
-        escape(&p.site.publisher)
-    );
+    let _ = writeln!(x, "  <author><name>{}</name></author>", escape(&p.site.publisher));
     if !p.site.license.is_empty() {
         let _ = writeln!(x, "  <rights>{}</rights>", escape(&p.site.license));
     }

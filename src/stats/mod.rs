@@ -119,13 +119,10 @@ fn cohort_stats(p: &Published, no: CohortNo) -> CohortStats {
         .collect();
     let mut by_prefecture = BTreeMap::new();
     for t in &teams {
-        *by_prefecture
-            .entry(t.municipality.prefecture().code)
-            .or_insert(0) += 1;
+        *by_prefecture.entry(t.municipality.prefecture().code).or_insert(0) += 1;
     }
 
-    let mut population: BTreeMap<PopulationBand, u32> =
-        PopulationBand::ALL.iter().map(|b| (*b, 0)).collect();
+    let mut population: BTreeMap<PopulationBand, u32> = PopulationBand::ALL.iter().map(|b| (*b, 0)).collect();
     let mut population_unknown = 0;
     for code in &municipalities {
         match p.municipality(*code).population {
@@ -173,18 +170,8 @@ fn declared_figures(
     [
         ("支援官", "名", d.members, Some(h.members)),
         ("伴走支援チーム", "チーム", d.teams, Some(h.teams)),
-        (
-            "支援対象の市町村",
-            "市町村",
-            d.municipalities,
-            Some(h.municipalities),
-        ),
-        (
-            "支援対象の道府県",
-            "道府県",
-            d.prefectures,
-            Some(h.prefectures),
-        ),
+        ("支援対象の市町村", "市町村", d.municipalities, Some(h.municipalities)),
+        ("支援対象の道府県", "道府県", d.prefectures, Some(h.prefectures)),
         ("国の職員からの応募", "名", d.staff_applicants, None),
         ("応募した市町村", "市町村", d.municipality_applicants, apps),
     ]

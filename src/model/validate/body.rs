@@ -17,13 +17,7 @@ fn strip_suffixes(dest: &str) -> &str {
 }
 
 /// Read a Markdown body: check its local links and images, record the assets they point to.
-pub(super) fn body(
-    v: &mut Validator,
-    file: &Arc<str>,
-    md: &str,
-    first_line: u32,
-    l: &Lookups,
-) -> Option<Body> {
+pub(super) fn body(v: &mut Validator, file: &Arc<str>, md: &str, first_line: u32, l: &Lookups) -> Option<Body> {
     let mut assets = BTreeMap::new();
     let mut ok = true;
     for (event, range) in Parser::new_ext(md, markdown_options()).into_offset_iter() {
@@ -36,16 +30,11 @@ pub(super) fn body(
         if let Some(s) = scheme(&dest) {
             if UNSAFE_SCHEMES.contains(&s.as_str()) {
                 v.warning(file, pos, format!("{s}: のリンクは安全のため出力しません"))
-                    .help =
-                    Some("https:// のリンクか、assets/ のファイルへのリンクにしてください".into());
+                    .help = Some("https:// のリンクか、assets/ のファイルへのリンクにしてください".into());
             }
             continue;
         }
-        if dest.starts_with('#')
-            || dest.starts_with('?')
-            || dest.starts_with("//")
-            || dest.is_empty()
-        {
+        if dest.starts_with('#') || dest.starts_with('?') || dest.starts_with("//") || dest.is_empty() {
             continue;
         }
         let path = percent_decode(strip_suffixes(&dest));
@@ -60,13 +49,8 @@ pub(super) fn body(
             }
             Some(_) => {}
             None => {
-                v.error(
-                    file,
-                    pos,
-                    format!("リンク先「{dest}」が content/ の外を指しています"),
-                )
-                .help =
-                    Some("ファイルは content/assets/ に置き、/assets/… で参照してください".into());
+                v.error(file, pos, format!("リンク先「{dest}」が content/ の外を指しています"))
+                    .help = Some("ファイルは content/assets/ に置き、/assets/… で参照してください".into());
                 ok = false;
             }
         }
@@ -78,12 +62,7 @@ pub(super) fn body(
 }
 
 /// An attachment's `file:`: must resolve to a file under content/assets/.
-pub(super) fn asset_ref(
-    v: &mut Validator,
-    file: &Arc<str>,
-    dest: &Sp<String>,
-    l: &Lookups,
-) -> Option<AssetPath> {
+pub(super) fn asset_ref(v: &mut Validator, file: &Arc<str>, dest: &Sp<String>, l: &Lookups) -> Option<AssetPath> {
     let text = dest.value.trim();
     let resolved = if scheme(text).is_some() {
         None
@@ -98,23 +77,13 @@ pub(super) fn asset_ref(
                 dest.pos,
                 format!("添付ファイル「{text}」は content/assets/ の中のファイルではありません"),
             )
-            .help = Some(
-                "ファイルを content/assets/ に置き、/assets/2/資料.pdf のように書いてください"
-                    .into(),
-            );
+            .help = Some("ファイルを content/assets/ に置き、/assets/2/資料.pdf のように書いてください".into());
             None
         }
     }
 }
 
-fn lookup(
-    v: &mut Validator,
-    file: &Arc<str>,
-    pos: Pos,
-    dest: &str,
-    resolved: &str,
-    l: &Lookups,
-) -> Option<AssetPath> {
+fn lookup(v: &mut Validator, file: &Arc<str>, pos: Pos, dest: &str, resolved: &str, l: &Lookups) -> Option<AssetPath> {
     let Some(rel) = resolved.strip_prefix("assets/") else {
         v.error(
             file,
@@ -131,8 +100,7 @@ fn lookup(
             pos,
             format!("ファイル「{dest}」（content/{resolved}）がありません"),
         );
-        d.label = closest(rel, l.assets.keys().map(|a| a.0.as_str()))
-            .map(|s| format!("もしかして: /assets/{s}"));
+        d.label = closest(rel, l.assets.keys().map(|a| a.0.as_str())).map(|s| format!("もしかして: /assets/{s}"));
         d.help = Some("ファイル名と置き場所を確認してください".into());
         return None;
     };

@@ -10,8 +10,8 @@ use crate::load::raw::{RawCohort, RawMember, RawReport, RawTeam};
 use crate::load::{CohortDir, MdFile};
 use crate::model::reference::{Grade, ISSUE_AREAS, IssueAreaNo};
 use crate::model::{
-    Application, Attachment, Cohort, CohortNo, Declared, Gender, Member, Registry, Report,
-    ReportKind, Team, TeamNo, Track,
+    Application, Attachment, Cohort, CohortNo, Declared, Gender, Member, Registry, Report, ReportKind, Team, TeamNo,
+    Track,
 };
 use crate::time::Instant;
 
@@ -22,41 +22,59 @@ const AGE_RANGE: std::ops::RangeInclusive<u32> = 18..=80;
 
 impl Validator<'_> {
     pub(super) fn cohort_dir(&mut self, dir: &CohortDir, l: &Lookups, reg: &mut Registry) {
-        let Some(cohort) = dir
-            .cohort
-            .as_ref()
-            .and_then(|c| self.cohort(dir, &c.file, &c.raw))
-        else {
-            return;
-        };
-        let mut teams: HashMap<TeamNo, (Instant, u32)> = HashMap::new();
+        let Some(rec) = &dir.cohort else { return };
+        let cohort = self.cohort(dir, &rec.file, &rec.raw);
+        // Teams and reports are checked even when cohort.yaml is broken, so that every problem
+        // shows at once; the cohort's number and announcement are then taken as far as known.
+        let no = cohort.as_ref().map(|c| c.no).unwrap_or(CohortNo(rec.raw.number.value));
+        let announce = cohort.as_ref().map(|c| c.announce);
+        // Every team number written in teams.yaml → its announcement, if the team is valid.
+        let mut teams: HashMap<TeamNo, Option<Instant>> = HashMap::new();
+        let mut complete = dir.teams.as_ref().is_none_or(|l| l.failed == 0);
         if let Some(list) = &dir.teams {
-            let mut by_municipality: HashMap<_, (TeamNo, u32)> = HashMap::new();
+            let mut numbers: HashMap<u32, u32> = HashMap::new();
+            let mut by_municipality: HashMap<_, (u32, u32)> = HashMap::new();
             for raw in &list.items {
-                let Some(team) = self.team(&list.file, raw, &cohort, l) else {
-                    continue;
-                };
-                let line = raw.number.pos.line;
-                if let Some((_, first)) = teams.get(&team.no) {
+                let (number, line) = (raw.number.value, raw.number.pos.line);
+                if let Some(first) = numbers.get(&number) {
                     self.error(
                         &list.file,
                         raw.number.pos,
-                        format!("チーム番号 {} が {first} 行目にもあります", team.no.0),
+                        format!("チーム番号 {number} が {first} 行目にもあります"),
                     )
                     .help = Some("チーム番号は期の中で重ならないようにしてください".into());
+                    complete = false;
                     continue;
                 }
+                numbers.insert(number, line);
+                teams.insert(TeamNo(number), None);
+                let Some(team) = self.team(&list.file, raw, no, announce, l) else {
+                    complete = false;
+                    continue;
+                };
                 if let Some((other, first)) = by_municipality.get(&team.municipality) {
                     let name = l.municipalities[&team.municipality].full_name();
-                    self.error(&list.file, raw.municipality.pos, format!("{name}には {first} 行目のチーム {} がすでにあります", other.0)).help =
+                    self.error(
+                        &list.file,
+                        raw.municipality.pos,
+                        format!("{name}には {first} 行目のチーム {other} がすでにあります"),
+                    )
+                    .help =
                         Some("一つの期で一つの市町村を支援するチームは一つです。団体コードを確認してください".into());
+                    complete = false;
                     continue;
                 }
-                by_municipality.insert(team.municipality, (team.no, line));
-                teams.insert(team.no, (team.announce, line));
+                by_municipality.insert(team.municipality, (number, line));
+                teams.insert(team.no, Some(team.announce));
                 reg.teams.push(team);
             }
         }
+        let Some(cohort) = cohort else {
+            for md in &dir.reports {
+                self.report(md, no, &teams, l);
+            }
+            return;
+        };
         if let Some(list) = &dir.applications {
             let mut seen: HashMap<_, u32> = HashMap::new();
             for raw in &list.items {
@@ -74,8 +92,8 @@ impl Validator<'_> {
                 }
                 let areas = self.areas(&list.file, &raw.fields);
                 if raw.fields.len() > 3 {
-                    self.error(&list.file, raw.fields[3].pos, "課題分野は3つまでです")
-                        .help = Some("優先する3つを残してください".into());
+                    self.error(&list.file, raw.fields[3].pos, "課題分野は3つまでです").help =
+                        Some("優先する3つを残してください".into());
                 }
                 reg.applications.push(Application {
                     cohort: cohort.no,
@@ -90,10 +108,14 @@ impl Validator<'_> {
                 reg.reports.push(report);
             }
         }
-        if reg.cohorts.iter().any(|c| c.no == cohort.no) {
-            return;
+        if !reg.cohorts.iter().any(|c| c.no == cohort.no) {
+            reg.cohorts.push(cohort);
         }
-        reg.cohorts.push(cohort);
+        // Comparing the declared figures with records that failed validation would only
+        // repeat those errors as misleading warnings.
+        if complete {
+            super::figures::check_declared(dir, reg, self.diags);
+        }
     }
 
     fn cohort(&mut self, dir: &CohortDir, file: &Arc<str>, r: &RawCohort) -> Option<Cohort> {
@@ -103,10 +125,7 @@ impl Validator<'_> {
                 self.error(
                     file,
                     r.number.pos,
-                    format!(
-                        "number: {} がフォルダ名 cohorts/{n}/ と合いません",
-                        r.number.value
-                    ),
+                    format!("number: {} がフォルダ名 cohorts/{n}/ と合いません", r.number.value),
                 )
                 .help = Some(format!(
                     "number を {n} にするか、フォルダ名を cohorts/{}/ にしてください",
@@ -120,10 +139,7 @@ impl Validator<'_> {
                     r.number.pos,
                     format!("フォルダ名「{}」が期の番号ではありません", dir.name),
                 )
-                .help = Some(format!(
-                    "フォルダ名を cohorts/{}/ にしてください",
-                    r.number.value
-                ));
+                .help = Some(format!("フォルダ名を cohorts/{}/ にしてください", r.number.value));
                 false
             }
         };
@@ -149,9 +165,8 @@ impl Validator<'_> {
             .help = Some("令和8年度なら 2026 のように西暦で書いてください".into());
         }
         let d = r.declared.as_ref();
-        let v = |f: fn(&crate::load::raw::RawDeclared) -> &Option<Sp<u32>>| {
-            d.and_then(|d| f(d).as_ref().map(|x| x.value))
-        };
+        let v =
+            |f: fn(&crate::load::raw::RawDeclared) -> &Option<Sp<u32>>| d.and_then(|d| f(d).as_ref().map(|x| x.value));
         let declared = Declared {
             members: v(|d| &d.members),
             teams: v(|d| &d.teams),
@@ -173,15 +188,33 @@ impl Validator<'_> {
         })
     }
 
-    fn team(&mut self, file: &Arc<str>, r: &RawTeam, cohort: &Cohort, l: &Lookups) -> Option<Team> {
+    fn team(
+        &mut self,
+        file: &Arc<str>,
+        r: &RawTeam,
+        cohort: CohortNo,
+        cohort_announce: Option<Instant>,
+        l: &Lookups,
+    ) -> Option<Team> {
         let municipality = self.municipality_ref(file, &r.municipality, l);
         let areas = self.areas(file, &r.themes);
-        let mut announce = Some(cohort.announce);
+        let mut announce = cohort_announce;
         if let Some(a) = &r.announce {
             announce = self.instant(file, a);
-            if let Some(t) = announce.filter(|t| *t < cohort.announce) {
-                self.error(file, a.pos, format!("チームの公表 {} が{}の公表 {} より前です", t.display_ja(), cohort.no.label(), cohort.announce.display_ja()))
-                    .help = Some("チームの announce は期の公表と同じかそれより後にしてください（省略すると期の公表と同じ）".into());
+            if let Some((t, c)) = announce.zip(cohort_announce).filter(|(t, c)| t < c) {
+                self.error(
+                    file,
+                    a.pos,
+                    format!(
+                        "チームの公表 {} が{}の公表 {} より前です",
+                        t.display_ja(),
+                        cohort.label(),
+                        c.display_ja()
+                    ),
+                )
+                .help = Some(
+                    "チームの announce は期の公表と同じかそれより後にしてください（省略すると期の公表と同じ）".into(),
+                );
                 announce = None;
             }
         }
@@ -195,8 +228,7 @@ impl Validator<'_> {
             .filter_map(|m| m.0.as_ref())
             .filter_map(|m| self.member(file, m, l))
             .collect();
-        let broken =
-            r.members.value.iter().any(|m| m.0.is_none()) || members.len() < r.members.value.len();
+        let broken = r.members.value.iter().any(|m| m.0.is_none()) || members.len() < r.members.value.len();
         if r.members.value.is_empty() {
             self.error(file, r.members.pos, "支援官（members）が一人もいません")
                 .help = Some("members: の下に支援官を書いてください".into());
@@ -218,7 +250,7 @@ impl Validator<'_> {
             return None;
         }
         Some(Team {
-            cohort: cohort.no,
+            cohort,
             no: TeamNo(r.number.value),
             municipality: municipality?,
             continuing: r.continuing.as_ref().map(|c| c.value),
@@ -233,11 +265,7 @@ impl Validator<'_> {
         let grade = Grade::parse(&m.grade.value);
         if grade.is_none() {
             let input = crate::model::normalize_name(&m.grade.value);
-            let d = self.error(
-                file,
-                m.grade.pos,
-                format!("役職「{}」は使えません", m.grade.value),
-            );
+            let d = self.error(file, m.grade.pos, format!("役職「{}」は使えません", m.grade.value));
             d.label = closest(&input, Grade::spellings()).map(|s| format!("もしかして: {s}"));
             d.help = Some(format!(
                 "{} のいずれかで書いてください",
@@ -252,8 +280,8 @@ impl Validator<'_> {
                 _ => None,
             };
             if v.is_none() {
-                self.error(file, g.pos, format!("性別「{}」は使えません", g.value))
-                    .help = Some("男性、女性、回答しない のいずれかで書いてください".into());
+                self.error(file, g.pos, format!("性別「{}」は使えません", g.value)).help =
+                    Some("男性、女性、回答しない のいずれかで書いてください".into());
             }
             v
         });
@@ -264,8 +292,8 @@ impl Validator<'_> {
                 _ => None,
             };
             if v.is_none() {
-                self.error(file, t.pos, format!("「{}」は使えません", t.value))
-                    .help = Some("track は 事務官 か 技官 で書いてください".into());
+                self.error(file, t.pos, format!("「{}」は使えません", t.value)).help =
+                    Some("track は 事務官 か 技官 で書いてください".into());
             }
             v
         });
@@ -273,8 +301,8 @@ impl Validator<'_> {
             if AGE_RANGE.contains(&a.value) {
                 Some(a.value)
             } else {
-                self.error(file, a.pos, format!("年齢 {} はありえません", a.value))
-                    .help = Some("期の開始時点の満年齢を書いてください".into());
+                self.error(file, a.pos, format!("年齢 {} はありえません", a.value)).help =
+                    Some("期の開始時点の満年齢を書いてください".into());
                 None
             }
         });
@@ -302,11 +330,7 @@ impl Validator<'_> {
         for n in names {
             match IssueAreaNo::by_name(&n.value) {
                 Some(a) if out.contains(&a) => {
-                    self.error(
-                        file,
-                        n.pos,
-                        format!("課題分野「{}」が二度書かれています", n.value),
-                    );
+                    self.error(file, n.pos, format!("課題分野「{}」が二度書かれています", n.value));
                 }
                 Some(a) => out.push(a),
                 None => {
@@ -317,10 +341,7 @@ impl Validator<'_> {
                         format!("課題分野「{}」は26の課題分野にありません", n.value),
                     );
                     d.label = closest(&input, ISSUE_AREAS).map(|s| format!("もしかして: {s}"));
-                    d.help = Some(
-                        "制度の26の課題分野の名前（観光、産業振興、…、その他）で書いてください"
-                            .into(),
-                    );
+                    d.help = Some("制度の26の課題分野の名前（観光、産業振興、…、その他）で書いてください".into());
                 }
             }
         }
@@ -331,35 +352,27 @@ impl Validator<'_> {
         &mut self,
         md: &MdFile<RawReport>,
         cohort: CohortNo,
-        teams: &HashMap<TeamNo, (Instant, u32)>,
+        teams: &HashMap<TeamNo, Option<Instant>>,
         l: &Lookups,
     ) -> Option<Report> {
         let (f, r) = (&md.file, &md.front);
         let stem_ok = self.stem(f, &md.stem);
-        let team = teams
-            .get(&TeamNo(r.team.value))
-            .map(|(announce, _)| *announce);
-        if team.is_none() {
+        let known = teams.get(&TeamNo(r.team.value));
+        let team = known.copied().flatten();
+        if known.is_none() {
             self.error(
                 f,
                 r.team.pos,
                 format!("{}にチーム {} がありません", cohort.label(), r.team.value),
             )
-            .help = Some(format!(
-                "cohorts/{}/teams.yaml のチーム番号を書いてください",
-                cohort.0
-            ));
+            .help = Some(format!("cohorts/{}/teams.yaml のチーム番号を書いてください", cohort.0));
         }
         let kind = ReportKind::ALL
             .into_iter()
             .find(|k| k.name() == crate::model::normalize_name(&r.kind.value));
         if kind.is_none() {
-            self.error(
-                f,
-                r.kind.pos,
-                format!("報告の種類「{}」は使えません", r.kind.value),
-            )
-            .help = Some("kind は 中間報告、最終報告、活動報告 のいずれかで書いてください".into());
+            self.error(f, r.kind.pos, format!("報告の種類「{}」は使えません", r.kind.value))
+                .help = Some("kind は 中間報告、最終報告、活動報告 のいずれかで書いてください".into());
         }
         let title = self.text(f, "title", &r.title);
         let date = self.date(f, &r.date);
@@ -368,8 +381,18 @@ impl Validator<'_> {
             release = self.instant(f, rel);
             if let (Some(at), Some(team_at)) = (release, team) {
                 if at < team_at {
-                    self.error(f, rel.pos, format!("報告の公開 {} がチームの公表 {} より前です", at.display_ja(), team_at.display_ja())).help =
-                        Some("release はチームの公表と同じかそれより後にしてください（省略するとチームの公表と同時）".into());
+                    self.error(
+                        f,
+                        rel.pos,
+                        format!(
+                            "報告の公開 {} がチームの公表 {} より前です",
+                            at.display_ja(),
+                            team_at.display_ja()
+                        ),
+                    )
+                    .help = Some(
+                        "release はチームの公表と同じかそれより後にしてください（省略するとチームの公表と同時）".into(),
+                    );
                     release = None;
                 }
             }

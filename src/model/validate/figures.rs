@@ -23,11 +23,7 @@ pub(super) fn check_declared(dir: &CohortDir, reg: &Registry, diags: &mut Diagno
     let prefectures: BTreeSet<_> = municipalities.iter().map(|c| c.prefecture().code).collect();
     let applications = reg.applications.iter().filter(|a| a.cohort == no).count();
 
-    let mut compare = |field: &Option<Sp<u32>>,
-                       what: &str,
-                       unit: &str,
-                       records: usize,
-                       source: &str| {
+    let mut compare = |field: &Option<Sp<u32>>, what: &str, unit: &str, records: usize, source: &str| {
         let Some(d) = field else { return };
         if d.value as usize != records {
             diags.push(
@@ -43,13 +39,7 @@ pub(super) fn check_declared(dir: &CohortDir, reg: &Registry, diags: &mut Diagno
     };
     let teams_file = format!("cohorts/{}/teams.yaml", no.0);
     compare(&declared.members, "支援官数", "名", members, &teams_file);
-    compare(
-        &declared.teams,
-        "チーム数",
-        "チーム",
-        teams.len(),
-        &teams_file,
-    );
+    compare(&declared.teams, "チーム数", "チーム", teams.len(), &teams_file);
     compare(
         &declared.municipalities,
         "支援対象の市町村数",

@@ -18,9 +18,7 @@ use crate::load::{Listed, MdFile, RawContent};
 use crate::time::{Date, Instant};
 
 use super::code::MunicipalityCode;
-use super::{
-    Asset, AssetPath, Ministry, MinistryId, Municipality, Page, Registry, Site, normalize_name,
-};
+use super::{Asset, AssetPath, Ministry, MinistryId, Municipality, Page, Registry, Site, normalize_name};
 
 /// URL segments the site itself uses; a page may not take them.
 pub const RESERVED_STEMS: [&str; 14] = [
@@ -46,6 +44,9 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) -> Registry {
     let mut v = Validator {
         diags,
         ministry_index: HashMap::new(),
+        spellings: HashMap::new(),
+        have_ministries: raw.ministries.is_some(),
+        have_municipalities: raw.municipalities.is_some(),
     };
     let site = v.site(raw);
     let ministries = v.ministries(raw);
@@ -90,12 +91,7 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) -> Registry {
     registry
         .reports
         .sort_by(|a, b| (a.cohort, &a.stem).cmp(&(b.cohort, &b.stem)));
-    registry
-        .applications
-        .sort_by_key(|a| (a.cohort, a.municipality));
-    for dir in &raw.cohorts {
-        figures::check_declared(dir, &registry, v.diags);
-    }
+    registry.applications.sort_by_key(|a| (a.cohort, a.municipality));
     registry.ministries = ministries;
     registry.municipalities = municipalities;
     registry.assets = assets;
@@ -112,29 +108,24 @@ pub(crate) struct Lookups<'a> {
 
 pub(crate) struct Validator<'a> {
     pub diags: &'a mut Diagnostics,
+    /// Canonical names and aliases (normalised) → ministry.
     ministry_index: HashMap<String, MinistryId>,
+    /// Every spelling, short names included (normalised) → ministry, for suggestions.
+    spellings: HashMap<String, MinistryId>,
+    /// Whether ministries.yaml and municipalities.yaml could be read: when one is missing,
+    /// references to it are not reported one by one.
+    have_ministries: bool,
+    have_municipalities: bool,
 }
 
 impl Validator<'_> {
-    pub fn error(
-        &mut self,
-        file: &Arc<str>,
-        pos: Pos,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
-        self.diags
-            .push(Diagnostic::error(Span::new(file, pos), message));
+    pub fn error(&mut self, file: &Arc<str>, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::error(Span::new(file, pos), message));
         self.last()
     }
 
-    pub fn warning(
-        &mut self,
-        file: &Arc<str>,
-        pos: Pos,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
-        self.diags
-            .push(Diagnostic::warning(Span::new(file, pos), message));
+    pub fn warning(&mut self, file: &Arc<str>, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::warning(Span::new(file, pos), message));
         self.last()
     }
 
@@ -167,8 +158,7 @@ impl Validator<'_> {
     pub fn text(&mut self, file: &Arc<str>, field: &str, text: &Sp<String>) -> Option<String> {
         let t = text.value.trim();
         if t.is_empty() {
-            self.error(file, text.pos, format!("「{field}」が空です"))
-                .help = Some(format!("{field} を書いてください"));
+            self.error(file, text.pos, format!("「{field}」が空です")).help = Some(format!("{field} を書いてください"));
             return None;
         }
         Some(t.to_string())
@@ -197,15 +187,13 @@ impl Validator<'_> {
     }
 
     /// A code that must name a municipality of municipalities.yaml.
-    pub fn municipality_ref(
-        &mut self,
-        file: &Arc<str>,
-        code: &Sp<Scalar>,
-        l: &Lookups,
-    ) -> Option<MunicipalityCode> {
+    pub fn municipality_ref(&mut self, file: &Arc<str>, code: &Sp<Scalar>, l: &Lookups) -> Option<MunicipalityCode> {
         let c = self.code(file, code)?;
         if l.municipalities.contains_key(&c) {
             return Some(c);
+        }
+        if !self.have_municipalities {
+            return None;
         }
         self.error(
             file,
@@ -219,14 +207,12 @@ impl Validator<'_> {
     }
 
     /// A 府省庁等 name or alias (after NFKC, spaces removed).
-    pub fn ministry_ref(
-        &mut self,
-        file: &Arc<str>,
-        name: &Sp<String>,
-        l: &Lookups,
-    ) -> Option<MinistryId> {
+    pub fn ministry_ref(&mut self, file: &Arc<str>, name: &Sp<String>, l: &Lookups) -> Option<MinistryId> {
         if let Some(id) = self.ministry_index.get(&normalize_name(&name.value)) {
             return Some(*id);
+        }
+        if !self.have_ministries {
+            return None;
         }
         let candidates: Vec<&str> = l
             .ministries
@@ -247,7 +233,7 @@ impl Validator<'_> {
             })
             .map(|s| {
                 // A short name or alias is suggested as the canonical name it stands for.
-                let id = self.ministry_index[&normalize_name(s)];
+                let id = self.spellings[&normalize_name(s)];
                 l.ministries[id.0].name.as_str()
             });
         let d = self.error(
@@ -286,15 +272,8 @@ impl Validator<'_> {
                 format!("{url}/")
             };
         } else {
-            self.error(
-                f,
-                r.base_url.pos,
-                format!("base_url「{url}」が絶対 URL ではありません"),
-            )
-            .help = Some(
-                "https://www.example.go.jp/banso-shien/ のように https:// から書いてください"
-                    .into(),
-            );
+            self.error(f, r.base_url.pos, format!("base_url「{url}」が絶対 URL ではありません"))
+                .help = Some("https://www.example.go.jp/banso-shien/ のように https:// から書いてください".into());
         }
         if let Some(n) = &r.min_group_size {
             if n.value == 0 {
@@ -317,10 +296,10 @@ impl Validator<'_> {
                 continue;
             };
             let id = MinistryId(out.len());
-            let spellings = std::iter::once(&m.name)
-                .chain(m.short.iter())
-                .chain(m.aliases.iter());
-            for s in spellings {
+            let spellings = std::iter::once(&m.name).chain(m.short.iter()).chain(m.aliases.iter());
+            for (i, s) in spellings.enumerate() {
+                // Records may use the name or an alias (SPEC §2); a short name is for display.
+                let is_short = i == 1 && m.short.is_some();
                 let key = normalize_name(&s.value);
                 if key.is_empty() {
                     continue;
@@ -330,26 +309,22 @@ impl Validator<'_> {
                         self.error(
                             &list.file,
                             s.pos,
-                            format!(
-                                "「{}」は {} 行目の「{other}」にも使われています",
-                                s.value, at.line
-                            ),
+                            format!("「{}」は {} 行目の「{other}」にも使われています", s.value, at.line),
                         )
                         .help = Some("一つの名前は一つの府省庁等にだけ書いてください".into());
                     }
                     continue;
                 }
                 seen.insert(key.clone(), (name.clone(), s.pos));
-                self.ministry_index.insert(key, id);
+                self.spellings.insert(key.clone(), id);
+                if !is_short {
+                    self.ministry_index.insert(key, id);
+                }
             }
             out.push(Ministry {
                 name,
                 short: self.optional_text(&m.short),
-                aliases: m
-                    .aliases
-                    .iter()
-                    .map(|a| a.value.trim().to_string())
-                    .collect(),
+                aliases: m.aliases.iter().map(|a| a.value.trim().to_string()).collect(),
             });
         }
         out
@@ -357,7 +332,7 @@ impl Validator<'_> {
 
     fn municipalities(&mut self, raw: &RawContent) -> BTreeMap<MunicipalityCode, Municipality> {
         let mut out = BTreeMap::new();
-        let Some(Listed { file, items }) = &raw.municipalities else {
+        let Some(Listed { file, items, .. }) = &raw.municipalities else {
             return out;
         };
         let mut lines: HashMap<MunicipalityCode, u32> = HashMap::new();
@@ -367,10 +342,7 @@ impl Validator<'_> {
                     self.error(
                         file,
                         m.code.pos,
-                        format!(
-                            "団体コード「{}」が {first} 行目にも書かれています",
-                            muni.code
-                        ),
+                        format!("団体コード「{}」が {first} 行目にも書かれています", muni.code),
                     )
                     .help = Some("一つの市町村は一度だけ書いてください".into());
                     continue;
@@ -403,10 +375,7 @@ impl Validator<'_> {
                 self.error(
                     &p.file,
                     Pos::new(1, 1, 0),
-                    format!(
-                        "ページ名「{}」はサイトの URL /{}/ と重なります",
-                        p.stem, p.stem
-                    ),
+                    format!("ページ名「{}」はサイトの URL /{}/ と重なります", p.stem, p.stem),
                 )
                 .help = Some(format!(
                     "ファイル名を変えてください（{} は使えません）",
@@ -433,9 +402,7 @@ impl Validator<'_> {
                 file: Arc::clone(&p.file),
             });
         }
-        out.sort_by(|a, b| {
-            (a.order.unwrap_or(i32::MAX), &a.stem).cmp(&(b.order.unwrap_or(i32::MAX), &b.stem))
-        });
+        out.sort_by(|a, b| (a.order.unwrap_or(i32::MAX), &a.stem).cmp(&(b.order.unwrap_or(i32::MAX), &b.stem)));
         out
     }
 
@@ -445,10 +412,7 @@ impl Validator<'_> {
             && stem
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            && stem
-                .bytes()
-                .next()
-                .is_some_and(|b| b.is_ascii_alphanumeric());
+            && stem.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric());
         if !ok {
             self.error(file, Pos::new(1, 1, 0), format!("ファイル名「{stem}」は URL に使えません")).help =
                 Some("ファイル名は半角の英数字・ハイフン・下線にしてください（例: interim-2026.md）。ファイル名がそのまま URL になります".into());

@@ -1,0 +1,323 @@
+//! Building the `basic` fixture and looking at the pages as a reader would.
+
+mod common;
+
+use common::{Site, ok};
+
+const AS_OF: &str = "2026-11-23";
+
+fn built() -> Site {
+    let site = Site::fixture("basic");
+    ok(&site.build(AS_OF));
+    site
+}
+
+#[test]
+fn every_page_type_of_spec_section_5_is_written() {
+    let site = built();
+    let files = site.output_tree();
+    for want in [
+        "index.html",
+        "about/index.html",
+        "cohorts/index.html",
+        "cohorts/1/index.html",
+        "cohorts/1/teams/index.html",
+        "prefectures/index.html",
+        "prefectures/hokkaido/index.html",
+        "municipalities/013455/index.html",
+        "reports/1/mori-interim/index.html",
+        "themes/03/index.html",
+        "data/index.html",
+        "data/teams.csv",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "feed.xml",
+    ] {
+        assert!(files.contains_key(want), "{want} missing");
+    }
+    let prefectures = files
+        .keys()
+        .filter(|k| k.starts_with("prefectures/") && k.matches('/').count() == 2)
+        .count();
+    assert_eq!(prefectures, 47);
+    let areas = files
+        .keys()
+        .filter(|k| k.starts_with("themes/") && k.matches('/').count() == 2)
+        .count();
+    assert_eq!(areas, 26);
+}
+
+#[test]
+fn team_list_shows_members_by_canonical_names() {
+    let site = built();
+    let page = site.page("cohorts/1/teams/index.html");
+    assert_eq!(page.count("table.team-table tbody tr"), 3);
+    let rows = page.texts("table.team-table tbody tr");
+    assert!(
+        rows[0].contains("北海道森町") && rows[0].contains("継続"),
+        "{}",
+        rows[0]
+    );
+    assert!(
+        rows[0].contains("公正取引委員会 補佐級 架空 二子"),
+        "alias shown as canonical: {}",
+        rows[0]
+    );
+    assert!(rows[0].contains("防衛省 企画官・室長級"), "{}", rows[0]);
+    assert!(
+        rows[1].contains("静岡県森町") && rows[1].contains("新規"),
+        "{}",
+        rows[1]
+    );
+    assert!(
+        rows[2].contains("沖縄県与那国町") && rows[2].contains("支援オフィサー"),
+        "{}",
+        rows[2]
+    );
+    assert_eq!(page.text("caption"), "第1期 伴走支援チーム一覧");
+    assert_eq!(page.attrs("html", "lang"), ["ja"]);
+}
+
+#[test]
+fn two_municipalities_of_the_same_name_are_told_apart_by_prefecture() {
+    let site = built();
+    assert_eq!(
+        site.page("municipalities/013455/index.html").text("h1"),
+        "北海道森町 （もりまち）"
+    );
+    assert_eq!(
+        site.page("municipalities/224618/index.html").text("h1"),
+        "静岡県森町 （もりまち）"
+    );
+    assert!(
+        site.page("prefectures/shizuoka/index.html")
+            .main_text()
+            .contains("森町")
+    );
+    assert!(
+        !site
+            .page("prefectures/hokkaido/index.html")
+            .main_text()
+            .contains("静岡")
+    );
+}
+
+#[test]
+fn municipality_page_shows_population_and_its_team_and_report() {
+    let site = built();
+    let page = site.page("municipalities/013455/index.html");
+    let text = page.main_text();
+    assert!(text.contains("13,582人（2025年1月1日現在、住民基本台帳）"), "{text}");
+    assert!(text.contains("第1期 チーム1"), "{text}");
+    assert!(text.contains("森町チーム 中間報告（架空）"), "{text}");
+    assert_eq!(
+        page.attrs("main a[href*='reports/1']", "href"),
+        ["../../reports/1/mori-interim/"]
+    );
+}
+
+#[test]
+fn report_page_renders_tables_footnotes_attachments_and_escapes_raw_html() {
+    let site = built();
+    let page = site.page("reports/1/mori-interim/index.html");
+    assert_eq!(page.text("h1"), "森町チーム 中間報告（架空）");
+    assert_eq!(page.count("article table"), 1);
+    assert_eq!(
+        page.texts("article table td"),
+        ["現地訪問", "2", "オンライン会議", "18"]
+    );
+    assert!(page.count(".footnote-definition") == 1, "{}", page.source);
+    assert_eq!(page.count("script"), 0);
+    assert!(
+        page.main_text().contains("<script>alert(\"x\")</script>"),
+        "raw HTML is shown as text"
+    );
+    let hrefs = page.attrs("a[href*='assets/']", "href");
+    assert_eq!(
+        hrefs,
+        ["../../../assets/1/mori-slides.pdf", "../../../assets/1/mori-slides.pdf"]
+    );
+    assert!(page.main_text().contains("発表資料 （PDF、"), "{}", page.main_text());
+    assert!(site.out().join("assets/1/mori-slides.pdf").is_file());
+    assert!(
+        !site.out().join("assets/1/unused.pdf").exists(),
+        "an asset nothing refers to is not published"
+    );
+}
+
+#[test]
+fn cohort_page_leads_with_figures_from_the_records() {
+    let site = built();
+    let page = site.page("cohorts/1/index.html");
+    assert_eq!(page.text("h1"), "第1期（令和8年度）");
+    assert_eq!(page.texts(".figures dd"), ["3 チーム", "8 名", "3 市町村", "3 道府県"]);
+    let note = page.text(".note-diff");
+    assert_eq!(
+        note,
+        "※ 公表資料では支援官は9名ですが、このサイトに登録された記録では8名です。"
+    );
+    let grades = page.texts("#table-grade tbody tr");
+    assert_eq!(
+        grades,
+        ["指定職 1", "課長級 1", "企画官・室長級 1", "補佐級 3", "係長級 2"]
+    );
+}
+
+#[test]
+fn breadcrumbs_menu_and_footer_are_on_every_page() {
+    let site = built();
+    let page = site.page("municipalities/473821/index.html");
+    assert_eq!(page.attrs("nav.breadcrumbs", "aria-label"), ["現在位置"]);
+    assert_eq!(
+        page.texts("nav.breadcrumbs li"),
+        ["ホーム", "都道府県から探す", "沖縄県", "沖縄県与那国町"]
+    );
+    assert_eq!(page.attrs("nav.breadcrumbs [aria-current]", "aria-current"), ["page"]);
+    let menu = page.texts("nav.global-nav a");
+    assert_eq!(
+        menu,
+        [
+            "制度の概要（試験）",
+            "チーム一覧",
+            "都道府県別",
+            "課題分野",
+            "報告",
+            "オープンデータ"
+        ]
+    );
+    assert!(page.text("footer").contains("試験用の架空の事務局"));
+    assert!(page.text("footer").contains("政府標準利用規約（第2.0版）"));
+    assert_eq!(
+        page.attrs("link[rel=canonical]", "href"),
+        ["https://test.example.invalid/banso/municipalities/473821/"]
+    );
+}
+
+#[test]
+fn links_resolve_to_files_in_the_output() {
+    let site = built();
+    let files = site.output_tree();
+    for (path, bytes) in &files {
+        if !path.ends_with(".html") || path == "404.html" {
+            continue;
+        }
+        let page = scraper::Html::parse_document(&String::from_utf8_lossy(bytes));
+        let dir = std::path::Path::new(path).parent().unwrap().to_path_buf();
+        for a in page.select(&scraper::Selector::parse("a[href], link[href]").unwrap()) {
+            let href = a.value().attr("href").unwrap();
+            if href.starts_with("http") || href.starts_with('#') {
+                continue;
+            }
+            let href = href.split('#').next().unwrap();
+            let mut target = dir.join(href);
+            if href.ends_with('/') || href.is_empty() {
+                target = target.join("index.html");
+            }
+            let norm = normalize(&target);
+            let decoded = percent_decode(&norm);
+            assert!(
+                files.contains_key(&decoded),
+                "{path}: link {href} → {decoded} is not in the output"
+            );
+        }
+    }
+}
+
+fn normalize(p: &std::path::Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            std::path::Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+            _ => {}
+        }
+    }
+    parts.join("/")
+}
+
+fn percent_decode(s: &str) -> String {
+    banso::links::percent_decode(s)
+}
+
+#[test]
+fn not_found_page_links_from_the_site_root() {
+    let site = built();
+    let page = site.page("404.html");
+    assert_eq!(page.attrs("main a", "href"), ["/banso/", "/banso/prefectures/"]);
+    assert_eq!(page.attrs("link[rel=stylesheet]", "href"), ["/banso/static/style.css"]);
+}
+
+#[test]
+fn sitemap_and_robots_use_the_base_url() {
+    let site = built();
+    let sitemap = String::from_utf8(site.output_file("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<loc>https://test.example.invalid/banso/</loc>"));
+    assert!(sitemap.contains("<loc>https://test.example.invalid/banso/reports/1/mori-interim/</loc>"));
+    assert!(!sitemap.contains("404"));
+    let robots = String::from_utf8(site.output_file("robots.txt")).unwrap();
+    assert!(robots.contains("Sitemap: https://test.example.invalid/banso/sitemap.xml"));
+}
+
+#[test]
+fn base_url_flag_overrides_site_yaml() {
+    let site = Site::fixture("basic");
+    let (content, out) = (site.content(), site.out());
+    ok(&site.banso(&[
+        "build",
+        "--content",
+        content.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--as-of",
+        AS_OF,
+        "--base-url",
+        "https://elsewhere.example.invalid/x",
+    ]));
+    let page = site.page("index.html");
+    assert_eq!(
+        page.attrs("link[rel=canonical]", "href"),
+        ["https://elsewhere.example.invalid/x/"]
+    );
+}
+
+#[test]
+fn rebuilding_gives_identical_bytes() {
+    let a = built();
+    let b = built();
+    assert_eq!(a.output_tree(), b.output_tree());
+}
+
+#[test]
+fn works_from_any_directory_with_the_built_in_theme() {
+    let site = Site::fixture("basic");
+    ok(&site.banso(&["build", "--as-of", AS_OF]));
+    assert!(site.dir.path().join("output/index.html").is_file());
+}
+
+#[test]
+fn open_data_csv_files_have_a_bom_header_and_one_row_per_record() {
+    let site = built();
+    let teams = String::from_utf8(site.output_file("data/teams.csv")).unwrap();
+    assert!(teams.starts_with('\u{feff}'));
+    let lines: Vec<&str> = teams.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines[0],
+        "全国地方公共団体コード,都道府県,市町村,期,チーム番号,継続,課題分野,支援官数,公表日"
+    );
+    assert_eq!(lines[1], "013455,北海道,森町,1,1,継続,観光;産業振興,3,2026-04-01");
+    assert_eq!(lines[3], "473821,沖縄県,与那国町,1,3,,,3,2026-06-01");
+    assert_eq!(lines.len(), 4);
+    let munis = String::from_utf8(site.output_file("data/municipalities.csv")).unwrap();
+    assert!(
+        !munis.contains("大船渡"),
+        "a municipality without support is not listed"
+    );
+    let members = String::from_utf8(site.output_file("data/members.csv")).unwrap();
+    assert!(
+        members.contains("013455,森町,1,1,公正取引委員会,補佐級,架空 二子,"),
+        "{members}"
+    );
+}

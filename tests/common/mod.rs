@@ -1,0 +1,218 @@
+//! Helpers for integration tests: copy a fixture into a temp dir, run banso, read what a
+//! reader would see.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use scraper::{Html, Selector};
+
+pub const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+/// A scratch directory holding a copy of a content folder.
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+impl Site {
+    /// A copy of tests/fixtures/<name>/content.
+    pub fn fixture(name: &str) -> Site {
+        Self::copy_of(&Path::new(REPO).join("tests/fixtures").join(name).join("content"))
+    }
+
+    /// A copy of the repository's real content/.
+    pub fn real() -> Site {
+        Self::copy_of(&Path::new(REPO).join("content"))
+    }
+
+    fn copy_of(src: &Path) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(src, &dir.path().join("content"));
+        Site { dir }
+    }
+
+    pub fn content(&self) -> PathBuf {
+        self.dir.path().join("content")
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.content().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap()
+    }
+
+    /// Replace the first occurrence of `old` in a content file; returns the 1-based line.
+    pub fn replace(&self, rel: &str, old: &str, new: &str) -> usize {
+        let text = self.read(rel);
+        let at = text.find(old).unwrap_or_else(|| panic!("{old:?} not in {rel}"));
+        let line = text[..at].matches('\n').count() + 1;
+        self.write(rel, &text.replacen(old, new, 1));
+        line
+    }
+
+    /// `banso <args>` run in the scratch dir with NO_COLOR and without TZ surprises.
+    pub fn banso(&self, args: &[&str]) -> Output {
+        banso_in(self.dir.path(), args)
+    }
+
+    pub fn build(&self, as_of: &str) -> Output {
+        let out = self.out();
+        let content = self.content();
+        self.banso(&[
+            "build",
+            "--content",
+            content.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+            "--as-of",
+            as_of,
+        ])
+    }
+
+    pub fn check(&self, as_of: &str) -> Output {
+        let content = self.content();
+        self.banso(&["check", "--content", content.to_str().unwrap(), "--as-of", as_of])
+    }
+
+    /// A built page's HTML.
+    pub fn page(&self, rel: &str) -> Page {
+        let p = self.out().join(rel);
+        let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        Page {
+            html: Html::parse_document(&text),
+            source: text,
+        }
+    }
+
+    pub fn output_file(&self, rel: &str) -> Vec<u8> {
+        std::fs::read(self.out().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// Every output file, path → bytes.
+    pub fn output_tree(&self) -> BTreeMap<String, Vec<u8>> {
+        tree(&self.out())
+    }
+}
+
+pub fn banso_in(cwd: &Path, args: &[&str]) -> Output {
+    assert_cmd::Command::cargo_bin("banso")
+        .unwrap()
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .env_remove("TZ")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+pub fn copy_dir(src: &Path, dst: &Path) {
+    for entry in walkdir::WalkDir::new(src) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(src).unwrap();
+        let target = dst.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// path (relative, `/`) → bytes of every file under `root`.
+pub fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    if !root.exists() {
+        return out;
+    }
+    for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.insert(rel, std::fs::read(entry.path()).unwrap());
+        }
+    }
+    out
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Assert success and return stderr.
+pub fn ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "exit {:?}\nstderr:\n{}\nstdout:\n{}",
+        o.status.code(),
+        stderr(o),
+        stdout(o)
+    );
+    stderr(o)
+}
+
+/// A parsed HTML page.
+pub struct Page {
+    pub html: Html,
+    pub source: String,
+}
+
+impl Page {
+    /// Visible text of every element matching `css`, whitespace collapsed.
+    pub fn texts(&self, css: &str) -> Vec<String> {
+        let sel = Selector::parse(css).unwrap();
+        self.html
+            .select(&sel)
+            .map(|e| {
+                e.text()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    pub fn text(&self, css: &str) -> String {
+        self.texts(css).join(" ")
+    }
+
+    pub fn count(&self, css: &str) -> usize {
+        self.html.select(&Selector::parse(css).unwrap()).count()
+    }
+
+    pub fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
+        let sel = Selector::parse(css).unwrap();
+        self.html
+            .select(&sel)
+            .filter_map(|e| e.value().attr(attr).map(str::to_string))
+            .collect()
+    }
+
+    /// All visible text of `<main>`.
+    pub fn main_text(&self) -> String {
+        self.text("main")
+    }
+}

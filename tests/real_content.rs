@@ -1,0 +1,129 @@
+//! The repository's real content/ (the 第2期 roster) builds into the site people will read.
+
+mod common;
+
+use common::{Site, ok};
+
+const AS_OF: &str = "2026-11-23";
+
+#[test]
+fn real_content_builds_the_second_cohort_as_the_source_gives_it() {
+    let site = Site::real();
+    let err = ok(&site.build(AS_OF));
+    assert!(
+        err.contains("警告: 公表数値の支援官数 278名 と記録の 279名 が合いません"),
+        "{err}"
+    );
+    assert!(err.contains("--> cohorts/2/cohort.yaml:11:12"), "{err}");
+
+    let files = site.output_tree();
+    let prefectures = files
+        .keys()
+        .filter(|k| k.starts_with("prefectures/") && k.matches('/').count() == 2)
+        .count();
+    assert_eq!(prefectures, 47);
+    let municipalities = files.keys().filter(|k| k.starts_with("municipalities/")).count();
+    assert_eq!(
+        municipalities, 97,
+        "one page per supported municipality, none for the other 1,644"
+    );
+
+    let teams = site.page("cohorts/2/teams/index.html");
+    assert_eq!(teams.count("table.team-table tbody tr"), 97);
+    assert_eq!(teams.count("table.team-table tbody tr ul.members li"), 279);
+    let rows = teams.texts("table.team-table tbody tr");
+    assert!(rows[0].starts_with("1 北海道森町"), "{}", rows[0]);
+    assert!(
+        rows[0].contains("防衛省 補佐級") && rows[0].contains("金融庁 指定職"),
+        "{}",
+        rows[0]
+    );
+    // The member printed before the numbered line in the source belongs to team 41.
+    assert!(
+        rows[40].starts_with("41 長野県駒ヶ根市") && rows[40].contains("内閣官房 指定職"),
+        "{}",
+        rows[40]
+    );
+    assert!(rows[96].starts_with("97 沖縄県与那国町"), "{}", rows[96]);
+    // Unknown 継続 stays blank; no invented themes.
+    assert_eq!(
+        teams.count("td[data-label='継続・新規']"),
+        0,
+        "an unknown 継続 is not shown as anything"
+    );
+    assert!(teams.main_text().contains("継続・新規の別は登録されていません"));
+    assert_eq!(teams.count("td[data-label='課題分野'] li"), 0);
+
+    let cohort = site.page("cohorts/2/index.html");
+    assert_eq!(cohort.text("h1"), "第2期（令和8年度）");
+    assert_eq!(
+        cohort.texts(".figures dd"),
+        ["97 チーム", "279 名", "97 市町村", "38 道府県"]
+    );
+    assert_eq!(
+        cohort.text(".note-diff"),
+        "※ 公表資料では支援官は278名ですが、このサイトに登録された記録では279名です。"
+    );
+    assert!(cohort.main_text().contains("地方創生支援オフィサー8名を含みます"));
+    assert!(
+        cohort
+            .main_text()
+            .contains("国の職員からの応募：308名、応募した市町村：115市町村")
+    );
+    assert!(
+        cohort
+            .main_text()
+            .contains("人口は住民基本台帳人口（2025年1月1日現在）")
+    );
+}
+
+#[test]
+fn variant_spellings_in_the_source_are_shown_by_their_canonical_names() {
+    let site = Site::real();
+    ok(&site.build(AS_OF));
+    let teams = site.page("cohorts/2/teams/index.html");
+    let text = teams.main_text();
+    for canonical in [
+        "公正取引委員会",
+        "こども家庭庁",
+        "地方公共団体情報システム機構",
+        "企画官・室長級",
+    ] {
+        assert!(text.contains(canonical), "{canonical}");
+    }
+    for variant in ["公正取引 委員会", "子ども家庭庁", "課長補佐級", " 室長級"] {
+        assert!(!text.contains(variant), "{variant} should be shown canonically");
+    }
+    let nagiso = site.page("municipalities/204234/index.html");
+    assert_eq!(nagiso.text("h1"), "長野県南木曽町 （なぎそまち）");
+    let ministry = site.page("cohorts/2/index.html").texts("#table-ministry tbody tr");
+    assert_eq!(ministry.first().map(String::as_str), Some("内閣官房 24"));
+    assert!(ministry.contains(&"国土交通省 40".to_string()), "{ministry:?}");
+}
+
+#[test]
+fn before_the_announcement_nothing_of_the_second_cohort_is_published() {
+    let site = Site::real();
+    ok(&site.build("2026-03-27T09:59:59+09:00"));
+    let files = site.output_tree();
+    assert!(
+        !files
+            .keys()
+            .any(|k| k.starts_with("cohorts/2") || k.starts_with("municipalities/"))
+    );
+    for (path, bytes) in &files {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(
+            !text.contains("駒ヶ根"),
+            "{path} names a supported municipality before the announcement"
+        );
+        assert!(!text.contains("第2期の伴走支援"), "{path}");
+    }
+    assert_eq!(
+        files
+            .keys()
+            .filter(|k| k.starts_with("prefectures/") && k.matches('/').count() == 2)
+            .count(),
+        47
+    );
+}
