@@ -264,18 +264,7 @@ fn sitemap_and_robots_use_the_base_url() {
 #[test]
 fn base_url_flag_overrides_site_yaml() {
     let site = Site::fixture("basic");
-    let (content, out) = (site.content(), site.out());
-    ok(&site.banso(&[
-        "build",
-        "--content",
-        content.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-        "--as-of",
-        AS_OF,
-        "--base-url",
-        "https://elsewhere.example.invalid/x",
-    ]));
+    ok(&site.build_with(AS_OF, &["--base-url", "https://elsewhere.example.invalid/x"]));
     let page = site.page("index.html");
     assert_eq!(
         page.attrs("link[rel=canonical]", "href"),

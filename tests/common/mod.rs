@@ -69,17 +69,22 @@ impl Site {
     }
 
     pub fn build(&self, as_of: &str) -> Output {
-        let out = self.out();
-        let content = self.content();
-        self.banso(&[
+        self.build_with(as_of, &[])
+    }
+
+    /// `banso build` into `out/` with extra arguments.
+    pub fn build_with(&self, as_of: &str, extra: &[&str]) -> Output {
+        let (out, content) = (self.out(), self.content());
+        let mut args = vec![
             "build",
             "--content",
             content.to_str().unwrap(),
             "--output",
             out.to_str().unwrap(),
-            "--as-of",
-            as_of,
-        ])
+        ];
+        args.extend(["--as-of", as_of]);
+        args.extend(extra);
+        self.banso(&args)
     }
 
     pub fn check(&self, as_of: &str) -> Output {
