@@ -23,6 +23,28 @@ pub enum Command {
     Build(BuildArgs),
     /// content/ を検証する（何も書き出さない）
     Check(CheckArgs),
+    /// 公表待ちのものと、次の公表日時を一覧にする
+    Holdback(HoldbackArgs),
+}
+
+/// Output format of `holdback`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct HoldbackArgs {
+    /// コンテンツのフォルダ
+    #[arg(long, default_value = "content")]
+    pub content: PathBuf,
+    /// この時刻より後に公表されるものを一覧にする（既定は現在時刻）
+    #[arg(long, value_parser = parse_time, value_name = "TIME")]
+    pub as_of: Option<Instant>,
+    /// 出力の形式
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 fn parse_time(s: &str) -> Result<Instant, String> {

@@ -10,6 +10,7 @@ fn main() {
     let code = match &cli.command {
         Command::Build(a) => cmd::build::run(a),
         Command::Check(a) => cmd::check::run(a),
+        Command::Holdback(a) => cmd::holdback::run(a),
     };
     std::process::exit(code);
 }

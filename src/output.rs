@@ -179,11 +179,18 @@ fn write_all(plan: &Plan, staging: &Path, kind: OutputKind) -> Result<Written, O
     })
 }
 
-/// Replace `out` by `staging`: the old tree is moved aside, the new one renamed in, the old
-/// one deleted. If the second rename fails, the old tree is put back.
+/// Replace `out` by `staging`. On Linux the two trees are exchanged in one atomic rename, so a
+/// web server reading `out` sees either the old site or the new one, never neither; elsewhere
+/// (or on file systems without exchange) the old tree is moved aside first and put back if the
+/// new one cannot be moved in.
 fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), OutputError> {
     if fs::symlink_metadata(out).is_err() {
         return fs::rename(staging, out).map_err(io_at(out));
+    }
+    if exchange(staging, out).is_ok() {
+        // `staging` now holds the previous site.
+        let _ = fs::remove_dir_all(staging);
+        return Ok(());
     }
     let old = parent.join(format!(".{name}.banso-old-{}", std::process::id()));
     if old.exists() {
@@ -206,6 +213,17 @@ fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), 
     }
     let _ = fs::remove_dir_all(&old);
     Ok(())
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
+    Err(io::Error::other("atomic exchange is not available"))
 }
 
 /// Staging and old trees of earlier builds that were killed before they could clean up.

@@ -90,6 +90,11 @@ impl Instant {
         )
     }
 
+    /// `2026-03-27 10:00` (Japan time), for tables.
+    pub fn display_short(self) -> String {
+        self.civil().strftime("%Y-%m-%d %H:%M").to_string()
+    }
+
     /// The calendar date in Japan time.
     pub fn date(self) -> Date {
         Date(self.civil().date())

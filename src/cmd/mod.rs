@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod check;
+pub mod holdback;
 
 use std::path::Path;
 

@@ -4,6 +4,8 @@
 //! phase takes a [`Published`], never the [`Registry`], so a record whose release instant is
 //! later than the as-of cannot reach a page, a count, a chart or a file (SPEC §3).
 
+pub mod holdback;
+
 use std::collections::BTreeMap;
 
 use crate::model::{

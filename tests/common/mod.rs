@@ -54,6 +54,21 @@ impl Site {
         std::fs::read_to_string(self.path(rel)).unwrap()
     }
 
+    /// `banso build` into `out` (instead of `out/`) with environment variables.
+    pub fn build_into(&self, out: &Path, as_of: &str, env: &[(&str, &str)]) -> Output {
+        let content = self.content();
+        let args = [
+            "build",
+            "--content",
+            content.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+            "--as-of",
+            as_of,
+        ];
+        banso_env(self.dir.path(), &args, env)
+    }
+
     /// Replace the first occurrence of `old` in a content file; returns the 1-based line.
     pub fn replace(&self, rel: &str, old: &str, new: &str) -> usize {
         let text = self.read(rel);
@@ -113,14 +128,17 @@ impl Site {
 }
 
 pub fn banso_in(cwd: &Path, args: &[&str]) -> Output {
-    assert_cmd::Command::cargo_bin("banso")
-        .unwrap()
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .env_remove("TZ")
-        .args(args)
-        .output()
-        .unwrap()
+    banso_env(cwd, args, &[])
+}
+
+/// `banso <args>` in `cwd` with extra environment variables (e.g. `TZ`).
+pub fn banso_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = assert_cmd::Command::cargo_bin("banso").unwrap();
+    cmd.current_dir(cwd).env("NO_COLOR", "1").env_remove("TZ").args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
 }
 
 pub fn copy_dir(src: &Path, dst: &Path) {

@@ -1,0 +1,34 @@
+//! `banso holdback`: what is held back at the as-of, and when the next release is.
+
+use super::{exit, fail, print_diagnostics};
+use crate::cli::{Format, HoldbackArgs};
+use crate::diag::Diagnostics;
+use crate::publish::holdback::{HoldbackReport, held_back};
+use crate::time::Instant;
+
+pub fn run(args: &HoldbackArgs) -> i32 {
+    let as_of = args.as_of.unwrap_or_else(Instant::now);
+    let mut diags = Diagnostics::new();
+    let registry = crate::load_registry(&args.content, &mut diags);
+    print_diagnostics(&diags);
+    let registry = match registry {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    if diags.has_errors() {
+        return exit::INVALID;
+    }
+    let held = held_back(&registry, as_of);
+    let report = HoldbackReport::new(as_of, &held);
+    match args.format {
+        Format::Text => print!("{}", report.text()),
+        Format::Json => match serde_json::to_string_pretty(&report) {
+            Ok(json) => println!("{json}"),
+            Err(e) => {
+                eprintln!("エラー: JSON を作れません: {e}");
+                return exit::FAILURE;
+            }
+        },
+    }
+    exit::OK
+}

@@ -1,0 +1,288 @@
+//! The holdback promise (SPEC §3) on the `embargo` fixture: nothing held back leaves a trace in
+//! any byte or file name, and everything appears at its release instant.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{Site, banso_in, ok, stderr, tree};
+
+/// Strings that belong only to held-back records of the fixture (cohort 2, the final report,
+/// its attachments, the news page).
+const HELD: [&str; 8] = [
+    "HOLD-",
+    "final-hold",
+    "hold-figure",
+    "大船渡",
+    "おおふなと",
+    "032034",
+    "cohorts/2",
+    "第2期",
+];
+
+/// Every place a held string shows up: file contents and file names.
+fn traces(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let mut found = Vec::new();
+    for (path, bytes) in files {
+        let text = String::from_utf8_lossy(bytes);
+        for h in HELD {
+            if path.contains(h) {
+                found.push(format!("{h} in the file name {path}"));
+            }
+            if text.contains(h) {
+                found.push(format!("{h} in {path}"));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn one_second_before_release_nothing_shows_and_at_release_everything_does() {
+    let site = Site::fixture("embargo");
+    ok(&site.build("2027-04-01T09:59:59+09:00"));
+    let before = site.output_tree();
+    assert!(
+        before.contains_key("reports/1/mori-interim/index.html"),
+        "the published report is there"
+    );
+    assert_eq!(traces(&before), Vec::<String>::new());
+
+    let site = Site::fixture("embargo");
+    ok(&site.build("2027-04-01T10:00:00+09:00"));
+    let at = site.output_tree();
+    for want in [
+        "cohorts/2/index.html",
+        "cohorts/2/teams/index.html",
+        "municipalities/032034/index.html",
+        "reports/1/final-hold/index.html",
+        "news-hold/index.html",
+        "assets/1/final-hold.pdf",
+        "assets/1/hold-figure.png",
+    ] {
+        assert!(at.contains_key(want), "{want} is missing at the release instant");
+    }
+    let all = at
+        .values()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect::<String>();
+    for marker in [
+        "HOLD-member-name",
+        "HOLD-member-position",
+        "HOLD-report-title",
+        "HOLD-report-summary",
+        "HOLD-report-body",
+        "HOLD-attachment-title",
+        "HOLD-asset-content",
+        "HOLD-figure-content",
+        "HOLD-page-title",
+        "HOLD-page-body",
+    ] {
+        assert!(all.contains(marker), "{marker} is missing at the release instant");
+    }
+}
+
+#[test]
+fn held_back_records_change_no_count_list_or_data_file() {
+    let site = Site::fixture("embargo");
+    ok(&site.build("2026-11-23"));
+    let held = site.output_tree();
+    let plain = Site::fixture("basic");
+    ok(&plain.build("2026-11-23"));
+    let without: BTreeMap<_, _> = plain.output_tree();
+    assert_eq!(
+        held.keys().collect::<Vec<_>>(),
+        without.keys().collect::<Vec<_>>(),
+        "same files as a site without the held records"
+    );
+    for (path, bytes) in &without {
+        assert_eq!(
+            &held[path], bytes,
+            "{path} differs from the site that never had the held records"
+        );
+    }
+}
+
+#[test]
+fn the_time_zone_of_the_machine_does_not_matter() {
+    let site = Site::fixture("embargo");
+    let mut builds = Vec::new();
+    for tz in ["UTC", "America/Los_Angeles", "Asia/Tokyo"] {
+        let out = site.dir.path().join(format!("out-{}", tz.replace('/', "-")));
+        ok(&site.build_into(&out, "2027-04-01T10:00", &[("TZ", tz)]));
+        builds.push((tz, tree(&out)));
+    }
+    let utc_form = site.dir.path().join("out-z");
+    ok(&site.build_into(&utc_form, "2027-04-01T01:00:00Z", &[("TZ", "America/Los_Angeles")]));
+    builds.push(("…01:00:00Z", tree(&utc_form)));
+    assert!(
+        builds[0].1.contains_key("cohorts/2/index.html"),
+        "10:00 without offset is Japan time"
+    );
+    for (tz, files) in &builds[1..] {
+        assert!(files == &builds[0].1, "TZ={tz} gives other output than TZ=UTC");
+    }
+    let out = site.dir.path().join("out-before");
+    ok(&site.build_into(&out, "2027-04-01T09:59", &[("TZ", "America/Los_Angeles")]));
+    assert_eq!(traces(&tree(&out)), Vec::<String>::new());
+}
+
+#[test]
+fn rebuilding_at_an_earlier_as_of_removes_what_is_no_longer_published() {
+    let site = Site::fixture("embargo");
+    ok(&site.build("2030-01-01"));
+    assert!(site.out().join("cohorts/2/index.html").exists());
+    ok(&site.build("2026-11-23"));
+    let rebuilt = site.output_tree();
+    assert_eq!(traces(&rebuilt), Vec::<String>::new());
+    let fresh = Site::fixture("embargo");
+    ok(&fresh.build("2026-11-23"));
+    assert!(
+        rebuilt == fresh.output_tree(),
+        "the rebuilt directory equals a fresh build, marker included"
+    );
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_untouched() {
+    let site = Site::fixture("embargo");
+    ok(&site.build("2026-11-23"));
+    let good = site.output_tree();
+    site.replace("municipalities.yaml", "code: \"013455\"", "code: \"013456\"");
+    let o = site.build("2030-01-01");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(site.output_tree() == good);
+    let leftovers: Vec<_> = std::fs::read_dir(site.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("banso"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_killed_build_leaves_either_the_old_site_or_the_new_one() {
+    let site = Site::fixture("embargo");
+    // Many reports make the build take long enough to be killed in the middle.
+    for i in 0..400 {
+        site.write(
+            &format!("cohorts/1/reports/bulk-{i:03}.md"),
+            &format!(
+                "---\nteam: 1\nkind: 活動報告\ntitle: 活動報告 {i}\ndate: 2026-09-01\n---\n{}\n",
+                "本文です。".repeat(200)
+            ),
+        );
+    }
+    ok(&site.build("2026-11-23"));
+    let old = site.output_tree();
+    for delay_ms in [5u64, 20, 60, 150] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_banso"))
+            .current_dir(site.dir.path())
+            .args([
+                "build",
+                "--content",
+                "content",
+                "--output",
+                "out",
+                "--as-of",
+                "2030-01-01",
+            ])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = site.output_tree();
+        if now != old {
+            let fresh = Site::fixture("embargo");
+            for i in 0..400 {
+                fresh.write(
+                    &format!("cohorts/1/reports/bulk-{i:03}.md"),
+                    &site.read(&format!("cohorts/1/reports/bulk-{i:03}.md")),
+                );
+            }
+            ok(&fresh.build("2030-01-01"));
+            assert!(
+                now == fresh.output_tree(),
+                "after a kill at {delay_ms} ms the output is neither the old nor the new site"
+            );
+            return;
+        }
+    }
+}
+
+#[test]
+fn preview_publishes_everything_marks_every_page_and_refuses_the_public_directory() {
+    let site = Site::fixture("embargo");
+    let cwd = site.dir.path();
+    ok(&banso_in(cwd, &["build", "--as-of", "2026-11-23"]));
+    let public = tree(&cwd.join("output"));
+    for target in ["output".to_string(), cwd.join("output").to_string_lossy().into_owned()] {
+        let o = banso_in(
+            cwd,
+            &["build", "--as-of", "2026-11-23", "--preview", "--output", &target],
+        );
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains("プレビューは公開用の出力先"), "{}", stderr(&o));
+        assert!(
+            tree(&cwd.join("output")) == public,
+            "the refused preview changed the public site"
+        );
+    }
+    std::fs::rename(cwd.join("output"), cwd.join("moved")).unwrap();
+    let o = banso_in(
+        cwd,
+        &["build", "--as-of", "2026-11-23", "--preview", "--output", "moved"],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a directory holding a public build is refused wherever it is"
+    );
+
+    ok(&banso_in(cwd, &["build", "--as-of", "2026-11-23", "--preview"]));
+    assert!(!cwd.join("output").exists());
+    let preview = tree(&cwd.join("output-preview"));
+    assert!(!traces(&preview).is_empty(), "the preview shows held-back records");
+    let pages: Vec<_> = preview.iter().filter(|(p, _)| p.ends_with(".html")).collect();
+    assert!(pages.len() > 80);
+    for (path, bytes) in pages {
+        let html = scraper::Html::parse_document(&String::from_utf8_lossy(bytes));
+        let banner: Vec<String> = html
+            .select(&scraper::Selector::parse(".preview-banner").unwrap())
+            .map(|e| e.text().collect())
+            .collect();
+        assert_eq!(banner.len(), 1, "{path}");
+        assert!(
+            banner[0].starts_with("非公開プレビュー") && banner[0].contains("2026年11月23日 00:00"),
+            "{path}: {banner:?}"
+        );
+        let robots: Vec<_> = html
+            .select(&scraper::Selector::parse("meta[name=robots]").unwrap())
+            .filter_map(|e| e.value().attr("content"))
+            .collect();
+        assert!(robots.iter().any(|c| c.contains("noindex")), "{path}");
+    }
+    assert_eq!(
+        String::from_utf8_lossy(&preview["robots.txt"]),
+        "User-agent: *\nDisallow: /\n"
+    );
+}
+
+#[test]
+fn a_directory_banso_did_not_create_is_never_replaced() {
+    let site = Site::fixture("basic");
+    let home = site.dir.path().join("home");
+    std::fs::create_dir_all(home.join("Documents")).unwrap();
+    std::fs::write(home.join("Documents/家計簿.txt"), "大切なファイル").unwrap();
+    let before = tree(&home);
+    let o = site.build_into(&home, "2026-11-23", &[("HOME", home.to_str().unwrap())]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("banso が作ったフォルダではありません"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(tree(&home) == before);
+}
