@@ -160,7 +160,13 @@ fn cohort_page_leads_with_figures_from_the_records() {
     let grades = page.texts("#table-grade tbody tr");
     assert_eq!(
         grades,
-        ["指定職 1", "課長級 1", "企画官・室長級 1", "補佐級 3", "係長級 2"]
+        [
+            "指定職 1名",
+            "課長級 1名",
+            "企画官・室長級 1名",
+            "補佐級 3名",
+            "係長級 2名"
+        ]
     );
 }
 

@@ -97,8 +97,8 @@ fn variant_spellings_in_the_source_are_shown_by_their_canonical_names() {
     let nagiso = site.page("municipalities/204234/index.html");
     assert_eq!(nagiso.text("h1"), "長野県南木曽町 （なぎそまち）");
     let ministry = site.page("cohorts/2/index.html").texts("#table-ministry tbody tr");
-    assert_eq!(ministry.first().map(String::as_str), Some("内閣官房 24"));
-    assert!(ministry.contains(&"国土交通省 40".to_string()), "{ministry:?}");
+    assert_eq!(ministry.first().map(String::as_str), Some("内閣官房 24名"));
+    assert!(ministry.contains(&"国土交通省 40名".to_string()), "{ministry:?}");
 }
 
 #[test]
@@ -125,5 +125,57 @@ fn before_the_announcement_nothing_of_the_second_cohort_is_published() {
             .filter(|k| k.starts_with("prefectures/") && k.matches('/').count() == 2)
             .count(),
         47
+    );
+}
+
+#[test]
+fn real_content_builds_every_chart_and_says_what_is_not_recorded() {
+    let site = Site::real();
+    ok(&site.build(AS_OF));
+    for id in [
+        "gender",
+        "track",
+        "grade",
+        "age",
+        "region",
+        "population",
+        "ministry",
+        "area",
+    ] {
+        for ext in ["svg", "csv"] {
+            assert!(
+                site.out().join(format!("cohorts/2/charts/{id}.{ext}")).is_file(),
+                "{id}.{ext}"
+            );
+        }
+    }
+    let page = site.page("cohorts/2/index.html");
+    assert_eq!(
+        page.texts("#chart-gender tbody tr"),
+        ["男性 0名", "女性 0名", "回答しない 0名", "未登録 279名"]
+    );
+    assert_eq!(page.texts("#chart-age tbody tr").last().unwrap(), "未登録 279名");
+    assert_eq!(page.texts("#chart-area tbody tr").last().unwrap(), "未登録 97チーム");
+    assert_eq!(
+        page.texts("#chart-grade tbody tr"),
+        [
+            "指定職 7名",
+            "課長級 41名",
+            "企画官・室長級 36名",
+            "補佐級 130名",
+            "係長級 65名"
+        ]
+    );
+    assert_eq!(
+        page.texts("#chart-population tbody tr").last().unwrap(),
+        "未登録 0市町村"
+    );
+    let gender = String::from_utf8(site.output_file("cohorts/2/charts/gender.svg")).unwrap();
+    assert!(gender.contains("<title id=\"chart-title\">第2期の支援官の性別：279名とも未登録</title>"));
+    let region = String::from_utf8(site.output_file("cohorts/2/charts/region.svg")).unwrap();
+    assert!(region.contains(">応募した市町村の地域別の内訳は登録されていません。</text>"));
+    assert!(
+        !site.out().join("cohorts/charts").exists(),
+        "one published cohort: no comparison"
     );
 }

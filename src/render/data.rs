@@ -4,7 +4,10 @@
 use serde::Serialize;
 
 use super::{Plan, RenderError};
-use crate::model::PopulationBand;
+use serde_json::json;
+
+use super::charts;
+use crate::model::reference::PREFECTURES;
 use crate::publish::Published;
 use crate::stats::Stats;
 
@@ -194,106 +197,51 @@ fn municipalities_csv(p: &Published) -> Result<Vec<u8>, RenderError> {
     csv_bytes("municipalities.csv", &MUNICIPALITIES_HEADER, rows)
 }
 
-#[derive(Serialize)]
-struct Summary {
-    description: &'static str,
-    cohorts: Vec<CohortSummary>,
-}
-
-#[derive(Serialize)]
-struct CohortSummary {
-    cohort: u32,
-    label: String,
-    fiscal_year: u32,
-    announce: String,
-    period: [String; 2],
-    headline: crate::stats::Headline,
-    declared: Vec<crate::stats::DeclaredFigure>,
-    tables: Vec<Table>,
-}
-
-#[derive(Serialize)]
-struct Table {
-    id: &'static str,
-    title: &'static str,
-    rows: Vec<(String, Option<u32>)>,
-}
-
-fn summary(p: &Published, stats: &Stats) -> Summary {
-    let cohorts = stats
+/// summary.json: per published cohort its headline and declared figures and every chart's
+/// numbers; per prefecture with published teams the same for each cohort; the comparison.
+fn summary(p: &Published, stats: &Stats) -> serde_json::Value {
+    let cohorts: Vec<_> = stats
         .cohorts
         .iter()
         .filter_map(|s| {
             let c = p.cohorts.iter().find(|c| c.no == s.no)?;
-            let tables = vec![
-                Table {
-                    id: "region",
-                    title: "地域別 伴走支援自治体数",
-                    rows: s
-                        .by_region
-                        .iter()
-                        .map(|(r, t, _)| (r.name().to_string(), Some(*t)))
-                        .collect(),
-                },
-                Table {
-                    id: "region_applicants",
-                    title: "地域別 応募自治体数",
-                    rows: s.by_region.iter().map(|(r, _, a)| (r.name().to_string(), *a)).collect(),
-                },
-                Table {
-                    id: "population",
-                    title: "人口規模別 伴走支援自治体数",
-                    rows: s
-                        .by_population
-                        .iter()
-                        .filter(|(b, n)| PopulationBand::ALL.contains(b) || *n > 0)
-                        .map(|(b, n)| (b.name().to_string(), Some(*n)))
-                        .chain(std::iter::once(("未登録".to_string(), Some(s.population_unknown))))
-                        .collect(),
-                },
-                Table {
-                    id: "ministry",
-                    title: "所属府省庁等別 支援官数",
-                    rows: s
-                        .by_ministry
-                        .iter()
-                        .map(|(id, n)| (p.ministry(*id).name.clone(), Some(*n)))
-                        .collect(),
-                },
-                Table {
-                    id: "grade",
-                    title: "役職別 支援官数",
-                    rows: s
-                        .by_grade
-                        .iter()
-                        .map(|(g, n)| (g.name().to_string(), Some(*n)))
-                        .collect(),
-                },
-                Table {
-                    id: "area",
-                    title: "課題分野別 チーム数",
-                    rows: s
-                        .by_area
-                        .iter()
-                        .map(|(a, n)| (a.name().to_string(), Some(*n)))
-                        .chain(std::iter::once(("未登録".to_string(), Some(s.area_unknown))))
-                        .collect(),
-                },
-            ];
-            Some(CohortSummary {
-                cohort: c.no.0,
-                label: c.no.label(),
-                fiscal_year: c.fiscal_year,
-                announce: c.announce.date().iso(),
-                period: [c.period_start.iso(), c.period_end.iso()],
-                headline: s.headline,
-                declared: s.declared.clone(),
-                tables,
-            })
+            let scope = c.no.label();
+            Some(json!({
+                "cohort": c.no.0,
+                "label": scope,
+                "fiscal_year": c.fiscal_year,
+                "announce": c.announce.date().iso(),
+                "period": [c.period_start.iso(), c.period_end.iso()],
+                "headline": s.headline,
+                "declared": s.declared,
+                "charts": s.charts.iter().map(|ch| charts::to_json(ch, &scope)).collect::<Vec<_>>(),
+            }))
         })
         .collect();
-    Summary {
-        description: "公表済みの記録から数えた集計値。null は記録がないことを表します。",
-        cohorts,
-    }
+    let prefectures: Vec<_> = PREFECTURES
+        .iter()
+        .filter_map(|pref| {
+            let per = stats.prefectures.get(&pref.code)?;
+            Some(json!({
+                "code": format!("{:02}", pref.code),
+                "name": pref.name,
+                "slug": pref.slug,
+                "cohorts": per.iter().map(|ps| {
+                    let scope = format!("{}・{}", pref.name, ps.cohort.label());
+                    json!({
+                        "cohort": ps.cohort.0,
+                        "headline": { "teams": ps.headline.teams, "members": ps.headline.members, "municipalities": ps.headline.municipalities },
+                        "charts": ps.charts.iter().map(|ch| charts::to_json(ch, &scope)).collect::<Vec<_>>(),
+                    })
+                }).collect::<Vec<_>>(),
+            }))
+        })
+        .collect();
+    json!({
+        "description": "公表済みの記録から数えた集計値。null は秘匿した値（suppressed が true の図表）です。",
+        "min_group_size": p.site.min_group_size,
+        "cohorts": cohorts,
+        "comparison": stats.comparison.as_ref().map(|c| charts::to_json(c, "各期")),
+        "prefectures": prefectures,
+    })
 }

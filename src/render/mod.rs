@@ -3,11 +3,15 @@
 //! Pipeline position: `aggregate` → **`render`** → `write`. Pure: nothing here touches disk, so
 //! `check` can run everything up to here and `serve` can serve the plan from memory.
 
+pub mod charts;
+pub mod colors;
 pub mod context;
 mod data;
 pub mod markdown;
 mod pages;
+mod stat_pages;
 pub mod theme;
+pub mod tilemap;
 mod xml;
 
 use std::collections::BTreeMap;

@@ -1,16 +1,14 @@
 //! The HTML pages of SPEC §5, one method per page type.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
-use super::context::{HeadlineView, ReportRef, TableView, TeamList, TeamRow, fiscal_year_label, fmt_int, report_path};
+use super::context::{ReportRef, TeamList, TeamRow, fmt_int, report_path};
 use super::markdown::{plain_text, render_markdown};
 use super::{Plan, RenderError, Theme, minify, tera_context};
-use crate::model::reference::{PREFECTURES, issue_area_note};
-use crate::model::{Cohort, IssueAreaNo, Prefecture, Region};
+use crate::model::reference::issue_area_note;
+use crate::model::{Cohort, IssueAreaNo};
 use crate::publish::Published;
-use crate::stats::{CohortStats, Stats};
+use crate::stats::Stats;
 
 /// What every page shares: site, place in the site, navigation, preview banner.
 #[derive(Debug, Serialize)]
@@ -46,7 +44,7 @@ pub struct MenuItem {
     pub current: bool,
 }
 
-fn crumb(name: impl Into<String>, href: impl Into<String>) -> Crumb {
+pub(super) fn crumb(name: impl Into<String>, href: impl Into<String>) -> Crumb {
     Crumb {
         name: name.into(),
         href: Some(href.into()),
@@ -54,21 +52,21 @@ fn crumb(name: impl Into<String>, href: impl Into<String>) -> Crumb {
 }
 
 pub(super) struct Renderer<'a, 'r> {
-    p: &'a Published<'r>,
-    stats: &'a Stats,
+    pub(super) p: &'a Published<'r>,
+    pub(super) stats: &'a Stats,
     theme: &'a Theme,
-    plan: Plan,
+    pub(super) plan: Plan,
     menu: Vec<(String, String)>,
     footer: Vec<(String, String)>,
 }
 
 /// One page to emit.
-struct PageSpec<'s> {
-    path: &'s str,
-    template: &'s str,
-    title: String,
-    description: String,
-    crumbs: Vec<Crumb>,
+pub(super) struct PageSpec<'s> {
+    pub path: &'s str,
+    pub template: &'s str,
+    pub title: String,
+    pub description: String,
+    pub crumbs: Vec<Crumb>,
 }
 
 impl<'a, 'r> Renderer<'a, 'r> {
@@ -132,7 +130,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         self.not_found()
     }
 
-    fn emit(&mut self, spec: PageSpec, page: &impl Serialize) -> Result<(), RenderError> {
+    pub(super) fn emit(&mut self, spec: PageSpec, page: &impl Serialize) -> Result<(), RenderError> {
         let site = self.p.site;
         let is_404 = spec.path == "404.html";
         let root = if is_404 {
@@ -203,7 +201,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         let latest: Vec<ReportRef> = reports.iter().take(6).map(|r| ReportRef::of(self.p, r)).collect();
         let page = serde_json::json!({
             "headline": headline,
-            "regions": self.regions(),
+            "map": self.prefecture_map("./"),
             "reports": latest,
             "intro": self.p.site.description,
         });
@@ -217,276 +215,6 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 title: self.p.site.title.clone(),
                 description,
                 crumbs: vec![],
-            },
-            &page,
-        )
-    }
-
-    fn headline(&self, c: &Cohort) -> Option<HeadlineView> {
-        let s = self.stats.cohort(c.no)?;
-        Some(HeadlineView::of(c.no.0, c.fiscal_year, &s.headline, &s.declared))
-    }
-
-    /// Regions → prefectures with their published team counts (all cohorts).
-    fn regions(&self) -> Vec<serde_json::Value> {
-        let mut per_pref: BTreeMap<u8, u32> = BTreeMap::new();
-        for t in &self.p.teams {
-            *per_pref.entry(t.municipality.prefecture().code).or_default() += 1;
-        }
-        Region::ALL
-            .iter()
-            .map(|r| {
-                let prefs: Vec<_> = PREFECTURES
-                    .iter()
-                    .filter(|p| p.region == *r)
-                    .map(|p| {
-                        serde_json::json!({
-                            "name": p.name, "slug": p.slug, "href": format!("prefectures/{}/", p.slug),
-                            "teams": per_pref.get(&p.code).copied().unwrap_or(0),
-                        })
-                    })
-                    .collect();
-                serde_json::json!({ "name": r.name(), "prefectures": prefs })
-            })
-            .collect()
-    }
-
-    fn cohorts(&mut self) -> Result<(), RenderError> {
-        let list: Vec<_> = self
-            .p
-            .cohorts
-            .iter()
-            .rev()
-            .filter_map(|c| self.headline(c).map(|h| (c, h)))
-            .map(|(c, h)| {
-                serde_json::json!({
-                    "headline": h, "period": period(c), "announce": c.announce.date().display_ja(),
-                })
-            })
-            .collect();
-        let spec = PageSpec {
-            path: "cohorts/",
-            template: "cohorts.html",
-            title: "期ごとの伴走支援".into(),
-            description: "地方創生伴走支援制度の期（年度）ごとの伴走支援チームと支援対象の市町村です。".into(),
-            crumbs: vec![],
-        };
-        self.emit(spec, &serde_json::json!({ "cohorts": list }))?;
-        for c in self.p.cohorts.clone() {
-            let Some(s) = self.stats.cohort(c.no) else {
-                continue;
-            };
-            let headline = HeadlineView::of(c.no.0, c.fiscal_year, &s.headline, &s.declared);
-            let page = serde_json::json!({
-                "headline": headline,
-                "period": period(c),
-                "announce": c.announce.date().display_ja(),
-                "tables": self.cohort_tables(s),
-            });
-            let path = format!("cohorts/{}/", c.no.0);
-            let title = format!("{}（{}）", c.no.label(), fiscal_year_label(c.fiscal_year));
-            let description = format!(
-                "{}の伴走支援：{}チーム・支援官{}名、{}道府県の{}市町村。",
-                c.no.label(),
-                s.headline.teams,
-                s.headline.members,
-                s.headline.prefectures,
-                s.headline.municipalities
-            );
-            let crumbs = vec![crumb("期ごとの伴走支援", "cohorts/")];
-            self.emit(
-                PageSpec {
-                    path: &path,
-                    template: "cohort.html",
-                    title: title.clone(),
-                    description,
-                    crumbs,
-                },
-                &page,
-            )?;
-
-            let teams = TeamList::of(self.p, self.p.teams_of(c.no));
-            let count = teams.rows.len();
-            let page = serde_json::json!({
-                "cohort_label": c.no.label(),
-                "cohort_href": format!("cohorts/{}/", c.no.0),
-                "teams": teams,
-            });
-            let path = format!("cohorts/{}/teams/", c.no.0);
-            let crumbs = vec![
-                crumb("期ごとの伴走支援", "cohorts/"),
-                crumb(title, format!("cohorts/{}/", c.no.0)),
-            ];
-            let description = format!(
-                "{}の伴走支援チーム{}チームの一覧（支援先の市町村、支援官の所属府省庁・役職）。",
-                c.no.label(),
-                count
-            );
-            let spec = PageSpec {
-                path: &path,
-                template: "teams.html",
-                title: format!("{} 伴走支援チーム一覧", c.no.label()),
-                description,
-                crumbs,
-            };
-            self.emit(spec, &page)?;
-        }
-        Ok(())
-    }
-
-    /// The breakdowns of a cohort as tables (the charts of the official summary, as numbers).
-    fn cohort_tables(&self, s: &CohortStats) -> Vec<TableView> {
-        let label = s.no.label();
-        let count = |n: u32| fmt_int(u64::from(n));
-        let mut tables = vec![
-            TableView {
-                id: "region".into(),
-                caption: format!("{label} 地域別の伴走支援自治体数"),
-                head: if s.by_region.iter().any(|r| r.2.is_some()) {
-                    vec!["地域".into(), "応募".into(), "伴走支援".into()]
-                } else {
-                    vec!["地域".into(), "伴走支援".into()]
-                },
-                rows: s
-                    .by_region
-                    .iter()
-                    .map(|(r, t, a)| {
-                        let mut row = vec![r.name().to_string()];
-                        if let Some(a) = a {
-                            row.push(count(*a));
-                        }
-                        row.push(count(*t));
-                        row
-                    })
-                    .collect(),
-                note: None,
-            },
-            TableView {
-                id: "population".into(),
-                caption: format!("{label} 人口規模別の伴走支援自治体数"),
-                head: vec!["人口規模".into(), "市町村数".into()],
-                rows: s
-                    .by_population
-                    .iter()
-                    .map(|(b, n)| vec![b.name().to_string(), count(*n)])
-                    .chain((s.population_unknown > 0).then(|| vec!["未登録".to_string(), count(s.population_unknown)]))
-                    .collect(),
-                note: Some(self.population_note(s.no)),
-            },
-            TableView {
-                id: "ministry".into(),
-                caption: format!("{label} 所属府省庁等別の支援官数"),
-                head: vec!["府省庁等".into(), "支援官数".into()],
-                rows: s
-                    .by_ministry
-                    .iter()
-                    .filter(|(_, n)| *n > 0)
-                    .map(|(id, n)| vec![self.p.ministry(*id).name.clone(), count(*n)])
-                    .collect(),
-                note: None,
-            },
-            TableView {
-                id: "grade".into(),
-                caption: format!("{label} 役職別の支援官数"),
-                head: vec!["役職".into(), "支援官数".into()],
-                rows: s
-                    .by_grade
-                    .iter()
-                    .map(|(g, n)| vec![g.name().to_string(), count(*n)])
-                    .collect(),
-                note: None,
-            },
-        ];
-        let areas: Vec<_> = s
-            .by_area
-            .iter()
-            .filter(|(_, n)| *n > 0)
-            .map(|(a, n)| vec![a.name().to_string(), count(*n)])
-            .collect();
-        tables.push(TableView {
-            id: "area".into(),
-            caption: format!("{label} 課題分野別のチーム数"),
-            head: vec!["課題分野".into(), "チーム数".into()],
-            rows: areas
-                .into_iter()
-                .chain((s.area_unknown > 0).then(|| vec!["未登録".to_string(), count(s.area_unknown)]))
-                .collect(),
-            note: Some("一つのチームが複数の課題分野に取り組む場合は、それぞれに数えています".into()),
-        });
-        tables
-    }
-
-    /// 「人口は住民基本台帳人口（2025年1月1日現在）」 when all supported municipalities share
-    /// one reference date.
-    fn population_note(&self, no: crate::model::CohortNo) -> String {
-        let dates: std::collections::BTreeSet<_> = self
-            .p
-            .teams_of(no)
-            .filter_map(|t| self.p.municipality(t.municipality).population_as_of)
-            .collect();
-        match dates.iter().next() {
-            Some(d) if dates.len() == 1 => format!("人口は住民基本台帳人口（{}現在）", d.display_ja()),
-            _ => "人口は住民基本台帳人口".to_string(),
-        }
-    }
-
-    fn prefectures(&mut self) -> Result<(), RenderError> {
-        let spec = PageSpec {
-            path: "prefectures/",
-            template: "prefectures.html",
-            title: "都道府県から探す".into(),
-            description: "47都道府県それぞれの伴走支援チームと支援対象の市町村。".into(),
-            crumbs: vec![],
-        };
-        self.emit(spec, &serde_json::json!({ "regions": self.regions() }))?;
-        for pref in PREFECTURES.iter() {
-            self.prefecture(pref)?;
-        }
-        Ok(())
-    }
-
-    fn prefecture(&mut self, pref: &Prefecture) -> Result<(), RenderError> {
-        let teams = TeamList::of(
-            self.p,
-            self.p
-                .teams
-                .iter()
-                .rev()
-                .copied()
-                .filter(|t| t.municipality.prefecture().code == pref.code),
-        );
-        let municipalities: Vec<_> = self
-            .p
-            .municipalities
-            .values()
-            .filter(|m| m.prefecture().code == pref.code)
-            .map(|m| serde_json::json!({ "name": m.name, "href": format!("municipalities/{}/", m.code) }))
-            .collect();
-        let description = if teams.rows.is_empty() {
-            format!(
-                "{}の地方創生伴走支援。公表済みの伴走支援チームはまだありません。",
-                pref.name
-            )
-        } else {
-            format!(
-                "{}の地方創生伴走支援：{}市町村、{}チーム。",
-                pref.name,
-                municipalities.len(),
-                teams.rows.len()
-            )
-        };
-        let page = serde_json::json!({
-            "name": pref.name, "region": pref.region.name(), "teams": teams, "municipalities": municipalities,
-        });
-        let path = format!("prefectures/{}/", pref.slug);
-        let crumbs = vec![crumb("都道府県から探す", "prefectures/")];
-        self.emit(
-            PageSpec {
-                path: &path,
-                template: "prefecture.html",
-                title: pref.name.to_string(),
-                description,
-                crumbs,
             },
             &page,
         )
@@ -651,7 +379,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
     }
 }
 
-fn period(c: &Cohort) -> String {
+pub(super) fn period(c: &Cohort) -> String {
     format!("{}〜{}", c.period_start.display_ja(), c.period_end.display_ja())
 }
 

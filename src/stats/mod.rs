@@ -1,20 +1,30 @@
-//! 集計 — figures of the published view: headline figures, breakdowns, declared-vs-records.
+//! 集計 — figures of the published view: headline figures, charts, declared-vs-records.
 //!
 //! Pipeline position: `publish` → **`aggregate`** → `render`. Takes only [`Published`], so no
-//! figure can count a held-back record.
+//! figure can count a held-back record. Person-attribute breakdowns are withheld per SPEC §6
+//! ([`suppress`]).
+
+pub mod charts;
+pub mod suppress;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::model::{CohortNo, Grade, IssueAreaNo, MinistryId, PopulationBand, Region};
+use crate::model::{CohortNo, Member, Team};
 use crate::publish::Published;
+pub use charts::{Chart, ChartId, Series};
+pub use suppress::Tally;
 
 /// Every figure the site shows.
 #[derive(Debug, Clone)]
 pub struct Stats {
     /// Per published cohort, by number.
     pub cohorts: Vec<CohortStats>,
+    /// The cohort comparison, once two cohorts are published.
+    pub comparison: Option<Chart>,
+    /// Per prefecture code: its figures in each published cohort it has teams in.
+    pub prefectures: BTreeMap<u8, Vec<PrefectureStats>>,
 }
 
 /// 主要数値 — what the top and cohort pages lead with.
@@ -51,27 +61,17 @@ pub struct CohortStats {
     pub no: CohortNo,
     pub headline: Headline,
     pub declared: Vec<DeclaredFigure>,
-    /// Every ministry of ministries.yaml in display order, with its member count.
-    pub by_ministry: Vec<(MinistryId, u32)>,
-    pub by_grade: Vec<(Grade, u32)>,
-    /// Teams per region, and applying municipalities per region when applications are recorded.
-    pub by_region: Vec<(Region, u32, Option<u32>)>,
-    /// Teams per prefecture code (only prefectures with teams).
-    pub by_prefecture: BTreeMap<u8, u32>,
-    /// Supported municipalities per population band; the last figure counts those without a
-    /// recorded population.
-    pub by_population: Vec<(PopulationBand, u32)>,
-    pub population_unknown: u32,
-    pub by_area: Vec<(IssueAreaNo, u32)>,
-    /// Teams whose 課題分野 are not recorded.
-    pub area_unknown: u32,
+    /// In the order of the official summary, then ministry and 課題分野.
+    pub charts: Vec<Chart>,
 }
 
-/// Aggregate the published view.
-pub fn aggregate(p: &Published) -> Stats {
-    let mut cohorts: Vec<CohortStats> = p.cohorts.iter().map(|c| cohort_stats(p, c.no)).collect();
-    cohorts.sort_by_key(|c| c.no);
-    Stats { cohorts }
+/// A prefecture's figures in one cohort.
+#[derive(Debug, Clone)]
+pub struct PrefectureStats {
+    pub cohort: CohortNo,
+    pub headline: Headline,
+    /// 性別, 事務官・技官, 年齢 (withheld where required) and 役職.
+    pub charts: Vec<Chart>,
 }
 
 impl Stats {
@@ -80,93 +80,109 @@ impl Stats {
     }
 }
 
-fn cohort_stats(p: &Published, no: CohortNo) -> CohortStats {
-    let teams: Vec<_> = p.teams_of(no).collect();
+impl CohortStats {
+    pub fn chart(&self, id: ChartId) -> Option<&Chart> {
+        self.charts.iter().find(|c| c.id == id)
+    }
+}
+
+fn headline(teams: &[&Team]) -> Headline {
     let members = teams.iter().flat_map(|t| t.members.iter());
     let municipalities: BTreeSet<_> = teams.iter().map(|t| t.municipality).collect();
     let prefectures: BTreeSet<_> = municipalities.iter().map(|c| c.prefecture().code).collect();
-    let headline = Headline {
+    Headline {
         teams: teams.len() as u32,
         members: members.clone().count() as u32,
         municipalities: municipalities.len() as u32,
         prefectures: prefectures.len() as u32,
-        officers: members.clone().filter(|m| m.is_officer).count() as u32,
-    };
-
-    let mut ministry = vec![0u32; p.ministries.len()];
-    let mut grade: BTreeMap<Grade, u32> = Grade::ALL.iter().map(|g| (*g, 0)).collect();
-    for m in members {
-        ministry[m.ministry.0] += 1;
-        *grade.entry(m.grade).or_default() += 1;
-    }
-
-    let applications: Vec<_> = p.applications.iter().filter(|a| a.cohort == no).collect();
-    let by_region = Region::ALL
-        .iter()
-        .map(|r| {
-            let t = teams
-                .iter()
-                .filter(|t| t.municipality.prefecture().region == *r)
-                .count() as u32;
-            let a = (!applications.is_empty()).then(|| {
-                applications
-                    .iter()
-                    .filter(|a| a.municipality.prefecture().region == *r)
-                    .count() as u32
-            });
-            (*r, t, a)
-        })
-        .collect();
-    let mut by_prefecture = BTreeMap::new();
-    for t in &teams {
-        *by_prefecture.entry(t.municipality.prefecture().code).or_insert(0) += 1;
-    }
-
-    let mut population: BTreeMap<PopulationBand, u32> = PopulationBand::ALL.iter().map(|b| (*b, 0)).collect();
-    let mut population_unknown = 0;
-    for code in &municipalities {
-        match p.municipality(*code).population {
-            Some(n) => *population.entry(PopulationBand::of(n)).or_default() += 1,
-            None => population_unknown += 1,
-        }
-    }
-    let mut area: BTreeMap<IssueAreaNo, u32> = IssueAreaNo::all().map(|a| (a, 0)).collect();
-    for t in &teams {
-        for a in &t.areas {
-            *area.entry(*a).or_default() += 1;
-        }
-    }
-
-    CohortStats {
-        no,
-        headline,
-        declared: declared_figures(p, no, &headline, &applications),
-        by_ministry: ministry
-            .into_iter()
-            .enumerate()
-            .map(|(i, n)| (MinistryId(i), n))
-            .collect(),
-        by_grade: grade.into_iter().collect(),
-        by_region,
-        by_prefecture,
-        by_population: population.into_iter().collect(),
-        population_unknown,
-        by_area: area.into_iter().collect(),
-        area_unknown: teams.iter().filter(|t| t.areas.is_empty()).count() as u32,
+        officers: members.filter(|m| m.is_officer).count() as u32,
     }
 }
 
-fn declared_figures(
-    p: &Published,
-    no: CohortNo,
-    h: &Headline,
-    applications: &[&&crate::model::Application],
-) -> Vec<DeclaredFigure> {
-    let Some(cohort) = p.cohorts.iter().find(|c| c.no == no) else {
-        return Vec::new();
-    };
+/// Aggregate the published view.
+pub fn aggregate(p: &Published) -> Stats {
+    let k = p.site.min_group_size;
+    let mut cohorts = Vec::new();
+    let mut prefectures: BTreeMap<u8, Vec<PrefectureStats>> = BTreeMap::new();
+    for c in &p.cohorts {
+        let teams: Vec<&Team> = p.teams_of(c.no).collect();
+        let members: Vec<&Member> = teams.iter().flat_map(|t| t.members.iter()).collect();
+        let h = headline(&teams);
+
+        // Prefectures partition the cohort's members: withhold small ones, and enough others
+        // that the cohort total cannot give them back.
+        let mut by_pref: BTreeMap<u8, Vec<&Team>> = BTreeMap::new();
+        for t in &teams {
+            by_pref.entry(t.municipality.prefecture().code).or_default().push(t);
+        }
+        let sizes: Vec<u32> = by_pref
+            .values()
+            .map(|ts| ts.iter().map(|t| t.members.len() as u32).sum())
+            .collect();
+        let withheld = suppress::suppressed_groups(&sizes, k);
+        for (i, (code, ts)) in by_pref.iter().enumerate() {
+            let ms: Vec<&Member> = ts.iter().flat_map(|t| t.members.iter()).collect();
+            let mut charts = charts::person_charts(&ms, k, withheld.contains(&i));
+            charts.push(charts::grade_chart(&ms));
+            prefectures.entry(*code).or_default().push(PrefectureStats {
+                cohort: c.no,
+                headline: headline(ts),
+                charts,
+            });
+        }
+
+        let mut all = charts::person_charts(&members, k, false);
+        all.insert(2, charts::grade_chart(&members));
+        let applications: Vec<_> = p.applications.iter().filter(|a| a.cohort == c.no).collect();
+        let supported: BTreeSet<_> = teams.iter().map(|t| t.municipality).collect();
+        let regions: Vec<_> = supported.iter().map(|m| m.prefecture().region).collect();
+        let applicant_regions: Vec<_> = applications
+            .iter()
+            .map(|a| a.municipality.prefecture().region)
+            .collect();
+        all.push(charts::region_chart(
+            &regions,
+            (!applications.is_empty()).then_some(&applicant_regions[..]),
+        ));
+        let populations: Vec<_> = supported.iter().map(|m| p.municipality(*m).population).collect();
+        all.push(charts::population_chart(&populations));
+        let mut per_ministry = vec![0u32; p.ministries.len()];
+        for m in &members {
+            per_ministry[m.ministry.0] += 1;
+        }
+        let names: Vec<String> = p.ministries.iter().map(|m| m.name.clone()).collect();
+        all.push(charts::ministry_chart(&names, &per_ministry));
+        let areas: Vec<&[_]> = teams.iter().map(|t| t.areas.as_slice()).collect();
+        all.push(charts::area_chart(&areas));
+
+        cohorts.push(CohortStats {
+            no: c.no,
+            headline: h,
+            declared: declared_figures(c, &h, applications.len()),
+            charts: all,
+        });
+    }
+    cohorts.sort_by_key(|c| c.no);
+    let comparison = (cohorts.len() >= 2).then(|| {
+        let rows: Vec<(String, [u32; 4])> = cohorts
+            .iter()
+            .map(|c| {
+                let h = c.headline;
+                (c.no.label(), [h.teams, h.members, h.municipalities, h.prefectures])
+            })
+            .collect();
+        charts::comparison_chart(&rows)
+    });
+    Stats {
+        cohorts,
+        comparison,
+        prefectures,
+    }
+}
+
+fn declared_figures(cohort: &crate::model::Cohort, h: &Headline, applications: usize) -> Vec<DeclaredFigure> {
     let d = &cohort.declared;
-    let apps = (!applications.is_empty()).then_some(applications.len() as u32);
+    let apps = (applications > 0).then_some(applications as u32);
     [
         ("支援官", "名", d.members, Some(h.members)),
         ("伴走支援チーム", "チーム", d.teams, Some(h.teams)),

@@ -1,0 +1,329 @@
+//! Pages built from figures: the cohort pages with their charts, the prefecture pages, and the
+//! prefecture tile map. Every chart is written as `<id>.svg` and `<id>.csv` beside its page.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::RenderError;
+use super::charts::{self, ChartFrame};
+use super::colors::MAP_SHADES;
+use super::context::{HeadlineView, TableView, TeamList, fiscal_year_label};
+use super::pages::{PageSpec, Renderer, crumb, period, root_of};
+use super::tilemap;
+use crate::model::reference::PREFECTURES;
+use crate::model::{Cohort, CohortNo, Prefecture, Region};
+use crate::stats::{Chart, Headline};
+
+/// A chart as a page shows it: the image, its files and its numbers as a table.
+#[derive(Debug, Serialize)]
+pub struct ChartView {
+    pub id: &'static str,
+    pub title: String,
+    /// Site paths of the chart's files.
+    pub svg: String,
+    pub csv: String,
+    pub width: u32,
+    pub height: u32,
+    pub table: TableView,
+    pub suppressed: bool,
+}
+
+/// The tile map and the same counts as a list by region.
+#[derive(Debug, Serialize)]
+pub struct PrefectureMap {
+    pub svg: String,
+    pub legend: Vec<LegendItem>,
+    pub regions: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LegendItem {
+    pub label: String,
+    pub fill: String,
+}
+
+/// Headline figures of one prefecture in one cohort.
+#[derive(Debug, Serialize)]
+struct PrefectureCohortView {
+    cohort_label: String,
+    cohort_href: String,
+    teams: u32,
+    members: u32,
+    municipalities: u32,
+    charts: Vec<ChartView>,
+}
+
+impl Renderer<'_, '_> {
+    pub(super) fn headline(&self, c: &Cohort) -> Option<HeadlineView> {
+        let s = self.stats.cohort(c.no)?;
+        Some(HeadlineView::of(c.no.0, c.fiscal_year, &s.headline, &s.declared))
+    }
+
+    fn source_line(&self) -> String {
+        format!(
+            "出典：{}（{}）の公表済みの記録から作成",
+            self.p.site.title, self.p.site.publisher
+        )
+    }
+
+    /// Write a chart's SVG and CSV into `dir` (a site path ending in `/`) and describe it.
+    fn emit_chart(&mut self, dir: &str, chart: &Chart, scope: &str, context: &str) -> Result<ChartView, RenderError> {
+        let source = self.source_line();
+        let frame = ChartFrame {
+            scope,
+            context,
+            source: &source,
+            license: &self.p.site.license,
+        };
+        let drawn = charts::svg(chart, &frame);
+        let svg = format!("{dir}{}.svg", chart.id.slug());
+        let csv = format!("{dir}{}.csv", chart.id.slug());
+        self.plan.add(svg.clone(), drawn.svg.into_bytes())?;
+        self.plan.add(csv.clone(), charts::csv(chart))?;
+        Ok(ChartView {
+            id: chart.id.slug(),
+            title: charts::active_title(chart, scope),
+            svg,
+            csv,
+            width: drawn.width,
+            height: drawn.height,
+            table: charts::table(chart, scope),
+            suppressed: chart.suppressed.is_some(),
+        })
+    }
+
+    /// The tile map (links relative to `root`) and the regional list beside it.
+    pub(super) fn prefecture_map(&self, root: &str) -> PrefectureMap {
+        let mut per_pref: BTreeMap<u8, u32> = BTreeMap::new();
+        for t in &self.p.teams {
+            *per_pref.entry(t.municipality.prefecture().code).or_default() += 1;
+        }
+        let step = tilemap::step_for(per_pref.values().copied().max().unwrap_or(0));
+        let legend = tilemap::legend(step)
+            .into_iter()
+            .map(|(label, shade)| LegendItem {
+                label,
+                fill: MAP_SHADES[shade].0.hex(),
+            })
+            .collect();
+        let regions = Region::ALL
+            .iter()
+            .map(|r| {
+                let prefs: Vec<_> = PREFECTURES
+                    .iter()
+                    .filter(|p| p.region == *r)
+                    .map(|p| {
+                        serde_json::json!({
+                            "name": p.name, "slug": p.slug, "href": format!("prefectures/{}/", p.slug),
+                            "teams": per_pref.get(&p.code).copied().unwrap_or(0),
+                        })
+                    })
+                    .collect();
+                serde_json::json!({ "name": r.name(), "prefectures": prefs })
+            })
+            .collect();
+        PrefectureMap {
+            svg: tilemap::tile_map(&per_pref, root),
+            legend,
+            regions,
+        }
+    }
+
+    pub(super) fn cohorts(&mut self) -> Result<(), RenderError> {
+        let comparison = match self.stats.comparison.clone() {
+            Some(chart) => {
+                let context = "公表済みの期ごとの主要数値".to_string();
+                Some(self.emit_chart("cohorts/charts/", &chart, "各期", &context)?)
+            }
+            None => None,
+        };
+        let list: Vec<_> = self
+            .p
+            .cohorts
+            .iter()
+            .rev()
+            .filter_map(|c| self.headline(c).map(|h| (c, h)))
+            .map(|(c, h)| serde_json::json!({ "headline": h, "period": period(c), "announce": c.announce.date().display_ja() }))
+            .collect();
+        let spec = PageSpec {
+            path: "cohorts/",
+            template: "cohorts.html",
+            title: "期ごとの伴走支援".into(),
+            description: "地方創生伴走支援制度の期（年度）ごとの伴走支援チームと支援対象の市町村です。".into(),
+            crumbs: vec![],
+        };
+        self.emit(spec, &serde_json::json!({ "cohorts": list, "comparison": comparison }))?;
+        for c in self.p.cohorts.clone() {
+            self.cohort(c)?;
+        }
+        Ok(())
+    }
+
+    fn cohort(&mut self, c: &Cohort) -> Result<(), RenderError> {
+        let Some(s) = self.stats.cohort(c.no) else {
+            return Ok(());
+        };
+        let headline = HeadlineView::of(c.no.0, c.fiscal_year, &s.headline, &s.declared);
+        let title = format!("{}（{}）", c.no.label(), fiscal_year_label(c.fiscal_year));
+        let dir = format!("cohorts/{}/charts/", c.no.0);
+        let mut views = Vec::new();
+        for chart in s.charts.clone() {
+            let mut chart = chart;
+            if chart.id == crate::stats::ChartId::Population {
+                chart.note = Some(self.population_note(c.no));
+            }
+            views.push(self.emit_chart(&dir, &chart, &c.no.label(), &title)?);
+        }
+        let page = serde_json::json!({
+            "headline": headline,
+            "period": period(c),
+            "announce": c.announce.date().display_ja(),
+            "charts": views,
+            "latest": self.p.latest_cohort().map(|l| l.no) == Some(c.no),
+        });
+        let path = format!("cohorts/{}/", c.no.0);
+        let h = s.headline;
+        let description = format!(
+            "{}の伴走支援：{}チーム・支援官{}名、{}道府県の{}市町村。性別、役職、年齢、地域、人口規模などの集計。",
+            c.no.label(),
+            h.teams,
+            h.members,
+            h.prefectures,
+            h.municipalities
+        );
+        let crumbs = vec![crumb("期ごとの伴走支援", "cohorts/")];
+        let spec = PageSpec {
+            path: &path,
+            template: "cohort.html",
+            title: title.clone(),
+            description,
+            crumbs,
+        };
+        self.emit(spec, &page)?;
+
+        let teams = TeamList::of(self.p, self.p.teams_of(c.no));
+        let description = format!(
+            "{}の伴走支援チーム{}チームの一覧（支援先の市町村、支援官の所属府省庁・役職）。",
+            c.no.label(),
+            teams.rows.len()
+        );
+        let page = serde_json::json!({ "cohort_label": c.no.label(), "cohort_href": path, "teams": teams });
+        let path = format!("cohorts/{}/teams/", c.no.0);
+        let crumbs = vec![
+            crumb("期ごとの伴走支援", "cohorts/"),
+            crumb(title, format!("cohorts/{}/", c.no.0)),
+        ];
+        let spec = PageSpec {
+            path: &path,
+            template: "teams.html",
+            title: format!("{} 伴走支援チーム一覧", c.no.label()),
+            description,
+            crumbs,
+        };
+        self.emit(spec, &page)
+    }
+
+    /// 「人口は住民基本台帳人口（2025年1月1日現在）」 when all supported municipalities share one
+    /// reference date.
+    fn population_note(&self, no: CohortNo) -> String {
+        let dates: BTreeSet<_> = self
+            .p
+            .teams_of(no)
+            .filter_map(|t| self.p.municipality(t.municipality).population_as_of)
+            .collect();
+        match dates.iter().next() {
+            Some(d) if dates.len() == 1 => format!("人口は住民基本台帳人口（{}現在）。", d.display_ja()),
+            _ => "人口は住民基本台帳人口。".to_string(),
+        }
+    }
+
+    pub(super) fn prefectures(&mut self) -> Result<(), RenderError> {
+        let spec = PageSpec {
+            path: "prefectures/",
+            template: "prefectures.html",
+            title: "都道府県から探す".into(),
+            description: "47都道府県それぞれの伴走支援チームと支援対象の市町村。".into(),
+            crumbs: vec![],
+        };
+        let map = self.prefecture_map(&root_of("prefectures/"));
+        self.emit(spec, &serde_json::json!({ "map": map }))?;
+        for pref in PREFECTURES.iter() {
+            self.prefecture(pref)?;
+        }
+        Ok(())
+    }
+
+    fn prefecture(&mut self, pref: &Prefecture) -> Result<(), RenderError> {
+        let in_pref = |code: crate::model::MunicipalityCode| code.prefecture().code == pref.code;
+        let teams = TeamList::of(
+            self.p,
+            self.p.teams.iter().rev().copied().filter(|t| in_pref(t.municipality)),
+        );
+        let municipalities: Vec<_> = self
+            .p
+            .municipalities
+            .values()
+            .filter(|m| in_pref(m.code))
+            .map(|m| serde_json::json!({ "name": m.name, "href": format!("municipalities/{}/", m.code) }))
+            .collect();
+        let mut cohorts = Vec::new();
+        for ps in self
+            .stats
+            .prefectures
+            .get(&pref.code)
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .rev()
+        {
+            let scope = format!("{}・{}", pref.name, ps.cohort.label());
+            let dir = format!("prefectures/{}/charts/{}/", pref.slug, ps.cohort.0);
+            let mut charts = Vec::new();
+            for chart in &ps.charts {
+                charts.push(self.emit_chart(&dir, chart, &scope, &scope)?);
+            }
+            let Headline {
+                teams,
+                members,
+                municipalities,
+                ..
+            } = ps.headline;
+            cohorts.push(PrefectureCohortView {
+                cohort_label: ps.cohort.label(),
+                cohort_href: format!("cohorts/{}/", ps.cohort.0),
+                teams,
+                members,
+                municipalities,
+                charts,
+            });
+        }
+        let description = if teams.rows.is_empty() {
+            format!(
+                "{}の地方創生伴走支援。公表済みの伴走支援チームはまだありません。",
+                pref.name
+            )
+        } else {
+            format!(
+                "{}の地方創生伴走支援：{}市町村、{}チーム。",
+                pref.name,
+                municipalities.len(),
+                teams.rows.len()
+            )
+        };
+        let page = serde_json::json!({
+            "name": pref.name, "region": pref.region.name(), "teams": teams, "municipalities": municipalities,
+            "cohorts": cohorts, "min_group_size": self.p.site.min_group_size,
+        });
+        let path = format!("prefectures/{}/", pref.slug);
+        let crumbs = vec![crumb("都道府県から探す", "prefectures/")];
+        let spec = PageSpec {
+            path: &path,
+            template: "prefecture.html",
+            title: pref.name.to_string(),
+            description,
+            crumbs,
+        };
+        self.emit(spec, &page)
+    }
+}

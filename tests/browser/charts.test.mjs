@@ -1,0 +1,78 @@
+// A chart opened in headless Chromium: its SVG has a size, every label is text that Chromium
+// lays out with a font that has Japanese glyphs, and the numbers read as they should.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { buildSite, serve, launch, screenshotPath, REPO } from './lib.mjs';
+
+let server, browser;
+before(async () => {
+  server = await serve(buildSite(join(REPO, 'content')));
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** The platform fonts Chromium used to draw the first element matching `selector`. */
+async function fontsOf(page, selector) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('DOM.enable');
+  await cdp.send('CSS.enable');
+  const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+  const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector });
+  const fonts = [];
+  for (const nodeId of nodeIds) {
+    const r = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    fonts.push(r.fonts.map((f) => f.familyName));
+  }
+  return fonts;
+}
+
+test('the ministry chart shows legible Japanese labels', async () => {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 1100 } });
+  await page.goto(server.url + 'cohorts/2/charts/ministry.svg');
+  const size = await page.evaluate(() => {
+    const r = document.documentElement.getBoundingClientRect();
+    return { w: r.width, h: r.height };
+  });
+  assert.ok(size.w > 600 && size.h > 800, JSON.stringify(size));
+  const texts = await page.evaluate(() => [...document.querySelectorAll('text')].map((t) => {
+    const b = t.getBBox();
+    return { text: t.textContent, w: b.width, h: b.height };
+  }));
+  const labels = texts.map((t) => t.text);
+  for (const want of ['内閣官房', '国土交通省', '40名', '北海道大学']) assert.ok(labels.includes(want), want);
+  assert.equal(labels[0], '第2期の支援官の所属府省庁等：国土交通省が40名で最多');
+  for (const t of texts) assert.ok(t.w > 0 && t.h > 0, `${t.text} is laid out`);
+  // 国土交通省 is five full-width characters at 13 px: about 65 px wide in a CJK font.
+  const mlit = texts.find((t) => t.text === '国土交通省');
+  assert.ok(mlit.w > 50 && mlit.w < 80, `国土交通省 is ${mlit.w}px wide`);
+  const fonts = await fontsOf(page, 'text');
+  for (const [i, f] of fonts.entries()) {
+    assert.ok(f.length > 0, `text ${i} (${labels[i]}) is drawn with some font`);
+    assert.ok(f.some((name) => /CJK|Noto Sans JP|Hiragino|Gothic|Meiryo|IPA|Takao|VL|Droid Sans Fallback|WenQuanYi/i.test(name)),
+      `${labels[i]} is drawn with ${f.join(', ')}, which has no Japanese glyphs`);
+  }
+  await page.screenshot({ path: screenshotPath('chart-ministry.png') });
+  await page.close();
+});
+
+test('charts on the cohort page load as images with their numbers beside them', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(server.url + 'cohorts/2/');
+  const images = await page.evaluate(async () => {
+    const imgs = [...document.querySelectorAll('figure.chart img')];
+    for (const img of imgs) { img.loading = 'eager'; await img.decode().catch(() => {}); }
+    return imgs.map((img) => ({ src: img.getAttribute('src'), w: img.naturalWidth, alt: img.alt }));
+  });
+  assert.equal(images.length, 8);
+  for (const img of images) {
+    assert.ok(img.w > 0, `${img.src} loaded`);
+    assert.ok(img.alt.startsWith('第2期の'), img.alt);
+  }
+  const tables = await page.locator('figure.chart table').count();
+  assert.equal(tables, 8);
+  await page.close();
+});

@@ -1,0 +1,59 @@
+// Shared helpers for the browser tests: build a site with banso, serve it on loopback, drive
+// Debian's Chromium through playwright-core.
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, statSync, existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, extname, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const BANSO = process.env.BANSO ?? join(REPO, 'target/release/banso');
+export const SCREENSHOTS = join(REPO, 'tests/browser/screenshots');
+
+/** Build `content` at `asOf` into a fresh temporary directory; returns the output path. */
+export function buildSite(content, asOf = '2026-11-23') {
+  const dir = mkdtempSync(join(tmpdir(), 'banso-browser-'));
+  const out = join(dir, 'site');
+  execFileSync(BANSO, ['build', '--content', content, '--output', out, '--as-of', asOf], { stdio: 'pipe' });
+  return out;
+}
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml',
+  '.csv': 'text/csv; charset=utf-8', '.json': 'application/json', '.xml': 'application/xml',
+  '.txt': 'text/plain; charset=utf-8', '.js': 'text/javascript', '.pdf': 'application/pdf',
+};
+
+/** Serve `root` on 127.0.0.1 (a free port); resolves to { url, close }. */
+export function serve(root) {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let file = join(root, path);
+    if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!existsSync(file)) {
+      res.writeHead(404, { 'content-type': TYPES['.html'] }).end(readFileSync(join(root, '404.html')));
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => {
+    ok({ url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((c) => server.close(c)) });
+  }));
+}
+
+/** Debian's Chromium, headless, with nothing reaching for the network. */
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export function screenshotPath(name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return join(SCREENSHOTS, name);
+}

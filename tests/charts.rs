@@ -1,0 +1,374 @@
+//! Charts and statistics on the `charts` fixture, whose 21 + 3 synthetic members' attributes are
+//! counted by hand in the comments of tests/fixtures/charts/content/cohorts/1/teams.yaml:
+//! 北海道 10 people, 沖縄県 9, 岩手県 2 in 第1期; 岩手県 3 in 第2期.
+
+mod common;
+
+use common::{Site, ok};
+use serde_json::Value;
+
+const AS_OF: &str = "2026-11-23";
+
+fn built() -> Site {
+    let site = Site::fixture("charts");
+    ok(&site.build(AS_OF));
+    site
+}
+
+/// The rows of a chart's table on a page: `["男性 9名", …]`.
+fn table(site: &Site, page: &str, chart: &str) -> Vec<String> {
+    site.page(page).texts(&format!("#chart-{chart} table tbody tr"))
+}
+
+fn csv(site: &Site, file: &str) -> String {
+    let bytes = site.output_file(file);
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "{file} has a BOM");
+    String::from_utf8(bytes[3..].to_vec()).unwrap()
+}
+
+fn summary(site: &Site) -> Value {
+    serde_json::from_slice(&site.output_file("data/summary.json")).unwrap()
+}
+
+fn chart<'a>(charts: &'a Value, id: &str) -> &'a Value {
+    charts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no chart {id}"))
+}
+
+#[test]
+fn cohort_charts_match_hand_counted_numbers_in_table_csv_and_json() {
+    let site = built();
+    let page = "cohorts/1/index.html";
+    assert_eq!(
+        table(&site, page, "gender"),
+        ["男性 9名", "女性 8名", "回答しない 2名", "未登録 2名"]
+    );
+    assert_eq!(table(&site, page, "track"), ["事務官 12名", "技官 7名", "未登録 2名"]);
+    assert_eq!(
+        table(&site, page, "grade"),
+        [
+            "指定職 3名",
+            "課長級 3名",
+            "企画官・室長級 2名",
+            "補佐級 9名",
+            "係長級 4名"
+        ]
+    );
+    assert_eq!(
+        table(&site, page, "age"),
+        ["20代 2名", "30代 7名", "40代 6名", "50代以上 4名", "未登録 2名"]
+    );
+    assert_eq!(
+        table(&site, page, "region"),
+        [
+            "北海道 1市町村 4市町村",
+            "東北 2市町村 1市町村",
+            "関東 0市町村 0市町村",
+            "中部 0市町村 0市町村",
+            "近畿 0市町村 0市町村",
+            "中国 0市町村 0市町村",
+            "四国 1市町村 0市町村",
+            "九州・沖縄 1市町村 3市町村"
+        ]
+    );
+    assert_eq!(
+        site.page(page).texts("#chart-region thead th"),
+        ["区分", "応募", "伴走支援"]
+    );
+    assert_eq!(
+        table(&site, page, "population"),
+        [
+            "5千人未満 5市町村",
+            "5千〜1万人 0市町村",
+            "1万〜3万人 1市町村",
+            "3万〜5万人 1市町村",
+            "5万〜10万人 0市町村",
+            "未登録 1市町村"
+        ]
+    );
+    assert_eq!(
+        table(&site, page, "ministry"),
+        [
+            "内閣官房 3名",
+            "総務省 7名",
+            "国土交通省 4名",
+            "環境省 2名",
+            "農林水産省 2名",
+            "防衛省 3名"
+        ]
+    );
+    let areas = table(&site, page, "area");
+    assert_eq!(areas.len(), 27);
+    for want in [
+        "観光 3チーム",
+        "産業振興 1チーム",
+        "農林水産業 1チーム",
+        "防災 1チーム",
+        "多文化共生 1チーム",
+        "未登録 3チーム",
+        "人口減少 0チーム",
+    ] {
+        assert!(areas.contains(&want.to_string()), "{want} in {areas:?}");
+    }
+
+    assert_eq!(
+        csv(&site, "cohorts/1/charts/gender.csv"),
+        "区分,人数（名）\r\n男性,9\r\n女性,8\r\n回答しない,2\r\n未登録,2\r\n"
+    );
+    let region = csv(&site, "cohorts/1/charts/region.csv");
+    assert!(
+        region.starts_with("区分,応募（市町村）,伴走支援（市町村）\r\n北海道,1,4\r\n東北,2,1\r\n"),
+        "{region}"
+    );
+
+    let json = summary(&site);
+    let charts = &json["cohorts"][0]["charts"];
+    assert_eq!(
+        chart(charts, "age")["series"][0]["values"],
+        serde_json::json!([2, 7, 6, 4, 2])
+    );
+    assert_eq!(chart(charts, "ministry")["categories"][1], "総務省");
+    assert_eq!(
+        chart(charts, "ministry")["series"][0]["values"],
+        serde_json::json!([3, 7, 4, 2, 2, 3])
+    );
+    assert_eq!(
+        chart(charts, "region")["series"][0]["values"],
+        serde_json::json!([1, 2, 0, 0, 0, 0, 1, 1])
+    );
+    assert_eq!(chart(charts, "gender")["suppressed"], false);
+    assert_eq!(json["cohorts"][0]["headline"]["members"], 21);
+}
+
+#[test]
+fn ten_people_are_shown_and_nine_are_withheld_everywhere() {
+    let site = built();
+    let hokkaido = "prefectures/hokkaido/index.html";
+    assert_eq!(
+        table(&site, hokkaido, "gender"),
+        ["男性 4名", "女性 4名", "回答しない 1名", "未登録 1名"]
+    );
+    assert_eq!(
+        table(&site, hokkaido, "track"),
+        ["事務官 5名", "技官 4名", "未登録 1名"]
+    );
+    assert_eq!(
+        table(&site, hokkaido, "age"),
+        ["20代 1名", "30代 3名", "40代 3名", "50代以上 2名", "未登録 1名"]
+    );
+
+    let okinawa = "prefectures/okinawa/index.html";
+    for id in ["gender", "track", "age"] {
+        let rows = table(&site, okinawa, id);
+        assert!(rows.iter().all(|r| r.ends_with(" 秘匿")), "{id}: {rows:?}");
+        let svg = String::from_utf8(site.output_file(&format!("prefectures/okinawa/charts/1/{id}.svg"))).unwrap();
+        assert!(svg.contains("10名未満のため、内訳は表示していません"));
+        assert!(
+            (0..=9).all(|n| !svg.contains(&format!(">{n}名</text>"))),
+            "no value label in a withheld chart"
+        );
+        let c = csv(&site, &format!("prefectures/okinawa/charts/1/{id}.csv"));
+        assert!(c.lines().skip(1).all(|l| l.ends_with(",秘匿")), "{c}");
+    }
+    assert_eq!(
+        table(&site, okinawa, "grade"),
+        [
+            "指定職 1名",
+            "課長級 2名",
+            "企画官・室長級 0名",
+            "補佐級 4名",
+            "係長級 2名"
+        ]
+    );
+
+    let json = summary(&site);
+    let pref = json["prefectures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["slug"] == "okinawa")
+        .unwrap();
+    let gender = chart(&pref["cohorts"][0]["charts"], "gender");
+    assert_eq!(gender["suppressed"], true);
+    assert_eq!(
+        gender["series"][0]["values"],
+        serde_json::json!([null, null, null, null])
+    );
+    let pref = json["prefectures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["slug"] == "hokkaido")
+        .unwrap();
+    assert_eq!(
+        chart(&pref["cohorts"][0]["charts"], "gender")["series"][0]["values"],
+        serde_json::json!([4, 4, 1, 1])
+    );
+}
+
+#[test]
+fn a_cohort_under_ten_people_is_withheld_as_a_whole() {
+    let site = built();
+    let page = "cohorts/2/index.html";
+    for id in ["gender", "track", "age"] {
+        assert!(table(&site, page, id).iter().all(|r| r.ends_with(" 秘匿")));
+    }
+    assert_eq!(
+        table(&site, page, "grade"),
+        [
+            "指定職 0名",
+            "課長級 1名",
+            "企画官・室長級 0名",
+            "補佐級 1名",
+            "係長級 1名"
+        ]
+    );
+    let text = site.page(page).main_text();
+    assert!(
+        text.contains("対象の支援官が10名未満のため、内訳は表示していません。"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_lone_small_prefecture_takes_the_smallest_other_with_it() {
+    // Without 岩手県's 2 people, 沖縄県's 9 would be the cohort total minus 北海道's 10.
+    let site = Site::fixture("charts");
+    let teams = site.read("cohorts/1/teams.yaml");
+    let cut = teams.find("- number: 8").unwrap();
+    site.write("cohorts/1/teams.yaml", &teams[..cut]);
+    ok(&site.build(AS_OF));
+    assert_eq!(
+        table(&site, "cohorts/1/index.html", "gender"),
+        ["男性 8名", "女性 8名", "回答しない 2名", "未登録 1名"]
+    );
+    let rows = table(&site, "prefectures/hokkaido/index.html", "gender");
+    assert!(rows.iter().all(|r| r.ends_with(" 秘匿")), "{rows:?}");
+    let text = site.page("prefectures/hokkaido/index.html").main_text();
+    assert!(
+        text.contains("ほかの集計との差から少人数の内訳がわからないよう"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_comparison_appears_once_two_cohorts_are_published() {
+    let site = built();
+    let page = site.page("cohorts/index.html");
+    assert_eq!(
+        page.texts("#chart-comparison table tbody tr"),
+        [
+            "伴走支援チーム（チーム） 8 1",
+            "地方創生支援官（名） 21 3",
+            "支援対象の市町村 8 1",
+            "支援対象の道府県 3 1"
+        ]
+    );
+    let svg = String::from_utf8(site.output_file("cohorts/charts/comparison.svg")).unwrap();
+    assert!(
+        svg.contains("<title id=\"chart-title\">第2期の伴走支援チームは第1期より7チーム減って1チーム</title>"),
+        "{svg}"
+    );
+    assert!(
+        svg.contains(">第1期 8</text>") && svg.contains(">第2期 1</text>"),
+        "series are named on the bars"
+    );
+
+    let before = Site::fixture("charts");
+    ok(&before.build("2026-04-15"));
+    assert!(
+        !before.out().join("cohorts/charts/comparison.svg").exists(),
+        "one cohort published: no comparison"
+    );
+}
+
+#[test]
+fn every_chart_is_a_self_contained_svg_with_title_desc_source_and_text_labels() {
+    let site = built();
+    for id in [
+        "gender",
+        "track",
+        "grade",
+        "age",
+        "region",
+        "population",
+        "ministry",
+        "area",
+    ] {
+        let svg = String::from_utf8(site.output_file(&format!("cohorts/1/charts/{id}.svg"))).unwrap();
+        assert!(
+            svg.starts_with("<svg width=\"") && svg.contains("xmlns=\"http://www.w3.org/2000/svg\""),
+            "{id}"
+        );
+        assert!(svg.contains("<title id=\"chart-title\">第1期の"), "{id}");
+        assert!(svg.contains("<desc id=\"chart-desc\">"), "{id}");
+        assert!(
+            svg.contains(">出典：集計 試験サイト（試験用の架空の事務局）の公表済みの記録から作成</text>"),
+            "{id}"
+        );
+        assert!(svg.contains(">政府標準利用規約（第2.0版）</text>"), "{id}");
+        assert!(!svg.contains("<path d="), "{id}: text is text, not outlines");
+        assert!(!svg.contains("href"), "{id}: nothing external");
+    }
+    let ministry = String::from_utf8(site.output_file("cohorts/1/charts/ministry.svg")).unwrap();
+    assert!(ministry.contains(">総務省</text>") && ministry.contains(">7名</text>"));
+    assert!(ministry.contains("<title id=\"chart-title\">第1期の支援官の所属府省庁等：総務省が7名で最多</title>"));
+}
+
+#[test]
+fn charts_are_deterministic() {
+    let a = built();
+    let b = built();
+    let svgs = |s: &Site| {
+        s.output_tree()
+            .into_iter()
+            .filter(|(k, _)| k.ends_with(".svg"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(svgs(&a), svgs(&b));
+}
+
+#[test]
+fn the_tile_map_links_every_prefecture_and_writes_each_count() {
+    let site = built();
+    for page in ["index.html", "prefectures/index.html"] {
+        let p = site.page(page);
+        assert_eq!(p.count("svg.tile-map a"), 47, "{page}");
+        let labels = p.attrs("svg.tile-map a", "aria-label");
+        assert!(labels.contains(&"北海道 4チーム".to_string()), "{labels:?}");
+        assert!(
+            labels.contains(&"岩手県 2チーム".to_string()),
+            "both cohorts count: {labels:?}"
+        );
+        assert!(labels.contains(&"東京都 0チーム".to_string()));
+    }
+    let hrefs = site.page("prefectures/index.html").attrs("svg.tile-map a", "href");
+    assert!(hrefs.contains(&"../prefectures/okinawa/".to_string()), "{hrefs:?}");
+}
+
+#[test]
+fn person_attributes_never_appear_per_person() {
+    let site = built();
+    for page in [
+        "cohorts/1/teams/index.html",
+        "municipalities/013455/index.html",
+        "prefectures/hokkaido/index.html",
+    ] {
+        let p = site.page(page);
+        let members = p.text(".members, .member-table");
+        for word in ["男性", "女性", "回答しない", "事務官", "技官", "41"] {
+            assert!(
+                !members.contains(word),
+                "{page} shows {word} next to a member: {members}"
+            );
+        }
+    }
+    let members_csv = csv(&site, "data/members.csv");
+    for word in ["男性", "女性", "事務官", "技官"] {
+        assert!(!members_csv.contains(word));
+    }
+}
