@@ -96,7 +96,7 @@ impl Chart {
             unit,
             categories,
             series: vec![Series {
-                name: id.subject().to_string(),
+                name: count_name(unit).to_string(),
                 values,
             }],
             total,
