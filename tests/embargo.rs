@@ -24,7 +24,7 @@ const HELD: [&str; 8] = [
 fn traces(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
     let mut found = Vec::new();
     for (path, bytes) in files {
-        let text = String::from_utf8_lossy(bytes);
+        let text = String::from_utf8_lossy(&common::readable(bytes)).into_owned();
         for h in HELD {
             if path.contains(h) {
                 found.push(format!("{h} in the file name {path}"));
@@ -77,6 +77,7 @@ fn one_second_before_release_nothing_shows_and_at_release_everything_does() {
         "HOLD-figure-content",
         "HOLD-page-title",
         "HOLD-page-body",
+        "渓谷",
     ] {
         assert!(all.contains(marker), "{marker} is missing at the release instant");
     }

@@ -311,6 +311,17 @@ fn write_content(dir: &Path, spec: &Spec) -> World {
     }
 }
 
+/// The bytes, and for gzip files (the search index) also what they hold.
+fn unpacked(bytes: &[u8]) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut inner = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(bytes), &mut inner).unwrap();
+        out.extend(inner);
+    }
+    out
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
@@ -332,10 +343,11 @@ proptest! {
         for (path, blob) in plan.files() {
             haystack.push_str(path);
             haystack.push('\n');
-            match blob {
-                Blob::Bytes(b) => haystack.push_str(&String::from_utf8_lossy(b)),
-                Blob::Copy(p) => haystack.push_str(&String::from_utf8_lossy(&std::fs::read(p).unwrap())),
-            }
+            let bytes = match blob {
+                Blob::Bytes(b) => b.clone(),
+                Blob::Copy(p) => std::fs::read(p).unwrap(),
+            };
+            haystack.push_str(&String::from_utf8_lossy(&unpacked(&bytes)));
             haystack.push('\n');
         }
         for (marker, published) in &world.markers {

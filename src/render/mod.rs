@@ -7,8 +7,10 @@ pub mod charts;
 pub mod colors;
 pub mod context;
 mod data;
+mod lastmod;
 pub mod markdown;
 mod pages;
+pub mod search;
 mod stat_pages;
 pub mod theme;
 pub mod tilemap;
@@ -86,9 +88,12 @@ pub enum RenderError {
 pub fn render(p: &Published, stats: &Stats, theme: &Theme) -> Result<Plan, RenderError> {
     let mut r = pages::Renderer::new(p, stats, theme);
     r.all_pages()?;
-    let mut plan = r.finish();
+    let (mut plan, lastmod) = r.finish();
+    for (path, bytes) in search::search_index(&plan)? {
+        plan.add(path, bytes)?;
+    }
     data::render_data(p, stats, &mut plan)?;
-    xml::render_xml(p, &mut plan)?;
+    xml::render_xml(p, &mut plan, &lastmod)?;
     for (path, bytes) in &theme.statics {
         plan.add(format!("static/{path}"), bytes.clone())?;
     }

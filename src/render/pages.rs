@@ -1,5 +1,7 @@
 //! The HTML pages of SPEC §5, one method per page type.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::context::{ReportRef, TeamList, TeamRow, fmt_int, report_path};
@@ -9,6 +11,7 @@ use crate::model::reference::issue_area_note;
 use crate::model::{Cohort, IssueAreaNo};
 use crate::publish::Published;
 use crate::stats::Stats;
+use crate::time::Instant;
 
 /// What every page shares: site, place in the site, navigation, preview banner.
 #[derive(Debug, Serialize)]
@@ -29,6 +32,8 @@ pub struct Layout {
     /// As-of time shown in the 非公開プレビュー banner.
     pub preview: Option<String>,
     pub is_home: bool,
+    /// `article` for reports, `website` otherwise (OpenGraph).
+    pub og_type: &'static str,
 }
 
 #[derive(Debug, Serialize, Clone)]
@@ -58,6 +63,8 @@ pub(super) struct Renderer<'a, 'r> {
     pub(super) plan: Plan,
     menu: Vec<(String, String)>,
     footer: Vec<(String, String)>,
+    /// Site path → when the page last changed, for the sitemap.
+    lastmod: BTreeMap<String, Instant>,
 }
 
 /// One page to emit.
@@ -96,11 +103,13 @@ impl<'a, 'r> Renderer<'a, 'r> {
             plan: Plan::default(),
             menu,
             footer,
+            lastmod: BTreeMap::new(),
         }
     }
 
-    pub fn finish(self) -> Plan {
-        self.plan
+    /// The pages, and when each last changed.
+    pub fn finish(self) -> (Plan, BTreeMap<String, Instant>) {
+        (self.plan, self.lastmod)
     }
 
     pub fn all_pages(&mut self) -> Result<(), RenderError> {
@@ -127,6 +136,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         self.reports()?;
         self.areas()?;
         self.data_page()?;
+        self.search_page()?;
         self.not_found()
     }
 
@@ -176,6 +186,11 @@ impl<'a, 'r> Renderer<'a, 'r> {
             footer_pages: items(&self.footer),
             preview: self.p.preview.then(|| self.p.as_of.display_ja()),
             is_home: spec.path.is_empty(),
+            og_type: if spec.template == "report.html" {
+                "article"
+            } else {
+                "website"
+            },
         };
         let ctx = tera_context(&layout, page);
         let html = self
@@ -186,6 +201,9 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 template: spec.template.into(),
                 message: super::theme::error_chain(&e),
             })?;
+        if let Some(t) = super::lastmod::lastmod(self.p, spec.path).filter(|_| !is_404) {
+            self.lastmod.insert(spec.path.to_string(), t);
+        }
         let file = if is_404 {
             "404.html".to_string()
         } else {
@@ -365,6 +383,17 @@ impl<'a, 'r> Renderer<'a, 'r> {
             crumbs: vec![],
         };
         self.emit(spec, &page)
+    }
+
+    fn search_page(&mut self) -> Result<(), RenderError> {
+        let spec = PageSpec {
+            path: "search/",
+            template: "search.html",
+            title: "サイト内検索".into(),
+            description: "このサイトの報告やページを検索できます。".into(),
+            crumbs: vec![],
+        };
+        self.emit(spec, &serde_json::json!({}))
     }
 
     fn not_found(&mut self) -> Result<(), RenderError> {

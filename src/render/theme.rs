@@ -11,7 +11,7 @@ use include_dir::{Dir, include_dir};
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// The templates every theme must provide.
-pub const REQUIRED_TEMPLATES: [&str; 15] = [
+pub const REQUIRED_TEMPLATES: [&str; 16] = [
     "base.html",
     "index.html",
     "page.html",
@@ -26,6 +26,7 @@ pub const REQUIRED_TEMPLATES: [&str; 15] = [
     "areas.html",
     "area.html",
     "data.html",
+    "search.html",
     "404.html",
 ];
 

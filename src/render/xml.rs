@@ -24,7 +24,11 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-pub(super) fn render_xml(p: &Published, plan: &mut Plan) -> Result<(), RenderError> {
+pub(super) fn render_xml(
+    p: &Published,
+    plan: &mut Plan,
+    lastmod: &std::collections::BTreeMap<String, Instant>,
+) -> Result<(), RenderError> {
     let base = &p.site.base_url;
     let mut sitemap = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
@@ -34,15 +38,23 @@ pub(super) fn render_xml(p: &Published, plan: &mut Plan) -> Result<(), RenderErr
             .files()
             .keys()
             .filter_map(|k| k.strip_suffix("index.html"))
-            .filter(|dir| dir.is_empty() || dir.ends_with('/'))
+            .filter(|dir| (dir.is_empty() || dir.ends_with('/')) && *dir != "search/")
             .map(str::to_string)
             .collect();
         for dir in pages {
-            let _ = writeln!(
-                sitemap,
-                "  <url><loc>{}</loc></url>",
-                escape(&format!("{base}{}", super::markdown::encode_path(&dir)))
-            );
+            let loc = escape(&format!("{base}{}", super::markdown::encode_path(&dir)));
+            match lastmod.get(&dir) {
+                Some(t) => {
+                    let _ = writeln!(
+                        sitemap,
+                        "  <url><loc>{loc}</loc><lastmod>{}</lastmod></url>",
+                        t.rfc3339()
+                    );
+                }
+                None => {
+                    let _ = writeln!(sitemap, "  <url><loc>{loc}</loc></url>");
+                }
+            }
         }
     }
     sitemap.push_str("</urlset>\n");

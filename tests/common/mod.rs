@@ -239,3 +239,17 @@ impl Page {
         self.text("main")
     }
 }
+
+/// The bytes of a file as a reader of it would see them: gzip members (Pagefind's index) are
+/// unpacked and appended, so a scan for a word finds it inside compressed files too.
+pub fn readable(bytes: &[u8]) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut inner = Vec::new();
+        if std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(bytes), &mut inner).is_ok() {
+            out.push(b'\n');
+            out.extend(inner);
+        }
+    }
+    out
+}

@@ -1,0 +1,240 @@
+//! Reaching readers: open data files parsed as CSV and JSON, the Atom feed parsed with a real
+//! parser, sharing metadata and the sitemap's lastmod, the search index's contents.
+
+mod common;
+
+use common::{Site, ok, readable};
+
+fn embargo_at(as_of: &str) -> Site {
+    let site = Site::fixture("embargo");
+    ok(&site.build(as_of));
+    site
+}
+
+/// Parse a CSV of /data/: BOM required; returns header and rows.
+fn csv_rows(site: &Site, file: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let bytes = site.output_file(file);
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "{file} starts with a UTF-8 BOM");
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let header = reader.headers().unwrap().iter().map(String::from).collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn csv_files_have_one_row_per_published_record() {
+    let site = embargo_at("2026-11-23");
+    let (header, teams) = csv_rows(&site, "data/teams.csv");
+    assert_eq!(
+        header,
+        [
+            "全国地方公共団体コード",
+            "都道府県",
+            "市町村",
+            "期",
+            "チーム番号",
+            "継続",
+            "課題分野",
+            "支援官数",
+            "公表日"
+        ]
+    );
+    assert_eq!(teams.len(), 3);
+    assert_eq!(
+        teams[2],
+        ["473821", "沖縄県", "与那国町", "1", "3", "", "", "3", "2026-06-01"]
+    );
+    let (header, members) = csv_rows(&site, "data/members.csv");
+    assert_eq!(
+        header,
+        [
+            "全国地方公共団体コード",
+            "市町村",
+            "期",
+            "チーム番号",
+            "所属府省庁",
+            "役職",
+            "氏名",
+            "職名"
+        ]
+    );
+    assert_eq!(members.len(), 8);
+    assert_eq!(
+        members[0],
+        [
+            "013455",
+            "森町",
+            "1",
+            "1",
+            "総務省",
+            "補佐級",
+            "架空 一郎",
+            "総務省 架空局 課長補佐"
+        ]
+    );
+    let (_, municipalities) = csv_rows(&site, "data/municipalities.csv");
+    let codes: Vec<&str> = municipalities.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(codes, ["013455", "224618", "473821"]);
+    assert_eq!(municipalities[1], ["224618", "静岡県", "森町", "16968", "1"]);
+
+    let released = embargo_at("2030-01-01");
+    assert_eq!(csv_rows(&released, "data/teams.csv").1.len(), 4);
+    assert_eq!(csv_rows(&released, "data/members.csv").1.len(), 10);
+    let (_, municipalities) = csv_rows(&released, "data/municipalities.csv");
+    assert!(municipalities.contains(&vec![
+        "032034".into(),
+        "岩手県".into(),
+        "大船渡市".into(),
+        "32059".into(),
+        "2".into()
+    ]));
+}
+
+#[test]
+fn summary_json_parses_and_counts_published_records() {
+    let site = embargo_at("2026-11-23");
+    let json: serde_json::Value = serde_json::from_slice(&site.output_file("data/summary.json")).unwrap();
+    assert_eq!(json["cohorts"].as_array().unwrap().len(), 1);
+    assert_eq!(json["cohorts"][0]["headline"]["teams"], 3);
+    assert_eq!(json["cohorts"][0]["headline"]["members"], 8);
+    assert_eq!(json["comparison"], serde_json::Value::Null);
+    let page = site.page("data/index.html");
+    assert!(page.main_text().contains("UTF-8（BOM 付き）"));
+    assert_eq!(page.count("section.data-file"), 4);
+}
+
+#[test]
+fn the_feed_is_valid_atom_listing_exactly_the_published_reports_newest_first() {
+    let site = embargo_at("2026-11-23");
+    let feed = feed_rs::parser::parse(site.output_file("feed.xml").as_slice()).unwrap();
+    assert_eq!(feed.title.unwrap().content, "伴走支援 試験サイト");
+    let ids: Vec<&str> = feed.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "https://test.example.invalid/banso/reports/1/mori-interim/",
+            "https://test.example.invalid/banso/cohorts/1/"
+        ]
+    );
+    let report = &feed.entries[0];
+    assert_eq!(report.title.as_ref().unwrap().content, "森町チーム 中間報告（架空）");
+    assert_eq!(
+        report.links[0].href,
+        "https://test.example.invalid/banso/reports/1/mori-interim/"
+    );
+    assert_eq!(report.updated.unwrap().to_rfc3339(), "2026-10-15T01:00:00+00:00");
+    let raw = String::from_utf8(site.output_file("feed.xml")).unwrap();
+    assert!(
+        raw.contains("<updated>2026-10-15T10:00:00+09:00</updated>"),
+        "times are written in Japan time"
+    );
+
+    let released = embargo_at("2030-01-01");
+    let feed = feed_rs::parser::parse(released.output_file("feed.xml").as_slice()).unwrap();
+    let titles: Vec<String> = feed
+        .entries
+        .iter()
+        .map(|e| e.title.as_ref().unwrap().content.clone())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "HOLD-report-title 森町（静岡）チーム 最終報告",
+            "第2期の伴走支援チームを公表しました",
+            "森町チーム 中間報告（架空）",
+            "第1期の伴走支援チームを公表しました"
+        ]
+    );
+    let stable = feed_rs::parser::parse(embargo_at("2030-01-01").output_file("feed.xml").as_slice()).unwrap();
+    assert_eq!(
+        stable.entries.iter().map(|e| &e.id).collect::<Vec<_>>(),
+        feed.entries.iter().map(|e| &e.id).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn every_page_has_canonical_opengraph_and_twitter_metadata() {
+    let site = embargo_at("2026-11-23");
+    let page = site.page("reports/1/mori-interim/index.html");
+    let meta = |attr: &str, key: &str| page.attrs(&format!("meta[{attr}='{key}']"), "content");
+    assert_eq!(meta("property", "og:type"), ["article"]);
+    assert_eq!(meta("property", "og:title"), ["森町チーム 中間報告（架空）"]);
+    assert_eq!(
+        meta("property", "og:url"),
+        ["https://test.example.invalid/banso/reports/1/mori-interim/"]
+    );
+    assert_eq!(
+        meta("property", "og:description"),
+        ["観光と産業振興の取組を半年分まとめた架空の報告です。"]
+    );
+    assert_eq!(meta("property", "og:site_name"), ["伴走支援 試験サイト"]);
+    assert_eq!(meta("name", "twitter:card"), ["summary"]);
+    assert_eq!(meta("name", "description"), meta("property", "og:description"));
+    for (path, bytes) in site.output_tree() {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = scraper::Html::parse_document(&String::from_utf8_lossy(&bytes));
+        let count = |css: &str| html.select(&scraper::Selector::parse(css).unwrap()).count();
+        assert_eq!(count("link[rel=canonical]"), 1, "{path}");
+        assert_eq!(count("meta[property='og:title']"), 1, "{path}");
+        let description = html
+            .select(&scraper::Selector::parse("meta[name=description]").unwrap())
+            .next()
+            .and_then(|m| m.value().attr("content").map(str::to_string))
+            .unwrap_or_default();
+        assert!(
+            description.chars().count() >= 10,
+            "{path} has a meaningful description: {description:?}"
+        );
+    }
+}
+
+#[test]
+fn the_sitemap_dates_published_pages_only() {
+    let site = embargo_at("2026-11-23");
+    let sitemap = String::from_utf8(site.output_file("sitemap.xml")).unwrap();
+    assert!(sitemap.contains(
+        "<loc>https://test.example.invalid/banso/reports/1/mori-interim/</loc><lastmod>2026-10-15T10:00:00+09:00</lastmod>"
+    ));
+    assert!(sitemap.contains(
+        "<loc>https://test.example.invalid/banso/municipalities/473821/</loc><lastmod>2026-06-01T10:00:00+09:00</lastmod>"
+    ));
+    assert!(sitemap.contains(
+        "<loc>https://test.example.invalid/banso/themes/16/</loc><lastmod>2026-04-01T10:00:00+09:00</lastmod>"
+    ));
+    assert!(
+        sitemap.contains("<loc>https://test.example.invalid/banso/themes/25/</loc></url>"),
+        "no team, no date"
+    );
+    assert!(!sitemap.contains("2027-"), "no date of a held record");
+    assert!(!sitemap.contains("search/"));
+}
+
+#[test]
+fn the_search_index_holds_published_words_only() {
+    let words = |site: &Site| -> String {
+        site.output_tree()
+            .iter()
+            .filter(|(p, _)| p.starts_with("pagefind/") && p.ends_with(".pf_fragment"))
+            .map(|(_, b)| String::from_utf8_lossy(&readable(b)).into_owned())
+            .collect()
+    };
+    let before = words(&embargo_at("2026-11-23"));
+    assert!(before.contains("棚田"), "a published report's words are indexed");
+    assert!(
+        !before.contains("渓谷") && !before.contains("HOLD-"),
+        "nothing held back is indexed"
+    );
+    let after = words(&embargo_at("2030-01-01"));
+    assert!(after.contains("渓谷"));
+    let site = embargo_at("2026-11-23");
+    assert!(site.out().join("search/index.html").is_file());
+    assert_eq!(
+        site.page("index.html").attrs("form.site-search", "action"),
+        ["./search/"]
+    );
+}
