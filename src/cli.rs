@@ -25,6 +25,27 @@ pub enum Command {
     Check(CheckArgs),
     /// 公表待ちのものと、次の公表日時を一覧にする
     Holdback(HoldbackArgs),
+    /// Excel などから書き出した名簿を取り込む
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// 伴走支援チームの名簿（CSV・TSV、UTF-8 か Shift_JIS）を cohorts/<期>/teams.yaml に取り込む
+    Teams(ImportTeamsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportTeamsArgs {
+    /// 名簿のファイル（列: 市町村名、所属府省庁、役職。氏名、職名、団体コード、継続、課題分野もあれば使う）
+    pub file: PathBuf,
+    /// 期の番号（第2期なら 2）
+    #[arg(long)]
+    pub cohort: u32,
+    /// コンテンツのフォルダ
+    #[arg(long, default_value = "content")]
+    pub content: PathBuf,
 }
 
 /// Output format of `holdback`.

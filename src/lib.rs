@@ -13,6 +13,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod diag;
+pub mod import;
 pub mod links;
 pub mod load;
 pub mod model;
@@ -40,6 +41,8 @@ pub enum Error {
     Render(#[from] render::RenderError),
     #[error(transparent)]
     Output(#[from] output::OutputError),
+    #[error(transparent)]
+    Import(#[from] import::ImportError),
 }
 
 /// load + validate: every problem of the content directory goes into `diags`.

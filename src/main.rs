@@ -2,7 +2,7 @@
 
 use clap::Parser;
 
-use banso::cli::{Cli, Command};
+use banso::cli::{Cli, Command, ImportCommand};
 use banso::cmd;
 
 fn main() {
@@ -11,6 +11,7 @@ fn main() {
         Command::Build(a) => cmd::build::run(a),
         Command::Check(a) => cmd::check::run(a),
         Command::Holdback(a) => cmd::holdback::run(a),
+        Command::Import(ImportCommand::Teams(a)) => cmd::import::run_teams(a),
     };
     std::process::exit(code);
 }

@@ -4,6 +4,7 @@
 pub mod build;
 pub mod check;
 pub mod holdback;
+pub mod import;
 
 use std::path::Path;
 

@@ -6,6 +6,7 @@
 //! `publish` can hand out a published record without handing out what is still held back.
 
 pub mod code;
+pub mod gazetteer;
 pub mod reference;
 pub mod validate;
 

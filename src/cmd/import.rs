@@ -1,0 +1,53 @@
+//! `banso import teams FILE --cohort N`
+
+use super::{exit, fail, print_diagnostics};
+use crate::cli::ImportTeamsArgs;
+use crate::diag::Diagnostics;
+use crate::import::{ImportError, import_teams};
+
+pub fn run_teams(args: &ImportTeamsArgs) -> i32 {
+    let name = args.file.display();
+    match import_teams(&args.content, &args.file, args.cohort) {
+        Ok(done) => {
+            eprintln!(
+                "{} を取り込みました（{}）: {}チーム・{}名を {} に書きました",
+                name,
+                done.encoding,
+                done.teams,
+                done.members,
+                done.teams_file.display()
+            );
+            if done.kept > 0 {
+                eprintln!(
+                    "  {}チームは、名簿にない項目（継続、課題分野、氏名など）を元の teams.yaml から引き継ぎました",
+                    done.kept
+                );
+            }
+            for m in &done.added_municipalities {
+                eprintln!("  municipalities.yaml に {m} を加えました");
+            }
+            // Show what the imported content looks like to `check`.
+            let mut diags = Diagnostics::new();
+            if crate::load_registry(&args.content, &mut diags).is_ok() {
+                print_diagnostics(&diags);
+            }
+            if diags.has_errors() { exit::INVALID } else { exit::OK }
+        }
+        Err(crate::Error::Import(ImportError::Rows(problems))) => {
+            for p in &problems {
+                let place = if p.row > 0 {
+                    format!("{name} {}行目", p.row)
+                } else {
+                    name.to_string()
+                };
+                eprintln!("エラー: {place}（{}）: {}", p.column, p.message);
+            }
+            eprintln!(
+                "名簿の {} 件の問題を直してから、もう一度取り込んでください（何も書き込んでいません）",
+                problems.len()
+            );
+            exit::INVALID
+        }
+        Err(e) => fail(&e),
+    }
+}

@@ -1,0 +1,525 @@
+//! 名簿の取り込み — a roster exported from Excel → cohorts/<n>/teams.yaml.
+//!
+//! Reads CSV or TSV in UTF-8 (with or without BOM) or Shift_JIS/CP932 with the columns of the
+//! official list (市町村名 with 都道府県 and the team number, 所属府省庁, 役職; a team's further
+//! members on the rows below with 市町村名 empty), optionally 氏名, 職名, 団体コード, 継続,
+//! 課題分野. Every row that cannot be mapped is reported with its row number and nothing is
+//! written; no row is dropped silently. An existing teams.yaml is updated: what the roster does
+//! not carry (継続, 課題分野, 公表日時, and each member's name, attributes and オフィサー flag
+//! when the member is the same) is kept.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::diag::closest;
+use crate::load::raw::{RawMember, RawTeam, Scalar};
+use crate::model::gazetteer;
+use crate::model::reference::Grade;
+use crate::model::{IssueAreaNo, MunicipalityCode, Registry, normalize_name};
+
+/// A row the roster could not be read into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    /// The line of the file (the header is line 1).
+    pub row: usize,
+    pub column: String,
+    pub message: String,
+}
+
+/// What an import did.
+#[derive(Debug)]
+pub struct Imported {
+    pub teams_file: PathBuf,
+    pub teams: usize,
+    pub members: usize,
+    pub encoding: &'static str,
+    /// Municipalities appended to municipalities.yaml, as `北海道森町 (013455)`.
+    pub added_municipalities: Vec<String>,
+    /// Teams whose extra fields were kept from the existing teams.yaml.
+    pub kept: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{0} を読めません: {1}")]
+    Io(PathBuf, std::io::Error),
+    #[error("{0} の文字コードを判別できません。UTF-8 か Shift_JIS（CP932）で保存してください")]
+    Encoding(PathBuf),
+    #[error(
+        "名簿に「{0}」の列がありません（見つかった列: {1}）。1行目に 市町村名、所属府省庁、役職 の見出しを入れてください"
+    )]
+    Column(&'static str, String),
+    #[error("名簿の {} 行を取り込めません", .0.len())]
+    Rows(Vec<RowProblem>),
+    #[error("名簿を読めません: {0}")]
+    Csv(String),
+}
+
+/// One team as read from the roster (`code` is `None` only while a problem is pending).
+#[derive(Debug, Clone)]
+struct Team {
+    number: u32,
+    code: Option<MunicipalityCode>,
+    place: String,
+    continuing: Option<bool>,
+    areas: Vec<&'static str>,
+    members: Vec<Member>,
+}
+
+#[derive(Debug, Clone)]
+struct Member {
+    ministry: String,
+    grade: &'static str,
+    name: Option<String>,
+    position: Option<String>,
+}
+
+/// Decode bytes as UTF-8 (BOM optional) or else Shift_JIS/CP932.
+fn decode(bytes: &[u8], path: &Path) -> Result<(String, &'static str), ImportError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    // Text has no control characters but tab and line ends; anything else is another encoding.
+    let plausible = |s: &str| !s.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        if plausible(s) {
+            return Ok((s.to_string(), "UTF-8"));
+        }
+    }
+    // Excel's 「Unicode テキスト」 is UTF-16 with a byte-order mark.
+    for (bom, encoding, name) in [
+        (&b"\xFF\xFE"[..], encoding_rs::UTF_16LE, "UTF-16"),
+        (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE, "UTF-16"),
+    ] {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            let (text, had_errors) = encoding.decode_without_bom_handling(rest);
+            if had_errors || !plausible(&text) {
+                return Err(ImportError::Encoding(path.to_path_buf()));
+            }
+            return Ok((text.into_owned(), name));
+        }
+    }
+    let (text, had_errors) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes);
+    if had_errors || !plausible(&text) {
+        return Err(ImportError::Encoding(path.to_path_buf()));
+    }
+    Ok((text.into_owned(), "Shift_JIS"))
+}
+
+/// Columns found in the header row.
+struct Columns {
+    place: usize,
+    ministry: usize,
+    grade: usize,
+    number: Option<usize>,
+    code: Option<usize>,
+    name: Option<usize>,
+    position: Option<usize>,
+    continuing: Option<usize>,
+    areas: Option<usize>,
+}
+
+fn columns(header: &[String]) -> Result<Columns, ImportError> {
+    let find = |names: &[&str]| header.iter().position(|h| names.contains(&normalize_name(h).as_str()));
+    let found = || header.join("、");
+    Ok(Columns {
+        place: find(&["市町村名", "市町村", "支援先", "支援先市町村"])
+            .ok_or_else(|| ImportError::Column("市町村名", found()))?,
+        ministry: find(&["所属府省庁", "所属府省庁等", "府省庁", "府省庁等", "所属"])
+            .ok_or_else(|| ImportError::Column("所属府省庁", found()))?,
+        grade: find(&["役職"]).ok_or_else(|| ImportError::Column("役職", found()))?,
+        number: find(&["チーム番号", "番号", "No.", "No"]),
+        code: find(&["団体コード", "全国地方公共団体コード"]),
+        name: find(&["氏名"]),
+        position: find(&["職名"]),
+        continuing: find(&["継続", "継続・新規"]),
+        areas: find(&["課題分野", "テーマ", "支援テーマ"]),
+    })
+}
+
+/// `01.北海道森町` → (Some(1), "北海道森町").
+fn split_number(cell: &str) -> (Option<u32>, String) {
+    let cell = normalize_name(cell);
+    let digits: String = cell.chars().take_while(char::is_ascii_digit).collect();
+    let rest = cell[digits.len()..].trim_start_matches(['.', '．', '、', ' ']);
+    match digits.parse() {
+        Ok(n) if !digits.is_empty() && rest.len() < cell.len() => (Some(n), rest.to_string()),
+        _ => (None, cell),
+    }
+}
+
+/// Read the roster at `csv_path` for cohort `cohort` against the content's ministries.
+fn read_roster(text: &str, reg: &Registry) -> Result<Vec<Team>, ImportError> {
+    let delimiter = {
+        let first = text.lines().next().unwrap_or("");
+        if first.matches('\t').count() > first.matches(',').count() {
+            b'\t'
+        } else {
+            b','
+        }
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| ImportError::Csv(e.to_string()))?
+        .iter()
+        .map(String::from)
+        .collect();
+    let cols = columns(&header)?;
+    let ministries: BTreeMap<String, &str> = reg
+        .ministries
+        .iter()
+        .flat_map(|m| {
+            std::iter::once(&m.name)
+                .chain(m.aliases.iter())
+                .map(move |s| (normalize_name(s), m.name.as_str()))
+        })
+        .collect();
+    let ministry_names: Vec<&str> = reg.ministries.iter().map(|m| m.name.as_str()).collect();
+
+    let mut teams: Vec<Team> = Vec::new();
+    let mut problems = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let row = i + 2;
+        let record = record.map_err(|e| ImportError::Csv(format!("{row} 行目: {e}")))?;
+        let cell = |c: usize| record.get(c).map(str::trim).unwrap_or("");
+        let opt = |c: Option<usize>| c.map(cell).filter(|s| !s.is_empty()).map(str::to_string);
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let mut problem = |column: &str, message: String| {
+            problems.push(RowProblem {
+                row,
+                column: column.into(),
+                message,
+            })
+        };
+        let place_cell = cell(cols.place);
+        if !place_cell.is_empty() {
+            let (number, place) = split_number(place_cell);
+            let number = opt(cols.number)
+                .and_then(|n| normalize_name(&n).parse().ok())
+                .or(number)
+                .unwrap_or(teams.len() as u32 + 1);
+            let code = match opt(cols.code) {
+                Some(text) => match MunicipalityCode::parse(&text) {
+                    Ok(code) => Some(code),
+                    Err(e) => {
+                        problem("団体コード", e.explain(&text).0);
+                        None
+                    }
+                },
+                None => match gazetteer::split_prefecture(&place) {
+                    Some((pref, name)) => match gazetteer::find(pref, &name) {
+                        Some(k) => Some(k.code),
+                        None => {
+                            let in_pref: Vec<&str> = gazetteer::all()
+                                .iter()
+                                .filter(|k| k.prefecture == pref)
+                                .map(|k| k.name)
+                                .collect();
+                            let hint = closest(&name, in_pref)
+                                .map(|s| format!("（もしかして: {pref}{s}）"))
+                                .unwrap_or_default();
+                            problem(
+                                "市町村名",
+                                format!("「{place_cell}」という市町村が{pref}にありません{hint}"),
+                            );
+                            None
+                        }
+                    },
+                    None => {
+                        problem(
+                            "市町村名",
+                            format!(
+                                "「{place_cell}」に都道府県名がありません。北海道森町 のように都道府県から書いてください"
+                            ),
+                        );
+                        None
+                    }
+                },
+            };
+            let continuing = opt(cols.continuing).and_then(|c| match c.as_str() {
+                "継続" | "○" | "〇" => Some(true),
+                "新規" => Some(false),
+                _ => None,
+            });
+            let mut areas = Vec::new();
+            for a in opt(cols.areas)
+                .unwrap_or_default()
+                .split([';', '；', '、', '・', '/'])
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+            {
+                match IssueAreaNo::by_name(a) {
+                    Some(no) => areas.push(no.name()),
+                    None => problem("課題分野", format!("課題分野「{a}」は26の課題分野にありません")),
+                }
+            }
+            // A team whose place cannot be read is still kept, so its member rows are checked too.
+            teams.push(Team {
+                number,
+                code,
+                place,
+                continuing,
+                areas,
+                members: Vec::new(),
+            });
+        } else if teams.is_empty() {
+            problem("市町村名", "最初のチームの行に市町村名がありません".into());
+            continue;
+        }
+        let ministry_cell = cell(cols.ministry);
+        let ministry = ministries.get(&normalize_name(ministry_cell)).copied();
+        if ministry.is_none() {
+            let hint = closest(&normalize_name(ministry_cell), ministry_names.iter().copied())
+                .map(|s| format!("（もしかして: {s}）"))
+                .unwrap_or_default();
+            problem(
+                "所属府省庁",
+                format!("府省庁等「{ministry_cell}」が ministries.yaml にありません{hint}"),
+            );
+        }
+        let grade = Grade::parse(cell(cols.grade));
+        if grade.is_none() {
+            let hint = closest(&normalize_name(cell(cols.grade)), Grade::spellings())
+                .map(|s| format!("（もしかして: {s}）"))
+                .unwrap_or_default();
+            problem("役職", format!("役職「{}」は使えません{hint}", cell(cols.grade)));
+        }
+        if let (Some(ministry), Some(grade), Some(team)) = (ministry, grade, teams.last_mut()) {
+            team.members.push(Member {
+                ministry: ministry.to_string(),
+                grade: grade.name(),
+                name: opt(cols.name),
+                position: opt(cols.position),
+            });
+        }
+    }
+    let mut numbers = BTreeMap::new();
+    for t in &teams {
+        if let Some(first) = numbers.insert(t.number, t.place.clone()) {
+            problems.push(RowProblem {
+                row: 0,
+                column: "チーム番号".into(),
+                message: format!("チーム番号 {} が「{first}」と「{}」の二つにあります", t.number, t.place),
+            });
+        }
+    }
+    if problems.is_empty() {
+        Ok(teams)
+    } else {
+        Err(ImportError::Rows(problems))
+    }
+}
+
+/// Import `csv_path` as the teams of cohort `cohort` into `content`.
+pub fn import_teams(content: &Path, csv_path: &Path, cohort: u32) -> Result<Imported, crate::Error> {
+    let bytes = std::fs::read(csv_path).map_err(|e| ImportError::Io(csv_path.to_path_buf(), e))?;
+    let (text, encoding) = decode(&bytes, csv_path)?;
+    let mut diags = crate::diag::Diagnostics::new();
+    let raw = crate::load::load_content(content, &mut diags)?;
+    let reg = crate::model::validate::validate(&raw, &mut diags);
+    let teams = read_roster(&text, &reg)?;
+
+    let existing: Vec<&RawTeam> = raw
+        .cohorts
+        .iter()
+        .filter(|d| d.name == cohort.to_string())
+        .flat_map(|d| d.teams.iter().flat_map(|l| l.items.iter()))
+        .collect();
+    let (yaml, kept) = teams_yaml(&teams, &existing, csv_path);
+    let dir = content.join("cohorts").join(cohort.to_string());
+    std::fs::create_dir_all(&dir).map_err(|e| ImportError::Io(dir.clone(), e))?;
+    let teams_file = dir.join("teams.yaml");
+
+    let mut added: Vec<(MunicipalityCode, String)> = Vec::new();
+    let mut munis_text = String::new();
+    for code in teams.iter().filter_map(|t| t.code) {
+        if !reg.municipalities.contains_key(&code) && !added.iter().any(|(c, _)| *c == code) {
+            if let Some(k) = gazetteer::by_code(code) {
+                let _ = writeln!(
+                    munis_text,
+                    "- {{ code: \"{}\", name: {}, kana: {}, population: {}, population_as_of: {} }}",
+                    k.code, k.name, k.kana, k.population, k.population_as_of
+                );
+                added.push((code, format!("{}{} ({})", k.prefecture, k.name, k.code)));
+            }
+        }
+    }
+    if !munis_text.is_empty() {
+        let path = content.join("municipalities.yaml");
+        let mut current = std::fs::read_to_string(&path).unwrap_or_default();
+        if !current.is_empty() && !current.ends_with('\n') {
+            current.push('\n');
+        }
+        current.push_str(&munis_text);
+        write_atomically(&path, &current)?;
+    }
+    write_atomically(&teams_file, &yaml)?;
+    Ok(Imported {
+        teams_file,
+        teams: teams.len(),
+        members: teams.iter().map(|t| t.members.len()).sum(),
+        encoding,
+        added_municipalities: added.into_iter().map(|(_, s)| s).collect(),
+        kept,
+    })
+}
+
+fn write_atomically(path: &Path, text: &str) -> Result<(), ImportError> {
+    let tmp = path.with_extension("yaml.banso-tmp");
+    std::fs::write(&tmp, text).map_err(|e| ImportError::Io(tmp.clone(), e))?;
+    std::fs::rename(&tmp, path).map_err(|e| ImportError::Io(path.to_path_buf(), e))
+}
+
+/// A YAML plain scalar when safe, a double-quoted one otherwise.
+fn scalar(s: &str) -> String {
+    let plain = !s.is_empty()
+        && !s.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`0123456789 ".contains(c))
+        && !s.contains(": ")
+        && !s.contains(" #")
+        && !s.contains([',', '[', ']', '{', '}'])
+        && !s.ends_with(' ')
+        && !["true", "false", "null", "~", "yes", "no"].contains(&s.to_lowercase().as_str());
+    if plain {
+        s.to_string()
+    } else {
+        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+/// The new teams.yaml; fields the roster lacks are kept from `existing` where the team (same
+/// number and municipality) and the member (same place, ministry and grade) are the same.
+fn teams_yaml(teams: &[Team], existing: &[&RawTeam], source: &Path) -> (String, usize) {
+    let file_name = source
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut y = format!("# 名簿 {file_name} から banso import teams で作成。\n");
+    let mut kept = 0;
+    for t in teams {
+        let Some(code) = t.code else { continue };
+        let old = existing
+            .iter()
+            .find(|o| o.number.value == t.number && code_of(&o.municipality.value) == Some(code));
+        kept += usize::from(old.is_some());
+        let _ = writeln!(y, "- number: {}\n  municipality: \"{code}\"   # {}", t.number, t.place);
+        match (t.continuing, old.and_then(|o| o.continuing.as_ref())) {
+            (Some(c), _) => {
+                let _ = writeln!(y, "  continuing: {c}");
+            }
+            (None, Some(c)) => {
+                let _ = writeln!(y, "  continuing: {}", c.value);
+            }
+            _ => {}
+        }
+        let areas: Vec<String> = if t.areas.is_empty() {
+            old.map(|o| o.themes.iter().map(|a| a.value.clone()).collect())
+                .unwrap_or_default()
+        } else {
+            t.areas.iter().map(|a| a.to_string()).collect()
+        };
+        if !areas.is_empty() {
+            let _ = writeln!(
+                y,
+                "  themes: [{}]",
+                areas.iter().map(|a| scalar(a)).collect::<Vec<_>>().join(", ")
+            );
+        }
+        if let Some(a) = old.and_then(|o| o.announce.as_ref()) {
+            let _ = writeln!(y, "  announce: {}", scalar(&a.value));
+        }
+        y.push_str("  members:\n");
+        for (i, m) in t.members.iter().enumerate() {
+            let prev: Option<&RawMember> = old
+                .and_then(|o| o.members.value.get(i))
+                .and_then(|l| l.0.as_ref())
+                .filter(|p| {
+                    normalize_name(&p.ministry.value) == normalize_name(&m.ministry)
+                        && Grade::parse(&p.grade.value).map(Grade::name) == Some(m.grade)
+                });
+            let mut fields = vec![
+                format!("ministry: {}", scalar(&m.ministry)),
+                format!("grade: {}", scalar(m.grade)),
+            ];
+            let text = |new: &Option<String>, old: Option<&crate::load::de::Sp<String>>| {
+                new.clone().or(old.map(|o| o.value.clone()))
+            };
+            if let Some(n) = text(&m.name, prev.and_then(|p| p.name.as_ref())) {
+                fields.push(format!("name: {}", scalar(&n)));
+            }
+            if let Some(p) = text(&m.position, prev.and_then(|p| p.position.as_ref())) {
+                fields.push(format!("position: {}", scalar(&p)));
+            }
+            if let Some(p) = prev {
+                if p.officer.as_ref().is_some_and(|o| o.value) {
+                    fields.push("officer: true".into());
+                }
+                if let Some(g) = &p.gender {
+                    fields.push(format!("gender: {}", scalar(&g.value)));
+                }
+                if let Some(a) = &p.age {
+                    fields.push(format!("age: {}", a.value));
+                }
+                if let Some(t) = &p.track {
+                    fields.push(format!("track: {}", scalar(&t.value)));
+                }
+            }
+            let _ = writeln!(y, "    - {{ {} }}", fields.join(", "));
+        }
+    }
+    (y, kept)
+}
+
+fn code_of(s: &Scalar) -> Option<MunicipalityCode> {
+    match s {
+        Scalar::Text(t) => MunicipalityCode::parse(t).ok(),
+        Scalar::Int(i) => MunicipalityCode::from_int(*i).ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_come_off_the_place() {
+        assert_eq!(split_number("01.北海道森町"), (Some(1), "北海道森町".to_string()));
+        assert_eq!(
+            split_number("９７．沖縄県与那国町"),
+            (Some(97), "沖縄県与那国町".to_string())
+        );
+        assert_eq!(split_number("北海道森町"), (None, "北海道森町".to_string()));
+    }
+
+    #[test]
+    fn scalars_are_quoted_only_when_needed() {
+        assert_eq!(scalar("防衛省"), "防衛省");
+        assert_eq!(scalar("公正取引 委員会"), "公正取引 委員会");
+        assert_eq!(scalar("2026-03-27T10:00"), "\"2026-03-27T10:00\"");
+        assert_eq!(scalar("a: b"), "\"a: b\"");
+        assert_eq!(scalar("no"), "\"no\"");
+    }
+
+    #[test]
+    fn shift_jis_is_read() {
+        let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode("市町村名,所属府省庁,役職\n");
+        let (text, enc) = decode(&bytes, Path::new("x.csv")).unwrap();
+        assert_eq!(enc, "Shift_JIS");
+        assert!(text.starts_with("市町村名"));
+        let (text, enc) = decode("\u{feff}市町村名".as_bytes(), Path::new("x.csv")).unwrap();
+        assert_eq!((text.as_str(), enc), ("市町村名", "UTF-8"));
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("市町村名\t役職".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(
+            decode(&utf16, Path::new("x.txt")).unwrap(),
+            ("市町村名\t役職".to_string(), "UTF-16")
+        );
+        assert!(decode(&[0x81, 0xff, 0xfd], Path::new("x.csv")).is_err());
+    }
+}

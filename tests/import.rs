@@ -1,0 +1,170 @@
+//! `banso import teams`: the 第2期 roster, rendered as an Excel export would be (UTF-8 CSV and
+//! CP932 TSV), recreates the roster that content/ holds.
+
+mod common;
+
+use std::path::Path;
+
+use common::{Site, ok, stderr};
+
+const AS_OF: &str = "2026-11-23";
+
+fn fixture(name: &str) -> String {
+    Path::new(common::REPO)
+        .join("tests/fixtures/import")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn import(site: &Site, file: &str) -> std::process::Output {
+    let content = site.content();
+    site.banso(&[
+        "import",
+        "teams",
+        file,
+        "--cohort",
+        "2",
+        "--content",
+        content.to_str().unwrap(),
+    ])
+}
+
+/// The published roster: teams.csv and members.csv of a build.
+fn roster(site: &Site) -> (Vec<u8>, Vec<u8>) {
+    ok(&site.build(AS_OF));
+    (site.output_file("data/teams.csv"), site.output_file("data/members.csv"))
+}
+
+#[test]
+fn utf8_csv_and_cp932_tsv_recreate_the_second_cohort() {
+    let original = roster(&Site::real());
+    for file in ["roster-2.csv", "roster-2-cp932.tsv"] {
+        let site = Site::real();
+        std::fs::remove_file(site.path("cohorts/2/teams.yaml")).unwrap();
+        let err = ok(&import(&site, &fixture(file)));
+        assert!(err.contains("97チーム・279名"), "{err}");
+        assert!(
+            err.contains(if file.ends_with(".tsv") {
+                "（Shift_JIS）"
+            } else {
+                "（UTF-8）"
+            }),
+            "{err}"
+        );
+        assert!(
+            err.contains("警告: 公表数値の支援官数 278名 と記録の 279名 が合いません"),
+            "the check runs after the import: {err}"
+        );
+        let imported = roster(&site);
+        assert!(imported.0 == original.0, "{file}: teams.csv differs");
+        assert!(imported.1 == original.1, "{file}: members.csv differs");
+        let yaml = site.read("cohorts/2/teams.yaml");
+        assert!(
+            yaml.contains("municipality: \"204234\"   # 長野県南木曾町"),
+            "南木曾町 found as 南木曽町"
+        );
+        assert!(
+            yaml.contains("{ ministry: 公正取引委員会, grade: 補佐級 }"),
+            "canonical names are written"
+        );
+    }
+}
+
+#[test]
+fn updating_keeps_what_the_roster_does_not_carry() {
+    let site = Site::real();
+    let before = roster(&site);
+    let err = ok(&import(&site, &fixture("roster-2.csv")));
+    assert!(err.contains("97チームは、名簿にない項目"), "{err}");
+    let yaml = site.read("cohorts/2/teams.yaml");
+    assert_eq!(
+        yaml.matches("officer: true").count(),
+        8,
+        "the オフィサー flags are kept"
+    );
+    assert!(roster(&site) == before);
+    let page = site.page("cohorts/2/index.html");
+    assert!(page.main_text().contains("地方創生支援オフィサー8名を含みます"));
+}
+
+#[test]
+fn missing_municipalities_are_added_from_the_built_in_list() {
+    let site = Site::fixture("basic");
+    site.write(
+        "cohorts/2/cohort.yaml",
+        "number: 2\nfiscal_year: 2027\nannounce: 2027-04-01\nperiod: { start: 2027-04-01, end: 2028-03-31 }\n",
+    );
+    let csv = "市町村名,所属府省庁,役職,氏名\n01.北海道森町,総務省,補佐級,架空 花子\n,防衛省,係長級,\n02.岩手県大船渡市,内閣官房,課長級,\n,国土交通省,補佐級,\n03.長野県駒ケ根市,総務省,補佐級,\n,防衛省,室長級,\n";
+    let file = site.dir.path().join("roster.csv");
+    std::fs::write(&file, csv).unwrap();
+    let err = ok(&import(&site, file.to_str().unwrap()));
+    assert!(
+        err.contains("municipalities.yaml に 長野県駒ヶ根市 (202100) を加えました"),
+        "{err}"
+    );
+    assert!(!err.contains("大船渡市 (032034) を加えました"), "already there: {err}");
+    assert!(
+        site.read("municipalities.yaml")
+            .contains("- { code: \"202100\", name: 駒ヶ根市, kana: こまがねし, population: ")
+    );
+    let yaml = site.read("cohorts/2/teams.yaml");
+    assert!(
+        yaml.contains("{ ministry: 総務省, grade: 補佐級, name: 架空 花子 }"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("{ ministry: 防衛省, grade: 企画官・室長級 }"), "{yaml}");
+}
+
+#[test]
+fn every_row_that_cannot_be_mapped_is_reported_and_nothing_is_written() {
+    let site = Site::real();
+    let before = site.read("cohorts/2/teams.yaml");
+    let munis_before = site.read("municipalities.yaml");
+    let csv = "市町村名\t所属府省庁\t役職\n01.北海道森町\t防衛庁\t補佐級\n\t農林水産省\t係長\n02.北海道森村\t総務省\t補佐級\n\t総務省\t補佐級\n03.森町\t総務省\t補佐級\n";
+    let file = site.dir.path().join("broken.tsv");
+    std::fs::write(&file, csv).unwrap();
+    let o = import(&site, file.to_str().unwrap());
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "broken.tsv 2行目（所属府省庁）: 府省庁等「防衛庁」が ministries.yaml にありません（もしかして: 防衛省）"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("broken.tsv 3行目（役職）: 役職「係長」は使えません（もしかして: 係長級）"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "broken.tsv 4行目（市町村名）: 「02.北海道森村」という市町村が北海道にありません（もしかして: 北海道森町）"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("broken.tsv 6行目（市町村名）: 「03.森町」に都道府県名がありません"),
+        "{err}"
+    );
+    assert!(err.contains("4 件の問題"), "{err}");
+    assert_eq!(site.read("cohorts/2/teams.yaml"), before);
+    assert_eq!(site.read("municipalities.yaml"), munis_before);
+}
+
+#[test]
+fn a_file_in_another_encoding_or_without_the_columns_is_refused_clearly() {
+    let site = Site::real();
+    let file = site.dir.path().join("wrong.csv");
+    std::fs::write(&file, "名前,所属\n山田,総務省\n").unwrap();
+    let o = import(&site, file.to_str().unwrap());
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("名簿に「市町村名」の列がありません（見つかった列: 名前、所属）"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(&file, [0x81u8, 0xff, 0xfd, 0x0a]).unwrap();
+    let o = import(&site, file.to_str().unwrap());
+    assert!(stderr(&o).contains("文字コードを判別できません"), "{}", stderr(&o));
+}
