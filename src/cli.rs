@@ -25,9 +25,30 @@ pub enum Command {
     Check(CheckArgs),
     /// 公表待ちのものと、次の公表日時を一覧にする
     Holdback(HoldbackArgs),
+    /// 確認用のサーバーを 127.0.0.1 で動かし、変更のたびに作り直す（何も書き出さない）
+    Serve(ServeArgs),
     /// Excel などから書き出した名簿を取り込む
     #[command(subcommand)]
     Import(ImportCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// コンテンツのフォルダ
+    #[arg(long, default_value = "content")]
+    pub content: PathBuf,
+    /// テーマのフォルダ（省略時は組み込みの既定テーマ）
+    #[arg(long)]
+    pub theme: Option<PathBuf>,
+    /// 待ち受けるポート（0 なら空いているポート）
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// この時刻に公表済みのものだけを表示する（既定は現在時刻で、公表日時が来ると作り直す）
+    #[arg(long, value_parser = parse_time, value_name = "TIME")]
+    pub as_of: Option<Instant>,
+    /// 公表前のものも含めた非公開プレビューを表示する
+    #[arg(long)]
+    pub preview: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -92,6 +113,12 @@ pub struct BuildArgs {
     /// site.yaml の base_url の代わりに使う URL
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// 誤りのほかは何も表示しない
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// 結果の形式（json はスクリプト向けに標準出力へ）
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

@@ -170,9 +170,14 @@ impl Diagnostics {
 
     /// Every diagnostic rendered with its source line and caret, then the count line.
     pub fn render(&self) -> String {
+        self.render_styled(false)
+    }
+
+    /// Like [`Diagnostics::render`], with the headings coloured for a terminal when `color`.
+    pub fn render_styled(&self, color: bool) -> String {
         let mut out = String::new();
         for d in self.sorted() {
-            out.push_str(&self.render_one(d));
+            out.push_str(&self.render_one(d, color));
             out.push('\n');
         }
         out.push_str(&self.summary());
@@ -190,11 +195,13 @@ impl Diagnostics {
         }
     }
 
-    fn render_one(&self, d: &Diagnostic) -> String {
+    fn render_one(&self, d: &Diagnostic, color: bool) -> String {
         let mut s = String::new();
-        let head = match d.severity {
-            Severity::Error => "エラー",
-            Severity::Warning => "警告",
+        let head = match (d.severity, color) {
+            (Severity::Error, false) => "エラー",
+            (Severity::Warning, false) => "警告",
+            (Severity::Error, true) => "\x1b[1;31mエラー\x1b[0m",
+            (Severity::Warning, true) => "\x1b[1;33m警告\x1b[0m",
         };
         let _ = writeln!(s, "{head}: {}", d.message);
         if let Some(span) = &d.span {

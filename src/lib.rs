@@ -20,6 +20,7 @@ pub mod model;
 pub mod output;
 pub mod publish;
 pub mod render;
+pub mod serve;
 pub mod stats;
 pub mod time;
 
@@ -43,6 +44,8 @@ pub enum Error {
     Output(#[from] output::OutputError),
     #[error(transparent)]
     Import(#[from] import::ImportError),
+    #[error(transparent)]
+    Serve(#[from] serve::ServeError),
 }
 
 /// load + validate: every problem of the content directory goes into `diags`.

@@ -12,6 +12,7 @@ fn main() {
         Command::Check(a) => cmd::check::run(a),
         Command::Holdback(a) => cmd::holdback::run(a),
         Command::Import(ImportCommand::Teams(a)) => cmd::import::run_teams(a),
+        Command::Serve(a) => cmd::serve::run(a),
     };
     std::process::exit(code);
 }

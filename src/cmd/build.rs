@@ -2,38 +2,47 @@
 
 use std::path::{Path, PathBuf};
 
+use super::report::{BuildReport, FileCounts, next_release};
 use super::{exit, fail, load_theme, print_diagnostics};
-use crate::cli::BuildArgs;
+use crate::cli::{BuildArgs, Format};
 use crate::diag::Diagnostics;
 use crate::output::{self, OutputKind};
+use crate::publish::holdback::held_back;
 use crate::time::Instant;
 
 /// The public output directory a preview must never write into.
 pub const PUBLIC_DEFAULT: &str = "output";
 
 pub fn run(args: &BuildArgs) -> i32 {
+    let started = std::time::Instant::now();
     let kind = if args.preview {
         OutputKind::Preview
     } else {
         OutputKind::Public
     };
-    let out = args
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(if args.preview { "output-preview" } else { PUBLIC_DEFAULT }));
+    let default = if args.preview { "output-preview" } else { PUBLIC_DEFAULT };
+    let out = args.output.clone().unwrap_or_else(|| PathBuf::from(default));
     if let Err(e) = output::check_target(&out, kind, Path::new(PUBLIC_DEFAULT)) {
         return fail(&e.into());
     }
     let as_of = args.as_of.unwrap_or_else(Instant::now);
     let mut diags = Diagnostics::new();
     let result = crate::load_registry(&args.content, &mut diags);
-    print_diagnostics(&diags);
+    if !args.quiet || diags.has_errors() {
+        print_diagnostics(&diags);
+    }
     let mut registry = match result {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };
     if diags.has_errors() {
         eprintln!("内容に誤りがあるため、何も書き出していません（前回の出力はそのままです）");
+        if args.format == Format::Json {
+            println!(
+                "{}",
+                serde_json::json!({ "written": false, "errors": diags.error_count(), "warnings": diags.warning_count() })
+            );
+        }
         return exit::INVALID;
     }
     if let Some(url) = &args.base_url {
@@ -43,24 +52,35 @@ pub fn run(args: &BuildArgs) -> i32 {
             format!("{url}/")
         };
     }
-    let written = load_theme(args.theme.as_deref())
+    let built = load_theme(args.theme.as_deref())
         .and_then(|theme| crate::render_site(&registry, as_of, args.preview, &theme))
-        .and_then(|plan| Ok(output::write_plan(&plan, &out, kind, Path::new(PUBLIC_DEFAULT))?));
-    match written {
-        Ok(w) => {
-            let what = if args.preview {
-                "非公開プレビュー"
-            } else {
-                "サイト"
-            };
-            eprintln!(
-                "{what}を {} に書き出しました（{} ファイル、基準時刻 {}）",
-                out.display(),
-                w.files,
-                as_of.display_ja()
-            );
-            exit::OK
-        }
-        Err(e) => fail(&e),
+        .and_then(|plan| {
+            let written = output::write_plan(&plan, &out, kind, Path::new(PUBLIC_DEFAULT))?;
+            Ok((plan, written))
+        });
+    let (plan, written) = match built {
+        Ok(x) => x,
+        Err(e) => return fail(&e),
+    };
+    let held = held_back(&registry, as_of);
+    let report = BuildReport {
+        output: out.display().to_string(),
+        preview: args.preview,
+        as_of,
+        files: FileCounts::of(&plan),
+        bytes: written.bytes,
+        held: held.len(),
+        next_release: next_release(&held),
+        warnings: diags.warning_count(),
+        elapsed_seconds: (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+    };
+    match args.format {
+        Format::Json => match serde_json::to_string_pretty(&report) {
+            Ok(json) => println!("{json}"),
+            Err(e) => eprintln!("エラー: {e}"),
+        },
+        Format::Text if !args.quiet => eprint!("{}", report.text(&held)),
+        Format::Text => {}
     }
+    exit::OK
 }

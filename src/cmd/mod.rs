@@ -5,6 +5,8 @@ pub mod build;
 pub mod check;
 pub mod holdback;
 pub mod import;
+mod report;
+pub mod serve;
 
 use std::path::Path;
 
@@ -19,10 +21,16 @@ pub mod exit {
     pub const FAILURE: i32 = 3;
 }
 
+/// Whether stderr is a terminal that wants colour (and `NO_COLOR` is not set).
+pub fn color() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 /// Print diagnostics (if any) to stderr.
 pub fn print_diagnostics(diags: &Diagnostics) {
     if diags.error_count() + diags.warning_count() > 0 {
-        eprint!("{}", diags.render());
+        eprint!("{}", diags.render_styled(color()));
     }
 }
 

@@ -1,0 +1,110 @@
+//! What a build did, for people (a few lines on stderr) and for scripts (`--format json`).
+
+use serde::Serialize;
+
+use crate::publish::holdback::Held;
+use crate::render::Plan;
+use crate::time::Instant;
+
+/// Files of a build by kind.
+#[derive(Debug, Default, Serialize)]
+pub struct FileCounts {
+    pub total: usize,
+    pub pages: usize,
+    pub reports: usize,
+    pub charts: usize,
+    pub data: usize,
+    pub assets: usize,
+    pub search: usize,
+}
+
+impl FileCounts {
+    pub fn of(plan: &Plan) -> Self {
+        let mut c = FileCounts {
+            total: plan.len(),
+            ..Self::default()
+        };
+        for path in plan.files().keys() {
+            let parts: Vec<&str> = path.split('/').collect();
+            if path.ends_with(".html") {
+                c.pages += 1;
+                c.reports += usize::from(parts.len() == 4 && parts[0] == "reports");
+            } else if path.contains("/charts/") && path.ends_with(".svg") {
+                c.charts += 1;
+            } else if parts[0] == "data" {
+                c.data += 1;
+            } else if parts[0] == "assets" {
+                c.assets += 1;
+            } else if parts[0] == "pagefind" {
+                c.search += 1;
+            }
+        }
+        c
+    }
+}
+
+/// The summary of one build.
+#[derive(Debug, Serialize)]
+pub struct BuildReport {
+    pub output: String,
+    pub preview: bool,
+    #[serde(serialize_with = "rfc3339")]
+    pub as_of: Instant,
+    pub files: FileCounts,
+    pub bytes: u64,
+    pub held: usize,
+    pub next_release: Option<String>,
+    pub warnings: usize,
+    pub elapsed_seconds: f64,
+}
+
+/// When the first of `held` is released (RFC 3339 at +09:00).
+pub fn next_release(held: &[Held]) -> Option<String> {
+    held.iter().map(|h| h.release).min().map(Instant::rfc3339)
+}
+
+fn rfc3339<S: serde::Serializer>(t: &Instant, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&t.rfc3339())
+}
+
+impl BuildReport {
+    /// A few lines for the terminal.
+    pub fn text(&self, held: &[Held]) -> String {
+        let f = &self.files;
+        let what = if self.preview {
+            "非公開プレビュー"
+        } else {
+            "サイト"
+        };
+        let mut s = format!(
+            "{what}を {} に書き出しました（基準時刻 {}、日本時間）\n",
+            self.output,
+            self.as_of.display_ja()
+        );
+        s.push_str(&format!(
+            "  ページ {}（うち報告 {}）、図表 {}、データ {}、添付ファイル {}、検索索引 {} ― 計 {} ファイル・{:.1} MB\n",
+            f.pages,
+            f.reports,
+            f.charts,
+            f.data,
+            f.assets,
+            f.search,
+            f.total,
+            self.bytes as f64 / 1_048_576.0
+        ));
+        match held.iter().map(|h| h.release).min() {
+            Some(next) if !self.preview => s.push_str(&format!(
+                "  公表待ち {}件（次の公表 {}）\n",
+                held.len(),
+                next.display_short()
+            )),
+            Some(_) => s.push_str(&format!("  公表前のもの {}件を含みます\n", held.len())),
+            None => s.push_str("  公表待ちはありません\n"),
+        }
+        if self.warnings > 0 {
+            s.push_str(&format!("  警告 {}件（上に表示）\n", self.warnings));
+        }
+        s.push_str(&format!("  所要時間 {:.2} 秒\n", self.elapsed_seconds));
+        s
+    }
+}

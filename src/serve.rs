@@ -1,0 +1,266 @@
+//! 確認用サーバー — `banso serve`: the site built in memory, served on 127.0.0.1, rebuilt when
+//! content/ or the theme changes, and the open page reloaded.
+//!
+//! It writes nothing anywhere (so it cannot touch the public output). When a change breaks the
+//! content, the last good site stays up and every page shows the problems over it; the terminal
+//! shows them too. Without `--as-of`, the site is rebuilt at each release instant, so what is
+//! served is what the public build would publish at that moment.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{RecvTimeoutError, channel};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use notify::{EventKind, RecursiveMode, Watcher};
+
+use crate::diag::Diagnostics;
+use crate::publish::holdback::held_back;
+use crate::render::{Blob, Plan};
+use crate::time::Instant;
+
+/// What `banso serve` was asked for.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub content: PathBuf,
+    pub theme: Option<PathBuf>,
+    pub port: u16,
+    pub as_of: Option<Instant>,
+    pub preview: bool,
+}
+
+/// The site being served.
+#[derive(Default)]
+struct Site {
+    /// The last build that succeeded.
+    plan: Option<Arc<Plan>>,
+    /// Counts every rebuild, so the page knows when to reload.
+    build: u64,
+    /// Problems of the latest rebuild, as printed in the terminal.
+    problems: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("127.0.0.1:{0} で待ち受けられません: {1}")]
+    Bind(u16, String),
+    #[error("{0} の変更を見張れません: {1}")]
+    Watch(PathBuf, String),
+}
+
+/// Build, serve and rebuild until the process is stopped.
+pub fn serve(cfg: ServeConfig) -> Result<(), crate::Error> {
+    if !cfg.content.is_dir() {
+        return Err(crate::load::LoadError::Missing(cfg.content.clone()).into());
+    }
+    let server =
+        tiny_http::Server::http(("127.0.0.1", cfg.port)).map_err(|e| ServeError::Bind(cfg.port, e.to_string()))?;
+    let port = server.server_addr().to_ip().map(|a| a.port()).unwrap_or(cfg.port);
+    let base_url = format!("http://127.0.0.1:{port}/");
+    println!("{base_url}");
+    eprintln!("確認用サーバー: {base_url} （止めるには Ctrl+C）");
+
+    let site = Arc::new(RwLock::new(Site::default()));
+    let mut next = rebuild(&cfg, &site, &base_url);
+
+    // Changes only: reading the files while rebuilding must not count as a change.
+    let (tx, rx) = channel();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if let Ok(e) = event {
+            if matches!(
+                e.kind,
+                EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+            ) {
+                let _ = tx.send(());
+            }
+        }
+    })
+    .map_err(|e| ServeError::Watch(cfg.content.clone(), e.to_string()))?;
+    for dir in std::iter::once(&cfg.content).chain(cfg.theme.iter()) {
+        watcher
+            .watch(dir, RecursiveMode::Recursive)
+            .map_err(|e| ServeError::Watch(dir.clone(), e.to_string()))?;
+    }
+
+    let server = Arc::new(server);
+    for _ in 0..4 {
+        let (server, site) = (Arc::clone(&server), Arc::clone(&site));
+        std::thread::spawn(move || {
+            for request in server.incoming_requests() {
+                respond(request, &site);
+            }
+        });
+    }
+
+    loop {
+        // Wake for a change, or at the next release instant when serving "now".
+        let wait =
+            next.map(|t| Duration::from_secs((t.as_second() - Instant::now().as_second()).clamp(1, 3600) as u64));
+        let event = match wait {
+            Some(d) => rx.recv_timeout(d),
+            None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+        };
+        match event {
+            Ok(()) => {
+                // An editor's save is often several events; let them settle, then rebuild once.
+                std::thread::sleep(Duration::from_millis(150));
+                while rx.try_recv().is_ok() {}
+                next = rebuild(&cfg, &site, &base_url);
+            }
+            Err(RecvTimeoutError::Timeout) => next = rebuild(&cfg, &site, &base_url),
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        }
+    }
+}
+
+/// Rebuild into memory; returns the next release instant to rebuild at (when serving "now").
+fn rebuild(cfg: &ServeConfig, site: &RwLock<Site>, base_url: &str) -> Option<Instant> {
+    let started = std::time::Instant::now();
+    let as_of = cfg.as_of.unwrap_or_else(Instant::now);
+    let mut diags = Diagnostics::new();
+    let mut next = None;
+    let outcome: Result<Plan, String> = match crate::load_registry(&cfg.content, &mut diags) {
+        Err(e) => Err(format!("エラー: {e}\n")),
+        Ok(_) if diags.has_errors() => Err(diags.render()),
+        Ok(mut registry) => {
+            next = held_back(&registry, as_of)
+                .iter()
+                .map(|h| h.release)
+                .min()
+                .filter(|_| cfg.as_of.is_none());
+            registry.site.base_url = base_url.to_string();
+            crate::cmd::load_theme(cfg.theme.as_deref())
+                .and_then(|theme| crate::render_site(&registry, as_of, cfg.preview, &theme))
+                .map_err(|e| format!("エラー: {e}\n"))
+        }
+    };
+    let mut s = site.write().unwrap_or_else(|e| e.into_inner());
+    s.build += 1;
+    match outcome {
+        Ok(plan) => {
+            if diags.warning_count() > 0 {
+                eprint!("{}", diags.render());
+            }
+            eprintln!(
+                "再構築しました（{} ファイル、{:.2} 秒）",
+                plan.len(),
+                started.elapsed().as_secs_f64()
+            );
+            s.plan = Some(Arc::new(plan));
+            s.problems = None;
+        }
+        Err(text) => {
+            eprint!("{text}");
+            eprintln!("内容に誤りがあるため、直前の版を表示しています");
+            s.problems = Some(text);
+        }
+    }
+    next
+}
+
+const LIVE_JS: &str = "(function(){var seen=null;function poll(){fetch('/__banso/status',{cache:'no-store'}).then(function(r){return r.json()}).then(function(s){if(seen===null){seen=s.build}else if(s.build!==seen){location.reload();return}setTimeout(poll,700)}).catch(function(){setTimeout(poll,2000)})}poll()})();";
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "csv" => "text/csv; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "pdf" => "application/pdf",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "wasm" | "pagefind" | "pf_meta" | "pf_index" | "pf_fragment" => "application/octet-stream",
+        _ => "application/octet-stream",
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// The live-reload script and, when the latest rebuild failed, its problems over the page.
+fn inject(html: &[u8], problems: Option<&str>) -> Vec<u8> {
+    let mut extra = String::from("<script src=\"/__banso/live.js\"></script>");
+    if let Some(p) = problems {
+        extra.push_str(&format!(
+            "<div id=\"banso-errors\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;background:#fff0f0;color:#1a1a1a;border-top:4px solid #c00;padding:1rem;z-index:9999;font:14px/1.6 monospace\"><strong>内容に誤りがあります（直前の版を表示しています）</strong><pre style=\"white-space:pre-wrap\">{}</pre></div>",
+            escape(p)
+        ));
+    }
+    let text = String::from_utf8_lossy(html);
+    let out = match text.rfind("</body>") {
+        Some(i) => format!("{}{extra}{}", &text[..i], &text[i..]),
+        None => format!("{text}{extra}"),
+    };
+    out.into_bytes()
+}
+
+fn respond(request: tiny_http::Request, site: &RwLock<Site>) {
+    let url = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
+    let path = crate::links::percent_decode(url.trim_start_matches('/'));
+    let (plan, build, problems) = {
+        let s = site.read().unwrap_or_else(|e| e.into_inner());
+        (s.plan.clone(), s.build, s.problems.clone())
+    };
+    let header = |k: &str, v: &str| tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header");
+    let reply = |status: u16, kind: &str, body: Vec<u8>| {
+        tiny_http::Response::from_data(body)
+            .with_status_code(status)
+            .with_header(header("Content-Type", kind))
+            .with_header(header("Cache-Control", "no-store"))
+    };
+    let response = match path.as_str() {
+        "__banso/status" => reply(
+            200,
+            "application/json",
+            format!("{{\"build\":{build},\"ok\":{}}}", problems.is_none()).into_bytes(),
+        ),
+        "__banso/live.js" => reply(200, "text/javascript; charset=utf-8", LIVE_JS.as_bytes().to_vec()),
+        _ => match plan {
+            None => {
+                let body = format!(
+                    "<!DOCTYPE html><html lang=\"ja\"><meta charset=\"utf-8\"><title>内容に誤りがあります</title><body><h1>内容に誤りがあります</h1><pre>{}</pre></body></html>",
+                    escape(problems.as_deref().unwrap_or(""))
+                );
+                reply(500, "text/html; charset=utf-8", inject(body.as_bytes(), None))
+            }
+            Some(plan) => serve_file(&plan, &path, problems.as_deref(), &reply, &header),
+        },
+    };
+    let _ = request.respond(response);
+}
+
+type Reply<'a> = dyn Fn(u16, &str, Vec<u8>) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> + 'a;
+
+fn serve_file(
+    plan: &Plan,
+    path: &str,
+    problems: Option<&str>,
+    reply: &Reply,
+    header: &dyn Fn(&str, &str) -> tiny_http::Header,
+) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    let file = if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    };
+    let bytes = match plan.files().get(&file) {
+        Some(Blob::Bytes(b)) => Some(b.clone()),
+        Some(Blob::Copy(source)) => std::fs::read(Path::new(source)).ok(),
+        None => None,
+    };
+    match bytes {
+        Some(b) if file.ends_with(".html") => reply(200, content_type(&file), inject(&b, problems)),
+        Some(b) => reply(200, content_type(&file), b),
+        None if plan.files().contains_key(&format!("{file}/index.html")) => {
+            reply(301, "text/plain", Vec::new()).with_header(header("Location", &format!("/{file}/")))
+        }
+        None => {
+            let body = plan.get("404.html").map(|b| inject(b, problems)).unwrap_or_default();
+            reply(404, "text/html; charset=utf-8", body)
+        }
+    }
+}

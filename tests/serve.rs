@@ -1,0 +1,147 @@
+//! `banso serve` on a free loopback port: pages are served, an edit shows up within seconds, a
+//! broken edit shows its problem on the page while the server keeps running.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Site, tree};
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(site: &Site, extra: &[&str]) -> Server {
+    let content = site.content();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_banso"))
+        .current_dir(site.dir.path())
+        .args(["serve", "--content", content.to_str().unwrap(), "--port", "0"])
+        .args(extra)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line
+        .trim()
+        .trim_start_matches("http://127.0.0.1:")
+        .trim_end_matches('/')
+        .parse()
+        .unwrap();
+    Server { child, port }
+}
+
+/// GET `path`: (status, body).
+fn get(port: u16, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// Poll `path` until `pred` holds on the body, for at most ten seconds.
+fn wait_for(port: u16, path: &str, pred: impl Fn(&str) -> bool) -> String {
+    let started = Instant::now();
+    loop {
+        let (_, body) = get(port, path);
+        if pred(&body) {
+            return body;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{path} did not change in time; last body:\n{body}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn status_build(port: u16) -> u64 {
+    let (_, body) = get(port, "/__banso/status");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    v["build"].as_u64().unwrap()
+}
+
+#[test]
+fn edits_appear_and_broken_edits_are_shown_while_the_server_keeps_running() {
+    let site = Site::fixture("basic");
+    let server = start(&site, &["--as-of", "2026-11-23"]);
+    let (status, body) = get(server.port, "/about/");
+    assert_eq!(status, 200);
+    assert!(body.contains("<h1>制度の概要（試験）</h1>"), "{body}");
+    assert!(body.contains("/__banso/live.js"), "pages reload themselves");
+    let first = status_build(server.port);
+
+    site.replace("pages/about.md", "title: 制度の概要（試験）", "title: 書き換えた題名");
+    wait_for(server.port, "/about/", |b| b.contains("<h1>書き換えた題名</h1>"));
+    assert!(
+        status_build(server.port) > first,
+        "the build number tells open pages to reload"
+    );
+
+    site.replace("pages/about.md", "title: 書き換えた題名", "title: [閉じていない");
+    let body = wait_for(server.port, "/about/", |b| b.contains("banso-errors"));
+    assert!(
+        body.contains("--&gt; pages/about.md:"),
+        "the problem is named with its place: {body}"
+    );
+    assert!(body.contains("<h1>書き換えた題名</h1>"), "the last good page stays up");
+    let (status, _) = get(server.port, "/prefectures/aomori/");
+    assert_eq!(status, 200, "the server keeps running");
+
+    site.replace("pages/about.md", "title: [閉じていない", "title: 直した題名");
+    let body = wait_for(server.port, "/about/", |b| b.contains("<h1>直した題名</h1>"));
+    assert!(!body.contains("banso-errors"));
+}
+
+#[test]
+fn serving_writes_nothing_and_routes_like_a_static_host() {
+    let site = Site::fixture("embargo");
+    let before = tree(site.dir.path());
+    let server = start(&site, &["--as-of", "2026-11-23"]);
+    assert_eq!(get(server.port, "/").0, 200);
+    assert_eq!(
+        get(server.port, "/reports/1/final-hold/").0,
+        404,
+        "held back in serve too"
+    );
+    assert_eq!(get(server.port, "/nowhere/").0, 404);
+    assert_eq!(get(server.port, "/about").0, 301);
+    let (_, csv) = get(server.port, "/data/teams.csv");
+    assert!(csv.starts_with('\u{feff}'));
+    let (_, pdf) = get(server.port, "/assets/1/mori-slides.pdf");
+    assert!(pdf.starts_with("%PDF"), "assets are served from content/");
+    drop(server);
+    assert!(tree(site.dir.path()) == before, "serve wrote nothing");
+}
+
+#[test]
+fn preview_shows_held_records_with_the_banner() {
+    let site = Site::fixture("embargo");
+    let server = start(&site, &["--as-of", "2026-11-23", "--preview"]);
+    let (status, body) = get(server.port, "/reports/1/final-hold/");
+    assert_eq!(status, 200);
+    assert!(body.contains("非公開プレビュー") && body.contains("noindex"));
+}
