@@ -232,17 +232,23 @@ impl<'a> NodeDe<'a> {
 
     fn visit_int<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, DeError> {
         let pos = self.node.pos;
-        match &self.node.value {
-            Value::Int(i) => {
-                if let Ok(u) = u64::try_from(*i) {
+        // Numbers typed with full-width digits (４１) or quoted ("41") are read as numbers.
+        let number = match &self.node.value {
+            Value::Int(i) => Some(*i),
+            Value::Str(s) => crate::model::normalize_name(s).parse::<i128>().ok(),
+            _ => None,
+        };
+        match number {
+            Some(i) => {
+                if let Ok(u) = u64::try_from(i) {
                     visitor.visit_u64(u)
-                } else if let Ok(s) = i64::try_from(*i) {
+                } else if let Ok(s) = i64::try_from(i) {
                     visitor.visit_i64(s)
                 } else {
                     Err(DeError::custom(format!("整数 {i} は大きすぎます")))
                 }
             }
-            _ => Err(self.type_error("整数")),
+            None => Err(self.type_error("整数")),
         }
         .map_err(|e: DeError| e.at(pos))
     }
@@ -674,6 +680,15 @@ mod tests {
         );
         assert_eq!(found[2], (7, 3, "必須の項目「number」がありません".to_string()));
         assert_eq!(found.len(), 3);
+    }
+
+    #[test]
+    fn full_width_and_quoted_numbers_are_numbers() {
+        let (teams, issues) = read("- number: ３\n  members:\n    - ministry: a\n      age: \"41\"\n");
+        assert!(issues.is_empty(), "{issues:?}");
+        let t = teams.unwrap().remove(0).0.unwrap();
+        assert_eq!(t.number.value, 3);
+        assert_eq!(t.members[0].0.as_ref().unwrap().age, Some(41));
     }
 
     #[test]

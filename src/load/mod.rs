@@ -54,6 +54,9 @@ pub struct CohortDir {
     pub dir: Arc<str>,
     pub cohort: Option<Rec<RawCohort>>,
     pub teams: Option<Listed<RawTeam>>,
+    /// teams.yaml exists but could not be read (already reported).
+    pub teams_unreadable: bool,
+
     pub applications: Option<Listed<RawApplication>>,
     pub reports: Vec<MdFile<RawReport>>,
 }
@@ -176,12 +179,15 @@ impl Reader<'_> {
             Err(e) => {
                 let valid = &bytes[..e.valid_up_to()];
                 let line = valid.iter().filter(|b| **b == b'\n').count() as u32 + 1;
+                let (_, not_sjis) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes);
+                let message = if not_sjis {
+                    "ファイルが UTF-8 ではありません（文字コードを判別できません）"
+                } else {
+                    "ファイルが UTF-8 ではなく Shift_JIS で保存されています"
+                };
                 self.diags.push(
-                    Diagnostic::error(
-                        Span::new(&path, Pos::new(line, 1, 0)),
-                        "ファイルが UTF-8 ではありません（Shift_JIS などで保存されているようです）",
-                    )
-                    .with_help("エディタで文字コードを UTF-8 にして保存し直してください"),
+                    Diagnostic::error(Span::new(&path, Pos::new(line, 1, 0)), message)
+                        .with_help("エディタで文字コードを UTF-8 にして保存し直してください"),
                 );
                 None
             }
@@ -271,6 +277,8 @@ impl Reader<'_> {
                 .yaml_file::<RawCohort>(&format!("{rel}/cohort.yaml"), true)
                 .map(|(file, raw)| Rec { file, raw });
             let teams = self.list_file::<RawTeam>(&format!("{rel}/teams.yaml"), false);
+            let teams_unreadable = teams.is_none() && path.join("teams.yaml").is_file();
+
             let applications = self.list_file::<RawApplication>(&format!("{rel}/applications.yaml"), false);
             let reports = self.md_dir::<RawReport>(&format!("{rel}/reports"))?;
             for (entry, p) in sorted_entries(&path)? {
@@ -291,7 +299,9 @@ impl Reader<'_> {
                 dir: Arc::from(rel.as_str()),
                 cohort,
                 teams,
+                teams_unreadable,
                 applications,
+
                 reports,
             });
         }

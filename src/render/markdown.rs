@@ -9,6 +9,7 @@ use crate::model::Body;
 /// Render `body` for a page whose path to the site root is `root` (`../../`).
 pub fn render_markdown(body: &Body, root: &str) -> String {
     let mut dropped_links = 0usize;
+    let mut in_dropped_image = 0usize;
     let mut events = Vec::new();
     for event in Parser::new_ext(&body.markdown, markdown_options()) {
         let event = match event {
@@ -34,6 +35,7 @@ pub fn render_markdown(body: &Body, root: &str) -> String {
                 dropped_links -= 1;
                 continue;
             }
+            // An image whose source is not allowed is shown as its description.
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
@@ -46,20 +48,65 @@ pub fn render_markdown(body: &Body, root: &str) -> String {
                     title,
                     id,
                 }),
-                None => Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: CowStr::from(""),
-                    title,
-                    id,
-                }),
+                None => {
+                    in_dropped_image += 1;
+                    continue;
+                }
             },
+            Event::End(TagEnd::Image) if in_dropped_image > 0 => {
+                in_dropped_image -= 1;
+                continue;
+            }
             other => other,
         };
         events.push(event);
     }
+    give_headings_ids(&mut events);
     let mut html = String::with_capacity(body.markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
+}
+
+/// Every heading gets an id from its text: letters and digits of any script, `-` for the rest,
+/// `h-` in front (so it cannot clash with the page's own ids) and a number when repeated.
+fn give_headings_ids(events: &mut [Event]) {
+    let mut used: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for i in 0..events.len() {
+        let Event::Start(Tag::Heading { .. }) = &events[i] else {
+            continue;
+        };
+        let mut text = String::new();
+        for e in &events[i + 1..] {
+            match e {
+                Event::End(TagEnd::Heading(_)) => break,
+                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                _ => {}
+            }
+        }
+        let mut slug = String::from("h-");
+        for c in text.chars() {
+            if c.is_alphanumeric() {
+                slug.push(c);
+            } else if !slug.ends_with('-') {
+                slug.push('-');
+            }
+        }
+        let slug = match slug.trim_end_matches('-') {
+            "h" => "h-section".to_string(),
+            s => s.to_string(),
+        };
+        let n = used.entry(slug.clone()).or_insert(0);
+        *n += 1;
+        let id = if *n == 1 { slug } else { format!("{slug}-{n}") };
+        if let Event::Start(Tag::Heading { level, .. }) = events[i] {
+            events[i] = Event::Start(Tag::Heading {
+                level,
+                id: Some(CowStr::from(id)),
+                classes: Vec::new(),
+                attrs: Vec::new(),
+            });
+        }
+    }
 }
 
 /// The published form of a link destination, or `None` to drop the link.
@@ -167,6 +214,28 @@ mod tests {
         let html = render_markdown(&body("| a | b |\n| - | - |\n| 1 | 2 |\n\n本文[^1]\n\n[^1]: 注\n"), "");
         assert!(html.contains("<table>") && html.contains("<td>1</td>"), "{html}");
         assert!(html.contains("footnote"), "{html}");
+    }
+
+    #[test]
+    fn headings_get_safe_unique_ids() {
+        let html = render_markdown(
+            &body("## 取組の概要\n\n## 取組の概要\n\n### a\"onmouseover=\"x\n\n## ！？\n"),
+            "",
+        );
+        assert!(html.contains("<h2 id=\"h-取組の概要\">"), "{html}");
+        assert!(html.contains("<h2 id=\"h-取組の概要-2\">"), "{html}");
+        assert!(html.contains("<h3 id=\"h-a-onmouseover-x\">"), "{html}");
+        assert!(html.contains("<h2 id=\"h-section\">"), "{html}");
+    }
+
+    #[test]
+    fn images_with_unsafe_sources_become_their_description() {
+        let html = render_markdown(
+            &body("![地図](javascript:alert(1)) ![写真](data:image/png;base64,AAAA)"),
+            "",
+        );
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("地図") && html.contains("写真"), "{html}");
     }
 
     #[test]

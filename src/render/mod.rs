@@ -46,6 +46,15 @@ impl Plan {
     }
 
     fn add_blob(&mut self, path: String, blob: Blob) -> Result<(), RenderError> {
+        // Whatever a record says, nothing may be written outside the output directory.
+        let safe = !path.is_empty()
+            && !path.starts_with('/')
+            && !path.contains('\\')
+            && !path.contains('\0')
+            && path.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..");
+        if !safe {
+            return Err(RenderError::UnsafePath(path));
+        }
         if self.files.contains_key(&path) {
             return Err(RenderError::Collision(path));
         }
@@ -78,10 +87,33 @@ impl Plan {
 pub enum RenderError {
     #[error("二つのものが同じ出力先 {0} に書こうとしています")]
     Collision(String),
+    #[error("出力先 {0} は出力フォルダの外を指すため書き出しません")]
+    UnsafePath(String),
     #[error("テンプレート {template} の処理に失敗しました: {message}")]
     Template { template: String, message: String },
     #[error("データファイル {0} を作れません: {1}")]
     Data(String, String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_cannot_leave_the_output_directory() {
+        let mut plan = Plan::default();
+        for bad in ["../x", "a/../../x", "/etc/passwd", "a//b", "a\\b", "", "a/./b"] {
+            assert!(
+                matches!(plan.add(bad, vec![]), Err(RenderError::UnsafePath(_))),
+                "{bad}"
+            );
+        }
+        plan.add("reports/1/x/index.html", vec![1]).unwrap();
+        assert!(matches!(
+            plan.add("reports/1/x/index.html", vec![2]),
+            Err(RenderError::Collision(_))
+        ));
+    }
 }
 
 /// Render the whole site.

@@ -30,7 +30,8 @@ impl Validator<'_> {
         let announce = cohort.as_ref().map(|c| c.announce);
         // Every team number written in teams.yaml → its announcement, if the team is valid.
         let mut teams: HashMap<TeamNo, Option<Instant>> = HashMap::new();
-        let mut complete = dir.teams.as_ref().is_none_or(|l| l.failed == 0);
+        let mut complete = !dir.teams_unreadable && dir.teams.as_ref().is_none_or(|l| l.failed == 0);
+
         if let Some(list) = &dir.teams {
             let mut numbers: HashMap<u32, u32> = HashMap::new();
             let mut by_municipality: HashMap<_, (u32, u32)> = HashMap::new();
@@ -108,6 +109,7 @@ impl Validator<'_> {
                 reg.reports.push(report);
             }
         }
+        self.case_collisions(dir.reports.iter().map(|md| (&md.file, md.stem.as_str())));
         if !reg.cohorts.iter().any(|c| c.no == cohort.no) {
             reg.cohorts.push(cohort);
         }

@@ -21,7 +21,7 @@ use super::code::MunicipalityCode;
 use super::{Asset, AssetPath, Ministry, MinistryId, Municipality, Page, Registry, Site, normalize_name};
 
 /// URL segments the site itself uses; a page may not take them.
-pub const RESERVED_STEMS: [&str; 14] = [
+pub const RESERVED_STEMS: [&str; 16] = [
     "cohorts",
     "prefectures",
     "municipalities",
@@ -36,6 +36,8 @@ pub const RESERVED_STEMS: [&str; 14] = [
     "404",
     "index",
     "search",
+    "pagefind",
+    "__banso",
 ];
 
 /// Validate everything `load` read. The registry is returned even when there are errors (with
@@ -402,8 +404,24 @@ impl Validator<'_> {
                 file: Arc::clone(&p.file),
             });
         }
+        self.case_collisions(out.iter().map(|p| (&p.file, p.stem.as_str())));
         out.sort_by(|a, b| (a.order.unwrap_or(i32::MAX), &a.stem).cmp(&(b.order.unwrap_or(i32::MAX), &b.stem)));
         out
+    }
+
+    /// Two files whose URLs differ only by letter case would be one page on many web servers.
+    pub fn case_collisions<'f>(&mut self, stems: impl Iterator<Item = (&'f Arc<str>, &'f str)>) {
+        let mut seen: HashMap<String, &Arc<str>> = HashMap::new();
+        for (file, stem) in stems {
+            if let Some(other) = seen.insert(stem.to_ascii_lowercase(), file) {
+                self.error(
+                    file,
+                    Pos::new(1, 1, 0),
+                    format!("ファイル名が {other} と大文字・小文字しか違いません"),
+                )
+                .help = Some("URL が重なるので、どちらかのファイル名を変えてください".into());
+            }
+        }
     }
 
     /// A file stem that becomes a URL segment: ASCII letters, digits, `-` and `_`.

@@ -1,0 +1,242 @@
+//! Hostile and broken input: every bad input is a clear error at its place, every hostile one
+//! becomes harmless output, nothing panics, nothing escapes the output directory.
+
+mod common;
+
+use common::{Site, ok, stderr, tree};
+
+const AS_OF: &str = "2026-11-23";
+
+fn report(body: &str) -> String {
+    format!("---\nteam: 1\nkind: 活動報告\ntitle: 試験の報告\ndate: 2026-09-01\n---\n{body}\n")
+}
+
+/// `check` must fail; returns stderr.
+fn fails(site: &Site) -> String {
+    let o = site.check(AS_OF);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    stderr(&o)
+}
+
+#[test]
+fn raw_html_scripts_and_unsafe_links_never_become_active() {
+    let site = Site::fixture("basic");
+    let body = r#"<script>alert(1)</script>
+
+<p onclick="alert(2)">クリック</p><img src=x onerror=alert(3)>
+
+[a](javascript:alert(4)) [b](JaVaScRiPt:alert(5)) [c](&#106;avascript:alert(6)) [d](java&#x09;script:alert(7))
+[e](vbscript:msgbox) [f](data:text/html,<script>alert(8)</script>) <javascript:alert(9)>
+
+![g](javascript:alert(10)) [h](https://example.jp/"onmouseover="alert(11))
+
+## 見出し"><script>alert(12)</script>
+"#;
+    site.write("cohorts/1/reports/hostile.md", &report(body));
+    ok(&site.build(AS_OF));
+    let page = site.page("reports/1/hostile/index.html");
+    assert_eq!(page.count("main script"), 0);
+    assert_eq!(page.count("main img"), 0);
+    let article = page
+        .html
+        .select(&scraper::Selector::parse("article").unwrap())
+        .next()
+        .unwrap();
+    for el in article.descendants().filter_map(scraper::ElementRef::wrap) {
+        for (name, value) in el.value().attrs() {
+            assert!(
+                !name.starts_with("on"),
+                "event handler attribute {name} on <{}>",
+                el.value().name()
+            );
+            let v: String = value
+                .chars()
+                .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+                .collect::<String>()
+                .to_lowercase();
+            for scheme in ["javascript:", "vbscript:", "data:"] {
+                assert!(!v.starts_with(scheme), "<{} {name}={value}>", el.value().name());
+            }
+        }
+    }
+    let text = page.text("article");
+    assert!(text.contains("<script>alert(1)</script>"), "raw HTML is shown as text");
+    assert!(
+        text.contains("a") && text.contains("g"),
+        "the link and image texts stay"
+    );
+    let ids = page.attrs("article h2", "id");
+    assert_eq!(ids, ["h-見出し-script-alert-12-script"]);
+    let links = page.attrs("article a", "href");
+    assert!(
+        links.contains(&"https://example.jp/%22onmouseover=%22alert(11)".to_string()),
+        "{links:?}"
+    );
+}
+
+#[test]
+fn attachments_and_images_must_stay_inside_content_assets() {
+    let site = Site::fixture("basic");
+    let rel = "cohorts/1/reports/mori-interim.md";
+    site.replace(
+        rel,
+        "file: /assets/1/mori-slides.pdf",
+        "file: ../../../../../etc/passwd",
+    );
+    site.write(
+        "cohorts/1/reports/abs.md",
+        &report("![地図](/etc/hosts)\n\n[写し](file:///etc/passwd)"),
+    );
+    let err = fails(&site);
+    assert!(err.contains(&format!("--> {rel}:9:13")), "{err}");
+    assert!(
+        err.contains("添付ファイル「../../../../../etc/passwd」は content/assets/ の中のファイルではありません"),
+        "{err}"
+    );
+    assert!(err.contains("--> cohorts/1/reports/abs.md:7:7"), "{err}");
+    assert!(
+        err.contains("「/etc/hosts」は content/assets/ の中のファイルではありません"),
+        "{err}"
+    );
+    assert!(err.contains("file: のリンクは安全のため出力しません"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_out_of_assets_is_refused() {
+    let site = Site::fixture("basic");
+    let secret = site.dir.path().join("secret.pdf");
+    std::fs::write(&secret, "%PDF secret outside content").unwrap();
+    std::os::unix::fs::symlink(&secret, site.path("assets/1/link.pdf")).unwrap();
+    site.write("cohorts/1/reports/link.md", &report("[資料](/assets/1/link.pdf)"));
+    let err = fails(&site);
+    assert!(err.contains("--> cohorts/1/reports/link.md:7:6"), "{err}");
+    assert!(
+        err.contains("content/assets/ の外を指すリンク（シンボリックリンク）です"),
+        "{err}"
+    );
+}
+
+#[test]
+fn urls_that_would_collide_are_errors() {
+    let site = Site::fixture("basic");
+    site.write("cohorts/1/reports/Mori-Interim.md", &report("大文字の名前"));
+    site.write("pages/About.md", "---\ntitle: 大文字\n---\n本文\n");
+    site.write("pages/pagefind.md", "---\ntitle: 検索と重なる\n---\n本文\n");
+    let err = fails(&site);
+    assert!(
+        err.contains("ファイル名が cohorts/1/reports/Mori-Interim.md と大文字・小文字しか違いません")
+            || err.contains("ファイル名が cohorts/1/reports/mori-interim.md と大文字・小文字しか違いません"),
+        "{err}"
+    );
+    assert!(
+        err.contains("大文字・小文字しか違いません") && err.contains("pages/"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--> pages/pagefind.md:1:1") && err.contains("サイトの URL /pagefind/ と重なります"),
+        "{err}"
+    );
+}
+
+#[test]
+fn files_in_shift_jis_are_named_and_invalid_bytes_located() {
+    let site = Site::fixture("basic");
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("---\ntitle: 制度の概要\n---\n本文\n");
+    std::fs::write(site.path("pages/about.md"), &sjis).unwrap();
+    std::fs::write(site.path("pages/broken.md"), b"---\ntitle: ok\n---\n\xff\xfe\xfd\n").unwrap();
+    let err = fails(&site);
+    assert!(
+        err.contains("--> pages/about.md:2:1")
+            && err.contains("ファイルが UTF-8 ではなく Shift_JIS で保存されています"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--> pages/broken.md:4:1") && err.contains("文字コードを判別できません"),
+        "{err}"
+    );
+    assert!(
+        err.contains("エディタで文字コードを UTF-8 にして保存し直してください"),
+        "{err}"
+    );
+}
+
+#[test]
+fn full_width_digits_are_read_as_numbers_and_codes() {
+    let site = Site::fixture("basic");
+    site.replace("cohorts/1/teams.yaml", "- number: 2\n", "- number: ２\n");
+    site.replace(
+        "cohorts/1/teams.yaml",
+        "municipality: \"473821\"",
+        "municipality: \"４７３８２１\"",
+    );
+    site.replace("cohorts/1/cohort.yaml", "  teams: 3", "  teams: ３");
+    let o = site.check(AS_OF);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    site.replace("cohorts/1/teams.yaml", "- number: ２\n", "- number: 二\n");
+    let err = fails(&site);
+    assert!(
+        err.contains("--> cohorts/1/teams.yaml:16:11")
+            && err.contains("整数を書くところに文字列「二」が書かれています"),
+        "{err}"
+    );
+}
+
+#[test]
+fn alias_bombs_and_deep_nesting_are_refused() {
+    let site = Site::fixture("basic");
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 0..9 {
+        let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+        bomb.push_str(&format!("l{i}: &l{i} [{}]\n", vec![format!("*{prev}"); 10].join(", ")));
+    }
+    site.write("cohorts/1/applications.yaml", &bomb);
+    site.write(
+        "ministries.yaml",
+        &format!("- name: {}x{}\n", "[".repeat(5000), "]".repeat(5000)),
+    );
+    let err = fails(&site);
+    assert!(
+        err.contains("--> cohorts/1/applications.yaml:")
+            && err.contains("YAML が大きすぎるか、入れ子や別名（アンカー）が多すぎます"),
+        "{err}"
+    );
+    assert!(err.contains("--> ministries.yaml:1:"), "{err}");
+}
+
+#[test]
+fn very_large_and_empty_files_are_refused_with_the_reason() {
+    let site = Site::fixture("basic");
+    let big = format!("---\ntitle: 大きい\n---\n{}", "あ".repeat(6 * 1024 * 1024));
+    site.write("pages/big.md", &big);
+    site.write("cohorts/1/teams.yaml", "");
+    site.write("pages/empty.md", "");
+    let err = fails(&site);
+    assert!(
+        err.contains("--> pages/big.md:1:1")
+            && err.contains("ファイルが大きすぎます（18874393 バイト、上限 16777216 バイト）"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--> cohorts/1/teams.yaml:1:1") && err.contains("ファイルが空です"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--> pages/empty.md:1:1") && err.contains("先頭に front matter（--- で囲んだ YAML）がありません"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("警告"),
+        "no declared-figure warnings from a teams.yaml that could not be read: {err}"
+    );
+}
+
+#[test]
+fn a_broken_build_never_touches_the_previous_site() {
+    let site = Site::fixture("basic");
+    ok(&site.build(AS_OF));
+    let before = tree(&site.out());
+    site.write("cohorts/1/teams.yaml", "- number: [\n");
+    assert_eq!(site.build(AS_OF).status.code(), Some(1));
+    assert!(tree(&site.out()) == before);
+}
