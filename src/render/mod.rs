@@ -95,27 +95,6 @@ pub enum RenderError {
     Data(String, String),
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_cannot_leave_the_output_directory() {
-        let mut plan = Plan::default();
-        for bad in ["../x", "a/../../x", "/etc/passwd", "a//b", "a\\b", "", "a/./b"] {
-            assert!(
-                matches!(plan.add(bad, vec![]), Err(RenderError::UnsafePath(_))),
-                "{bad}"
-            );
-        }
-        plan.add("reports/1/x/index.html", vec![1]).unwrap();
-        assert!(matches!(
-            plan.add("reports/1/x/index.html", vec![2]),
-            Err(RenderError::Collision(_))
-        ));
-    }
-}
-
 /// Render the whole site.
 pub fn render(p: &Published, stats: &Stats, theme: &Theme) -> Result<Plan, RenderError> {
     let mut r = pages::Renderer::new(p, stats, theme);
@@ -152,4 +131,25 @@ fn tera_context(layout: &pages::Layout, page: &impl Serialize) -> tera::Context 
     ctx.insert("root", &layout.root);
     ctx.insert("page", page);
     ctx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_cannot_leave_the_output_directory() {
+        let mut plan = Plan::default();
+        for bad in ["../x", "a/../../x", "/etc/passwd", "a//b", "a\\b", "", "a/./b"] {
+            assert!(
+                matches!(plan.add(bad, vec![]), Err(RenderError::UnsafePath(_))),
+                "{bad}"
+            );
+        }
+        plan.add("reports/1/x/index.html", vec![1]).unwrap();
+        assert!(matches!(
+            plan.add("reports/1/x/index.html", vec![2]),
+            Err(RenderError::Collision(_))
+        ));
+    }
 }
