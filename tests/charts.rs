@@ -15,9 +15,15 @@ fn built() -> Site {
     site
 }
 
-/// The rows of a chart's table on a page: `["男性 9名", …]`.
+/// The rows of a chart's table on a page: `["男性 9名", …]` (on prefecture pages the chart id
+/// carries the cohort: `1-gender`).
 fn table(site: &Site, page: &str, chart: &str) -> Vec<String> {
-    site.page(page).texts(&format!("#chart-{chart} table tbody tr"))
+    let id = if page.starts_with("prefectures/") {
+        format!("1-{chart}")
+    } else {
+        chart.to_string()
+    };
+    site.page(page).texts(&format!("#chart-{id} table tbody tr"))
 }
 
 fn csv(site: &Site, file: &str) -> String {
@@ -370,5 +376,24 @@ fn person_attributes_never_appear_per_person() {
     let members_csv = csv(&site, "data/members.csv");
     for word in ["男性", "女性", "事務官", "技官"] {
         assert!(!members_csv.contains(word));
+    }
+}
+
+#[test]
+fn element_ids_are_unique_on_every_page() {
+    let site = built();
+    for (path, bytes) in site.output_tree() {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = scraper::Html::parse_document(&String::from_utf8_lossy(&bytes));
+        let mut ids: Vec<String> = html
+            .select(&scraper::Selector::parse("[id]").unwrap())
+            .filter_map(|e| e.value().attr("id").map(str::to_string))
+            .collect();
+        let total = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), total, "{path} repeats an id");
     }
 }

@@ -18,7 +18,8 @@ use crate::stats::{Chart, Headline};
 /// A chart as a page shows it: the image, its files and its numbers as a table.
 #[derive(Debug, Serialize)]
 pub struct ChartView {
-    pub id: &'static str,
+    /// Unique on its page: `gender`, or `2-gender` on a prefecture page.
+    pub id: String,
     pub title: String,
     /// Site paths of the chart's files.
     pub svg: String,
@@ -68,7 +69,15 @@ impl Renderer<'_, '_> {
     }
 
     /// Write a chart's SVG and CSV into `dir` (a site path ending in `/`) and describe it.
-    fn emit_chart(&mut self, dir: &str, chart: &Chart, scope: &str, context: &str) -> Result<ChartView, RenderError> {
+    /// `anchor` makes the chart's element ids unique on its page.
+    fn emit_chart(
+        &mut self,
+        dir: &str,
+        anchor: &str,
+        chart: &Chart,
+        scope: &str,
+        context: &str,
+    ) -> Result<ChartView, RenderError> {
         let source = self.source_line();
         let frame = ChartFrame {
             scope,
@@ -81,14 +90,16 @@ impl Renderer<'_, '_> {
         let csv = format!("{dir}{}.csv", chart.id.slug());
         self.plan.add(svg.clone(), drawn.svg.into_bytes())?;
         self.plan.add(csv.clone(), charts::csv(chart))?;
+        let mut table = charts::table(chart, scope);
+        table.id = anchor.to_string();
         Ok(ChartView {
-            id: chart.id.slug(),
+            id: anchor.to_string(),
             title: charts::active_title(chart, scope),
             svg,
             csv,
             width: drawn.width,
             height: drawn.height,
-            table: charts::table(chart, scope),
+            table,
             suppressed: chart.suppressed.is_some(),
         })
     }
@@ -134,7 +145,7 @@ impl Renderer<'_, '_> {
         let comparison = match self.stats.comparison.clone() {
             Some(chart) => {
                 let context = "公表済みの期ごとの主要数値".to_string();
-                Some(self.emit_chart("cohorts/charts/", &chart, "各期", &context)?)
+                Some(self.emit_chart("cohorts/charts/", "comparison", &chart, "各期", &context)?)
             }
             None => None,
         };
@@ -173,7 +184,7 @@ impl Renderer<'_, '_> {
             if chart.id == crate::stats::ChartId::Population {
                 chart.note = Some(self.population_note(c.no));
             }
-            views.push(self.emit_chart(&dir, &chart, &c.no.label(), &title)?);
+            views.push(self.emit_chart(&dir, chart.id.slug(), &chart, &c.no.label(), &title)?);
         }
         let page = serde_json::json!({
             "headline": headline,
@@ -281,7 +292,8 @@ impl Renderer<'_, '_> {
             let dir = format!("prefectures/{}/charts/{}/", pref.slug, ps.cohort.0);
             let mut charts = Vec::new();
             for chart in &ps.charts {
-                charts.push(self.emit_chart(&dir, chart, &scope, &scope)?);
+                let anchor = format!("{}-{}", ps.cohort.0, chart.id.slug());
+                charts.push(self.emit_chart(&dir, &anchor, chart, &scope, &scope)?);
             }
             let Headline {
                 teams,

@@ -58,7 +58,18 @@ async function audit(site, path, width, shot) {
   return problems;
 }
 
+test('the audit itself finds a known problem', async () => {
+  const page = await browser.newPage();
+  await page.setContent('<!DOCTYPE html><html lang="ja"><title>t</title><main><img src="x.png"><p style="color:#aaa">薄い文字</p></main></html>');
+  await page.addScriptTag({ content: AXE });
+  const results = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), TAGS);
+  await page.close();
+  const ids = results.violations.map((v) => v.id).sort();
+  assert.deepEqual(ids, ['color-contrast', 'image-alt']);
+});
+
 test('every page type of a fixture site passes axe-core at both widths without overflow', async () => {
+
   const problems = [];
   for (const path of FIXTURE_PAGES) {
     for (const width of WIDTHS) {
@@ -112,4 +123,15 @@ test('the keyboard reaches the skip link, search, menu and tables, with a visibl
   assert.ok(teams.some((f) => f.hasTable), `a table is reached: ${JSON.stringify(teams.map((f) => f.in))}`);
   const cohort = await tabOrder(real, 'cohorts/2/', 20);
   assert.ok(cohort.some((f) => f.hasTable), 'the chart tables are reached');
+});
+
+test('a report prints without navigation, with its links written out', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(fixture.url + 'reports/1/mori-interim/');
+  await page.emulateMedia({ media: 'print' });
+  const shown = await page.evaluate(() => ['.global-nav', '.site-search', '.breadcrumbs', '.site-footer nav', 'article h1']
+    .map((s) => getComputedStyle(document.querySelector(s)).display !== 'none'));
+  assert.deepEqual(shown, [false, false, false, false, true]);
+  await page.pdf({ path: screenshotPath('report-print.pdf'), format: 'A4' });
+  await page.close();
 });

@@ -28,18 +28,24 @@ async function search(query, shot, site = server) {
   await page.waitForSelector('.pagefind-ui__message', { timeout: 15000 });
   await page.waitForFunction(() => !/検索しています/.test(document.querySelector('.pagefind-ui__message')?.textContent ?? ''));
   const message = await page.textContent('.pagefind-ui__message');
-  const titles = await page.$$eval('.pagefind-ui__result-link', (as) => as.map((a) => ({ text: a.textContent.trim(), href: a.href })));
+  const titles = await page.$$eval('.pagefind-ui__result-inner > .pagefind-ui__result-title > .pagefind-ui__result-link',
+    (as) => as.map((a) => ({ text: a.textContent.trim(), href: a.href })));
+  const sections = await page.$$eval('.pagefind-ui__result-nested .pagefind-ui__result-link', (as) => as.map((a) => a.href));
+
   if (shot) await page.screenshot({ path: screenshotPath(shot), fullPage: true });
   await page.close();
-  return { message, titles };
+  return { message, titles, sections };
+
 }
 
 test('a two-kanji word from a published report finds it', async () => {
-  const { message, titles } = await search('棚田', 'search-tanada.png');
+  const { message, titles, sections } = await search('棚田', 'search-tanada.png');
   assert.match(message, /棚田.*1 件/);
   assert.equal(titles.length, 1, JSON.stringify(titles));
   assert.equal(titles[0].text, '森町チーム 中間報告（架空）');
   assert.equal(new URL(titles[0].href).pathname, '/reports/1/mori-interim/');
+  assert.deepEqual(sections.map((h) => decodeURIComponent(new URL(h).hash)), ['#h-取組の概要'], 'the hit links to its section');
+
 });
 
 test('another word of the same report also finds it', async () => {
