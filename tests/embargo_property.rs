@@ -45,6 +45,8 @@ struct Spec {
     cohorts: Vec<CohortSpec>,
     /// Release hours of free pages (`None`: at once).
     pages: Vec<Option<i64>>,
+    /// Other programmes: release hour (`None`: at once) and the municipalities they support.
+    programs: Vec<(Option<i64>, Vec<usize>)>,
     /// Which instant to build at: an index into all release instants and a shift in seconds.
     pick: (usize, i64),
 }
@@ -87,9 +89,21 @@ fn spec() -> impl Strategy<Value = Spec> {
     (
         prop::collection::vec(cohort(), 1..=3),
         prop::collection::vec(prop::option::of(0i64..8000), 0..=3),
+        prop::collection::vec(
+            (
+                prop::option::of(0i64..8000),
+                prop::sample::subsequence((0..6).collect::<Vec<usize>>(), 1..=3),
+            ),
+            0..=2,
+        ),
         (any::<usize>(), prop::sample::select(vec![-1i64, 0, 1, -3600, 7200])),
     )
-        .prop_map(|(cohorts, pages, pick)| Spec { cohorts, pages, pick })
+        .prop_map(|(cohorts, pages, programs, pick)| Spec {
+            cohorts,
+            pages,
+            programs,
+            pick,
+        })
 }
 
 /// Content written from a spec, with the owner of every marker and whether it is published.
@@ -197,6 +211,9 @@ fn write_content(dir: &Path, spec: &Spec) -> World {
             }
         }
     }
+    for p in spec.programs.iter().filter_map(|p| p.0) {
+        instants.push(p * HOUR);
+    }
     for p in spec.pages.iter().flatten() {
         instants.push(p * HOUR);
     }
@@ -280,6 +297,38 @@ fn write_content(dir: &Path, spec: &Spec) -> World {
             }
         }
         write(&format!("cohorts/{no}/teams.yaml"), &teams);
+    }
+    for (pi, (release, munis)) in spec.programs.iter().enumerate() {
+        let out = release.is_none_or(|r| r * HOUR <= as_of);
+        let (name, summary, kind, group, id) = (marker(), marker(), marker(), marker(), marker());
+        for m in [&name, &summary, &kind, &group, &id] {
+            markers.insert(m.clone(), out);
+        }
+        let release_line = release
+            .map(|r| format!("release: {}\n", time_text(r * HOUR, pi + 1)))
+            .unwrap_or_default();
+        let codes: Vec<String> = munis
+            .iter()
+            .map(|i| {
+                format!(
+                    "\"{}{}\"",
+                    MUNICIPALITY_PREFIXES[*i],
+                    check_digit(MUNICIPALITY_PREFIXES[*i])
+                )
+            })
+            .collect();
+        write(
+            &format!("programs/{id}.yaml"),
+            &format!(
+                "name: 事業 {name}\nfiscal_year: 2026\n{release_line}summary: 要約 {summary}\nsupport:\n  - type: 枠 {kind}\n    group: 連携 {group}\n    municipalities: [{}]\n",
+                codes.join(", ")
+            ),
+        );
+        if out {
+            for i in munis {
+                muni_published[*i] = true;
+            }
+        }
     }
     write("assets/shared.pdf", &format!("%PDF shared {shared_asset}"));
     if shared_used {

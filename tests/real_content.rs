@@ -24,8 +24,8 @@ fn real_content_builds_the_second_cohort_as_the_source_gives_it() {
     assert_eq!(prefectures, 47);
     let municipalities = files.keys().filter(|k| k.starts_with("municipalities/")).count();
     assert_eq!(
-        municipalities, 97,
-        "one page per supported municipality, none for the other 1,644"
+        municipalities, 110,
+        "97 supported by teams and 15 by デジタル実装伴走支援事業, むかわ町 and 最上町 by both"
     );
 
     let teams = site.page("cohorts/2/teams/index.html");
@@ -106,10 +106,11 @@ fn before_the_announcement_nothing_of_the_second_cohort_is_published() {
     let site = Site::real();
     ok(&site.build("2026-03-27T09:59:59+09:00"));
     let files = site.output_tree();
-    assert!(
-        !files
-            .keys()
-            .any(|k| k.starts_with("cohorts/2") || k.starts_with("municipalities/"))
+    assert!(!files.keys().any(|k| k.starts_with("cohorts/2")));
+    let municipalities = files.keys().filter(|k| k.starts_with("municipalities/")).count();
+    assert_eq!(
+        municipalities, 15,
+        "only the municipalities of デジタル実装伴走支援事業"
     );
     for (path, bytes) in &files {
         let text = String::from_utf8_lossy(bytes);
@@ -178,4 +179,31 @@ fn real_content_builds_every_chart_and_says_what_is_not_recorded() {
         !site.out().join("cohorts/charts").exists(),
         "one published cohort: no comparison"
     );
+}
+
+#[test]
+fn mukawa_shows_its_second_cohort_team_and_its_wide_area_digital_support() {
+    let site = Site::real();
+    ok(&site.build(AS_OF));
+    let page = site.page("municipalities/015865/index.html");
+    let text = page.main_text();
+    assert!(text.contains("地方創生伴走支援制度 第2期 チーム11"), "{text}");
+    assert!(
+        text.contains("国土交通省 補佐級") && text.contains("財務省 課長級"),
+        "{text}"
+    );
+    assert!(text.contains("デジタル実装伴走支援事業 （令和7年度）"), "{text}");
+    assert!(text.contains("類型③ 広域連携事業推進枠（北海道の5市町）"), "{text}");
+    let mogami = site.page("municipalities/063622/index.html").main_text();
+    assert!(
+        mogami.contains("第2期 チーム19") && mogami.contains("類型③ 広域連携事業推進枠（山形県の7町村）"),
+        "{mogami}"
+    );
+    let shibecha = site.page("municipalities/016641/index.html").main_text();
+    assert!(
+        shibecha.contains("類型① 市町村単独支援枠") && !shibecha.contains("チーム"),
+        "{shibecha}"
+    );
+    let related = site.page("related/index.html").main_text();
+    assert!(related.contains("類型② 都道府県包括スキーム枠"), "{related}");
 }

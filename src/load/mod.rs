@@ -79,7 +79,16 @@ pub struct RawContent {
     pub municipalities: Option<Listed<RawMunicipality>>,
     pub cohorts: Vec<CohortDir>,
     pub pages: Vec<MdFile<RawPage>>,
+    pub programs: Vec<Named<RawProgram>>,
     pub assets: Vec<AssetFile>,
+}
+
+/// A YAML record whose file stem is its id (programs/<id>.yaml).
+#[derive(Debug)]
+pub struct Named<T> {
+    pub file: Arc<str>,
+    pub stem: String,
+    pub raw: T,
 }
 
 /// Operational failure while loading (the content dir cannot be read at all).
@@ -104,7 +113,9 @@ pub fn load_content(root: &Path, diags: &mut Diagnostics) -> Result<RawContent, 
     let municipalities = r.list_file::<RawMunicipality>("municipalities.yaml", true);
     let cohorts = r.cohorts()?;
     let pages = r.md_dir::<RawPage>("pages")?;
+    let programs = r.programs()?;
     let assets = r.assets()?;
+
     r.stray_top_level()?;
     Ok(RawContent {
         root: root.to_path_buf(),
@@ -113,6 +124,7 @@ pub fn load_content(root: &Path, diags: &mut Diagnostics) -> Result<RawContent, 
         municipalities,
         cohorts,
         pages,
+        programs,
         assets,
     })
 }
@@ -358,6 +370,33 @@ impl Reader<'_> {
         Ok(out)
     }
 
+    /// programs/*.yaml
+    fn programs(&mut self) -> Result<Vec<Named<RawProgram>>, LoadError> {
+        let dir = self.root.join("programs");
+        if !dir.is_dir() {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for (name, path) in sorted_entries(&dir)? {
+            let rel = format!("programs/{name}");
+            let Some(stem) = name.strip_suffix(".yaml").filter(|_| path.is_file()) else {
+                self.stray(
+                    &rel,
+                    "programs/ には事業ごとの YAML（digital-2025.yaml など）だけを置いてください",
+                );
+                continue;
+            };
+            if let Some((file, raw)) = self.yaml_file::<RawProgram>(&rel, true) {
+                out.push(Named {
+                    file,
+                    stem: stem.to_string(),
+                    raw,
+                });
+            }
+        }
+        Ok(out)
+    }
+
     fn assets(&mut self) -> Result<Vec<AssetFile>, LoadError> {
         let dir = self.root.join("assets");
         if !dir.is_dir() {
@@ -397,14 +436,16 @@ impl Reader<'_> {
     }
 
     fn stray_top_level(&mut self) -> Result<(), LoadError> {
-        const KNOWN: [&str; 6] = [
+        const KNOWN: [&str; 7] = [
             "site.yaml",
             "ministries.yaml",
             "municipalities.yaml",
             "cohorts",
+            "programs",
             "pages",
             "assets",
         ];
+
         for (name, _) in sorted_entries(self.root)? {
             if !KNOWN.contains(&name.as_str()) {
                 self.stray(&name, &format!("content/ に置けるのは {} です", KNOWN.join("、")));

@@ -154,3 +154,25 @@ pub struct RawPage {
     /// One sentence shown in search results and link previews.
     pub description: Option<Sp<String>>,
 }
+
+/// programs/<id>.yaml: another national 伴走支援 that municipalities receive.
+#[derive(Debug, Deserialize)]
+pub struct RawProgram {
+    pub name: Sp<String>,
+    pub fiscal_year: Sp<u32>,
+    pub release: Option<Sp<String>>,
+    pub organizer: Option<Sp<String>>,
+    pub summary: Option<Sp<String>>,
+    pub url: Option<Sp<String>>,
+    #[serde(default)]
+    pub support: Vec<Lenient<RawProgramSupport>>,
+}
+
+/// One group of supported municipalities of a programme (a 類型, or one joint application).
+#[derive(Debug, Deserialize)]
+pub struct RawProgramSupport {
+    #[serde(rename = "type")]
+    pub kind: Sp<String>,
+    pub group: Option<Sp<String>>,
+    pub municipalities: Vec<Sp<Scalar>>,
+}

@@ -41,6 +41,9 @@ pub struct Registry {
     pub reports: Vec<Report>,
     /// Sorted by (order, stem).
     pub pages: Vec<Page>,
+    /// Other national 伴走支援, sorted by id.
+    pub programs: Vec<Program>,
+
     pub assets: BTreeMap<AssetPath, Asset>,
 }
 
@@ -269,5 +272,38 @@ impl Registry {
 
     pub fn team(&self, cohort: CohortNo, no: TeamNo) -> Option<&Team> {
         self.teams.iter().find(|t| t.cohort == cohort && t.no == no)
+    }
+}
+
+/// 関連する伴走支援 — another national programme (e.g. デジタル実装伴走支援事業) and the
+/// municipalities it supports, from programs/<id>.yaml.
+#[derive(Clone, Debug)]
+pub struct Program {
+    /// The file stem, which is also the URL segment (`/programs/<id>/`).
+    pub id: String,
+    pub name: String,
+    pub fiscal_year: u32,
+    /// `None`: published at once.
+    pub release: Option<Instant>,
+    pub organizer: Option<String>,
+    pub summary: Option<String>,
+    pub url: Option<String>,
+    pub support: Vec<ProgramSupport>,
+    pub file: Arc<str>,
+}
+
+/// One group of a programme's supported municipalities: a 類型, and for a joint application
+/// its name.
+#[derive(Clone, Debug)]
+pub struct ProgramSupport {
+    pub kind: String,
+    pub group: Option<String>,
+    pub municipalities: Vec<MunicipalityCode>,
+}
+
+impl Program {
+    /// The supports `code` receives from this programme.
+    pub fn support_of(&self, code: MunicipalityCode) -> impl Iterator<Item = &ProgramSupport> {
+        self.support.iter().filter(move |s| s.municipalities.contains(&code))
     }
 }

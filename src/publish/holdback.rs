@@ -10,7 +10,7 @@ use crate::time::Instant;
 /// One held-back item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Held {
-    /// `cohort`, `team`, `report`, `page` (SPEC §1).
+    /// `cohort`, `team`, `report`, `page`, `program` (SPEC §1).
     pub kind: &'static str,
     /// Where it is written: `cohorts/3/teams.yaml#5` (team number 5), `pages/x.md`, …
     pub id: String,
@@ -30,6 +30,8 @@ impl Held {
             "cohort" => "期",
             "team" => "チーム",
             "report" => "報告",
+            "program" => "関連事業",
+
             _ => "ページ",
         }
     }
@@ -40,7 +42,8 @@ fn kind_order(kind: &str) -> u8 {
         "cohort" => 0,
         "team" => 1,
         "report" => 2,
-        _ => 3,
+        "program" => 3,
+        _ => 4,
     }
 }
 
@@ -78,6 +81,16 @@ pub fn held_back(reg: &Registry, as_of: Instant) -> Vec<Held> {
             title: r.title.clone(),
             release: r.release,
         });
+    }
+    for p in &reg.programs {
+        if let Some(release) = p.release.filter(|r| *r > as_of) {
+            held.push(Held {
+                kind: "program",
+                id: p.file.to_string(),
+                title: format!("{}（{}年度）", p.name, p.fiscal_year),
+                release,
+            });
+        }
     }
     for p in &reg.pages {
         if let Some(release) = p.release.filter(|r| *r > as_of) {

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::model::{
     Application, Asset, AssetPath, Cohort, CohortNo, Ministry, MinistryId, Municipality, MunicipalityCode, Page,
-    Registry, Report, Site, Team, TeamNo,
+    Program, Registry, Report, Site, Team, TeamNo,
 };
 use crate::time::Instant;
 
@@ -30,7 +30,9 @@ pub struct Published<'r> {
     pub applications: Vec<&'r Application>,
     pub reports: Vec<&'r Report>,
     pub pages: Vec<&'r Page>,
-    /// Municipalities with published support.
+    /// Other national 伴走支援 (programs/), each whole: a programme is released at once.
+    pub programs: Vec<&'r Program>,
+    /// Municipalities with published support (a team, or a programme).
     pub municipalities: BTreeMap<MunicipalityCode, &'r Municipality>,
     /// Assets that a published report or page refers to.
     pub assets: BTreeMap<AssetPath, &'r Asset>,
@@ -54,10 +56,16 @@ pub fn publish(reg: &Registry, as_of: Instant, preview: bool) -> Published<'_> {
         .collect();
     let pages: Vec<&Page> = reg.pages.iter().filter(|p| p.release.is_none_or(out)).collect();
     let applications = reg.applications.iter().filter(|a| cohort_out(a.cohort)).collect();
-    let municipalities = teams
-        .iter()
-        .filter_map(|t| reg.municipalities.get(&t.municipality).map(|m| (m.code, m)))
+    let programs: Vec<&Program> = reg.programs.iter().filter(|p| p.release.is_none_or(out)).collect();
+    let supported = teams.iter().map(|t| t.municipality).chain(
+        programs
+            .iter()
+            .flat_map(|p| p.support.iter().flat_map(|s| s.municipalities.iter().copied())),
+    );
+    let municipalities = supported
+        .filter_map(|code| reg.municipalities.get(&code).map(|m| (m.code, m)))
         .collect();
+
     let referenced = reports
         .iter()
         .flat_map(|r| r.attachments.iter().map(|a| &a.asset).chain(r.body.assets.values()))
@@ -75,6 +83,7 @@ pub fn publish(reg: &Registry, as_of: Instant, preview: bool) -> Published<'_> {
         applications,
         reports,
         pages,
+        programs,
         municipalities,
         assets,
     }

@@ -45,9 +45,9 @@ pub const MEMBERS_HEADER: [&str; 8] = [
 ];
 pub const MUNICIPALITIES_HEADER: [&str; 5] = ["全国地方公共団体コード", "都道府県", "市町村", "人口", "支援を受けた期"];
 
-/// What the /data/ page says about each file.
-pub fn describe_files() -> Vec<DataFile> {
-    vec![
+/// What the /data/ page says about each file that the build writes.
+pub fn describe_files(has_programs: bool) -> Vec<DataFile> {
+    let files = vec![
         DataFile {
             name: "teams.csv",
             title: "伴走支援チーム一覧",
@@ -85,7 +85,7 @@ pub fn describe_files() -> Vec<DataFile> {
         DataFile {
             name: "municipalities.csv",
             title: "支援先市町村一覧",
-            description: "公表済みの伴走支援を受けた市町村。1行が1市町村です。",
+            description: "公表済みの地方創生伴走支援制度の伴走支援チームが支援する市町村。1行が1市町村です。",
             columns: vec![
                 ("全国地方公共団体コード", "6桁の団体コード（文字列）"),
                 ("都道府県", "都道府県名"),
@@ -98,18 +98,44 @@ pub fn describe_files() -> Vec<DataFile> {
             ],
         },
         DataFile {
+            name: "programs.csv",
+            title: "関連する伴走支援の支援先",
+            description: "地方創生伴走支援制度のほかに国が行っている伴走支援の支援先。1行が1市町村の1件の支援です（関連する事業が登録されているときだけ作ります）。",
+            columns: vec![
+                ("全国地方公共団体コード", "6桁の団体コード（文字列）"),
+                ("都道府県", "都道府県名"),
+                ("市町村", "市町村名"),
+                ("事業", "事業の名前"),
+                ("年度", "年度（西暦）"),
+                ("類型", "支援の類型・枠"),
+                (
+                    "連携",
+                    "複数の団体で連携して受ける支援の場合、その連携の名前（ない場合は空欄）",
+                ),
+            ],
+        },
+        DataFile {
             name: "summary.json",
+
             title: "集計値（JSON）",
             description: "公表済みの期ごとの主要数値と、各集計表の数値。",
             columns: vec![],
         },
-    ]
+    ];
+    files
+        .into_iter()
+        .filter(|f| has_programs || f.name != "programs.csv")
+        .collect()
 }
 
 pub(super) fn render_data(p: &Published, stats: &Stats, plan: &mut Plan) -> Result<(), RenderError> {
     plan.add("data/teams.csv", teams_csv(p)?)?;
     plan.add("data/members.csv", members_csv(p)?)?;
     plan.add("data/municipalities.csv", municipalities_csv(p)?)?;
+    if !p.programs.is_empty() {
+        plan.add("data/programs.csv", programs_csv(p)?)?;
+    }
+
     let json = serde_json::to_vec_pretty(&summary(p, stats))
         .map_err(|e| RenderError::Data("summary.json".into(), e.to_string()))?;
     plan.add("data/summary.json", json)
@@ -172,11 +198,45 @@ fn members_csv(p: &Published) -> Result<Vec<u8>, RenderError> {
     csv_bytes("members.csv", &MEMBERS_HEADER, rows)
 }
 
+pub const PROGRAMS_HEADER: [&str; 7] = [
+    "全国地方公共団体コード",
+    "都道府県",
+    "市町村",
+    "事業",
+    "年度",
+    "類型",
+    "連携",
+];
+
+/// Other national 伴走支援: one row per municipality and support.
+fn programs_csv(p: &Published) -> Result<Vec<u8>, RenderError> {
+    let mut rows = Vec::new();
+    for program in &p.programs {
+        for s in &program.support {
+            for code in &s.municipalities {
+                let m = p.municipality(*code);
+                rows.push(vec![
+                    m.code.to_string(),
+                    m.prefecture().name.to_string(),
+                    m.name.clone(),
+                    program.name.clone(),
+                    program.fiscal_year.to_string(),
+                    s.kind.clone(),
+                    s.group.clone().unwrap_or_default(),
+                ]);
+            }
+        }
+    }
+    csv_bytes("programs.csv", &PROGRAMS_HEADER, rows)
+}
+
+/// Municipalities with a published team of this programme (those supported only by another
+/// programme are in programs.csv).
 fn municipalities_csv(p: &Published) -> Result<Vec<u8>, RenderError> {
     let rows = p
         .municipalities
         .values()
-        .map(|m| {
+        .filter_map(|m| {
             let mut cohorts: Vec<u32> = p
                 .teams
                 .iter()
@@ -185,13 +245,15 @@ fn municipalities_csv(p: &Published) -> Result<Vec<u8>, RenderError> {
                 .collect();
             cohorts.sort_unstable();
             cohorts.dedup();
-            vec![
-                m.code.to_string(),
-                m.prefecture().name.to_string(),
-                m.name.clone(),
-                m.population.map(|n| n.to_string()).unwrap_or_default(),
-                cohorts.iter().map(u32::to_string).collect::<Vec<_>>().join(";"),
-            ]
+            (!cohorts.is_empty()).then(|| {
+                vec![
+                    m.code.to_string(),
+                    m.prefecture().name.to_string(),
+                    m.name.clone(),
+                    m.population.map(|n| n.to_string()).unwrap_or_default(),
+                    cohorts.iter().map(u32::to_string).collect::<Vec<_>>().join(";"),
+                ]
+            })
         })
         .collect();
     csv_bytes("municipalities.csv", &MUNICIPALITIES_HEADER, rows)

@@ -35,8 +35,14 @@ pub fn lastmod(p: &Published, path: &str) -> Option<Instant> {
         ["prefectures", slug] => teams(&|t| t.municipality.prefecture().slug == *slug),
         ["municipalities", code] => {
             let code = MunicipalityCode::parse(code).ok()?;
-            teams(&|t| t.municipality == code)
+            let programs = p
+                .programs
+                .iter()
+                .filter(|pr| pr.support_of(code).next().is_some())
+                .filter_map(|pr| pr.release);
+            teams(&|t| t.municipality == code).into_iter().chain(programs).max()
         }
+
         ["reports"] => p.reports.iter().map(|r| r.release).max(),
         ["reports", n, stem] => p
             .reports
@@ -47,7 +53,10 @@ pub fn lastmod(p: &Published, path: &str) -> Option<Instant> {
             let area = IssueAreaNo(nn.parse().ok()?);
             teams(&|t| t.areas.contains(&area))
         }
+        ["programs"] => p.programs.iter().filter_map(|pr| pr.release).max(),
+        ["programs", id] => p.programs.iter().find(|pr| pr.id == *id).and_then(|pr| pr.release),
         [stem] => p.pages.iter().find(|pg| pg.stem == *stem).and_then(|pg| pg.release),
+
         _ => None,
     }
 }

@@ -10,6 +10,8 @@ mod data;
 mod lastmod;
 pub mod markdown;
 mod pages;
+mod program_pages;
+
 pub mod search;
 mod stat_pages;
 pub mod theme;

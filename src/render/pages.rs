@@ -135,6 +135,8 @@ impl<'a, 'r> Renderer<'a, 'r> {
         self.municipalities()?;
         self.reports()?;
         self.areas()?;
+        self.programs()?;
+
         self.data_page()?;
         self.search_page()?;
         self.not_found()
@@ -249,23 +251,25 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 .filter(|t| t.municipality == m.code)
                 .map(|t| TeamRow::of(self.p, t))
                 .collect();
+            let programs = self.program_refs(m.code);
             let page = serde_json::json!({
                 "name": m.name, "full_name": m.full_name(), "kana": m.kana, "code": m.code.to_string(),
+
                 "prefecture": pref.name, "prefecture_href": format!("prefectures/{}/", pref.slug),
                 "population": m.population.map(fmt_int),
                 "population_as_of": m.population_as_of.map(|d| d.display_ja()),
                 "teams": teams,
+                "programs": programs,
             });
             let path = format!("municipalities/{}/", m.code);
-            let description = format!(
-                "{}への地方創生伴走支援（{}）。",
-                m.full_name(),
-                teams
-                    .iter()
-                    .map(|t| t.cohort_label.clone())
-                    .collect::<Vec<_>>()
-                    .join("・")
-            );
+            let supports: Vec<String> = teams
+                .iter()
+                .map(|t| format!("地方創生伴走支援制度 {}", t.cohort_label))
+                .chain(programs.iter().map(|p| format!("{}（{}）", p.name, p.fiscal_year)))
+                .collect();
+
+            let description = format!("{}が受けている国の伴走支援：{}。", m.full_name(), supports.join("、"));
+
             let crumbs = vec![
                 crumb("都道府県から探す", "prefectures/"),
                 crumb(pref.name, format!("prefectures/{}/", pref.slug)),
@@ -374,7 +378,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
     }
 
     fn data_page(&mut self) -> Result<(), RenderError> {
-        let page = serde_json::json!({ "files": super::data::describe_files(), "license": self.p.site.license });
+        let page = serde_json::json!({ "files": super::data::describe_files(!self.p.programs.is_empty()), "license": self.p.site.license });
         let spec = PageSpec {
             path: "data/",
             template: "data.html",

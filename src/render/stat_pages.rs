@@ -326,6 +326,8 @@ impl Renderer<'_, '_> {
         let page = serde_json::json!({
             "name": pref.name, "region": pref.region.name(), "teams": teams, "municipalities": municipalities,
             "cohorts": cohorts, "min_group_size": self.p.site.min_group_size,
+            "programs": self.programs_in_prefecture(pref.code),
+
         });
         let path = format!("prefectures/{}/", pref.slug);
         let crumbs = vec![crumb("都道府県から探す", "prefectures/")];

@@ -11,7 +11,7 @@ use include_dir::{Dir, include_dir};
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// The templates every theme must provide.
-pub const REQUIRED_TEMPLATES: [&str; 16] = [
+pub const REQUIRED_TEMPLATES: [&str; 18] = [
     "base.html",
     "index.html",
     "page.html",
@@ -27,6 +27,8 @@ pub const REQUIRED_TEMPLATES: [&str; 16] = [
     "area.html",
     "data.html",
     "search.html",
+    "programs.html",
+    "program.html",
     "404.html",
 ];
 

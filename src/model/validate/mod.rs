@@ -7,6 +7,7 @@
 mod body;
 mod cohort;
 mod figures;
+mod program;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -21,7 +22,7 @@ use super::code::MunicipalityCode;
 use super::{Asset, AssetPath, Ministry, MinistryId, Municipality, Page, Registry, Site, normalize_name};
 
 /// URL segments the site itself uses; a page may not take them.
-pub const RESERVED_STEMS: [&str; 16] = [
+pub const RESERVED_STEMS: [&str; 17] = [
     "cohorts",
     "prefectures",
     "municipalities",
@@ -38,6 +39,7 @@ pub const RESERVED_STEMS: [&str; 16] = [
     "search",
     "pagefind",
     "__banso",
+    "programs",
 ];
 
 /// Validate everything `load` read. The registry is returned even when there are errors (with
@@ -82,12 +84,16 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) -> Registry {
         applications: Vec::new(),
         reports: Vec::new(),
         pages: Vec::new(),
+        programs: Vec::new(),
+
         assets: BTreeMap::new(),
     };
     for dir in &raw.cohorts {
         v.cohort_dir(dir, &lookups, &mut registry);
     }
     registry.pages = v.pages(&raw.pages, &lookups);
+    registry.programs = v.programs(&raw.programs, &lookups);
+
     registry.cohorts.sort_by_key(|c| c.no);
     registry.teams.sort_by_key(|t| (t.cohort, t.no));
     registry

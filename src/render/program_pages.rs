@@ -1,0 +1,152 @@
+//! Other national 伴走支援 (programs/): a page per programme, and what a municipality or a
+//! prefecture receives from each.
+
+use serde::Serialize;
+
+use super::RenderError;
+use super::context::fiscal_year_label;
+use super::pages::{PageSpec, Renderer, crumb};
+use crate::model::{MunicipalityCode, Program};
+
+/// One programme's support of one municipality, as its page lists it.
+#[derive(Debug, Serialize)]
+pub struct ProgramRef {
+    pub name: String,
+    pub fiscal_year: String,
+    pub href: String,
+    pub url: Option<String>,
+    /// `類型③ 広域連携事業推進枠（北海道 東胆振の5市町）`
+    pub kinds: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct SupportView {
+    kind: String,
+    group: Option<String>,
+    municipalities: Vec<MunicipalityLink>,
+}
+
+#[derive(Debug, Serialize)]
+struct MunicipalityLink {
+    name: String,
+    href: String,
+}
+
+fn program_path(p: &Program) -> String {
+    format!("programs/{}/", p.id)
+}
+
+impl Renderer<'_, '_> {
+    /// What `code` receives from each published programme.
+    pub(super) fn program_refs(&self, code: MunicipalityCode) -> Vec<ProgramRef> {
+        self.p
+            .programs
+            .iter()
+            .filter(|p| p.support_of(code).next().is_some())
+            .map(|p| ProgramRef {
+                name: p.name.clone(),
+                fiscal_year: fiscal_year_label(p.fiscal_year),
+                href: program_path(p),
+                url: p.url.clone(),
+                kinds: p
+                    .support_of(code)
+                    .map(|s| match &s.group {
+                        Some(g) => format!("{}（{g}）", s.kind),
+                        None => s.kind.clone(),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    fn link(&self, code: MunicipalityCode) -> MunicipalityLink {
+        let m = self.p.municipality(code);
+        MunicipalityLink {
+            name: m.full_name(),
+            href: format!("municipalities/{code}/"),
+        }
+    }
+
+    /// Published programmes and the municipalities of prefecture `pref` each supports.
+    pub(super) fn programs_in_prefecture(&self, pref: u8) -> Vec<serde_json::Value> {
+        self.p
+            .programs
+            .iter()
+            .filter_map(|p| {
+                let mut links: Vec<MunicipalityLink> = Vec::new();
+                for s in &p.support {
+                    for code in s.municipalities.iter().filter(|c| c.prefecture().code == pref) {
+                        if !links.iter().any(|l| l.href.contains(&code.to_string())) {
+                            links.push(self.link(*code));
+                        }
+                    }
+                }
+                (!links.is_empty()).then(|| {
+                    serde_json::json!({
+                        "name": p.name, "fiscal_year": fiscal_year_label(p.fiscal_year), "href": program_path(p),
+                        "municipalities": links,
+                    })
+                })
+            })
+            .collect()
+    }
+
+    pub(super) fn programs(&mut self) -> Result<(), RenderError> {
+        if self.p.programs.is_empty() {
+            return Ok(());
+        }
+        let list: Vec<_> = self
+            .p
+            .programs
+            .iter()
+            .map(|p| {
+                let count = p.support.iter().map(|s| s.municipalities.len()).sum::<usize>();
+                serde_json::json!({
+                    "name": p.name, "fiscal_year": fiscal_year_label(p.fiscal_year), "href": program_path(p),
+                    "summary": p.summary, "count": count,
+                })
+            })
+            .collect();
+        let spec = PageSpec {
+            path: "programs/",
+            template: "programs.html",
+            title: "関連する伴走支援".into(),
+            description: "地方創生伴走支援制度のほかに、国が市町村に行っている伴走支援とその支援先。".into(),
+            crumbs: vec![],
+        };
+        self.emit(spec, &serde_json::json!({ "programs": list }))?;
+        for p in self.p.programs.clone() {
+            let support: Vec<SupportView> = p
+                .support
+                .iter()
+                .map(|s| SupportView {
+                    kind: s.kind.clone(),
+                    group: s.group.clone(),
+                    municipalities: s.municipalities.iter().map(|c| self.link(*c)).collect(),
+                })
+                .collect();
+            let page = serde_json::json!({
+                "name": p.name, "fiscal_year": fiscal_year_label(p.fiscal_year), "organizer": p.organizer,
+                "summary": p.summary, "url": p.url, "support": support,
+            });
+            let title = format!("{}（{}）", p.name, fiscal_year_label(p.fiscal_year));
+            let description = p
+                .summary
+                .clone()
+                .unwrap_or_else(|| format!("{title}の支援先の市町村。"));
+            let path = program_path(p);
+            let crumbs = vec![crumb("関連する伴走支援", "programs/")];
+            self.emit(
+                PageSpec {
+                    path: &path,
+                    template: "program.html",
+                    title,
+                    description,
+                    crumbs,
+                },
+                &page,
+            )?;
+        }
+        Ok(())
+    }
+}
