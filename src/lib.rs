@@ -50,13 +50,24 @@ pub enum Error {
 
 /// load + validate: every problem of the content directory goes into `diags`.
 pub fn load_registry(content: &Path, diags: &mut Diagnostics) -> Result<Registry, Error> {
-    let raw = load::load_content(content, diags)?;
-    Ok(model::validate::validate(&raw, diags))
+    let raw = timed("load", || load::load_content(content, diags))?;
+    Ok(timed("validate", || model::validate::validate(&raw, diags)))
 }
 
 /// publish + aggregate + render: the site at `as_of`, in memory.
 pub fn render_site(reg: &Registry, as_of: Instant, preview: bool, theme: &Theme) -> Result<Plan, Error> {
-    let published = publish::publish(reg, as_of, preview);
-    let stats = stats::aggregate(&published);
+    let published = timed("publish", || publish::publish(reg, as_of, preview));
+    let stats = timed("aggregate", || stats::aggregate(&published));
     Ok(render::render(&published, &stats, theme)?)
+}
+
+/// With `BANSO_TIMINGS` set, print how long a phase took to stderr (for profiling builds).
+pub fn timed<T>(phase: &str, f: impl FnOnce() -> T) -> T {
+    if std::env::var_os("BANSO_TIMINGS").is_none() {
+        return f();
+    }
+    let started = std::time::Instant::now();
+    let out = f();
+    eprintln!("timing {phase}: {:.3}s", started.elapsed().as_secs_f64());
+    out
 }

@@ -240,3 +240,19 @@ fn a_broken_build_never_touches_the_previous_site() {
     assert_eq!(site.build(AS_OF).status.code(), Some(1));
     assert!(tree(&site.out()) == before);
 }
+
+#[test]
+fn lone_carriage_returns_are_line_ends_too() {
+    let site = Site::fixture("basic");
+    let text = site.read("cohorts/1/teams.yaml").replace('\n', "\r");
+    site.write(
+        "cohorts/1/teams.yaml",
+        &text.replacen("grade: 係長級", "grade: 係長", 1),
+    );
+    let err = fails(&site);
+    assert!(err.contains("--> cohorts/1/teams.yaml:21:33"), "{err}");
+    assert!(
+        err.contains("21 |     - { ministry: 国土交通省, grade: 係長, name: 架空 三郎 }"),
+        "the quoted line is the right one: {err}"
+    );
+}

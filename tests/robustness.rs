@@ -45,6 +45,7 @@ fn yamlish() -> impl Strategy<Value = String> {
         "\t",
         "\u{feff}",
         "\r\n",
+        "\r",
         "!!str ",
         "? ",
     ]);
@@ -52,7 +53,13 @@ fn yamlish() -> impl Strategy<Value = String> {
 }
 
 fn read_all(text: &str) -> Result<(), TestCaseError> {
-    let lines = text.lines().count() as u32 + 2;
+    let lines = text
+        .replace("\r\n", "\n")
+        .chars()
+        .filter(|c| *c == '\n' || *c == '\r')
+        .count() as u32
+        + 2;
+
     match yaml::parse(text) {
         Ok(node) => {
             fn read<T: serde::de::DeserializeOwned>(node: &yaml::Node, lines: u32) -> Result<(), TestCaseError> {

@@ -16,7 +16,9 @@ fn read<T: serde::de::DeserializeOwned>(node: &yaml::Node, lines: u32) {
 }
 
 fuzz_target!(|text: &str| {
-    let lines = text.lines().count() as u32 + 1;
+    // The YAML reader counts CR, LF and CRLF as line ends.
+    let lines = text.replace("\r\n", "\n").chars().filter(|c| *c == '\n' || *c == '\r').count() as u32 + 1;
+
     match yaml::parse(text) {
         Ok(node) => {
             read::<RawSite>(&node, lines);

@@ -55,7 +55,10 @@ pub fn run(args: &BuildArgs) -> i32 {
     let built = load_theme(args.theme.as_deref())
         .and_then(|theme| crate::render_site(&registry, as_of, args.preview, &theme))
         .and_then(|plan| {
-            let written = output::write_plan(&plan, &out, kind, Path::new(PUBLIC_DEFAULT))?;
+            let written = crate::timed("write", || {
+                output::write_plan(&plan, &out, kind, Path::new(PUBLIC_DEFAULT))
+            })?;
+
             Ok((plan, written))
         });
     let (plan, written) = match built {

@@ -184,7 +184,10 @@ impl Reader<'_> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
         match std::str::from_utf8(bytes) {
             Ok(s) => {
-                let text: Arc<str> = Arc::from(s.replace("\r\n", "\n").as_str());
+                // CRLF (Windows) and lone CR (old Mac) line ends both become LF, so the line
+                // numbers of the YAML reader and of the quoted source lines agree.
+                let text: Arc<str> = Arc::from(s.replace("\r\n", "\n").replace('\r', "\n").as_str());
+
                 self.diags.add_source(&path, &text);
                 Some((path, text))
             }

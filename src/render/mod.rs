@@ -100,13 +100,14 @@ pub enum RenderError {
 /// Render the whole site.
 pub fn render(p: &Published, stats: &Stats, theme: &Theme) -> Result<Plan, RenderError> {
     let mut r = pages::Renderer::new(p, stats, theme);
-    r.all_pages()?;
+    crate::timed("render pages", || r.all_pages())?;
     let (mut plan, lastmod) = r.finish();
-    for (path, bytes) in search::search_index(&plan)? {
+    for (path, bytes) in crate::timed("search index", || search::search_index(&plan))? {
         plan.add(path, bytes)?;
     }
-    data::render_data(p, stats, &mut plan)?;
-    xml::render_xml(p, &mut plan, &lastmod)?;
+    crate::timed("data files", || data::render_data(p, stats, &mut plan))?;
+    crate::timed("xml", || xml::render_xml(p, &mut plan, &lastmod))?;
+
     for (path, bytes) in &theme.statics {
         plan.add(format!("static/{path}"), bytes.clone())?;
     }

@@ -113,7 +113,8 @@ impl<'a, 'r> Renderer<'a, 'r> {
     }
 
     pub fn all_pages(&mut self) -> Result<(), RenderError> {
-        self.home()?;
+        crate::timed("  home", || self.home())?;
+
         for page in &self.p.pages {
             let html = render_markdown(&page.body, &root_of(&format!("{}/", page.stem)));
             let description = page
@@ -130,12 +131,12 @@ impl<'a, 'r> Renderer<'a, 'r> {
             };
             self.emit(spec, &serde_json::json!({ "body": html }))?;
         }
-        self.cohorts()?;
-        self.prefectures()?;
-        self.municipalities()?;
-        self.reports()?;
-        self.areas()?;
-        self.programs()?;
+        crate::timed("  cohorts", || self.cohorts())?;
+        crate::timed("  prefectures", || self.prefectures())?;
+        crate::timed("  municipalities", || self.municipalities())?;
+        crate::timed("  reports", || self.reports())?;
+        crate::timed("  areas", || self.areas())?;
+        crate::timed("  programs", || self.programs())?;
 
         self.data_page()?;
         self.search_page()?;
