@@ -113,6 +113,9 @@ pub struct BuildArgs {
     /// site.yaml の base_url の代わりに使う URL
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// サイト内検索（検索ページ、ヘッダーの検索欄、検索索引）を作らない。大きなサイトの下書き確認が速くなる
+    #[arg(long)]
+    pub no_search: bool,
     /// 誤りのほかは何も表示しない
     #[arg(long, short)]
     pub quiet: bool,

@@ -148,6 +148,12 @@ impl Diagnostics {
         self.items.extend(ds);
     }
 
+    /// Take over everything another collector gathered (e.g. one per file read in parallel).
+    pub fn absorb(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+        self.sources.extend(other.sources);
+    }
+
     pub fn error_count(&self) -> usize {
         self.items.iter().filter(|d| d.severity == Severity::Error).count()
     }

@@ -54,11 +54,30 @@ pub fn load_registry(content: &Path, diags: &mut Diagnostics) -> Result<Registry
     Ok(timed("validate", || model::validate::validate(&raw, diags)))
 }
 
-/// publish + aggregate + render: the site at `as_of`, in memory.
-pub fn render_site(reg: &Registry, as_of: Instant, preview: bool, theme: &Theme) -> Result<Plan, Error> {
-    let published = timed("publish", || publish::publish(reg, as_of, preview));
+/// What to build: the instant, whether it is a 非公開プレビュー, and what to include.
+#[derive(Debug, Clone, Copy)]
+pub struct SiteOptions {
+    pub as_of: Instant,
+    pub preview: bool,
+    pub render: render::Options,
+}
+
+impl SiteOptions {
+    /// The public site at `as_of`, with everything included.
+    pub fn at(as_of: Instant) -> Self {
+        SiteOptions {
+            as_of,
+            preview: false,
+            render: render::Options::default(),
+        }
+    }
+}
+
+/// publish + aggregate + render: the site at `opts.as_of`, in memory.
+pub fn render_site(reg: &Registry, opts: SiteOptions, theme: &Theme) -> Result<Plan, Error> {
+    let published = timed("publish", || publish::publish(reg, opts.as_of, opts.preview));
     let stats = timed("aggregate", || stats::aggregate(&published));
-    Ok(render::render(&published, &stats, theme)?)
+    Ok(render::render(&published, &stats, theme, opts.render)?)
 }
 
 /// With `BANSO_TIMINGS` set, print how long a phase took to stderr (for profiling builds).

@@ -152,26 +152,32 @@ pub fn write_plan(plan: &Plan, out: &Path, kind: OutputKind, public_default: &Pa
 }
 
 fn write_all(plan: &Plan, staging: &Path, kind: OutputKind) -> Result<Written, OutputError> {
+    use rayon::prelude::*;
     if staging.exists() {
         fs::remove_dir_all(staging).map_err(io_at(staging))?;
     }
     fs::create_dir_all(staging).map_err(io_at(staging))?;
-    let mut bytes = 0u64;
-    for (rel, blob) in plan.files() {
-        let target = staging.join(rel);
-        if let Some(dir) = target.parent() {
-            fs::create_dir_all(dir).map_err(io_at(dir))?;
-        }
-        match blob {
-            Blob::Bytes(b) => {
-                fs::write(&target, b).map_err(io_at(&target))?;
-                bytes += b.len() as u64;
-            }
-            Blob::Copy(src) => {
-                bytes += fs::copy(src, &target).map_err(io_at(src))?;
-            }
-        }
+    // Each directory once, parents first; then the files in parallel.
+    let dirs: std::collections::BTreeSet<&str> = plan
+        .files()
+        .keys()
+        .filter_map(|rel| rel.rsplit_once('/').map(|(dir, _)| dir))
+        .collect();
+    for dir in dirs {
+        let path = staging.join(dir);
+        fs::create_dir_all(&path).map_err(io_at(&path))?;
     }
+    let files: Vec<(&String, &Blob)> = plan.files().iter().collect();
+    let bytes = files
+        .par_iter()
+        .map(|(rel, blob)| {
+            let target = staging.join(rel);
+            match blob {
+                Blob::Bytes(b) => fs::write(&target, b).map(|()| b.len() as u64).map_err(io_at(&target)),
+                Blob::Copy(src) => fs::copy(src, &target).map_err(io_at(src)),
+            }
+        })
+        .try_reduce(|| 0, |a, b| Ok(a + b))?;
     fs::write(staging.join(MARKER), kind.marker_text()).map_err(io_at(staging))?;
     Ok(Written {
         files: plan.len(),

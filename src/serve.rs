@@ -129,7 +129,14 @@ fn rebuild(cfg: &ServeConfig, site: &RwLock<Site>, base_url: &str) -> Option<Ins
                 .filter(|_| cfg.as_of.is_none());
             registry.site.base_url = base_url.to_string();
             crate::cmd::load_theme(cfg.theme.as_deref())
-                .and_then(|theme| crate::render_site(&registry, as_of, cfg.preview, &theme))
+                .and_then(|theme| {
+                    let opts = crate::SiteOptions {
+                        as_of,
+                        preview: cfg.preview,
+                        render: crate::render::Options::default(),
+                    };
+                    crate::render_site(&registry, opts, &theme)
+                })
                 .map_err(|e| format!("エラー: {e}\n"))
         }
     };

@@ -316,3 +316,66 @@ fn open_data_csv_files_have_a_bom_header_and_one_row_per_record() {
         "{members}"
     );
 }
+
+#[test]
+fn a_long_report_list_is_split_into_linked_pages_newest_first() {
+    let site = Site::fixture("basic");
+    // 250 synthetic reports of team 2, dated one day apart.
+    for i in 1..=250u32 {
+        let date = jiff::civil::date(2026, 1, 1) + jiff::Span::new().days(i64::from(i) - 1);
+        site.write(
+            &format!("cohorts/1/reports/synthetic-{i:03}.md"),
+            &format!("---\nteam: 2\nkind: 活動報告\ntitle: 合成の報告 {i}\ndate: {date}\n---\n本文 {i}\n"),
+        );
+    }
+    ok(&site.build("2027-06-01"));
+    let first = site.page("reports/index.html");
+    assert_eq!(first.count("ul.report-list > li"), 100);
+    assert!(
+        first.text("main").contains("公表済みの報告 251件"),
+        "{}",
+        first.text("main")
+    );
+    let titles = first.texts("ul.report-list > li > a");
+    assert_eq!(
+        titles[..2],
+        ["森町チーム 中間報告（架空）", "合成の報告 250"],
+        "newest first"
+    );
+    assert_eq!(first.attrs("nav.pager a[rel=next]", "href"), ["../reports/page/2/"]);
+    assert!(first.attrs("nav.pager a[rel=prev]", "href").is_empty());
+
+    let last = site.page("reports/page/3/index.html");
+    assert_eq!(last.count("ul.report-list > li"), 51);
+    assert_eq!(last.texts("h1"), ["報告（3／3ページ）"]);
+    assert_eq!(
+        last.attrs("nav.pager a[aria-current=page]", "href"),
+        ["../../../reports/page/3/"]
+    );
+    assert_eq!(
+        last.attrs("nav.pager a[rel=prev]", "href"),
+        ["../../../reports/page/2/"]
+    );
+    assert!(!site.out().join("reports/page/4").exists());
+    assert!(!site.out().join("reports/page/1").exists(), "page 1 is /reports/");
+
+    // Every report is on exactly one page of the list.
+    let listed: Vec<String> = [
+        "reports/index.html",
+        "reports/page/2/index.html",
+        "reports/page/3/index.html",
+    ]
+    .iter()
+    .flat_map(|p| site.page(p).texts("ul.report-list > li > a"))
+    .collect();
+    let unique: std::collections::BTreeSet<_> = listed.iter().collect();
+    assert_eq!((listed.len(), unique.len()), (251, 251));
+}
+
+#[test]
+fn a_short_report_list_has_no_pager() {
+    let site = built();
+    let page = site.page("reports/index.html");
+    assert_eq!(page.count("nav.pager"), 0);
+    assert!(!site.out().join("reports/page").exists());
+}

@@ -238,3 +238,30 @@ fn the_search_index_holds_published_words_only() {
         ["./search/"]
     );
 }
+
+#[test]
+fn no_search_leaves_out_the_index_the_search_page_and_the_box() {
+    let site = Site::fixture("embargo");
+    ok(&site.build_with("2026-11-23", &["--no-search"]));
+    let files = site.output_tree();
+    assert!(!files.keys().any(|p| p.starts_with("pagefind/")), "no index");
+    assert!(!files.contains_key("search/index.html"), "no search page");
+    assert!(
+        files.contains_key("reports/1/mori-interim/index.html"),
+        "the pages are all there"
+    );
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        assert!(
+            !html.contains("site-search") && !html.contains("search/"),
+            "{path} links to search"
+        );
+    }
+    // Everything else is what the full build writes.
+    let full = embargo_at("2026-11-23").output_tree();
+    let same = |p: &String| !p.starts_with("pagefind/") && p != "search/index.html" && !p.ends_with(".html");
+    assert_eq!(
+        files.iter().filter(|(p, _)| same(p)).collect::<Vec<_>>(),
+        full.iter().filter(|(p, _)| same(p)).collect::<Vec<_>>()
+    );
+}

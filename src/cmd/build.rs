@@ -53,7 +53,16 @@ pub fn run(args: &BuildArgs) -> i32 {
         };
     }
     let built = load_theme(args.theme.as_deref())
-        .and_then(|theme| crate::render_site(&registry, as_of, args.preview, &theme))
+        .and_then(|theme| {
+            let opts = crate::SiteOptions {
+                as_of,
+                preview: args.preview,
+                render: crate::render::Options {
+                    search: !args.no_search,
+                },
+            };
+            crate::render_site(&registry, opts, &theme)
+        })
         .and_then(|plan| {
             let written = crate::timed("write", || {
                 output::write_plan(&plan, &out, kind, Path::new(PUBLIC_DEFAULT))

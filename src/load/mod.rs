@@ -323,54 +323,69 @@ impl Reader<'_> {
         Ok(out)
     }
 
-    /// Every `*.md` of a folder, front matter read as `T`.
-    fn md_dir<T: DeserializeOwned>(&mut self, rel_dir: &str) -> Result<Vec<MdFile<T>>, LoadError> {
+    /// Every `*.md` of a folder, front matter read as `T`. Files are read and parsed in
+    /// parallel, each into its own collector; results and problems are merged in name order.
+    fn md_dir<T: DeserializeOwned + Send>(&mut self, rel_dir: &str) -> Result<Vec<MdFile<T>>, LoadError> {
+        use rayon::prelude::*;
         let dir = self.root.join(rel_dir);
         if !dir.is_dir() {
             return Ok(Vec::new());
         }
-        let mut out = Vec::new();
-        for (name, path) in sorted_entries(&dir)? {
-            let rel = format!("{rel_dir}/{name}");
-            let Some(stem) = name.strip_suffix(".md").filter(|_| path.is_file()) else {
-                self.stray(
-                    &rel,
-                    "このフォルダには Markdown（.md）のファイルだけを置いてください。画像や PDF は assets/ へ",
-                );
-                continue;
-            };
-            let Some((file, text)) = self.text(&rel) else {
-                continue;
-            };
-            let split = match front_matter::split(&text) {
-                Ok(s) => s,
-                Err(e) => {
-                    self.diags
-                        .push(Diagnostic::error(Span::new(&file, e.pos), e.message).with_help(e.help));
-                    continue;
+        let root = self.root;
+        let read: Vec<(Diagnostics, Option<MdFile<T>>)> = sorted_entries(&dir)?
+            .par_iter()
+            .map(|(name, path)| {
+                let mut diags = Diagnostics::new();
+                let file = Reader {
+                    root,
+                    diags: &mut diags,
                 }
-            };
-            let Some(node) = self.parse(&file, split.yaml, split.yaml_line_offset) else {
-                continue;
-            };
-            if node.value == yaml::Value::Null {
-                self.diags.push(
-                    Diagnostic::error(Span::file(&file), "front matter が空です")
-                        .with_help("title: などの項目を書いてください"),
-                );
-                continue;
-            }
-            if let Some(front) = self.read_node::<T>(&file, &node) {
-                out.push(MdFile {
-                    file,
-                    stem: stem.to_string(),
-                    front,
-                    body: split.body.to_string(),
-                    body_line: split.body_line,
-                });
-            }
+                .md_file(&format!("{rel_dir}/{name}"), name, path);
+                (diags, file)
+            })
+            .collect();
+        let mut out = Vec::with_capacity(read.len());
+        for (diags, file) in read {
+            self.diags.absorb(diags);
+            out.extend(file);
         }
         Ok(out)
+    }
+
+    /// One `*.md` file (anything else in a Markdown folder is a stray).
+    fn md_file<T: DeserializeOwned>(&mut self, rel: &str, name: &str, path: &Path) -> Option<MdFile<T>> {
+        let Some(stem) = name.strip_suffix(".md").filter(|_| path.is_file()) else {
+            self.stray(
+                rel,
+                "このフォルダには Markdown（.md）のファイルだけを置いてください。画像や PDF は assets/ へ",
+            );
+            return None;
+        };
+        let (file, text) = self.text(rel)?;
+        let split = match front_matter::split(&text) {
+            Ok(s) => s,
+            Err(e) => {
+                self.diags
+                    .push(Diagnostic::error(Span::new(&file, e.pos), e.message).with_help(e.help));
+                return None;
+            }
+        };
+        let node = self.parse(&file, split.yaml, split.yaml_line_offset)?;
+        if node.value == yaml::Value::Null {
+            self.diags.push(
+                Diagnostic::error(Span::file(&file), "front matter が空です")
+                    .with_help("title: などの項目を書いてください"),
+            );
+            return None;
+        }
+        let front = self.read_node::<T>(&file, &node)?;
+        Some(MdFile {
+            file,
+            stem: stem.to_string(),
+            front,
+            body: split.body.to_string(),
+            body_line: split.body_line,
+        })
     }
 
     /// programs/*.yaml

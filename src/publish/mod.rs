@@ -6,7 +6,7 @@
 
 pub mod holdback;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::model::{
     Application, Asset, AssetPath, Cohort, CohortNo, Ministry, MinistryId, Municipality, MunicipalityCode, Page,
@@ -36,6 +36,10 @@ pub struct Published<'r> {
     pub municipalities: BTreeMap<MunicipalityCode, &'r Municipality>,
     /// Assets that a published report or page refers to.
     pub assets: BTreeMap<AssetPath, &'r Asset>,
+    /// Lookups over the lists above (built once; pages ask them thousands of times).
+    team_index: HashMap<(CohortNo, TeamNo), &'r Team>,
+    reports_by_team: HashMap<(CohortNo, TeamNo), Vec<&'r Report>>,
+    teams_by_municipality: HashMap<MunicipalityCode, Vec<&'r Team>>,
 }
 
 /// The published view of `reg` at `as_of`; with `preview`, everything.
@@ -73,6 +77,15 @@ pub fn publish(reg: &Registry, as_of: Instant, preview: bool) -> Published<'_> {
     let assets = referenced
         .filter_map(|a| reg.assets.get(a).map(|asset| (a.clone(), asset)))
         .collect();
+    let team_index = teams.iter().map(|t| ((t.cohort, t.no), *t)).collect();
+    let mut reports_by_team: HashMap<(CohortNo, TeamNo), Vec<&Report>> = HashMap::new();
+    for r in &reports {
+        reports_by_team.entry((r.cohort, r.team)).or_default().push(r);
+    }
+    let mut teams_by_municipality: HashMap<MunicipalityCode, Vec<&Team>> = HashMap::new();
+    for t in &teams {
+        teams_by_municipality.entry(t.municipality).or_default().push(t);
+    }
     Published {
         as_of,
         preview,
@@ -86,6 +99,9 @@ pub fn publish(reg: &Registry, as_of: Instant, preview: bool) -> Published<'_> {
         programs,
         municipalities,
         assets,
+        team_index,
+        reports_by_team,
+        teams_by_municipality,
     }
 }
 
@@ -104,14 +120,17 @@ impl<'r> Published<'r> {
     }
 
     pub fn team(&self, cohort: CohortNo, no: TeamNo) -> Option<&'r Team> {
-        self.teams.iter().copied().find(|t| t.cohort == cohort && t.no == no)
+        self.team_index.get(&(cohort, no)).copied()
     }
 
+    /// A team's published reports, in file order.
     pub fn reports_of(&self, cohort: CohortNo, team: TeamNo) -> impl Iterator<Item = &'r Report> + '_ {
-        self.reports
-            .iter()
-            .copied()
-            .filter(move |r| r.cohort == cohort && r.team == team)
+        self.reports_by_team.get(&(cohort, team)).into_iter().flatten().copied()
+    }
+
+    /// The published teams supporting a municipality, oldest cohort first.
+    pub fn teams_in(&self, code: MunicipalityCode) -> impl DoubleEndedIterator<Item = &'r Team> + '_ {
+        self.teams_by_municipality.get(&code).into_iter().flatten().copied()
     }
 
     /// The municipality a published team supports.

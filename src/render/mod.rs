@@ -97,13 +97,33 @@ pub enum RenderError {
     Data(String, String),
 }
 
+/// What a build includes beyond the pages every site has.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// The search page, the header search box and the Pagefind index (`--no-search` turns them
+    /// off: the index is most of a large build's time).
+    pub search: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { search: true }
+    }
+}
+
 /// Render the whole site.
-pub fn render(p: &Published, stats: &Stats, theme: &Theme) -> Result<Plan, RenderError> {
-    let mut r = pages::Renderer::new(p, stats, theme);
+pub fn render(p: &Published, stats: &Stats, theme: &Theme, opts: Options) -> Result<Plan, RenderError> {
+    let mut r = pages::Renderer::new(p, stats, theme, opts);
     crate::timed("render pages", || r.all_pages())?;
+    if opts.search {
+        let parts = search::extra_parts(&r.plan);
+        r.search_page(parts)?;
+    }
     let (mut plan, lastmod) = r.finish();
-    for (path, bytes) in crate::timed("search index", || search::search_index(&plan))? {
-        plan.add(path, bytes)?;
+    if opts.search {
+        for (path, bytes) in crate::timed("search index", || search::search_index(&plan))? {
+            plan.add(path, bytes)?;
+        }
     }
     crate::timed("data files", || data::render_data(p, stats, &mut plan))?;
     crate::timed("xml", || xml::render_xml(p, &mut plan, &lastmod))?;

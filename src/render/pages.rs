@@ -34,6 +34,8 @@ pub struct Layout {
     pub is_home: bool,
     /// `article` for reports, `website` otherwise (OpenGraph).
     pub og_type: &'static str,
+    /// Whether the site has a search page (the header shows the search box).
+    pub search: bool,
 }
 
 #[derive(Debug, Serialize, Clone)]
@@ -60,11 +62,32 @@ pub(super) struct Renderer<'a, 'r> {
     pub(super) p: &'a Published<'r>,
     pub(super) stats: &'a Stats,
     theme: &'a Theme,
+    opts: super::Options,
     pub(super) plan: Plan,
     menu: Vec<(String, String)>,
     footer: Vec<(String, String)>,
+    /// When each page last changed, looked up per page.
+    changes: super::lastmod::LastMod,
     /// Site path → when the page last changed, for the sitemap.
     lastmod: BTreeMap<String, Instant>,
+}
+
+/// Pages (and their chart files) rendered but not yet added to the plan.
+#[derive(Default)]
+pub(super) struct Rendered {
+    files: Vec<(String, Vec<u8>)>,
+    lastmod: Vec<(String, Instant)>,
+}
+
+impl Rendered {
+    pub(super) fn file(&mut self, path: String, bytes: Vec<u8>) {
+        self.files.push((path, bytes));
+    }
+
+    pub(super) fn merge(&mut self, other: Rendered) {
+        self.files.extend(other.files);
+        self.lastmod.extend(other.lastmod);
+    }
 }
 
 /// One page to emit.
@@ -77,7 +100,7 @@ pub(super) struct PageSpec<'s> {
 }
 
 impl<'a, 'r> Renderer<'a, 'r> {
-    pub fn new(p: &'a Published<'r>, stats: &'a Stats, theme: &'a Theme) -> Self {
+    pub fn new(p: &'a Published<'r>, stats: &'a Stats, theme: &'a Theme, opts: super::Options) -> Self {
         let mut menu: Vec<(String, String)> = p
             .pages
             .iter()
@@ -100,9 +123,11 @@ impl<'a, 'r> Renderer<'a, 'r> {
             p,
             stats,
             theme,
+            opts,
             plan: Plan::default(),
             menu,
             footer,
+            changes: super::lastmod::LastMod::new(p),
             lastmod: BTreeMap::new(),
         }
     }
@@ -139,11 +164,42 @@ impl<'a, 'r> Renderer<'a, 'r> {
         crate::timed("  programs", || self.programs())?;
 
         self.data_page()?;
-        self.search_page()?;
         self.not_found()
     }
 
     pub(super) fn emit(&mut self, spec: PageSpec, page: &impl Serialize) -> Result<(), RenderError> {
+        let rendered = self.page(spec, page)?;
+        self.accept(rendered)
+    }
+
+    /// Render pages in parallel (one per item), then add them in order.
+    pub(super) fn emit_many<T: Sync>(
+        &mut self,
+        items: &[T],
+        page: impl Fn(&Self, &T) -> Result<Rendered, RenderError> + Sync,
+    ) -> Result<(), RenderError> {
+        use rayon::prelude::*;
+        let this = &*self;
+        let pages: Vec<Rendered> = items
+            .par_iter()
+            .map(|item| page(this, item))
+            .collect::<Result<_, _>>()?;
+        for p in pages {
+            self.accept(p)?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn accept(&mut self, r: Rendered) -> Result<(), RenderError> {
+        self.lastmod.extend(r.lastmod);
+        for (file, bytes) in r.files {
+            self.plan.add(file, bytes)?;
+        }
+        Ok(())
+    }
+
+    /// One page: layout, template, minified HTML. Needs only `&self`, so pages render in parallel.
+    pub(super) fn page(&self, spec: PageSpec, page: &impl Serialize) -> Result<Rendered, RenderError> {
         let site = self.p.site;
         let is_404 = spec.path == "404.html";
         let root = if is_404 {
@@ -194,6 +250,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             } else {
                 "website"
             },
+            search: self.opts.search,
         };
         let ctx = tera_context(&layout, page);
         let html = self
@@ -204,15 +261,20 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 template: spec.template.into(),
                 message: super::theme::error_chain(&e),
             })?;
-        if let Some(t) = super::lastmod::lastmod(self.p, spec.path).filter(|_| !is_404) {
-            self.lastmod.insert(spec.path.to_string(), t);
-        }
+        let lastmod = self
+            .changes
+            .of(spec.path)
+            .filter(|_| !is_404)
+            .map(|t| (spec.path.to_string(), t));
         let file = if is_404 {
             "404.html".to_string()
         } else {
             format!("{}index.html", spec.path)
         };
-        self.plan.add(file, minify(&html))
+        Ok(Rendered {
+            files: vec![(file, minify(&html))],
+            lastmod: lastmod.into_iter().collect(),
+        })
     }
 
     fn home(&mut self) -> Result<(), RenderError> {
@@ -242,20 +304,19 @@ impl<'a, 'r> Renderer<'a, 'r> {
     }
 
     fn municipalities(&mut self) -> Result<(), RenderError> {
-        for m in self.p.municipalities.values().copied().collect::<Vec<_>>() {
+        let all: Vec<_> = self.p.municipalities.values().copied().collect();
+        self.emit_many(&all, |this, m| {
             let pref = m.prefecture();
-            let teams: Vec<TeamRow> = self
-                .p
-                .teams
+            let teams: Vec<TeamRow> = this.p.teams_in(m.code).rev().map(|t| TeamRow::of(this.p, t)).collect();
+            let programs = this.program_refs(m.code);
+            let supports: Vec<String> = teams
                 .iter()
-                .rev()
-                .filter(|t| t.municipality == m.code)
-                .map(|t| TeamRow::of(self.p, t))
+                .map(|t| format!("地方創生伴走支援制度 {}", t.cohort_label))
+                .chain(programs.iter().map(|p| format!("{}（{}）", p.name, p.fiscal_year)))
                 .collect();
-            let programs = self.program_refs(m.code);
+            let description = format!("{}が受けている国の伴走支援：{}。", m.full_name(), supports.join("、"));
             let page = serde_json::json!({
                 "name": m.name, "full_name": m.full_name(), "kana": m.kana, "code": m.code.to_string(),
-
                 "prefecture": pref.name, "prefecture_href": format!("prefectures/{}/", pref.slug),
                 "population": m.population.map(fmt_int),
                 "population_as_of": m.population_as_of.map(|d| d.display_ja()),
@@ -263,48 +324,54 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 "programs": programs,
             });
             let path = format!("municipalities/{}/", m.code);
-            let supports: Vec<String> = teams
-                .iter()
-                .map(|t| format!("地方創生伴走支援制度 {}", t.cohort_label))
-                .chain(programs.iter().map(|p| format!("{}（{}）", p.name, p.fiscal_year)))
-                .collect();
-
-            let description = format!("{}が受けている国の伴走支援：{}。", m.full_name(), supports.join("、"));
-
             let crumbs = vec![
                 crumb("都道府県から探す", "prefectures/"),
                 crumb(pref.name, format!("prefectures/{}/", pref.slug)),
             ];
-            self.emit(
-                PageSpec {
-                    path: &path,
-                    template: "municipality.html",
-                    title: m.full_name(),
-                    description,
-                    crumbs,
-                },
-                &page,
-            )?;
-        }
-        Ok(())
+            let spec = PageSpec {
+                path: &path,
+                template: "municipality.html",
+                title: m.full_name(),
+                description,
+                crumbs,
+            };
+            this.page(spec, &page)
+        })
     }
 
     fn reports(&mut self) -> Result<(), RenderError> {
         let mut all: Vec<_> = self.p.reports.clone();
         all.sort_by(|a, b| (b.date, b.cohort, &b.stem).cmp(&(a.date, a.cohort, &a.stem)));
         let list: Vec<ReportRef> = all.iter().map(|r| ReportRef::of(self.p, r)).collect();
-        let spec = PageSpec {
-            path: "reports/",
-            template: "reports.html",
-            title: "報告".into(),
-            description: "伴走支援チームの中間報告・最終報告・活動報告の一覧。".into(),
-            crumbs: vec![],
+        let chunks: Vec<&[ReportRef]> = if list.is_empty() {
+            vec![&[]]
+        } else {
+            list.chunks(REPORTS_PER_PAGE).collect()
         };
-        self.emit(spec, &serde_json::json!({ "reports": list }))?;
-        for r in all {
+        let pages: Vec<(usize, &[ReportRef])> = chunks.into_iter().enumerate().map(|(i, c)| (i + 1, c)).collect();
+        let total = pages.len();
+        let count = fmt_int(list.len() as u64);
+        self.emit_many(&pages, |this, &(no, reports)| {
+            let path = reports_list_path(no);
+            let (title, crumbs) = if no == 1 {
+                ("報告".to_string(), vec![])
+            } else {
+                (format!("報告（{no}／{total}ページ）"), vec![crumb("報告", "reports/")])
+            };
+            let spec = PageSpec {
+                path: &path,
+                template: "reports.html",
+                title,
+                description: "伴走支援チームの中間報告・最終報告・活動報告の一覧。".into(),
+                crumbs,
+            };
+            let page = serde_json::json!({ "reports": reports, "count": count, "pager": Pager::new(no, total) });
+            this.page(spec, &page)
+        })?;
+        self.emit_many(&all, |this, r| {
             let path = report_path(r);
             let root = root_of(&path);
-            let team = self
+            let team = this
                 .p
                 .team(r.cohort, r.team)
                 .expect("published report has a published team");
@@ -313,7 +380,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 .iter()
                 .map(|a| {
                     let ext = a.asset.0.rsplit('.').next().unwrap_or("").to_uppercase();
-                    let size = self.p.assets.get(&a.asset).map(|x| human_size(x.size));
+                    let size = this.p.assets.get(&a.asset).map(|x| human_size(x.size));
                     serde_json::json!({
                         "title": a.title, "href": format!("assets/{}", super::markdown::encode_path(&a.asset.0)),
                         "format": ext, "size": size,
@@ -323,11 +390,11 @@ impl<'a, 'r> Renderer<'a, 'r> {
             let page = serde_json::json!({
                 "title": r.title, "kind": r.kind.name(), "date": r.date.display_ja(), "date_iso": r.date.iso(),
                 "summary": r.summary, "body": render_markdown(&r.body, &root), "attachments": attachments,
-                "team": TeamRow::of(self.p, team),
+                "team": TeamRow::of(this.p, team),
             });
             let description = r.summary.clone().unwrap_or_else(|| plain_text(&r.body.markdown, 110));
             let crumbs = vec![crumb("報告", "reports/")];
-            self.emit(
+            this.page(
                 PageSpec {
                     path: &path,
                     template: "report.html",
@@ -336,9 +403,8 @@ impl<'a, 'r> Renderer<'a, 'r> {
                     crumbs,
                 },
                 &page,
-            )?;
-        }
-        Ok(())
+            )
+        })
     }
 
     fn areas(&mut self) -> Result<(), RenderError> {
@@ -354,17 +420,18 @@ impl<'a, 'r> Renderer<'a, 'r> {
             crumbs: vec![],
         };
         self.emit(spec, &serde_json::json!({ "areas": list }))?;
-        for a in IssueAreaNo::all() {
+        let all: Vec<IssueAreaNo> = IssueAreaNo::all().collect();
+        self.emit_many(&all, |this, &a| {
             let teams = TeamList::of(
-                self.p,
-                self.p.teams.iter().rev().copied().filter(|t| t.areas.contains(&a)),
+                this.p,
+                this.p.teams.iter().rev().copied().filter(|t| t.areas.contains(&a)),
             );
             let path = format!("themes/{}/", a.two_digits());
             let page = serde_json::json!({ "no": a.0, "name": a.name(), "note": issue_area_note(a), "teams": teams });
             let description = format!("課題分野「{}」に取り組む伴走支援チーム。", a.name());
             let crumbs = vec![crumb("課題分野", "themes/")];
             let title = format!("{}. {}", a.0, a.name());
-            self.emit(
+            this.page(
                 PageSpec {
                     path: &path,
                     template: "area.html",
@@ -373,9 +440,8 @@ impl<'a, 'r> Renderer<'a, 'r> {
                     crumbs,
                 },
                 &page,
-            )?;
-        }
-        Ok(())
+            )
+        })
     }
 
     fn data_page(&mut self) -> Result<(), RenderError> {
@@ -390,7 +456,8 @@ impl<'a, 'r> Renderer<'a, 'r> {
         self.emit(spec, &page)
     }
 
-    fn search_page(&mut self) -> Result<(), RenderError> {
+    /// The search page; `parts` are the index parts after the first, which it merges.
+    pub(super) fn search_page(&mut self, parts: Vec<String>) -> Result<(), RenderError> {
         let spec = PageSpec {
             path: "search/",
             template: "search.html",
@@ -398,7 +465,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             description: "このサイトの報告やページを検索できます。".into(),
             crumbs: vec![],
         };
-        self.emit(spec, &serde_json::json!({}))
+        self.emit(spec, &serde_json::json!({ "parts": parts }))
     }
 
     fn not_found(&mut self) -> Result<(), RenderError> {
@@ -410,6 +477,64 @@ impl<'a, 'r> Renderer<'a, 'r> {
             crumbs: vec![],
         };
         self.emit(spec, &serde_json::json!({}))
+    }
+}
+
+/// Reports per page of the /reports/ list (newest first).
+pub const REPORTS_PER_PAGE: usize = 100;
+
+/// `reports/` for the first page of the list, `reports/page/<n>/` after it.
+fn reports_list_path(no: usize) -> String {
+    if no == 1 {
+        "reports/".to_string()
+    } else {
+        format!("reports/page/{no}/")
+    }
+}
+
+/// Links between the pages of a long list: first, last, and two either side of the current one.
+#[derive(Debug, Serialize)]
+struct Pager {
+    current: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    /// Page links in order; `None` marks a gap (…).
+    pages: Vec<Option<PagerLink>>,
+}
+
+#[derive(Debug, Serialize)]
+struct PagerLink {
+    no: usize,
+    href: String,
+    current: bool,
+}
+
+impl Pager {
+    fn new(current: usize, total: usize) -> Self {
+        let link = |no: usize| PagerLink {
+            no,
+            href: reports_list_path(no),
+            current: no == current,
+        };
+        let mut pages = Vec::new();
+        let mut last = 0;
+        for no in 1..=total {
+            if no == 1 || no == total || no.abs_diff(current) <= 2 {
+                if no > last + 1 {
+                    pages.push(None);
+                }
+                pages.push(Some(link(no)));
+                last = no;
+            }
+        }
+        Pager {
+            current,
+            total,
+            prev: (current > 1).then(|| reports_list_path(current - 1)),
+            next: (current < total).then(|| reports_list_path(current + 1)),
+            pages,
+        }
     }
 }
 
@@ -457,5 +582,37 @@ mod tests {
         assert_eq!(base_path("https://example.jp/"), "/");
         assert_eq!(human_size(622), "622B");
         assert_eq!(human_size(2048), "2KB");
+    }
+
+    #[test]
+    fn the_pager_shows_both_ends_and_two_either_side() {
+        let numbers = |p: &Pager| -> Vec<Option<usize>> { p.pages.iter().map(|l| l.as_ref().map(|l| l.no)).collect() };
+        let mid = Pager::new(50, 100);
+        assert_eq!(
+            numbers(&mid),
+            [
+                Some(1),
+                None,
+                Some(48),
+                Some(49),
+                Some(50),
+                Some(51),
+                Some(52),
+                None,
+                Some(100)
+            ]
+        );
+        assert_eq!(mid.prev.as_deref(), Some("reports/page/49/"));
+        assert_eq!(mid.next.as_deref(), Some("reports/page/51/"));
+        let start = Pager::new(1, 4);
+        assert_eq!(
+            numbers(&start),
+            [Some(1), Some(2), Some(3), Some(4)],
+            "no gap next to a shown page"
+        );
+        assert_eq!(start.prev, None);
+        assert_eq!(start.pages[0].as_ref().map(|l| l.href.as_str()), Some("reports/"));
+        let one = Pager::new(1, 1);
+        assert_eq!((numbers(&one), one.prev, one.next), (vec![Some(1)], None, None));
     }
 }

@@ -9,7 +9,7 @@ use super::RenderError;
 use super::charts::{self, ChartFrame};
 use super::colors::MAP_SHADES;
 use super::context::{HeadlineView, TableView, TeamList, fiscal_year_label};
-use super::pages::{PageSpec, Renderer, crumb, period, root_of};
+use super::pages::{PageSpec, Rendered, Renderer, crumb, period, root_of};
 use super::tilemap;
 use crate::model::reference::PREFECTURES;
 use crate::model::{Cohort, CohortNo, Prefecture, Region};
@@ -70,8 +70,10 @@ impl Renderer<'_, '_> {
 
     /// Write a chart's SVG and CSV into `dir` (a site path ending in `/`) and describe it.
     /// `anchor` makes the chart's element ids unique on its page.
+    /// Draw `chart` into `out` (SVG and CSV under `dir`); the view the page shows.
     fn emit_chart(
-        &mut self,
+        &self,
+        out: &mut Rendered,
         dir: &str,
         anchor: &str,
         chart: &Chart,
@@ -88,8 +90,8 @@ impl Renderer<'_, '_> {
         let drawn = charts::svg(chart, &frame);
         let svg = format!("{dir}{}.svg", chart.id.slug());
         let csv = format!("{dir}{}.csv", chart.id.slug());
-        self.plan.add(svg.clone(), drawn.svg.into_bytes())?;
-        self.plan.add(csv.clone(), charts::csv(chart))?;
+        out.file(svg.clone(), drawn.svg.into_bytes());
+        out.file(csv.clone(), charts::csv(chart));
         let mut table = charts::table(chart, scope);
         table.id = anchor.to_string();
         Ok(ChartView {
@@ -142,13 +144,15 @@ impl Renderer<'_, '_> {
     }
 
     pub(super) fn cohorts(&mut self) -> Result<(), RenderError> {
+        let mut charts = Rendered::default();
         let comparison = match self.stats.comparison.clone() {
             Some(chart) => {
                 let context = "公表済みの期ごとの主要数値".to_string();
-                Some(self.emit_chart("cohorts/charts/", "comparison", &chart, "各期", &context)?)
+                Some(self.emit_chart(&mut charts, "cohorts/charts/", "comparison", &chart, "各期", &context)?)
             }
             None => None,
         };
+        self.accept(charts)?;
         let list: Vec<_> = self
             .p
             .cohorts
@@ -165,15 +169,15 @@ impl Renderer<'_, '_> {
             crumbs: vec![],
         };
         self.emit(spec, &serde_json::json!({ "cohorts": list, "comparison": comparison }))?;
-        for c in self.p.cohorts.clone() {
-            self.cohort(c)?;
-        }
-        Ok(())
+        let cohorts = self.p.cohorts.clone();
+        self.emit_many(&cohorts, |this, c| this.cohort(c))
     }
 
-    fn cohort(&mut self, c: &Cohort) -> Result<(), RenderError> {
+    /// A cohort's page with its charts, and its team list.
+    fn cohort(&self, c: &Cohort) -> Result<Rendered, RenderError> {
+        let mut out = Rendered::default();
         let Some(s) = self.stats.cohort(c.no) else {
-            return Ok(());
+            return Ok(out);
         };
         let headline = HeadlineView::of(c.no.0, c.fiscal_year, &s.headline, &s.declared);
         let title = format!("{}（{}）", c.no.label(), fiscal_year_label(c.fiscal_year));
@@ -184,7 +188,7 @@ impl Renderer<'_, '_> {
             if chart.id == crate::stats::ChartId::Population {
                 chart.note = Some(self.population_note(c.no));
             }
-            views.push(self.emit_chart(&dir, chart.id.slug(), &chart, &c.no.label(), &title)?);
+            views.push(self.emit_chart(&mut out, &dir, chart.id.slug(), &chart, &c.no.label(), &title)?);
         }
         let page = serde_json::json!({
             "headline": headline,
@@ -211,7 +215,7 @@ impl Renderer<'_, '_> {
             description,
             crumbs,
         };
-        self.emit(spec, &page)?;
+        out.merge(self.page(spec, &page)?);
 
         let teams = TeamList::of(self.p, self.p.teams_of(c.no));
         let description = format!(
@@ -232,7 +236,8 @@ impl Renderer<'_, '_> {
             description,
             crumbs,
         };
-        self.emit(spec, &page)
+        out.merge(self.page(spec, &page)?);
+        Ok(out)
     }
 
     /// 「人口は住民基本台帳人口（2025年1月1日現在）」 when all supported municipalities share one
@@ -259,13 +264,12 @@ impl Renderer<'_, '_> {
         };
         let map = self.prefecture_map(&root_of("prefectures/"));
         self.emit(spec, &serde_json::json!({ "map": map }))?;
-        for pref in PREFECTURES.iter() {
-            self.prefecture(pref)?;
-        }
-        Ok(())
+        self.emit_many(&PREFECTURES, |this, pref| this.prefecture(pref))
     }
 
-    fn prefecture(&mut self, pref: &Prefecture) -> Result<(), RenderError> {
+    /// A prefecture's page with its charts.
+    fn prefecture(&self, pref: &Prefecture) -> Result<Rendered, RenderError> {
+        let mut out = Rendered::default();
         let in_pref = |code: crate::model::MunicipalityCode| code.prefecture().code == pref.code;
         let teams = TeamList::of(
             self.p,
@@ -293,7 +297,7 @@ impl Renderer<'_, '_> {
             let mut charts = Vec::new();
             for chart in &ps.charts {
                 let anchor = format!("{}-{}", ps.cohort.0, chart.id.slug());
-                charts.push(self.emit_chart(&dir, &anchor, chart, &scope, &scope)?);
+                charts.push(self.emit_chart(&mut out, &dir, &anchor, chart, &scope, &scope)?);
             }
             let Headline {
                 teams,
@@ -338,6 +342,7 @@ impl Renderer<'_, '_> {
             description,
             crumbs,
         };
-        self.emit(spec, &page)
+        out.merge(self.page(spec, &page)?);
+        Ok(out)
     }
 }

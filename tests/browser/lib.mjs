@@ -57,3 +57,18 @@ export function screenshotPath(name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return join(SCREENSHOTS, name);
 }
+
+/**
+ * Wait until Pagefind UI has finished a search: the message no longer says 検索しています and
+ * every result it counted (up to the first page of five) has replaced its loading placeholder.
+ */
+export async function searchSettled(page) {
+  await page.waitForSelector('.pagefind-ui__message', { timeout: 30000 });
+  await page.waitForFunction(() => {
+    const message = document.querySelector('.pagefind-ui__message')?.textContent ?? '';
+    if (/検索しています/.test(message)) return false;
+    const count = Number((message.match(/(\d+) 件/) ?? [0, 0])[1]);
+    const shown = document.querySelectorAll('.pagefind-ui__result').length;
+    return shown === Math.min(count, 5) && !document.querySelector('.pagefind-ui__loading');
+  }, null, { timeout: 30000 });
+}

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { buildSite, serve, launch, screenshotPath, REPO } from './lib.mjs';
+import { buildSite, serve, launch, screenshotPath, searchSettled, REPO } from './lib.mjs';
 
 let server, released, browser;
 before(async () => {
@@ -25,8 +25,7 @@ async function search(query, shot, site = server) {
   await page.fill('#site-search-q', query);
   await page.press('#site-search-q', 'Enter');
   await page.waitForURL(/\/search\/\?q=/);
-  await page.waitForSelector('.pagefind-ui__message', { timeout: 15000 });
-  await page.waitForFunction(() => !/検索しています/.test(document.querySelector('.pagefind-ui__message')?.textContent ?? ''));
+  await searchSettled(page);
   const message = await page.textContent('.pagefind-ui__message');
   const titles = await page.$$eval('.pagefind-ui__result-inner > .pagefind-ui__result-title > .pagefind-ui__result-link',
     (as) => as.map((a) => ({ text: a.textContent.trim(), href: a.href })));

@@ -1,0 +1,64 @@
+// A large site's search index is made in parts (src/render/search.rs) that the search page
+// merges in the browser. On a synthetic site big enough for two parts, a report indexed in each
+// part is found from the search box, so merging works over relative bundle paths.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSite, serve, launch, searchSettled, REPO } from './lib.mjs';
+
+let root, server, browser;
+before(async () => {
+  const content = join(mkdtempSync(join(tmpdir(), 'banso-parts-')), 'content');
+  // 4,500 synthetic reports: with the municipality and list pages, over 5,000 indexed pages.
+  execFileSync('python3', [join(REPO, 'benches/generate.py'), '--reports', '4500', '--banso', content]);
+  root = buildSite(content, '2030-01-01');
+  server = await serve(root);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Title and URL of every page indexed in the part at `dir` (fragments are gzip'd JSON). */
+function fragments(dir) {
+  return readdirSync(join(dir, 'fragment')).map((f) => {
+    const bytes = gunzipSync(readFileSync(join(dir, 'fragment', f)));
+    const json = JSON.parse(bytes.subarray('pagefind_dcd'.length).toString('utf8'));
+    return { url: json.url, title: json.meta.title };
+  });
+}
+
+async function search(query) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${server.url}search/?q=${encodeURIComponent(query)}`);
+  await searchSettled(page);
+  const titles = await page.$$eval('.pagefind-ui__result-inner > .pagefind-ui__result-title > .pagefind-ui__result-link',
+    (as) => as.map((a) => ({ text: a.textContent.trim(), path: new URL(a.href).pathname })));
+  await page.close();
+  return titles;
+}
+
+test('the index has two parts, the second holding only index data', () => {
+  assert.ok(existsSync(join(root, 'pagefind/part-2/pagefind-entry.json')));
+  assert.ok(!existsSync(join(root, 'pagefind/part-3')));
+  assert.ok(!existsSync(join(root, 'pagefind/part-2/pagefind-ui.js')), 'scripts come from the first part');
+  const html = readFileSync(join(root, 'search/index.html'), 'utf8');
+  assert.match(html, /mergeIndex: \[\{ bundlePath: "\.\.\/pagefind\/part-2\/" \}\]/);
+});
+
+test('a report of each part is found by its number and linked', async () => {
+  for (const dir of ['pagefind', 'pagefind/part-2']) {
+    const report = fragments(join(root, dir)).find((f) => f.url.startsWith('reports/'));
+    assert.ok(report, `a report is indexed in ${dir}`);
+    const no = report.title.match(/合成 (\d+)/)[1];
+    const results = await search(`合成 ${no}`);
+    const hit = results.find((r) => r.text === report.title);
+    assert.ok(hit, `${report.title} (in ${dir}) found: ${JSON.stringify(results)}`);
+    assert.equal(hit.path, `/${report.url}`, 'the result links to the report');
+  }
+});
