@@ -120,7 +120,7 @@ impl Diagnostic {
 }
 
 /// The collector every validating phase writes into.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
     sources: BTreeMap<Arc<str>, Arc<str>>,

@@ -50,8 +50,24 @@ pub enum Error {
 
 /// load + validate: every problem of the content directory goes into `diags`.
 pub fn load_registry(content: &Path, diags: &mut Diagnostics) -> Result<Registry, Error> {
-    let raw = timed("load", || load::load_content(content, diags))?;
+    load_registry_with(content, diags, None)
+}
+
+/// [`load_registry`], reusing the Markdown files of `cache` that have not changed (`serve`).
+pub fn load_registry_with(
+    content: &Path,
+    diags: &mut Diagnostics,
+    cache: Option<&load::Cache>,
+) -> Result<Registry, Error> {
+    let raw = timed("load", || load::load_content_cached(content, diags, cache))?;
     Ok(timed("validate", || model::validate::validate(&raw, diags)))
+}
+
+/// What `serve` keeps between rebuilds: the Markdown files as read and the pages as rendered.
+#[derive(Default)]
+pub struct Caches {
+    pub load: load::Cache,
+    pub pages: render::PageCache,
 }
 
 /// What to build: the instant, whether it is a 非公開プレビュー, and what to include.
@@ -75,9 +91,19 @@ impl SiteOptions {
 
 /// publish + aggregate + render: the site at `opts.as_of`, in memory.
 pub fn render_site(reg: &Registry, opts: SiteOptions, theme: &Theme) -> Result<Plan, Error> {
+    render_site_with(reg, opts, theme, None)
+}
+
+/// [`render_site`], reusing the pages of `cache` whose context has not changed (`serve`).
+pub fn render_site_with(
+    reg: &Registry,
+    opts: SiteOptions,
+    theme: &Theme,
+    cache: Option<&render::PageCache>,
+) -> Result<Plan, Error> {
     let published = timed("publish", || publish::publish(reg, opts.as_of, opts.preview));
     let stats = timed("aggregate", || stats::aggregate(&published));
-    Ok(render::render(&published, &stats, theme, opts.render)?)
+    Ok(render::render(&published, &stats, theme, opts.render, cache)?)
 }
 
 /// With `BANSO_TIMINGS` set, print how long a phase took to stderr (for profiling builds).

@@ -5,9 +5,15 @@
 //! content, the last good site stays up and every page shows the problems over it; the terminal
 //! shows them too. Without `--as-of`, the site is rebuilt at each release instant, so what is
 //! served is what the public build would publish at that moment.
+//!
+//! Rebuilds are incremental: Markdown files are re-read only when their size or modification
+//! time changed, and a page whose template and context are unchanged is reused as rendered
+//! (`load::Cache`, `render::PageCache`). The search index is made in the background after each
+//! rebuild; until it is ready, search answers from the previous one.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{RecvTimeoutError, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -33,6 +39,8 @@ pub struct ServeConfig {
 struct Site {
     /// The last build that succeeded.
     plan: Option<Arc<Plan>>,
+    /// The search index (files under pagefind/) of the latest build it has been made for.
+    index: Option<Arc<BTreeMap<String, Vec<u8>>>>,
     /// Counts every rebuild, so the page knows when to reload.
     build: u64,
     /// Problems of the latest rebuild, as printed in the terminal.
@@ -60,7 +68,19 @@ pub fn serve(cfg: ServeConfig) -> Result<(), crate::Error> {
     eprintln!("確認用サーバー: {base_url} （止めるには Ctrl+C）");
 
     let site = Arc::new(RwLock::new(Site::default()));
-    let mut next = rebuild(&cfg, &site, &base_url);
+    let (index_tx, index_rx) = channel();
+    {
+        let site = Arc::clone(&site);
+        std::thread::spawn(move || index_in_background(index_rx, &site));
+    }
+    let builder = Builder {
+        cfg: cfg.clone(),
+        base_url: base_url.clone(),
+        site: Arc::clone(&site),
+        caches: crate::Caches::default(),
+        index: index_tx,
+    };
+    let mut next = builder.rebuild();
 
     // Changes only: reading the files while rebuilding must not count as a change.
     let (tx, rx) = channel();
@@ -104,64 +124,111 @@ pub fn serve(cfg: ServeConfig) -> Result<(), crate::Error> {
                 // An editor's save is often several events; let them settle, then rebuild once.
                 std::thread::sleep(Duration::from_millis(150));
                 while rx.try_recv().is_ok() {}
-                next = rebuild(&cfg, &site, &base_url);
+                next = builder.rebuild();
             }
-            Err(RecvTimeoutError::Timeout) => next = rebuild(&cfg, &site, &base_url),
+            Err(RecvTimeoutError::Timeout) => next = builder.rebuild(),
             Err(RecvTimeoutError::Disconnected) => return Ok(()),
         }
     }
 }
 
-/// Rebuild into memory; returns the next release instant to rebuild at (when serving "now").
-fn rebuild(cfg: &ServeConfig, site: &RwLock<Site>, base_url: &str) -> Option<Instant> {
-    let started = std::time::Instant::now();
-    let as_of = cfg.as_of.unwrap_or_else(Instant::now);
-    let mut diags = Diagnostics::new();
-    let mut next = None;
-    let outcome: Result<Plan, String> = match crate::load_registry(&cfg.content, &mut diags) {
-        Err(e) => Err(format!("エラー: {e}\n")),
-        Ok(_) if diags.has_errors() => Err(diags.render()),
-        Ok(mut registry) => {
-            next = held_back(&registry, as_of)
-                .iter()
-                .map(|h| h.release)
-                .min()
-                .filter(|_| cfg.as_of.is_none());
-            registry.site.base_url = base_url.to_string();
-            crate::cmd::load_theme(cfg.theme.as_deref())
-                .and_then(|theme| {
-                    let opts = crate::SiteOptions {
-                        as_of,
-                        preview: cfg.preview,
-                        render: crate::render::Options::default(),
-                    };
-                    crate::render_site(&registry, opts, &theme)
-                })
-                .map_err(|e| format!("エラー: {e}\n"))
+/// Everything a rebuild needs, kept for the life of the server.
+struct Builder {
+    cfg: ServeConfig,
+    base_url: String,
+    site: Arc<RwLock<Site>>,
+    caches: crate::Caches,
+    /// Each new site goes to the background indexer.
+    index: Sender<Arc<Plan>>,
+}
+
+/// Make the search index of each new site, skipping to the newest when several are waiting.
+/// It runs on a one-thread pool of its own, so rebuilds keep the other cores.
+fn index_in_background(jobs: Receiver<Arc<Plan>>, site: &RwLock<Site>) {
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("エラー: 検索の索引を作れません: {e}");
+            return;
         }
     };
-    let mut s = site.write().unwrap_or_else(|e| e.into_inner());
-    s.build += 1;
-    match outcome {
-        Ok(plan) => {
-            if diags.warning_count() > 0 {
-                eprint!("{}", diags.render());
-            }
-            eprintln!(
-                "再構築しました（{} ファイル、{:.2} 秒）",
-                plan.len(),
-                started.elapsed().as_secs_f64()
-            );
-            s.plan = Some(Arc::new(plan));
-            s.problems = None;
+    while let Ok(mut plan) = jobs.recv() {
+        while let Ok(newer) = jobs.try_recv() {
+            plan = newer;
         }
-        Err(text) => {
-            eprint!("{text}");
-            eprintln!("内容に誤りがあるため、直前の版を表示しています");
-            s.problems = Some(text);
+        let started = std::time::Instant::now();
+        match pool.install(|| crate::render::search::search_index(&plan)) {
+            Ok(files) => {
+                let count = files.len();
+                site.write().unwrap_or_else(|e| e.into_inner()).index = Some(Arc::new(files.into_iter().collect()));
+                eprintln!(
+                    "検索の索引を作りました（{count} ファイル、{:.2} 秒）",
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            Err(e) => eprintln!("エラー: 検索の索引を作れません: {e}"),
         }
     }
-    next
+}
+
+impl Builder {
+    /// Rebuild into memory; returns the next release instant to rebuild at (when serving "now").
+    fn rebuild(&self) -> Option<Instant> {
+        let (cfg, caches) = (&self.cfg, &self.caches);
+        let started = std::time::Instant::now();
+        let as_of = cfg.as_of.unwrap_or_else(Instant::now);
+        let mut diags = Diagnostics::new();
+        let mut next = None;
+        let outcome: Result<Plan, String> =
+            match crate::load_registry_with(&cfg.content, &mut diags, Some(&caches.load)) {
+                Err(e) => Err(format!("エラー: {e}\n")),
+                Ok(_) if diags.has_errors() => Err(diags.render()),
+                Ok(mut registry) => {
+                    next = held_back(&registry, as_of)
+                        .iter()
+                        .map(|h| h.release)
+                        .min()
+                        .filter(|_| cfg.as_of.is_none());
+                    registry.site.base_url = self.base_url.clone();
+                    crate::cmd::load_theme(cfg.theme.as_deref())
+                        .and_then(|theme| {
+                            let opts = crate::SiteOptions {
+                                as_of,
+                                preview: cfg.preview,
+                                render: crate::render::Options {
+                                    search: crate::render::Search::Deferred,
+                                },
+                            };
+                            crate::render_site_with(&registry, opts, &theme, Some(&caches.pages))
+                        })
+                        .map_err(|e| format!("エラー: {e}\n"))
+                }
+            };
+        let mut s = self.site.write().unwrap_or_else(|e| e.into_inner());
+        s.build += 1;
+        match outcome {
+            Ok(plan) => {
+                if diags.warning_count() > 0 {
+                    eprint!("{}", diags.render());
+                }
+                eprintln!(
+                    "再構築しました（{} ファイル、{:.2} 秒）",
+                    plan.len(),
+                    started.elapsed().as_secs_f64()
+                );
+                let plan = Arc::new(plan);
+                s.plan = Some(Arc::clone(&plan));
+                s.problems = None;
+                let _ = self.index.send(plan);
+            }
+            Err(text) => {
+                eprint!("{text}");
+                eprintln!("内容に誤りがあるため、直前の版を表示しています");
+                s.problems = Some(text);
+            }
+        }
+        next
+    }
 }
 
 const LIVE_JS: &str = "(function(){var seen=null;function poll(){fetch('/__banso/status',{cache:'no-store'}).then(function(r){return r.json()}).then(function(s){if(seen===null){seen=s.build}else if(s.build!==seen){location.reload();return}setTimeout(poll,700)}).catch(function(){setTimeout(poll,2000)})}poll()})();";
@@ -208,9 +275,9 @@ fn inject(html: &[u8], problems: Option<&str>) -> Vec<u8> {
 fn respond(request: tiny_http::Request, site: &RwLock<Site>) {
     let url = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
     let path = crate::links::percent_decode(url.trim_start_matches('/'));
-    let (plan, build, problems) = {
+    let (plan, index, build, problems) = {
         let s = site.read().unwrap_or_else(|e| e.into_inner());
-        (s.plan.clone(), s.build, s.problems.clone())
+        (s.plan.clone(), s.index.clone(), s.build, s.problems.clone())
     };
     let header = |k: &str, v: &str| tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header");
     let reply = |status: u16, kind: &str, body: Vec<u8>| {
@@ -234,7 +301,10 @@ fn respond(request: tiny_http::Request, site: &RwLock<Site>) {
                 );
                 reply(500, "text/html; charset=utf-8", inject(body.as_bytes(), None))
             }
-            Some(plan) => serve_file(&plan, &path, problems.as_deref(), &reply, &header),
+            Some(plan) => match index.as_ref().and_then(|i| i.get(&path)) {
+                Some(bytes) => reply(200, content_type(&path), bytes.clone()),
+                None => serve_file(&plan, &path, problems.as_deref(), &reply, &header),
+            },
         },
     };
     let _ = request.respond(response);

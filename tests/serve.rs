@@ -145,3 +145,38 @@ fn preview_shows_held_records_with_the_banner() {
     assert_eq!(status, 200);
     assert!(body.contains("非公開プレビュー") && body.contains("noindex"));
 }
+
+#[test]
+fn the_search_index_is_made_in_the_background_and_follows_edits() {
+    let site = Site::fixture("embargo");
+    let server = start(&site, &["--as-of", "2026-11-23"]);
+    let (status, page) = get(server.port, "/search/");
+    assert_eq!(status, 200);
+    assert!(page.contains("pagefind-ui.js"), "the search page is served at once");
+    let entry = || {
+        let (status, body) = get(server.port, "/pagefind/pagefind-entry.json");
+        (status == 200).then_some(body)
+    };
+    let wait_entry = |differs_from: Option<&str>| {
+        let started = Instant::now();
+        loop {
+            if let Some(body) = entry().filter(|b| Some(b.as_str()) != differs_from) {
+                return body;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "no new search index in time"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    let first = wait_entry(None);
+    assert!(first.contains("\"ja\""), "{first}");
+    let (status, _) = get(server.port, "/pagefind/pagefind-ui.js");
+    assert_eq!(status, 200);
+
+    site.replace("cohorts/1/reports/mori-interim.md", "棚田の保全", "段々畑の保全");
+    wait_for(server.port, "/reports/1/mori-interim/", |b| b.contains("段々畑"));
+    let second = wait_entry(Some(&first));
+    assert_ne!(first, second, "the index is remade for the edited site");
+}

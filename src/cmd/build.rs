@@ -58,7 +58,11 @@ pub fn run(args: &BuildArgs) -> i32 {
                 as_of,
                 preview: args.preview,
                 render: crate::render::Options {
-                    search: !args.no_search,
+                    search: if args.no_search {
+                        crate::render::Search::Off
+                    } else {
+                        crate::render::Search::Full
+                    },
                 },
             };
             crate::render_site(&registry, opts, &theme)

@@ -31,7 +31,7 @@ impl<T> Sp<T> {
 }
 
 /// A list item that, when broken, is reported and skipped instead of failing the whole list.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Lenient<T>(pub Option<T>);
 
 const SP_NAME: &str = "$banso::Sp";

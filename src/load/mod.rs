@@ -8,8 +8,11 @@ pub mod front_matter;
 pub mod raw;
 pub mod yaml;
 
+use std::any::Any;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use serde::de::DeserializeOwned;
 
@@ -37,7 +40,7 @@ pub struct Listed<T> {
 }
 
 /// A Markdown file: front matter and body.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct MdFile<T> {
     pub file: Arc<str>,
     pub stem: String,
@@ -100,12 +103,78 @@ pub enum LoadError {
     Io { path: PathBuf, source: std::io::Error },
 }
 
+/// Markdown files as read by an earlier load, reused while a file keeps its size and
+/// modification time. `serve` keeps one between rebuilds, so an edit re-reads one file, not
+/// every report; `build` reads everything afresh.
+#[derive(Default)]
+pub struct Cache {
+    md: Mutex<HashMap<PathBuf, Cached>>,
+}
+
+/// Size, modification time and (on Unix) inode: an editor that saves by writing a new file and
+/// renaming it changes the inode even within one tick of the clock.
+type Stamp = (u64, SystemTime, u64);
+
+struct Cached {
+    stamp: Stamp,
+    /// `(Diagnostics, Option<MdFile<T>>)` for the `T` the file was read as.
+    read: Arc<dyn Any + Send + Sync>,
+}
+
+impl Cache {
+    fn stamp(path: &Path) -> Option<Stamp> {
+        let m = std::fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        let ino = std::os::unix::fs::MetadataExt::ino(&m);
+        #[cfg(not(unix))]
+        let ino = 0;
+        Some((m.len(), m.modified().ok()?, ino))
+    }
+
+    fn get<T: 'static + Clone + Send + Sync>(
+        &self,
+        path: &Path,
+        stamp: Stamp,
+    ) -> Option<(Diagnostics, Option<MdFile<T>>)> {
+        let map = self.md.lock().unwrap_or_else(|e| e.into_inner());
+        let hit = map.get(path).filter(|c| c.stamp == stamp)?;
+        hit.read.downcast_ref::<(Diagnostics, Option<MdFile<T>>)>().cloned()
+    }
+
+    /// Remember what was read from `path`, stamped as it was *before* reading (a change made
+    /// while reading then still counts as a change).
+    fn put<T: 'static + Clone + Send + Sync>(
+        &self,
+        path: &Path,
+        stamp: Stamp,
+        read: &(Diagnostics, Option<MdFile<T>>),
+    ) {
+        let mut map = self.md.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert(
+            path.to_path_buf(),
+            Cached {
+                stamp,
+                read: Arc::new(read.clone()),
+            },
+        );
+    }
+}
+
 /// Read the content directory at `root`.
 pub fn load_content(root: &Path, diags: &mut Diagnostics) -> Result<RawContent, LoadError> {
+    load_content_cached(root, diags, None)
+}
+
+/// [`load_content`], reusing the Markdown files of `cache` that have not changed.
+pub fn load_content_cached(
+    root: &Path,
+    diags: &mut Diagnostics,
+    cache: Option<&Cache>,
+) -> Result<RawContent, LoadError> {
     if !root.is_dir() {
         return Err(LoadError::Missing(root.to_path_buf()));
     }
-    let mut r = Reader { root, diags };
+    let mut r = Reader { root, diags, cache };
     let site = r
         .yaml_file::<RawSite>("site.yaml", true)
         .map(|(file, raw)| Rec { file, raw });
@@ -132,6 +201,7 @@ pub fn load_content(root: &Path, diags: &mut Diagnostics) -> Result<RawContent, 
 struct Reader<'a> {
     root: &'a Path,
     diags: &'a mut Diagnostics,
+    cache: Option<&'a Cache>,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> LoadError + '_ {
@@ -325,23 +395,35 @@ impl Reader<'_> {
 
     /// Every `*.md` of a folder, front matter read as `T`. Files are read and parsed in
     /// parallel, each into its own collector; results and problems are merged in name order.
-    fn md_dir<T: DeserializeOwned + Send>(&mut self, rel_dir: &str) -> Result<Vec<MdFile<T>>, LoadError> {
+    fn md_dir<T>(&mut self, rel_dir: &str) -> Result<Vec<MdFile<T>>, LoadError>
+    where
+        T: DeserializeOwned + Clone + Send + Sync + 'static,
+    {
         use rayon::prelude::*;
         let dir = self.root.join(rel_dir);
         if !dir.is_dir() {
             return Ok(Vec::new());
         }
-        let root = self.root;
+        let (root, cache) = (self.root, self.cache);
         let read: Vec<(Diagnostics, Option<MdFile<T>>)> = sorted_entries(&dir)?
             .par_iter()
             .map(|(name, path)| {
+                let cached = cache.and_then(|c| Some((c, Cache::stamp(path)?)));
+                if let Some(hit) = cached.and_then(|(c, stamp)| c.get::<T>(path, stamp)) {
+                    return hit;
+                }
                 let mut diags = Diagnostics::new();
-                let file = Reader {
+                let mut reader = Reader {
                     root,
                     diags: &mut diags,
+                    cache: None,
+                };
+                let file = reader.md_file(&format!("{rel_dir}/{name}"), name, path);
+                let read = (diags, file);
+                if let Some((c, stamp)) = cached {
+                    c.put(path, stamp, &read);
                 }
-                .md_file(&format!("{rel_dir}/{name}"), name, path);
-                (diags, file)
+                read
             })
             .collect();
         let mut out = Vec::with_capacity(read.len());

@@ -36,7 +36,7 @@ impl<'de> Deserialize<'de> for Scalar {
 }
 
 /// site.yaml
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 pub struct RawSite {
     pub title: Sp<String>,
     pub base_url: Sp<String>,
@@ -48,7 +48,7 @@ pub struct RawSite {
 }
 
 /// One entry of ministries.yaml.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 pub struct RawMinistry {
     pub name: Sp<String>,
     pub short: Option<Sp<String>>,
@@ -57,7 +57,7 @@ pub struct RawMinistry {
 }
 
 /// One entry of municipalities.yaml.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 pub struct RawMunicipality {
     pub code: Sp<Scalar>,
     pub name: Sp<String>,
@@ -67,7 +67,7 @@ pub struct RawMunicipality {
 }
 
 /// cohorts/<n>/cohort.yaml
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 pub struct RawCohort {
     pub number: Sp<u32>,
     pub fiscal_year: Sp<u32>,
@@ -76,14 +76,14 @@ pub struct RawCohort {
     pub declared: Option<RawDeclared>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 pub struct RawPeriod {
     pub start: Sp<String>,
     pub end: Sp<String>,
 }
 
 /// The official figures of a cohort, checked against the records.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 pub struct RawDeclared {
     pub members: Option<Sp<u32>>,
     pub teams: Option<Sp<u32>>,
@@ -94,7 +94,7 @@ pub struct RawDeclared {
 }
 
 /// One entry of cohorts/<n>/teams.yaml.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 pub struct RawTeam {
     pub number: Sp<u32>,
     pub municipality: Sp<Scalar>,
@@ -105,7 +105,7 @@ pub struct RawTeam {
     pub members: Sp<Vec<Lenient<RawMember>>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 pub struct RawMember {
     pub ministry: Sp<String>,
     pub grade: Sp<String>,
@@ -118,7 +118,7 @@ pub struct RawMember {
 }
 
 /// One entry of cohorts/<n>/applications.yaml.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 pub struct RawApplication {
     pub municipality: Sp<Scalar>,
     #[serde(default)]
@@ -127,7 +127,7 @@ pub struct RawApplication {
 }
 
 /// The front matter of a report.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 pub struct RawReport {
     pub team: Sp<u32>,
     pub kind: Sp<String>,
@@ -139,14 +139,14 @@ pub struct RawReport {
     pub attachments: Vec<Lenient<RawAttachment>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 pub struct RawAttachment {
     pub file: Sp<String>,
     pub title: Sp<String>,
 }
 
 /// The front matter of a free page.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 pub struct RawPage {
     pub title: Sp<String>,
     pub order: Option<Sp<i32>>,
@@ -156,7 +156,7 @@ pub struct RawPage {
 }
 
 /// programs/<id>.yaml: another national 伴走支援 that municipalities receive.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 pub struct RawProgram {
     pub name: Sp<String>,
     pub fiscal_year: Sp<u32>,
@@ -169,7 +169,7 @@ pub struct RawProgram {
 }
 
 /// One group of supported municipalities of a programme (a 類型, or one joint application).
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 pub struct RawProgramSupport {
     #[serde(rename = "type")]
     pub kind: Sp<String>,

@@ -3,6 +3,7 @@
 //! Pipeline position: `aggregate` → **`render`** → `write`. Pure: nothing here touches disk, so
 //! `check` can run everything up to here and `serve` can serve the plan from memory.
 
+mod cache;
 pub mod charts;
 pub mod colors;
 pub mod context;
@@ -98,29 +99,43 @@ pub enum RenderError {
 }
 
 /// What a build includes beyond the pages every site has.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
-    /// The search page, the header search box and the Pagefind index (`--no-search` turns them
-    /// off: the index is most of a large build's time).
-    pub search: bool,
+    pub search: Search,
 }
 
-impl Default for Options {
-    fn default() -> Self {
-        Options { search: true }
-    }
+/// Site search: the search page, the header search box and the Pagefind index.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Search {
+    /// All of it.
+    #[default]
+    Full,
+    /// The page and the box; the caller makes the index from the plan with
+    /// [`search::search_index`] (`serve` does, in the background).
+    Deferred,
+    /// None of it (`--no-search`: the index is most of a large build's time).
+    Off,
 }
 
-/// Render the whole site.
-pub fn render(p: &Published, stats: &Stats, theme: &Theme, opts: Options) -> Result<Plan, RenderError> {
-    let mut r = pages::Renderer::new(p, stats, theme, opts);
+pub use cache::PageCache;
+
+/// Render the whole site; with a `cache`, pages unchanged since the cache's last build are
+/// reused (`serve`).
+pub fn render(
+    p: &Published,
+    stats: &Stats,
+    theme: &Theme,
+    opts: Options,
+    cache: Option<&PageCache>,
+) -> Result<Plan, RenderError> {
+    let mut r = pages::Renderer::new(p, stats, theme, opts, cache);
     crate::timed("render pages", || r.all_pages())?;
-    if opts.search {
+    if opts.search != Search::Off {
         let parts = search::extra_parts(&r.plan);
         r.search_page(parts)?;
     }
     let (mut plan, lastmod) = r.finish();
-    if opts.search {
+    if opts.search == Search::Full {
         for (path, bytes) in crate::timed("search index", || search::search_index(&plan))? {
             plan.add(path, bytes)?;
         }
@@ -133,6 +148,9 @@ pub fn render(p: &Published, stats: &Stats, theme: &Theme, opts: Options) -> Res
     }
     for (path, asset) in &p.assets {
         plan.add_blob(format!("assets/{}", path.0), Blob::Copy(asset.source.clone()))?;
+    }
+    if let Some(c) = cache {
+        c.finish_build();
     }
     Ok(plan)
 }

@@ -63,6 +63,7 @@ pub(super) struct Renderer<'a, 'r> {
     pub(super) stats: &'a Stats,
     theme: &'a Theme,
     opts: super::Options,
+    cache: Option<&'a super::PageCache>,
     pub(super) plan: Plan,
     menu: Vec<(String, String)>,
     footer: Vec<(String, String)>,
@@ -100,7 +101,13 @@ pub(super) struct PageSpec<'s> {
 }
 
 impl<'a, 'r> Renderer<'a, 'r> {
-    pub fn new(p: &'a Published<'r>, stats: &'a Stats, theme: &'a Theme, opts: super::Options) -> Self {
+    pub fn new(
+        p: &'a Published<'r>,
+        stats: &'a Stats,
+        theme: &'a Theme,
+        opts: super::Options,
+        cache: Option<&'a super::PageCache>,
+    ) -> Self {
         let mut menu: Vec<(String, String)> = p
             .pages
             .iter()
@@ -124,6 +131,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             stats,
             theme,
             opts,
+            cache,
             plan: Plan::default(),
             menu,
             footer,
@@ -250,17 +258,31 @@ impl<'a, 'r> Renderer<'a, 'r> {
             } else {
                 "website"
             },
-            search: self.opts.search,
+            search: self.opts.search != super::Search::Off,
         };
-        let ctx = tera_context(&layout, page);
-        let html = self
-            .theme
-            .tera
-            .render(spec.template, &ctx)
-            .map_err(|e| RenderError::Template {
-                template: spec.template.into(),
-                message: super::theme::error_chain(&e),
-            })?;
+        let key = self
+            .cache
+            .map(|_| super::cache::key(self.theme.fingerprint, spec.template, &layout, page));
+        let cached = self.cache.zip(key).and_then(|(c, k)| c.get(k));
+        let bytes = match cached {
+            Some(bytes) => bytes,
+            None => {
+                let ctx = tera_context(&layout, page);
+                let html = self
+                    .theme
+                    .tera
+                    .render(spec.template, &ctx)
+                    .map_err(|e| RenderError::Template {
+                        template: spec.template.into(),
+                        message: super::theme::error_chain(&e),
+                    })?;
+                let bytes = minify(&html);
+                if let Some((c, k)) = self.cache.zip(key) {
+                    c.put(k, &bytes);
+                }
+                bytes
+            }
+        };
         let lastmod = self
             .changes
             .of(spec.path)
@@ -272,7 +294,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             format!("{}index.html", spec.path)
         };
         Ok(Rendered {
-            files: vec![(file, minify(&html))],
+            files: vec![(file, bytes)],
             lastmod: lastmod.into_iter().collect(),
         })
     }

@@ -35,6 +35,8 @@ pub const REQUIRED_TEMPLATES: [&str; 18] = [
 /// A compiled theme.
 pub struct Theme {
     pub tera: tera::Tera,
+    /// A hash of every template, so pages cached under one theme are not reused under another.
+    pub fingerprint: u128,
     /// Files under static/, published at /static/<path>.
     pub statics: BTreeMap<String, Vec<u8>>,
 }
@@ -106,11 +108,27 @@ impl Theme {
                 return Err(ThemeError::Missing(name));
             }
         }
+        let fingerprint = {
+            use siphasher::sip128::{Hasher128, SipHasher13};
+            use std::hash::Hasher;
+            let mut h = SipHasher13::new();
+            for (name, text) in &templates {
+                h.write(name.as_bytes());
+                h.write_u8(0);
+                h.write(text.as_bytes());
+                h.write_u8(0);
+            }
+            h.finish128().into()
+        };
         let mut tera = tera::Tera::default();
         tera.add_raw_templates(templates)
             .map_err(|e| ThemeError::Template(error_chain(&e)))?;
         tera.autoescape_on(vec![".html", ".xml"]);
-        Ok(Theme { tera, statics })
+        Ok(Theme {
+            tera,
+            fingerprint,
+            statics,
+        })
     }
 }
 

@@ -1,0 +1,105 @@
+//! `serve`'s caches (Markdown files as read, pages as rendered): a rebuild that reuses them gives
+//! byte for byte what a fresh build gives — after edits, and when the as-of instant moves either
+//! way, so a page cached while something was published cannot outlive its holdback.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use banso::diag::Diagnostics;
+use banso::render::{Blob, Options, Search, Theme};
+use banso::time::Instant;
+use banso::{Caches, SiteOptions};
+use common::Site;
+
+fn render(site: &Site, as_of: &str, caches: Option<&Caches>) -> BTreeMap<String, Vec<u8>> {
+    let mut diags = Diagnostics::new();
+    let registry = banso::load_registry_with(&site.content(), &mut diags, caches.map(|c| &c.load)).unwrap();
+    assert!(!diags.has_errors(), "{}", diags.render());
+    let opts = SiteOptions {
+        as_of: Instant::parse(as_of).unwrap(),
+        preview: false,
+        render: Options {
+            search: Search::Deferred,
+        },
+    };
+    let theme = Theme::builtin().unwrap();
+    let plan = banso::render_site_with(&registry, opts, &theme, caches.map(|c| &c.pages)).unwrap();
+    plan.files()
+        .iter()
+        .map(|(path, blob)| {
+            let bytes = match blob {
+                Blob::Bytes(b) => b.clone(),
+                Blob::Copy(p) => std::fs::read(p).unwrap(),
+            };
+            (path.clone(), bytes)
+        })
+        .collect()
+}
+
+/// The cached rebuild equals a fresh one; returns it.
+fn same_as_fresh(site: &Site, as_of: &str, caches: &Caches) -> BTreeMap<String, Vec<u8>> {
+    let cached = render(site, as_of, Some(caches));
+    let fresh = render(site, as_of, None);
+    let differ: Vec<_> = fresh.keys().filter(|k| cached.get(*k) != fresh.get(*k)).collect();
+    assert!(
+        differ.is_empty(),
+        "cached rebuild differs from a fresh build in {differ:?}"
+    );
+    assert_eq!(cached.keys().collect::<Vec<_>>(), fresh.keys().collect::<Vec<_>>());
+    cached
+}
+
+fn text(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
+    String::from_utf8_lossy(&files[path]).into_owned()
+}
+
+#[test]
+fn a_cached_rebuild_after_edits_is_a_fresh_build() {
+    let site = Site::fixture("embargo");
+    let caches = Caches::default();
+    let report = "reports/1/mori-interim/index.html";
+    let first = same_as_fresh(&site, "2026-11-23", &caches);
+    assert!(!caches.pages.is_empty(), "pages are kept for the next rebuild");
+    assert!(text(&first, report).contains("棚田"));
+
+    // An edit that changes the file's size.
+    let file = "cohorts/1/reports/mori-interim.md";
+    site.replace(file, "棚田の保全", "段々畑の保全と活用");
+    let second = same_as_fresh(&site, "2026-11-23", &caches);
+    assert!(text(&second, report).contains("段々畑"));
+    assert!(!text(&second, report).contains("棚田"));
+
+    // One that keeps it (the modification time tells them apart; wait out a coarse clock tick).
+    std::thread::sleep(std::time::Duration::from_millis(30));
+    site.replace(file, "段々畑", "茶畑の");
+    let third = same_as_fresh(&site, "2026-11-23", &caches);
+    assert!(text(&third, report).contains("茶畑の"));
+
+    // A record many pages depend on (team list, municipality, prefecture, report pages).
+    site.replace("cohorts/1/teams.yaml", "  continuing: true\n", "  continuing: false\n");
+    let fourth = same_as_fresh(&site, "2026-11-23", &caches);
+    assert_ne!(
+        text(&third, "cohorts/1/teams/index.html"),
+        text(&fourth, "cohorts/1/teams/index.html")
+    );
+}
+
+#[test]
+fn moving_the_as_of_instant_either_way_drops_what_is_held_again() {
+    let site = Site::fixture("embargo");
+    let caches = Caches::default();
+    let later = same_as_fresh(&site, "2030-01-01", &caches);
+    assert!(
+        later.keys().any(|p| p.contains("final-hold")),
+        "released at the later instant"
+    );
+    let earlier = same_as_fresh(&site, "2026-11-23", &caches);
+    assert!(!earlier.keys().any(|p| p.contains("final-hold")));
+    let all: String = earlier
+        .values()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    assert!(!all.contains("HOLD-"), "nothing held back at the earlier instant");
+    same_as_fresh(&site, "2030-01-01", &caches);
+}
