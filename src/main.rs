@@ -5,6 +5,11 @@ use clap::Parser;
 use banso::cli::{Cli, Command, ImportCommand};
 use banso::cmd;
 
+/// Rendering and indexing allocate many short-lived strings on every core; mimalloc keeps that
+/// from contending on the system allocator's locks.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = Cli::parse();
     let code = match &cli.command {

@@ -9,7 +9,7 @@
 //! large build. A large site's index is therefore made in parts (page *i* goes to part
 //! *i mod n*), each indexed on its own core; the search page merges them in the browser
 //! (`mergeIndex`). The number of parts depends only on the number of pages, so the output does
-//! not depend on the machine. A site of up to [`PART_PAGES`] pages (the real one) has one part.
+//! not depend on the machine. A site of up to [`SPLIT_FROM`] pages (the real one) has one part.
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
@@ -22,6 +22,10 @@ pub const BUNDLE_DIR: &str = "pagefind/";
 
 /// Pages per part of the index, at most.
 pub const PART_PAGES: usize = 5000;
+
+/// A site of more pages than this is indexed in at least two parts, so that two cores share
+/// the work; smaller sites keep one part and the browser fetches one index.
+pub const SPLIT_FROM: usize = 1000;
 
 /// Parts at most (the browser fetches each part's entry and metadata when search starts).
 pub const MAX_PARTS: usize = 8;
@@ -47,9 +51,10 @@ fn marked(html: &[u8]) -> bool {
 }
 
 /// How many parts an index of `pages` pages is made in: a power of two, so they share two or
-/// four cores evenly, at most [`MAX_PARTS`].
+/// four cores evenly, at least two above [`SPLIT_FROM`] pages, at most [`MAX_PARTS`].
 fn part_count(pages: usize) -> usize {
-    pages.div_ceil(PART_PAGES).max(1).next_power_of_two().min(MAX_PARTS)
+    let least = if pages > SPLIT_FROM { 2 } else { 1 };
+    pages.div_ceil(PART_PAGES).max(least).next_power_of_two().min(MAX_PARTS)
 }
 
 /// The bundle directory of each part after the first (`pagefind/part-2/` …), which the search
@@ -134,11 +139,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn small_sites_have_one_part_and_large_ones_a_power_of_two() {
+    fn small_sites_have_one_part_and_larger_ones_a_power_of_two() {
         assert_eq!(part_count(0), 1);
         assert_eq!(part_count(300), 1);
-        assert_eq!(part_count(PART_PAGES), 1);
-        assert_eq!(part_count(PART_PAGES + 1), 2);
+        assert_eq!(part_count(SPLIT_FROM), 1);
+        assert_eq!(part_count(SPLIT_FROM + 1), 2);
+        assert_eq!(part_count(PART_PAGES), 2);
+        assert_eq!(part_count(2 * PART_PAGES), 2);
+        assert_eq!(part_count(2 * PART_PAGES + 1), 4);
         assert_eq!(part_count(11_800), 4);
         assert_eq!(part_count(57_000), 8);
         assert_eq!(part_count(1_000_000), MAX_PARTS);
