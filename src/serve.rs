@@ -80,8 +80,7 @@ pub fn serve(cfg: ServeConfig) -> Result<(), crate::Error> {
         caches: crate::Caches::default(),
         index: index_tx,
     };
-    let mut next = builder.rebuild();
-
+    // Watch before the first build, so that nothing saved while it runs goes unnoticed.
     // Changes only: reading the files while rebuilding must not count as a change.
     let (tx, rx) = channel();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
@@ -100,6 +99,7 @@ pub fn serve(cfg: ServeConfig) -> Result<(), crate::Error> {
             .watch(dir, RecursiveMode::Recursive)
             .map_err(|e| ServeError::Watch(dir.clone(), e.to_string()))?;
     }
+    let mut next = builder.rebuild();
 
     let server = Arc::new(server);
     for _ in 0..4 {
