@@ -286,6 +286,30 @@ fn rebuilding_gives_identical_bytes() {
 }
 
 #[test]
+fn a_search_index_in_parts_is_the_same_on_every_build() {
+    let site = Site::fixture("basic");
+    // Over 1,000 pages (1,050 synthetic reports), so the index is made in two parts in parallel.
+    for i in 1..=1050u32 {
+        site.write(
+            &format!("cohorts/1/reports/synthetic-{i:04}.md"),
+            &format!("---\nteam: 2\nkind: 活動報告\ntitle: 合成の報告 {i}\ndate: 2026-05-01\n---\n本文 {i}\n"),
+        );
+    }
+    ok(&site.build("2027-06-01"));
+    let first = site.output_tree();
+    assert!(first.contains_key("pagefind/part-2/pagefind-entry.json"));
+    assert!(!first.contains_key("pagefind/part-3/pagefind-entry.json"));
+    let search = String::from_utf8_lossy(&first["search/index.html"]).into_owned();
+    assert!(search.contains("part-2"), "the search page merges the second part");
+    ok(&site.build("2027-06-01"));
+    let second = site.output_tree();
+    assert_eq!(first.keys().collect::<Vec<_>>(), second.keys().collect::<Vec<_>>());
+    for (path, bytes) in &first {
+        assert!(&second[path] == bytes, "{path} differs between two builds");
+    }
+}
+
+#[test]
 fn works_from_any_directory_with_the_built_in_theme() {
     let site = Site::fixture("basic");
     ok(&site.banso(&["build", "--as-of", AS_OF]));
