@@ -20,7 +20,7 @@ use std::time::Duration;
 use notify::{EventKind, RecursiveMode, Watcher};
 
 use crate::diag::Diagnostics;
-use crate::publish::holdback::held_back;
+use crate::publish::holdback::{held_back, next_release};
 use crate::render::{Blob, Plan};
 use crate::time::Instant;
 
@@ -184,11 +184,7 @@ impl Builder {
                 Err(e) => Err(format!("エラー: {e}\n")),
                 Ok(_) if diags.has_errors() => Err(diags.render()),
                 Ok(mut registry) => {
-                    next = held_back(&registry, as_of)
-                        .iter()
-                        .map(|h| h.release)
-                        .min()
-                        .filter(|_| cfg.as_of.is_none());
+                    next = next_release(&held_back(&registry, as_of)).filter(|_| cfg.as_of.is_none());
                     registry.site.base_url = self.base_url.clone();
                     crate::cmd::load_theme(cfg.theme.as_deref())
                         .and_then(|theme| {

@@ -159,6 +159,19 @@ impl fmt::Display for Date {
     }
 }
 
+/// For `#[serde(serialize_with = "crate::time::rfc3339")]`: the instant as RFC 3339 at +09:00.
+pub fn rfc3339<S: serde::Serializer>(t: &Instant, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&t.rfc3339())
+}
+
+/// [`rfc3339`] for an optional instant (`null` when absent).
+pub fn rfc3339_opt<S: serde::Serializer>(t: &Option<Instant>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => rfc3339(t, s),
+        None => s.serialize_none(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

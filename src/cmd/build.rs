@@ -2,12 +2,13 @@
 
 use std::path::{Path, PathBuf};
 
-use super::report::{BuildReport, FileCounts, next_release};
+use super::report::{BuildReport, FileCounts};
 use super::{exit, fail, load_theme, print_diagnostics};
 use crate::cli::{BuildArgs, Format};
 use crate::diag::Diagnostics;
 use crate::output::{self, OutputKind};
 use crate::publish::holdback::held_back;
+use crate::publish::holdback::next_release;
 use crate::time::Instant;
 
 /// The public output directory a preview must never write into.
@@ -95,7 +96,7 @@ pub fn run(args: &BuildArgs) -> i32 {
             Ok(json) => println!("{json}"),
             Err(e) => eprintln!("エラー: {e}"),
         },
-        Format::Text if !args.quiet => eprint!("{}", report.text(&held)),
+        Format::Text if !args.quiet => eprint!("{}", report.text()),
         Format::Text => {}
     }
     exit::OK

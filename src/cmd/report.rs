@@ -2,7 +2,6 @@
 
 use serde::Serialize;
 
-use crate::publish::holdback::Held;
 use crate::render::Plan;
 use crate::time::Instant;
 
@@ -48,28 +47,20 @@ impl FileCounts {
 pub struct BuildReport {
     pub output: String,
     pub preview: bool,
-    #[serde(serialize_with = "rfc3339")]
+    #[serde(serialize_with = "crate::time::rfc3339")]
     pub as_of: Instant,
     pub files: FileCounts,
     pub bytes: u64,
     pub held: usize,
-    pub next_release: Option<String>,
+    #[serde(serialize_with = "crate::time::rfc3339_opt")]
+    pub next_release: Option<Instant>,
     pub warnings: usize,
     pub elapsed_seconds: f64,
 }
 
-/// When the first of `held` is released (RFC 3339 at +09:00).
-pub fn next_release(held: &[Held]) -> Option<String> {
-    held.iter().map(|h| h.release).min().map(Instant::rfc3339)
-}
-
-fn rfc3339<S: serde::Serializer>(t: &Instant, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&t.rfc3339())
-}
-
 impl BuildReport {
     /// A few lines for the terminal.
-    pub fn text(&self, held: &[Held]) -> String {
+    pub fn text(&self) -> String {
         let f = &self.files;
         let what = if self.preview {
             "非公開プレビュー"
@@ -92,13 +83,13 @@ impl BuildReport {
             f.total,
             self.bytes as f64 / 1_048_576.0
         ));
-        match held.iter().map(|h| h.release).min() {
+        match self.next_release {
             Some(next) if !self.preview => s.push_str(&format!(
                 "  公表待ち {}件（次の公表 {}）\n",
-                held.len(),
+                self.held,
                 next.display_short()
             )),
-            Some(_) => s.push_str(&format!("  公表前のもの {}件を含みます\n", held.len())),
+            Some(_) => s.push_str(&format!("  公表前のもの {}件を含みます\n", self.held)),
             None => s.push_str("  公表待ちはありません\n"),
         }
         if self.warnings > 0 {

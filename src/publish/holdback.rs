@@ -15,12 +15,13 @@ pub struct Held {
     /// Where it is written: `cohorts/3/teams.yaml#5` (team number 5), `pages/x.md`, …
     pub id: String,
     pub title: String,
-    #[serde(serialize_with = "rfc3339")]
+    #[serde(serialize_with = "crate::time::rfc3339")]
     pub release: Instant,
 }
 
-fn rfc3339<S: serde::Serializer>(t: &Instant, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&t.rfc3339())
+/// When the first of `held` is released.
+pub fn next_release(held: &[Held]) -> Option<Instant> {
+    held.iter().map(|h| h.release).min()
 }
 
 impl Held {
@@ -109,9 +110,10 @@ pub fn held_back(reg: &Registry, as_of: Instant) -> Vec<Held> {
 /// The JSON form of SPEC §1.
 #[derive(Debug, Serialize)]
 pub struct HoldbackReport<'a> {
-    #[serde(serialize_with = "rfc3339")]
+    #[serde(serialize_with = "crate::time::rfc3339")]
     pub as_of: Instant,
-    pub next_release: Option<String>,
+    #[serde(serialize_with = "crate::time::rfc3339_opt")]
+    pub next_release: Option<Instant>,
     pub held: &'a [Held],
 }
 
@@ -119,7 +121,7 @@ impl<'a> HoldbackReport<'a> {
     pub fn new(as_of: Instant, held: &'a [Held]) -> Self {
         HoldbackReport {
             as_of,
-            next_release: held.iter().map(|h| h.release).min().map(Instant::rfc3339),
+            next_release: next_release(held),
             held,
         }
     }
@@ -142,7 +144,7 @@ impl<'a> HoldbackReport<'a> {
                 h.id
             ));
         }
-        if let Some(next) = self.held.iter().map(|h| h.release).min() {
+        if let Some(next) = self.next_release {
             s.push_str(&format!(
                 "次の公表: {}（日本時間、{}）\n",
                 next.display_short(),
