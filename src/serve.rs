@@ -6,10 +6,10 @@
 //! shows them too. Without `--as-of`, the site is rebuilt at each release instant, so what is
 //! served is what the public build would publish at that moment.
 //!
-//! Rebuilds are incremental: Markdown files are re-read only when their size or modification
-//! time changed, and a page whose template and context are unchanged is reused as rendered
-//! (`load::Cache`, `render::PageCache`). The search index is made in the background after each
-//! rebuild; until it is ready, search answers from the previous one.
+//! Rebuilds are incremental: Markdown files are re-parsed only when their bytes changed, and a
+//! page whose template and context are unchanged is reused as rendered (`load::Cache`,
+//! `render::PageCache`). The search index is made in the background after each rebuild; until
+//! it is ready, search finds nothing rather than pages of an earlier build.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -34,13 +34,17 @@ pub struct ServeConfig {
     pub preview: bool,
 }
 
+/// The files of a search index by path.
+type IndexFiles = BTreeMap<String, Vec<u8>>;
+
 /// The site being served.
 #[derive(Default)]
 struct Site {
     /// The last build that succeeded.
     plan: Option<Arc<Plan>>,
-    /// The search index (files under pagefind/) of the latest build it has been made for.
-    index: Option<Arc<BTreeMap<String, Vec<u8>>>>,
+    /// The search index (files under pagefind/) and the build it was made for; served only
+    /// while that build is the one served, so it never shows pages an edit has removed.
+    index: Option<(Arc<Plan>, Arc<IndexFiles>)>,
     /// Counts every rebuild, so the page knows when to reload.
     build: u64,
     /// Problems of the latest rebuild, as printed in the terminal.
@@ -160,7 +164,8 @@ fn index_in_background(jobs: Receiver<Arc<Plan>>, site: &RwLock<Site>) {
         match pool.install(|| crate::render::search::search_index(&plan)) {
             Ok(files) => {
                 let count = files.len();
-                site.write().unwrap_or_else(|e| e.into_inner()).index = Some(Arc::new(files.into_iter().collect()));
+                site.write().unwrap_or_else(|e| e.into_inner()).index =
+                    Some((Arc::clone(&plan), Arc::new(files.into_iter().collect())));
                 eprintln!(
                     "検索の索引を作りました（{count} ファイル、{:.2} 秒）",
                     started.elapsed().as_secs_f64()
@@ -297,7 +302,11 @@ fn respond(request: tiny_http::Request, site: &RwLock<Site>) {
                 );
                 reply(500, "text/html; charset=utf-8", inject(body.as_bytes(), None))
             }
-            Some(plan) => match index.as_ref().and_then(|i| i.get(&path)) {
+            Some(plan) => match index
+                .as_ref()
+                .filter(|(made_for, _)| Arc::ptr_eq(made_for, &plan))
+                .and_then(|(_, files)| files.get(&path))
+            {
                 Some(bytes) => reply(200, content_type(&path), bytes.clone()),
                 None => serve_file(&plan, &path, problems.as_deref(), &reply, &header),
             },

@@ -12,7 +12,6 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
 
 use serde::de::DeserializeOwned;
 
@@ -103,17 +102,18 @@ pub enum LoadError {
     Io { path: PathBuf, source: std::io::Error },
 }
 
-/// Markdown files as read by an earlier load, reused while a file keeps its size and
-/// modification time. `serve` keeps one between rebuilds, so an edit re-reads one file, not
-/// every report; `build` reads everything afresh.
+/// Markdown files as read by an earlier load, reused while a file's bytes are the same.
+/// `serve` keeps one between rebuilds, so an edit re-parses one file, not every report;
+/// `build` reads everything afresh.
 #[derive(Default)]
 pub struct Cache {
     md: Mutex<HashMap<PathBuf, Cached>>,
 }
 
-/// Size, modification time and (on Unix) inode: an editor that saves by writing a new file and
-/// renaming it changes the inode even within one tick of the clock.
-type Stamp = (u64, SystemTime, u64);
+/// A 128-bit SipHash of a file's bytes. Hashing is cheap next to parsing, and unlike size and
+/// modification time it cannot miss an edit that keeps both (coarse clocks, tools that restore
+/// timestamps).
+type Stamp = u128;
 
 struct Cached {
     stamp: Stamp,
@@ -122,13 +122,16 @@ struct Cached {
 }
 
 impl Cache {
+    /// `None` for a file that cannot be read or is too large to cache (reading it then reports
+    /// the problem).
     fn stamp(path: &Path) -> Option<Stamp> {
-        let m = std::fs::metadata(path).ok()?;
-        #[cfg(unix)]
-        let ino = std::os::unix::fs::MetadataExt::ino(&m);
-        #[cfg(not(unix))]
-        let ino = 0;
-        Some((m.len(), m.modified().ok()?, ino))
+        if std::fs::metadata(path).ok()?.len() > MAX_TEXT_BYTES {
+            return None;
+        }
+        let bytes = std::fs::read(path).ok()?;
+        let mut h = siphasher::sip128::SipHasher13::new();
+        std::hash::Hasher::write(&mut h, &bytes);
+        Some(siphasher::sip128::Hasher128::finish128(&h).into())
     }
 
     fn get<T: 'static + Clone + Send + Sync>(
@@ -142,7 +145,7 @@ impl Cache {
     }
 
     /// Remember what was read from `path`, stamped as it was *before* reading (a change made
-    /// while reading then still counts as a change).
+    /// while reading then still counts as a change at the next load).
     fn put<T: 'static + Clone + Send + Sync>(
         &self,
         path: &Path,
