@@ -479,7 +479,6 @@ mod tests {
                 name: "支援官".into(),
                 values: values.iter().map(|n| Tally::Count(*n)).collect(),
             }],
-            total: values.iter().sum(),
             suppressed: None,
             note: None,
         }

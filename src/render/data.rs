@@ -237,12 +237,7 @@ fn municipalities_csv(p: &Published) -> Result<Vec<u8>, RenderError> {
         .municipalities
         .values()
         .filter_map(|m| {
-            let mut cohorts: Vec<u32> = p
-                .teams
-                .iter()
-                .filter(|t| t.municipality == m.code)
-                .map(|t| t.cohort.0)
-                .collect();
+            let mut cohorts: Vec<u32> = p.teams_in(m.code).map(|t| t.cohort.0).collect();
             cohorts.sort_unstable();
             cohorts.dedup();
             (!cohorts.is_empty()).then(|| {

@@ -42,19 +42,21 @@ impl Renderer<'_, '_> {
         self.p
             .programs
             .iter()
-            .filter(|p| p.support_of(code).next().is_some())
-            .map(|p| ProgramRef {
-                name: p.name.clone(),
-                fiscal_year: fiscal_year_label(p.fiscal_year),
-                href: program_path(p),
-                url: p.url.clone(),
-                kinds: p
+            .filter_map(|p| {
+                let kinds: Vec<String> = p
                     .support_of(code)
                     .map(|s| match &s.group {
                         Some(g) => format!("{}（{g}）", s.kind),
                         None => s.kind.clone(),
                     })
-                    .collect(),
+                    .collect();
+                (!kinds.is_empty()).then(|| ProgramRef {
+                    name: p.name.clone(),
+                    fiscal_year: fiscal_year_label(p.fiscal_year),
+                    href: program_path(p),
+                    url: p.url.clone(),
+                    kinds,
+                })
             })
             .collect()
     }
@@ -73,14 +75,14 @@ impl Renderer<'_, '_> {
             .programs
             .iter()
             .filter_map(|p| {
-                let mut links: Vec<MunicipalityLink> = Vec::new();
-                for s in &p.support {
-                    for code in s.municipalities.iter().filter(|c| c.prefecture().code == pref) {
-                        if !links.iter().any(|l| l.href.contains(&code.to_string())) {
-                            links.push(self.link(*code));
-                        }
-                    }
-                }
+                let mut seen = std::collections::HashSet::new();
+                let links: Vec<MunicipalityLink> = p
+                    .support
+                    .iter()
+                    .flat_map(|s| &s.municipalities)
+                    .filter(|c| c.prefecture().code == pref && seen.insert(**c))
+                    .map(|c| self.link(*c))
+                    .collect();
                 (!links.is_empty()).then(|| {
                     serde_json::json!({
                         "name": p.name, "fiscal_year": fiscal_year_label(p.fiscal_year), "href": program_path(p),

@@ -27,7 +27,6 @@ pub struct ChartView {
     pub width: u32,
     pub height: u32,
     pub table: TableView,
-    pub suppressed: bool,
 }
 
 /// The tile map and the same counts as a list by region.
@@ -102,7 +101,6 @@ impl Renderer<'_, '_> {
             width: drawn.width,
             height: drawn.height,
             table,
-            suppressed: chart.suppressed.is_some(),
         })
     }
 

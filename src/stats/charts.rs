@@ -59,11 +59,6 @@ impl ChartId {
             ChartId::Comparison => "期ごとの比較",
         }
     }
-
-    /// Whether the chart breaks down an aggregate-only person attribute (SPEC §6).
-    pub fn is_person_attribute(self) -> bool {
-        matches!(self, ChartId::Gender | ChartId::Track | ChartId::Age)
-    }
 }
 
 /// One named row of values (a chart has one series, or two for 応募・伴走支援).
@@ -81,15 +76,13 @@ pub struct Chart {
     pub unit: &'static str,
     pub categories: Vec<String>,
     pub series: Vec<Series>,
-    /// How many people (or municipalities, teams) the chart covers.
-    pub total: u32,
     /// Set when the whole breakdown is withheld: why, for readers.
     pub suppressed: Option<String>,
     pub note: Option<String>,
 }
 
 impl Chart {
-    fn single(id: ChartId, unit: &'static str, rows: Vec<(String, u32)>, total: u32) -> Chart {
+    fn single(id: ChartId, unit: &'static str, rows: Vec<(String, u32)>) -> Chart {
         let (categories, values) = rows.into_iter().map(|(c, n)| (c, Tally::Count(n))).unzip();
         Chart {
             id,
@@ -99,7 +92,6 @@ impl Chart {
                 name: count_name(unit).to_string(),
                 values,
             }],
-            total,
             suppressed: None,
             note: None,
         }
@@ -171,7 +163,7 @@ pub fn person_charts(members: &[&Member], min_group_size: u32, forced: bool) -> 
     charts
         .into_iter()
         .map(|(id, rows)| {
-            let chart = Chart::single(id, "名", rows, total);
+            let chart = Chart::single(id, "名", rows);
             if too_small(total, min_group_size) {
                 chart.withheld(format!(
                     "対象の支援官が{min_group_size}名未満のため、内訳は表示していません。"
@@ -191,13 +183,13 @@ pub fn person_charts(members: &[&Member], min_group_size: u32, forced: bool) -> 
 pub fn grade_chart(members: &[&Member]) -> Chart {
     let (g, _) = counted(&Grade::ALL, members.iter().map(|m| Some(m.grade)));
     let rows = Grade::ALL.iter().map(|k| (k.name().to_string(), g[k])).collect();
-    Chart::single(ChartId::Grade, "名", rows, members.len() as u32)
+    Chart::single(ChartId::Grade, "名", rows)
 }
 
 /// 所属府省庁等 — every ministry of ministries.yaml, in its order.
 pub fn ministry_chart(names: &[String], counts: &[u32]) -> Chart {
     let rows = names.iter().cloned().zip(counts.iter().copied()).collect();
-    Chart::single(ChartId::Ministry, "名", rows, counts.iter().sum())
+    Chart::single(ChartId::Ministry, "名", rows)
 }
 
 /// ⑤地域別: supported municipalities per region, and applicants when applications are recorded.
@@ -224,7 +216,6 @@ pub fn region_chart(supported: &[Region], applicants: Option<&[Region]>) -> Char
         unit: "市町村",
         categories: Region::ALL.iter().map(|r| r.name().to_string()).collect(),
         series,
-        total: supported.len() as u32,
         suppressed: None,
         note: applicants
             .is_none()
@@ -239,12 +230,7 @@ pub fn population_chart(populations: &[Option<u64>]) -> Chart {
         populations.iter().map(|n| n.map(PopulationBand::of)),
     );
     let rows = p.iter().map(|(b, n)| (b.name().to_string(), *n));
-    Chart::single(
-        ChartId::Population,
-        "市町村",
-        with_unrecorded(rows, unrecorded),
-        populations.len() as u32,
-    )
+    Chart::single(ChartId::Population, "市町村", with_unrecorded(rows, unrecorded))
 }
 
 /// 課題分野 of the teams: each team counts once in each of its areas; teams without areas are
@@ -258,12 +244,7 @@ pub fn area_chart(team_areas: &[&[IssueAreaNo]]) -> Chart {
     }
     let unrecorded = team_areas.iter().filter(|a| a.is_empty()).count() as u32;
     let rows = counts.iter().map(|(a, n)| (a.name().to_string(), *n));
-    let mut chart = Chart::single(
-        ChartId::Area,
-        "チーム",
-        with_unrecorded(rows, unrecorded),
-        team_areas.len() as u32,
-    );
+    let mut chart = Chart::single(ChartId::Area, "チーム", with_unrecorded(rows, unrecorded));
     chart.note = Some("一つのチームが複数の課題分野に取り組む場合は、それぞれに数えています。".to_string());
     chart
 }
@@ -288,7 +269,6 @@ pub fn comparison_chart(cohorts: &[(String, [u32; 4])]) -> Chart {
                 values: v.iter().map(|n| Tally::Count(*n)).collect(),
             })
             .collect(),
-        total: 0,
         suppressed: None,
         note: None,
     }

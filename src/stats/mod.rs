@@ -80,12 +80,6 @@ impl Stats {
     }
 }
 
-impl CohortStats {
-    pub fn chart(&self, id: ChartId) -> Option<&Chart> {
-        self.charts.iter().find(|c| c.id == id)
-    }
-}
-
 fn headline(teams: &[&Team]) -> Headline {
     let members = teams.iter().flat_map(|t| t.members.iter());
     let municipalities: BTreeSet<_> = teams.iter().map(|t| t.municipality).collect();
