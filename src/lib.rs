@@ -13,6 +13,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod diag;
+pub mod hash;
 pub mod import;
 pub mod links;
 pub mod load;

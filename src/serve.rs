@@ -247,13 +247,8 @@ fn content_type(path: &str) -> &'static str {
         "pdf" => "application/pdf",
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
-        "wasm" | "pagefind" | "pf_meta" | "pf_index" | "pf_fragment" => "application/octet-stream",
         _ => "application/octet-stream",
     }
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// The live-reload script and, when the latest rebuild failed, its problems over the page.
@@ -262,7 +257,7 @@ fn inject(html: &[u8], problems: Option<&str>) -> Vec<u8> {
     if let Some(p) = problems {
         extra.push_str(&format!(
             "<div id=\"banso-errors\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;background:#fff0f0;color:#1a1a1a;border-top:4px solid #c00;padding:1rem;z-index:9999;font:14px/1.6 monospace\"><strong>内容に誤りがあります（直前の版を表示しています）</strong><pre style=\"white-space:pre-wrap\">{}</pre></div>",
-            escape(p)
+            crate::render::escape(p)
         ));
     }
     let text = String::from_utf8_lossy(html);
@@ -298,7 +293,7 @@ fn respond(request: tiny_http::Request, site: &RwLock<Site>) {
             None => {
                 let body = format!(
                     "<!DOCTYPE html><html lang=\"ja\"><meta charset=\"utf-8\"><title>内容に誤りがあります</title><body><h1>内容に誤りがあります</h1><pre>{}</pre></body></html>",
-                    escape(problems.as_deref().unwrap_or(""))
+                    crate::render::escape(problems.as_deref().unwrap_or(""))
                 );
                 reply(500, "text/html; charset=utf-8", inject(body.as_bytes(), None))
             }

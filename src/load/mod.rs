@@ -128,10 +128,7 @@ impl Cache {
         if std::fs::metadata(path).ok()?.len() > MAX_TEXT_BYTES {
             return None;
         }
-        let bytes = std::fs::read(path).ok()?;
-        let mut h = siphasher::sip128::SipHasher13::new();
-        std::hash::Hasher::write(&mut h, &bytes);
-        Some(siphasher::sip128::Hasher128::finish128(&h).into())
+        Some(crate::hash::of(&std::fs::read(path).ok()?))
     }
 
     fn get<T: 'static + Clone + Send + Sync>(

@@ -385,7 +385,7 @@ fn tidy(svg: &str) -> String {
 
 /// Give plotters' SVG a role, a title and a description, and the Japanese language.
 fn accessible(svg: String, title: &str, desc: &str) -> String {
-    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let esc = super::xml::escape;
     let svg = tidy(&svg);
     let Some(open_end) = svg.find('>') else { return svg };
     format!(
@@ -399,9 +399,6 @@ fn accessible(svg: String, title: &str, desc: &str) -> String {
 
 /// The chart's numbers as CSV (UTF-8 with BOM): one row per category, one column per series.
 pub fn csv(chart: &Chart) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(b"\xEF\xBB\xBF".to_vec());
     let mut header = vec!["区分".to_string()];
     header.extend(chart.series.iter().map(|s| {
         if chart.unit.is_empty() {
@@ -410,16 +407,21 @@ pub fn csv(chart: &Chart) -> Vec<u8> {
             format!("{}（{}）", s.name, chart.unit)
         }
     }));
-    let _ = w.write_record(&header);
-    for (i, c) in chart.categories.iter().enumerate() {
-        let mut row = vec![c.clone()];
-        row.extend(chart.series.iter().map(|s| match s.values[i] {
-            Tally::Count(n) => n.to_string(),
-            Tally::Suppressed => "秘匿".to_string(),
-        }));
-        let _ = w.write_record(&row);
-    }
-    w.into_inner().unwrap_or_default()
+    let rows = chart
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut row = vec![c.clone()];
+            row.extend(chart.series.iter().map(|s| match s.values[i] {
+                Tally::Count(n) => n.to_string(),
+                Tally::Suppressed => "秘匿".to_string(),
+            }));
+            row
+        })
+        .collect();
+    // Writing into memory cannot fail.
+    super::data::csv_bytes("chart.csv", &header, rows).unwrap_or_default()
 }
 
 /// The chart's numbers as an HTML table for the page.

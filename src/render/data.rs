@@ -141,7 +141,12 @@ pub(super) fn render_data(p: &Published, stats: &Stats, plan: &mut Plan) -> Resu
     plan.add("data/summary.json", json)
 }
 
-fn csv_bytes(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, RenderError> {
+/// A CSV file as the site publishes them: UTF-8 with a BOM (for Excel), CRLF line ends.
+pub(super) fn csv_bytes<H: AsRef<[u8]>>(
+    name: &str,
+    header: &[H],
+    rows: Vec<Vec<String>>,
+) -> Result<Vec<u8>, RenderError> {
     let err = |e: &dyn std::fmt::Display| RenderError::Data(name.to_string(), e.to_string());
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)

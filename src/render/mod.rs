@@ -27,6 +27,7 @@ use serde::Serialize;
 use crate::publish::Published;
 use crate::stats::Stats;
 pub use theme::Theme;
+pub use xml::escape;
 
 /// What goes into one output file: bytes made here, or a content file copied as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -109,16 +109,11 @@ impl Theme {
             }
         }
         let fingerprint = {
-            use siphasher::sip128::{Hasher128, SipHasher13};
-            use std::hash::Hasher;
-            let mut h = SipHasher13::new();
+            let mut h = crate::hash::Hash128::default();
             for (name, text) in &templates {
-                h.write(name.as_bytes());
-                h.write_u8(0);
-                h.write(text.as_bytes());
-                h.write_u8(0);
+                h.bytes(name.as_bytes()).bytes(&[0]).bytes(text.as_bytes()).bytes(&[0]);
             }
-            h.finish128().into()
+            h.finish()
         };
         let mut tera = tera::Tera::default();
         tera.add_raw_templates(templates)

@@ -1,0 +1,43 @@
+//! 128-bit content hashes (SipHash-1-3) for caches and fingerprints: fast and well spread, not
+//! meant to resist an attacker (nothing here is security-relevant).
+
+use std::hash::Hasher;
+
+use siphasher::sip128::{Hasher128, SipHasher13};
+
+/// A hash being computed; bytes go in through [`Hash128::bytes`] or `std::io::Write` (so a
+/// serializer can write into it without building the text).
+pub struct Hash128(SipHasher13);
+
+impl Default for Hash128 {
+    fn default() -> Self {
+        Hash128(SipHasher13::new())
+    }
+}
+
+impl Hash128 {
+    pub fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
+        self.0.write(bytes);
+        self
+    }
+
+    pub fn finish(&self) -> u128 {
+        self.0.finish128().into()
+    }
+}
+
+impl std::io::Write for Hash128 {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The hash of `bytes`.
+pub fn of(bytes: &[u8]) -> u128 {
+    Hash128::default().bytes(bytes).finish()
+}
