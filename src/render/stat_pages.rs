@@ -143,10 +143,10 @@ impl Renderer<'_, '_> {
 
     pub(super) fn cohorts(&mut self) -> Result<(), RenderError> {
         let mut charts = Rendered::default();
-        let comparison = match self.stats.comparison.clone() {
+        let comparison = match &self.stats.comparison {
             Some(chart) => {
                 let context = "公表済みの期ごとの主要数値".to_string();
-                Some(self.emit_chart(&mut charts, "cohorts/charts/", "comparison", &chart, "各期", &context)?)
+                Some(self.emit_chart(&mut charts, "cohorts/charts/", "comparison", chart, "各期", &context)?)
             }
             None => None,
         };
@@ -181,12 +181,18 @@ impl Renderer<'_, '_> {
         let title = format!("{}（{}）", c.no.label(), fiscal_year_label(c.fiscal_year));
         let dir = format!("cohorts/{}/charts/", c.no.0);
         let mut views = Vec::new();
-        for chart in s.charts.clone() {
-            let mut chart = chart;
-            if chart.id == crate::stats::ChartId::Population {
-                chart.note = Some(self.population_note(c.no));
-            }
-            views.push(self.emit_chart(&mut out, &dir, chart.id.slug(), &chart, &c.no.label(), &title)?);
+        for chart in &s.charts {
+            let noted;
+            let chart = if chart.id == crate::stats::ChartId::Population {
+                noted = crate::stats::Chart {
+                    note: Some(self.population_note(c.no)),
+                    ..chart.clone()
+                };
+                &noted
+            } else {
+                chart
+            };
+            views.push(self.emit_chart(&mut out, &dir, chart.id.slug(), chart, &c.no.label(), &title)?);
         }
         let page = serde_json::json!({
             "headline": headline,
@@ -281,15 +287,7 @@ impl Renderer<'_, '_> {
             .map(|m| serde_json::json!({ "name": m.name, "href": format!("municipalities/{}/", m.code) }))
             .collect();
         let mut cohorts = Vec::new();
-        for ps in self
-            .stats
-            .prefectures
-            .get(&pref.code)
-            .cloned()
-            .unwrap_or_default()
-            .into_iter()
-            .rev()
-        {
+        for ps in self.stats.prefectures.get(&pref.code).into_iter().flatten().rev() {
             let scope = format!("{}・{}", pref.name, ps.cohort.label());
             let dir = format!("prefectures/{}/charts/{}/", pref.slug, ps.cohort.0);
             let mut charts = Vec::new();
