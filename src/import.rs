@@ -315,12 +315,18 @@ fn read_roster(text: &str, reg: &Registry) -> Result<Vec<Team>, ImportError> {
     }
 }
 
-/// Import `csv_path` as the teams of cohort `cohort` into `content`.
-pub fn import_teams(content: &Path, csv_path: &Path, cohort: u32) -> Result<Imported, crate::Error> {
+/// Import `csv_path` as the teams of cohort `cohort` into `content`. The Markdown files read
+/// go into `cache`, so checking the result afterwards need not parse them again.
+pub fn import_teams(
+    content: &Path,
+    csv_path: &Path,
+    cohort: u32,
+    cache: &crate::load::Cache,
+) -> Result<Imported, crate::Error> {
     let bytes = std::fs::read(csv_path).map_err(|e| ImportError::Io(csv_path.to_path_buf(), e))?;
     let (text, encoding) = decode(&bytes, csv_path)?;
     let mut diags = crate::diag::Diagnostics::new();
-    let raw = crate::load::load_content(content, &mut diags)?;
+    let raw = crate::load::load_content_cached(content, &mut diags, Some(cache))?;
     let reg = crate::model::validate::validate(&raw, &mut diags);
     let teams = read_roster(&text, &reg)?;
 

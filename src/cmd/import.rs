@@ -7,7 +7,8 @@ use crate::import::{ImportError, import_teams};
 
 pub fn run_teams(args: &ImportTeamsArgs) -> i32 {
     let name = args.file.display();
-    match import_teams(&args.content, &args.file, args.cohort) {
+    let cache = crate::load::Cache::default();
+    match import_teams(&args.content, &args.file, args.cohort, &cache) {
         Ok(done) => {
             eprintln!(
                 "{} を取り込みました（{}）: {}チーム・{}名を {} に書きました",
@@ -28,7 +29,7 @@ pub fn run_teams(args: &ImportTeamsArgs) -> i32 {
             }
             // Show what the imported content looks like to `check`.
             let mut diags = Diagnostics::new();
-            if crate::load_registry(&args.content, &mut diags).is_ok() {
+            if crate::load_registry_with(&args.content, &mut diags, Some(&cache)).is_ok() {
                 print_diagnostics(&diags);
             }
             if diags.has_errors() { exit::INVALID } else { exit::OK }
