@@ -135,14 +135,14 @@ pub fn render(
         let parts = search::extra_parts(&r.plan);
         r.search_page(parts)?;
     }
-    let (mut plan, lastmod) = r.finish();
+    let mut plan = r.finish();
     if opts.search == Search::Full {
         for (path, bytes) in crate::timed("search index", || search::search_index(&plan))? {
             plan.add(path, bytes)?;
         }
     }
     crate::timed("data files", || data::render_data(p, stats, &mut plan))?;
-    crate::timed("xml", || xml::render_xml(p, &mut plan, &lastmod))?;
+    crate::timed("xml", || xml::render_xml(p, &mut plan, &lastmod::LastMod::new(p)))?;
 
     for (path, bytes) in &theme.statics {
         plan.add(format!("static/{path}"), bytes.clone())?;

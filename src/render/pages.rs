@@ -1,7 +1,5 @@
 //! The HTML pages of SPEC §5, one method per page type.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::context::{ReportRef, TeamList, TeamRow, fmt_int, report_path};
@@ -11,7 +9,6 @@ use crate::model::reference::issue_area_note;
 use crate::model::{Cohort, IssueAreaNo};
 use crate::publish::Published;
 use crate::stats::Stats;
-use crate::time::Instant;
 
 /// What every page shares: site, place in the site, navigation, preview banner.
 #[derive(Debug, Serialize)]
@@ -67,17 +64,12 @@ pub(super) struct Renderer<'a, 'r> {
     pub(super) plan: Plan,
     menu: Vec<(String, String)>,
     footer: Vec<(String, String)>,
-    /// When each page last changed, looked up per page.
-    changes: super::lastmod::LastMod,
-    /// Site path → when the page last changed, for the sitemap.
-    lastmod: BTreeMap<String, Instant>,
 }
 
 /// Pages (and their chart files) rendered but not yet added to the plan.
 #[derive(Default)]
 pub(super) struct Rendered {
     files: Vec<(String, Vec<u8>)>,
-    lastmod: Vec<(String, Instant)>,
 }
 
 impl Rendered {
@@ -87,7 +79,6 @@ impl Rendered {
 
     pub(super) fn merge(&mut self, other: Rendered) {
         self.files.extend(other.files);
-        self.lastmod.extend(other.lastmod);
     }
 }
 
@@ -135,14 +126,12 @@ impl<'a, 'r> Renderer<'a, 'r> {
             plan: Plan::default(),
             menu,
             footer,
-            changes: super::lastmod::LastMod::new(p),
-            lastmod: BTreeMap::new(),
         }
     }
 
-    /// The pages, and when each last changed.
-    pub fn finish(self) -> (Plan, BTreeMap<String, Instant>) {
-        (self.plan, self.lastmod)
+    /// The pages.
+    pub fn finish(self) -> Plan {
+        self.plan
     }
 
     pub fn all_pages(&mut self) -> Result<(), RenderError> {
@@ -199,7 +188,6 @@ impl<'a, 'r> Renderer<'a, 'r> {
     }
 
     pub(super) fn accept(&mut self, r: Rendered) -> Result<(), RenderError> {
-        self.lastmod.extend(r.lastmod);
         for (file, bytes) in r.files {
             self.plan.add(file, bytes)?;
         }
@@ -283,11 +271,6 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 bytes
             }
         };
-        let lastmod = self
-            .changes
-            .of(spec.path)
-            .filter(|_| !is_404)
-            .map(|t| (spec.path.to_string(), t));
         let file = if is_404 {
             "404.html".to_string()
         } else {
@@ -295,7 +278,6 @@ impl<'a, 'r> Renderer<'a, 'r> {
         };
         Ok(Rendered {
             files: vec![(file, bytes)],
-            lastmod: lastmod.into_iter().collect(),
         })
     }
 

@@ -24,11 +24,7 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-pub(super) fn render_xml(
-    p: &Published,
-    plan: &mut Plan,
-    lastmod: &std::collections::BTreeMap<String, Instant>,
-) -> Result<(), RenderError> {
+pub(super) fn render_xml(p: &Published, plan: &mut Plan, lastmod: &super::lastmod::LastMod) -> Result<(), RenderError> {
     let base = &p.site.base_url;
     let mut sitemap = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
@@ -43,7 +39,7 @@ pub(super) fn render_xml(
             .collect();
         for dir in pages {
             let loc = escape(&format!("{base}{}", super::markdown::encode_path(&dir)));
-            match lastmod.get(&dir) {
+            match lastmod.of(&dir) {
                 Some(t) => {
                     let _ = writeln!(
                         sitemap,
