@@ -209,7 +209,7 @@ impl Diagnostics {
             (Severity::Error, true) => "\x1b[1;31mエラー\x1b[0m",
             (Severity::Warning, true) => "\x1b[1;33m警告\x1b[0m",
         };
-        let _ = writeln!(s, "{head}: {}", d.message);
+        let _ = writeln!(s, "{head}: {}", clip(&d.message));
         if let Some(span) = &d.span {
             let line_no = span.pos.line.to_string();
             let pad = " ".repeat(line_no.len());
@@ -219,38 +219,71 @@ impl Diagnostics {
                 .get(&span.path)
                 .and_then(|t| t.lines().nth(span.pos.line.saturating_sub(1) as usize));
             if let Some(line) = line {
-                let line = line.replace('\t', " ");
-                let before: String = line.chars().take(span.pos.col.saturating_sub(1) as usize).collect();
-                let marked: String = line
-                    .chars()
-                    .skip(span.pos.col.saturating_sub(1) as usize)
-                    .take(span.pos.len.max(1) as usize)
-                    .collect();
+                let (line, before, marked) = excerpt(line, span.pos);
                 let carets = "^".repeat(UnicodeWidthStr::width(marked.as_str()).max(1));
                 let _ = writeln!(s, "{pad} |");
                 let _ = writeln!(s, "{line_no} | {line}");
-                let label = d.label.as_deref().map(|l| format!(" {l}")).unwrap_or_default();
+                let label = d.label.as_deref().map(|l| format!(" {}", clip(l))).unwrap_or_default();
                 let _ = writeln!(
                     s,
                     "{pad} | {}{carets}{label}",
                     " ".repeat(UnicodeWidthStr::width(before.as_str()))
                 );
             } else if let Some(label) = &d.label {
-                let _ = writeln!(s, "{pad} = {label}");
+                let _ = writeln!(s, "{pad} = {}", clip(label));
             }
             if let Some(help) = &d.help {
-                let _ = writeln!(s, "{pad} = 対処: {help}");
+                let _ = writeln!(s, "{pad} = 対処: {}", clip(help));
             }
         } else {
             if let Some(label) = &d.label {
-                let _ = writeln!(s, "  = {label}");
+                let _ = writeln!(s, "  = {}", clip(label));
             }
             if let Some(help) = &d.help {
-                let _ = writeln!(s, "  = 対処: {help}");
+                let _ = writeln!(s, "  = 対処: {}", clip(help));
             }
         }
         s
     }
+}
+
+/// Characters of context shown either side of the offending text in a long line.
+const CONTEXT_CHARS: usize = 40;
+/// At most this many characters of the offending text are underlined.
+const MARKED_CHARS: usize = 60;
+
+/// A message as printed: control characters as spaces, and when it quotes a huge value, its
+/// start and end only.
+fn clip(text: &str) -> String {
+    const MAX: usize = 300;
+    let clean = |s: &str| -> String { s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect() };
+    let n = text.chars().count();
+    if n <= MAX {
+        return clean(text);
+    }
+    let head: String = text.chars().take(MAX / 2).collect();
+    let tail: String = text.chars().skip(n - MAX / 2).collect();
+    format!("{}…（{}文字略）…{}", clean(&head), n - MAX, clean(&tail))
+}
+
+/// The part of `line` worth quoting for `pos`: the line itself when short, otherwise a window
+/// around the offending text with `…` where it was cut (a minified 400 KB line must not flood
+/// the terminal). Tabs and control characters (which could drive the terminal) become spaces.
+/// Returns the quoted text, the part before the caret, and the underlined part.
+fn excerpt(line: &str, pos: Pos) -> (String, String, String) {
+    let chars: Vec<char> = line.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let start = (pos.col.saturating_sub(1) as usize).min(chars.len());
+    let len = (pos.len.max(1) as usize).min(MARKED_CHARS);
+    let end = (start + len).min(chars.len());
+    let from = start.saturating_sub(CONTEXT_CHARS);
+    let to = (end + CONTEXT_CHARS).min(chars.len());
+    let text = |r: std::ops::Range<usize>| chars[r].iter().collect::<String>();
+    let lead = if from > 0 { "…" } else { "" };
+    let tail = if to < chars.len() { "…" } else { "" };
+    let before = format!("{lead}{}", text(from..start));
+    let marked = text(start..end);
+    let quoted = format!("{before}{marked}{}{tail}", text(end..to));
+    (quoted, before, marked)
 }
 
 /// The closest candidate to `input` by edit distance over characters (a swap of two
@@ -309,6 +342,27 @@ mod tests {
             "{out}"
         );
         assert!(out.ends_with("エラー 1件\n"), "{out}");
+    }
+
+    #[test]
+    fn a_long_line_is_quoted_around_the_problem_only() {
+        let path: Arc<str> = Arc::from("pages/big.md");
+        let line = format!("{}\u{1b}[2J{}{}", "あ".repeat(200_000), "防衛庁", "い".repeat(200_000));
+        let text: Arc<str> = Arc::from(line.as_str());
+        let mut ds = Diagnostics::new();
+        ds.add_source(&path, &text);
+        ds.push(Diagnostic::error(Span::new(&path, Pos::new(1, 200_005, 3)), "x"));
+        let out = ds.render();
+        assert!(out.len() < 1_000, "{} bytes", out.len());
+        assert!(!out.contains('\u{1b}'), "no terminal escape reaches the terminal");
+        let quoted = out.lines().find(|l| l.starts_with("1 | ")).unwrap();
+        assert!(quoted.starts_with("1 | …") && quoted.ends_with('…'), "{quoted}");
+        assert!(quoted.contains("防衛庁"), "{quoted}");
+        let carets = out.lines().find(|l| l.contains('^')).unwrap();
+        let width = |s: &str| UnicodeWidthStr::width(s);
+        let at = width(&quoted[..quoted.find("防衛庁").unwrap()]);
+        assert_eq!(width(&carets[..carets.find('^').unwrap()]), at, "{carets}");
+        assert_eq!(carets.matches('^').count(), 6);
     }
 
     #[test]

@@ -90,8 +90,15 @@ impl SiteOptions {
     }
 }
 
+/// A site rendered in memory, and what its build held back.
+#[derive(Debug)]
+pub struct Built {
+    pub plan: Plan,
+    pub holdback: publish::Holdback,
+}
+
 /// publish + aggregate + render: the site at `opts.as_of`, in memory.
-pub fn render_site(reg: &Registry, opts: SiteOptions, theme: &Theme) -> Result<Plan, Error> {
+pub fn render_site(reg: &Registry, opts: SiteOptions, theme: &Theme) -> Result<Built, Error> {
     render_site_with(reg, opts, theme, None)
 }
 
@@ -101,10 +108,15 @@ pub fn render_site_with(
     opts: SiteOptions,
     theme: &Theme,
     cache: Option<&render::PageCache>,
-) -> Result<Plan, Error> {
-    let published = timed("publish", || publish::publish(reg, opts.as_of, opts.preview));
-    let stats = timed("aggregate", || stats::aggregate(&published));
-    Ok(render::render(&published, &stats, theme, opts.render, cache)?)
+) -> Result<Built, Error> {
+    let release = timed("publish", || publish::publish(reg, opts.as_of, opts.preview));
+    let published = &release.published;
+    let stats = timed("aggregate", || stats::aggregate(published));
+    let plan = render::render(published, &stats, theme, opts.render, cache)?;
+    Ok(Built {
+        plan,
+        holdback: release.holdback,
+    })
 }
 
 /// With `BANSO_TIMINGS` set, print how long a phase took to stderr (for profiling builds).

@@ -61,14 +61,8 @@ pub struct Written {
 /// Decide whether `out` may receive a build of `kind`; `public_default` is the public output
 /// directory a preview must never touch.
 pub fn check_target(out: &Path, kind: OutputKind, public_default: &Path) -> Result<(), OutputError> {
-    if kind == OutputKind::Preview {
-        let same = |a: &Path, b: &Path| match (absolute(a), absolute(b)) {
-            (Some(a), Some(b)) => a == b,
-            _ => false,
-        };
-        if same(out, public_default) || marker_of(out).as_deref() == Some(OutputKind::Public.marker_text()) {
-            return Err(OutputError::PreviewIntoPublic(out.to_path_buf()));
-        }
+    if kind == OutputKind::Preview && touches_public(out, public_default) {
+        return Err(OutputError::PreviewIntoPublic(out.to_path_buf()));
     }
     let meta = match fs::symlink_metadata(out) {
         Ok(m) => m,
@@ -102,6 +96,25 @@ pub fn check_target(out: &Path, kind: OutputKind, public_default: &Path) -> Resu
     refuse(
         "banso が作ったフォルダではありません（中に .banso-output がなく、空でもありません）。新しいパスか空のフォルダを指定してください",
     )
+}
+
+/// Whether a preview written to `out` would sit inside a public build, or hold one (SPEC §1):
+/// `out` is the public default, lies inside it or contains it, lies inside a directory holding a
+/// public build, or contains one. Its staging directory sits beside `out`, so it is covered too.
+fn touches_public(out: &Path, public_default: &Path) -> bool {
+    let (Some(out), Some(public)) = (absolute(out), absolute(public_default)) else {
+        return true;
+    };
+    let is_public = |dir: &Path| marker_of(dir).as_deref() == Some(OutputKind::Public.marker_text());
+    if out.starts_with(&public) || public.starts_with(&out) || out.ancestors().any(is_public) {
+        return true;
+    }
+    out.is_dir()
+        && walkdir::WalkDir::new(&out)
+            .follow_links(false)
+            .into_iter()
+            .filter_map(Result::ok)
+            .any(|e| e.file_type().is_dir() && is_public(e.path()))
 }
 
 fn marker_of(dir: &Path) -> Option<String> {
@@ -329,6 +342,67 @@ mod tests {
         )
         .unwrap();
         assert!(out.join("index.html").exists());
+    }
+
+    #[test]
+    fn preview_refuses_anywhere_inside_or_around_a_public_build() {
+        let tmp = tempfile::tempdir().unwrap();
+        let public = tmp.path().join("output");
+        write_plan(&plan(&[("index.html", "public")]), &public, OutputKind::Public, &public).unwrap();
+        let elsewhere = tmp.path().join("site");
+        write_plan(
+            &plan(&[("index.html", "public")]),
+            &elsewhere,
+            OutputKind::Public,
+            &public,
+        )
+        .unwrap();
+        let before = fs::read_dir(tmp.path()).unwrap().count();
+        for target in [
+            public.join("preview"),
+            public.join("a/b/preview"),
+            elsewhere.join("preview"),
+            tmp.path().to_path_buf(),
+        ] {
+            let err = write_plan(&plan(&[("index.html", "HOLD")]), &target, OutputKind::Preview, &public).unwrap_err();
+            assert!(
+                matches!(err, OutputError::PreviewIntoPublic(_)),
+                "{}: {err}",
+                target.display()
+            );
+        }
+        assert!(!public.join("preview").exists() && !elsewhere.join("preview").exists());
+        assert_eq!(
+            fs::read_dir(tmp.path()).unwrap().count(),
+            before,
+            "no staging folder anywhere"
+        );
+        assert_eq!(
+            fs::read_dir(&public).unwrap().count(),
+            2,
+            "index.html and the marker only"
+        );
+
+        // A preview folder that holds a public build inside it is refused too.
+        let preview = tmp.path().join("preview");
+        write_plan(&plan(&[("index.html", "p")]), &preview, OutputKind::Preview, &public).unwrap();
+        write_plan(
+            &plan(&[("index.html", "pub")]),
+            &preview.join("pub"),
+            OutputKind::Public,
+            &public,
+        )
+        .unwrap();
+        let err = write_plan(&plan(&[("index.html", "p2")]), &preview, OutputKind::Preview, &public).unwrap_err();
+        assert!(matches!(err, OutputError::PreviewIntoPublic(_)), "{err}");
+        // Elsewhere a preview is fine.
+        write_plan(
+            &plan(&[("index.html", "p")]),
+            &tmp.path().join("other"),
+            OutputKind::Preview,
+            &public,
+        )
+        .unwrap();
     }
 
     #[test]

@@ -20,7 +20,6 @@ use std::time::Duration;
 use notify::{EventKind, RecursiveMode, Watcher};
 
 use crate::diag::Diagnostics;
-use crate::publish::holdback::{held_back, next_release};
 use crate::render::{Blob, Plan};
 use crate::time::Instant;
 
@@ -110,7 +109,11 @@ pub fn serve(cfg: ServeConfig) -> Result<(), crate::Error> {
         let (server, site) = (Arc::clone(&server), Arc::clone(&site));
         std::thread::spawn(move || {
             for request in server.incoming_requests() {
-                respond(request, &site);
+                if allowed_host(&request, port) {
+                    respond(request, &site);
+                } else {
+                    refuse(request);
+                }
             }
         });
     }
@@ -189,7 +192,6 @@ impl Builder {
                 Err(e) => Err(format!("エラー: {e}\n")),
                 Ok(_) if diags.has_errors() => Err(diags.render()),
                 Ok(mut registry) => {
-                    next = next_release(&held_back(&registry, as_of)).filter(|_| cfg.as_of.is_none());
                     registry.site.base_url = self.base_url.clone();
                     crate::cmd::load_theme(cfg.theme.as_deref())
                         .and_then(|theme| {
@@ -201,6 +203,11 @@ impl Builder {
                                 },
                             };
                             crate::render_site_with(&registry, opts, &theme, Some(&caches.pages))
+                        })
+                        .map(|built| {
+                            next = built.holdback.next_release().filter(|_| cfg.as_of.is_none());
+                            diags.extend(built.holdback.warnings());
+                            built.plan
                         })
                         .map_err(|e| format!("エラー: {e}\n"))
                 }
@@ -230,6 +237,49 @@ impl Builder {
         }
         next
     }
+}
+
+/// Whether a request was addressed to this server by a loopback name (SPEC §1). A page on
+/// another site can point its own host name at 127.0.0.1 (DNS rebinding) and then read what
+/// this server answers, a preview of held-back content among it; such requests carry that
+/// other name in `Host`, so only 127.0.0.1, localhost and [::1] are answered, with our port
+/// or none.
+pub fn host_allowed(host: &str, port: u16) -> bool {
+    let host = host.trim().to_ascii_lowercase();
+    let (name, host_port) = match host.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((addr, rest)) => (format!("[{addr}]"), rest.strip_prefix(':').map(str::to_string)),
+            None => return false,
+        },
+        None => match host.split_once(':') {
+            Some((n, p)) => (n.to_string(), Some(p.to_string())),
+            None => (host.clone(), None),
+        },
+    };
+    let name_ok = matches!(name.as_str(), "127.0.0.1" | "localhost" | "[::1]");
+    let port_ok = host_port.is_none_or(|p| p == port.to_string());
+    name_ok && port_ok
+}
+
+fn allowed_host(request: &tiny_http::Request, port: u16) -> bool {
+    let hosts: Vec<&str> = request
+        .headers()
+        .iter()
+        .filter(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str())
+        .collect();
+    matches!(hosts.as_slice(), [one] if host_allowed(one, port))
+}
+
+fn refuse(request: tiny_http::Request) {
+    let response = tiny_http::Response::from_string(
+        "この確認用サーバーは http://127.0.0.1 か http://localhost で開いてください（Host が違います）",
+    )
+    .with_status_code(421)
+    .with_header(
+        tiny_http::Header::from_bytes(&b"Content-Type"[..], &b"text/plain; charset=utf-8"[..]).expect("valid header"),
+    );
+    let _ = request.respond(response);
 }
 
 const LIVE_JS: &str = "(function(){var seen=null;function poll(){fetch('/__banso/status',{cache:'no-store'}).then(function(r){return r.json()}).then(function(s){if(seen===null){seen=s.build}else if(s.build!==seen){location.reload();return}setTimeout(poll,700)}).catch(function(){setTimeout(poll,2000)})}poll()})();";
@@ -338,6 +388,39 @@ fn serve_file(
         None => {
             let body = plan.get("404.html").map(|b| inject(b, problems)).unwrap_or_default();
             reply(404, "text/html; charset=utf-8", body)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_allowed;
+
+    #[test]
+    fn only_loopback_names_with_our_port_are_answered() {
+        for ok in [
+            "127.0.0.1:8000",
+            "localhost:8000",
+            "LOCALHOST:8000",
+            "[::1]:8000",
+            "localhost",
+            "127.0.0.1",
+        ] {
+            assert!(host_allowed(ok, 8000), "{ok}");
+        }
+        for bad in [
+            "evil.example:8000",
+            "127.0.0.1.evil.example:8000",
+            "localhost.evil.example",
+            "127.0.0.1:8001",
+            "localhost:80",
+            "[::1]:9000",
+            "[::1",
+            "",
+            "0.0.0.0:8000",
+            "127.0.0.2:8000",
+        ] {
+            assert!(!host_allowed(bad, 8000), "{bad}");
         }
     }
 }

@@ -35,37 +35,62 @@ impl fmt::Display for TimeError {
 const TIME_FORMS: &str = "2026-03-27T10:00:00+09:00（時差つき）、2026-03-27T10:00（日本時間）、2026-03-27（日本時間の0時）のいずれかで書いてください";
 
 impl Instant {
-    /// Reads the three forms of SPEC §1.
+    /// Reads the three forms of SPEC §1, and nothing else: a zone annotation (`…[UTC]`),
+    /// fractional seconds or an offset beyond ±14:00 is refused rather than read in some way the
+    /// author may not have meant (a release time read differently publishes early).
     pub fn parse(text: &str) -> Result<Instant, TimeError> {
         let text = text.trim();
         if text.is_empty() {
             return Err(TimeError(format!("日時が空です。{TIME_FORMS}")));
         }
-        if let Ok(ts) = text.parse::<Timestamp>() {
-            return Ok(Instant(ts));
+        let refuse = |why: &str| TimeError(format!("日時「{text}」を読めません。{why}{TIME_FORMS}"));
+        if text.contains('[') || text.contains(']') {
+            return Err(refuse(
+                "[UTC] や [Asia/Tokyo] のようなタイムゾーン名は使えません（時差は +09:00 や Z で書きます）。",
+            ));
         }
-        let has_offset = {
-            let tail = text.get(10..).unwrap_or("");
-            tail.contains(['Z', 'z', '+']) || tail.rfind('-').is_some()
+        if !text.is_ascii() {
+            return Err(refuse("日時は半角の数字と記号で書いてください。"));
+        }
+        let (date, rest) = text.split_at(text.len().min(10));
+        let date = civil_date(date).ok_or_else(|| refuse(""))?;
+        if rest.is_empty() {
+            return Ok(Instant::at_japan(date.to_datetime(jiff::civil::Time::midnight())));
+        }
+        let rest = rest
+            .strip_prefix(['T', 't', ' '])
+            .ok_or_else(|| refuse("日付のあとには T と時刻を続けてください。"))?;
+        let (clock, offset) = match rest.find(['Z', 'z', '+', '-']) {
+            Some(i) => (&rest[..i], Some(&rest[i..])),
+            None => (rest, None),
         };
-        if !has_offset {
-            if let Ok(dt) = text.parse::<DateTime>() {
-                if let Ok(ts) = JST.to_timestamp(dt) {
-                    return Ok(Instant(ts));
-                }
-            }
-            if let Ok(d) = text.parse::<CivilDate>() {
-                if let Ok(ts) = JST.to_timestamp(d.to_datetime(jiff::civil::Time::midnight())) {
-                    return Ok(Instant(ts));
-                }
+        if clock.contains(['.', ',']) {
+            return Err(refuse("秒の小数は使えません（秒までで書いてください）。"));
+        }
+        let time = civil_time(clock).ok_or_else(|| refuse(""))?;
+        let dt = date.to_datetime(time);
+        match offset {
+            None => Ok(Instant::at_japan(dt)),
+            Some(o) => {
+                let offset = parse_offset(o).map_err(refuse)?;
+                offset.to_timestamp(dt).map(Instant).map_err(|_| refuse(""))
             }
         }
-        Err(TimeError(format!("日時「{text}」を読めません。{TIME_FORMS}")))
     }
 
-    /// The current instant. Only the command layer calls this, once per run.
+    fn at_japan(dt: DateTime) -> Instant {
+        Instant(
+            JST.to_timestamp(dt)
+                .expect("a civil date-time of years 0000-9999 at +09:00 is a valid instant"),
+        )
+    }
+
+    /// The current instant, to the whole second (earlier, never later: a release at 10:00:00
+    /// is published by a build at 10:00:00.3, and the as-of shown is the one used). Only the
+    /// command layer calls this, once per run.
     pub fn now() -> Instant {
-        Instant(Timestamp::now())
+        let now = Timestamp::now();
+        Instant(Timestamp::from_second(now.as_second()).unwrap_or(now))
     }
 
     fn civil(self) -> DateTime {
@@ -105,6 +130,71 @@ impl Instant {
     }
 }
 
+/// `2026-03-27`: four-digit year, two-digit month and day, a real calendar date.
+fn civil_date(text: &str) -> Option<CivilDate> {
+    let b = text.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| text[r].parse::<i16>().ok();
+    CivilDate::new(n(0..4)?, n(5..7)? as i8, n(8..10)? as i8).ok()
+}
+
+/// `10:00` or `10:00:00` (no leap second, no fraction).
+fn civil_time(text: &str) -> Option<jiff::civil::Time> {
+    let b = text.as_bytes();
+    let two = |i: usize| -> Option<i8> {
+        let d = b.get(i..i + 2)?;
+        d.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| ((d[0] - b'0') * 10 + (d[1] - b'0')) as i8)
+    };
+    let (h, m) = (two(0)?, two(3)?);
+    if b.get(2) != Some(&b':') {
+        return None;
+    }
+    let s = match b.len() {
+        5 => 0,
+        8 if b[5] == b':' => two(6)?,
+        _ => return None,
+    };
+    jiff::civil::Time::new(h, m, s, 0).ok()
+}
+
+/// `Z`, `+09:00`, `-07:00`; at most ±14:00 (no place on Earth is further from UTC).
+fn parse_offset(text: &str) -> Result<Offset, &'static str> {
+    const SHAPE: &str = "時差は +09:00 や Z のように書いてください。";
+    if text.eq_ignore_ascii_case("z") {
+        return Ok(Offset::UTC);
+    }
+    let b = text.as_bytes();
+    let ok = b.len() == 6
+        && matches!(b[0], b'+' | b'-')
+        && b[3] == b':'
+        && [1, 2, 4, 5].iter().all(|i| b[*i].is_ascii_digit());
+    if !ok {
+        return Err(SHAPE);
+    }
+    let (h, m) = (
+        i32::from((b[1] - b'0') * 10 + (b[2] - b'0')),
+        i32::from((b[4] - b'0') * 10 + (b[5] - b'0')),
+    );
+    if text == "-00:00" {
+        return Err("時差 -00:00（時差不明）は使えません。Z か +09:00 で書いてください。");
+    }
+    if m > 59 || h * 60 + m > 14 * 60 {
+        return Err("時差は -14:00 から +14:00 の範囲で書いてください。");
+    }
+    let sign = if b[0] == b'-' { -1 } else { 1 };
+    Offset::from_seconds(sign * (h * 3600 + m * 60)).map_err(|_| SHAPE)
+}
+
 impl fmt::Display for Instant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.rfc3339())
@@ -115,10 +205,8 @@ impl Date {
     /// `2026-10-01`; a date-time is refused (use [`Instant::parse`] for release times).
     pub fn parse(text: &str) -> Result<Date, TimeError> {
         let text = text.trim();
-        if text.len() == 10 {
-            if let Ok(d) = text.parse::<CivilDate>() {
-                return Ok(Date(d));
-            }
+        if let Some(d) = civil_date(text) {
+            return Ok(Date(d));
         }
         Err(TimeError(format!(
             "日付「{text}」を読めません。2026-10-01 のように西暦の年-月-日で書いてください"
@@ -210,6 +298,56 @@ mod tests {
             let e = Instant::parse(bad).unwrap_err();
             assert!(e.0.contains("2026-03-27T10:00"), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn zone_annotations_fractions_and_impossible_offsets_are_refused() {
+        for (bad, why) in [
+            ("2027-04-01T01:00[UTC]", "タイムゾーン名"),
+            ("2027-04-01T01:00:00Z[UTC]", "タイムゾーン名"),
+            ("2027-03-31T21:00-04:00[America/New_York]", "タイムゾーン名"),
+            ("2027-04-01T10:00:00.5+09:00", "秒の小数"),
+            ("2027-04-01T10:00:00,5", "秒の小数"),
+            ("2027-04-01T10:00:00.000Z", "秒の小数"),
+            ("2027-04-01T10:00+14:59", "-14:00 から +14:00"),
+            ("2027-04-01T10:00:00-15:00", "-14:00 から +14:00"),
+            ("2027-04-01T10:00:00+09:60", "-14:00 から +14:00"),
+            ("2027-04-01T10:00:00-00:00", "時差不明"),
+            ("2027-04-01T10:00:00+0900", "+09:00 や Z"),
+            ("2027-04-01T10:00:00+9", "+09:00 や Z"),
+        ] {
+            let e = Instant::parse(bad).unwrap_err().0;
+            assert!(e.contains(why), "{bad}: {e}");
+            assert!(
+                e.contains("2026-03-27T10:00"),
+                "{bad}: the accepted forms are shown: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn odd_but_valid_forms_and_shapes_that_are_not() {
+        assert_eq!(p("2027-03-31T15:00:00-10:00"), "2027-04-01T10:00:00+09:00");
+        assert_eq!(p("2027-03-31T20:00+14:00"), "2027-03-31T15:00:00+09:00");
+        assert_eq!(p("2027-04-01 10:00"), "2027-04-01T10:00:00+09:00");
+        assert_eq!(p("2027-04-01t01:00:00z"), "2027-04-01T10:00:00+09:00");
+        for bad in [
+            "2027-4-1",
+            "2027-04-01T10",
+            "2027-04-01T10:00:60",
+            "2027-04-01T24:00",
+            "+2027-04-01",
+            "2027-04-01+09:00",
+            "２０２７-04-01",
+        ] {
+            assert!(Instant::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn now_is_a_whole_second() {
+        let now = Instant::now();
+        assert_eq!(Instant::parse(&now.rfc3339()).unwrap(), now);
     }
 
     #[test]

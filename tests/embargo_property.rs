@@ -386,7 +386,7 @@ proptest! {
         let as_of = Instant::parse(&time_text(world.instants[0], 0)).unwrap();
         prop_assert_eq!(as_of.as_second(), base + world.instants[0]);
         let theme = Theme::builtin().unwrap();
-        let plan = banso::render_site(&registry, banso::SiteOptions::at(as_of), &theme).unwrap();
+        let plan = banso::render_site(&registry, banso::SiteOptions::at(as_of), &theme).unwrap().plan;
 
         let mut haystack = String::new();
         for (path, blob) in plan.files() {

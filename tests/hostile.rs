@@ -112,7 +112,7 @@ fn a_symlink_out_of_assets_is_refused() {
     let err = fails(&site);
     assert!(err.contains("--> cohorts/1/reports/link.md:7:6"), "{err}");
     assert!(
-        err.contains("content/assets/ の外を指すリンク（シンボリックリンク）です"),
+        err.contains("「/assets/1/link.pdf」はシンボリックリンクか、content/assets/ の外にあるファイルです"),
         "{err}"
     );
 }

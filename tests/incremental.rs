@@ -24,7 +24,9 @@ fn render(site: &Site, as_of: &str, caches: Option<&Caches>) -> BTreeMap<String,
         },
     };
     let theme = Theme::builtin().unwrap();
-    let plan = banso::render_site_with(&registry, opts, &theme, caches.map(|c| &c.pages)).unwrap();
+    let plan = banso::render_site_with(&registry, opts, &theme, caches.map(|c| &c.pages))
+        .unwrap()
+        .plan;
     plan.files()
         .iter()
         .map(|(path, blob)| {

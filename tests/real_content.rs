@@ -151,11 +151,16 @@ fn real_content_builds_every_chart_and_says_what_is_not_recorded() {
         }
     }
     let page = site.page("cohorts/2/index.html");
+    // Nobody's gender, age or track is recorded: no number is shown for them, not even 0.
     assert_eq!(
         page.texts("#chart-gender tbody tr"),
-        ["男性 0名", "女性 0名", "回答しない 0名", "未登録 279名"]
+        ["男性 —", "女性 —", "回答しない —"]
     );
-    assert_eq!(page.texts("#chart-age tbody tr").last().unwrap(), "未登録 279名");
+    assert_eq!(page.texts("#chart-age tbody tr").last().unwrap(), "50代以上 —");
+    assert_eq!(
+        csv_text(&site, "cohorts/2/charts/track.csv"),
+        "区分,人数（名）\r\n事務官,\r\n技官,\r\n"
+    );
     assert_eq!(page.texts("#chart-area tbody tr").last().unwrap(), "未登録 97チーム");
     assert_eq!(
         page.texts("#chart-grade tbody tr"),
@@ -172,7 +177,8 @@ fn real_content_builds_every_chart_and_says_what_is_not_recorded() {
         "未登録 0市町村"
     );
     let gender = String::from_utf8(site.output_file("cohorts/2/charts/gender.svg")).unwrap();
-    assert!(gender.contains("<title id=\"chart-title\">第2期の支援官の性別：279名とも未登録</title>"));
+    assert!(gender.contains("<title id=\"chart-title\">第2期の支援官の性別：内訳は掲載していません</title>"));
+    assert!(!gender.contains("0名"), "{gender}");
     let region = String::from_utf8(site.output_file("cohorts/2/charts/region.svg")).unwrap();
     assert!(region.contains(">応募した市町村の地域別の内訳は登録されていません。</text>"));
     assert!(
@@ -206,4 +212,9 @@ fn mukawa_shows_its_second_cohort_team_and_its_wide_area_digital_support() {
     );
     let related = site.page("related/index.html").main_text();
     assert!(related.contains("類型② 都道府県包括スキーム枠"), "{related}");
+}
+
+fn csv_text(site: &Site, file: &str) -> String {
+    let bytes = site.output_file(file);
+    String::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").expect("BOM").to_vec()).unwrap()
 }

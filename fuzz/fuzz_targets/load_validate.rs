@@ -44,6 +44,6 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(registry) = banso::load_registry(root, &mut diags) {
         let _ = diags.render();
         let published = banso::publish::publish(&registry, Instant::parse("2026-11-23").unwrap(), false);
-        let _ = banso::stats::aggregate(&published);
+        let _ = banso::stats::aggregate(&published.published);
     }
 });

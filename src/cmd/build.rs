@@ -7,8 +7,6 @@ use super::{exit, fail, load_theme, print_diagnostics};
 use crate::cli::{BuildArgs, Format};
 use crate::diag::Diagnostics;
 use crate::output::{self, OutputKind};
-use crate::publish::holdback::held_back;
-use crate::publish::holdback::next_release;
 use crate::time::Instant;
 
 /// The public output directory a preview must never write into.
@@ -29,7 +27,7 @@ pub fn run(args: &BuildArgs) -> i32 {
     let as_of = args.as_of.unwrap_or_else(Instant::now);
     let mut diags = Diagnostics::new();
     let result = crate::load_registry(&args.content, &mut diags);
-    if !args.quiet || diags.has_errors() {
+    if diags.has_errors() {
         print_diagnostics(&diags);
     }
     let mut registry = match result {
@@ -68,26 +66,34 @@ pub fn run(args: &BuildArgs) -> i32 {
             };
             crate::render_site(&registry, opts, &theme)
         })
-        .and_then(|plan| {
+        .and_then(|built| {
             let written = crate::timed("write", || {
-                output::write_plan(&plan, &out, kind, Path::new(PUBLIC_DEFAULT))
+                output::write_plan(&built.plan, &out, kind, Path::new(PUBLIC_DEFAULT))
             })?;
-
-            Ok((plan, written))
+            Ok((built, written))
         });
-    let (plan, written) = match built {
+    let (built, written) = match built {
         Ok(x) => x,
-        Err(e) => return fail(&e),
+        Err(e) => {
+            print_diagnostics(&diags);
+            return fail(&e);
+        }
     };
-    let held = held_back(&registry, as_of);
+    // Links to held things are found by `publish`, after validation: their warnings join the
+    // others, printed once.
+    diags.extend(built.holdback.warnings());
+    if !args.quiet {
+        print_diagnostics(&diags);
+    }
+    let held = &built.holdback.held;
     let report = BuildReport {
         output: out.display().to_string(),
         preview: args.preview,
         as_of,
-        files: FileCounts::of(&plan),
+        files: FileCounts::of(&built.plan),
         bytes: written.bytes,
         held: held.len(),
-        next_release: next_release(&held),
+        next_release: built.holdback.next_release(),
         warnings: diags.warning_count(),
         elapsed_seconds: (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
     };

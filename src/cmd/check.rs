@@ -18,9 +18,12 @@ pub fn run(args: &CheckArgs) -> i32 {
     if !diags.has_errors() {
         let rendered = load_theme(args.theme.as_deref())
             .and_then(|t| crate::render_site(&registry, crate::SiteOptions::at(as_of), &t));
-        if let Err(e) = rendered {
-            print_diagnostics(&diags);
-            return fail(&e);
+        match rendered {
+            Ok(built) => diags.extend(built.holdback.warnings()),
+            Err(e) => {
+                print_diagnostics(&diags);
+                return fail(&e);
+            }
         }
     }
     print_diagnostics(&diags);

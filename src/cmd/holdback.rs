@@ -3,7 +3,7 @@
 use super::{exit, fail, print_diagnostics};
 use crate::cli::{Format, HoldbackArgs};
 use crate::diag::Diagnostics;
-use crate::publish::holdback::{HoldbackReport, held_back};
+use crate::publish::holdback::HoldbackReport;
 use crate::time::Instant;
 
 pub fn run(args: &HoldbackArgs) -> i32 {
@@ -18,8 +18,8 @@ pub fn run(args: &HoldbackArgs) -> i32 {
     if diags.has_errors() {
         return exit::INVALID;
     }
-    let held = held_back(&registry, as_of);
-    let report = HoldbackReport::new(as_of, &held);
+    let holdback = crate::publish::publish(&registry, as_of, false).holdback;
+    let report = HoldbackReport::new(as_of, &holdback.held);
     match args.format {
         Format::Text => print!("{}", report.text()),
         Format::Json => match serde_json::to_string_pretty(&report) {

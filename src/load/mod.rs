@@ -174,7 +174,17 @@ pub fn load_content_cached(
     if !root.is_dir() {
         return Err(LoadError::Missing(root.to_path_buf()));
     }
-    let mut r = Reader { root, diags, cache };
+    let real_root = std::fs::canonicalize(root).map_err(io_err(root))?;
+    let seen = Mutex::new(HashMap::new());
+    let mut r = Reader {
+        root,
+        diags,
+        cache,
+        files: Files {
+            real_root: &real_root,
+            seen: &seen,
+        },
+    };
     let site = r
         .yaml_file::<RawSite>("site.yaml", true)
         .map(|(file, raw)| Rec { file, raw });
@@ -202,6 +212,51 @@ struct Reader<'a> {
     root: &'a Path,
     diags: &'a mut Diagnostics,
     cache: Option<&'a Cache>,
+    files: Files<'a>,
+}
+
+/// Where the files read so far really are: every content file must lie inside content/ once
+/// symlinks are resolved, and no file may be read twice under two names (SPEC §3), or one
+/// record could stand in two places (a held one among them).
+#[derive(Clone, Copy)]
+struct Files<'a> {
+    real_root: &'a Path,
+    /// Real path → the name it was first read under.
+    seen: &'a Mutex<HashMap<PathBuf, Arc<str>>>,
+}
+
+impl Files<'_> {
+    /// `None` when `full` (read as `rel`) may be read; otherwise the problem.
+    fn refuse(&self, rel: &Arc<str>, full: &Path) -> Option<Diagnostic> {
+        let Ok(real) = std::fs::canonicalize(full) else {
+            return None; // reading it reports the problem
+        };
+        if !real.starts_with(self.real_root) {
+            return Some(
+                Diagnostic::error(
+                    Span::file(rel),
+                    "このファイルは content/ の外を指すシンボリックリンクです",
+                )
+                .with_help("ファイルそのものを content/ の中に置いてください"),
+            );
+        }
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        match seen.get(&real) {
+            Some(first) if first != rel => Some(
+                Diagnostic::error(
+                    Span::file(rel),
+                    format!("このファイルは {first} と同じファイルです（シンボリックリンク）"),
+                )
+                .with_help(
+                    "一つの記録は一つのファイルにだけ書いてください。リンクを消して、必要なら内容を複製してください",
+                ),
+            ),
+            _ => {
+                seen.insert(real, Arc::clone(rel));
+                None
+            }
+        }
+    }
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> LoadError + '_ {
@@ -229,7 +284,16 @@ impl Reader<'_> {
     /// Read a text file as UTF-8 (BOM removed, CRLF → LF); problems are diagnostics.
     fn text(&mut self, rel: &str) -> Option<(Arc<str>, Arc<str>)> {
         let path: Arc<str> = Arc::from(rel);
-        let full = self.root.join(rel);
+        if let Some(d) = self.files.refuse(&path, &self.root.join(rel)) {
+            self.diags.push(d);
+            return None;
+        }
+        self.read_text(path)
+    }
+
+    /// [`Reader::text`] of a file whose place was already checked.
+    fn read_text(&mut self, path: Arc<str>) -> Option<(Arc<str>, Arc<str>)> {
+        let full = self.root.join(&*path);
         let size = std::fs::metadata(&full).map(|m| m.len()).unwrap_or(0);
         if size > MAX_TEXT_BYTES {
             self.diags.push(
@@ -404,10 +468,17 @@ impl Reader<'_> {
         if !dir.is_dir() {
             return Ok(Vec::new());
         }
-        let (root, cache) = (self.root, self.cache);
+        let (root, cache, files) = (self.root, self.cache, self.files);
         let read: Vec<(Diagnostics, Option<MdFile<T>>)> = sorted_entries(&dir)?
             .par_iter()
             .map(|(name, path)| {
+                // Checked before the cache, so a file that became a link is refused at once.
+                let rel: Arc<str> = Arc::from(format!("{rel_dir}/{name}").as_str());
+                if let Some(d) = files.refuse(&rel, path) {
+                    let mut diags = Diagnostics::new();
+                    diags.push(d);
+                    return (diags, None);
+                }
                 let cached = cache.and_then(|c| Some((c, Cache::stamp(path)?)));
                 if let Some(hit) = cached.and_then(|(c, stamp)| c.get::<T>(path, stamp)) {
                     return hit;
@@ -417,6 +488,7 @@ impl Reader<'_> {
                     root,
                     diags: &mut diags,
                     cache: None,
+                    files,
                 };
                 let file = reader.md_file(&format!("{rel_dir}/{name}"), name, path);
                 let read = (diags, file);
@@ -443,7 +515,7 @@ impl Reader<'_> {
             );
             return None;
         };
-        let (file, text) = self.text(rel)?;
+        let (file, text) = self.read_text(Arc::from(rel))?;
         let split = match front_matter::split(&text) {
             Ok(s) => s,
             Err(e) => {

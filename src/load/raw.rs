@@ -91,6 +91,46 @@ pub struct RawDeclared {
     pub prefectures: Option<Sp<u32>>,
     pub staff_applicants: Option<Sp<u32>>,
     pub municipality_applicants: Option<Sp<u32>>,
+    /// Counts per category of gender, age and track (SPEC §6 (d)).
+    pub breakdowns: Option<RawBreakdowns>,
+}
+
+/// `declared.breakdowns`: the official counts of aggregate-only attributes.
+#[derive(Clone, Debug, Deserialize)]
+pub struct RawBreakdowns {
+    pub gender: Option<Sp<RawGenderCounts>>,
+    pub track: Option<Sp<RawTrackCounts>>,
+    pub age: Option<Sp<RawAgeCounts>>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct RawGenderCounts {
+    #[serde(rename = "男性")]
+    pub male: Option<Sp<u32>>,
+    #[serde(rename = "女性")]
+    pub female: Option<Sp<u32>>,
+    #[serde(rename = "回答しない")]
+    pub no_answer: Option<Sp<u32>>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct RawTrackCounts {
+    #[serde(rename = "事務官")]
+    pub administrative: Option<Sp<u32>>,
+    #[serde(rename = "技官")]
+    pub technical: Option<Sp<u32>>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct RawAgeCounts {
+    #[serde(rename = "20代")]
+    pub twenties: Option<Sp<u32>>,
+    #[serde(rename = "30代")]
+    pub thirties: Option<Sp<u32>>,
+    #[serde(rename = "40代")]
+    pub forties: Option<Sp<u32>>,
+    #[serde(rename = "50代以上")]
+    pub fifties_and_over: Option<Sp<u32>>,
 }
 
 /// One entry of cohorts/<n>/teams.yaml.
@@ -112,6 +152,10 @@ pub struct RawMember {
     pub name: Option<Sp<String>>,
     pub position: Option<Sp<String>>,
     pub officer: Option<Sp<bool>>,
+    /// A member who joins later than their team.
+    pub announce: Option<Sp<String>>,
+    /// 離任日
+    pub left: Option<Sp<String>>,
     pub gender: Option<Sp<String>>,
     pub age: Option<Sp<u32>>,
     pub track: Option<Sp<String>>,

@@ -7,6 +7,7 @@
 
 pub mod code;
 pub mod gazetteer;
+pub mod link;
 pub mod reference;
 pub mod validate;
 
@@ -17,6 +18,7 @@ use std::sync::Arc;
 use unicode_normalization::UnicodeNormalization;
 
 pub use code::MunicipalityCode;
+pub use link::{Link, Target};
 pub use reference::{AgeBand, Grade, IssueAreaNo, PopulationBand, Prefecture, Region};
 
 use crate::time::{Date, Instant};
@@ -128,6 +130,9 @@ pub struct Declared {
     pub prefectures: Option<u32>,
     pub staff_applicants: Option<u32>,
     pub municipality_applicants: Option<u32>,
+    /// 公表資料の内訳 — counts per category of an aggregate-only attribute, in the order of
+    /// [`Attribute::categories`], for a cohort whose roster keeps no per-person attributes.
+    pub breakdowns: BTreeMap<Attribute, Vec<u32>>,
 }
 
 /// 伴走支援チーム — two or three members supporting one municipality in one cohort.
@@ -168,9 +173,64 @@ pub struct Member {
     pub position: Option<String>,
     /// 地方創生支援オフィサー
     pub is_officer: bool,
+    /// When the member is published: their own `announce`, or their team's.
+    pub announce: Instant,
+    /// 離任 — from this date the member is marked as having left (and stays listed).
+    pub left: Option<Date>,
     pub gender: Option<Gender>,
     pub age: Option<u32>,
     pub track: Option<Track>,
+}
+
+impl Member {
+    /// The member's category of an aggregate-only attribute (an index into
+    /// [`Attribute::categories`]), `None` when not recorded.
+    pub fn category(&self, a: Attribute) -> Option<usize> {
+        match a {
+            Attribute::Gender => self.gender.map(|g| g as usize),
+            Attribute::Age => self.age.map(|n| AgeBand::of(n) as usize),
+            Attribute::Track => self.track.map(|t| t as usize),
+        }
+    }
+
+    /// Forget the member's value of `a`.
+    pub fn clear(&mut self, a: Attribute) {
+        match a {
+            Attribute::Gender => self.gender = None,
+            Attribute::Age => self.age = None,
+            Attribute::Track => self.track = None,
+        }
+    }
+}
+
+/// 集計だけに使う属性 — published only as counts for a group (SPEC §6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Attribute {
+    Gender,
+    Track,
+    Age,
+}
+
+impl Attribute {
+    pub const ALL: [Attribute; 3] = [Attribute::Gender, Attribute::Track, Attribute::Age];
+
+    /// The categories in display order (the order of [`Gender`], [`Track`], [`AgeBand`]).
+    pub fn categories(self) -> &'static [&'static str] {
+        match self {
+            Attribute::Gender => &["男性", "女性", "回答しない"],
+            Attribute::Track => &["事務官", "技官"],
+            Attribute::Age => &["20代", "30代", "40代", "50代以上"],
+        }
+    }
+
+    /// `性別`
+    pub fn name(self) -> &'static str {
+        match self {
+            Attribute::Gender => "性別",
+            Attribute::Track => "事務官・技官の別",
+            Attribute::Age => "年齢",
+        }
+    }
 }
 
 /// 応募 — a municipality that applied; published only as counts.
@@ -215,12 +275,22 @@ pub struct Asset {
     pub size: u64,
 }
 
-/// Markdown text and the asset each of its local links and images points to.
+/// Markdown text and what each of its site links and images points to.
 #[derive(Clone, Debug, Default)]
 pub struct Body {
     pub markdown: String,
-    /// Link destination as written → the asset it resolves to.
-    pub assets: BTreeMap<String, AssetPath>,
+    /// Link destination as written → its target (an asset, a report, a page, …).
+    pub links: BTreeMap<String, Link>,
+}
+
+impl Body {
+    /// The assets the body links to or shows.
+    pub fn assets(&self) -> impl Iterator<Item = &AssetPath> {
+        self.links.values().filter_map(|l| match &l.target {
+            Target::Asset(a) => Some(a),
+            _ => None,
+        })
+    }
 }
 
 /// A file attached to a report.

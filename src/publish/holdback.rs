@@ -1,22 +1,94 @@
 //! 公表待ち — what `publish` leaves out at an as-of, with each item's release instant.
 //!
-//! Used by `banso holdback` so that a scheduler can rebuild the site at the next release.
+//! Used by `banso holdback` so that a scheduler can rebuild the site at the next release, and
+//! by `build` to report what is held and to warn about links to held things.
+
+use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::diag::{Diagnostic, Pos, Span};
 use crate::model::Registry;
 use crate::time::Instant;
+
+/// What kind of record is held (the `kind` of SPEC §1's JSON).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HeldKind {
+    Cohort,
+    Team,
+    Member,
+    Report,
+    Program,
+    Page,
+}
+
+impl HeldKind {
+    /// `期`, `チーム`, `支援官`, `報告`, `関連事業`, `ページ`
+    pub fn name_ja(self) -> &'static str {
+        match self {
+            HeldKind::Cohort => "期",
+            HeldKind::Team => "チーム",
+            HeldKind::Member => "支援官",
+            HeldKind::Report => "報告",
+            HeldKind::Program => "関連事業",
+            HeldKind::Page => "ページ",
+        }
+    }
+}
 
 /// One held-back item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Held {
-    /// `cohort`, `team`, `report`, `page`, `program` (SPEC §1).
-    pub kind: &'static str,
-    /// Where it is written: `cohorts/3/teams.yaml#5` (team number 5), `pages/x.md`, …
+    pub kind: HeldKind,
+    /// Where it is written: `cohorts/3/teams.yaml#5` (team number 5), `cohorts/3/teams.yaml#5/2`
+    /// (its second member), `pages/x.md`, …
     pub id: String,
     pub title: String,
     #[serde(serialize_with = "crate::time::rfc3339")]
     pub release: Instant,
+}
+
+/// A link in a published body to something held at the as-of: rendered as its text alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldLink {
+    pub file: Arc<str>,
+    pub pos: Pos,
+    /// The destination as written.
+    pub dest: String,
+}
+
+/// What one build leaves out.
+#[derive(Debug, Clone)]
+pub struct Holdback {
+    pub as_of: Instant,
+    /// Sorted by release instant, then kind and id.
+    pub held: Vec<Held>,
+    /// Sorted by file and position.
+    pub links: Vec<HeldLink>,
+}
+
+impl Holdback {
+    /// When the first held item is released.
+    pub fn next_release(&self) -> Option<Instant> {
+        next_release(&self.held)
+    }
+
+    /// A warning for each link to a held thing (the build goes on; the link shows as text).
+    pub fn warnings(&self) -> Vec<Diagnostic> {
+        self.links
+            .iter()
+            .map(|l| {
+                Diagnostic::warning(
+                    Span::new(&l.file, l.pos),
+                    format!("リンク先「{}」は公表前のため、リンクにせず文字だけを載せます", l.dest),
+                )
+                .with_help(
+                    "リンク先が公表されたあとの作り直しでリンクになります。公表前に載せてよい文書か確認してください",
+                )
+            })
+            .collect()
+    }
 }
 
 /// When the first of `held` is released.
@@ -24,60 +96,54 @@ pub fn next_release(held: &[Held]) -> Option<Instant> {
     held.iter().map(|h| h.release).min()
 }
 
-impl Held {
-    /// `期`, `チーム`, `報告`, `ページ`
-    pub fn kind_ja(&self) -> &'static str {
-        match self.kind {
-            "cohort" => "期",
-            "team" => "チーム",
-            "report" => "報告",
-            "program" => "関連事業",
-
-            _ => "ページ",
-        }
-    }
-}
-
-fn kind_order(kind: &str) -> u8 {
-    match kind {
-        "cohort" => 0,
-        "team" => 1,
-        "report" => 2,
-        "program" => 3,
-        _ => 4,
-    }
-}
-
 /// Every item of `reg` whose release instant is later than `as_of`, sorted by release instant,
-/// then kind and id.
-pub fn held_back(reg: &Registry, as_of: Instant) -> Vec<Held> {
+/// then kind and id. Validation keeps a team's announcement at or after its cohort's, a
+/// member's at or after their team's, and a report's release at or after its team's, so each
+/// item's own instant is when it is published.
+pub(super) fn held_back(reg: &Registry, as_of: Instant) -> Vec<Held> {
     let mut held = Vec::new();
     for c in reg.cohorts.iter().filter(|c| c.announce > as_of) {
         held.push(Held {
-            kind: "cohort",
+            kind: HeldKind::Cohort,
             id: format!("cohorts/{}/cohort.yaml", c.no.0),
             title: c.no.label(),
             release: c.announce,
         });
     }
-    // Validation keeps a team's announcement at or after its cohort's, and a report's release at
-    // or after its team's, so each item's own instant is when it is published.
-    for t in reg.teams.iter().filter(|t| t.announce > as_of) {
+    for t in &reg.teams {
         let place = reg
             .municipalities
             .get(&t.municipality)
             .map(|m| m.full_name())
             .unwrap_or_default();
-        held.push(Held {
-            kind: "team",
-            id: format!("cohorts/{}/teams.yaml#{}", t.cohort.0, t.no.0),
-            title: format!("{} チーム{} {place}", t.cohort.label(), t.no.0),
-            release: t.announce,
-        });
+        let team_id = format!("cohorts/{}/teams.yaml#{}", t.cohort.0, t.no.0);
+        if t.announce > as_of {
+            held.push(Held {
+                kind: HeldKind::Team,
+                id: team_id.clone(),
+                title: format!("{} チーム{} {place}", t.cohort.label(), t.no.0),
+                release: t.announce,
+            });
+        }
+        // A member joining later is held on their own; with a held team, they go with it.
+        for (i, m) in t.members.iter().enumerate() {
+            if m.announce > as_of && m.announce > t.announce {
+                let who = m
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| format!("{} {}", reg.ministry(m.ministry).name, m.grade.name()));
+                held.push(Held {
+                    kind: HeldKind::Member,
+                    id: format!("{team_id}/{}", i + 1),
+                    title: format!("{} チーム{} {place} {who}", t.cohort.label(), t.no.0),
+                    release: m.announce,
+                });
+            }
+        }
     }
     for r in reg.reports.iter().filter(|r| r.release > as_of) {
         held.push(Held {
-            kind: "report",
+            kind: HeldKind::Report,
             id: r.file.to_string(),
             title: r.title.clone(),
             release: r.release,
@@ -86,7 +152,7 @@ pub fn held_back(reg: &Registry, as_of: Instant) -> Vec<Held> {
     for p in &reg.programs {
         if let Some(release) = p.release.filter(|r| *r > as_of) {
             held.push(Held {
-                kind: "program",
+                kind: HeldKind::Program,
                 id: p.file.to_string(),
                 title: format!("{}（{}年度）", p.name, p.fiscal_year),
                 release,
@@ -96,14 +162,14 @@ pub fn held_back(reg: &Registry, as_of: Instant) -> Vec<Held> {
     for p in &reg.pages {
         if let Some(release) = p.release.filter(|r| *r > as_of) {
             held.push(Held {
-                kind: "page",
+                kind: HeldKind::Page,
                 id: p.file.to_string(),
                 title: p.title.clone(),
                 release,
             });
         }
     }
-    held.sort_by(|a, b| (a.release, kind_order(a.kind), &a.id).cmp(&(b.release, kind_order(b.kind), &b.id)));
+    held.sort_by(|a, b| (a.release, a.kind, &a.id).cmp(&(b.release, b.kind, &b.id)));
     held
 }
 
@@ -135,7 +201,7 @@ impl<'a> HoldbackReport<'a> {
         }
         s.push_str(&format!("公表待ち {}件（公表日時は日本時間）:\n", self.held.len()));
         for h in self.held {
-            let kind = h.kind_ja();
+            let kind = h.kind.name_ja();
             let pad = " ".repeat(6usize.saturating_sub(unicode_width::UnicodeWidthStr::width(kind)));
             s.push_str(&format!(
                 "  {}  {kind}{pad}  {}  ({})\n",

@@ -1,18 +1,25 @@
-//! 公表 — the holdback boundary: Registry + as-of → the published view.
+//! 公表 — the holdback boundary: Registry + as-of → the published view, and what is held.
 //!
 //! Pipeline position: `validate` → **`publish`** → `aggregate` → `render`. Everything after this
 //! phase takes a [`Published`], never the [`Registry`], so a record whose release instant is
-//! later than the as-of cannot reach a page, a count, a chart or a file (SPEC §3).
+//! later than the as-of cannot reach a page, a count, a chart or a file (SPEC §3). The same pass
+//! lists what it left out ([`Holdback`]), so `build`, `holdback` and `serve` share one
+//! definition of "released".
+//!
+//! Published records are handed out as they may be shown, not as they are stored: a team
+//! carries only its published members, a cohort with a held team or member carries no declared
+//! figures, and a departure (`left`) appears only once its date has come.
 
 pub mod holdback;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::model::{
-    Application, Asset, AssetPath, Cohort, CohortNo, Ministry, MinistryId, Municipality, MunicipalityCode, Page,
-    Program, Registry, Report, Site, Team, TeamNo,
+    Application, Asset, AssetPath, Attribute, Cohort, CohortNo, Declared, Member, Ministry, MinistryId, Municipality,
+    MunicipalityCode, Page, Program, Registry, Report, Site, Target, Team, TeamNo,
 };
 use crate::time::Instant;
+pub use holdback::{Held, HeldKind, HeldLink, Holdback};
 
 /// What a build at `as_of` may show: only released records, and only the reference records
 /// (municipalities, assets) that a released record uses.
@@ -22,10 +29,13 @@ pub struct Published<'r> {
     /// 非公開プレビュー: everything is published and every page says so.
     pub preview: bool,
     pub site: &'r Site,
-    /// All of ministries.yaml, in display order (reference data, not records).
+    /// All of ministries.yaml, in display order (reference data, for names; a ministry is
+    /// listed only where a published member belongs to it).
     pub ministries: &'r [Ministry],
-    pub cohorts: Vec<&'r Cohort>,
-    pub teams: Vec<&'r Team>,
+    /// Sorted by number. `declared` is empty while any team or member of the cohort is held.
+    pub cohorts: Vec<Cohort>,
+    /// Sorted by (cohort, number), each with its published members only.
+    pub teams: Vec<Team>,
     /// Aggregate-only: never listed, only counted.
     pub applications: Vec<&'r Application>,
     pub reports: Vec<&'r Report>,
@@ -34,32 +44,90 @@ pub struct Published<'r> {
     pub programs: Vec<&'r Program>,
     /// Municipalities with published support (a team, or a programme).
     pub municipalities: BTreeMap<MunicipalityCode, &'r Municipality>,
-    /// Assets that a published report or page refers to.
+    /// Assets that a published report attaches, or that a published body shows and no held
+    /// record uses.
     pub assets: BTreeMap<AssetPath, &'r Asset>,
     /// Lookups over the lists above (built once; pages ask them thousands of times).
-    team_index: HashMap<(CohortNo, TeamNo), &'r Team>,
+    team_index: HashMap<(CohortNo, TeamNo), usize>,
     reports_by_team: HashMap<(CohortNo, TeamNo), Vec<&'r Report>>,
-    teams_by_municipality: HashMap<MunicipalityCode, Vec<&'r Team>>,
+    teams_by_municipality: HashMap<MunicipalityCode, Vec<usize>>,
 }
 
-/// The published view of `reg` at `as_of`; with `preview`, everything.
-pub fn publish(reg: &Registry, as_of: Instant, preview: bool) -> Published<'_> {
+/// The result of [`publish`]: what may be shown, and what is held with its release instants.
+/// Render takes only the first.
+#[derive(Debug)]
+pub struct Release<'r> {
+    pub published: Published<'r>,
+    pub holdback: Holdback,
+}
+
+/// The published view of `reg` at `as_of` (with `preview`, everything), and what is held.
+pub fn publish(reg: &Registry, as_of: Instant, preview: bool) -> Release<'_> {
     let out = |t: Instant| preview || t <= as_of;
-    let cohorts: Vec<&Cohort> = reg.cohorts.iter().filter(|c| out(c.announce)).collect();
-    let cohort_out = |no: CohortNo| cohorts.iter().any(|c| c.no == no);
-    let teams: Vec<&Team> = reg
+    let cohort_out: BTreeSet<CohortNo> = reg.cohorts.iter().filter(|c| out(c.announce)).map(|c| c.no).collect();
+    let team_out = |t: &Team| cohort_out.contains(&t.cohort) && out(t.announce);
+    // A cohort's declared figures describe all of it: shown only while nothing of it is held.
+    let incomplete: BTreeSet<CohortNo> = reg
         .teams
         .iter()
-        .filter(|t| cohort_out(t.cohort) && out(t.announce))
+        .filter(|t| !team_out(t) || t.members.iter().any(|m| !out(m.announce)))
+        .map(|t| t.cohort)
         .collect();
-    let team_out = |c: CohortNo, n: TeamNo| teams.iter().any(|t| t.cohort == c && t.no == n);
-    let reports: Vec<&Report> = reg
+    let cohorts: Vec<Cohort> = reg
+        .cohorts
+        .iter()
+        .filter(|c| cohort_out.contains(&c.no))
+        .map(|c| Cohort {
+            declared: if incomplete.contains(&c.no) {
+                Declared::default()
+            } else {
+                c.declared.clone()
+            },
+            ..c.clone()
+        })
+        .collect();
+    // A cohort that declares a breakdown counts by it alone: its members' own values of that
+    // attribute are not published, so the counts cannot switch between the two sources.
+    let declared_attrs = |no: CohortNo| -> Vec<Attribute> {
+        reg.cohort(no)
+            .map(|c| c.declared.breakdowns.keys().copied().collect())
+            .unwrap_or_default()
+    };
+    let teams: Vec<Team> = reg
+        .teams
+        .iter()
+        .filter(|t| team_out(t))
+        .map(|t| {
+            let declared = declared_attrs(t.cohort);
+            let members = t
+                .members
+                .iter()
+                .filter(|m| out(m.announce))
+                .map(|m| {
+                    let mut m = Member {
+                        left: m.left.filter(|d| out(d.start())),
+                        ..m.clone()
+                    };
+                    for a in &declared {
+                        m.clear(*a);
+                    }
+                    m
+                })
+                .collect();
+            Team { members, ..t.clone() }
+        })
+        .collect();
+    let published_team: BTreeSet<(CohortNo, TeamNo)> = teams.iter().map(|t| (t.cohort, t.no)).collect();
+    let (reports, held_reports): (Vec<&Report>, Vec<&Report>) = reg
         .reports
         .iter()
-        .filter(|r| team_out(r.cohort, r.team) && out(r.release))
+        .partition(|r| published_team.contains(&(r.cohort, r.team)) && out(r.release));
+    let (pages, held_pages): (Vec<&Page>, Vec<&Page>) = reg.pages.iter().partition(|p| p.release.is_none_or(out));
+    let applications = reg
+        .applications
+        .iter()
+        .filter(|a| cohort_out.contains(&a.cohort))
         .collect();
-    let pages: Vec<&Page> = reg.pages.iter().filter(|p| p.release.is_none_or(out)).collect();
-    let applications = reg.applications.iter().filter(|a| cohort_out(a.cohort)).collect();
     let programs: Vec<&Program> = reg.programs.iter().filter(|p| p.release.is_none_or(out)).collect();
     let supported = teams.iter().map(|t| t.municipality).chain(
         programs
@@ -70,23 +138,34 @@ pub fn publish(reg: &Registry, as_of: Instant, preview: bool) -> Published<'_> {
         .filter_map(|code| reg.municipalities.get(&code).map(|m| (m.code, m)))
         .collect();
 
-    let referenced = reports
+    // An asset a held record uses is held with it, unless a published report attaches it.
+    let held_uses: BTreeSet<&AssetPath> = held_reports
         .iter()
-        .flat_map(|r| r.attachments.iter().map(|a| &a.asset).chain(r.body.assets.values()))
-        .chain(pages.iter().flat_map(|p| p.body.assets.values()));
-    let assets = referenced
+        .flat_map(|r| r.attachments.iter().map(|a| &a.asset).chain(r.body.assets()))
+        .chain(held_pages.iter().flat_map(|p| p.body.assets()))
+        .collect();
+    let attached = reports.iter().flat_map(|r| r.attachments.iter().map(|a| &a.asset));
+    let shown_in_bodies = reports
+        .iter()
+        .map(|r| &r.body)
+        .chain(pages.iter().map(|p| &p.body))
+        .flat_map(|b| b.assets())
+        .filter(|a| !held_uses.contains(a));
+    let assets = attached
+        .chain(shown_in_bodies)
         .filter_map(|a| reg.assets.get(a).map(|asset| (a.clone(), asset)))
         .collect();
-    let team_index = teams.iter().map(|t| ((t.cohort, t.no), *t)).collect();
+
+    let team_index = teams.iter().enumerate().map(|(i, t)| ((t.cohort, t.no), i)).collect();
     let mut reports_by_team: HashMap<(CohortNo, TeamNo), Vec<&Report>> = HashMap::new();
     for r in &reports {
         reports_by_team.entry((r.cohort, r.team)).or_default().push(r);
     }
-    let mut teams_by_municipality: HashMap<MunicipalityCode, Vec<&Team>> = HashMap::new();
-    for t in &teams {
-        teams_by_municipality.entry(t.municipality).or_default().push(t);
+    let mut teams_by_municipality: HashMap<MunicipalityCode, Vec<usize>> = HashMap::new();
+    for (i, t) in teams.iter().enumerate() {
+        teams_by_municipality.entry(t.municipality).or_default().push(i);
     }
-    Published {
+    let published = Published {
         as_of,
         preview,
         site: &reg.site,
@@ -102,39 +181,91 @@ pub fn publish(reg: &Registry, as_of: Instant, preview: bool) -> Published<'_> {
         team_index,
         reports_by_team,
         teams_by_municipality,
-    }
+    };
+    let holdback = Holdback {
+        as_of,
+        held: holdback::held_back(reg, as_of),
+        links: held_links(&published),
+    };
+    Release { published, holdback }
 }
 
-impl<'r> Published<'r> {
-    pub fn ministry(&self, id: MinistryId) -> &'r Ministry {
+/// Links of published bodies to something held: rendered as text alone, and warned about.
+fn held_links(p: &Published) -> Vec<HeldLink> {
+    let bodies = p
+        .reports
+        .iter()
+        .map(|r| (&r.file, &r.body))
+        .chain(p.pages.iter().map(|pg| (&pg.file, &pg.body)));
+    let mut out: Vec<HeldLink> = bodies
+        .flat_map(|(file, body)| {
+            body.links
+                .iter()
+                .filter(|(_, l)| !p.shows(&l.target))
+                .map(move |(dest, l)| HeldLink {
+                    file: std::sync::Arc::clone(file),
+                    pos: l.pos,
+                    dest: dest.clone(),
+                })
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
+    out
+}
+
+impl Published<'_> {
+    pub fn ministry(&self, id: MinistryId) -> &Ministry {
         &self.ministries[id.0]
     }
 
     /// The newest published cohort.
-    pub fn latest_cohort(&self) -> Option<&'r Cohort> {
-        self.cohorts.iter().max_by_key(|c| c.no).copied()
+    pub fn latest_cohort(&self) -> Option<&Cohort> {
+        self.cohorts.iter().max_by_key(|c| c.no)
     }
 
-    pub fn teams_of(&self, cohort: CohortNo) -> impl Iterator<Item = &'r Team> + '_ {
-        self.teams.iter().copied().filter(move |t| t.cohort == cohort)
+    pub fn cohort(&self, no: CohortNo) -> Option<&Cohort> {
+        self.cohorts.iter().find(|c| c.no == no)
     }
 
-    pub fn team(&self, cohort: CohortNo, no: TeamNo) -> Option<&'r Team> {
-        self.team_index.get(&(cohort, no)).copied()
+    pub fn teams_of(&self, cohort: CohortNo) -> impl Iterator<Item = &Team> + '_ {
+        self.teams.iter().filter(move |t| t.cohort == cohort)
+    }
+
+    pub fn team(&self, cohort: CohortNo, no: TeamNo) -> Option<&Team> {
+        self.team_index.get(&(cohort, no)).map(|i| &self.teams[*i])
     }
 
     /// A team's published reports, in file order.
-    pub fn reports_of(&self, cohort: CohortNo, team: TeamNo) -> impl Iterator<Item = &'r Report> + '_ {
+    pub fn reports_of(&self, cohort: CohortNo, team: TeamNo) -> impl Iterator<Item = &Report> + '_ {
         self.reports_by_team.get(&(cohort, team)).into_iter().flatten().copied()
     }
 
     /// The published teams supporting a municipality, oldest cohort first.
-    pub fn teams_in(&self, code: MunicipalityCode) -> impl DoubleEndedIterator<Item = &'r Team> + '_ {
-        self.teams_by_municipality.get(&code).into_iter().flatten().copied()
+    pub fn teams_in(&self, code: MunicipalityCode) -> impl DoubleEndedIterator<Item = &Team> + '_ {
+        self.teams_by_municipality
+            .get(&code)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.teams[*i])
     }
 
     /// The municipality a published team supports.
-    pub fn municipality(&self, code: MunicipalityCode) -> &'r Municipality {
+    pub fn municipality(&self, code: MunicipalityCode) -> &Municipality {
         self.municipalities[&code]
+    }
+
+    /// Whether the page or file a site link points at is part of this build.
+    pub fn shows(&self, target: &Target) -> bool {
+        match target {
+            Target::Fixed => true,
+            Target::Asset(a) => self.assets.contains_key(a),
+            Target::Cohort(n) => self.cohort(*n).is_some(),
+            Target::Comparison => self.cohorts.len() >= 2,
+            Target::PrefectureCharts(pref, n) => self.teams_of(*n).any(|t| t.municipality.prefecture().code == *pref),
+            Target::Municipality(code) => self.municipalities.contains_key(code),
+            Target::Report(n, stem) => self.reports.iter().any(|r| r.cohort == *n && &r.stem == stem),
+            Target::Page(stem) => self.pages.iter().any(|p| &p.stem == stem),
+            Target::Program(id) => self.programs.iter().any(|p| &p.id == id),
+        }
     }
 }

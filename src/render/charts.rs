@@ -28,11 +28,12 @@ pub struct ChartFrame<'a> {
     pub license: &'a str,
 }
 
-/// The text shown for a value: `40名`, `秘匿`.
+/// The text shown for a value: `40名`, `秘匿`, `—` (not published).
 pub fn cell(v: Tally, unit: &str) -> String {
     match v {
         Tally::Count(n) => format!("{}{unit}", fmt_int(u64::from(n))),
         Tally::Suppressed => "秘匿".to_string(),
+        Tally::Unknown => "—".to_string(),
     }
 }
 
@@ -40,7 +41,17 @@ pub fn cell(v: Tally, unit: &str) -> String {
 pub fn active_title(chart: &Chart, scope: &str) -> String {
     let subject = format!("{scope}の{}", chart.id.subject());
     if chart.suppressed.is_some() {
-        return format!("{subject}：内訳は秘匿しています");
+        let absent = chart
+            .series
+            .iter()
+            .flat_map(|s| &s.values)
+            .all(|v| *v == Tally::Unknown);
+        let what = if absent {
+            "掲載していません"
+        } else {
+            "秘匿しています"
+        };
+        return format!("{subject}：内訳は{what}");
     }
     if chart.id == ChartId::Comparison {
         return comparison_title(chart);
@@ -358,7 +369,13 @@ fn describe(chart: &Chart, frame: &ChartFrame) -> String {
         parts.push(note.clone());
     }
     parts.push(frame.source.to_string());
-    parts.join("。")
+    // Each part is a sentence; some already end in 「。」.
+    parts
+        .iter()
+        .map(|p| format!("{}。", p.trim_end_matches('。')))
+        .collect::<String>()
+        .trim_end_matches('。')
+        .to_string()
 }
 
 /// Tidy plotters' text elements: no line breaks inside `<text>`, font sizes without float noise
@@ -416,6 +433,8 @@ pub fn csv(chart: &Chart) -> Vec<u8> {
             row.extend(chart.series.iter().map(|s| match s.values[i] {
                 Tally::Count(n) => n.to_string(),
                 Tally::Suppressed => "秘匿".to_string(),
+                // Open data: an empty cell for what is not known, never 0.
+                Tally::Unknown => String::new(),
             }));
             row
         })
@@ -464,6 +483,7 @@ pub fn to_json(chart: &Chart, scope: &str) -> serde_json::Value {
         })).collect::<Vec<_>>(),
         "suppressed": chart.suppressed.is_some(),
         "note": chart.suppressed.clone().or_else(|| chart.note.clone()),
+        "counted_at": chart.counted_at.map(|t| t.rfc3339()),
     })
 }
 
@@ -483,6 +503,7 @@ mod tests {
             }],
             suppressed: None,
             note: None,
+            counted_at: None,
         }
     }
 

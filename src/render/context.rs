@@ -18,6 +18,8 @@ pub struct PublicMember {
     pub name: Option<String>,
     pub position: Option<String>,
     pub officer: bool,
+    /// `2026年12月31日` once the member has left (離任).
+    pub left: Option<String>,
 }
 
 impl PublicMember {
@@ -28,6 +30,7 @@ impl PublicMember {
             name: m.name.clone(),
             position: m.position.clone(),
             officer: m.is_officer,
+            left: m.left.map(|d| d.display_ja()),
         }
     }
 }

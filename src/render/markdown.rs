@@ -1,13 +1,15 @@
 //! Markdown → safe HTML: raw HTML is shown as text, unsafe link schemes are dropped, asset
-//! links point at the published asset, site links are made relative to the page.
+//! links point at the published asset, site links are made relative to the page, and a link to
+//! something the build does not publish is its text alone.
 
 use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 
 use crate::links::{UNSAFE_SCHEMES, markdown_options, scheme};
-use crate::model::Body;
+use crate::model::{Body, Target};
 
-/// Render `body` for a page whose path to the site root is `root` (`../../`).
-pub fn render_markdown(body: &Body, root: &str) -> String {
+/// Render `body` for a page whose path to the site root is `root` (`../../`); `shows` says
+/// whether a link's target is part of the build (`Published::shows`).
+pub fn render_markdown(body: &Body, root: &str, shows: &dyn Fn(&Target) -> bool) -> String {
     let mut dropped_links = 0usize;
     let mut in_dropped_image = 0usize;
     let mut events = Vec::new();
@@ -19,7 +21,7 @@ pub fn render_markdown(body: &Body, root: &str) -> String {
                 dest_url,
                 title,
                 id,
-            }) => match rewrite(&dest_url, body, root) {
+            }) => match rewrite(&dest_url, body, root, shows) {
                 Some(dest) => Event::Start(Tag::Link {
                     link_type,
                     dest_url: dest,
@@ -41,7 +43,7 @@ pub fn render_markdown(body: &Body, root: &str) -> String {
                 dest_url,
                 title,
                 id,
-            }) => match rewrite(&dest_url, body, root) {
+            }) => match rewrite(&dest_url, body, root, shows) {
                 Some(dest) => Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest,
@@ -110,9 +112,14 @@ fn give_headings_ids(events: &mut [Event]) {
 }
 
 /// The published form of a link destination, or `None` to drop the link.
-fn rewrite<'a>(dest: &CowStr<'a>, body: &Body, root: &str) -> Option<CowStr<'a>> {
-    if let Some(asset) = body.assets.get(dest.as_ref()) {
-        return Some(CowStr::from(format!("{root}assets/{}", encode_path(&asset.0))));
+fn rewrite<'a>(dest: &CowStr<'a>, body: &Body, root: &str, shows: &dyn Fn(&Target) -> bool) -> Option<CowStr<'a>> {
+    if let Some(link) = body.links.get(dest.as_ref()) {
+        if !shows(&link.target) {
+            return None;
+        }
+        if let Target::Asset(asset) = &link.target {
+            return Some(CowStr::from(format!("{root}assets/{}", encode_path(&asset.0))));
+        }
     }
     if let Some(s) = scheme(dest) {
         return (!UNSAFE_SCHEMES.contains(&s.as_str())).then(|| dest.clone());
@@ -166,18 +173,26 @@ pub fn plain_text(markdown: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::AssetPath;
+    use crate::model::{AssetPath, CohortNo, Link};
 
     fn body(md: &str) -> Body {
         Body {
             markdown: md.to_string(),
-            assets: Default::default(),
+            links: Default::default(),
         }
+    }
+
+    fn all(_: &Target) -> bool {
+        true
     }
 
     #[test]
     fn raw_html_is_shown_as_text() {
-        let html = render_markdown(&body("<script>alert(1)</script>\n\n<p onclick=\"x()\">a</p>\n"), "../");
+        let html = render_markdown(
+            &body("<script>alert(1)</script>\n\n<p onclick=\"x()\">a</p>\n"),
+            "../",
+            &all,
+        );
         assert!(!html.contains("<script"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert!(!html.contains("<p onclick"), "{html}");
@@ -188,6 +203,7 @@ mod tests {
         let html = render_markdown(
             &body("[x](javascript:alert(1)) [z](JaVaScRiPt:alert(3)) [ok](https://www.chisou.go.jp/)"),
             "",
+            &all,
         );
         assert!(!html.to_lowercase().contains("javascript"), "{html}");
         assert!(
@@ -199,9 +215,21 @@ mod tests {
     #[test]
     fn assets_and_site_links_are_rewritten_relative_to_the_page() {
         let mut b = body("[資料](/assets/2/資料.pdf) [一覧](/cohorts/2/teams/)");
-        b.assets
-            .insert("/assets/2/資料.pdf".into(), AssetPath("2/資料.pdf".into()));
-        let html = render_markdown(&b, "../../");
+        b.links.insert(
+            "/assets/2/資料.pdf".into(),
+            Link {
+                target: Target::Asset(AssetPath("2/資料.pdf".into())),
+                pos: Default::default(),
+            },
+        );
+        b.links.insert(
+            "/cohorts/2/teams/".into(),
+            Link {
+                target: Target::Cohort(CohortNo(2)),
+                pos: Default::default(),
+            },
+        );
+        let html = render_markdown(&b, "../../", &all);
         assert!(
             html.contains("href=\"../../assets/2/%E8%B3%87%E6%96%99.pdf\""),
             "{html}"
@@ -210,8 +238,41 @@ mod tests {
     }
 
     #[test]
+    fn links_to_what_the_build_does_not_show_are_their_text_alone() {
+        let mut b =
+            body("[最終報告](/reports/1/final-hold/) と [図](/assets/1/hold.png) と ![写真](/assets/1/hold.png)");
+        b.links.insert(
+            "/reports/1/final-hold/".into(),
+            Link {
+                target: Target::Report(CohortNo(1), "final-hold".into()),
+                pos: Default::default(),
+            },
+        );
+        b.links.insert(
+            "/assets/1/hold.png".into(),
+            Link {
+                target: Target::Asset(AssetPath("1/hold.png".into())),
+                pos: Default::default(),
+            },
+        );
+        let html = render_markdown(&b, "../", &|_| false);
+        assert!(!html.contains("final-hold") && !html.contains("hold.png"), "{html}");
+        assert!(!html.contains("<a") && !html.contains("<img"), "{html}");
+        assert!(
+            html.contains("最終報告") && html.contains("図") && html.contains("写真"),
+            "{html}"
+        );
+        let html = render_markdown(&b, "../", &all);
+        assert!(html.contains("href=\"../reports/1/final-hold/\""), "{html}");
+    }
+
+    #[test]
     fn tables_and_footnotes_render() {
-        let html = render_markdown(&body("| a | b |\n| - | - |\n| 1 | 2 |\n\n本文[^1]\n\n[^1]: 注\n"), "");
+        let html = render_markdown(
+            &body("| a | b |\n| - | - |\n| 1 | 2 |\n\n本文[^1]\n\n[^1]: 注\n"),
+            "",
+            &all,
+        );
         assert!(html.contains("<table>") && html.contains("<td>1</td>"), "{html}");
         assert!(html.contains("footnote"), "{html}");
     }
@@ -221,6 +282,7 @@ mod tests {
         let html = render_markdown(
             &body("## 取組の概要\n\n## 取組の概要\n\n### a\"onmouseover=\"x\n\n## ！？\n"),
             "",
+            &all,
         );
         assert!(html.contains("<h2 id=\"h-取組の概要\">"), "{html}");
         assert!(html.contains("<h2 id=\"h-取組の概要-2\">"), "{html}");
@@ -233,6 +295,7 @@ mod tests {
         let html = render_markdown(
             &body("![地図](javascript:alert(1)) ![写真](data:image/png;base64,AAAA)"),
             "",
+            &all,
         );
         assert!(!html.contains("<img"), "{html}");
         assert!(html.contains("地図") && html.contains("写真"), "{html}");

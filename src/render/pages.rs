@@ -138,7 +138,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         crate::timed("  home", || self.home())?;
 
         for page in &self.p.pages {
-            let html = render_markdown(&page.body, &root_of(&format!("{}/", page.stem)));
+            let html = render_markdown(&page.body, &root_of(&format!("{}/", page.stem)), &|t| self.p.shows(t));
             let description = page
                 .description
                 .clone()
@@ -393,7 +393,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 .collect();
             let page = serde_json::json!({
                 "title": r.title, "kind": r.kind.name(), "date": r.date.display_ja(), "date_iso": r.date.iso(),
-                "summary": r.summary, "body": render_markdown(&r.body, &root), "attachments": attachments,
+                "summary": r.summary, "body": render_markdown(&r.body, &root, &|t| this.p.shows(t)), "attachments": attachments,
                 "team": TeamRow::of(this.p, team),
             });
             let description = r.summary.clone().unwrap_or_else(|| plain_text(&r.body.markdown, 110));
@@ -426,10 +426,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         self.emit(spec, &serde_json::json!({ "areas": list }))?;
         let all: Vec<IssueAreaNo> = IssueAreaNo::all().collect();
         self.emit_many(&all, |this, &a| {
-            let teams = TeamList::of(
-                this.p,
-                this.p.teams.iter().rev().copied().filter(|t| t.areas.contains(&a)),
-            );
+            let teams = TeamList::of(this.p, this.p.teams.iter().rev().filter(|t| t.areas.contains(&a)));
             let path = format!("themes/{}/", a.two_digits());
             let page = serde_json::json!({ "no": a.0, "name": a.name(), "note": issue_area_note(a), "teams": teams });
             let description = format!("課題分野「{}」に取り組む伴走支援チーム。", a.name());

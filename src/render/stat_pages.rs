@@ -275,10 +275,7 @@ impl Renderer<'_, '_> {
     fn prefecture(&self, pref: &Prefecture) -> Result<Rendered, RenderError> {
         let mut out = Rendered::default();
         let in_pref = |code: crate::model::MunicipalityCode| code.prefecture().code == pref.code;
-        let teams = TeamList::of(
-            self.p,
-            self.p.teams.iter().rev().copied().filter(|t| in_pref(t.municipality)),
-        );
+        let teams = TeamList::of(self.p, self.p.teams.iter().rev().filter(|t| in_pref(t.municipality)));
         let municipalities: Vec<_> = self
             .p
             .municipalities
@@ -325,7 +322,7 @@ impl Renderer<'_, '_> {
         };
         let page = serde_json::json!({
             "name": pref.name, "region": pref.region.name(), "teams": teams, "municipalities": municipalities,
-            "cohorts": cohorts, "min_group_size": self.p.site.min_group_size,
+            "cohorts": cohorts,
             "programs": self.programs_in_prefecture(pref.code),
 
         });

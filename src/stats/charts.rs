@@ -9,8 +9,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::suppress::{Tally, too_small};
-use crate::model::{AgeBand, Gender, Grade, IssueAreaNo, Member, PopulationBand, Region, Track};
+use super::person::{Basis, PersonFigure};
+use super::suppress::Tally;
+use crate::model::{Attribute, Grade, IssueAreaNo, Member, PopulationBand, Region};
+use crate::time::Instant;
 
 /// `未登録`: a record without the attribute.
 pub const UNRECORDED: &str = "未登録";
@@ -79,6 +81,8 @@ pub struct Chart {
     /// Set when the whole breakdown is withheld: why, for readers.
     pub suppressed: Option<String>,
     pub note: Option<String>,
+    /// 集計時点 of a person-attribute breakdown counted from the records.
+    pub counted_at: Option<Instant>,
 }
 
 impl Chart {
@@ -94,16 +98,8 @@ impl Chart {
             }],
             suppressed: None,
             note: None,
+            counted_at: None,
         }
-    }
-
-    /// The same chart with every value withheld.
-    fn withheld(mut self, reason: String) -> Chart {
-        for s in &mut self.series {
-            s.values.iter_mut().for_each(|v| *v = Tally::Suppressed);
-        }
-        self.suppressed = Some(reason);
-        self
     }
 
     /// The largest shown value (for scaling bars).
@@ -143,40 +139,60 @@ fn with_unrecorded(rows: impl Iterator<Item = (String, u32)>, unrecorded: u32) -
         .collect()
 }
 
-/// ①性別 ②事務官・技官 ④年齢 over `members`, withheld as a whole when the group is too small
-/// or when `forced` (secondary suppression).
-pub fn person_charts(members: &[&Member], min_group_size: u32, forced: bool) -> Vec<Chart> {
-    let total = members.len() as u32;
-    let gender_names = [
-        (Gender::Male, "男性"),
-        (Gender::Female, "女性"),
-        (Gender::NoAnswer, "回答しない"),
-    ];
-    let (g, gu) = counted(&gender_names.map(|p| p.0), members.iter().map(|m| m.gender));
-    let gender = with_unrecorded(gender_names.iter().map(|(k, n)| (n.to_string(), g[k])), gu);
-    let track_names = [(Track::Administrative, "事務官"), (Track::Technical, "技官")];
-    let (t, tu) = counted(&track_names.map(|p| p.0), members.iter().map(|m| m.track));
-    let track = with_unrecorded(track_names.iter().map(|(k, n)| (n.to_string(), t[k])), tu);
-    let (a, au) = counted(&AgeBand::ALL, members.iter().map(|m| m.age.map(AgeBand::of)));
-    let age = with_unrecorded(AgeBand::ALL.iter().map(|b| (b.name().to_string(), a[b])), au);
-    let charts = [(ChartId::Gender, gender), (ChartId::Track, track), (ChartId::Age, age)];
-    charts
-        .into_iter()
-        .map(|(id, rows)| {
-            let chart = Chart::single(id, "名", rows);
-            if too_small(total, min_group_size) {
-                chart.withheld(format!(
-                    "対象の支援官が{min_group_size}名未満のため、内訳は表示していません。"
-                ))
-            } else if forced {
-                chart.withheld(
-                    "ほかの集計との差から少人数の内訳がわからないよう、この内訳は表示していません。".to_string(),
-                )
-            } else {
-                chart
+/// ①性別 ②事務官・技官 ④年齢: one attribute's breakdown of a cohort (see [`super::person`]).
+pub fn person_chart(attr: Attribute, figure: &PersonFigure, min_group_size: u32) -> Chart {
+    let id = match attr {
+        Attribute::Gender => ChartId::Gender,
+        Attribute::Track => ChartId::Track,
+        Attribute::Age => ChartId::Age,
+    };
+    let categories: Vec<String> = attr.categories().iter().map(|c| c.to_string()).collect();
+    let rows = |values: Vec<Tally>| Series {
+        name: count_name("名").to_string(),
+        values,
+    };
+    let withheld = |reason: String, value: Tally| Chart {
+        id,
+        unit: "名",
+        series: vec![rows(vec![value; categories.len()])],
+        categories: categories.clone(),
+        suppressed: Some(reason),
+        note: None,
+        counted_at: None,
+    };
+    match figure {
+        PersonFigure::Absent => withheld(format!("{}の内訳は掲載していません。", attr.name()), Tally::Unknown),
+        PersonFigure::TooFew => withheld(
+            format!(
+                "{}が登録されている支援官が{min_group_size}名未満のため、内訳は表示していません。",
+                attr.name()
+            ),
+            Tally::Suppressed,
+        ),
+        PersonFigure::Shown { counts, basis } => {
+            let (note, counted_at) = match basis {
+                Basis::Records { at, n } => (
+                    format!(
+                        "集計時点：{}（{}が登録されている支援官{}名）。",
+                        at.display_ja(),
+                        attr.name(),
+                        n
+                    ),
+                    Some(*at),
+                ),
+                Basis::Declared { n } => (format!("公表資料の数値（{n}名）。"), None),
+            };
+            Chart {
+                id,
+                unit: "名",
+                series: vec![rows(counts.iter().map(|n| Tally::Count(*n)).collect())],
+                categories,
+                suppressed: None,
+                note: Some(note),
+                counted_at,
             }
-        })
-        .collect()
+        }
+    }
 }
 
 /// ③役職 — grades are published per person, so never withheld.
@@ -186,9 +202,15 @@ pub fn grade_chart(members: &[&Member]) -> Chart {
     Chart::single(ChartId::Grade, "名", rows)
 }
 
-/// 所属府省庁等 — every ministry of ministries.yaml, in its order.
+/// 所属府省庁等 — the ministries of ministries.yaml that published members belong to, in its
+/// order (a ministry nobody published belongs to is no category: SPEC §3).
 pub fn ministry_chart(names: &[String], counts: &[u32]) -> Chart {
-    let rows = names.iter().cloned().zip(counts.iter().copied()).collect();
+    let rows = names
+        .iter()
+        .cloned()
+        .zip(counts.iter().copied())
+        .filter(|(_, n)| *n > 0)
+        .collect();
     Chart::single(ChartId::Ministry, "名", rows)
 }
 
@@ -220,6 +242,7 @@ pub fn region_chart(supported: &[Region], applicants: Option<&[Region]>) -> Char
         note: applicants
             .is_none()
             .then(|| "応募した市町村の地域別の内訳は登録されていません。".to_string()),
+        counted_at: None,
     }
 }
 
@@ -271,60 +294,52 @@ pub fn comparison_chart(cohorts: &[(String, [u32; 4])]) -> Chart {
             .collect(),
         suppressed: None,
         note: None,
+        counted_at: None,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::MinistryId;
-
-    fn member(gender: Option<Gender>, age: Option<u32>, track: Option<Track>) -> Member {
-        Member {
-            ministry: MinistryId(0),
-            grade: Grade::DeputyDirectorLevel,
-            name: None,
-            position: None,
-            is_officer: false,
-            gender,
-            age,
-            track,
-        }
-    }
 
     fn values(c: &Chart) -> Vec<Option<u32>> {
         c.series[0].values.iter().map(|v| v.count()).collect()
     }
 
     #[test]
-    fn person_charts_count_unrecorded_and_withhold_small_groups() {
-        let ten: Vec<Member> = (0..10)
-            .map(|i| {
-                member(
-                    (i < 3).then_some(Gender::Female),
-                    Some(25 + i * 3),
-                    (i % 2 == 0).then_some(Track::Technical),
-                )
-            })
-            .collect();
-        let refs: Vec<&Member> = ten.iter().collect();
-        let charts = person_charts(&refs, 10, false);
-        assert_eq!(values(&charts[0]), [Some(0), Some(3), Some(0), Some(7)]);
-        assert_eq!(values(&charts[1]), [Some(0), Some(5), Some(5)]);
-        // ages 25 28 31 34 37 40 43 46 49 52
-        assert_eq!(values(&charts[2]), [Some(2), Some(3), Some(4), Some(1), Some(0)]);
-        assert!(charts.iter().all(|c| c.suppressed.is_none()));
-
-        let nine = &refs[..9];
-        let charts = person_charts(nine, 10, false);
-        for c in &charts {
-            assert!(c.suppressed.as_deref().unwrap().contains("10名未満"));
+    fn person_charts_show_recorded_categories_with_their_counting_instant() {
+        let at = Instant::parse("2026-04-01T10:00").unwrap();
+        let shown = PersonFigure::Shown {
+            counts: vec![7, 3, 0],
+            basis: Basis::Records { at, n: 10 },
+        };
+        let c = person_chart(Attribute::Gender, &shown, 10);
+        assert_eq!(c.categories, ["男性", "女性", "回答しない"], "no 未登録 row");
+        assert_eq!(values(&c), [Some(7), Some(3), Some(0)]);
+        assert_eq!(c.counted_at, Some(at));
+        assert_eq!(
+            c.note.as_deref(),
+            Some("集計時点：2026年4月1日 10:00（性別が登録されている支援官10名）。")
+        );
+        for (figure, reason) in [
+            (PersonFigure::TooFew, "性別が登録されている支援官が10名未満のため"),
+            (PersonFigure::Absent, "性別の内訳は掲載していません"),
+        ] {
+            let c = person_chart(Attribute::Gender, &figure, 10);
+            assert!(c.suppressed.as_deref().unwrap().contains(reason), "{c:?}");
             assert!(
-                values(c).iter().all(Option::is_none),
+                values(&c).iter().all(Option::is_none),
                 "no number of a withheld breakdown survives"
             );
         }
-        assert!(person_charts(&refs, 10, true)[0].suppressed.is_some());
+    }
+
+    #[test]
+    fn ministries_nobody_published_belongs_to_are_left_out() {
+        let names = ["内閣官房", "デジタル庁", "防衛省"].map(String::from);
+        let c = ministry_chart(&names, &[3, 0, 2]);
+        assert_eq!(c.categories, ["内閣官房", "防衛省"]);
+        assert_eq!(values(&c), [Some(3), Some(2)]);
     }
 
     #[test]

@@ -1,17 +1,18 @@
 //! 集計 — figures of the published view: headline figures, charts, declared-vs-records.
 //!
 //! Pipeline position: `publish` → **`aggregate`** → `render`. Takes only [`Published`], so no
-//! figure can count a held-back record. Person-attribute breakdowns are withheld per SPEC §6
-//! ([`suppress`]).
+//! figure can count a held-back record. Person-attribute breakdowns follow SPEC §6 within a
+//! build and across builds ([`person`]).
 
 pub mod charts;
+pub mod person;
 pub mod suppress;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::model::{CohortNo, Member, Team};
+use crate::model::{Attribute, CohortNo, Member, Team};
 use crate::publish::Published;
 pub use charts::{Chart, ChartId, Series};
 pub use suppress::Tally;
@@ -70,7 +71,7 @@ pub struct CohortStats {
 pub struct PrefectureStats {
     pub cohort: CohortNo,
     pub headline: Headline,
-    /// 性別, 事務官・技官, 年齢 (withheld where required) and 役職.
+    /// 役職.
     pub charts: Vec<Chart>,
 }
 
@@ -103,30 +104,28 @@ pub fn aggregate(p: &Published) -> Stats {
         let members: Vec<&Member> = teams.iter().flat_map(|t| t.members.iter()).collect();
         let h = headline(&teams);
 
-        // Prefectures partition the cohort's members: withhold small ones, and enough others
-        // that the cohort total cannot give them back.
+        // Per prefecture: headline figures and grades (published per person anyway); gender,
+        // age and track only per cohort (see `person`).
         let mut by_pref: BTreeMap<u8, Vec<&Team>> = BTreeMap::new();
         for t in &teams {
             by_pref.entry(t.municipality.prefecture().code).or_default().push(t);
         }
-        let sizes: Vec<u32> = by_pref
-            .values()
-            .map(|ts| ts.iter().map(|t| t.members.len() as u32).sum())
-            .collect();
-        let withheld = suppress::suppressed_groups(&sizes, k);
-        for (i, (code, ts)) in by_pref.iter().enumerate() {
+        for (code, ts) in &by_pref {
             let ms: Vec<&Member> = ts.iter().flat_map(|t| t.members.iter()).collect();
-            let mut charts = charts::person_charts(&ms, k, withheld.contains(&i));
-            charts.push(charts::grade_chart(&ms));
             prefectures.entry(*code).or_default().push(PrefectureStats {
                 cohort: c.no,
                 headline: headline(ts),
-                charts,
+                charts: vec![charts::grade_chart(&ms)],
             });
         }
 
-        let mut all = charts::person_charts(&members, k, false);
-        all.insert(2, charts::grade_chart(&members));
+        let person = |attr| charts::person_chart(attr, &person::person_figure(attr, &members, &c.declared, k), k);
+        let mut all = vec![
+            person(Attribute::Gender),
+            person(Attribute::Track),
+            charts::grade_chart(&members),
+            person(Attribute::Age),
+        ];
         let applications: Vec<_> = p.applications.iter().filter(|a| a.cohort == c.no).collect();
         let supported: BTreeSet<_> = teams.iter().map(|t| t.municipality).collect();
         let regions: Vec<_> = supported.iter().map(|m| m.prefecture().region).collect();

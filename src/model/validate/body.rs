@@ -10,55 +10,124 @@ use super::{Lookups, Validator};
 use crate::diag::{Pos, closest};
 use crate::links::{UNSAFE_SCHEMES, markdown_options, percent_decode, resolve, scheme};
 use crate::load::de::Sp;
-use crate::model::{AssetPath, Body};
+use crate::model::link::classify;
+use crate::model::{AssetPath, Body, Link, Target};
+
+/// How deeply Markdown elements may nest (quotes in lists in emphasis …). Real reports need a
+/// handful of levels; thousands would exhaust the stack of the HTML tools that read the page.
+pub const MAX_NESTING: usize = 32;
 
 fn strip_suffixes(dest: &str) -> &str {
     dest.split(['?', '#']).next().unwrap_or("")
 }
 
-/// Read a Markdown body: check its local links and images, record the assets they point to.
+/// Read a Markdown body: check its local links and images, record what they point to (an
+/// asset, or a page of the site; whether that page exists is checked once every record is
+/// read, by [`super::check_links`]).
 pub(super) fn body(v: &mut Validator, file: &Arc<str>, md: &str, first_line: u32, l: &Lookups) -> Option<Body> {
-    let mut assets = BTreeMap::new();
+    let mut links = BTreeMap::new();
     let mut ok = true;
+    let mut depth = 0usize;
     for (event, range) in Parser::new_ext(md, markdown_options()).into_offset_iter() {
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > MAX_NESTING {
+            let pos = pos_in(md, first_line, range.start, "");
+            v.error(
+                file,
+                pos,
+                format!("引用・箇条書き・強調などの入れ子が深すぎます（{MAX_NESTING}段まで）"),
+            )
+            .help = Some("入れ子を浅くしてください（> や - や * の重ねすぎ、閉じ忘れがないか確認してください）".into());
+            return None;
+        }
         let (dest, is_image) = match &event {
             Event::Start(Tag::Link { dest_url, .. }) => (dest_url.to_string(), false),
             Event::Start(Tag::Image { dest_url, .. }) => (dest_url.to_string(), true),
             _ => continue,
         };
         let pos = pos_in(md, first_line, range.start, &dest);
-        if let Some(s) = scheme(&dest) {
+        // A link to the site's own address is a site link too.
+        let own = own_path(&dest, l.base_url);
+        if let (Some(s), None) = (scheme(&dest), &own) {
             if UNSAFE_SCHEMES.contains(&s.as_str()) {
                 v.warning(file, pos, format!("{s}: のリンクは安全のため出力しません"))
                     .help = Some("https:// のリンクか、assets/ のファイルへのリンクにしてください".into());
             }
             continue;
         }
-        if dest.starts_with('#') || dest.starts_with('?') || dest.starts_with("//") || dest.is_empty() {
+        let written = own.as_deref().unwrap_or(&dest);
+        if written.starts_with('#') || written.starts_with('?') || written.starts_with("//") || written.is_empty() {
             continue;
         }
-        let path = percent_decode(strip_suffixes(&dest));
-        match resolve(file, &path) {
-            Some(resolved) if resolved.starts_with("assets/") || is_image => {
-                match lookup(v, file, pos, &dest, &resolved, l) {
-                    Some(a) => {
-                        assets.insert(dest.clone(), a);
-                    }
-                    None => ok = false,
-                }
-            }
-            Some(_) => {}
+        let absolute = written.starts_with('/');
+        let path = percent_decode(strip_suffixes(written));
+        let target = match resolve(file, &path) {
             None => {
                 v.error(file, pos, format!("リンク先「{dest}」が content/ の外を指しています"))
                     .help = Some("ファイルは content/assets/ に置き、/assets/… で参照してください".into());
-                ok = false;
+                None
             }
+            // An image is a file of assets/ (or one of the site's chart images).
+            Some(resolved) if resolved.starts_with("assets/") || (is_image && !path.ends_with(".svg")) => {
+                lookup(v, file, pos, &dest, &resolved, l).map(Target::Asset)
+            }
+            Some(_) if !absolute => {
+                v.error(
+                    file,
+                    pos,
+                    format!("サイト内へのリンク「{dest}」は / から書いてください"),
+                )
+                .help = Some(
+                    "/reports/2/mori-interim/ や /about/ のように、サイトの先頭からの URL で書いてください".into(),
+                );
+                None
+            }
+            Some(resolved) => {
+                let keep_slash = if path.ends_with('/') { "/" } else { "" };
+                let target = classify(&format!("{resolved}{keep_slash}"));
+                if target.is_none() {
+                    v.error(file, pos, format!("リンク先「{dest}」にあたるページはこのサイトにありません"))
+                        .help = Some(
+                            "/reports/2/mori-interim/、/municipalities/013455/、/about/ のようにサイトの URL で書いてください".into(),
+                        );
+                }
+                target
+            }
+        };
+        match target {
+            Some(target) => {
+                links.insert(dest.clone(), Link { target, pos });
+            }
+            None => ok = false,
         }
     }
     ok.then(|| Body {
         markdown: md.to_string(),
-        assets,
+        links,
     })
+}
+
+/// `/reports/1/x/` for a link to `https://<the site's base_url>/reports/1/x/`.
+fn own_path(dest: &str, base_url: &str) -> Option<String> {
+    let strip = |u: &str| -> Option<String> {
+        let (scheme, rest) = u.trim().split_once("://")?;
+        matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https").then(|| rest.to_ascii_lowercase())
+    };
+    let base = strip(base_url)?;
+    let d = strip(dest)?;
+    let base = base.trim_end_matches('/');
+    let rest = d.strip_prefix(base)?;
+    if !(rest.is_empty() || rest.starts_with(['/', '?', '#'])) {
+        return None;
+    }
+    // The path as written (case kept), after the base; ASCII lower-casing keeps byte lengths.
+    let written = dest.trim();
+    let cut = written.len() - rest.len();
+    Some(format!("/{}", written[cut..].trim_start_matches('/')))
 }
 
 /// An attachment's `file:`: must resolve to a file under content/assets/.
@@ -104,18 +173,21 @@ fn lookup(v: &mut Validator, file: &Arc<str>, pos: Pos, dest: &str, resolved: &s
         d.help = Some("ファイル名と置き場所を確認してください".into());
         return None;
     };
+    // Only a real file under content/assets/: a link could make one file stand for two assets
+    // (a published name for a held report's attachment) or reach outside content/.
+    let link = std::fs::symlink_metadata(&asset.source).is_ok_and(|m| m.file_type().is_symlink());
     let inside = match (
         std::fs::canonicalize(&asset.source),
-        std::fs::canonicalize(l.root.join("assets")),
+        std::fs::canonicalize(l.root).map(|r| r.join("assets")),
     ) {
         (Ok(real), Ok(root)) => real.starts_with(root),
         _ => false,
     };
-    if !inside {
+    if link || !inside {
         v.error(
             file,
             pos,
-            format!("「{dest}」は content/assets/ の外を指すリンク（シンボリックリンク）です"),
+            format!("「{dest}」はシンボリックリンクか、content/assets/ の外にあるファイルです"),
         )
         .help = Some("ファイルそのものを content/assets/ に置いてください".into());
         return None;
@@ -139,6 +211,22 @@ fn pos_in(md: &str, first_line: u32, start: usize, dest: &str) -> Pos {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_to_the_sites_own_address_are_site_links() {
+        let base = "https://www.example.go.jp/banso-shien/";
+        assert_eq!(
+            own_path("https://www.example.go.jp/banso-shien/reports/1/x/", base).as_deref(),
+            Some("/reports/1/x/")
+        );
+        assert_eq!(
+            own_path("HTTP://WWW.EXAMPLE.GO.JP/banso-shien", base).as_deref(),
+            Some("/")
+        );
+        assert_eq!(own_path("https://www.example.go.jp/banso-shienX/", base), None);
+        assert_eq!(own_path("https://www.example.go.jp/other/", base), None);
+        assert_eq!(own_path("/reports/1/x/", base), None);
+    }
 
     #[test]
     fn positions_inside_the_body() {

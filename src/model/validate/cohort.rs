@@ -6,12 +6,12 @@ use std::sync::Arc;
 use super::{Lookups, Validator, body};
 use crate::diag::closest;
 use crate::load::de::Sp;
-use crate::load::raw::{RawCohort, RawMember, RawReport, RawTeam};
+use crate::load::raw::{RawBreakdowns, RawCohort, RawMember, RawReport, RawTeam};
 use crate::load::{CohortDir, MdFile};
 use crate::model::reference::{Grade, ISSUE_AREAS, IssueAreaNo};
 use crate::model::{
-    Application, Attachment, Cohort, CohortNo, Declared, Gender, Member, Registry, Report, ReportKind, Team, TeamNo,
-    Track,
+    Application, Attachment, Attribute, Cohort, CohortNo, Declared, Gender, Member, Registry, Report, ReportKind, Team,
+    TeamNo, Track,
 };
 use crate::time::Instant;
 
@@ -121,9 +121,12 @@ impl Validator<'_> {
     }
 
     fn cohort(&mut self, dir: &CohortDir, file: &Arc<str>, r: &RawCohort) -> Option<Cohort> {
-        let number_ok = match dir.name.parse::<u32>() {
-            Ok(n) if n == r.number.value && n > 0 => true,
-            Ok(n) => {
+        // Only the plain number names a cohort's folder: `02` or `+2` beside `2` would be two
+        // folders for one cohort (SPEC §3).
+        let plain = dir.name.bytes().all(|b| b.is_ascii_digit()) && !dir.name.starts_with('0');
+        let number_ok = match dir.name.parse::<u32>().ok().filter(|_| plain) {
+            Some(n) if n == r.number.value && n > 0 => true,
+            Some(n) => {
                 self.error(
                     file,
                     r.number.pos,
@@ -135,13 +138,16 @@ impl Validator<'_> {
                 ));
                 false
             }
-            Err(_) => {
+            None => {
                 self.error(
                     file,
                     r.number.pos,
                     format!("フォルダ名「{}」が期の番号ではありません", dir.name),
                 )
-                .help = Some(format!("フォルダ名を cohorts/{}/ にしてください", r.number.value));
+                .help = Some(format!(
+                    "フォルダ名は先頭に 0 や + を付けない数字だけにしてください（cohorts/{}/）",
+                    r.number.value
+                ));
                 false
             }
         };
@@ -176,6 +182,10 @@ impl Validator<'_> {
             prefectures: v(|d| &d.prefectures),
             staff_applicants: v(|d| &d.staff_applicants),
             municipality_applicants: v(|d| &d.municipality_applicants),
+            breakdowns: d
+                .and_then(|d| d.breakdowns.as_ref())
+                .map(breakdowns)
+                .unwrap_or_default(),
         };
         if !number_ok {
             return None;
@@ -228,7 +238,7 @@ impl Validator<'_> {
             .value
             .iter()
             .filter_map(|m| m.0.as_ref())
-            .filter_map(|m| self.member(file, m, l))
+            .filter_map(|m| self.member(file, m, announce, l))
             .collect();
         let broken = r.members.value.iter().any(|m| m.0.is_none()) || members.len() < r.members.value.len();
         if r.members.value.is_empty() {
@@ -262,8 +272,47 @@ impl Validator<'_> {
         })
     }
 
-    fn member(&mut self, file: &Arc<str>, m: &RawMember, l: &Lookups) -> Option<Member> {
+    fn member(
+        &mut self,
+        file: &Arc<str>,
+        m: &RawMember,
+        team_announce: Option<Instant>,
+        l: &Lookups,
+    ) -> Option<Member> {
         let ministry = self.ministry_ref(file, &m.ministry, l);
+        let mut announce = team_announce;
+        let mut dates_ok = true;
+        if let Some(a) = &m.announce {
+            announce = self.instant(file, a);
+            dates_ok &= announce.is_some();
+            if let Some((own, team)) = announce.zip(team_announce).filter(|(own, team)| own < team) {
+                self.error(
+                    file,
+                    a.pos,
+                    format!(
+                        "支援官の公表 {} がチームの公表 {} より前です",
+                        own.display_ja(),
+                        team.display_ja()
+                    ),
+                )
+                .help = Some("後から加わる支援官の announce は、チームの公表と同じかそれより後にしてください".into());
+                dates_ok = false;
+            }
+        }
+        let left = m.left.as_ref().and_then(|d| {
+            let left = self.date(file, d);
+            dates_ok &= left.is_some();
+            if let Some((left_on, from)) = left.zip(announce).filter(|(left_on, from)| left_on.start() <= *from) {
+                self.error(
+                    file,
+                    d.pos,
+                    format!("離任日 {left_on} が公表 {} より前です", from.display_ja()),
+                )
+                .help = Some("left には公表より後の日付（離任した日）を書いてください".into());
+                dates_ok = false;
+            }
+            left
+        });
         let grade = Grade::parse(&m.grade.value);
         if grade.is_none() {
             let input = crate::model::normalize_name(&m.grade.value);
@@ -311,7 +360,7 @@ impl Validator<'_> {
         let failed = (m.gender.is_some() && gender.is_none())
             || (m.track.is_some() && track.is_none())
             || (m.age.is_some() && age.is_none());
-        if failed {
+        if failed || !dates_ok {
             return None;
         }
         Some(Member {
@@ -320,6 +369,8 @@ impl Validator<'_> {
             name: self.optional_text(&m.name),
             position: self.optional_text(&m.position),
             is_officer: m.officer.as_ref().is_some_and(|o| o.value),
+            announce: announce?,
+            left,
             gender,
             age,
             track,
@@ -431,4 +482,27 @@ impl Validator<'_> {
             file: Arc::clone(f),
         })
     }
+}
+
+/// `declared.breakdowns` as counts in the order of [`Attribute::categories`] (a category left
+/// out counts 0).
+fn breakdowns(b: &RawBreakdowns) -> std::collections::BTreeMap<Attribute, Vec<u32>> {
+    let n = |v: &Option<Sp<u32>>| v.as_ref().map_or(0, |x| x.value);
+    let mut out = std::collections::BTreeMap::new();
+    if let Some(g) = &b.gender {
+        let g = &g.value;
+        out.insert(Attribute::Gender, vec![n(&g.male), n(&g.female), n(&g.no_answer)]);
+    }
+    if let Some(t) = &b.track {
+        let t = &t.value;
+        out.insert(Attribute::Track, vec![n(&t.administrative), n(&t.technical)]);
+    }
+    if let Some(a) = &b.age {
+        let a = &a.value;
+        out.insert(
+            Attribute::Age,
+            vec![n(&a.twenties), n(&a.thirties), n(&a.forties), n(&a.fifties_and_over)],
+        );
+    }
+    out
 }

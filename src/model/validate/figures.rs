@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::load::CohortDir;
 use crate::load::de::Sp;
-use crate::model::{CohortNo, Registry};
+use crate::model::{Attribute, CohortNo, Registry};
 
 /// Compare a cohort's `declared:` with its validated records.
 pub(super) fn check_declared(dir: &CohortDir, reg: &Registry, diags: &mut Diagnostics) {
@@ -63,5 +63,55 @@ pub(super) fn check_declared(dir: &CohortDir, reg: &Registry, diags: &mut Diagno
             applications,
             &apps_file,
         );
+    }
+    if let Some(b) = &declared.breakdowns {
+        let declared_members = declared.members.as_ref().map(|m| m.value);
+        let parsed = &reg
+            .cohort(no)
+            .map(|c| c.declared.breakdowns.clone())
+            .unwrap_or_default();
+        let spans = [
+            (Attribute::Gender, b.gender.as_ref().map(|x| x.pos)),
+            (Attribute::Track, b.track.as_ref().map(|x| x.pos)),
+            (Attribute::Age, b.age.as_ref().map(|x| x.pos)),
+        ];
+        for (attr, pos) in spans {
+            let (Some(pos), Some(counts)) = (pos, parsed.get(&attr)) else {
+                continue;
+            };
+            let sum: u32 = counts.iter().sum();
+            if let Some(m) = declared_members.filter(|m| sum > *m) {
+                diags.push(
+                    Diagnostic::warning(
+                        Span::new(&rec.file, pos),
+                        format!(
+                            "{}の内訳の合計 {sum}名が公表数値の支援官数 {m}名より多くなっています",
+                            attr.name()
+                        ),
+                    )
+                    .with_help("公表資料の内訳の数値を確認してください"),
+                );
+            }
+            let recorded = teams
+                .iter()
+                .flat_map(|t| t.members.iter())
+                .filter(|m| m.category(attr).is_some())
+                .count();
+            if recorded > 0 {
+                diags.push(
+                    Diagnostic::warning(
+                        Span::new(&rec.file, pos),
+                        format!(
+                            "{}が teams.yaml の {recorded}名にも書かれていますが、期の集計には公表資料の内訳を使います",
+                            attr.name()
+                        ),
+                    )
+                    .with_help(format!(
+                        "どちらか一方にしてください。個人の{}は teams.yaml に置かないほうが安全です",
+                        attr.name()
+                    )),
+                );
+            }
+        }
     }
 }
