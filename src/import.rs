@@ -13,6 +13,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::diag::closest;
+use crate::load::de::Lenient;
 use crate::load::raw::{RawMember, RawTeam, Scalar};
 use crate::model::gazetteer;
 use crate::model::reference::Grade;
@@ -54,6 +55,9 @@ pub enum ImportError {
     Rows(Vec<RowProblem>),
     #[error("名簿を読めません: {0}")]
     Csv(String),
+    /// What import wrote would not read back as meant; nothing was written.
+    #[error("書き出す teams.yaml を読み直すと内容が変わってしまうため、何も書き込んでいません（{0}）")]
+    Verify(String),
 }
 
 /// One team as read from the roster (`code` is `None` only while a problem is pending).
@@ -336,7 +340,9 @@ pub fn import_teams(
         .filter(|d| d.name == cohort.to_string())
         .flat_map(|d| d.teams.iter().flat_map(|l| l.items.iter()))
         .collect();
-    let (yaml, kept) = teams_yaml(&teams, &existing, csv_path);
+    let (out, kept) = merge(&teams, &existing);
+    let yaml = emit(&out, csv_path);
+    verify(&yaml, &out)?;
     let dir = content.join("cohorts").join(cohort.to_string());
     std::fs::create_dir_all(&dir).map_err(|e| ImportError::Io(dir.clone(), e))?;
     let teams_file = dir.join("teams.yaml");
@@ -349,7 +355,11 @@ pub fn import_teams(
                 let _ = writeln!(
                     munis_text,
                     "- {{ code: \"{}\", name: {}, kana: {}, population: {}, population_as_of: {} }}",
-                    k.code, k.name, k.kana, k.population, k.population_as_of
+                    k.code,
+                    quoted(k.name),
+                    quoted(k.kana),
+                    k.population,
+                    quoted(&k.population_as_of.to_string())
                 );
                 added.push((code, format!("{}{} ({})", k.prefecture, k.name, k.code)));
             }
@@ -381,103 +391,239 @@ fn write_atomically(path: &Path, text: &str) -> Result<(), ImportError> {
     std::fs::rename(&tmp, path).map_err(|e| ImportError::Io(path.to_path_buf(), e))
 }
 
-/// A YAML plain scalar when safe, a double-quoted one otherwise.
-fn scalar(s: &str) -> String {
-    let plain = !s.is_empty()
-        && !s.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`0123456789 ".contains(c))
-        && !s.contains(": ")
-        && !s.contains(" #")
-        && !s.contains([',', '[', ']', '{', '}'])
-        && !s.ends_with(' ')
-        && !["true", "false", "null", "~", "yes", "no"].contains(&s.to_lowercase().as_str());
-    if plain {
-        s.to_string()
-    } else {
-        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+/// A YAML double-quoted scalar: every value import writes is quoted, so no cell can end a
+/// value early, start a comment (`\t#`), a mapping (`: `) or a flow (`,`), or be read as a
+/// number, date or boolean. Control and line-break characters are escaped.
+fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c => out.push(c),
+        }
     }
+    out.push('"');
+    out
 }
 
-/// The new teams.yaml; fields the roster lacks are kept from `existing` where the team (same
-/// number and municipality) and the member (same place, ministry and grade) are the same.
-fn teams_yaml(teams: &[Team], existing: &[&RawTeam], source: &Path) -> (String, usize) {
-    let file_name = source
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut y = format!("# 名簿 {file_name} から banso import teams で作成。\n");
+/// Text for a `# …` comment: on one line whatever the cell held.
+fn comment(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// One team as it will be written: the roster's values, and what is kept from the old file.
+#[derive(Debug, Clone, PartialEq)]
+struct TeamOut {
+    number: u32,
+    code: MunicipalityCode,
+    place: String,
+    continuing: Option<bool>,
+    themes: Vec<String>,
+    announce: Option<String>,
+    members: Vec<MemberOut>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct MemberOut {
+    ministry: String,
+    grade: String,
+    name: Option<String>,
+    position: Option<String>,
+    officer: bool,
+    announce: Option<String>,
+    left: Option<String>,
+    gender: Option<String>,
+    age: Option<u32>,
+    track: Option<String>,
+}
+
+/// The roster's teams with what the roster lacks kept from `existing` where the team (same
+/// number and municipality) and the member (same place, ministry and grade) are the same:
+/// 継続, 課題分野, 公表日時, and each member's name, position, オフィサー flag, own 公表日時,
+/// 離任日 and attributes. Returns the teams and how many kept something.
+fn merge(teams: &[Team], existing: &[&RawTeam]) -> (Vec<TeamOut>, usize) {
     let mut kept = 0;
+    let mut out = Vec::new();
     for t in teams {
         let Some(code) = t.code else { continue };
         let old = existing
             .iter()
             .find(|o| o.number.value == t.number && code_of(&o.municipality.value) == Some(code));
         kept += usize::from(old.is_some());
-        let _ = writeln!(y, "- number: {}\n  municipality: \"{code}\"   # {}", t.number, t.place);
-        match (t.continuing, old.and_then(|o| o.continuing.as_ref())) {
-            (Some(c), _) => {
-                let _ = writeln!(y, "  continuing: {c}");
-            }
-            (None, Some(c)) => {
-                let _ = writeln!(y, "  continuing: {}", c.value);
-            }
-            _ => {}
+        let text = |v: Option<&crate::load::de::Sp<String>>| v.map(|x| x.value.clone());
+        let members = t
+            .members
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let prev: Option<&RawMember> = old
+                    .and_then(|o| o.members.value.get(i))
+                    .and_then(|l| l.0.as_ref())
+                    .filter(|p| {
+                        normalize_name(&p.ministry.value) == normalize_name(&m.ministry)
+                            && Grade::parse(&p.grade.value).map(Grade::name) == Some(m.grade)
+                    });
+                MemberOut {
+                    ministry: m.ministry.clone(),
+                    grade: m.grade.to_string(),
+                    name: m.name.clone().or_else(|| text(prev.and_then(|p| p.name.as_ref()))),
+                    position: m
+                        .position
+                        .clone()
+                        .or_else(|| text(prev.and_then(|p| p.position.as_ref()))),
+                    officer: prev.and_then(|p| p.officer.as_ref()).is_some_and(|o| o.value),
+                    announce: text(prev.and_then(|p| p.announce.as_ref())),
+                    left: text(prev.and_then(|p| p.left.as_ref())),
+                    gender: text(prev.and_then(|p| p.gender.as_ref())),
+                    age: prev.and_then(|p| p.age.as_ref()).map(|a| a.value),
+                    track: text(prev.and_then(|p| p.track.as_ref())),
+                }
+            })
+            .collect();
+        out.push(TeamOut {
+            number: t.number,
+            code,
+            place: t.place.clone(),
+            continuing: t.continuing.or(old.and_then(|o| o.continuing.as_ref()).map(|c| c.value)),
+            themes: if t.areas.is_empty() {
+                old.map(|o| o.themes.iter().map(|a| a.value.clone()).collect())
+                    .unwrap_or_default()
+            } else {
+                t.areas.iter().map(|a| a.to_string()).collect()
+            },
+            announce: old.and_then(|o| o.announce.as_ref()).map(|a| a.value.clone()),
+            members,
+        });
+    }
+    (out, kept)
+}
+
+/// teams.yaml for `teams`, every scalar quoted.
+fn emit(teams: &[TeamOut], source: &Path) -> String {
+    let file_name = source
+        .file_name()
+        .map(|n| comment(&n.to_string_lossy()))
+        .unwrap_or_default();
+    let mut y = format!("# 名簿 {file_name} から banso import teams で作成。\n");
+    for t in teams {
+        let _ = writeln!(
+            y,
+            "- number: {}\n  municipality: \"{}\"   # {}",
+            t.number,
+            t.code,
+            comment(&t.place)
+        );
+        if let Some(c) = t.continuing {
+            let _ = writeln!(y, "  continuing: {c}");
         }
-        let areas: Vec<String> = if t.areas.is_empty() {
-            old.map(|o| o.themes.iter().map(|a| a.value.clone()).collect())
-                .unwrap_or_default()
-        } else {
-            t.areas.iter().map(|a| a.to_string()).collect()
-        };
-        if !areas.is_empty() {
-            let _ = writeln!(
-                y,
-                "  themes: [{}]",
-                areas.iter().map(|a| scalar(a)).collect::<Vec<_>>().join(", ")
-            );
+        if !t.themes.is_empty() {
+            let themes: Vec<String> = t.themes.iter().map(|a| quoted(a)).collect();
+            let _ = writeln!(y, "  themes: [{}]", themes.join(", "));
         }
-        if let Some(a) = old.and_then(|o| o.announce.as_ref()) {
-            let _ = writeln!(y, "  announce: {}", scalar(&a.value));
+        if let Some(a) = &t.announce {
+            let _ = writeln!(y, "  announce: {}", quoted(a));
         }
         y.push_str("  members:\n");
-        for (i, m) in t.members.iter().enumerate() {
-            let prev: Option<&RawMember> = old
-                .and_then(|o| o.members.value.get(i))
-                .and_then(|l| l.0.as_ref())
-                .filter(|p| {
-                    normalize_name(&p.ministry.value) == normalize_name(&m.ministry)
-                        && Grade::parse(&p.grade.value).map(Grade::name) == Some(m.grade)
-                });
+        for m in &t.members {
             let mut fields = vec![
-                format!("ministry: {}", scalar(&m.ministry)),
-                format!("grade: {}", scalar(m.grade)),
+                format!("ministry: {}", quoted(&m.ministry)),
+                format!("grade: {}", quoted(&m.grade)),
             ];
-            let text = |new: &Option<String>, old: Option<&crate::load::de::Sp<String>>| {
-                new.clone().or(old.map(|o| o.value.clone()))
-            };
-            if let Some(n) = text(&m.name, prev.and_then(|p| p.name.as_ref())) {
-                fields.push(format!("name: {}", scalar(&n)));
+            let text_fields = [
+                ("name", &m.name),
+                ("position", &m.position),
+                ("announce", &m.announce),
+                ("left", &m.left),
+                ("gender", &m.gender),
+            ];
+            for (key, value) in text_fields {
+                if let Some(v) = value {
+                    fields.push(format!("{key}: {}", quoted(v)));
+                }
             }
-            if let Some(p) = text(&m.position, prev.and_then(|p| p.position.as_ref())) {
-                fields.push(format!("position: {}", scalar(&p)));
+            if m.officer {
+                fields.push("officer: true".into());
             }
-            if let Some(p) = prev {
-                if p.officer.as_ref().is_some_and(|o| o.value) {
-                    fields.push("officer: true".into());
-                }
-                if let Some(g) = &p.gender {
-                    fields.push(format!("gender: {}", scalar(&g.value)));
-                }
-                if let Some(a) = &p.age {
-                    fields.push(format!("age: {}", a.value));
-                }
-                if let Some(t) = &p.track {
-                    fields.push(format!("track: {}", scalar(&t.value)));
-                }
+            if let Some(a) = m.age {
+                fields.push(format!("age: {a}"));
+            }
+            if let Some(t) = &m.track {
+                fields.push(format!("track: {}", quoted(t)));
             }
             let _ = writeln!(y, "    - {{ {} }}", fields.join(", "));
         }
     }
-    (y, kept)
+    y
+}
+
+/// Read `yaml` back as banso reads teams.yaml and compare with what was meant to be written;
+/// a difference (a cell that changed the file's meaning) stops the import before any file
+/// is replaced.
+fn verify(yaml: &str, teams: &[TeamOut]) -> Result<(), ImportError> {
+    let fail = |what: String| Err(ImportError::Verify(what));
+    let node = match crate::load::yaml::parse(yaml) {
+        Ok(n) => n,
+        Err(e) => return fail(format!("{}行目: {}", e.pos.line, e.message)),
+    };
+    let sink = crate::load::de::Sink::default();
+    let read: Option<Vec<Lenient<RawTeam>>> = crate::load::de::from_node(&node, &sink);
+    if let Some(issue) = sink.into_issues().into_iter().next() {
+        return fail(format!("{}行目: {}", issue.pos.line, issue.message));
+    }
+    let read: Vec<RawTeam> = read.unwrap_or_default().into_iter().filter_map(|l| l.0).collect();
+    if read.len() != teams.len() {
+        return fail(format!("{}チームのはずが{}チーム", teams.len(), read.len()));
+    }
+    let text = |v: &Option<crate::load::de::Sp<String>>| v.as_ref().map(|x| x.value.clone());
+    for (r, t) in read.iter().zip(teams) {
+        let members: Vec<MemberOut> = r
+            .members
+            .value
+            .iter()
+            .filter_map(|l| l.0.as_ref())
+            .map(|m| MemberOut {
+                ministry: m.ministry.value.clone(),
+                grade: m.grade.value.clone(),
+                name: text(&m.name),
+                position: text(&m.position),
+                officer: m.officer.as_ref().is_some_and(|o| o.value),
+                announce: text(&m.announce),
+                left: text(&m.left),
+                gender: text(&m.gender),
+                age: m.age.as_ref().map(|a| a.value),
+                track: text(&m.track),
+            })
+            .collect();
+        let back = TeamOut {
+            number: r.number.value,
+            code: code_of(&r.municipality.value).unwrap_or(t.code),
+            place: t.place.clone(),
+            continuing: r.continuing.as_ref().map(|c| c.value),
+            themes: r.themes.iter().map(|a| a.value.clone()).collect(),
+            announce: text(&r.announce),
+            members,
+        };
+        if &back != t || code_of(&r.municipality.value) != Some(t.code) {
+            return fail(format!("チーム {}（{}）が書いたとおりに読めません", t.number, t.place));
+        }
+    }
+    Ok(())
 }
 
 fn code_of(s: &Scalar) -> Option<MunicipalityCode> {
@@ -502,12 +648,41 @@ mod tests {
     }
 
     #[test]
-    fn scalars_are_quoted_only_when_needed() {
-        assert_eq!(scalar("防衛省"), "防衛省");
-        assert_eq!(scalar("公正取引 委員会"), "公正取引 委員会");
-        assert_eq!(scalar("2026-03-27T10:00"), "\"2026-03-27T10:00\"");
-        assert_eq!(scalar("a: b"), "\"a: b\"");
-        assert_eq!(scalar("no"), "\"no\"");
+    fn every_scalar_is_quoted_and_escaped() {
+        assert_eq!(quoted("防衛省"), "\"防衛省\"");
+        assert_eq!(quoted("山田\t# 太郎"), "\"山田\\t# 太郎\"");
+        assert_eq!(quoted("a\"b\\c\nd"), "\"a\\\"b\\\\c\\nd\"");
+        assert_eq!(quoted("x\u{1b}y\u{2028}"), "\"x\\u001By\\u2028\"");
+        assert_eq!(comment("森町\n- number: 99"), "森町 - number: 99");
+    }
+
+    #[test]
+    fn what_is_written_reads_back_as_meant() {
+        let team = TeamOut {
+            number: 1,
+            code: MunicipalityCode::parse("013455").unwrap(),
+            place: "北海道森町\n# x".into(),
+            continuing: Some(true),
+            themes: vec!["観光".into()],
+            announce: Some("2026-03-27T10:00:00+09:00".into()),
+            members: vec![MemberOut {
+                ministry: "防衛省".into(),
+                grade: "補佐級".into(),
+                name: Some("山田\t#太郎, gender: 女性".into()),
+                position: Some("課長補佐: 総務".into()),
+                officer: true,
+                announce: Some("2026-05-01".into()),
+                left: Some("2026-12-31".into()),
+                gender: Some("女性".into()),
+                age: Some(41),
+                track: Some("no".into()),
+            }],
+        };
+        let yaml = emit(std::slice::from_ref(&team), Path::new("名簿\n.csv"));
+        verify(&yaml, std::slice::from_ref(&team)).unwrap_or_else(|e| panic!("{e}\n{yaml}"));
+        // A writer that did not quote would fail here rather than write a broken file.
+        let unquoted = yaml.replace("\"山田\\t#太郎, gender: 女性\"", "山田\t#太郎, gender: 女性");
+        assert!(verify(&unquoted, &[team]).is_err(), "{unquoted}");
     }
 
     #[test]

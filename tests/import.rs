@@ -65,7 +65,7 @@ fn utf8_csv_and_cp932_tsv_recreate_the_second_cohort() {
             "南木曾町 found as 南木曽町"
         );
         assert!(
-            yaml.contains("{ ministry: 公正取引委員会, grade: 補佐級 }"),
+            yaml.contains("{ ministry: \"公正取引委員会\", grade: \"補佐級\" }"),
             "canonical names are written"
         );
     }
@@ -106,14 +106,14 @@ fn missing_municipalities_are_added_from_the_built_in_list() {
     assert!(!err.contains("大船渡市 (032034) を加えました"), "already there: {err}");
     assert!(
         site.read("municipalities.yaml")
-            .contains("- { code: \"202100\", name: 駒ヶ根市, kana: こまがねし, population: ")
+            .contains("- { code: \"202100\", name: \"駒ヶ根市\", kana: \"こまがねし\", population: ")
     );
     let yaml = site.read("cohorts/2/teams.yaml");
     assert!(
-        yaml.contains("{ ministry: 総務省, grade: 補佐級, name: 架空 花子 }"),
+        yaml.contains("{ ministry: \"総務省\", grade: \"補佐級\", name: \"架空 花子\" }"),
         "{yaml}"
     );
-    assert!(yaml.contains("{ ministry: 防衛省, grade: 企画官・室長級 }"), "{yaml}");
+    assert!(yaml.contains("{ ministry: \"防衛省\", grade: \"企画官・室長級\" }"), "{yaml}");
 }
 
 #[test]
