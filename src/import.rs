@@ -328,21 +328,21 @@ pub fn import_teams(
     cache: &crate::load::Cache,
 ) -> Result<Imported, crate::Error> {
     let bytes = std::fs::read(csv_path).map_err(|e| ImportError::Io(csv_path.to_path_buf(), e))?;
-    let (text, encoding) = decode(&bytes, csv_path)?;
     let mut diags = crate::diag::Diagnostics::new();
     let raw = crate::load::load_content_cached(content, &mut diags, Some(cache))?;
     let reg = crate::model::validate::validate(&raw, &mut diags);
-    let teams = read_roster(&text, &reg)?;
-
     let existing: Vec<&RawTeam> = raw
         .cohorts
         .iter()
         .filter(|d| d.name == cohort.to_string())
         .flat_map(|d| d.teams.iter().flat_map(|l| l.items.iter()))
         .collect();
-    let (out, kept) = merge(&teams, &existing);
-    let yaml = emit(&out, csv_path);
-    verify(&yaml, &out)?;
+    let Roster {
+        teams,
+        yaml,
+        kept,
+        encoding,
+    } = roster(&bytes, csv_path, &reg, &existing)?;
     let dir = content.join("cohorts").join(cohort.to_string());
     std::fs::create_dir_all(&dir).map_err(|e| ImportError::Io(dir.clone(), e))?;
     let teams_file = dir.join("teams.yaml");
@@ -371,7 +371,11 @@ pub fn import_teams(
         if !current.is_empty() && !current.ends_with('\n') {
             current.push('\n');
         }
+        let before = entries(&current);
         current.push_str(&munis_text);
+        if entries(&current) != before.map(|n| n + added.len()) {
+            return Err(ImportError::Verify("municipalities.yaml に加える行が読めません".into()).into());
+        }
         write_atomically(&path, &current)?;
     }
     write_atomically(&teams_file, &yaml)?;
@@ -385,10 +389,55 @@ pub fn import_teams(
     })
 }
 
+/// A roster read and turned into teams.yaml, not yet written anywhere.
+pub struct Roster {
+    teams: Vec<Team>,
+    /// The new teams.yaml, already read back and found to say what was meant.
+    pub yaml: String,
+    /// Teams that kept fields from the existing teams.yaml.
+    pub kept: usize,
+    pub encoding: &'static str,
+}
+
+/// The roster file's bytes (`name` is its file name) → the new teams.yaml, with what the roster
+/// lacks kept from `existing`. Writes nothing; `import_teams` writes the result. Every problem of
+/// the roster is an error here.
+pub fn roster(bytes: &[u8], name: &Path, reg: &Registry, existing: &[&RawTeam]) -> Result<Roster, ImportError> {
+    let (text, encoding) = decode(bytes, name)?;
+    let teams = read_roster(&text, reg)?;
+    let (out, kept) = merge(&teams, existing);
+    let yaml = emit(&out, name);
+    verify(&yaml, &out)?;
+    Ok(Roster {
+        teams,
+        yaml,
+        kept,
+        encoding,
+    })
+}
+
+/// The number of list entries a municipalities.yaml text holds, `None` if it does not parse.
+fn entries(text: &str) -> Option<usize> {
+    match crate::load::yaml::parse(text).ok()?.value {
+        crate::load::yaml::Value::Seq(items) => Some(items.len()),
+        crate::load::yaml::Value::Null => Some(0),
+        _ => None,
+    }
+}
+
+/// Replace `path` by `text` in one rename; the temporary file is a dot-file beside it, so a
+/// killed import leaves nothing `load` would read.
 fn write_atomically(path: &Path, text: &str) -> Result<(), ImportError> {
-    let tmp = path.with_extension("yaml.banso-tmp");
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.banso-tmp"));
     std::fs::write(&tmp, text).map_err(|e| ImportError::Io(tmp.clone(), e))?;
-    std::fs::rename(&tmp, path).map_err(|e| ImportError::Io(path.to_path_buf(), e))
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        ImportError::Io(path.to_path_buf(), e)
+    })
 }
 
 /// A YAML double-quoted scalar: every value import writes is quoted, so no cell can end a
@@ -500,7 +549,9 @@ fn merge(teams: &[Team], existing: &[&RawTeam]) -> (Vec<TeamOut>, usize) {
             number: t.number,
             code,
             place: t.place.clone(),
-            continuing: t.continuing.or(old.and_then(|o| o.continuing.as_ref()).map(|c| c.value)),
+            continuing: t
+                .continuing
+                .or(old.and_then(|o| o.continuing.as_ref()).map(|c| c.value)),
             themes: if t.areas.is_empty() {
                 old.map(|o| o.themes.iter().map(|a| a.value.clone()).collect())
                     .unwrap_or_default()

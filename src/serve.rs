@@ -102,7 +102,7 @@ pub fn serve(cfg: ServeConfig) -> Result<(), crate::Error> {
             .watch(dir, RecursiveMode::Recursive)
             .map_err(|e| ServeError::Watch(dir.clone(), e.to_string()))?;
     }
-    let mut next = builder.rebuild();
+    let mut next = builder.rebuild_safely();
 
     let server = Arc::new(server);
     for _ in 0..4 {
@@ -131,9 +131,9 @@ pub fn serve(cfg: ServeConfig) -> Result<(), crate::Error> {
                 // An editor's save is often several events; let them settle, then rebuild once.
                 std::thread::sleep(Duration::from_millis(150));
                 while rx.try_recv().is_ok() {}
-                next = builder.rebuild();
+                next = builder.rebuild_safely();
             }
-            Err(RecvTimeoutError::Timeout) => next = builder.rebuild(),
+            Err(RecvTimeoutError::Timeout) => next = builder.rebuild_safely(),
             Err(RecvTimeoutError::Disconnected) => return Ok(()),
         }
     }
@@ -180,6 +180,22 @@ fn index_in_background(jobs: Receiver<Arc<Plan>>, site: &RwLock<Site>) {
 }
 
 impl Builder {
+    /// [`Builder::rebuild`], surviving a bug: a panic while building keeps the last good site
+    /// up and says so, instead of stopping the server the secretariat is editing against.
+    fn rebuild_safely(&self) -> Option<Instant> {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.rebuild())) {
+            Ok(next) => next,
+            Err(_) => {
+                let text = "エラー: サイトを作り直せませんでした（banso の不具合です）。直前の版を表示しています\n";
+                eprint!("{text}");
+                let mut s = self.site.write().unwrap_or_else(|e| e.into_inner());
+                s.build += 1;
+                s.problems = Some(text.to_string());
+                None
+            }
+        }
+    }
+
     /// Rebuild into memory; returns the next release instant to rebuild at (when serving "now").
     fn rebuild(&self) -> Option<Instant> {
         let (cfg, caches) = (&self.cfg, &self.caches);

@@ -103,3 +103,87 @@ fn invalid_content_is_reported_instead_of_listed() {
         common::stderr(&o)
     );
 }
+
+/// One definition of released: at any instant, every record of the registry is either in the
+/// published view or listed as held (by itself), never both, never neither.
+#[test]
+fn published_and_held_together_are_everything_in_the_registry() {
+    use banso::publish::HeldKind;
+    use banso::time::Instant;
+
+    let site = Site::fixture("embargo");
+    // A member who joins later, and a programme released later, so every kind is there.
+    site.replace(
+        "cohorts/1/teams.yaml",
+        "    - { ministry: 内閣官房, grade: 係長級 }",
+        "    - { ministry: 内閣官房, grade: 係長級 }\n    - { ministry: 総務省, grade: 係長級, announce: 2026-08-01 }",
+    );
+    site.write(
+        "programs/late.yaml",
+        "name: 架空の事業\nfiscal_year: 2026\nrelease: 2026-09-01\nsupport:\n  - type: 枠\n    municipalities: [\"013455\"]\n",
+    );
+    let mut diags = banso::diag::Diagnostics::new();
+    let reg = banso::load_registry(&site.content(), &mut diags).unwrap();
+    assert!(!diags.has_errors(), "{}", diags.render());
+    let mut kinds_seen = std::collections::BTreeSet::new();
+    for as_of in [
+        "2026-01-01",
+        "2026-04-01T10:00",
+        "2026-06-01T09:59:59",
+        "2026-06-01T10:00",
+        "2026-07-31T23:59:59",
+        "2026-08-01",
+        "2026-09-01",
+        "2027-04-01T00:59:59Z",
+        "2027-04-01T01:00:00Z",
+        "2030-01-01",
+    ] {
+        let at = Instant::parse(as_of).unwrap();
+        let r = banso::publish::publish(&reg, at, false);
+        let (p, held) = (&r.published, &r.holdback.held);
+        let is_held = |kind: HeldKind, id: &str| held.iter().any(|h| h.kind == kind && h.id == id);
+        kinds_seen.extend(held.iter().map(|h| h.kind));
+        for c in &reg.cohorts {
+            let id = format!("cohorts/{}/cohort.yaml", c.no.0);
+            assert!(
+                p.cohort(c.no).is_some() != is_held(HeldKind::Cohort, &id),
+                "{as_of} {id}"
+            );
+        }
+        for t in &reg.teams {
+            let id = format!("cohorts/{}/teams.yaml#{}", t.cohort.0, t.no.0);
+            let published = p.team(t.cohort, t.no);
+            assert!(published.is_some() != is_held(HeldKind::Team, &id), "{as_of} {id}");
+            for (i, m) in t.members.iter().enumerate() {
+                let member_id = format!("{id}/{}", i + 1);
+                let shown = published.is_some_and(|pt| {
+                    pt.members
+                        .iter()
+                        .any(|pm| pm.announce == m.announce && pm.grade == m.grade && pm.ministry == m.ministry)
+                });
+                // Held by itself, or with its team.
+                let held_too = is_held(HeldKind::Member, &member_id) || is_held(HeldKind::Team, &id);
+                assert!(shown != held_too, "{as_of} {member_id}");
+            }
+        }
+        for rep in &reg.reports {
+            let shown = p.reports.iter().any(|x| x.file == rep.file);
+            assert!(shown != is_held(HeldKind::Report, &rep.file), "{as_of} {}", rep.file);
+        }
+        for pg in &reg.pages {
+            let shown = p.pages.iter().any(|x| x.file == pg.file);
+            assert!(shown != is_held(HeldKind::Page, &pg.file), "{as_of} {}", pg.file);
+        }
+        for pr in &reg.programs {
+            let shown = p.programs.iter().any(|x| x.file == pr.file);
+            assert!(shown != is_held(HeldKind::Program, &pr.file), "{as_of} {}", pr.file);
+        }
+        assert_eq!(r.holdback.next_release(), held.iter().map(|h| h.release).min());
+        assert!(held.iter().all(|h| h.release > at), "{as_of}");
+    }
+    assert_eq!(
+        kinds_seen.len(),
+        6,
+        "every kind was held at some instant: {kinds_seen:?}"
+    );
+}

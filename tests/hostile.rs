@@ -256,3 +256,49 @@ fn lone_carriage_returns_are_line_ends_too() {
         "the quoted line is the right one: {err}"
     );
 }
+
+#[test]
+fn nesting_too_deep_for_any_html_tool_is_an_error_not_a_crash() {
+    for (name, body) in [
+        ("quotes", format!("{}x", "> ".repeat(12_000))),
+        ("emphasis", format!("{}x{}", "*a ".repeat(20_000), " a*".repeat(20_000))),
+        ("lists", format!("{}x", "- ".repeat(12_000))),
+        ("mixed", format!("{}x", "> - ".repeat(6_000))),
+    ] {
+        let site = Site::fixture("basic");
+        site.write("pages/deep.md", &format!("---\ntitle: 深い\n---\n\n{body}\n"));
+        let err = fails(&site);
+        assert!(
+            err.contains("--> pages/deep.md:5:") && err.contains("入れ子が深すぎます（32段まで）"),
+            "{name}: {err}"
+        );
+        assert!(err.len() < 4_000, "{name}: the 24 KB line is not printed whole");
+        assert_eq!(site.build(AS_OF).status.code(), Some(1), "{name}");
+        assert!(!site.out().exists(), "{name}: nothing written");
+    }
+    // Thirty levels are fine.
+    let site = Site::fixture("basic");
+    site.write(
+        "pages/deep.md",
+        &format!("---\ntitle: 深い\n---\n\n{}x\n", "> ".repeat(30)),
+    );
+    ok(&site.check(AS_OF));
+}
+
+#[test]
+fn a_problem_on_a_huge_line_is_quoted_around_its_place() {
+    let site = Site::fixture("basic");
+    let long = format!(
+        "- name: 内閣官房\n- name: \"{}\n- name: {}: x: y\n",
+        "あ".repeat(140_000),
+        "い".repeat(140_000)
+    );
+    site.write("ministries.yaml", &long);
+    let err = fails(&site);
+    assert!(err.contains("--> ministries.yaml:"), "{err}");
+    assert!(
+        err.len() < 4_000,
+        "{} bytes of diagnostics for a 800 KB file",
+        err.len()
+    );
+}

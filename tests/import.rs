@@ -113,7 +113,10 @@ fn missing_municipalities_are_added_from_the_built_in_list() {
         yaml.contains("{ ministry: \"総務省\", grade: \"補佐級\", name: \"架空 花子\" }"),
         "{yaml}"
     );
-    assert!(yaml.contains("{ ministry: \"防衛省\", grade: \"企画官・室長級\" }"), "{yaml}");
+    assert!(
+        yaml.contains("{ ministry: \"防衛省\", grade: \"企画官・室長級\" }"),
+        "{yaml}"
+    );
 }
 
 #[test]
@@ -167,4 +170,59 @@ fn a_file_in_another_encoding_or_without_the_columns_is_refused_clearly() {
     std::fs::write(&file, [0x81u8, 0xff, 0xfd, 0x0a]).unwrap();
     let o = import(&site, file.to_str().unwrap());
     assert!(stderr(&o).contains("文字コードを判別できません"), "{}", stderr(&o));
+}
+
+#[test]
+fn any_cell_is_written_as_the_value_it_holds_and_kept_fields_stay_fields() {
+    // A tab and `#` in a 氏名 cell once started a YAML comment: the file no longer parsed, and
+    // the member's kept attributes ended up inside the comment.
+    let site = Site::fixture("basic");
+    site.replace(
+        "cohorts/1/teams.yaml",
+        "    - ministry: 防衛省\n      grade: 室長級\n",
+        "    - ministry: 防衛省\n      grade: 室長級\n      gender: 女性\n      age: 44\n      track: 技官\n      announce: 2026-05-01\n      left: 2026-12-31\n",
+    );
+    let csv = "市町村名,所属府省庁,役職,氏名,職名\n\
+               01.北海道森町,総務省,補佐級,\"架空\t# 一郎\",\"課長補佐: 総務, 広報\"\n\
+               ,公正取引委員会,補佐級,\"二子\"\"\n- number: 99\",\n\
+               ,防衛省,室長級,,\n\
+               02.静岡県森町,国土交通省,係長級,,\n\
+               ,内閣官房,指定職,,\n\
+               03.沖縄県与那国町,総務省,課長級,,\n\
+               ,防衛省,補佐級,,\n\
+               ,内閣官房,係長級,,\n";
+    let file = site.dir.path().join("roster.csv");
+    std::fs::write(&file, csv).unwrap();
+    let content = site.content();
+    let o = site.banso(&[
+        "import",
+        "teams",
+        file.to_str().unwrap(),
+        "--cohort",
+        "1",
+        "--content",
+        content.to_str().unwrap(),
+    ]);
+    let err = ok(&o);
+    assert!(err.contains("3チーム・8名"), "{err}");
+    let yaml = site.read("cohorts/1/teams.yaml");
+    assert!(yaml.contains(r#"name: "架空\t# 一郎""#), "{yaml}");
+    assert!(yaml.contains(r#"position: "課長補佐: 総務, 広報""#), "{yaml}");
+    assert!(yaml.contains(r#"name: "二子\"\n- number: 99""#), "{yaml}");
+    assert!(
+        yaml.contains(r#"{ ministry: "防衛省", grade: "企画官・室長級", announce: "2026-05-01", left: "2026-12-31", gender: "女性", age: 44, track: "技官" }"#),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("announce: \"2026-06-01T10:00\""),
+        "team 3 keeps its announce: {yaml}"
+    );
+    ok(&site.check(AS_OF));
+    ok(&site.build(AS_OF));
+    let members = String::from_utf8(site.output_file("data/members.csv")).unwrap();
+    assert!(members.contains(",架空\t# 一郎,"), "{members}");
+    assert!(
+        !site.path("cohorts/1/.teams.yaml.banso-tmp").exists(),
+        "no temporary file left behind"
+    );
 }

@@ -48,9 +48,14 @@ fn start(site: &Site, extra: &[&str]) -> Server {
 
 /// GET `path`: (status, body).
 fn get(port: u16, path: &str) -> (u16, String) {
+    get_as(port, path, "127.0.0.1")
+}
+
+/// GET `path` with the given `Host` header.
+fn get_as(port: u16, path: &str, host: &str) -> (u16, String) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
     let text = String::from_utf8_lossy(&raw).into_owned();
@@ -179,4 +184,60 @@ fn the_search_index_is_made_in_the_background_and_follows_edits() {
     wait_for(server.port, "/reports/1/mori-interim/", |b| b.contains("段々畑"));
     let second = wait_entry(Some(&first));
     assert_ne!(first, second, "the index is remade for the edited site");
+}
+
+#[test]
+fn a_preview_is_answered_only_under_a_loopback_name() {
+    // DNS rebinding: a page of evil.example points its name at 127.0.0.1 and reads the answer;
+    // the request then carries `Host: evil.example:<port>`.
+    let site = Site::fixture("embargo");
+    let server = start(&site, &["--as-of", "2026-11-23", "--preview"]);
+    let port = server.port;
+    for host in [
+        format!("evil.example:{port}"),
+        format!("127.0.0.1.evil.example:{port}"),
+        format!("localhost:{}", port.wrapping_add(1)),
+        "evil.example".to_string(),
+    ] {
+        for path in ["/reports/1/final-hold/", "/data/members.csv", "/__banso/status", "/"] {
+            let (status, body) = get_as(port, path, &host);
+            assert_eq!(status, 421, "{host} {path}");
+            assert!(!body.contains("HOLD-"), "{host} {path}: {body}");
+        }
+    }
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let (status, body) = get_as(port, "/reports/1/final-hold/", &host);
+        assert_eq!(status, 200, "{host}");
+        assert!(body.contains("HOLD-report-body"), "{host}");
+    }
+}
+
+#[test]
+fn content_that_would_exhaust_the_stack_is_reported_and_the_server_stays_up() {
+    let site = Site::fixture("basic");
+    let server = start(&site, &["--as-of", "2026-11-23"]);
+    assert_eq!(get(server.port, "/about/").0, 200);
+    let deep = format!("---\ntitle: 深い入れ子\n---\n{}x\n", "> ".repeat(12_000));
+    site.write("pages/deep.md", &deep);
+    let body = wait_for(server.port, "/about/", |b| b.contains("banso-errors"));
+    assert!(body.contains("入れ子が深すぎます"), "{body}");
+    let seen = status_build(server.port);
+    let emphasis = format!(
+        "---\ntitle: 深い強調\n---\n{}x{}\n",
+        "*a ".repeat(20_000),
+        " a*".repeat(20_000)
+    );
+    site.write("pages/deep.md", &emphasis);
+    let started = Instant::now();
+    while status_build(server.port) == seen {
+        assert!(started.elapsed() < Duration::from_secs(10), "no rebuild after the edit");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (status, body) = get(server.port, "/about/");
+    assert_eq!(status, 200, "the server is still up");
+    assert!(body.contains("入れ子が深すぎます"), "{body}");
 }

@@ -157,7 +157,7 @@ pub fn render(
 }
 
 /// Minify one HTML page (deterministic; inline CSS and JS are minified too).
-fn minify(html: &str) -> Vec<u8> {
+pub fn minify(html: &str) -> Vec<u8> {
     let cfg = minify_html::Cfg {
         minify_css: true,
         minify_js: false,

@@ -164,6 +164,30 @@ fn check_links(reg: &Registry, diags: &mut Diagnostics) {
     }
 }
 
+/// One Markdown body checked on its own, as if it were a page's (no assets, no other records):
+/// the body or its problems. For fuzzing the Markdown path and for tools that check a text.
+pub fn validate_markdown(md: &str) -> (Option<super::Body>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let file: Arc<str> = Arc::from("pages/text.md");
+    let (ministries, municipalities, assets) = (Vec::new(), BTreeMap::new(), BTreeMap::new());
+    let lookups = Lookups {
+        ministries: &ministries,
+        municipalities: &municipalities,
+        assets: &assets,
+        root: std::path::Path::new("."),
+        base_url: "https://example.invalid/",
+    };
+    let mut v = Validator {
+        diags: &mut diags,
+        ministry_index: HashMap::new(),
+        spellings: HashMap::new(),
+        have_ministries: false,
+        have_municipalities: false,
+    };
+    let body = body::body(&mut v, &file, md, 1, &lookups);
+    (body, diags)
+}
+
 /// What records refer to, for resolving references.
 pub(crate) struct Lookups<'a> {
     pub ministries: &'a [Ministry],
