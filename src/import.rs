@@ -359,7 +359,7 @@ pub fn import_teams(
                     quoted(k.name),
                     quoted(k.kana),
                     k.population,
-                    quoted(&k.population_as_of.to_string())
+                    quoted(k.population_as_of)
                 );
                 added.push((code, format!("{}{} ({})", k.prefecture, k.name, k.code)));
             }
