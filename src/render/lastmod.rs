@@ -36,9 +36,14 @@ impl LastMod {
         }
         m.reports = p.reports.iter().map(|r| r.release).max();
         for t in &p.teams {
+            let joined_or_left = t
+                .members
+                .iter()
+                .flat_map(|m| std::iter::once(m.announce).chain(m.left.map(|d| d.start())));
             let changed = p
                 .reports_of(t.cohort, t.no)
                 .map(|r| r.release)
+                .chain(joined_or_left)
                 .fold(t.announce, Instant::max);
             newest(&mut m.cohort, t.cohort.0, changed);
             newest(&mut m.prefecture, t.municipality.prefecture().slug, changed);
