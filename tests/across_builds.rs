@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Site, ok, readable, stderr, tree};
+use common::{Site, ok, readable, stderr, stdout, tree};
 
 /// Every file of the last build as text (gzip members unpacked), with its path.
 fn all_text(site: &Site) -> String {
@@ -110,10 +110,31 @@ fn times_are_read_only_in_the_three_forms() {
 
 #[test]
 fn the_next_release_is_the_exact_second_and_a_build_then_publishes_it() {
+    // `10:00:00.5` was listed as 10:00:00: a build at 10:00:00 still held the page and said
+    // the next release was 10:00:00, so a scheduler never rebuilt for it.
     let site = Site::fixture("embargo");
     site.replace(
         "pages/news-hold.md",
         "release: 2027-04-01T10:00",
+        "release: 2027-03-31T10:00:00.5",
+    );
+    let o = site.banso(&[
+        "holdback",
+        "--content",
+        site.content().to_str().unwrap(),
+        "--as-of",
+        "2027-03-31T10:00:00",
+    ]);
+    let err = fails_with(&o, 1);
+    assert!(
+        err.contains("--> pages/news-hold.md:4:10") && err.contains("秒の小数は使えません"),
+        "{err}"
+    );
+    assert_eq!(stdout(&o), "", "no listing of invalid content");
+
+    site.replace(
+        "pages/news-hold.md",
+        "release: 2027-03-31T10:00:00.5",
         "release: 2027-03-31T10:00:07",
     );
     let o = site.banso(&[
@@ -307,4 +328,18 @@ fn markdown_must_lie_inside_content_and_be_one_file_once() {
         "{err}"
     );
     assert!(err.contains("と同じファイルです（シンボリックリンク）"), "{err}");
+}
+
+#[test]
+fn a_programmes_url_may_not_point_into_the_site() {
+    let site = Site::fixture("embargo");
+    site.write(
+        "programs/x.yaml",
+        "name: 架空の事業\nfiscal_year: 2026\nurl: https://test.example.invalid/banso/reports/1/final-hold/\nsupport:\n  - type: 枠\n    municipalities: [\"013455\"]\n",
+    );
+    let err = fails_with(&site.check("2026-11-23"), 1);
+    assert!(
+        err.contains("--> programs/x.yaml:3:6") && err.contains("はこのサイトの中の URL です"),
+        "{err}"
+    );
 }

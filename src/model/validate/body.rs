@@ -7,11 +7,11 @@ use std::sync::Arc;
 use pulldown_cmark::{Event, Parser, Tag};
 
 use super::{Lookups, Validator};
-use crate::diag::{Pos, closest};
+use crate::diag::{Diagnostic, Diagnostics, Pos, Span, closest};
 use crate::links::{UNSAFE_SCHEMES, markdown_options, percent_decode, resolve, scheme};
 use crate::load::de::Sp;
 use crate::model::link::classify;
-use crate::model::{AssetPath, Body, Link, Target};
+use crate::model::{AssetPath, Body, Link, Registry, Target};
 
 /// How deeply Markdown elements may nest (quotes in lists in emphasis …). Real reports need a
 /// handful of levels; thousands would exhaust the stack of the HTML tools that read the page.
@@ -112,7 +112,7 @@ pub(super) fn body(v: &mut Validator, file: &Arc<str>, md: &str, first_line: u32
 }
 
 /// `/reports/1/x/` for a link to `https://<the site's base_url>/reports/1/x/`.
-fn own_path(dest: &str, base_url: &str) -> Option<String> {
+pub(super) fn own_path(dest: &str, base_url: &str) -> Option<String> {
     let strip = |u: &str| -> Option<String> {
         let (scheme, rest) = u.trim().split_once("://")?;
         matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https").then(|| rest.to_ascii_lowercase())
@@ -128,6 +128,61 @@ fn own_path(dest: &str, base_url: &str) -> Option<String> {
     let written = dest.trim();
     let cut = written.len() - rest.len();
     Some(format!("/{}", written[cut..].trim_start_matches('/')))
+}
+
+/// Every site link of a report or page must point at a record that exists (held or not).
+pub(super) fn check_links(reg: &Registry, diags: &mut Diagnostics) {
+    let bodies = reg
+        .reports
+        .iter()
+        .map(|r| (&r.file, &r.body))
+        .chain(reg.pages.iter().map(|p| (&p.file, &p.body)));
+    for (file, body) in bodies {
+        for (dest, link) in &body.links {
+            let exists = match &link.target {
+                Target::Fixed | Target::Asset(_) => true,
+                Target::Cohort(n) => reg.cohort(*n).is_some(),
+                Target::Comparison => reg.cohorts.len() >= 2,
+                Target::PrefectureCharts(pref, n) => reg
+                    .teams
+                    .iter()
+                    .any(|t| t.cohort == *n && t.municipality.prefecture().code == *pref),
+                Target::Municipality(code) => {
+                    reg.teams.iter().any(|t| t.municipality == *code)
+                        || reg
+                            .programs
+                            .iter()
+                            .any(|p| p.support.iter().any(|s| s.municipalities.contains(code)))
+                }
+                Target::Report(n, stem) => reg.reports.iter().any(|r| r.cohort == *n && &r.stem == stem),
+                Target::Page(stem) => reg.pages.iter().any(|p| &p.stem == stem),
+                Target::Program(id) => reg.programs.iter().any(|p| &p.id == id),
+            };
+            if !exists {
+                let suggestion = match &link.target {
+                    Target::Report(n, stem) => closest(
+                        stem,
+                        reg.reports.iter().filter(|r| r.cohort == *n).map(|r| r.stem.as_str()),
+                    )
+                    .map(|s| format!("/reports/{}/{s}/", n.0)),
+                    Target::Page(stem) => {
+                        closest(stem, reg.pages.iter().map(|p| p.stem.as_str())).map(|s| format!("/{s}/"))
+                    }
+                    _ => None,
+                };
+                diags.push(
+                    Diagnostic::error(
+                        Span::new(file, link.pos),
+                        format!("リンク先「{dest}」のページはありません"),
+                    )
+                    .with_suggestion(suggestion.as_deref())
+                    .with_help(
+                        "リンク先の URL を確認してください（公表前の記録へのリンクは、公表まで文字だけになります）",
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// An attachment's `file:`: must resolve to a file under content/assets/.

@@ -19,7 +19,7 @@ use crate::load::{Listed, MdFile, RawContent};
 use crate::time::{Date, Instant};
 
 use super::code::MunicipalityCode;
-use super::{Asset, AssetPath, Ministry, MinistryId, Municipality, Page, Registry, Site, Target, normalize_name};
+use super::{Asset, AssetPath, Ministry, MinistryId, Municipality, Page, Registry, Site, normalize_name};
 
 /// URL segments the site itself uses; a page may not take them.
 pub const RESERVED_STEMS: [&str; 17] = [
@@ -105,63 +105,8 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) -> Registry {
     registry.ministries = ministries;
     registry.municipalities = municipalities;
     registry.assets = assets;
-    check_links(&registry, v.diags);
+    body::check_links(&registry, v.diags);
     registry
-}
-
-/// Every site link of a report or page must point at a record that exists (held or not).
-fn check_links(reg: &Registry, diags: &mut Diagnostics) {
-    let bodies = reg
-        .reports
-        .iter()
-        .map(|r| (&r.file, &r.body))
-        .chain(reg.pages.iter().map(|p| (&p.file, &p.body)));
-    for (file, body) in bodies {
-        for (dest, link) in &body.links {
-            let exists = match &link.target {
-                Target::Fixed | Target::Asset(_) => true,
-                Target::Cohort(n) => reg.cohort(*n).is_some(),
-                Target::Comparison => reg.cohorts.len() >= 2,
-                Target::PrefectureCharts(pref, n) => reg
-                    .teams
-                    .iter()
-                    .any(|t| t.cohort == *n && t.municipality.prefecture().code == *pref),
-                Target::Municipality(code) => {
-                    reg.teams.iter().any(|t| t.municipality == *code)
-                        || reg
-                            .programs
-                            .iter()
-                            .any(|p| p.support.iter().any(|s| s.municipalities.contains(code)))
-                }
-                Target::Report(n, stem) => reg.reports.iter().any(|r| r.cohort == *n && &r.stem == stem),
-                Target::Page(stem) => reg.pages.iter().any(|p| &p.stem == stem),
-                Target::Program(id) => reg.programs.iter().any(|p| &p.id == id),
-            };
-            if !exists {
-                let suggestion = match &link.target {
-                    Target::Report(n, stem) => closest(
-                        stem,
-                        reg.reports.iter().filter(|r| r.cohort == *n).map(|r| r.stem.as_str()),
-                    )
-                    .map(|s| format!("/reports/{}/{s}/", n.0)),
-                    Target::Page(stem) => {
-                        closest(stem, reg.pages.iter().map(|p| p.stem.as_str())).map(|s| format!("/{s}/"))
-                    }
-                    _ => None,
-                };
-                diags.push(
-                    Diagnostic::error(
-                        Span::new(file, link.pos),
-                        format!("リンク先「{dest}」のページはありません"),
-                    )
-                    .with_suggestion(suggestion.as_deref())
-                    .with_help(
-                        "リンク先の URL を確認してください（公表前の記録へのリンクは、公表まで文字だけになります）",
-                    ),
-                );
-            }
-        }
-    }
 }
 
 /// One Markdown body checked on its own, as if it were a page's (no assets, no other records):

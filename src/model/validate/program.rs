@@ -23,6 +23,10 @@ impl Validator<'_> {
                         format!("url「{}」が http(s):// で始まっていません", url.value),
                     )
                     .help = Some("事業の公式ページの URL を https:// から書いてください".into());
+                } else if super::body::own_path(&url.value, l.base_url).is_some() {
+                    // A link into this site would not follow the holdback of what it points at.
+                    self.error(f, url.pos, format!("url「{}」はこのサイトの中の URL です", url.value))
+                        .help = Some("url には事業の公式ページ（このサイトの外）を書いてください".into());
                 }
             }
             let mut support = Vec::new();
