@@ -102,22 +102,25 @@ impl Instant {
         format!("{}+09:00", self.civil().strftime("%Y-%m-%dT%H:%M:%S"))
     }
 
-    /// `2026年3月27日 10:00`
+    /// `2026年3月27日 10:00` (`10:00:30` when the seconds are not zero: a time shown is never
+    /// earlier than the instant it stands for).
     pub fn display_ja(self) -> String {
         let c = self.civil();
-        format!(
-            "{}年{}月{}日 {:02}:{:02}",
-            c.year(),
-            c.month(),
-            c.day(),
-            c.hour(),
-            c.minute()
-        )
+        format!("{}年{}月{}日 {}", c.year(), c.month(), c.day(), self.clock())
     }
 
-    /// `2026-03-27 10:00` (Japan time), for tables.
+    /// `2026-03-27 10:00` (Japan time; seconds as in [`Instant::display_ja`]), for tables.
     pub fn display_short(self) -> String {
-        self.civil().strftime("%Y-%m-%d %H:%M").to_string()
+        format!("{} {}", self.civil().strftime("%Y-%m-%d"), self.clock())
+    }
+
+    /// `10:00`, or `10:00:30`.
+    fn clock(self) -> String {
+        let c = self.civil();
+        match c.second() {
+            0 => format!("{:02}:{:02}", c.hour(), c.minute()),
+            s => format!("{:02}:{:02}:{s:02}", c.hour(), c.minute()),
+        }
     }
 
     /// The calendar date in Japan time.
@@ -127,6 +130,11 @@ impl Instant {
 
     pub fn as_second(self) -> i64 {
         self.0.as_second()
+    }
+
+    /// The instant `secs` seconds after 1970-01-01T00:00:00Z; `None` outside years 0000-9999.
+    pub fn from_second(secs: i64) -> Option<Instant> {
+        Timestamp::from_second(secs).ok().map(Instant)
     }
 }
 
@@ -365,5 +373,20 @@ mod tests {
             Instant::parse("2026-03-27T10:05").unwrap().display_ja(),
             "2026年3月27日 10:05"
         );
+    }
+
+    #[test]
+    fn a_time_shown_keeps_its_seconds_unless_they_are_zero() {
+        // A release at 10:00:30 listed as 10:00 would send someone to check at 10:00 and find
+        // it still held.
+        let t = Instant::parse("2027-04-01T10:00:30").unwrap();
+        assert_eq!(t.display_ja(), "2027年4月1日 10:00:30");
+        assert_eq!(t.display_short(), "2027-04-01 10:00:30");
+        assert_eq!(
+            Instant::parse("2027-04-01T10:00:00").unwrap().display_short(),
+            "2027-04-01 10:00"
+        );
+        let back = Instant::from_second(t.as_second()).unwrap();
+        assert_eq!(back, t);
     }
 }

@@ -287,3 +287,34 @@ fn a_directory_banso_did_not_create_is_never_replaced() {
     );
     assert!(tree(&home) == before);
 }
+
+#[test]
+fn every_record_is_either_published_or_held_at_every_instant() {
+    // One definition of released: at each release instant of the fixture, one second before
+    // and well before and after, the published view and the holdback listing split the
+    // registry between them.
+    let site = Site::fixture("embargo");
+    let mut diags = banso::diag::Diagnostics::new();
+    let reg = banso::load_registry(&site.content(), &mut diags).unwrap();
+    assert!(!diags.has_errors(), "{}", diags.render());
+    let mut instants: Vec<banso::time::Instant> = ["2025-01-01", "2030-01-01"]
+        .iter()
+        .map(|t| banso::time::Instant::parse(t).unwrap())
+        .collect();
+    let everything = banso::publish::publish(&reg, instants[0], false).holdback.held;
+    assert!(everything.len() >= 5, "{everything:?}");
+    for h in &everything {
+        let t = h.release.as_second();
+        instants.extend([t - 1, t, t + 1].map(|s| banso::time::Instant::from_second(s).unwrap()));
+    }
+    for as_of in instants {
+        let release = banso::publish::publish(&reg, as_of, false);
+        common::assert_published_and_held_cover_the_registry(&reg, &release);
+    }
+    assert!(
+        banso::publish::publish(&reg, banso::time::Instant::parse("2030-01-01").unwrap(), false)
+            .holdback
+            .held
+            .is_empty()
+    );
+}

@@ -304,6 +304,7 @@ proptest! {
         for secs in world.instants.iter().flat_map(|t| [t - 1, *t]) {
             let as_of = Instant::parse(&at(secs)).unwrap();
             prop_assert_eq!(as_of.as_second(), base + secs);
+            common::assert_published_and_held_cover_the_registry(&registry, &banso::publish::publish(&registry, as_of, false));
             let built = banso::render_site_with(&registry, banso::SiteOptions::at(as_of), &theme, Some(&cache)).unwrap();
             let mut haystack = String::new();
             for (path, blob) in built.plan.files() {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Pos, Span};
-use crate::model::Registry;
+use crate::model::{Cohort, Member, Page, Program, Registry, Report, Team};
 use crate::time::Instant;
 
 /// What kind of record is held (the `kind` of SPEC §1's JSON).
@@ -96,81 +96,82 @@ pub fn next_release(held: &[Held]) -> Option<Instant> {
     held.iter().map(|h| h.release).min()
 }
 
-/// Every item of `reg` whose release instant is later than `as_of`, sorted by release instant,
-/// then kind and id. Validation keeps a team's announcement at or after its cohort's, a
-/// member's at or after their team's, and a report's release at or after its team's, so each
-/// item's own instant is when it is published.
-pub(super) fn held_back(reg: &Registry, as_of: Instant) -> Vec<Held> {
-    let mut held = Vec::new();
-    for c in reg.cohorts.iter().filter(|c| c.announce > as_of) {
-        held.push(Held {
+/// The held-item entries `publish` makes as it decides each record (one definition of released).
+impl Held {
+    pub(super) fn cohort(c: &Cohort) -> Held {
+        Held {
             kind: HeldKind::Cohort,
             id: format!("cohorts/{}/cohort.yaml", c.no.0),
             title: c.no.label(),
             release: c.announce,
-        });
-    }
-    for t in &reg.teams {
-        let place = reg
-            .municipalities
-            .get(&t.municipality)
-            .map(|m| m.full_name())
-            .unwrap_or_default();
-        let team_id = format!("cohorts/{}/teams.yaml#{}", t.cohort.0, t.no.0);
-        if t.announce > as_of {
-            held.push(Held {
-                kind: HeldKind::Team,
-                id: team_id.clone(),
-                title: format!("{} チーム{} {place}", t.cohort.label(), t.no.0),
-                release: t.announce,
-            });
-        }
-        // A member joining later is held on their own; with a held team, they go with it.
-        for (i, m) in t.members.iter().enumerate() {
-            if m.announce > as_of && m.announce > t.announce {
-                let who = m
-                    .name
-                    .clone()
-                    .unwrap_or_else(|| format!("{} {}", reg.ministry(m.ministry).name, m.grade.name()));
-                held.push(Held {
-                    kind: HeldKind::Member,
-                    id: format!("{team_id}/{}", i + 1),
-                    title: format!("{} チーム{} {place} {who}", t.cohort.label(), t.no.0),
-                    release: m.announce,
-                });
-            }
         }
     }
-    for r in reg.reports.iter().filter(|r| r.release > as_of) {
-        held.push(Held {
+
+    pub(super) fn team(reg: &Registry, t: &Team) -> Held {
+        Held {
+            kind: HeldKind::Team,
+            id: team_id(t),
+            title: format!("{} チーム{} {}", t.cohort.label(), t.no.0, place(reg, t)),
+            release: t.announce,
+        }
+    }
+
+    /// `m` is the `index`th member (from 0) of `t`.
+    pub(super) fn member(reg: &Registry, t: &Team, index: usize, m: &Member) -> Held {
+        let who = m
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("{} {}", reg.ministry(m.ministry).name, m.grade.name()));
+        Held {
+            kind: HeldKind::Member,
+            id: format!("{}/{}", team_id(t), index + 1),
+            title: format!("{} チーム{} {} {who}", t.cohort.label(), t.no.0, place(reg, t)),
+            release: m.announce,
+        }
+    }
+
+    pub(super) fn report(r: &Report) -> Held {
+        Held {
             kind: HeldKind::Report,
             id: r.file.to_string(),
             title: r.title.clone(),
             release: r.release,
-        });
-    }
-    for p in &reg.programs {
-        if let Some(release) = p.release.filter(|r| *r > as_of) {
-            held.push(Held {
-                kind: HeldKind::Program,
-                id: p.file.to_string(),
-                title: format!("{}（{}年度）", p.name, p.fiscal_year),
-                release,
-            });
         }
     }
-    for p in &reg.pages {
-        if let Some(release) = p.release.filter(|r| *r > as_of) {
-            held.push(Held {
-                kind: HeldKind::Page,
-                id: p.file.to_string(),
-                title: p.title.clone(),
-                release,
-            });
+
+    pub(super) fn program(p: &Program, release: Instant) -> Held {
+        Held {
+            kind: HeldKind::Program,
+            id: p.file.to_string(),
+            title: format!("{}（{}年度）", p.name, p.fiscal_year),
+            release,
         }
     }
+
+    pub(super) fn page(p: &Page, release: Instant) -> Held {
+        Held {
+            kind: HeldKind::Page,
+            id: p.file.to_string(),
+            title: p.title.clone(),
+            release,
+        }
+    }
+}
+
+fn team_id(t: &Team) -> String {
+    format!("cohorts/{}/teams.yaml#{}", t.cohort.0, t.no.0)
+}
+
+fn place(reg: &Registry, t: &Team) -> String {
+    reg.municipalities
+        .get(&t.municipality)
+        .map(|m| m.full_name())
+        .unwrap_or_default()
+}
+
+/// Sorted by release instant, then kind and id.
+pub(super) fn sort(held: &mut [Held]) {
     held.sort_by(|a, b| (a.release, a.kind, &a.id).cmp(&(b.release, b.kind, &b.id)));
-    held
 }
 
 /// The JSON form of SPEC §1.

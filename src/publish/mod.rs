@@ -62,21 +62,70 @@ pub struct Release<'r> {
 }
 
 /// The published view of `reg` at `as_of` (with `preview`, everything), and what is held.
+///
+/// One pass decides each record once: a record is *released* when its release instant is at
+/// or before the as-of (the one definition, shared by `build`, `holdback`, `serve` and `diff`);
+/// a released record of a released parent is published, and every record not released is
+/// listed as held. A preview publishes everything, and still lists what a public build holds.
 pub fn publish(reg: &Registry, as_of: Instant, preview: bool) -> Release<'_> {
-    let out = |t: Instant| preview || t <= as_of;
-    let cohort_out: BTreeSet<CohortNo> = reg.cohorts.iter().filter(|c| out(c.announce)).map(|c| c.no).collect();
-    let team_out = |t: &Team| cohort_out.contains(&t.cohort) && out(t.announce);
-    // A cohort's declared figures describe all of it: shown only while nothing of it is held.
-    let incomplete: BTreeSet<CohortNo> = reg
-        .teams
-        .iter()
-        .filter(|t| !team_out(t) || t.members.iter().any(|m| !out(m.announce)))
-        .map(|t| t.cohort)
-        .collect();
+    let released = |t: Instant| t <= as_of;
+    let shown = |t: Instant| preview || released(t);
+    let mut held = Vec::new();
+
+    let mut cohort_shown = BTreeSet::new();
+    for c in &reg.cohorts {
+        if !released(c.announce) {
+            held.push(Held::cohort(c));
+        }
+        if shown(c.announce) {
+            cohort_shown.insert(c.no);
+        }
+    }
+    // A cohort that declares a breakdown counts by it alone: its members' own values of that
+    // attribute are not published, so the counts cannot switch between the two sources.
+    let declared_attrs = |no: CohortNo| -> Vec<Attribute> {
+        reg.cohort(no)
+            .map(|c| c.declared.breakdowns.keys().copied().collect())
+            .unwrap_or_default()
+    };
+    // Cohorts with a team or member not shown: their declared figures describe more than is.
+    let mut incomplete: BTreeSet<CohortNo> = BTreeSet::new();
+    let mut teams: Vec<Team> = Vec::new();
+    for t in &reg.teams {
+        if !released(t.announce) {
+            held.push(Held::team(reg, t));
+        }
+        let team_shown = cohort_shown.contains(&t.cohort) && shown(t.announce);
+        let declared = declared_attrs(t.cohort);
+        let mut members = Vec::with_capacity(t.members.len());
+        for (i, m) in t.members.iter().enumerate() {
+            // A member joining later is held on their own; with a held team, they go with it.
+            if !released(m.announce) && m.announce > t.announce {
+                held.push(Held::member(reg, t, i, m));
+            }
+            if !shown(m.announce) {
+                incomplete.insert(t.cohort);
+                continue;
+            }
+            let mut m = Member {
+                left: m.left.filter(|d| shown(d.start())),
+                ..m.clone()
+            };
+            for a in &declared {
+                m.clear(*a);
+            }
+            members.push(m);
+        }
+        if team_shown {
+            teams.push(Team { members, ..t.clone() });
+        } else {
+            incomplete.insert(t.cohort);
+        }
+    }
     let cohorts: Vec<Cohort> = reg
         .cohorts
         .iter()
-        .filter(|c| cohort_out.contains(&c.no))
+        .filter(|c| cohort_shown.contains(&c.no))
         .map(|c| Cohort {
             declared: if incomplete.contains(&c.no) {
                 Declared::default()
@@ -86,49 +135,44 @@ pub fn publish(reg: &Registry, as_of: Instant, preview: bool) -> Release<'_> {
             ..c.clone()
         })
         .collect();
-    // A cohort that declares a breakdown counts by it alone: its members' own values of that
-    // attribute are not published, so the counts cannot switch between the two sources.
-    let declared_attrs = |no: CohortNo| -> Vec<Attribute> {
-        reg.cohort(no)
-            .map(|c| c.declared.breakdowns.keys().copied().collect())
-            .unwrap_or_default()
-    };
-    let teams: Vec<Team> = reg
-        .teams
-        .iter()
-        .filter(|t| team_out(t))
-        .map(|t| {
-            let declared = declared_attrs(t.cohort);
-            let members = t
-                .members
-                .iter()
-                .filter(|m| out(m.announce))
-                .map(|m| {
-                    let mut m = Member {
-                        left: m.left.filter(|d| out(d.start())),
-                        ..m.clone()
-                    };
-                    for a in &declared {
-                        m.clear(*a);
-                    }
-                    m
-                })
-                .collect();
-            Team { members, ..t.clone() }
-        })
-        .collect();
     let published_team: BTreeSet<(CohortNo, TeamNo)> = teams.iter().map(|t| (t.cohort, t.no)).collect();
-    let (reports, held_reports): (Vec<&Report>, Vec<&Report>) = reg
-        .reports
-        .iter()
-        .partition(|r| published_team.contains(&(r.cohort, r.team)) && out(r.release));
-    let (pages, held_pages): (Vec<&Page>, Vec<&Page>) = reg.pages.iter().partition(|p| p.release.is_none_or(out));
+    let (mut reports, mut held_reports) = (Vec::new(), Vec::new());
+    for r in &reg.reports {
+        if !released(r.release) {
+            held.push(Held::report(r));
+        }
+        if published_team.contains(&(r.cohort, r.team)) && shown(r.release) {
+            reports.push(r);
+        } else {
+            held_reports.push(r);
+        }
+    }
+    let (mut pages, mut held_pages) = (Vec::new(), Vec::new());
+    for p in &reg.pages {
+        if let Some(t) = p.release.filter(|t| !released(*t)) {
+            held.push(Held::page(p, t));
+        }
+        if p.release.is_none_or(shown) {
+            pages.push(p);
+        } else {
+            held_pages.push(p);
+        }
+    }
+    let mut programs: Vec<&Program> = Vec::new();
+    for p in &reg.programs {
+        if let Some(t) = p.release.filter(|t| !released(*t)) {
+            held.push(Held::program(p, t));
+        }
+        if p.release.is_none_or(shown) {
+            programs.push(p);
+        }
+    }
+    holdback::sort(&mut held);
     let applications = reg
         .applications
         .iter()
-        .filter(|a| cohort_out.contains(&a.cohort))
+        .filter(|a| cohort_shown.contains(&a.cohort))
         .collect();
-    let programs: Vec<&Program> = reg.programs.iter().filter(|p| p.release.is_none_or(out)).collect();
     let supported = teams.iter().map(|t| t.municipality).chain(
         programs
             .iter()
@@ -184,7 +228,7 @@ pub fn publish(reg: &Registry, as_of: Instant, preview: bool) -> Release<'_> {
     };
     let holdback = Holdback {
         as_of,
-        held: holdback::held_back(reg, as_of),
+        held,
         links: held_links(&published),
     };
     Release { published, holdback }

@@ -253,3 +253,65 @@ pub fn readable(bytes: &[u8]) -> Vec<u8> {
     }
     out
 }
+
+/// Every record of `reg` is either published at the as-of or listed as held (itself, or with
+/// the team or cohort it belongs to), never both and never neither; every held item's release
+/// is after the as-of, each is listed once, and the list is sorted (SPEC §1 `holdback`).
+pub fn assert_published_and_held_cover_the_registry(reg: &banso::model::Registry, release: &banso::publish::Release) {
+    use banso::publish::HeldKind;
+    let (p, h) = (&release.published, &release.holdback);
+    let as_of = p.as_of;
+    let held = |kind: HeldKind, id: &str| h.held.iter().any(|x| x.kind == kind && x.id == id);
+    let mut ids: Vec<(HeldKind, &str)> = h.held.iter().map(|x| (x.kind, x.id.as_str())).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), h.held.len(), "each held item once: {:?}", h.held);
+    for x in &h.held {
+        assert!(x.release > as_of, "{x:?} is released at {as_of:?}");
+    }
+    assert!(
+        h.held.windows(2).all(|w| w[0].release <= w[1].release),
+        "sorted by release"
+    );
+    let cohort_held = |no: banso::model::CohortNo| held(HeldKind::Cohort, &format!("cohorts/{}/cohort.yaml", no.0));
+    for c in &reg.cohorts {
+        assert_ne!(p.cohort(c.no).is_some(), cohort_held(c.no), "cohort {}", c.no.0);
+    }
+    for t in &reg.teams {
+        let team_id = format!("cohorts/{}/teams.yaml#{}", t.cohort.0, t.no.0);
+        let team_held = held(HeldKind::Team, &team_id) || cohort_held(t.cohort);
+        let shown = p.team(t.cohort, t.no);
+        assert_ne!(shown.is_some(), team_held, "{team_id}");
+        let mut published_members = 0;
+        for (i, m) in t.members.iter().enumerate() {
+            let member_held = team_held || held(HeldKind::Member, &format!("{team_id}/{}", i + 1));
+            let is_published = shown.is_some() && m.announce <= as_of;
+            assert_ne!(is_published, member_held, "{team_id} member {}", i + 1);
+            published_members += usize::from(is_published);
+        }
+        assert_eq!(
+            shown.map_or(0, |s| s.members.len()),
+            published_members,
+            "{team_id}"
+        );
+    }
+    for r in &reg.reports {
+        let team_held =
+            held(HeldKind::Team, &format!("cohorts/{}/teams.yaml#{}", r.cohort.0, r.team.0)) || cohort_held(r.cohort);
+        let is_published = p.reports.iter().any(|x| std::ptr::eq(*x, r));
+        assert_ne!(
+            is_published,
+            team_held || held(HeldKind::Report, &r.file),
+            "{}",
+            r.file
+        );
+    }
+    for pg in &reg.pages {
+        let is_published = p.pages.iter().any(|x| std::ptr::eq(*x, pg));
+        assert_ne!(is_published, held(HeldKind::Page, &pg.file), "{}", pg.file);
+    }
+    for pr in &reg.programs {
+        let is_published = p.programs.iter().any(|x| std::ptr::eq(*x, pr));
+        assert_ne!(is_published, held(HeldKind::Program, &pr.file), "{}", pr.file);
+    }
+}
