@@ -29,7 +29,7 @@ pub fn normalize_name(s: &str) -> String {
 }
 
 /// Every validated record of the content directory, held back or not.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Registry {
     pub site: Site,
     pub ministries: Vec<Ministry>,

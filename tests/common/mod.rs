@@ -246,10 +246,12 @@ pub fn readable(bytes: &[u8]) -> Vec<u8> {
     let mut out = bytes.to_vec();
     if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut inner = Vec::new();
-        if std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(bytes), &mut inner).is_ok() {
-            out.push(b'\n');
-            out.extend(inner);
-        }
+        // A file that starts like gzip but does not decode would be scanned compressed, and
+        // every "no trace" check would pass on it: fail instead.
+        std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(bytes), &mut inner)
+            .unwrap_or_else(|e| panic!("a gzip file that does not decode: {e}"));
+        out.push(b'\n');
+        out.extend(inner);
     }
     out
 }
@@ -289,22 +291,15 @@ pub fn assert_published_and_held_cover_the_registry(reg: &banso::model::Registry
             assert_ne!(is_published, member_held, "{team_id} member {}", i + 1);
             published_members += usize::from(is_published);
         }
-        assert_eq!(
-            shown.map_or(0, |s| s.members.len()),
-            published_members,
-            "{team_id}"
-        );
+        assert_eq!(shown.map_or(0, |s| s.members.len()), published_members, "{team_id}");
     }
     for r in &reg.reports {
-        let team_held =
-            held(HeldKind::Team, &format!("cohorts/{}/teams.yaml#{}", r.cohort.0, r.team.0)) || cohort_held(r.cohort);
+        let team_held = held(
+            HeldKind::Team,
+            &format!("cohorts/{}/teams.yaml#{}", r.cohort.0, r.team.0),
+        ) || cohort_held(r.cohort);
         let is_published = p.reports.iter().any(|x| std::ptr::eq(*x, r));
-        assert_ne!(
-            is_published,
-            team_held || held(HeldKind::Report, &r.file),
-            "{}",
-            r.file
-        );
+        assert_ne!(is_published, team_held || held(HeldKind::Report, &r.file), "{}", r.file);
     }
     for pg in &reg.pages {
         let is_published = p.pages.iter().any(|x| std::ptr::eq(*x, pg));
@@ -313,5 +308,106 @@ pub fn assert_published_and_held_cover_the_registry(reg: &banso::model::Registry
     for pr in &reg.programs {
         let is_published = p.programs.iter().any(|x| std::ptr::eq(*x, pr));
         assert_ne!(is_published, held(HeldKind::Program, &pr.file), "{}", pr.file);
+    }
+}
+
+/// The registry as if every record not released at `as_of` had never been written: held
+/// cohorts, teams, members, reports, pages and programmes deleted, with the assets only they
+/// used, future `left` dates dropped, and — for a cohort that lost anything — its declared
+/// figures too (SPEC §3: they describe the whole cohort), together with the members' own values
+/// of the attributes it declares (those are counted by the declared figures alone).
+/// Decided here from the release instants alone, not by `publish`.
+pub fn without_unpublished(reg: &banso::model::Registry, as_of: banso::time::Instant) -> banso::model::Registry {
+    use std::collections::BTreeSet;
+    let out = |t: banso::time::Instant| t <= as_of;
+    let mut r = reg.clone();
+    let mut trimmed: BTreeSet<banso::model::CohortNo> = BTreeSet::new();
+    r.cohorts.retain(|c| out(c.announce));
+    let kept_cohorts: BTreeSet<_> = r.cohorts.iter().map(|c| c.no).collect();
+    r.teams.retain(|t| {
+        let keep = kept_cohorts.contains(&t.cohort) && out(t.announce);
+        if !keep {
+            trimmed.insert(t.cohort);
+        }
+        keep
+    });
+    for t in &mut r.teams {
+        let before = t.members.len();
+        t.members.retain(|m| out(m.announce));
+        if t.members.len() != before {
+            trimmed.insert(t.cohort);
+        }
+        for m in &mut t.members {
+            if m.left.is_some_and(|d| !out(d.start())) {
+                m.left = None;
+            }
+        }
+    }
+    for c in r.cohorts.iter_mut().filter(|c| trimmed.contains(&c.no)) {
+        let declared: Vec<_> = c.declared.breakdowns.keys().copied().collect();
+        for t in r.teams.iter_mut().filter(|t| t.cohort == c.no) {
+            for m in &mut t.members {
+                for a in &declared {
+                    m.clear(*a);
+                }
+            }
+        }
+        c.declared = banso::model::Declared::default();
+    }
+    let kept_teams: BTreeSet<_> = r.teams.iter().map(|t| (t.cohort, t.no)).collect();
+    let (reports, gone_reports): (Vec<_>, Vec<_>) = r
+        .reports
+        .into_iter()
+        .partition(|x| kept_teams.contains(&(x.cohort, x.team)) && out(x.release));
+    r.reports = reports;
+    let (pages, gone_pages): (Vec<_>, Vec<_>) = r.pages.into_iter().partition(|p| p.release.is_none_or(out));
+    r.pages = pages;
+    r.programs.retain(|p| p.release.is_none_or(out));
+    r.applications.retain(|a| kept_cohorts.contains(&a.cohort));
+    let attached: BTreeSet<_> = r
+        .reports
+        .iter()
+        .flat_map(|x| x.attachments.iter().map(|a| a.asset.clone()))
+        .collect();
+    let gone_assets: BTreeSet<_> = gone_reports
+        .iter()
+        .flat_map(|x| x.attachments.iter().map(|a| &a.asset).chain(x.body.assets()))
+        .chain(gone_pages.iter().flat_map(|p| p.body.assets()))
+        .filter(|a| !attached.contains(*a))
+        .cloned()
+        .collect();
+    r.assets.retain(|path, _| !gone_assets.contains(path));
+    r
+}
+
+/// Every file of a rendered plan as (path → bytes), copied assets read from disk.
+pub fn plan_files(plan: &banso::render::Plan) -> BTreeMap<String, Vec<u8>> {
+    plan.files()
+        .iter()
+        .map(|(path, blob)| {
+            let bytes = match blob {
+                banso::render::Blob::Bytes(b) => b.clone(),
+                banso::render::Blob::Copy(p) => std::fs::read(p).unwrap(),
+            };
+            (path.clone(), bytes)
+        })
+        .collect()
+}
+
+/// The site of `reg` at `as_of` equals, in every byte and file name, the site of the same
+/// content with everything unpublished deleted (SPEC §3: no trace of what is held).
+pub fn assert_same_as_never_written(reg: &banso::model::Registry, as_of: banso::time::Instant, what: &str) {
+    let theme = banso::render::Theme::builtin().unwrap();
+    let built = banso::render_site(reg, banso::SiteOptions::at(as_of), &theme).unwrap();
+    let trimmed = without_unpublished(reg, as_of);
+    let plain = banso::render_site(&trimmed, banso::SiteOptions::at(as_of), &theme).unwrap();
+    let (a, b) = (plan_files(&built.plan), plan_files(&plain.plan));
+    let names = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&a), names(&b), "{what} at {as_of:?}: file names");
+    for (path, bytes) in &a {
+        assert!(
+            bytes == &b[path],
+            "{what} at {as_of:?}: {path} differs from the site without the unpublished records"
+        );
     }
 }
