@@ -3,7 +3,8 @@
 //! built at every release instant and one second before each, as a public site would be
 //! rebuilt and saved over a year. For every build, no marker of a held record is in any byte or
 //! file name (search index gunzipped); for every pair of builds, a cohort's gender, age or
-//! track breakdown is either the same or differs by at least k people.
+//! track breakdown is either the same or differs by at least k people; one second before each
+//! release, the site equals the site of the content with every unreleased record deleted.
 
 mod common;
 
@@ -305,6 +306,11 @@ proptest! {
             let as_of = Instant::parse(&at(secs)).unwrap();
             prop_assert_eq!(as_of.as_second(), base + secs);
             common::assert_published_and_held_cover_the_registry(&registry, &banso::publish::publish(&registry, as_of, false));
+            if !world.instants.contains(&secs) {
+                // One second before a release: the site equals the site of the same content
+                // with every unreleased record deleted.
+                common::assert_same_as_never_written(&registry, as_of, "release sequence");
+            }
             let built = banso::render_site_with(&registry, banso::SiteOptions::at(as_of), &theme, Some(&cache)).unwrap();
             let mut haystack = String::new();
             for (path, blob) in built.plan.files() {
