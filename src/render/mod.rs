@@ -49,7 +49,7 @@ impl Plan {
         self.add_blob(path.into(), Blob::Bytes(bytes))
     }
 
-    fn add_blob(&mut self, path: String, blob: Blob) -> Result<(), RenderError> {
+    pub(crate) fn add_blob(&mut self, path: String, blob: Blob) -> Result<(), RenderError> {
         // Whatever a record says, nothing may be written outside the output directory.
         let safe = !path.is_empty()
             && !path.starts_with('/')

@@ -160,7 +160,7 @@ pub fn write_plan(plan: &Plan, out: &Path, kind: OutputKind, public_default: &Pa
             return Err(e);
         }
     };
-    swap_in(&staging, &out_abs, &parent, &name)?;
+    swap_in(&staging, &out_abs, &parent, &name, exchange)?;
     Ok(written)
 }
 
@@ -202,7 +202,13 @@ fn write_all(plan: &Plan, staging: &Path, kind: OutputKind) -> Result<Written, O
 /// web server reading `out` sees either the old site or the new one, never neither; elsewhere
 /// (or on file systems without exchange) the old tree is moved aside first and put back if the
 /// new one cannot be moved in.
-fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), OutputError> {
+fn swap_in(
+    staging: &Path,
+    out: &Path,
+    parent: &Path,
+    name: &str,
+    exchange: impl Fn(&Path, &Path) -> io::Result<()>,
+) -> Result<(), OutputError> {
     if fs::symlink_metadata(out).is_err() {
         return fs::rename(staging, out).map_err(io_at(out));
     }
@@ -274,163 +280,4 @@ fn is_stale(path: &Path) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn plan(files: &[(&str, &str)]) -> Plan {
-        let mut p = Plan::default();
-        for (k, v) in files {
-            p.add(*k, v.as_bytes().to_vec()).unwrap();
-        }
-        p
-    }
-
-    #[test]
-    fn writes_then_replaces_removing_stale_files() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("out");
-        let public = tmp.path().join("output");
-        write_plan(
-            &plan(&[("index.html", "1"), ("old/index.html", "x")]),
-            &out,
-            OutputKind::Public,
-            &public,
-        )
-        .unwrap();
-        write_plan(&plan(&[("index.html", "2")]), &out, OutputKind::Public, &public).unwrap();
-        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "2");
-        assert!(!out.join("old").exists());
-        assert!(out.join(MARKER).exists());
-        let names: Vec<_> = fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(
-            names,
-            vec![std::ffi::OsString::from("out")],
-            "no staging or old trees left behind"
-        );
-    }
-
-    #[test]
-    fn refuses_a_directory_banso_did_not_create() {
-        let tmp = tempfile::tempdir().unwrap();
-        let home = tmp.path().join("home");
-        fs::create_dir(&home).unwrap();
-        fs::write(home.join("diary.txt"), "大事").unwrap();
-        let err = write_plan(
-            &plan(&[("index.html", "1")]),
-            &home,
-            OutputKind::Public,
-            &tmp.path().join("output"),
-        )
-        .unwrap_err();
-        assert!(matches!(err, OutputError::Refused { .. }), "{err}");
-        assert_eq!(fs::read_to_string(home.join("diary.txt")).unwrap(), "大事");
-    }
-
-    #[test]
-    fn empty_directory_is_accepted() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("empty");
-        fs::create_dir(&out).unwrap();
-        write_plan(
-            &plan(&[("index.html", "1")]),
-            &out,
-            OutputKind::Public,
-            &tmp.path().join("output"),
-        )
-        .unwrap();
-        assert!(out.join("index.html").exists());
-    }
-
-    #[test]
-    fn preview_refuses_anywhere_inside_or_around_a_public_build() {
-        let tmp = tempfile::tempdir().unwrap();
-        let public = tmp.path().join("output");
-        write_plan(&plan(&[("index.html", "public")]), &public, OutputKind::Public, &public).unwrap();
-        let elsewhere = tmp.path().join("site");
-        write_plan(
-            &plan(&[("index.html", "public")]),
-            &elsewhere,
-            OutputKind::Public,
-            &public,
-        )
-        .unwrap();
-        let before = fs::read_dir(tmp.path()).unwrap().count();
-        for target in [
-            public.join("preview"),
-            public.join("a/b/preview"),
-            elsewhere.join("preview"),
-            tmp.path().to_path_buf(),
-        ] {
-            let err = write_plan(&plan(&[("index.html", "HOLD")]), &target, OutputKind::Preview, &public).unwrap_err();
-            assert!(
-                matches!(err, OutputError::PreviewIntoPublic(_)),
-                "{}: {err}",
-                target.display()
-            );
-        }
-        assert!(!public.join("preview").exists() && !elsewhere.join("preview").exists());
-        assert_eq!(
-            fs::read_dir(tmp.path()).unwrap().count(),
-            before,
-            "no staging folder anywhere"
-        );
-        assert_eq!(
-            fs::read_dir(&public).unwrap().count(),
-            2,
-            "index.html and the marker only"
-        );
-
-        // A preview folder that holds a public build inside it is refused too.
-        let preview = tmp.path().join("preview");
-        write_plan(&plan(&[("index.html", "p")]), &preview, OutputKind::Preview, &public).unwrap();
-        write_plan(
-            &plan(&[("index.html", "pub")]),
-            &preview.join("pub"),
-            OutputKind::Public,
-            &public,
-        )
-        .unwrap();
-        let err = write_plan(&plan(&[("index.html", "p2")]), &preview, OutputKind::Preview, &public).unwrap_err();
-        assert!(matches!(err, OutputError::PreviewIntoPublic(_)), "{err}");
-        // Elsewhere a preview is fine.
-        write_plan(
-            &plan(&[("index.html", "p")]),
-            &tmp.path().join("other"),
-            OutputKind::Preview,
-            &public,
-        )
-        .unwrap();
-    }
-
-    #[test]
-    fn preview_refuses_the_public_directory() {
-        let tmp = tempfile::tempdir().unwrap();
-        let public = tmp.path().join("output");
-        write_plan(&plan(&[("index.html", "public")]), &public, OutputKind::Public, &public).unwrap();
-        let err = write_plan(
-            &plan(&[("index.html", "preview")]),
-            &public,
-            OutputKind::Preview,
-            &public,
-        )
-        .unwrap_err();
-        assert!(matches!(err, OutputError::PreviewIntoPublic(_)));
-        let other = tmp.path().join("elsewhere");
-        fs::rename(&public, &other).unwrap();
-        let err = write_plan(
-            &plan(&[("index.html", "preview")]),
-            &other,
-            OutputKind::Preview,
-            &public,
-        )
-        .unwrap_err();
-        assert!(
-            matches!(err, OutputError::PreviewIntoPublic(_)),
-            "a public build elsewhere is refused too"
-        );
-        assert_eq!(fs::read_to_string(other.join("index.html")).unwrap(), "public");
-    }
-}
+mod tests;

@@ -1,0 +1,236 @@
+//! Unit tests of `write`: replacing, refusing, and what is left when writing or swapping fails.
+
+use super::*;
+
+fn plan(files: &[(&str, &str)]) -> Plan {
+    let mut p = Plan::default();
+    for (k, v) in files {
+        p.add(*k, v.as_bytes().to_vec()).unwrap();
+    }
+    p
+}
+
+#[test]
+fn writes_then_replaces_removing_stale_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let public = tmp.path().join("output");
+    write_plan(
+        &plan(&[("index.html", "1"), ("old/index.html", "x")]),
+        &out,
+        OutputKind::Public,
+        &public,
+    )
+    .unwrap();
+    write_plan(&plan(&[("index.html", "2")]), &out, OutputKind::Public, &public).unwrap();
+    assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "2");
+    assert!(!out.join("old").exists());
+    assert!(out.join(MARKER).exists());
+    let names: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        names,
+        vec![std::ffi::OsString::from("out")],
+        "no staging or old trees left behind"
+    );
+}
+
+#[test]
+fn refuses_a_directory_banso_did_not_create() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home");
+    fs::create_dir(&home).unwrap();
+    fs::write(home.join("diary.txt"), "大事").unwrap();
+    let err = write_plan(
+        &plan(&[("index.html", "1")]),
+        &home,
+        OutputKind::Public,
+        &tmp.path().join("output"),
+    )
+    .unwrap_err();
+    assert!(matches!(err, OutputError::Refused { .. }), "{err}");
+    assert_eq!(fs::read_to_string(home.join("diary.txt")).unwrap(), "大事");
+}
+
+#[test]
+fn empty_directory_is_accepted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("empty");
+    fs::create_dir(&out).unwrap();
+    write_plan(
+        &plan(&[("index.html", "1")]),
+        &out,
+        OutputKind::Public,
+        &tmp.path().join("output"),
+    )
+    .unwrap();
+    assert!(out.join("index.html").exists());
+}
+
+#[test]
+fn preview_refuses_anywhere_inside_or_around_a_public_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let public = tmp.path().join("output");
+    write_plan(&plan(&[("index.html", "public")]), &public, OutputKind::Public, &public).unwrap();
+    let elsewhere = tmp.path().join("site");
+    write_plan(
+        &plan(&[("index.html", "public")]),
+        &elsewhere,
+        OutputKind::Public,
+        &public,
+    )
+    .unwrap();
+    let before = fs::read_dir(tmp.path()).unwrap().count();
+    for target in [
+        public.join("preview"),
+        public.join("a/b/preview"),
+        elsewhere.join("preview"),
+        tmp.path().to_path_buf(),
+    ] {
+        let err = write_plan(&plan(&[("index.html", "HOLD")]), &target, OutputKind::Preview, &public).unwrap_err();
+        assert!(
+            matches!(err, OutputError::PreviewIntoPublic(_)),
+            "{}: {err}",
+            target.display()
+        );
+    }
+    assert!(!public.join("preview").exists() && !elsewhere.join("preview").exists());
+    assert_eq!(
+        fs::read_dir(tmp.path()).unwrap().count(),
+        before,
+        "no staging folder anywhere"
+    );
+    assert_eq!(
+        fs::read_dir(&public).unwrap().count(),
+        2,
+        "index.html and the marker only"
+    );
+
+    // A preview folder that holds a public build inside it is refused too.
+    let preview = tmp.path().join("preview");
+    write_plan(&plan(&[("index.html", "p")]), &preview, OutputKind::Preview, &public).unwrap();
+    write_plan(
+        &plan(&[("index.html", "pub")]),
+        &preview.join("pub"),
+        OutputKind::Public,
+        &public,
+    )
+    .unwrap();
+    let err = write_plan(&plan(&[("index.html", "p2")]), &preview, OutputKind::Preview, &public).unwrap_err();
+    assert!(matches!(err, OutputError::PreviewIntoPublic(_)), "{err}");
+    // Elsewhere a preview is fine.
+    write_plan(
+        &plan(&[("index.html", "p")]),
+        &tmp.path().join("other"),
+        OutputKind::Preview,
+        &public,
+    )
+    .unwrap();
+}
+
+#[test]
+fn preview_refuses_the_public_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let public = tmp.path().join("output");
+    write_plan(&plan(&[("index.html", "public")]), &public, OutputKind::Public, &public).unwrap();
+    let err = write_plan(
+        &plan(&[("index.html", "preview")]),
+        &public,
+        OutputKind::Preview,
+        &public,
+    )
+    .unwrap_err();
+    assert!(matches!(err, OutputError::PreviewIntoPublic(_)));
+    let other = tmp.path().join("elsewhere");
+    fs::rename(&public, &other).unwrap();
+    let err = write_plan(
+        &plan(&[("index.html", "preview")]),
+        &other,
+        OutputKind::Preview,
+        &public,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, OutputError::PreviewIntoPublic(_)),
+        "a public build elsewhere is refused too"
+    );
+    assert_eq!(fs::read_to_string(other.join("index.html")).unwrap(), "public");
+}
+
+#[test]
+fn a_write_that_fails_leaves_the_old_site_and_no_staging_tree() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let public = tmp.path().join("output");
+    write_plan(&plan(&[("index.html", "old"), ("a/index.html", "a")]), &out, OutputKind::Public, &public).unwrap();
+    let mut p = plan(&[("index.html", "new"), ("b/index.html", "b")]);
+    // An asset that vanished after validation: the copy fails halfway through writing.
+    p.add_blob("assets/x.pdf".into(), Blob::Copy(tmp.path().join("gone.pdf"))).unwrap();
+    let err = write_plan(&p, &out, OutputKind::Public, &public).unwrap_err();
+    assert!(matches!(err, OutputError::Io { .. }), "{err}");
+    assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
+    assert!(out.join("a/index.html").exists() && !out.join("b").exists());
+    assert_eq!(names(tmp.path()), ["out"], "no staging tree left behind");
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+fn no_exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::other("atomic exchange is not available"))
+}
+
+#[test]
+fn without_an_atomic_exchange_the_old_tree_is_moved_aside_and_removed() {
+    // The path taken on systems without renameat2(RENAME_EXCHANGE).
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, staging) = (tmp.path().join("out"), tmp.path().join(".out.banso-staging-1"));
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("index.html"), "old").unwrap();
+    fs::create_dir(&staging).unwrap();
+    fs::write(staging.join("index.html"), "new").unwrap();
+    swap_in(&staging, &out, tmp.path(), "out", no_exchange).unwrap();
+    assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "new");
+    assert_eq!(names(tmp.path()), ["out"], "neither staging nor the old tree is left");
+}
+
+#[test]
+fn without_an_exchange_a_failed_move_puts_the_old_tree_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("index.html"), "old").unwrap();
+    // The staging tree is gone (as if removed from under the build): moving it in fails.
+    let staging = tmp.path().join(".out.banso-staging-1");
+    let err = swap_in(&staging, &out, tmp.path(), "out", no_exchange).unwrap_err();
+    assert!(matches!(err, OutputError::Io { .. }), "{err}");
+    assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
+    assert_eq!(names(tmp.path()), ["out"]);
+}
+
+#[test]
+fn with_the_exchange_the_previous_tree_is_removed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, staging) = (tmp.path().join("out"), tmp.path().join(".out.banso-staging-1"));
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("index.html"), "old").unwrap();
+    fs::create_dir(&staging).unwrap();
+    fs::write(staging.join("index.html"), "new").unwrap();
+    let swapped = std::cell::Cell::new(false);
+    let exchange_spy = |a: &Path, b: &Path| {
+        swapped.set(true);
+        exchange(a, b)
+    };
+    swap_in(&staging, &out, tmp.path(), "out", exchange_spy).unwrap();
+    assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "new");
+    assert_eq!(names(tmp.path()), ["out"]);
+    assert!(swapped.get() || cfg!(not(target_os = "linux")));
+}
