@@ -67,6 +67,56 @@ fn get_as(port: u16, path: &str, host: &str) -> (u16, String) {
     (status, body)
 }
 
+/// GET `path` as bytes: (status, body).
+fn get_bytes(port: u16, path: &str) -> (u16, Vec<u8>) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(raw.len());
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let status = head.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    (status, raw.get(split + 4..).unwrap_or_default().to_vec())
+}
+
+/// Names like `ja_1a2b3c4` in the (unpacked) bytes of a Pagefind file.
+fn pagefind_hashes(bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    let mut out = Vec::new();
+    for (i, _) in text.match_indices("ja_") {
+        let hex: String = text[i + 3..].chars().take_while(char::is_ascii_hexdigit).collect();
+        if hex.len() >= 7 {
+            out.push(format!("ja_{hex}"));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Everything the served search index holds, unpacked: the metadata, each word list and each
+/// page fragment it names.
+fn served_index(port: u16, entry: &str) -> String {
+    let hash = pagefind_hashes(entry.as_bytes()).pop().expect("a language hash in the entry");
+    let (status, meta) = get_bytes(port, &format!("/pagefind/pagefind.{hash}.pf_meta"));
+    assert_eq!(status, 200, "the index metadata the entry names is served");
+    let meta = common::readable(&meta);
+    let mut text = String::from_utf8_lossy(&meta).into_owned();
+    let mut files = 0;
+    for h in pagefind_hashes(&meta) {
+        for path in [format!("/pagefind/index/{h}.pf_index"), format!("/pagefind/fragment/{h}.pf_fragment")] {
+            let (status, bytes) = get_bytes(port, &path);
+            if status == 200 {
+                files += 1;
+                text.push_str(&String::from_utf8_lossy(&common::readable(&bytes)));
+            }
+        }
+    }
+    assert!(files > 0, "the word lists the metadata names are served");
+    text
+}
+
 /// Poll `path` until `pred` holds on the body, for at most ten seconds.
 fn wait_for(port: u16, path: &str, pred: impl Fn(&str) -> bool) -> String {
     let started = Instant::now();
@@ -96,7 +146,13 @@ fn edits_appear_and_broken_edits_are_shown_while_the_server_keeps_running() {
     let (status, body) = get(server.port, "/about/");
     assert_eq!(status, 200);
     assert!(body.contains("<h1>制度の概要（試験）</h1>"), "{body}");
-    assert!(body.contains("/__banso/live.js"), "pages reload themselves");
+    assert!(body.contains("<script src=\"/__banso/live.js\">"), "pages reload themselves");
+    let (status, live) = get(server.port, "/__banso/live.js");
+    assert_eq!(status, 200);
+    assert!(
+        live.contains("/__banso/status") && live.contains("location.reload()"),
+        "the script polls the build number and reloads: {live}"
+    );
     let first = status_build(server.port);
 
     site.replace("pages/about.md", "title: 制度の概要（試験）", "title: 書き換えた題名");
@@ -177,13 +233,22 @@ fn the_search_index_is_made_in_the_background_and_follows_edits() {
     };
     let first = wait_entry(None);
     assert!(first.contains("\"ja\""), "{first}");
+    let before = served_index(server.port, &first);
+    assert!(
+        before.contains("棚田") && !before.contains("段々畑"),
+        "the first index holds the first text"
+    );
     let (status, _) = get(server.port, "/pagefind/pagefind-ui.js");
     assert_eq!(status, 200);
 
     site.replace("cohorts/1/reports/mori-interim.md", "棚田の保全", "段々畑の保全");
     wait_for(server.port, "/reports/1/mori-interim/", |b| b.contains("段々畑"));
     let second = wait_entry(Some(&first));
-    assert_ne!(first, second, "the index is remade for the edited site");
+    let after = served_index(server.port, &second);
+    assert!(
+        after.contains("段々畑") && !after.contains("棚田"),
+        "the remade index holds the new word and not the old one"
+    );
 }
 
 #[test]
