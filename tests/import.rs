@@ -167,9 +167,66 @@ fn a_file_in_another_encoding_or_without_the_columns_is_refused_clearly() {
         "{}",
         stderr(&o)
     );
+    let content_before = common::tree(&site.content());
     std::fs::write(&file, [0x81u8, 0xff, 0xfd, 0x0a]).unwrap();
     let o = import(&site, file.to_str().unwrap());
+    assert_eq!(o.status.code(), Some(3));
     assert!(stderr(&o).contains("文字コードを判別できません"), "{}", stderr(&o));
+    assert!(common::tree(&site.content()) == content_before, "nothing written");
+}
+
+#[test]
+fn utf16_in_either_byte_order_recreates_the_second_cohort() {
+    // Excel's 「Unicode テキスト」 is UTF-16 with a byte-order mark.
+    let original = roster(&Site::real());
+    let text = std::fs::read_to_string(fixture("roster-2.csv")).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let utf16: Vec<u16> = std::iter::once(0xfeff).chain(text.encode_utf16()).collect();
+    for (name, bytes) in [
+        ("le", utf16.iter().flat_map(|u| u.to_le_bytes()).collect::<Vec<u8>>()),
+        ("be", utf16.iter().flat_map(|u| u.to_be_bytes()).collect::<Vec<u8>>()),
+    ] {
+        let site = Site::real();
+        std::fs::remove_file(site.path("cohorts/2/teams.yaml")).unwrap();
+        let file = site.dir.path().join(format!("roster-{name}.csv"));
+        std::fs::write(&file, bytes).unwrap();
+        let err = ok(&import(&site, file.to_str().unwrap()));
+        assert!(err.contains("97チーム・279名") && err.contains("（UTF-16）"), "{name}: {err}");
+        let imported = roster(&site);
+        assert!(imported.0 == original.0, "{name}: teams.csv differs");
+        assert!(imported.1 == original.1, "{name}: members.csv differs");
+    }
+}
+
+#[test]
+fn cp932_characters_outside_shift_jis_are_read() {
+    // 髙 (IBM extension, 0xFBFC) and ① (NEC row 13, 0x8740) exist in Windows' CP932, which Excel
+    // writes, but not in JIS X 0208 Shift_JIS: a strict Shift_JIS reader refuses this file.
+    let site = Site::fixture("basic");
+    let tsv = "市町村名\t所属府省庁\t役職\t氏名\n01.北海道森町\t総務省\t補佐級\t架空 髙子①\n\t防衛省\t係長級\t\n";
+    let (bytes, _, unmappable) = encoding_rs::SHIFT_JIS.encode(tsv);
+    assert!(!unmappable);
+    assert!(
+        bytes.windows(2).any(|w| w == [0xfb, 0xfc]) && bytes.windows(2).any(|w| w == [0x87, 0x40]),
+        "the file holds the CP932-only byte pairs"
+    );
+    let file = site.dir.path().join("roster.tsv");
+    std::fs::write(&file, &bytes).unwrap();
+    let content = site.content();
+    let o = site.banso(&[
+        "import",
+        "teams",
+        file.to_str().unwrap(),
+        "--cohort",
+        "1",
+        "--content",
+        content.to_str().unwrap(),
+    ]);
+    let err = ok(&o);
+    assert!(err.contains("（Shift_JIS）"), "{err}");
+    ok(&site.build(AS_OF));
+    let members = String::from_utf8(site.output_file("data/members.csv")).unwrap();
+    assert!(members.contains("架空 髙子①"), "{members}");
 }
 
 #[test]
