@@ -333,23 +333,83 @@ fn the_tile_map_links_every_prefecture_and_writes_each_count() {
 #[test]
 fn person_attributes_never_appear_per_person() {
     let site = built();
-    for page in [
-        "cohorts/1/teams/index.html",
-        "municipalities/013455/index.html",
-        "prefectures/hokkaido/index.html",
-    ] {
-        let p = site.page(page);
-        let members = p.text(".members, .member-table");
-        for word in ["男性", "女性", "回答しない", "事務官", "技官", "41"] {
-            assert!(
-                !members.contains(word),
-                "{page} shows {word} next to a member: {members}"
-            );
+    let mut listings = 0;
+    for (path, _) in site.output_tree() {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let p = site.page(&path);
+        for members in p.texts(".members li, .member-table tr") {
+            listings += 1;
+            for word in ["男性", "女性", "回答しない", "事務官", "技官", "歳", "代"] {
+                assert!(
+                    !members.contains(word),
+                    "{path} shows {word} next to a member: {members}"
+                );
+            }
         }
     }
-    let members_csv = csv(&site, "data/members.csv");
-    for word in ["男性", "女性", "事務官", "技官"] {
-        assert!(!members_csv.contains(word));
+    assert!(listings > 40, "members are listed on many pages ({listings} rows checked)");
+    for file in ["data/members.csv", "data/teams.csv"] {
+        let text = csv(&site, file);
+        for word in ["男性", "女性", "事務官", "技官", "性別", "年齢"] {
+            assert!(!text.contains(word), "{file}: {word}");
+        }
+    }
+}
+
+#[test]
+fn a_withheld_breakdown_does_not_depend_on_the_values_it_withholds() {
+    // 第2期 (3 people) is withheld: with every gender, age and track of its members changed,
+    // every file of the site is the same, so nothing of the withheld values can be read off.
+    let site = built();
+    let other = Site::fixture("charts");
+    other.write(
+        "cohorts/2/teams.yaml",
+        &other
+            .read("cohorts/2/teams.yaml")
+            .replace("gender: 女性", "gender: X")
+            .replace("gender: 男性", "gender: 女性")
+            .replace("gender: X", "gender: 回答しない")
+            .replace("track: 事務官", "track: Y")
+            .replace("track: 技官", "track: 事務官")
+            .replace("track: Y", "track: 技官")
+            .replace("age: 30", "age: 58")
+            .replace("age: 49", "age: 22")
+            .replace("age: 28", "age: 44"),
+    );
+    ok(&other.build(AS_OF));
+    let (a, b) = (site.output_tree(), other.output_tree());
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{path} depends on withheld values");
+    }
+}
+
+#[test]
+fn min_group_size_sets_the_threshold() {
+    // 第1期 has 19 members with gender recorded (21 in all): shown at k = 19, withheld at 20.
+    for (k, shown) in [(19, true), (20, false), (3, true)] {
+        let site = Site::fixture("charts");
+        site.replace("site.yaml", "min_group_size: 10", &format!("min_group_size: {k}"));
+        ok(&site.build(AS_OF));
+        let rows = table(&site, "cohorts/1/index.html", "gender");
+        assert_eq!(
+            rows.iter().all(|r| r.ends_with(" 秘匿")),
+            !shown,
+            "k = {k}: {rows:?}"
+        );
+        let text = site.page("cohorts/1/index.html").main_text();
+        assert_eq!(
+            text.contains(&format!("性別が登録されている支援官が{k}名未満のため")),
+            !shown,
+            "k = {k}"
+        );
+        let json = summary(&site);
+        assert_eq!(chart(&json["cohorts"][0]["charts"], "gender")["suppressed"], !shown, "k = {k}");
+        // 第2期 (3 recorded) is shown only at k = 3.
+        let second = table(&site, "cohorts/2/index.html", "gender");
+        assert_eq!(second.iter().all(|r| r.ends_with(" 秘匿")), k > 3, "k = {k}: {second:?}");
     }
 }
 

@@ -187,4 +187,48 @@ mod tests {
         d.breakdowns.insert(Attribute::Track, vec![5, 3]);
         assert_eq!(person_figure(Attribute::Track, &[], &d, 10), PersonFigure::TooFew);
     }
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 512, ..Default::default() })]
+
+        /// SPEC §6 (a) and (c) for random rosters, thresholds and join times: a shown
+        /// breakdown counts at least k members, every one with the attribute recorded; as the
+        /// as-of moves on (members joining in announce order), two breakdowns shown are the same
+        /// or at least k recorded members apart.
+        #[test]
+        fn shown_breakdowns_count_k_recorded_members_and_move_by_k(
+            k in 1u32..15,
+            roster in proptest::collection::vec((0i64..30, proptest::option::of(0u8..3)), 0..80),
+        ) {
+            let ms: Vec<Member> = roster
+                .iter()
+                .map(|(h, g)| member(*h, g.map(|g| [Gender::Male, Gender::Female, Gender::NoAnswer][g as usize])))
+                .collect();
+            let recorded = ms.iter().filter(|m| m.gender.is_some()).count() as u32;
+            let mut last: Option<Vec<u32>> = None;
+            for hour in 0..30 {
+                let now: Vec<&Member> = ms.iter().filter(|m| m.announce <= at(hour)).collect();
+                let recorded_now = now.iter().filter(|m| m.gender.is_some()).count() as u32;
+                match person_figure(Attribute::Gender, &now, &Declared::default(), k) {
+                    PersonFigure::Shown { counts, basis: Basis::Records { at: t, n } } => {
+                        let sum: u32 = counts.iter().sum();
+                        proptest::prop_assert_eq!(sum, n);
+                        proptest::prop_assert!(n >= k && n <= recorded_now);
+                        proptest::prop_assert!(t <= at(hour));
+                        if let Some(prev) = &last {
+                            let moved: u32 = counts.iter().zip(prev).map(|(a, b)| a.abs_diff(*b)).sum();
+                            proptest::prop_assert!(moved == 0 || moved >= k, "{:?} after {:?}", counts, prev);
+                        }
+                        last = Some(counts);
+                    }
+                    PersonFigure::Shown { .. } => proptest::prop_assert!(false, "no declared figures here"),
+                    PersonFigure::TooFew => {
+                        proptest::prop_assert!(recorded_now > 0 && recorded_now < k);
+                        proptest::prop_assert!(last.is_none(), "once shown, a breakdown stays shown");
+                    }
+                    PersonFigure::Absent => proptest::prop_assert_eq!(recorded_now, 0),
+                }
+            }
+            proptest::prop_assert_eq!(last.is_some(), recorded >= k);
+        }
+    }
 }
