@@ -222,6 +222,53 @@ fn links_to_held_things_are_their_text_until_the_release() {
 }
 
 #[test]
+fn every_spelling_of_the_sites_address_is_a_site_link() {
+    // Scheme-relative, a port, a trailing dot, a user name: each once passed as an outside
+    // link and kept a live link to the held report; a written-out address printed its URL.
+    let site = Site::fixture("embargo");
+    let spellings = [
+        "//test.example.invalid/banso/reports/1/final-hold/",
+        "https://test.example.invalid:443/banso/reports/1/final-hold/",
+        "https://test.example.invalid./banso/news-hold/",
+        "https://x@test.example.invalid/banso/news-hold/",
+        "//test.example.invalid/banso/assets/1/final-hold.pdf",
+    ];
+    let links: Vec<String> = spellings
+        .iter()
+        .enumerate()
+        .map(|(i, d)| format!("[綴り{i}]({d})"))
+        .collect();
+    site.replace(
+        "pages/about.md",
+        "[課題分野](/themes/)",
+        &format!(
+            "[課題分野](/themes/)\n\n{}\n\n書き出し <https://test.example.invalid/banso/reports/1/final-hold/>",
+            links.join(" ")
+        ),
+    );
+    let err = ok(&site.build("2026-11-23"));
+    for d in spellings {
+        assert!(
+            err.contains(&format!("リンク先「{d}」は公表前のため")),
+            "{d}: {err}"
+        );
+    }
+    let all = all_text(&site);
+    for trace in ["final-hold", "news-hold"] {
+        assert!(!all.contains(trace), "{trace} is in the output");
+    }
+    let text = site.page("about/index.html").main_text();
+    assert!(text.contains("綴り0") && text.contains("書き出し （準備中）"), "{text}");
+
+    site.replace("pages/about.md", "banso/news-hold/", "banso/no-such-page/");
+    let err = fails_with(&site.check("2026-11-23"), 1);
+    assert!(
+        err.contains("リンク先「https://test.example.invalid./banso/no-such-page/」のページはありません"),
+        "a link to nothing is caught in any spelling: {err}"
+    );
+}
+
+#[test]
 fn links_to_nothing_or_written_relative_are_errors() {
     let site = Site::fixture("embargo");
     site.replace(

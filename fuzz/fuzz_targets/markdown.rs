@@ -16,5 +16,5 @@ fuzz_target!(|text: &str| {
     let page = format!("<!DOCTYPE html><html lang=\"ja\"><body><main>{html}</main></body></html>");
     let _ = banso::render::minify(&page);
     let _ = banso::render::markdown::render_markdown(&body, "../", &|_| false);
-    let _ = banso::render::markdown::plain_text(text, 110);
+    let _ = banso::render::markdown::plain_text(&body, &|_| false, 110);
 });

@@ -2,15 +2,19 @@
 //! links point at the published asset, site links are made relative to the page, and a link to
 //! something the build does not publish is its text alone.
 
-use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 
 use crate::links::{UNSAFE_SCHEMES, markdown_options, scheme};
 use crate::model::{Body, Target};
+
+/// What a written-out address (`<https://…>`) of a held record shows until its release.
+pub const HELD_AUTOLINK: &str = "（準備中）";
 
 /// Render `body` for a page whose path to the site root is `root` (`../../`); `shows` says
 /// whether a link's target is part of the build (`Published::shows`).
 pub fn render_markdown(body: &Body, root: &str, shows: &dyn Fn(&Target) -> bool) -> String {
     let mut dropped_links = 0usize;
+    let mut hiding_text = false;
     let mut in_dropped_image = 0usize;
     let mut events = Vec::new();
     for event in Parser::new_ext(&body.markdown, markdown_options()) {
@@ -30,11 +34,20 @@ pub fn render_markdown(body: &Body, root: &str, shows: &dyn Fn(&Target) -> bool)
                 }),
                 None => {
                     dropped_links += 1;
+                    // An autolink's text is its address: for a held record that would print
+                    // the URL (a held report's file name) that the link was dropped to hide.
+                    let autolink = matches!(link_type, LinkType::Autolink | LinkType::Email);
+                    if autolink && body.links.get(dest_url.as_ref()).is_some_and(|l| !shows(&l.target)) {
+                        hiding_text = true;
+                        events.push(Event::Text(CowStr::from(HELD_AUTOLINK)));
+                    }
                     continue;
                 }
             },
+            Event::Text(_) if hiding_text => continue,
             Event::End(TagEnd::Link) if dropped_links > 0 => {
                 dropped_links -= 1;
+                hiding_text = false;
                 continue;
             }
             // An image whose source is not allowed is shown as its description.
@@ -146,11 +159,23 @@ pub fn encode_path(path: &str) -> String {
     out
 }
 
-/// Plain text of a Markdown body (for descriptions), at most `max` characters.
-pub fn plain_text(markdown: &str, max: usize) -> String {
+/// Plain text of a Markdown body (for descriptions), at most `max` characters; a written-out
+/// address of something the build does not show reads as in [`render_markdown`].
+pub fn plain_text(body: &Body, shows: &dyn Fn(&Target) -> bool, max: usize) -> String {
     let mut text = String::new();
-    for event in Parser::new_ext(markdown, markdown_options()) {
+    let mut hiding = false;
+    for event in Parser::new_ext(&body.markdown, markdown_options()) {
         match event {
+            Event::Start(Tag::Link {
+                link_type: LinkType::Autolink | LinkType::Email,
+                dest_url,
+                ..
+            }) if body.links.get(dest_url.as_ref()).is_some_and(|l| !shows(&l.target)) => {
+                hiding = true;
+                text.push_str(HELD_AUTOLINK);
+            }
+            Event::End(TagEnd::Link) => hiding = false,
+            Event::Text(_) | Event::Code(_) if hiding => {}
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
             Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Heading(_)) => {
                 text.push(' ')
@@ -267,6 +292,30 @@ mod tests {
     }
 
     #[test]
+    fn a_written_out_address_of_a_held_record_is_not_printed() {
+        let dest = "https://www.example.go.jp/banso-shien/reports/1/final-hold/";
+        let mut b = body(&format!("詳しくは <{dest}> を。<https://example.jp/> も。"));
+        b.links.insert(
+            dest.into(),
+            Link {
+                target: Target::Report(CohortNo(1), "final-hold".into()),
+                pos: Default::default(),
+            },
+        );
+        let html = render_markdown(&b, "../", &|_| false);
+        assert!(!html.contains("final-hold"), "{html}");
+        assert!(html.contains(&format!("詳しくは {HELD_AUTOLINK} を。")), "{html}");
+        assert!(html.contains("<a href=\"https://example.jp/\">https://example.jp/</a>"), "{html}");
+        assert_eq!(
+            plain_text(&b, &|_| false, 110),
+            format!("詳しくは {HELD_AUTOLINK} を。https://example.jp/ も。")
+        );
+        let html = render_markdown(&b, "../", &all);
+        assert!(html.contains(&format!("<a href=\"{dest}\">{dest}</a>")), "{html}");
+        assert!(plain_text(&b, &all, 110).contains(dest));
+    }
+
+    #[test]
     fn tables_and_footnotes_render() {
         let html = render_markdown(
             &body("| a | b |\n| - | - |\n| 1 | 2 |\n\n本文[^1]\n\n[^1]: 注\n"),
@@ -303,7 +352,7 @@ mod tests {
 
     #[test]
     fn plain_text_is_cut() {
-        assert_eq!(plain_text("## 見出し\n\n本文です。", 100), "見出し 本文です。");
-        assert_eq!(plain_text("あいうえお", 3), "あいう…");
+        assert_eq!(plain_text(&body("## 見出し\n\n本文です。"), &all, 100), "見出し 本文です。");
+        assert_eq!(plain_text(&body("あいうえお"), &all, 3), "あいう…");
     }
 }

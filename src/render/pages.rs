@@ -142,7 +142,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             let description = page
                 .description
                 .clone()
-                .unwrap_or_else(|| plain_text(&page.body.markdown, 110));
+                .unwrap_or_else(|| plain_text(&page.body, &|t| self.p.shows(t), 110));
             let path = format!("{}/", page.stem);
             let spec = PageSpec {
                 path: &path,
@@ -396,7 +396,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 "summary": r.summary, "body": render_markdown(&r.body, &root, &|t| this.p.shows(t)), "attachments": attachments,
                 "team": TeamRow::of(this.p, team),
             });
-            let description = r.summary.clone().unwrap_or_else(|| plain_text(&r.body.markdown, 110));
+            let description = r.summary.clone().unwrap_or_else(|| plain_text(&r.body, &|t| this.p.shows(t), 110));
             let crumbs = vec![crumb("報告", "reports/")];
             this.page(
                 PageSpec {

@@ -111,23 +111,38 @@ pub(super) fn body(v: &mut Validator, file: &Arc<str>, md: &str, first_line: u32
     })
 }
 
-/// `/reports/1/x/` for a link to `https://<the site's base_url>/reports/1/x/`.
+/// `/reports/1/x/` for a link to the site's own address, `https://<base_url>/reports/1/x/`,
+/// however it is spelled: any case, `http` or `https`, scheme-relative (`//host/…`), with a port
+/// or user name, a host with a trailing dot. Read with a real URL parser, as a browser would, so
+/// no spelling of a held record's URL passes as an outside link.
 pub(super) fn own_path(dest: &str, base_url: &str) -> Option<String> {
-    let strip = |u: &str| -> Option<String> {
-        let (scheme, rest) = u.trim().split_once("://")?;
-        matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https").then(|| rest.to_ascii_lowercase())
-    };
-    let base = strip(base_url)?;
-    let d = strip(dest)?;
-    let base = base.trim_end_matches('/');
-    let rest = d.strip_prefix(base)?;
-    if !(rest.is_empty() || rest.starts_with(['/', '?', '#'])) {
+    let dest = dest.trim();
+    if !(dest.starts_with("//") || scheme(dest).is_some()) {
         return None;
     }
-    // The path as written (case kept), after the base; ASCII lower-casing keeps byte lengths.
-    let written = dest.trim();
-    let cut = written.len() - rest.len();
-    Some(format!("/{}", written[cut..].trim_start_matches('/')))
+    let base = url::Url::parse(base_url.trim()).ok()?;
+    let link = base.join(dest).ok()?;
+    if !matches!(link.scheme(), "http" | "https") {
+        return None;
+    }
+    let host = |u: &url::Url| u.host_str().map(|h| h.trim_end_matches('.').to_ascii_lowercase());
+    if host(&link).is_none() || host(&link) != host(&base) {
+        return None;
+    }
+    let rest = link.path().strip_prefix(base.path().trim_end_matches('/'))?;
+    if !(rest.is_empty() || rest.starts_with('/')) {
+        return None;
+    }
+    let mut path = format!("/{}", rest.trim_start_matches('/'));
+    if let Some(q) = link.query() {
+        path.push('?');
+        path.push_str(q);
+    }
+    if let Some(f) = link.fragment() {
+        path.push('#');
+        path.push_str(f);
+    }
+    Some(path)
 }
 
 /// Every site link of a report or page must point at a record that exists (held or not).
@@ -268,19 +283,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn links_to_the_sites_own_address_are_site_links() {
-        let base = "https://www.example.go.jp/banso-shien/";
-        assert_eq!(
-            own_path("https://www.example.go.jp/banso-shien/reports/1/x/", base).as_deref(),
-            Some("/reports/1/x/")
-        );
-        assert_eq!(
-            own_path("HTTP://WWW.EXAMPLE.GO.JP/banso-shien", base).as_deref(),
-            Some("/")
-        );
-        assert_eq!(own_path("https://www.example.go.jp/banso-shienX/", base), None);
-        assert_eq!(own_path("https://www.example.go.jp/other/", base), None);
-        assert_eq!(own_path("/reports/1/x/", base), None);
+    fn every_spelling_of_the_sites_own_address_is_a_site_link() {
+        let base = "https://checks.example.invalid/banso-shien/";
+        for (dest, path) in [
+            ("https://checks.example.invalid/banso-shien/reports/1/x/", "/reports/1/x/"),
+            ("HTTPS://Checks.Example.Invalid/banso-shien/reports/1/x/", "/reports/1/x/"),
+            ("http://checks.example.invalid/banso-shien/about/", "/about/"),
+            ("//checks.example.invalid/banso-shien/reports/1/x/", "/reports/1/x/"),
+            ("https://checks.example.invalid:443/banso-shien/reports/1/x/", "/reports/1/x/"),
+            ("https://checks.example.invalid:8443/banso-shien/reports/1/x/", "/reports/1/x/"),
+            ("https://checks.example.invalid./banso-shien/reports/1/x/", "/reports/1/x/"),
+            ("https://x@checks.example.invalid/banso-shien/hold/", "/hold/"),
+            ("https://checks.example.invalid/banso-shien", "/"),
+            ("https://checks.example.invalid/banso-shien/a/?q=1#f", "/a/?q=1#f"),
+            ("https://checks.example.invalid/banso-shien/x/../reports/1/x/", "/reports/1/x/"),
+        ] {
+            assert_eq!(own_path(dest, base).as_deref(), Some(path), "{dest}");
+        }
+        for other in [
+            "https://example.jp/banso-shien/reports/1/x/",
+            "https://checks.example.invalid/elsewhere/",
+            "https://checks.example.invalid/banso-shienx/",
+            "//example.jp/x",
+            "/reports/1/x/",
+            "reports/1/x/",
+            "mailto:a@checks.example.invalid",
+        ] {
+            assert_eq!(own_path(other, base), None, "{other}");
+        }
     }
 
     #[test]
