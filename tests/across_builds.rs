@@ -248,10 +248,7 @@ fn every_spelling_of_the_sites_address_is_a_site_link() {
     );
     let err = ok(&site.build("2026-11-23"));
     for d in spellings {
-        assert!(
-            err.contains(&format!("リンク先「{d}」は公表前のため")),
-            "{d}: {err}"
-        );
+        assert!(err.contains(&format!("リンク先「{d}」は公表前のため")), "{d}: {err}");
     }
     let all = all_text(&site);
     for trace in ["final-hold", "news-hold"] {
@@ -387,6 +384,23 @@ fn a_programmes_url_may_not_point_into_the_site() {
     let err = fails_with(&site.check("2026-11-23"), 1);
     assert!(
         err.contains("--> programs/x.yaml:3:6") && err.contains("はこのサイトの中の URL です"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_team_announced_after_a_higher_number_is_warned_about() {
+    // Published numbers 1, 3 with team 2 held would say that a team 2 exists.
+    let site = Site::fixture("embargo");
+    let line = site.replace(
+        "cohorts/1/teams.yaml",
+        "- number: 2\n  municipality: \"224618\"",
+        "- number: 2\n  municipality: \"224618\"\n  announce: 2026-07-01T10:00",
+    );
+    let err = ok(&site.check("2026-11-23"));
+    assert!(
+        err.contains(&format!("--> cohorts/1/teams.yaml:{line}:11"))
+            && err.contains("チーム 2 は番号の大きいチーム 3 より後に公表されます"),
         "{err}"
     );
 }

@@ -349,7 +349,10 @@ fn person_attributes_never_appear_per_person() {
             }
         }
     }
-    assert!(listings > 40, "members are listed on many pages ({listings} rows checked)");
+    assert!(
+        listings > 40,
+        "members are listed on many pages ({listings} rows checked)"
+    );
     for file in ["data/members.csv", "data/teams.csv"] {
         let text = csv(&site, file);
         for word in ["男性", "女性", "事務官", "技官", "性別", "年齢"] {
@@ -394,11 +397,7 @@ fn min_group_size_sets_the_threshold() {
         site.replace("site.yaml", "min_group_size: 10", &format!("min_group_size: {k}"));
         ok(&site.build(AS_OF));
         let rows = table(&site, "cohorts/1/index.html", "gender");
-        assert_eq!(
-            rows.iter().all(|r| r.ends_with(" 秘匿")),
-            !shown,
-            "k = {k}: {rows:?}"
-        );
+        assert_eq!(rows.iter().all(|r| r.ends_with(" 秘匿")), !shown, "k = {k}: {rows:?}");
         let text = site.page("cohorts/1/index.html").main_text();
         assert_eq!(
             text.contains(&format!("性別が登録されている支援官が{k}名未満のため")),
@@ -406,10 +405,18 @@ fn min_group_size_sets_the_threshold() {
             "k = {k}"
         );
         let json = summary(&site);
-        assert_eq!(chart(&json["cohorts"][0]["charts"], "gender")["suppressed"], !shown, "k = {k}");
+        assert_eq!(
+            chart(&json["cohorts"][0]["charts"], "gender")["suppressed"],
+            !shown,
+            "k = {k}"
+        );
         // 第2期 (3 recorded) is shown only at k = 3.
         let second = table(&site, "cohorts/2/index.html", "gender");
-        assert_eq!(second.iter().all(|r| r.ends_with(" 秘匿")), k > 3, "k = {k}: {second:?}");
+        assert_eq!(
+            second.iter().all(|r| r.ends_with(" 秘匿")),
+            k > 3,
+            "k = {k}: {second:?}"
+        );
     }
 }
 

@@ -191,7 +191,10 @@ fn utf16_in_either_byte_order_recreates_the_second_cohort() {
         let file = site.dir.path().join(format!("roster-{name}.csv"));
         std::fs::write(&file, bytes).unwrap();
         let err = ok(&import(&site, file.to_str().unwrap()));
-        assert!(err.contains("97チーム・279名") && err.contains("（UTF-16）"), "{name}: {err}");
+        assert!(
+            err.contains("97チーム・279名") && err.contains("（UTF-16）"),
+            "{name}: {err}"
+        );
         let imported = roster(&site);
         assert!(imported.0 == original.0, "{name}: teams.csv differs");
         assert!(imported.1 == original.1, "{name}: members.csv differs");

@@ -98,14 +98,19 @@ fn pagefind_hashes(bytes: &[u8]) -> Vec<String> {
 /// Everything the served search index holds, unpacked: the metadata, each word list and each
 /// page fragment it names.
 fn served_index(port: u16, entry: &str) -> String {
-    let hash = pagefind_hashes(entry.as_bytes()).pop().expect("a language hash in the entry");
+    let hash = pagefind_hashes(entry.as_bytes())
+        .pop()
+        .expect("a language hash in the entry");
     let (status, meta) = get_bytes(port, &format!("/pagefind/pagefind.{hash}.pf_meta"));
     assert_eq!(status, 200, "the index metadata the entry names is served");
     let meta = common::readable(&meta);
     let mut text = String::from_utf8_lossy(&meta).into_owned();
     let mut files = 0;
     for h in pagefind_hashes(&meta) {
-        for path in [format!("/pagefind/index/{h}.pf_index"), format!("/pagefind/fragment/{h}.pf_fragment")] {
+        for path in [
+            format!("/pagefind/index/{h}.pf_index"),
+            format!("/pagefind/fragment/{h}.pf_fragment"),
+        ] {
             let (status, bytes) = get_bytes(port, &path);
             if status == 200 {
                 files += 1;
@@ -146,7 +151,10 @@ fn edits_appear_and_broken_edits_are_shown_while_the_server_keeps_running() {
     let (status, body) = get(server.port, "/about/");
     assert_eq!(status, 200);
     assert!(body.contains("<h1>制度の概要（試験）</h1>"), "{body}");
-    assert!(body.contains("<script src=\"/__banso/live.js\">"), "pages reload themselves");
+    assert!(
+        body.contains("<script src=\"/__banso/live.js\">"),
+        "pages reload themselves"
+    );
     let (status, live) = get(server.port, "/__banso/live.js");
     assert_eq!(status, 200);
     assert!(

@@ -16,8 +16,16 @@ pub fn run(args: &CheckArgs) -> i32 {
         }
     };
     if !diags.has_errors() {
-        let rendered = load_theme(args.theme.as_deref())
-            .and_then(|t| crate::render_site(&registry, crate::SiteOptions::at(as_of), &t));
+        // Every page is rendered (that is where links to held records are found); the search
+        // index is made from those pages and can find no problem of the content, so it is
+        // left out: it is most of the time of a large site.
+        let opts = crate::SiteOptions {
+            render: crate::render::Options {
+                search: crate::render::Search::Deferred,
+            },
+            ..crate::SiteOptions::at(as_of)
+        };
+        let rendered = load_theme(args.theme.as_deref()).and_then(|t| crate::render_site(&registry, opts, &t));
         match rendered {
             Ok(built) => diags.extend(built.holdback.warnings()),
             Err(e) => {

@@ -164,10 +164,17 @@ fn a_write_that_fails_leaves_the_old_site_and_no_staging_tree() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let public = tmp.path().join("output");
-    write_plan(&plan(&[("index.html", "old"), ("a/index.html", "a")]), &out, OutputKind::Public, &public).unwrap();
+    write_plan(
+        &plan(&[("index.html", "old"), ("a/index.html", "a")]),
+        &out,
+        OutputKind::Public,
+        &public,
+    )
+    .unwrap();
     let mut p = plan(&[("index.html", "new"), ("b/index.html", "b")]);
     // An asset that vanished after validation: the copy fails halfway through writing.
-    p.add_blob("assets/x.pdf".into(), Blob::Copy(tmp.path().join("gone.pdf"))).unwrap();
+    p.add_blob("assets/x.pdf".into(), Blob::Copy(tmp.path().join("gone.pdf")))
+        .unwrap();
     let err = write_plan(&p, &out, OutputKind::Public, &public).unwrap_err();
     assert!(matches!(err, OutputError::Io { .. }), "{err}");
     assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");

@@ -305,7 +305,10 @@ mod tests {
         let html = render_markdown(&b, "../", &|_| false);
         assert!(!html.contains("final-hold"), "{html}");
         assert!(html.contains(&format!("詳しくは {HELD_AUTOLINK} を。")), "{html}");
-        assert!(html.contains("<a href=\"https://example.jp/\">https://example.jp/</a>"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://example.jp/\">https://example.jp/</a>"),
+            "{html}"
+        );
         assert_eq!(
             plain_text(&b, &|_| false, 110),
             format!("詳しくは {HELD_AUTOLINK} を。https://example.jp/ も。")
@@ -352,7 +355,10 @@ mod tests {
 
     #[test]
     fn plain_text_is_cut() {
-        assert_eq!(plain_text(&body("## 見出し\n\n本文です。"), &all, 100), "見出し 本文です。");
+        assert_eq!(
+            plain_text(&body("## 見出し\n\n本文です。"), &all, 100),
+            "見出し 本文です。"
+        );
         assert_eq!(plain_text(&body("あいうえお"), &all, 3), "あいう…");
     }
 }

@@ -286,17 +286,35 @@ mod tests {
     fn every_spelling_of_the_sites_own_address_is_a_site_link() {
         let base = "https://checks.example.invalid/banso-shien/";
         for (dest, path) in [
-            ("https://checks.example.invalid/banso-shien/reports/1/x/", "/reports/1/x/"),
-            ("HTTPS://Checks.Example.Invalid/banso-shien/reports/1/x/", "/reports/1/x/"),
+            (
+                "https://checks.example.invalid/banso-shien/reports/1/x/",
+                "/reports/1/x/",
+            ),
+            (
+                "HTTPS://Checks.Example.Invalid/banso-shien/reports/1/x/",
+                "/reports/1/x/",
+            ),
             ("http://checks.example.invalid/banso-shien/about/", "/about/"),
             ("//checks.example.invalid/banso-shien/reports/1/x/", "/reports/1/x/"),
-            ("https://checks.example.invalid:443/banso-shien/reports/1/x/", "/reports/1/x/"),
-            ("https://checks.example.invalid:8443/banso-shien/reports/1/x/", "/reports/1/x/"),
-            ("https://checks.example.invalid./banso-shien/reports/1/x/", "/reports/1/x/"),
+            (
+                "https://checks.example.invalid:443/banso-shien/reports/1/x/",
+                "/reports/1/x/",
+            ),
+            (
+                "https://checks.example.invalid:8443/banso-shien/reports/1/x/",
+                "/reports/1/x/",
+            ),
+            (
+                "https://checks.example.invalid./banso-shien/reports/1/x/",
+                "/reports/1/x/",
+            ),
             ("https://x@checks.example.invalid/banso-shien/hold/", "/hold/"),
             ("https://checks.example.invalid/banso-shien", "/"),
             ("https://checks.example.invalid/banso-shien/a/?q=1#f", "/a/?q=1#f"),
-            ("https://checks.example.invalid/banso-shien/x/../reports/1/x/", "/reports/1/x/"),
+            (
+                "https://checks.example.invalid/banso-shien/x/../reports/1/x/",
+                "/reports/1/x/",
+            ),
         ] {
             assert_eq!(own_path(dest, base).as_deref(), Some(path), "{dest}");
         }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{Lookups, Validator, body};
-use crate::diag::closest;
+use crate::diag::{Pos, closest};
 use crate::load::de::Sp;
 use crate::load::raw::{RawBreakdowns, RawCohort, RawMember, RawReport, RawTeam};
 use crate::load::{CohortDir, MdFile};
@@ -35,6 +35,7 @@ impl Validator<'_> {
         if let Some(list) = &dir.teams {
             let mut numbers: HashMap<u32, u32> = HashMap::new();
             let mut by_municipality: HashMap<_, (u32, u32)> = HashMap::new();
+            let mut announced: Vec<(u32, Instant, Pos)> = Vec::new();
             for raw in &list.items {
                 let (number, line) = (raw.number.value, raw.number.pos.line);
                 if let Some(first) = numbers.get(&number) {
@@ -67,8 +68,10 @@ impl Validator<'_> {
                 }
                 by_municipality.insert(team.municipality, (number, line));
                 teams.insert(team.no, Some(team.announce));
+                announced.push((number, team.announce, raw.number.pos));
                 reg.teams.push(team);
             }
+            self.warn_numbers_announced_out_of_order(&list.file, &announced);
         }
         let Some(cohort) = cohort else {
             for md in &dir.reports {
@@ -198,6 +201,28 @@ impl Validator<'_> {
             period_end: end?,
             declared,
         })
+    }
+
+    /// A team announced after a team with a higher number leaves a gap in the published
+    /// numbers until then (1, 2, 4): the gap says that a team 3 exists and is held.
+    fn warn_numbers_announced_out_of_order(&mut self, file: &Arc<str>, teams: &[(u32, Instant, Pos)]) {
+        for (no, at, pos) in teams {
+            let earlier = teams
+                .iter()
+                .filter(|(other, t, _)| other > no && t < at)
+                .map(|(o, ..)| *o)
+                .min();
+            if let Some(other) = earlier {
+                self.warning(
+                    file,
+                    *pos,
+                    format!(
+                        "チーム {no} は番号の大きいチーム {other} より後に公表されます。それまでの公開サイトではチーム番号が飛び、公表前のチームがあることが分かります"
+                    ),
+                )
+                .help = Some("後から公表するチームには、先に公表するチームより大きな番号を付けてください".into());
+            }
+        }
     }
 
     fn team(
