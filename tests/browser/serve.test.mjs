@@ -14,9 +14,16 @@ test('the open page reloads after an edit and shows a broken edit', async () => 
   const content = join(dir, 'content');
   cpSync(join(REPO, 'tests/fixtures/basic/content'), content, { recursive: true });
   const child = spawn(BANSO, ['serve', '--content', content, '--port', '0', '--as-of', '2026-11-23'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const url = await new Promise((ok) => createInterface({ input: child.stdout }).once('line', ok));
-  const browser = await launch();
+  let browser;
   try {
+    // The server prints its URL first; a server that never starts fails the test, not hangs it.
+    const url = await new Promise((ok, fail) => {
+      const timer = setTimeout(() => fail(new Error('banso serve printed no URL within 30 s')), 30000);
+      child.once('exit', (code) => fail(new Error(`banso serve exited (${code}) before printing its URL`)));
+      createInterface({ input: child.stdout }).once('line', (line) => { clearTimeout(timer); ok(line); });
+    });
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    browser = await launch();
     const page = await browser.newPage();
     await page.goto(url + 'about/');
     assert.equal(await page.textContent('h1'), '制度の概要（試験）');
@@ -28,7 +35,8 @@ test('the open page reloads after an edit and shows a broken edit', async () => 
     assert.match(await page.textContent('#banso-errors'), /pages\/about\.md:\d+/);
     assert.equal(await page.textContent('h1'), 'ブラウザで見る題名', 'the last good page stays');
   } finally {
-    await browser.close();
+    // The server goes whatever failed, Chromium's start included.
     child.kill();
+    await browser?.close();
   }
 });
