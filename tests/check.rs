@@ -27,12 +27,20 @@ fn block<'a>(err: &'a str, place: &str) -> &'a str {
     let at = err
         .find(&format!("--> {place}\n"))
         .unwrap_or_else(|| panic!("no diagnostic at {place}:\n{err}"));
-    let start = err[..at]
-        .rfind("エラー: ")
-        .or_else(|| err[..at].rfind("警告: "))
+    // The nearest heading before the place, whichever kind it is: one diagnostic only.
+    let start = [err[..at].rfind("エラー: "), err[..at].rfind("警告: ")]
+        .into_iter()
+        .flatten()
+        .max()
         .unwrap();
     let end = err[at..].find("\n\n").map(|e| at + e).unwrap_or(err.len());
-    &err[start..end]
+    let b = &err[start..end];
+    assert_eq!(
+        b.matches("--> ").count(),
+        1,
+        "one diagnostic: {b}"
+    );
+    b
 }
 
 #[test]
