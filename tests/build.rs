@@ -413,3 +413,39 @@ fn a_short_report_list_has_no_pager() {
     assert_eq!(page.count("nav.pager"), 0);
     assert!(!site.out().join("reports/page").exists());
 }
+
+#[test]
+fn without_as_of_the_site_is_built_as_of_now() {
+    let before = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let site = Site::fixture("embargo");
+    let content = site.content();
+    let out = site.out();
+    let o = site.banso(&[
+        "build",
+        "--content",
+        content.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    ok(&o);
+    let after = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let as_of = banso::time::Instant::parse(report["as_of"].as_str().unwrap()).unwrap();
+    assert!(
+        (before..=after).contains(&as_of.as_second()),
+        "the as-of is the clock's second at the build: {as_of:?}"
+    );
+    assert!(report["as_of"].as_str().unwrap().ends_with("+09:00"), "{report}");
+    // The same site as a build at that instant given explicitly.
+    let explicit = site.dir.path().join("explicit");
+    ok(&site.build_into(&explicit, report["as_of"].as_str().unwrap(), &[]));
+    assert!(tree(&out) == tree(&explicit));
+}

@@ -35,11 +35,7 @@ fn block<'a>(err: &'a str, place: &str) -> &'a str {
         .unwrap();
     let end = err[at..].find("\n\n").map(|e| at + e).unwrap_or(err.len());
     let b = &err[start..end];
-    assert_eq!(
-        b.matches("--> ").count(),
-        1,
-        "one diagnostic: {b}"
-    );
+    assert_eq!(b.matches("--> ").count(), 1, "one diagnostic: {b}");
     b
 }
 

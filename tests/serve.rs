@@ -314,3 +314,43 @@ fn content_that_would_exhaust_the_stack_is_reported_and_the_server_stays_up() {
     assert_eq!(status, 200, "the server is still up");
     assert!(body.contains("入れ子が深すぎます"), "{body}");
 }
+
+#[test]
+fn serving_now_publishes_a_release_at_its_instant() {
+    // Without --as-of the server shows the site of the moment and rebuilds at each release.
+    let site = Site::fixture("basic");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let release = now + 4;
+    let at = banso::time::Instant::from_second(release).unwrap();
+    site.write(
+        "pages/soon.md",
+        &format!(
+            "---\ntitle: まもなく公表\nrelease: {}\n---\n公表前の本文\n",
+            at.rfc3339()
+        ),
+    );
+    let server = start(&site, &[]);
+    assert_eq!(get(server.port, "/soon/").0, 404, "held before its release");
+    let started = Instant::now();
+    loop {
+        let (status, body) = get(server.port, "/soon/");
+        if status == 200 {
+            assert!(body.contains("公表前の本文"));
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "not published within seconds of its release"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let shown_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    assert!(shown_at >= release, "published before its instant");
+    assert!(shown_at <= release + 5, "published {} s late", shown_at - release);
+}
