@@ -410,7 +410,7 @@ fn serve_file(
 
 #[cfg(test)]
 mod tests {
-    use super::host_allowed;
+    use super::{content_type, host_allowed, inject};
 
     #[test]
     fn only_loopback_names_with_our_port_are_answered() {
@@ -438,5 +438,31 @@ mod tests {
         ] {
             assert!(!host_allowed(bad, 8000), "{bad}");
         }
+    }
+    #[test]
+    fn problems_are_shown_escaped_before_the_end_of_the_body() {
+        let page = b"<html><body><main>x</main></body></html>";
+        let html = String::from_utf8(inject(page, Some("pages/a.md:3:1 <script>alert(1)</script>"))).unwrap();
+        let (before_end, end) = html.split_at(html.rfind("</body>").unwrap());
+        assert_eq!(end, "</body></html>");
+        assert!(before_end.contains("<script src=\"/__banso/live.js\"></script>"));
+        assert!(before_end.contains("id=\"banso-errors\""));
+        assert!(
+            html.contains("pages/a.md:3:1 &lt;script>alert(1)&lt;/script>") || html.contains("&lt;script&gt;"),
+            "{html}"
+        );
+        assert!(!html.contains("<script>alert(1)"), "{html}");
+        let clean = String::from_utf8(inject(page, None)).unwrap();
+        assert!(!clean.contains("banso-errors") && clean.contains("/__banso/live.js"));
+        // A page without </body> gets the script at its end.
+        assert!(String::from_utf8(inject(b"<p>x", None)).unwrap().ends_with("</script>"));
+    }
+
+    #[test]
+    fn files_are_served_with_their_types() {
+        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("data/teams.csv"), "text/csv; charset=utf-8");
+        assert_eq!(content_type("cohorts/2/charts/gender.svg"), "image/svg+xml");
+        assert_eq!(content_type("pagefind/index/ja_1.pf_index"), "application/octet-stream");
     }
 }

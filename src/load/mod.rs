@@ -639,3 +639,6 @@ fn shift(node: &mut yaml::Node, lines: u32) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests;

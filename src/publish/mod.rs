@@ -313,3 +313,6 @@ impl Published<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -307,3 +307,28 @@ fn summary(p: &Published, stats: &Stats) -> serde_json::Value {
         "prefectures": prefectures,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::csv_bytes;
+
+    #[test]
+    fn csv_files_have_a_bom_crlf_and_quote_only_what_needs_it() {
+        let bytes = csv_bytes(
+            "x.csv",
+            &["全国地方公共団体コード", "氏名"],
+            vec![
+                vec!["013455".into(), "架空 一郎".into()],
+                vec!["032034".into(), "\"引用\", 改行\nあり".into()],
+                vec!["473821".into(), String::new()],
+            ],
+        )
+        .unwrap();
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a BOM for Excel");
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        assert_eq!(
+            text,
+            "全国地方公共団体コード,氏名\r\n013455,架空 一郎\r\n032034,\"\"\"引用\"\", 改行\nあり\"\r\n473821,\r\n"
+        );
+    }
+}

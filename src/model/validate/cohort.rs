@@ -22,11 +22,17 @@ const AGE_RANGE: std::ops::RangeInclusive<u32> = 18..=80;
 
 impl Validator<'_> {
     pub(super) fn cohort_dir(&mut self, dir: &CohortDir, l: &Lookups, reg: &mut Registry) {
-        let Some(rec) = &dir.cohort else { return };
-        let cohort = self.cohort(dir, &rec.file, &rec.raw);
-        // Teams and reports are checked even when cohort.yaml is broken, so that every problem
-        // shows at once; the cohort's number and announcement are then taken as far as known.
-        let no = cohort.as_ref().map(|c| c.no).unwrap_or(CohortNo(rec.raw.number.value));
+        let rec = dir.cohort.as_ref();
+        let cohort = rec.and_then(|rec| self.cohort(dir, &rec.file, &rec.raw));
+        // Teams and reports are checked even when cohort.yaml is broken or unreadable, so that
+        // every problem shows at once; the cohort's number and announcement are then taken as
+        // far as known (the number from the folder's name when cohort.yaml could not be read).
+        let known = cohort
+            .as_ref()
+            .map(|c| c.no)
+            .or_else(|| rec.map(|r| CohortNo(r.raw.number.value)))
+            .or_else(|| dir.name.parse().ok().map(CohortNo));
+        let Some(no) = known else { return };
         let announce = cohort.as_ref().map(|c| c.announce);
         // Every team number written in teams.yaml → its announcement, if the team is valid.
         let mut teams: HashMap<TeamNo, Option<Instant>> = HashMap::new();

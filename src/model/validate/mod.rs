@@ -473,3 +473,6 @@ impl Validator<'_> {
         ok
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,97 @@
+//! Unit tests of `load`: what is read, under which name, and what is refused.
+
+use super::*;
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn minimal(root: &Path) {
+    write(
+        root,
+        "site.yaml",
+        "title: t\r\nbase_url: https://x.invalid/\r\npublisher: p\r\nlicense: l\r\n",
+    );
+    write(root, "ministries.yaml", "\u{feff}- name: 総務省\n");
+    write(root, "municipalities.yaml", "- { code: \"013455\", name: 森町 }\n");
+}
+
+#[test]
+fn files_are_read_in_name_order_with_bom_and_crlf_removed_and_dot_files_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    minimal(root);
+    for name in ["b", "a", "c"] {
+        write(
+            root,
+            &format!("pages/{name}.md"),
+            &format!("---\r\ntitle: {name}\r\n---\r\n本文\r\n"),
+        );
+    }
+    write(root, "pages/.draft.md", "not front matter at all");
+    let mut diags = Diagnostics::new();
+    let raw = load_content(root, &mut diags).unwrap();
+    assert!(!diags.has_errors(), "{}", diags.render());
+    let names: Vec<&str> = raw.pages.iter().map(|p| &*p.file).collect();
+    assert_eq!(names, ["pages/a.md", "pages/b.md", "pages/c.md"]);
+    assert!(raw.pages.iter().all(|p| !p.body.contains('\r')), "CRLF read as LF");
+    assert_eq!(
+        raw.ministries.unwrap().items.len(),
+        1,
+        "a BOM is not part of the first key"
+    );
+}
+
+#[test]
+fn stray_files_and_a_missing_required_file_are_reported_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    minimal(root);
+    std::fs::remove_file(root.join("municipalities.yaml")).unwrap();
+    write(root, "cohorts/1/cohort.yaml", "number: 1\n");
+    write(root, "cohorts/1/notes.txt", "x");
+    write(root, "cohorts/README", "x");
+    let mut diags = Diagnostics::new();
+    load_content(root, &mut diags).unwrap();
+    let text = diags.render();
+    for want in ["municipalities.yaml", "cohorts/1/notes.txt", "cohorts/README"] {
+        assert!(text.contains(&format!("--> {want}")), "{want}: {text}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_markdown_file_outside_content_or_read_under_two_names_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("content");
+    minimal(&root);
+    write(tmp.path(), "outside.md", "---\ntitle: 外\n---\n外の本文\n");
+    write(&root, "pages/real.md", "---\ntitle: 本物\n---\n本文\n");
+    std::os::unix::fs::symlink(tmp.path().join("outside.md"), root.join("pages/out.md")).unwrap();
+    std::os::unix::fs::symlink(root.join("pages/real.md"), root.join("pages/twin.md")).unwrap();
+    let mut diags = Diagnostics::new();
+    let raw = load_content(&root, &mut diags).unwrap();
+    let text = diags.render();
+    assert!(
+        text.contains("--> pages/out.md") && text.contains("content/ の外を指す"),
+        "{text}"
+    );
+    assert!(
+        text.contains("--> pages/twin.md") && text.contains("pages/real.md と同じファイル"),
+        "{text}"
+    );
+    let names: Vec<&str> = raw.pages.iter().map(|p| &*p.file).collect();
+    assert_eq!(names, ["pages/real.md"]);
+}
+
+#[test]
+fn a_missing_content_directory_is_an_error_not_a_panic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut diags = Diagnostics::new();
+    assert!(matches!(
+        load_content(&tmp.path().join("nowhere"), &mut diags),
+        Err(LoadError::Missing(_))
+    ));
+}
