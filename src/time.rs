@@ -302,9 +302,23 @@ mod tests {
 
     #[test]
     fn nonsense_is_refused_with_the_accepted_forms() {
-        for bad in ["2026-13-01", "27 March 2026", "2026/03/27", "", "2026-03-27T25:00"] {
+        for bad in [
+            "2026-13-01",
+            "27 March 2026",
+            "2026/03/27",
+            "2026-03/27",
+            "2026/03-27",
+            "",
+            "2026-03-27T25:00",
+        ] {
             let e = Instant::parse(bad).unwrap_err();
             assert!(e.0.contains("2026-03-27T10:00"), "{bad}: {e}");
+            assert_eq!(e.to_string(), e.0, "the message is what is shown");
+            assert!(Date::parse(bad).is_err(), "{bad}");
+        }
+        // Half a zone annotation is one too.
+        for bad in ["2027-04-01T10:00]", "2027-04-01T10:00+09:00["] {
+            assert!(Instant::parse(bad).unwrap_err().0.contains("タイムゾーン名"), "{bad}");
         }
     }
 
