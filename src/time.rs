@@ -225,10 +225,6 @@ impl Date {
         CivilDate::new(year, month, day).ok().map(Date)
     }
 
-    pub fn year(self) -> i16 {
-        self.0.year()
-    }
-
     /// `2026-10-01`
     pub fn iso(self) -> String {
         self.0.strftime("%Y-%m-%d").to_string()
@@ -310,6 +306,8 @@ mod tests {
             "2026/03-27",
             "",
             "2026-03-27T25:00",
+            "2026-03-27T10:00x00",
+            "2026-03-27T10x00",
         ] {
             let e = Instant::parse(bad).unwrap_err();
             assert!(e.0.contains("2026-03-27T10:00"), "{bad}: {e}");
@@ -387,6 +385,21 @@ mod tests {
             Instant::parse("2026-03-27T10:05").unwrap().display_ja(),
             "2026年3月27日 10:05"
         );
+    }
+
+    #[test]
+    fn offsets_with_minutes_are_read_exactly() {
+        assert_eq!(p("2027-04-01T10:00+05:30"), "2027-04-01T13:30:00+09:00");
+        assert_eq!(p("2027-04-01T10:00-09:30"), "2027-04-02T04:30:00+09:00");
+        assert_eq!(p("2027-04-01T10:00+00:59"), "2027-04-01T18:01:00+09:00");
+        assert_eq!(p("2027-04-01T10:00+14:00"), "2027-04-01T05:00:00+09:00");
+    }
+
+    #[test]
+    fn instants_and_dates_display_as_they_are_written_in_content() {
+        let t = Instant::parse("2027-04-01T01:00:00Z").unwrap();
+        assert_eq!(t.to_string(), "2027-04-01T10:00:00+09:00");
+        assert_eq!(Date::parse("2026-10-01").unwrap().to_string(), "2026-10-01");
     }
 
     #[test]
