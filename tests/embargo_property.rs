@@ -122,7 +122,7 @@ fn time_text(secs: i64, form: usize) -> String {
     let utc = base + secs;
     let jst = utc + 9 * HOUR;
     let (days, rem) = (jst.div_euclid(86400), jst.rem_euclid(86400));
-    let date = civil_from_days(days);
+    let date = common::civil_from_days(days);
     let (h, m, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
     match form % 3 {
         0 => format!("{date}T{h:02}:{m:02}:{s:02}+09:00"),
@@ -131,27 +131,13 @@ fn time_text(secs: i64, form: usize) -> String {
             let (d2, r2) = (utc.div_euclid(86400), utc.rem_euclid(86400));
             format!(
                 "{}T{:02}:{:02}:{:02}Z",
-                civil_from_days(d2),
+                common::civil_from_days(d2),
                 r2 / 3600,
                 r2 % 3600 / 60,
                 r2 % 60
             )
         }
     }
-}
-
-/// Days since 1970-01-01 → `YYYY-MM-DD` (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> String {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 fn check_digit(first5: &str) -> u32 {

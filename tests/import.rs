@@ -18,13 +18,18 @@ fn fixture(name: &str) -> String {
 }
 
 fn import(site: &Site, file: &str) -> std::process::Output {
+    import_into(site, file, "2")
+}
+
+/// `banso import teams FILE --cohort N` into the site's content.
+fn import_into(site: &Site, file: &str, cohort: &str) -> std::process::Output {
     let content = site.content();
     site.banso(&[
         "import",
         "teams",
         file,
         "--cohort",
-        "2",
+        cohort,
         "--content",
         content.to_str().unwrap(),
     ])
@@ -215,16 +220,7 @@ fn cp932_characters_outside_shift_jis_are_read() {
     );
     let file = site.dir.path().join("roster.tsv");
     std::fs::write(&file, &bytes).unwrap();
-    let content = site.content();
-    let o = site.banso(&[
-        "import",
-        "teams",
-        file.to_str().unwrap(),
-        "--cohort",
-        "1",
-        "--content",
-        content.to_str().unwrap(),
-    ]);
+    let o = import_into(&site, file.to_str().unwrap(), "1");
     let err = ok(&o);
     assert!(err.contains("（Shift_JIS）"), "{err}");
     ok(&site.build(AS_OF));
@@ -253,16 +249,7 @@ fn any_cell_is_written_as_the_value_it_holds_and_kept_fields_stay_fields() {
                ,内閣官房,係長級,,\n";
     let file = site.dir.path().join("roster.csv");
     std::fs::write(&file, csv).unwrap();
-    let content = site.content();
-    let o = site.banso(&[
-        "import",
-        "teams",
-        file.to_str().unwrap(),
-        "--cohort",
-        "1",
-        "--content",
-        content.to_str().unwrap(),
-    ]);
+    let o = import_into(&site, file.to_str().unwrap(), "1");
     let err = ok(&o);
     assert!(err.contains("3チーム・8名"), "{err}");
     let yaml = site.read("cohorts/1/teams.yaml");

@@ -90,24 +90,11 @@ fn at(secs: i64) -> String {
     let (days, rem) = (t.div_euclid(86400), t.rem_euclid(86400));
     format!(
         "{}T{:02}:{:02}:{:02}+09:00",
-        date(days),
+        common::civil_from_days(days),
         rem / 3600,
         rem % 3600 / 60,
         rem % 60
     )
-}
-
-/// Days since 1970-01-01 → `YYYY-MM-DD`.
-fn date(z: i64) -> String {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    format!("{:04}-{m:02}-{d:02}", yoe + era * 400 + i64::from(m <= 2))
 }
 
 fn check_digit(first5: &str) -> u32 {
@@ -195,7 +182,7 @@ fn write_content(dir: &Path, cohorts: &[CohortSpec], pages: &[Option<i64>]) -> W
                     // A date: the day after joining plus `days`, at 00:00 Japan time.
                     let base = Instant::parse("2026-01-01T00:00:00+09:00").unwrap().as_second();
                     let day = (base + joins + 9 * HOUR).div_euclid(86400) + 1 + days;
-                    let left = date(day);
+                    let left = common::civil_from_days(day);
                     instants.insert(Instant::parse(&left).unwrap().as_second() - base);
                     write!(fields, ", left: {left}").unwrap();
                 }
