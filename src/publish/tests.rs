@@ -116,3 +116,36 @@ fn only_municipalities_with_published_support_are_in_the_view() {
     assert_eq!(codes, ["013455", "224618"], "team 3's town and cohort 2's are held");
     assert!(reg.municipalities.len() > codes.len());
 }
+
+#[test]
+fn the_view_answers_what_a_link_or_a_page_may_show() {
+    use crate::model::{MunicipalityCode, Target};
+    let reg = registry();
+    let r = publish(&reg, at("2026-11-23"), false);
+    let p = &r.published;
+    let stems: Vec<&str> = p.reports_of(CohortNo(1), TeamNo(1)).map(|x| x.stem.as_str()).collect();
+    assert_eq!(stems, ["mori-interim"], "team 1's published report");
+    assert_eq!(p.reports_of(CohortNo(1), TeamNo(2)).count(), 0, "team 2's report is held");
+    let code = |c: &str| MunicipalityCode::parse(c).unwrap();
+    for (target, shown) in [
+        (Target::Fixed, true),
+        (Target::Cohort(CohortNo(1)), true),
+        (Target::Cohort(CohortNo(2)), false),
+        (Target::Comparison, false),
+        (Target::Municipality(code("013455")), true),
+        (Target::Municipality(code("032034")), false),
+        (Target::Report(CohortNo(1), "mori-interim".into()), true),
+        (Target::Report(CohortNo(2), "mori-interim".into()), false),
+        (Target::Report(CohortNo(1), "final-hold".into()), false),
+        (Target::Page("about".into()), true),
+        (Target::Page("news-hold".into()), false),
+        (Target::PrefectureCharts(1, CohortNo(1)), true),
+        (Target::PrefectureCharts(2, CohortNo(1)), false),
+        (Target::Asset(AssetPath("1/mori-slides.pdf".into())), true),
+        (Target::Asset(AssetPath("1/final-hold.pdf".into())), false),
+    ] {
+        assert_eq!(p.shows(&target), shown, "{target:?}");
+    }
+    let later = publish(&reg, at("2027-04-01T10:00"), false);
+    assert!(later.published.shows(&Target::Comparison), "two cohorts are published");
+}
