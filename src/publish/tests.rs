@@ -125,7 +125,11 @@ fn the_view_answers_what_a_link_or_a_page_may_show() {
     let p = &r.published;
     let stems: Vec<&str> = p.reports_of(CohortNo(1), TeamNo(1)).map(|x| x.stem.as_str()).collect();
     assert_eq!(stems, ["mori-interim"], "team 1's published report");
-    assert_eq!(p.reports_of(CohortNo(1), TeamNo(2)).count(), 0, "team 2's report is held");
+    assert_eq!(
+        p.reports_of(CohortNo(1), TeamNo(2)).count(),
+        0,
+        "team 2's report is held"
+    );
     let code = |c: &str| MunicipalityCode::parse(c).unwrap();
     for (target, shown) in [
         (Target::Fixed, true),
