@@ -17,6 +17,14 @@ fn real_content_builds_the_second_cohort_as_the_source_gives_it() {
     assert!(err.contains("--> cohorts/2/cohort.yaml:11:12"), "{err}");
 
     let files = site.output_tree();
+    // The control for the scan before the announcement: once published, the town is found in
+    // the gzipped search index by the same reading.
+    assert!(
+        files.iter().any(|(path, bytes)| path.starts_with("pagefind/")
+            && bytes.starts_with(&[0x1f, 0x8b])
+            && String::from_utf8_lossy(&common::readable(bytes)).contains("駒ヶ根")),
+        "the search index names 駒ヶ根 once the cohort is published"
+    );
     let prefectures = files
         .keys()
         .filter(|k| k.starts_with("prefectures/") && k.matches('/').count() == 2)
