@@ -9,6 +9,7 @@ pub mod code;
 pub mod gazetteer;
 pub mod link;
 pub mod reference;
+pub mod urls;
 pub mod validate;
 
 use std::collections::BTreeMap;

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Member, Report, Team};
+use crate::model::{CohortNo, Member, Report, Team, urls};
 use crate::publish::Published;
 use crate::stats::{DeclaredFigure, Headline};
 
@@ -70,13 +70,13 @@ impl TeamRow {
         TeamRow {
             cohort: t.cohort.0,
             cohort_label: t.cohort.label(),
-            cohort_href: format!("cohorts/{}/", t.cohort.0),
+            cohort_href: urls::cohort(t.cohort),
             number: t.no.0,
             code: m.code.to_string(),
             prefecture: pref.name,
-            prefecture_href: format!("prefectures/{}/", pref.slug),
+            prefecture_href: urls::prefecture(pref.slug),
             municipality: m.name.clone(),
-            municipality_href: format!("municipalities/{}/", m.code),
+            municipality_href: urls::municipality(m.code),
             continuing: t.continuing.map(|c| if c { "継続" } else { "新規" }),
             areas: t
                 .areas
@@ -84,7 +84,7 @@ impl TeamRow {
                 .map(|a| AreaRef {
                     no: a.0,
                     name: a.name(),
-                    href: format!("themes/{}/", a.two_digits()),
+                    href: urls::theme(*a),
                 })
                 .collect(),
             members: t.members.iter().map(|m| PublicMember::of(p, m)).collect(),
@@ -136,21 +136,16 @@ impl ReportRef {
         let m = p.municipality(team.municipality);
         ReportRef {
             title: r.title.clone(),
-            href: report_path(r),
+            href: urls::report(r.cohort, &r.stem),
             kind: r.kind.name(),
             date: r.date.display_ja(),
             date_iso: r.date.iso(),
             summary: r.summary.clone(),
             cohort_label: r.cohort.label(),
             municipality: m.full_name(),
-            municipality_href: format!("municipalities/{}/", m.code),
+            municipality_href: urls::municipality(m.code),
         }
     }
-}
-
-/// `reports/<cohort>/<stem>/`
-pub fn report_path(r: &Report) -> String {
-    format!("reports/{}/{}/", r.cohort.0, r.stem)
 }
 
 /// Headline figures of one cohort, ready to show.
@@ -203,8 +198,8 @@ impl HeadlineView {
             })
             .collect();
         HeadlineView {
-            cohort_label: format!("第{no}期"),
-            cohort_href: format!("cohorts/{no}/"),
+            cohort_label: CohortNo(no).label(),
+            cohort_href: urls::cohort(CohortNo(no)),
             fiscal_year: fiscal_year_label(fiscal_year),
             teams: h.teams,
             members: h.members,

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::charts;
 use crate::model::reference::PREFECTURES;
+use crate::model::urls;
 use crate::publish::Published;
 use crate::stats::Stats;
 
@@ -129,16 +130,16 @@ pub fn describe_files(has_programs: bool) -> Vec<DataFile> {
 }
 
 pub(super) fn render_data(p: &Published, stats: &Stats, plan: &mut Plan) -> Result<(), RenderError> {
-    plan.add("data/teams.csv", teams_csv(p)?)?;
-    plan.add("data/members.csv", members_csv(p)?)?;
-    plan.add("data/municipalities.csv", municipalities_csv(p)?)?;
+    plan.add(urls::data_file("teams.csv"), teams_csv(p)?)?;
+    plan.add(urls::data_file("members.csv"), members_csv(p)?)?;
+    plan.add(urls::data_file("municipalities.csv"), municipalities_csv(p)?)?;
     if !p.programs.is_empty() {
-        plan.add("data/programs.csv", programs_csv(p)?)?;
+        plan.add(urls::data_file("programs.csv"), programs_csv(p)?)?;
     }
 
     let json = serde_json::to_vec_pretty(&summary(p, stats))
         .map_err(|e| RenderError::Data("summary.json".into(), e.to_string()))?;
-    plan.add("data/summary.json", json)
+    plan.add(urls::data_file("summary.json"), json)
 }
 
 /// A CSV file as the site publishes them: UTF-8 with a BOM (for Excel), CRLF line ends.

@@ -5,7 +5,7 @@
 use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 
 use crate::links::{UNSAFE_SCHEMES, markdown_options, scheme};
-use crate::model::{Body, Target};
+use crate::model::{Body, Target, urls};
 
 /// What a written-out address (`<https://…>`) of a held record shows until its release.
 pub const HELD_AUTOLINK: &str = "（準備中）";
@@ -131,7 +131,7 @@ fn rewrite<'a>(dest: &CowStr<'a>, body: &Body, root: &str, shows: &dyn Fn(&Targe
             return None;
         }
         if let Target::Asset(asset) = &link.target {
-            return Some(CowStr::from(format!("{root}assets/{}", encode_path(&asset.0))));
+            return Some(CowStr::from(format!("{root}{}{}", urls::ASSETS, encode_path(&asset.0))));
         }
     }
     if let Some(s) = scheme(dest) {

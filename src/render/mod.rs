@@ -24,6 +24,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::model::urls;
 use crate::publish::Published;
 use crate::stats::Stats;
 pub use theme::Theme;
@@ -145,10 +146,10 @@ pub fn render(
     crate::timed("xml", || xml::render_xml(p, &mut plan, &lastmod::LastMod::new(p)))?;
 
     for (path, bytes) in &theme.statics {
-        plan.add(format!("static/{path}"), bytes.clone())?;
+        plan.add(format!("{}{path}", urls::STATIC), bytes.clone())?;
     }
     for (path, asset) in &p.assets {
-        plan.add_blob(format!("assets/{}", path.0), Blob::Copy(asset.source.clone()))?;
+        plan.add_blob(urls::asset(path), Blob::Copy(asset.source.clone()))?;
     }
     if let Some(c) = cache {
         c.finish_build();

@@ -2,11 +2,11 @@
 
 use serde::Serialize;
 
-use super::context::{ReportRef, TeamList, TeamRow, fmt_int, report_path};
+use super::context::{ReportRef, TeamList, TeamRow, fmt_int};
 use super::markdown::{plain_text, render_markdown};
 use super::{Plan, RenderError, Theme, minify, tera_context};
 use crate::model::reference::issue_area_note;
-use crate::model::{Cohort, IssueAreaNo};
+use crate::model::{Cohort, IssueAreaNo, urls};
 use crate::publish::Published;
 use crate::stats::Stats;
 
@@ -103,19 +103,19 @@ impl<'a, 'r> Renderer<'a, 'r> {
             .pages
             .iter()
             .filter(|pg| pg.order.is_some())
-            .map(|pg| (pg.title.clone(), format!("{}/", pg.stem)))
+            .map(|pg| (pg.title.clone(), urls::page(&pg.stem)))
             .collect();
         if let Some(c) = p.latest_cohort() {
-            menu.push(("チーム一覧".into(), format!("cohorts/{}/teams/", c.no.0)));
+            menu.push(("チーム一覧".into(), urls::cohort_teams(c.no)));
         }
-        menu.push(("都道府県別".into(), "prefectures/".into()));
-        menu.push(("課題分野".into(), "themes/".into()));
-        menu.push(("報告".into(), "reports/".into()));
-        menu.push(("オープンデータ".into(), "data/".into()));
+        menu.push(("都道府県別".into(), urls::PREFECTURES.into()));
+        menu.push(("課題分野".into(), urls::THEMES.into()));
+        menu.push(("報告".into(), urls::REPORTS.into()));
+        menu.push(("オープンデータ".into(), urls::DATA.into()));
         let footer = p
             .pages
             .iter()
-            .map(|pg| (pg.title.clone(), format!("{}/", pg.stem)))
+            .map(|pg| (pg.title.clone(), urls::page(&pg.stem)))
             .collect();
         Renderer {
             p,
@@ -138,12 +138,12 @@ impl<'a, 'r> Renderer<'a, 'r> {
         crate::timed("  home", || self.home())?;
 
         for page in &self.p.pages {
-            let html = render_markdown(&page.body, &root_of(&format!("{}/", page.stem)), &|t| self.p.shows(t));
+            let html = render_markdown(&page.body, &root_of(&urls::page(&page.stem)), &|t| self.p.shows(t));
             let description = page
                 .description
                 .clone()
                 .unwrap_or_else(|| plain_text(&page.body, &|t| self.p.shows(t), 110));
-            let path = format!("{}/", page.stem);
+            let path = urls::page(&page.stem);
             let spec = PageSpec {
                 path: &path,
                 template: "page.html",
@@ -321,16 +321,16 @@ impl<'a, 'r> Renderer<'a, 'r> {
             let description = format!("{}が受けている国の伴走支援：{}。", m.full_name(), supports.join("、"));
             let page = serde_json::json!({
                 "name": m.name, "full_name": m.full_name(), "kana": m.kana, "code": m.code.to_string(),
-                "prefecture": pref.name, "prefecture_href": format!("prefectures/{}/", pref.slug),
+                "prefecture": pref.name, "prefecture_href": urls::prefecture(pref.slug),
                 "population": m.population.map(fmt_int),
                 "population_as_of": m.population_as_of.map(|d| d.display_ja()),
                 "teams": teams,
                 "programs": programs,
             });
-            let path = format!("municipalities/{}/", m.code);
+            let path = urls::municipality(m.code);
             let crumbs = vec![
-                crumb("都道府県から探す", "prefectures/"),
-                crumb(pref.name, format!("prefectures/{}/", pref.slug)),
+                crumb("都道府県から探す", urls::PREFECTURES),
+                crumb(pref.name, urls::prefecture(pref.slug)),
             ];
             let spec = PageSpec {
                 path: &path,
@@ -360,7 +360,10 @@ impl<'a, 'r> Renderer<'a, 'r> {
             let (title, crumbs) = if no == 1 {
                 ("報告".to_string(), vec![])
             } else {
-                (format!("報告（{no}／{total}ページ）"), vec![crumb("報告", "reports/")])
+                (
+                    format!("報告（{no}／{total}ページ）"),
+                    vec![crumb("報告", urls::REPORTS)],
+                )
             };
             let spec = PageSpec {
                 path: &path,
@@ -373,7 +376,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             this.page(spec, &page)
         })?;
         self.emit_many(&all, |this, r| {
-            let path = report_path(r);
+            let path = urls::report(r.cohort, &r.stem);
             let root = root_of(&path);
             let team = this
                 .p
@@ -386,7 +389,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
                     let ext = a.asset.0.rsplit('.').next().unwrap_or("").to_uppercase();
                     let size = this.p.assets.get(&a.asset).map(|x| human_size(x.size));
                     serde_json::json!({
-                        "title": a.title, "href": format!("assets/{}", super::markdown::encode_path(&a.asset.0)),
+                        "title": a.title, "href": format!("{}{}", urls::ASSETS, super::markdown::encode_path(&a.asset.0)),
                         "format": ext, "size": size,
                     })
                 })
@@ -397,7 +400,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 "team": TeamRow::of(this.p, team),
             });
             let description = r.summary.clone().unwrap_or_else(|| plain_text(&r.body, &|t| this.p.shows(t), 110));
-            let crumbs = vec![crumb("報告", "reports/")];
+            let crumbs = vec![crumb("報告", urls::REPORTS)];
             this.page(
                 PageSpec {
                     path: &path,
@@ -414,10 +417,10 @@ impl<'a, 'r> Renderer<'a, 'r> {
     fn areas(&mut self) -> Result<(), RenderError> {
         let per_area = |a: IssueAreaNo| self.p.teams.iter().filter(|t| t.areas.contains(&a)).count();
         let list: Vec<_> = IssueAreaNo::all()
-            .map(|a| serde_json::json!({ "no": a.0, "two": a.two_digits(), "name": a.name(), "href": format!("themes/{}/", a.two_digits()), "teams": per_area(a) }))
+            .map(|a| serde_json::json!({ "no": a.0, "two": a.two_digits(), "name": a.name(), "href": urls::theme(a), "teams": per_area(a) }))
             .collect();
         let spec = PageSpec {
-            path: "themes/",
+            path: urls::THEMES,
             template: "areas.html",
             title: "課題分野".into(),
             description: "制度の26の課題分野と、それぞれに取り組む伴走支援チーム。".into(),
@@ -427,10 +430,10 @@ impl<'a, 'r> Renderer<'a, 'r> {
         let all: Vec<IssueAreaNo> = IssueAreaNo::all().collect();
         self.emit_many(&all, |this, &a| {
             let teams = TeamList::of(this.p, this.p.teams.iter().rev().filter(|t| t.areas.contains(&a)));
-            let path = format!("themes/{}/", a.two_digits());
+            let path = urls::theme(a);
             let page = serde_json::json!({ "no": a.0, "name": a.name(), "note": issue_area_note(a), "teams": teams });
             let description = format!("課題分野「{}」に取り組む伴走支援チーム。", a.name());
-            let crumbs = vec![crumb("課題分野", "themes/")];
+            let crumbs = vec![crumb("課題分野", urls::THEMES)];
             let title = format!("{}. {}", a.0, a.name());
             this.page(
                 PageSpec {
@@ -448,7 +451,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
     fn data_page(&mut self) -> Result<(), RenderError> {
         let page = serde_json::json!({ "files": super::data::describe_files(!self.p.programs.is_empty()), "license": self.p.site.license });
         let spec = PageSpec {
-            path: "data/",
+            path: urls::DATA,
             template: "data.html",
             title: "オープンデータ".into(),
             description: "伴走支援チーム・支援官・支援先市町村の一覧と集計値を CSV と JSON で提供しています。".into(),
@@ -487,9 +490,9 @@ pub const REPORTS_PER_PAGE: usize = 100;
 /// `reports/` for the first page of the list, `reports/page/<n>/` after it.
 fn reports_list_path(no: usize) -> String {
     if no == 1 {
-        "reports/".to_string()
+        urls::REPORTS.to_string()
     } else {
-        format!("reports/page/{no}/")
+        urls::reports_page(no)
     }
 }
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::RenderError;
 use super::context::fiscal_year_label;
 use super::pages::{PageSpec, Renderer, crumb};
-use crate::model::{MunicipalityCode, Program};
+use crate::model::{MunicipalityCode, urls};
 
 /// One programme's support of one municipality, as its page lists it.
 #[derive(Debug, Serialize)]
@@ -32,10 +32,6 @@ struct MunicipalityLink {
     href: String,
 }
 
-fn program_path(p: &Program) -> String {
-    format!("programs/{}/", p.id)
-}
-
 impl Renderer<'_, '_> {
     /// What `code` receives from each published programme.
     pub(super) fn program_refs(&self, code: MunicipalityCode) -> Vec<ProgramRef> {
@@ -53,7 +49,7 @@ impl Renderer<'_, '_> {
                 (!kinds.is_empty()).then(|| ProgramRef {
                     name: p.name.clone(),
                     fiscal_year: fiscal_year_label(p.fiscal_year),
-                    href: program_path(p),
+                    href: urls::program(&p.id),
                     url: p.url.clone(),
                     kinds,
                 })
@@ -65,7 +61,7 @@ impl Renderer<'_, '_> {
         let m = self.p.municipality(code);
         MunicipalityLink {
             name: m.full_name(),
-            href: format!("municipalities/{code}/"),
+            href: urls::municipality(code),
         }
     }
 
@@ -85,7 +81,7 @@ impl Renderer<'_, '_> {
                     .collect();
                 (!links.is_empty()).then(|| {
                     serde_json::json!({
-                        "name": p.name, "fiscal_year": fiscal_year_label(p.fiscal_year), "href": program_path(p),
+                        "name": p.name, "fiscal_year": fiscal_year_label(p.fiscal_year), "href": urls::program(&p.id),
                         "municipalities": links,
                     })
                 })
@@ -104,13 +100,13 @@ impl Renderer<'_, '_> {
             .map(|p| {
                 let count = p.support.iter().map(|s| s.municipalities.len()).sum::<usize>();
                 serde_json::json!({
-                    "name": p.name, "fiscal_year": fiscal_year_label(p.fiscal_year), "href": program_path(p),
+                    "name": p.name, "fiscal_year": fiscal_year_label(p.fiscal_year), "href": urls::program(&p.id),
                     "summary": p.summary, "count": count,
                 })
             })
             .collect();
         let spec = PageSpec {
-            path: "programs/",
+            path: urls::PROGRAMS,
             template: "programs.html",
             title: "関連する伴走支援".into(),
             description: "地方創生伴走支援制度のほかに、国が市町村に行っている伴走支援とその支援先。".into(),
@@ -136,8 +132,8 @@ impl Renderer<'_, '_> {
                 .summary
                 .clone()
                 .unwrap_or_else(|| format!("{title}の支援先の市町村。"));
-            let path = program_path(p);
-            let crumbs = vec![crumb("関連する伴走支援", "programs/")];
+            let path = urls::program(&p.id);
+            let crumbs = vec![crumb("関連する伴走支援", urls::PROGRAMS)];
             self.emit(
                 PageSpec {
                     path: &path,

@@ -12,7 +12,7 @@ use super::context::{HeadlineView, TableView, TeamList, fiscal_year_label};
 use super::pages::{PageSpec, Rendered, Renderer, crumb, period, root_of};
 use super::tilemap;
 use crate::model::reference::PREFECTURES;
-use crate::model::{Cohort, CohortNo, Prefecture, Region};
+use crate::model::{Cohort, CohortNo, Prefecture, Region, urls};
 use crate::stats::{Chart, Headline};
 
 /// A chart as a page shows it: the image, its files and its numbers as a table.
@@ -126,7 +126,7 @@ impl Renderer<'_, '_> {
                     .filter(|p| p.region == *r)
                     .map(|p| {
                         serde_json::json!({
-                            "name": p.name, "slug": p.slug, "href": format!("prefectures/{}/", p.slug),
+                            "name": p.name, "slug": p.slug, "href": urls::prefecture(p.slug),
                             "teams": per_pref.get(&p.code).copied().unwrap_or(0),
                         })
                     })
@@ -146,7 +146,14 @@ impl Renderer<'_, '_> {
         let comparison = match &self.stats.comparison {
             Some(chart) => {
                 let context = "公表済みの期ごとの主要数値".to_string();
-                Some(self.emit_chart(&mut charts, "cohorts/charts/", "comparison", chart, "各期", &context)?)
+                Some(self.emit_chart(
+                    &mut charts,
+                    urls::COMPARISON_CHARTS,
+                    "comparison",
+                    chart,
+                    "各期",
+                    &context,
+                )?)
             }
             None => None,
         };
@@ -160,7 +167,7 @@ impl Renderer<'_, '_> {
             .map(|(c, h)| serde_json::json!({ "headline": h, "period": period(c), "announce": c.announce.date().display_ja() }))
             .collect();
         let spec = PageSpec {
-            path: "cohorts/",
+            path: urls::COHORTS,
             template: "cohorts.html",
             title: "期ごとの伴走支援".into(),
             description: "地方創生伴走支援制度の期（年度）ごとの伴走支援チームと支援対象の市町村です。".into(),
@@ -179,7 +186,7 @@ impl Renderer<'_, '_> {
         };
         let headline = HeadlineView::of(c.no.0, c.fiscal_year, &s.headline, &s.declared);
         let title = format!("{}（{}）", c.no.label(), fiscal_year_label(c.fiscal_year));
-        let dir = format!("cohorts/{}/charts/", c.no.0);
+        let dir = urls::cohort_charts(c.no);
         let mut views = Vec::new();
         for chart in &s.charts {
             let noted;
@@ -201,7 +208,7 @@ impl Renderer<'_, '_> {
             "charts": views,
             "latest": self.p.latest_cohort().map(|l| l.no) == Some(c.no),
         });
-        let path = format!("cohorts/{}/", c.no.0);
+        let path = urls::cohort(c.no);
         let h = s.headline;
         let description = format!(
             "{}の伴走支援：{}チーム・支援官{}名、{}道府県の{}市町村。性別、役職、年齢、地域、人口規模などの集計。",
@@ -211,7 +218,7 @@ impl Renderer<'_, '_> {
             h.prefectures,
             h.municipalities
         );
-        let crumbs = vec![crumb("期ごとの伴走支援", "cohorts/")];
+        let crumbs = vec![crumb("期ごとの伴走支援", urls::COHORTS)];
         let spec = PageSpec {
             path: &path,
             template: "cohort.html",
@@ -228,10 +235,10 @@ impl Renderer<'_, '_> {
             teams.rows.len()
         );
         let page = serde_json::json!({ "cohort_label": c.no.label(), "cohort_href": path, "teams": teams });
-        let path = format!("cohorts/{}/teams/", c.no.0);
+        let path = urls::cohort_teams(c.no);
         let crumbs = vec![
-            crumb("期ごとの伴走支援", "cohorts/"),
-            crumb(title, format!("cohorts/{}/", c.no.0)),
+            crumb("期ごとの伴走支援", urls::COHORTS),
+            crumb(title, urls::cohort(c.no)),
         ];
         let spec = PageSpec {
             path: &path,
@@ -260,13 +267,13 @@ impl Renderer<'_, '_> {
 
     pub(super) fn prefectures(&mut self) -> Result<(), RenderError> {
         let spec = PageSpec {
-            path: "prefectures/",
+            path: urls::PREFECTURES,
             template: "prefectures.html",
             title: "都道府県から探す".into(),
             description: "47都道府県それぞれの伴走支援チームと支援対象の市町村。".into(),
             crumbs: vec![],
         };
-        let map = self.prefecture_map(&root_of("prefectures/"));
+        let map = self.prefecture_map(&root_of(urls::PREFECTURES));
         self.emit(spec, &serde_json::json!({ "map": map }))?;
         self.emit_many(&PREFECTURES, |this, pref| this.prefecture(pref))
     }
@@ -281,12 +288,12 @@ impl Renderer<'_, '_> {
             .municipalities
             .values()
             .filter(|m| in_pref(m.code))
-            .map(|m| serde_json::json!({ "name": m.name, "href": format!("municipalities/{}/", m.code) }))
+            .map(|m| serde_json::json!({ "name": m.name, "href": urls::municipality(m.code) }))
             .collect();
         let mut cohorts = Vec::new();
         for ps in self.stats.prefectures.get(&pref.code).into_iter().flatten().rev() {
             let scope = format!("{}・{}", pref.name, ps.cohort.label());
-            let dir = format!("prefectures/{}/charts/{}/", pref.slug, ps.cohort.0);
+            let dir = urls::prefecture_charts(pref.slug, ps.cohort);
             let mut charts = Vec::new();
             for chart in &ps.charts {
                 let anchor = format!("{}-{}", ps.cohort.0, chart.id.slug());
@@ -300,7 +307,7 @@ impl Renderer<'_, '_> {
             } = ps.headline;
             cohorts.push(PrefectureCohortView {
                 cohort_label: ps.cohort.label(),
-                cohort_href: format!("cohorts/{}/", ps.cohort.0),
+                cohort_href: urls::cohort(ps.cohort),
                 teams,
                 members,
                 municipalities,
@@ -326,8 +333,8 @@ impl Renderer<'_, '_> {
             "programs": self.programs_in_prefecture(pref.code),
 
         });
-        let path = format!("prefectures/{}/", pref.slug);
-        let crumbs = vec![crumb("都道府県から探す", "prefectures/")];
+        let path = urls::prefecture(pref.slug);
+        let crumbs = vec![crumb("都道府県から探す", urls::PREFECTURES)];
         let spec = PageSpec {
             path: &path,
             template: "prefecture.html",

@@ -2,8 +2,8 @@
 
 use std::fmt::Write as _;
 
-use super::context::report_path;
 use super::{Plan, RenderError};
+use crate::model::urls;
 use crate::publish::Published;
 use crate::time::Instant;
 
@@ -83,9 +83,12 @@ fn feed(p: &Published) -> String {
             let team = p.team(r.cohort, r.team).expect("published report has a published team");
             let m = p.municipality(team.municipality);
             Entry {
-                id: format!("{base}{}", report_path(r)),
+                id: format!("{base}{}", urls::report(r.cohort, &r.stem)),
                 title: r.title.clone(),
-                link: format!("{base}{}", super::markdown::encode_path(&report_path(r))),
+                link: format!(
+                    "{base}{}",
+                    super::markdown::encode_path(&urls::report(r.cohort, &r.stem))
+                ),
                 updated: r.release,
                 summary: r
                     .summary
@@ -94,9 +97,9 @@ fn feed(p: &Published) -> String {
             }
         })
         .chain(p.cohorts.iter().map(|c| Entry {
-            id: format!("{base}cohorts/{}/", c.no.0),
+            id: format!("{base}{}", urls::cohort(c.no)),
             title: format!("{}の伴走支援チームを公表しました", c.no.label()),
-            link: format!("{base}cohorts/{}/", c.no.0),
+            link: format!("{base}{}", urls::cohort(c.no)),
             updated: c.announce,
             summary: format!("{}の伴走支援チームと支援対象の市町村を公表しました。", c.no.label()),
         }))

@@ -11,7 +11,7 @@ use crate::diag::{Diagnostic, Diagnostics, Pos, Span, closest};
 use crate::links::{UNSAFE_SCHEMES, markdown_options, percent_decode, resolve, scheme};
 use crate::load::de::Sp;
 use crate::model::link::classify;
-use crate::model::{AssetPath, Body, Link, Registry, Target};
+use crate::model::{AssetPath, Body, Link, Registry, Target, urls};
 
 /// How deeply Markdown elements may nest (quotes in lists in emphasis …). Real reports need a
 /// handful of levels; thousands would exhaust the stack of the HTML tools that read the page.
@@ -179,9 +179,9 @@ pub(super) fn check_links(reg: &Registry, diags: &mut Diagnostics) {
                         stem,
                         reg.reports.iter().filter(|r| r.cohort == *n).map(|r| r.stem.as_str()),
                     )
-                    .map(|s| format!("/reports/{}/{s}/", n.0)),
+                    .map(|s| format!("/{}", urls::report(*n, s))),
                     Target::Page(stem) => {
-                        closest(stem, reg.pages.iter().map(|p| p.stem.as_str())).map(|s| format!("/{s}/"))
+                        closest(stem, reg.pages.iter().map(|p| p.stem.as_str())).map(|s| format!("/{}", urls::page(s)))
                     }
                     _ => None,
                 };
@@ -239,7 +239,8 @@ fn lookup(v: &mut Validator, file: &Arc<str>, pos: Pos, dest: &str, resolved: &s
             pos,
             format!("ファイル「{dest}」（content/{resolved}）がありません"),
         );
-        d.label = closest(rel, l.assets.keys().map(|a| a.0.as_str())).map(|s| format!("もしかして: /assets/{s}"));
+        d.label =
+            closest(rel, l.assets.keys().map(|a| a.0.as_str())).map(|s| format!("もしかして: /{}{s}", urls::ASSETS));
         d.help = Some("ファイル名と置き場所を確認してください".into());
         return None;
     };

@@ -1,0 +1,149 @@
+//! The site's routes (SPEC §5), one function each: every page, feed, sitemap, search entry and
+//! data file gets its path from here, so a route is written once.
+//!
+//! Paths are relative to the site's root, without a leading `/`, in directory form (`…/`) for
+//! pages; a page's own address is the base URL (or the relative root) followed by its path.
+//! [`super::link::classify`] reads them back; the tests check that every route is read back as
+//! the record it was made from.
+
+use super::{AssetPath, CohortNo, IssueAreaNo, MunicipalityCode};
+
+/// `cohorts/`
+pub const COHORTS: &str = "cohorts/";
+/// `prefectures/`
+pub const PREFECTURES: &str = "prefectures/";
+/// `themes/`
+pub const THEMES: &str = "themes/";
+/// `reports/`
+pub const REPORTS: &str = "reports/";
+/// `programs/`
+pub const PROGRAMS: &str = "programs/";
+/// `data/`
+pub const DATA: &str = "data/";
+/// `search/`
+pub const SEARCH: &str = "search/";
+/// `assets/`: files from content/assets/, under their own path.
+pub const ASSETS: &str = "assets/";
+/// `static/`: the theme's files.
+pub const STATIC: &str = "static/";
+/// `cohorts/charts/`: the comparison of all published cohorts.
+pub const COMPARISON_CHARTS: &str = "cohorts/charts/";
+
+/// `<stem>/`: a page from pages/.
+pub fn page(stem: &str) -> String {
+    format!("{stem}/")
+}
+
+/// `cohorts/<n>/`
+pub fn cohort(no: CohortNo) -> String {
+    format!("cohorts/{}/", no.0)
+}
+
+/// `cohorts/<n>/teams/`
+pub fn cohort_teams(no: CohortNo) -> String {
+    format!("cohorts/{}/teams/", no.0)
+}
+
+/// `cohorts/<n>/charts/`: the folder of a cohort's chart files.
+pub fn cohort_charts(no: CohortNo) -> String {
+    format!("cohorts/{}/charts/", no.0)
+}
+
+/// `prefectures/<slug>/`
+pub fn prefecture(slug: &str) -> String {
+    format!("prefectures/{slug}/")
+}
+
+/// `prefectures/<slug>/charts/<n>/`: the folder of a prefecture's chart files for a cohort.
+pub fn prefecture_charts(slug: &str, no: CohortNo) -> String {
+    format!("prefectures/{slug}/charts/{}/", no.0)
+}
+
+/// `municipalities/<code>/`
+pub fn municipality(code: MunicipalityCode) -> String {
+    format!("municipalities/{code}/")
+}
+
+/// `reports/<n>/<stem>/`
+pub fn report(cohort: CohortNo, stem: &str) -> String {
+    format!("reports/{}/{stem}/", cohort.0)
+}
+
+/// `reports/page/<n>/`: the n-th page of the report list (n ≥ 2; the first is `reports/`).
+pub fn reports_page(no: usize) -> String {
+    format!("reports/page/{no}/")
+}
+
+/// `themes/<NN>/`
+pub fn theme(area: IssueAreaNo) -> String {
+    format!("themes/{}/", area.two_digits())
+}
+
+/// `programs/<id>/`
+pub fn program(id: &str) -> String {
+    format!("programs/{id}/")
+}
+
+/// `assets/<path>`: an asset's file, its path as written (links percent-encode it).
+pub fn asset(path: &AssetPath) -> String {
+    format!("{ASSETS}{}", path.0)
+}
+
+/// `data/<file>`
+pub fn data_file(name: &str) -> String {
+    format!("{DATA}{name}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::link::{Target, classify};
+    use super::*;
+
+    #[test]
+    fn every_route_is_read_back_as_what_it_was_made_from() {
+        let code = MunicipalityCode::parse("013455").unwrap();
+        let two = CohortNo(2);
+        let cases = [
+            (cohort(two), Target::Cohort(two)),
+            (cohort_teams(two), Target::Cohort(two)),
+            (format!("{}gender.svg", cohort_charts(two)), Target::Cohort(two)),
+            (format!("{COMPARISON_CHARTS}members.csv"), Target::Comparison),
+            (
+                format!("{}grade.svg", prefecture_charts("hokkaido", two)),
+                Target::PrefectureCharts(1, two),
+            ),
+            (municipality(code), Target::Municipality(code)),
+            (report(two, "mori-interim"), Target::Report(two, "mori-interim".into())),
+            (page("about"), Target::Page("about".into())),
+            (program("digital"), Target::Program("digital".into())),
+            (prefecture("hokkaido"), Target::Fixed),
+            (theme(IssueAreaNo(3)), Target::Fixed),
+            (reports_page(2), Target::Fixed),
+            (data_file("teams.csv"), Target::Fixed),
+            (
+                asset(&AssetPath("図/棚田.png".into())),
+                Target::Asset(AssetPath("図/棚田.png".into())),
+            ),
+        ];
+        for (path, target) in cases {
+            assert_eq!(classify(&path), Some(target), "{path}");
+            assert!(path.ends_with('/') || path.contains('.'), "{path} is in directory form");
+        }
+        for list in [COHORTS, PREFECTURES, THEMES, REPORTS, PROGRAMS, DATA, SEARCH] {
+            assert_eq!(classify(list), Some(Target::Fixed), "{list}");
+        }
+    }
+
+    #[test]
+    fn routes_are_written_as_spec_section_5_gives_them() {
+        // Checked by hand against SPEC §5's table.
+        let code = MunicipalityCode::parse("032034").unwrap();
+        assert_eq!(cohort(CohortNo(1)), "cohorts/1/");
+        assert_eq!(cohort_teams(CohortNo(12)), "cohorts/12/teams/");
+        assert_eq!(municipality(code), "municipalities/032034/");
+        assert_eq!(report(CohortNo(1), "final"), "reports/1/final/");
+        assert_eq!(theme(IssueAreaNo(7)), "themes/07/");
+        assert_eq!(prefecture("tokyo"), "prefectures/tokyo/");
+        assert_eq!(prefecture_charts("tokyo", CohortNo(3)), "prefectures/tokyo/charts/3/");
+    }
+}
