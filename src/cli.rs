@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::model::urls::BaseUrl;
 use crate::time::Instant;
 
 #[derive(Debug, Parser)]
@@ -93,6 +94,12 @@ fn parse_time(s: &str) -> Result<Instant, String> {
     Instant::parse(s).map_err(|e| e.0)
 }
 
+fn parse_base_url(s: &str) -> Result<BaseUrl, String> {
+    BaseUrl::parse(s).map_err(|why| {
+        format!("絶対 URL ではありません（{why}）。https://www.example.go.jp/banso-shien/ のように書いてください")
+    })
+}
+
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     /// コンテンツのフォルダ
@@ -110,9 +117,9 @@ pub struct BuildArgs {
     /// 公表前のものも含めた非公開プレビューを作る
     #[arg(long)]
     pub preview: bool,
-    /// site.yaml の base_url の代わりに使う URL
-    #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
+    /// site.yaml の base_url の代わりに使う URL（https:// から）
+    #[arg(long, value_parser = parse_base_url, value_name = "URL")]
+    pub base_url: Option<BaseUrl>,
     /// サイト内検索（検索ページ、ヘッダーの検索欄、検索索引）を作らない。大きなサイトの下書き確認が速くなる
     #[arg(long)]
     pub no_search: bool,

@@ -29,6 +29,7 @@ use std::path::Path;
 
 use diag::Diagnostics;
 use model::Registry;
+use model::urls::BaseUrl;
 use render::{Plan, Theme};
 use time::Instant;
 
@@ -72,10 +73,12 @@ pub struct Caches {
 }
 
 /// What to build: the instant, whether it is a 非公開プレビュー, and what to include.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct SiteOptions {
     pub as_of: Instant,
     pub preview: bool,
+    /// The address the site is built for, when not site.yaml's (`--base-url`, `serve`).
+    pub base_url: Option<BaseUrl>,
     pub render: render::Options,
 }
 
@@ -85,6 +88,7 @@ impl SiteOptions {
         SiteOptions {
             as_of,
             preview: false,
+            base_url: None,
             render: render::Options::default(),
         }
     }
@@ -112,7 +116,8 @@ pub fn render_site_with(
     let release = timed("publish", || publish::publish(reg, opts.as_of, opts.preview));
     let published = &release.published;
     let stats = timed("aggregate", || stats::aggregate(published));
-    let plan = render::render(published, &stats, theme, opts.render, cache)?;
+    let base = opts.base_url.as_ref().unwrap_or(&reg.site.base_url);
+    let plan = render::render(published, &stats, theme, base, opts.render, cache)?;
     Ok(Built {
         plan,
         holdback: release.holdback,

@@ -20,6 +20,7 @@ use std::time::Duration;
 use notify::{EventKind, RecursiveMode, Watcher};
 
 use crate::diag::Diagnostics;
+use crate::model::urls::BaseUrl;
 use crate::render::{Blob, Plan};
 use crate::time::Instant;
 
@@ -66,7 +67,7 @@ pub fn serve(cfg: ServeConfig) -> Result<(), crate::Error> {
     let server =
         tiny_http::Server::http(("127.0.0.1", cfg.port)).map_err(|e| ServeError::Bind(cfg.port, e.to_string()))?;
     let port = server.server_addr().to_ip().map(|a| a.port()).unwrap_or(cfg.port);
-    let base_url = format!("http://127.0.0.1:{port}/");
+    let base_url = BaseUrl::parse(&format!("http://127.0.0.1:{port}/")).expect("a loopback address is a base URL");
     println!("{base_url}");
     eprintln!("確認用サーバー: {base_url} （止めるには Ctrl+C）");
 
@@ -142,7 +143,7 @@ pub fn serve(cfg: ServeConfig) -> Result<(), crate::Error> {
 /// Everything a rebuild needs, kept for the life of the server.
 struct Builder {
     cfg: ServeConfig,
-    base_url: String,
+    base_url: BaseUrl,
     site: Arc<RwLock<Site>>,
     caches: crate::Caches,
     /// Each new site goes to the background indexer.
@@ -207,26 +208,24 @@ impl Builder {
             match crate::load_registry_with(&cfg.content, &mut diags, Some(&caches.load)) {
                 Err(e) => Err(format!("エラー: {e}\n")),
                 Ok(_) if diags.has_errors() => Err(diags.render()),
-                Ok(mut registry) => {
-                    registry.site.base_url = self.base_url.clone();
-                    crate::cmd::load_theme(cfg.theme.as_deref())
-                        .and_then(|theme| {
-                            let opts = crate::SiteOptions {
-                                as_of,
-                                preview: cfg.preview,
-                                render: crate::render::Options {
-                                    search: crate::render::Search::Deferred,
-                                },
-                            };
-                            crate::render_site_with(&registry, opts, &theme, Some(&caches.pages))
-                        })
-                        .map(|built| {
-                            next = built.holdback.next_release().filter(|_| cfg.as_of.is_none());
-                            diags.extend(built.holdback.warnings());
-                            built.plan
-                        })
-                        .map_err(|e| format!("エラー: {e}\n"))
-                }
+                Ok(registry) => crate::cmd::load_theme(cfg.theme.as_deref())
+                    .and_then(|theme| {
+                        let opts = crate::SiteOptions {
+                            as_of,
+                            preview: cfg.preview,
+                            base_url: Some(self.base_url.clone()),
+                            render: crate::render::Options {
+                                search: crate::render::Search::Deferred,
+                            },
+                        };
+                        crate::render_site_with(&registry, opts, &theme, Some(&caches.pages))
+                    })
+                    .map(|built| {
+                        next = built.holdback.next_release().filter(|_| cfg.as_of.is_none());
+                        diags.extend(built.holdback.warnings());
+                        built.plan
+                    })
+                    .map_err(|e| format!("エラー: {e}\n")),
             };
         let mut s = self.site.write().unwrap_or_else(|e| e.into_inner());
         s.build += 1;

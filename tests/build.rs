@@ -268,7 +268,7 @@ fn sitemap_and_robots_use_the_base_url() {
 }
 
 #[test]
-fn base_url_flag_overrides_site_yaml() {
+fn base_url_flag_overrides_site_yaml_in_every_file() {
     let site = Site::fixture("basic");
     ok(&site.build_with(AS_OF, &["--base-url", "https://elsewhere.example.invalid/x"]));
     let page = site.page("index.html");
@@ -276,6 +276,60 @@ fn base_url_flag_overrides_site_yaml() {
         page.attrs("link[rel=canonical]", "href"),
         ["https://elsewhere.example.invalid/x/"]
     );
+    let text = |f: &str| String::from_utf8(site.output_file(f)).unwrap();
+    let sitemap = text("sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>https://elsewhere.example.invalid/x/reports/1/mori-interim/</loc>"),
+        "{sitemap}"
+    );
+    assert!(text("feed.xml").contains("https://elsewhere.example.invalid/x/reports/1/mori-interim/"));
+    assert!(text("robots.txt").contains("Sitemap: https://elsewhere.example.invalid/x/sitemap.xml"));
+    // 404.html is served at any depth, so its links start from the base URL's path.
+    let missing = site.page("404.html");
+    assert_eq!(missing.attrs("link[rel=stylesheet]", "href"), ["/x/static/style.css"]);
+    for (path, bytes) in site.output_tree() {
+        let body = String::from_utf8_lossy(&common::readable(&bytes)).into_owned();
+        assert!(
+            !body.contains("test.example.invalid"),
+            "{path} still names site.yaml's base_url"
+        );
+    }
+}
+
+#[test]
+fn a_base_url_that_is_not_an_absolute_address_is_refused_before_anything_is_written() {
+    let site = Site::fixture("basic");
+    for bad in [
+        "elsewhere.example.invalid/x",
+        "ftp://elsewhere.example.invalid/",
+        "https://",
+        "https://a.invalid/?q=1",
+    ] {
+        let o = site.build_with(AS_OF, &["--base-url", bad]);
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        let err = common::stderr(&o);
+        assert!(
+            err.contains("--base-url") && err.contains("絶対 URL ではありません"),
+            "{bad}: {err}"
+        );
+        assert!(!site.out().exists(), "{bad}: nothing is written");
+    }
+    site.replace(
+        "site.yaml",
+        "https://test.example.invalid/banso/",
+        "test.example.invalid/banso/",
+    );
+    let o = site.build(AS_OF);
+    assert_eq!(o.status.code(), Some(1));
+    let err = common::stderr(&o);
+    assert!(
+        err.contains(
+            "base_url「test.example.invalid/banso/」が絶対 URL ではありません（https:// から始まっていません）"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("--> site.yaml:3:11"), "{err}");
+    assert!(!site.out().exists());
 }
 
 #[test]

@@ -17,11 +17,10 @@ fn render(site: &Site, as_of: &str, caches: Option<&Caches>) -> BTreeMap<String,
     let registry = banso::load_registry_with(&site.content(), &mut diags, caches.map(|c| &c.load)).unwrap();
     assert!(!diags.has_errors(), "{}", diags.render());
     let opts = SiteOptions {
-        as_of: Instant::parse(as_of).unwrap(),
-        preview: false,
         render: Options {
             search: Search::Deferred,
         },
+        ..SiteOptions::at(Instant::parse(as_of).unwrap())
     };
     let theme = Theme::builtin().unwrap();
     let plan = banso::render_site_with(&registry, opts, &theme, caches.map(|c| &c.pages))

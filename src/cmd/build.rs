@@ -30,7 +30,7 @@ pub fn run(args: &BuildArgs) -> i32 {
     if diags.has_errors() {
         print_diagnostics(&diags);
     }
-    let mut registry = match result {
+    let registry = match result {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };
@@ -44,18 +44,12 @@ pub fn run(args: &BuildArgs) -> i32 {
         }
         return exit::INVALID;
     }
-    if let Some(url) = &args.base_url {
-        registry.site.base_url = if url.ends_with('/') {
-            url.clone()
-        } else {
-            format!("{url}/")
-        };
-    }
     let built = load_theme(args.theme.as_deref())
         .and_then(|theme| {
             let opts = crate::SiteOptions {
                 as_of,
                 preview: args.preview,
+                base_url: args.base_url.clone(),
                 render: crate::render::Options {
                     search: if args.no_search {
                         crate::render::Search::Off

@@ -54,8 +54,7 @@ pub struct Registry {
 #[derive(Clone, Debug)]
 pub struct Site {
     pub title: String,
-    /// Absolute, ending in `/`.
-    pub base_url: String,
+    pub base_url: urls::BaseUrl,
     pub publisher: String,
     pub license: String,
     /// Person-attribute aggregates over fewer people than this are suppressed.

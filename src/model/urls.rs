@@ -6,7 +6,66 @@
 //! [`super::link::classify`] reads them back; the tests check that every route is read back as
 //! the record it was made from.
 
+use std::fmt;
+
 use super::{AssetPath, CohortNo, IssueAreaNo, MunicipalityCode};
+
+/// The site's absolute address (`https://www.example.go.jp/banso-shien/`): http or https, a
+/// host, no query or fragment, ending in `/`. [`BaseUrl::parse`] is the only way to make one,
+/// for site.yaml's `base_url` and for `--base-url` alike.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaseUrl(String);
+
+impl BaseUrl {
+    /// Reads an address as written (surrounding spaces ignored, a missing final `/` added), or
+    /// says what is wrong with it.
+    pub fn parse(text: &str) -> Result<Self, &'static str> {
+        let text = text.trim();
+        if text.contains(char::is_whitespace) {
+            return Err("空白を含んでいます");
+        }
+        let Some((scheme, rest)) = text.split_once("://") else {
+            return Err("https:// から始まっていません");
+        };
+        if !matches!(scheme, "https" | "http") {
+            return Err("https:// から始まっていません");
+        }
+        let url = url::Url::parse(text).map_err(|_| "URL として読めません")?;
+        if url.host_str().is_none_or(str::is_empty) || rest.starts_with('/') {
+            return Err("ホスト名がありません");
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err("? や # を含んでいます");
+        }
+        Ok(BaseUrl(if text.ends_with('/') {
+            text.to_string()
+        } else {
+            format!("{text}/")
+        }))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The address of a route: the base followed by the route's path.
+    pub fn join(&self, route: &str) -> String {
+        format!("{}{route}", self.0)
+    }
+
+    /// The path part, from the host's `/` on: `/banso-shien/` for
+    /// `https://www.example.go.jp/banso-shien/`.
+    pub fn path(&self) -> &str {
+        let after_scheme = self.0.split_once("://").map_or(self.0.as_str(), |(_, r)| r);
+        after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
+    }
+}
+
+impl fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 /// `cohorts/`
 pub const COHORTS: &str = "cohorts/";
@@ -132,6 +191,39 @@ mod tests {
         for list in [COHORTS, PREFECTURES, THEMES, REPORTS, PROGRAMS, DATA, SEARCH] {
             assert_eq!(classify(list), Some(Target::Fixed), "{list}");
         }
+    }
+
+    #[test]
+    fn a_base_url_is_an_absolute_http_address_ending_in_a_slash() {
+        let ok = |t: &str| BaseUrl::parse(t).map(|b| b.as_str().to_string());
+        assert_eq!(
+            ok(" https://www.example.go.jp/banso-shien "),
+            Ok("https://www.example.go.jp/banso-shien/".into())
+        );
+        assert_eq!(ok("http://127.0.0.1:8000"), Ok("http://127.0.0.1:8000/".into()));
+        assert_eq!(ok("https://example.jp/a/b/"), Ok("https://example.jp/a/b/".into()));
+        for bad in [
+            "",
+            "example.jp/",
+            "/banso/",
+            "ftp://example.jp/",
+            "https://",
+            "https:///path/",
+            "https://exa mple.jp/",
+            "https://example.jp/?x=1",
+            "https://example.jp/#top",
+            "javascript://example.jp/",
+        ] {
+            assert!(BaseUrl::parse(bad).is_err(), "{bad:?} is not a base URL");
+        }
+        let b = BaseUrl::parse("https://www.example.go.jp/banso-shien/").unwrap();
+        assert_eq!(b.path(), "/banso-shien/");
+        assert_eq!(
+            b.join(&cohort(CohortNo(2))),
+            "https://www.example.go.jp/banso-shien/cohorts/2/"
+        );
+        assert_eq!(BaseUrl::parse("https://example.jp").unwrap().path(), "/");
+        assert_eq!(BaseUrl::parse("http://127.0.0.1:8000").unwrap().path(), "/");
     }
 
     #[test]

@@ -120,14 +120,21 @@ fn preview_refuses_anywhere_inside_or_around_a_public_build() {
     .unwrap();
     let err = write_plan(&plan(&[("index.html", "p2")]), &preview, OutputKind::Preview, &public).unwrap_err();
     assert!(matches!(err, OutputError::PreviewIntoPublic(_)), "{err}");
-    // Elsewhere a preview is fine.
-    write_plan(
-        &plan(&[("index.html", "p")]),
-        &tmp.path().join("other"),
-        OutputKind::Preview,
-        &public,
-    )
-    .unwrap();
+    // Elsewhere a preview is fine, and so is the next preview into the same folder: a preview's
+    // marker is not a public build's.
+    let other = tmp.path().join("other");
+    for text in ["p", "p2"] {
+        write_plan(&plan(&[("index.html", text)]), &other, OutputKind::Preview, &public).unwrap();
+    }
+    assert_eq!(fs::read_to_string(other.join("index.html")).unwrap(), "p2");
+    assert_eq!(
+        fs::read_to_string(other.join(MARKER)).unwrap(),
+        "banso output: preview\n"
+    );
+    assert_eq!(
+        fs::read_to_string(public.join(MARKER)).unwrap(),
+        "banso output: public\n"
+    );
 }
 
 #[test]

@@ -24,7 +24,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::model::urls;
+use crate::model::urls::{self, BaseUrl};
 use crate::publish::Published;
 use crate::stats::Stats;
 pub use theme::Theme;
@@ -127,10 +127,11 @@ pub fn render(
     p: &Published,
     stats: &Stats,
     theme: &Theme,
+    base: &BaseUrl,
     opts: Options,
     cache: Option<&PageCache>,
 ) -> Result<Plan, RenderError> {
-    let mut r = pages::Renderer::new(p, stats, theme, opts, cache);
+    let mut r = pages::Renderer::new(p, stats, theme, base, opts, cache);
     crate::timed("render pages", || r.all_pages())?;
     if opts.search != Search::Off {
         let parts = search::extra_parts(&r.plan);
@@ -143,7 +144,7 @@ pub fn render(
         }
     }
     crate::timed("data files", || data::render_data(p, stats, &mut plan))?;
-    crate::timed("xml", || xml::render_xml(p, &mut plan, &lastmod::LastMod::new(p)))?;
+    crate::timed("xml", || xml::render_xml(p, base, &mut plan, &lastmod::LastMod::new(p)))?;
 
     for (path, bytes) in &theme.statics {
         plan.add(format!("{}{path}", urls::STATIC), bytes.clone())?;

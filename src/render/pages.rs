@@ -6,7 +6,8 @@ use super::context::{ReportRef, TeamList, TeamRow, fmt_int};
 use super::markdown::{plain_text, render_markdown};
 use super::{Plan, RenderError, Theme, minify, tera_context};
 use crate::model::reference::issue_area_note;
-use crate::model::{Cohort, IssueAreaNo, urls};
+use crate::model::urls::{self, BaseUrl};
+use crate::model::{Cohort, IssueAreaNo};
 use crate::publish::Published;
 use crate::stats::Stats;
 
@@ -59,6 +60,8 @@ pub(super) struct Renderer<'a, 'r> {
     pub(super) p: &'a Published<'r>,
     pub(super) stats: &'a Stats,
     theme: &'a Theme,
+    /// The address the site is built for (site.yaml's, or `--base-url`).
+    base: &'a BaseUrl,
     opts: super::Options,
     cache: Option<&'a super::PageCache>,
     pub(super) plan: Plan,
@@ -96,6 +99,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         p: &'a Published<'r>,
         stats: &'a Stats,
         theme: &'a Theme,
+        base: &'a BaseUrl,
         opts: super::Options,
         cache: Option<&'a super::PageCache>,
     ) -> Self {
@@ -121,6 +125,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             p,
             stats,
             theme,
+            base,
             opts,
             cache,
             plan: Plan::default(),
@@ -199,7 +204,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         let site = self.p.site;
         let is_404 = spec.path == "404.html";
         let root = if is_404 {
-            base_path(&site.base_url)
+            self.base.path().to_string()
         } else {
             root_of(spec.path)
         };
@@ -228,7 +233,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             license: site.license.clone(),
             root,
             path: spec.path.to_string(),
-            canonical: format!("{}{}", site.base_url, if is_404 { "" } else { spec.path }),
+            canonical: self.base.join(if is_404 { "" } else { spec.path }),
             head_title: if spec.path.is_empty() {
                 site.title.clone()
             } else {
@@ -556,15 +561,6 @@ pub fn root_of(path: &str) -> String {
     }
 }
 
-/// `/banso-shien/` for `https://www.example.go.jp/banso-shien/`.
-fn base_path(base_url: &str) -> String {
-    let after_scheme = base_url.split_once("://").map(|(_, r)| r).unwrap_or(base_url);
-    match after_scheme.find('/') {
-        Some(i) => after_scheme[i..].to_string(),
-        None => "/".to_string(),
-    }
-}
-
 fn human_size(bytes: u64) -> String {
     match bytes {
         0..=1023 => format!("{bytes}B"),
@@ -578,12 +574,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn roots_and_base_paths() {
+    fn roots_and_sizes() {
         assert_eq!(root_of(""), "./");
         assert_eq!(root_of("cohorts/2/"), "../../");
         assert_eq!(root_of("reports/1/x/"), "../../../");
-        assert_eq!(base_path("https://www.example.go.jp/banso-shien/"), "/banso-shien/");
-        assert_eq!(base_path("https://example.jp/"), "/");
         assert_eq!(human_size(622), "622B");
         assert_eq!(human_size(2048), "2KB");
     }

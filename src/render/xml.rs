@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::{Plan, RenderError};
-use crate::model::urls;
+use crate::model::urls::{self, BaseUrl};
 use crate::publish::Published;
 use crate::time::Instant;
 
@@ -24,8 +24,12 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-pub(super) fn render_xml(p: &Published, plan: &mut Plan, lastmod: &super::lastmod::LastMod) -> Result<(), RenderError> {
-    let base = &p.site.base_url;
+pub(super) fn render_xml(
+    p: &Published,
+    base: &BaseUrl,
+    plan: &mut Plan,
+    lastmod: &super::lastmod::LastMod,
+) -> Result<(), RenderError> {
     let mut sitemap = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -38,7 +42,7 @@ pub(super) fn render_xml(p: &Published, plan: &mut Plan, lastmod: &super::lastmo
             .map(str::to_string)
             .collect();
         for dir in pages {
-            let loc = escape(&format!("{base}{}", super::markdown::encode_path(&dir)));
+            let loc = escape(&base.join(&super::markdown::encode_path(&dir)));
             match lastmod.of(&dir) {
                 Some(t) => {
                     let _ = writeln!(
@@ -62,7 +66,7 @@ pub(super) fn render_xml(p: &Published, plan: &mut Plan, lastmod: &super::lastmo
         format!("User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n")
     };
     plan.add("robots.txt", robots.into_bytes())?;
-    plan.add("feed.xml", feed(p).into_bytes())
+    plan.add("feed.xml", feed(p, base).into_bytes())
 }
 
 struct Entry {
@@ -74,8 +78,7 @@ struct Entry {
 }
 
 /// An Atom feed of published reports and cohort announcements, newest first.
-fn feed(p: &Published) -> String {
-    let base = &p.site.base_url;
+fn feed(p: &Published, base: &BaseUrl) -> String {
     let mut entries: Vec<Entry> = p
         .reports
         .iter()
@@ -83,12 +86,9 @@ fn feed(p: &Published) -> String {
             let team = p.team(r.cohort, r.team).expect("published report has a published team");
             let m = p.municipality(team.municipality);
             Entry {
-                id: format!("{base}{}", urls::report(r.cohort, &r.stem)),
+                id: base.join(&urls::report(r.cohort, &r.stem)),
                 title: r.title.clone(),
-                link: format!(
-                    "{base}{}",
-                    super::markdown::encode_path(&urls::report(r.cohort, &r.stem))
-                ),
+                link: base.join(&super::markdown::encode_path(&urls::report(r.cohort, &r.stem))),
                 updated: r.release,
                 summary: r
                     .summary
@@ -97,9 +97,9 @@ fn feed(p: &Published) -> String {
             }
         })
         .chain(p.cohorts.iter().map(|c| Entry {
-            id: format!("{base}{}", urls::cohort(c.no)),
+            id: base.join(&urls::cohort(c.no)),
             title: format!("{}の伴走支援チームを公表しました", c.no.label()),
-            link: format!("{base}{}", urls::cohort(c.no)),
+            link: base.join(&urls::cohort(c.no)),
             updated: c.announce,
             summary: format!("{}の伴走支援チームと支援対象の市町村を公表しました。", c.no.label()),
         }))
@@ -110,16 +110,16 @@ fn feed(p: &Published) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"ja\">\n",
     );
     let _ = writeln!(x, "  <title>{}</title>", escape(&p.site.title));
-    let _ = writeln!(x, "  <id>{}</id>", escape(base));
+    let _ = writeln!(x, "  <id>{}</id>", escape(base.as_str()));
     let _ = writeln!(
         x,
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        escape(base)
+        escape(base.as_str())
     );
     let _ = writeln!(
         x,
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}feed.xml\"/>",
-        escape(base)
+        escape(base.as_str())
     );
     let _ = writeln!(x, "  <updated>{}</updated>", updated.rfc3339());
     let _ = writeln!(x, "  <author><name>{}</name></author>", escape(&p.site.publisher));

@@ -19,6 +19,7 @@ use crate::load::{Listed, MdFile, RawContent};
 use crate::time::{Date, Instant};
 
 use super::code::MunicipalityCode;
+use super::urls::BaseUrl;
 use super::{Asset, AssetPath, Ministry, MinistryId, Municipality, Page, Registry, Site, normalize_name};
 
 /// URL segments the site itself uses; a page may not take them.
@@ -75,7 +76,7 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) -> Registry {
         municipalities: &municipalities,
         assets: &assets,
         root: &raw.root,
-        base_url: &base_url,
+        base_url: base_url.as_str(),
     };
     let mut registry = Registry {
         site,
@@ -286,7 +287,7 @@ impl Validator<'_> {
     fn site(&mut self, raw: &RawContent) -> Site {
         let mut site = Site {
             title: "地方創生伴走支援制度".into(),
-            base_url: "https://example.invalid/".into(),
+            base_url: BaseUrl::parse("https://example.invalid/").expect("a valid base URL"),
             publisher: String::new(),
             license: String::new(),
             min_group_size: 10,
@@ -298,19 +299,17 @@ impl Validator<'_> {
         site.publisher = self.text(f, "publisher", &r.publisher).unwrap_or_default();
         site.license = self.text(f, "license", &r.license).unwrap_or_default();
         site.description = self.optional_text(&r.description);
-        let url = r.base_url.value.trim();
-        if (url.starts_with("https://") || url.starts_with("http://"))
-            && url.len() > "https://".len()
-            && !url.contains(char::is_whitespace)
-        {
-            site.base_url = if url.ends_with('/') {
-                url.to_string()
-            } else {
-                format!("{url}/")
-            };
-        } else {
-            self.error(f, r.base_url.pos, format!("base_url「{url}」が絶対 URL ではありません"))
+        match BaseUrl::parse(&r.base_url.value) {
+            Ok(url) => site.base_url = url,
+            Err(why) => {
+                let url = r.base_url.value.trim();
+                self.error(
+                    f,
+                    r.base_url.pos,
+                    format!("base_url「{url}」が絶対 URL ではありません（{why}）"),
+                )
                 .help = Some("https://www.example.go.jp/banso-shien/ のように https:// から書いてください".into());
+            }
         }
         if let Some(n) = &r.min_group_size {
             if n.value == 0 {

@@ -50,7 +50,7 @@ fn a_valid_folder_becomes_records_with_canonical_names_and_defaults() {
         ),
     ]);
     assert!(!diags.has_errors(), "{}", diags.render());
-    assert_eq!(reg.site.base_url, "https://x.invalid/banso/");
+    assert_eq!(reg.site.base_url.as_str(), "https://x.invalid/banso/");
     assert_eq!(reg.municipalities.len(), 2, "a code written as a number is padded");
     let team = &reg.teams[0];
     assert_eq!(
