@@ -24,6 +24,7 @@ pub mod render;
 pub mod serve;
 pub mod stats;
 pub mod time;
+pub mod timing;
 
 use std::path::Path;
 
@@ -32,6 +33,7 @@ use model::Registry;
 use model::urls::BaseUrl;
 use render::{Plan, Theme};
 use time::Instant;
+use timing::timed;
 
 /// An operational failure: what banso could not do, as opposed to what is wrong in content.
 #[derive(Debug, thiserror::Error)]
@@ -122,15 +124,4 @@ pub fn render_site_with(
         plan,
         holdback: release.holdback,
     })
-}
-
-/// With `BANSO_TIMINGS` set, print how long a phase took to stderr (for profiling builds).
-pub fn timed<T>(phase: &str, f: impl FnOnce() -> T) -> T {
-    if std::env::var_os("BANSO_TIMINGS").is_none() {
-        return f();
-    }
-    let started = std::time::Instant::now();
-    let out = f();
-    eprintln!("timing {phase}: {:.3}s", started.elapsed().as_secs_f64());
-    out
 }

@@ -32,6 +32,8 @@ pub struct ServeConfig {
     pub port: u16,
     pub as_of: Option<Instant>,
     pub preview: bool,
+    /// The clock, read for "now" when `as_of` is not given (the caller's; tests may set one).
+    pub now: fn() -> Instant,
 }
 
 /// The files of a search index by path.
@@ -121,8 +123,7 @@ pub fn serve(cfg: ServeConfig) -> Result<(), crate::Error> {
 
     loop {
         // Wake for a change, or at the next release instant when serving "now".
-        let wait =
-            next.map(|t| Duration::from_secs((t.as_second() - Instant::now().as_second()).clamp(1, 3600) as u64));
+        let wait = next.map(|t| Duration::from_secs((t.as_second() - (cfg.now)().as_second()).clamp(1, 3600) as u64));
         let event = match wait {
             Some(d) => rx.recv_timeout(d),
             None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
@@ -201,14 +202,15 @@ impl Builder {
     fn rebuild(&self) -> Option<Instant> {
         let (cfg, caches) = (&self.cfg, &self.caches);
         let started = std::time::Instant::now();
-        let as_of = cfg.as_of.unwrap_or_else(Instant::now);
+        let as_of = cfg.as_of.unwrap_or_else(cfg.now);
         let mut diags = Diagnostics::new();
         let mut next = None;
         let outcome: Result<Plan, String> =
             match crate::load_registry_with(&cfg.content, &mut diags, Some(&caches.load)) {
                 Err(e) => Err(format!("エラー: {e}\n")),
                 Ok(_) if diags.has_errors() => Err(diags.render()),
-                Ok(registry) => crate::cmd::load_theme(cfg.theme.as_deref())
+                Ok(registry) => crate::render::Theme::load(cfg.theme.as_deref())
+                    .map_err(crate::Error::from)
                     .and_then(|theme| {
                         let opts = crate::SiteOptions {
                             as_of,
@@ -409,7 +411,46 @@ fn serve_file(
 
 #[cfg(test)]
 mod tests {
+    use super::{Arc, BaseUrl, Builder, Instant, RwLock, ServeConfig, Site, channel};
     use super::{content_type, host_allowed, inject};
+
+    fn before_the_late_team() -> Instant {
+        Instant::parse("2026-06-01T09:59:59+09:00").unwrap()
+    }
+
+    #[test]
+    fn serving_now_reads_the_clock_it_is_given_and_waits_for_the_next_release() {
+        let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/embargo/content");
+        let (index, _indexed) = channel();
+        let builder = Builder {
+            cfg: ServeConfig {
+                content,
+                theme: None,
+                port: 0,
+                as_of: None,
+                preview: false,
+                now: before_the_late_team,
+            },
+            base_url: BaseUrl::parse("http://127.0.0.1:1/").unwrap(),
+            site: Arc::new(RwLock::new(Site::default())),
+            caches: crate::Caches::default(),
+            index,
+        };
+        let next = builder.rebuild();
+        assert_eq!(
+            next,
+            Some(Instant::parse("2026-06-01T10:00:00+09:00").unwrap()),
+            "team 3's announcement"
+        );
+        let site = builder.site.read().unwrap();
+        assert_eq!(site.problems, None);
+        let plan = site.plan.as_ref().expect("a site is served");
+        assert!(
+            !plan.files().contains_key("reports/1/mori-interim/index.html"),
+            "released in October"
+        );
+        assert!(plan.files().contains_key("cohorts/1/index.html"));
+    }
 
     #[test]
     fn only_loopback_names_with_our_port_are_answered() {

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::report::{BuildReport, FileCounts};
-use super::{exit, fail, load_theme, print_diagnostics};
+use super::{exit, fail, print_diagnostics};
 use crate::cli::{BuildArgs, Format};
 use crate::diag::Diagnostics;
 use crate::output::{self, OutputKind};
@@ -44,7 +44,8 @@ pub fn run(args: &BuildArgs) -> i32 {
         }
         return exit::INVALID;
     }
-    let built = load_theme(args.theme.as_deref())
+    let built = crate::render::Theme::load(args.theme.as_deref())
+        .map_err(crate::Error::from)
         .and_then(|theme| {
             let opts = crate::SiteOptions {
                 as_of,
@@ -61,7 +62,7 @@ pub fn run(args: &BuildArgs) -> i32 {
             crate::render_site(&registry, opts, &theme)
         })
         .and_then(|built| {
-            let written = crate::timed("write", || {
+            let written = crate::timing::timed("write", || {
                 output::write_plan(&built.plan, &out, kind, Path::new(PUBLIC_DEFAULT))
             })?;
             Ok((built, written))

@@ -1,6 +1,6 @@
 //! `banso check`: validate everything, render in memory, write nothing.
 
-use super::{exit, fail, load_theme, print_diagnostics};
+use super::{exit, fail, print_diagnostics};
 use crate::cli::CheckArgs;
 use crate::diag::Diagnostics;
 use crate::time::Instant;
@@ -25,7 +25,9 @@ pub fn run(args: &CheckArgs) -> i32 {
             },
             ..crate::SiteOptions::at(as_of)
         };
-        let rendered = load_theme(args.theme.as_deref()).and_then(|t| crate::render_site(&registry, opts, &t));
+        let rendered = crate::render::Theme::load(args.theme.as_deref())
+            .map_err(crate::Error::from)
+            .and_then(|t| crate::render_site(&registry, opts, &t));
         match rendered {
             Ok(built) => diags.extend(built.holdback.warnings()),
             Err(e) => {

@@ -8,10 +8,7 @@ pub mod import;
 mod report;
 pub mod serve;
 
-use std::path::Path;
-
 use crate::diag::Diagnostics;
-use crate::render::Theme;
 
 /// Exit statuses of SPEC §1.
 pub mod exit {
@@ -32,14 +29,6 @@ pub fn print_diagnostics(diags: &Diagnostics) {
     if diags.error_count() + diags.warning_count() > 0 {
         eprint!("{}", diags.render_styled(color()));
     }
-}
-
-/// The theme of `--theme`, or the built-in one.
-pub fn load_theme(dir: Option<&Path>) -> Result<Theme, crate::Error> {
-    Ok(match dir {
-        Some(d) => Theme::from_dir(d)?,
-        None => Theme::builtin()?,
-    })
 }
 
 /// Print an operational error and return its exit status.

@@ -11,6 +11,7 @@ pub fn run(args: &ServeArgs) -> i32 {
         port: args.port,
         as_of: args.as_of,
         preview: args.preview,
+        now: crate::time::Instant::now,
     };
     match serve(cfg) {
         Ok(()) => exit::OK,

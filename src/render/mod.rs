@@ -132,19 +132,19 @@ pub fn render(
     cache: Option<&PageCache>,
 ) -> Result<Plan, RenderError> {
     let mut r = pages::Renderer::new(p, stats, theme, base, opts, cache);
-    crate::timed("render pages", || r.all_pages())?;
+    crate::timing::timed("render pages", || r.all_pages())?;
     if opts.search != Search::Off {
         let parts = search::extra_parts(&r.plan);
         r.search_page(parts)?;
     }
     let mut plan = r.finish();
     if opts.search == Search::Full {
-        for (path, bytes) in crate::timed("search index", || search::search_index(&plan))? {
+        for (path, bytes) in crate::timing::timed("search index", || search::search_index(&plan))? {
             plan.add(path, bytes)?;
         }
     }
-    crate::timed("data files", || data::render_data(p, stats, &mut plan))?;
-    crate::timed("xml", || xml::render_xml(p, base, &mut plan, &lastmod::LastMod::new(p)))?;
+    crate::timing::timed("data files", || data::render_data(p, stats, &mut plan))?;
+    crate::timing::timed("xml", || xml::render_xml(p, base, &mut plan, &lastmod::LastMod::new(p)))?;
 
     for (path, bytes) in &theme.statics {
         plan.add(format!("{}{path}", urls::STATIC), bytes.clone())?;

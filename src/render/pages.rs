@@ -140,7 +140,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
     }
 
     pub fn all_pages(&mut self) -> Result<(), RenderError> {
-        crate::timed("  home", || self.home())?;
+        crate::timing::timed("  home", || self.home())?;
 
         for page in &self.p.pages {
             let html = render_markdown(&page.body, &root_of(&urls::page(&page.stem)), &|t| self.p.shows(t));
@@ -158,12 +158,12 @@ impl<'a, 'r> Renderer<'a, 'r> {
             };
             self.emit(spec, &serde_json::json!({ "body": html }))?;
         }
-        crate::timed("  cohorts", || self.cohorts())?;
-        crate::timed("  prefectures", || self.prefectures())?;
-        crate::timed("  municipalities", || self.municipalities())?;
-        crate::timed("  reports", || self.reports())?;
-        crate::timed("  areas", || self.areas())?;
-        crate::timed("  programs", || self.programs())?;
+        crate::timing::timed("  cohorts", || self.cohorts())?;
+        crate::timing::timed("  prefectures", || self.prefectures())?;
+        crate::timing::timed("  municipalities", || self.municipalities())?;
+        crate::timing::timed("  reports", || self.reports())?;
+        crate::timing::timed("  areas", || self.areas())?;
+        crate::timing::timed("  programs", || self.programs())?;
 
         self.data_page()?;
         self.not_found()

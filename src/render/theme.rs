@@ -62,6 +62,14 @@ impl Theme {
     }
 
     /// A theme folder with templates/ and static/.
+    /// The theme of `--theme`, or the built-in one.
+    pub fn load(dir: Option<&Path>) -> Result<Theme, ThemeError> {
+        match dir {
+            Some(d) => Theme::from_dir(d),
+            None => Theme::builtin(),
+        }
+    }
+
     pub fn from_dir(dir: &Path) -> Result<Theme, ThemeError> {
         let io = |e: std::io::Error| ThemeError::Io(dir.display().to_string(), e);
         let mut templates = Vec::new();
