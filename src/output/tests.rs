@@ -138,6 +138,35 @@ fn preview_refuses_anywhere_inside_or_around_a_public_build() {
 }
 
 #[test]
+fn preview_refuses_the_public_default_before_any_public_build() {
+    // No public build yet, so no marker anywhere: the public default itself, a folder inside it
+    // and a folder holding it are still refused, and nothing is created.
+    let tmp = tempfile::tempdir().unwrap();
+    let public = tmp.path().join("site/output");
+    for target in [public.clone(), public.join("preview"), tmp.path().join("site")] {
+        let err = write_plan(&plan(&[("index.html", "HOLD")]), &target, OutputKind::Preview, &public).unwrap_err();
+        assert!(
+            matches!(err, OutputError::PreviewIntoPublic(_)),
+            "{}: {err}",
+            target.display()
+        );
+    }
+    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0, "nothing written");
+}
+
+#[test]
+fn a_target_that_cannot_be_inspected_is_an_error_before_rendering() {
+    // Under a regular file, a path's metadata fails with something other than "not found":
+    // the build is stopped at the check, not after the whole site has been rendered.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("file.txt");
+    fs::write(&file, "x").unwrap();
+    let target = file.join("output");
+    let err = check_target(&target, OutputKind::Public, &tmp.path().join("output")).unwrap_err();
+    assert!(matches!(err, OutputError::Io { .. }), "{err}");
+}
+
+#[test]
 fn preview_refuses_the_public_directory() {
     let tmp = tempfile::tempdir().unwrap();
     let public = tmp.path().join("output");
