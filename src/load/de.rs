@@ -42,7 +42,8 @@ const LENIENT_NAME: &str = "$banso::Lenient";
 pub struct Issue {
     pub pos: Pos,
     pub message: String,
-    pub label: Option<String>,
+    /// The close match of a misspelt name (shown as もしかして).
+    pub suggestion: Option<String>,
     pub help: Option<String>,
 }
 
@@ -93,7 +94,7 @@ impl DeError {
         Issue {
             pos: self.pos.unwrap_or(fallback),
             message: self.message,
-            label: None,
+            suggestion: None,
             help: self.help,
         }
     }
@@ -556,7 +557,7 @@ fn unknown_key(key: &Key, fields: &[&str]) -> Issue {
     Issue {
         pos: key.pos,
         message: format!("不明な項目「{}」", key.text),
-        label: suggestion.map(|s| format!("もしかして: {s}")),
+        suggestion: suggestion.map(str::to_string),
         help: Some(format!(
             "使える項目は {} です（綴りを確認してください）",
             fields.join(", ")
@@ -646,13 +647,13 @@ mod tests {
         let (_, issues) = read("- number: 1\n  membrs: []\n  members:\n    - ministri: x\n      ministry: y\n");
         let msgs: Vec<_> = issues
             .iter()
-            .map(|i| (i.pos.line, i.message.as_str(), i.label.clone()))
+            .map(|i| (i.pos.line, i.message.as_str(), i.suggestion.clone()))
             .collect();
         assert_eq!(
             msgs,
             [
-                (2, "不明な項目「membrs」", Some("もしかして: members".into())),
-                (4, "不明な項目「ministri」", Some("もしかして: ministry".into())),
+                (2, "不明な項目「membrs」", Some("members".into())),
+                (4, "不明な項目「ministri」", Some("ministry".into())),
             ]
         );
     }

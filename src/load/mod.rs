@@ -366,10 +366,12 @@ impl Reader<'_> {
         let sink = Sink::default();
         let value = de::from_node::<T>(node, &sink);
         for issue in sink.into_issues() {
-            let mut d = Diagnostic::error(Span::new(path, issue.pos), issue.message);
-            d.label = issue.label;
-            d.help = issue.help;
-            self.diags.push(d);
+            let d = Diagnostic::error(Span::new(path, issue.pos), issue.message)
+                .with_suggestion(issue.suggestion.as_deref());
+            self.diags.push(match issue.help {
+                Some(help) => d.with_help(help),
+                None => d,
+            });
         }
         value
     }

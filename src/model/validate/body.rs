@@ -36,12 +36,13 @@ pub(super) fn body(v: &mut Validator, file: &Arc<str>, md: &str, first_line: u32
         }
         if depth > MAX_NESTING {
             let pos = pos_in(md, first_line, range.start, "");
-            v.error(
-                file,
-                pos,
-                format!("引用・箇条書き・強調などの入れ子が深すぎます（{MAX_NESTING}段まで）"),
-            )
-            .help = Some("入れ子を浅くしてください（> や - や * の重ねすぎ、閉じ忘れがないか確認してください）".into());
+            v.push(
+                Diagnostic::error(
+                    Span::new(file, pos),
+                    format!("引用・箇条書き・強調などの入れ子が深すぎます（{MAX_NESTING}段まで）"),
+                )
+                .with_help("入れ子を浅くしてください（> や - や * の重ねすぎ、閉じ忘れがないか確認してください）"),
+            );
             return None;
         }
         let (dest, is_image) = match &event {
@@ -54,8 +55,10 @@ pub(super) fn body(v: &mut Validator, file: &Arc<str>, md: &str, first_line: u32
         let own = own_path(&dest, l.base_url);
         if let (Some(s), None) = (scheme(&dest), &own) {
             if UNSAFE_SCHEMES.contains(&s.as_str()) {
-                v.warning(file, pos, format!("{s}: のリンクは安全のため出力しません"))
-                    .help = Some("https:// のリンクか、assets/ のファイルへのリンクにしてください".into());
+                v.push(
+                    Diagnostic::warning(Span::new(file, pos), format!("{s}: のリンクは安全のため出力しません"))
+                        .with_help("https:// のリンクか、assets/ のファイルへのリンクにしてください"),
+                );
             }
             continue;
         }
@@ -67,8 +70,13 @@ pub(super) fn body(v: &mut Validator, file: &Arc<str>, md: &str, first_line: u32
         let path = percent_decode(strip_suffixes(written));
         let target = match resolve(file, &path) {
             None => {
-                v.error(file, pos, format!("リンク先「{dest}」が content/ の外を指しています"))
-                    .help = Some("ファイルは content/assets/ に置き、/assets/… で参照してください".into());
+                v.push(
+                    Diagnostic::error(
+                        Span::new(file, pos),
+                        format!("リンク先「{dest}」が content/ の外を指しています"),
+                    )
+                    .with_help("ファイルは content/assets/ に置き、/assets/… で参照してください"),
+                );
                 None
             }
             // An image is a file of assets/ (or one of the site's chart images).
@@ -76,13 +84,12 @@ pub(super) fn body(v: &mut Validator, file: &Arc<str>, md: &str, first_line: u32
                 lookup(v, file, pos, &dest, &resolved, l).map(Target::Asset)
             }
             Some(_) if !absolute => {
-                v.error(
-                    file,
-                    pos,
-                    format!("サイト内へのリンク「{dest}」は / から書いてください"),
-                )
-                .help = Some(
-                    "/reports/2/mori-interim/ や /about/ のように、サイトの先頭からの URL で書いてください".into(),
+                v.push(
+                    Diagnostic::error(
+                        Span::new(file, pos),
+                        format!("サイト内へのリンク「{dest}」は / から書いてください"),
+                    )
+                    .with_help("/reports/2/mori-interim/ や /about/ のように、サイトの先頭からの URL で書いてください"),
                 );
                 None
             }
@@ -90,10 +97,7 @@ pub(super) fn body(v: &mut Validator, file: &Arc<str>, md: &str, first_line: u32
                 let keep_slash = if path.ends_with('/') { "/" } else { "" };
                 let target = classify(&format!("{resolved}{keep_slash}"));
                 if target.is_none() {
-                    v.error(file, pos, format!("リンク先「{dest}」にあたるページはこのサイトにありません"))
-                        .help = Some(
-                            "/reports/2/mori-interim/、/municipalities/013455/、/about/ のようにサイトの URL で書いてください".into(),
-                        );
+                    v.push(Diagnostic::error(Span::new(file, pos), format!("リンク先「{dest}」にあたるページはこのサイトにありません")).with_help("/reports/2/mori-interim/、/municipalities/013455/、/about/ のようにサイトの URL で書いてください"));
                 }
                 target
             }
@@ -211,12 +215,13 @@ pub(super) fn asset_ref(v: &mut Validator, file: &Arc<str>, dest: &Sp<String>, l
     match resolved {
         Some(r) => lookup(v, file, dest.pos, text, &r, l),
         None => {
-            v.error(
-                file,
-                dest.pos,
-                format!("添付ファイル「{text}」は content/assets/ の中のファイルではありません"),
-            )
-            .help = Some("ファイルを content/assets/ に置き、/assets/2/資料.pdf のように書いてください".into());
+            v.push(
+                Diagnostic::error(
+                    Span::new(file, dest.pos),
+                    format!("添付ファイル「{text}」は content/assets/ の中のファイルではありません"),
+                )
+                .with_help("ファイルを content/assets/ に置き、/assets/2/資料.pdf のように書いてください"),
+            );
             None
         }
     }
@@ -224,24 +229,26 @@ pub(super) fn asset_ref(v: &mut Validator, file: &Arc<str>, dest: &Sp<String>, l
 
 fn lookup(v: &mut Validator, file: &Arc<str>, pos: Pos, dest: &str, resolved: &str, l: &Lookups) -> Option<AssetPath> {
     let Some(rel) = resolved.strip_prefix("assets/") else {
-        v.error(
-            file,
-            pos,
-            format!("「{dest}」は content/assets/ の中のファイルではありません"),
-        )
-        .help = Some("画像や添付ファイルは content/assets/ に置いてください".into());
+        v.push(
+            Diagnostic::error(
+                Span::new(file, pos),
+                format!("「{dest}」は content/assets/ の中のファイルではありません"),
+            )
+            .with_help("画像や添付ファイルは content/assets/ に置いてください"),
+        );
         return None;
     };
     let key = AssetPath(rel.to_string());
     let Some(asset) = l.assets.get(&key) else {
-        let d = v.error(
-            file,
-            pos,
-            format!("ファイル「{dest}」（content/{resolved}）がありません"),
+        let suggestion = closest(rel, l.assets.keys().map(|a| a.0.as_str())).map(|s| format!("/{}{s}", urls::ASSETS));
+        v.push(
+            Diagnostic::error(
+                Span::new(file, pos),
+                format!("ファイル「{dest}」（content/{resolved}）がありません"),
+            )
+            .with_suggestion(suggestion.as_deref())
+            .with_help("ファイル名と置き場所を確認してください"),
         );
-        d.label =
-            closest(rel, l.assets.keys().map(|a| a.0.as_str())).map(|s| format!("もしかして: /{}{s}", urls::ASSETS));
-        d.help = Some("ファイル名と置き場所を確認してください".into());
         return None;
     };
     // Only a real file under content/assets/: a link could make one file stand for two assets
@@ -255,12 +262,13 @@ fn lookup(v: &mut Validator, file: &Arc<str>, pos: Pos, dest: &str, resolved: &s
         _ => false,
     };
     if link || !inside {
-        v.error(
-            file,
-            pos,
-            format!("「{dest}」はシンボリックリンクか、content/assets/ の外にあるファイルです"),
-        )
-        .help = Some("ファイルそのものを content/assets/ に置いてください".into());
+        v.push(
+            Diagnostic::error(
+                Span::new(file, pos),
+                format!("「{dest}」はシンボリックリンクか、content/assets/ の外にあるファイルです"),
+            )
+            .with_help("ファイルそのものを content/assets/ に置いてください"),
+        );
         return None;
     }
     Some(key)

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{Lookups, Validator, body};
-use crate::diag::{Pos, closest};
+use crate::diag::{Diagnostic, Pos, Span, closest};
 use crate::load::de::Sp;
 use crate::load::raw::{RawBreakdowns, RawCohort, RawMember, RawReport, RawTeam};
 use crate::load::{CohortDir, MdFile};
@@ -45,12 +45,13 @@ impl Validator<'_> {
             for raw in &list.items {
                 let (number, line) = (raw.number.value, raw.number.pos.line);
                 if let Some(first) = numbers.get(&number) {
-                    self.error(
-                        &list.file,
-                        raw.number.pos,
-                        format!("チーム番号 {number} が {first} 行目にもあります"),
-                    )
-                    .help = Some("チーム番号は期の中で重ならないようにしてください".into());
+                    self.push(
+                        Diagnostic::error(
+                            Span::new(&list.file, raw.number.pos),
+                            format!("チーム番号 {number} が {first} 行目にもあります"),
+                        )
+                        .with_help("チーム番号は期の中で重ならないようにしてください"),
+                    );
                     complete = false;
                     continue;
                 }
@@ -62,13 +63,13 @@ impl Validator<'_> {
                 };
                 if let Some((other, first)) = by_municipality.get(&team.municipality) {
                     let name = l.municipalities[&team.municipality].full_name();
-                    self.error(
-                        &list.file,
-                        raw.municipality.pos,
-                        format!("{name}には {first} 行目のチーム {other} がすでにあります"),
-                    )
-                    .help =
-                        Some("一つの期で一つの市町村を支援するチームは一つです。団体コードを確認してください".into());
+                    self.push(
+                        Diagnostic::error(
+                            Span::new(&list.file, raw.municipality.pos),
+                            format!("{name}には {first} 行目のチーム {other} がすでにあります"),
+                        )
+                        .with_help("一つの期で一つの市町村を支援するチームは一つです。団体コードを確認してください"),
+                    );
                     complete = false;
                     continue;
                 }
@@ -92,18 +93,21 @@ impl Validator<'_> {
                     continue;
                 };
                 if let Some(first) = seen.insert(code, raw.municipality.pos.line) {
-                    self.error(
-                        &list.file,
-                        raw.municipality.pos,
-                        format!("団体コード「{code}」の応募が {first} 行目にもあります"),
-                    )
-                    .help = Some("応募は1市町村につき1件です".into());
+                    self.push(
+                        Diagnostic::error(
+                            Span::new(&list.file, raw.municipality.pos),
+                            format!("団体コード「{code}」の応募が {first} 行目にもあります"),
+                        )
+                        .with_help("応募は1市町村につき1件です"),
+                    );
                     continue;
                 }
                 let areas = self.areas(&list.file, &raw.fields);
                 if raw.fields.len() > 3 {
-                    self.error(&list.file, raw.fields[3].pos, "課題分野は3つまでです").help =
-                        Some("優先する3つを残してください".into());
+                    self.push(
+                        Diagnostic::error(Span::new(&list.file, raw.fields[3].pos), "課題分野は3つまでです")
+                            .with_help("優先する3つを残してください"),
+                    );
                 }
                 reg.applications.push(Application {
                     cohort: cohort.no,
@@ -136,27 +140,29 @@ impl Validator<'_> {
         let number_ok = match dir.name.parse::<u32>().ok().filter(|_| plain) {
             Some(n) if n == r.number.value && n > 0 => true,
             Some(n) => {
-                self.error(
-                    file,
-                    r.number.pos,
-                    format!("number: {} がフォルダ名 cohorts/{n}/ と合いません", r.number.value),
-                )
-                .help = Some(format!(
-                    "number を {n} にするか、フォルダ名を cohorts/{}/ にしてください",
-                    r.number.value
-                ));
+                self.push(
+                    Diagnostic::error(
+                        Span::new(file, r.number.pos),
+                        format!("number: {} がフォルダ名 cohorts/{n}/ と合いません", r.number.value),
+                    )
+                    .with_help(format!(
+                        "number を {n} にするか、フォルダ名を cohorts/{}/ にしてください",
+                        r.number.value
+                    )),
+                );
                 false
             }
             None => {
-                self.error(
-                    file,
-                    r.number.pos,
-                    format!("フォルダ名「{}」が期の番号ではありません", dir.name),
-                )
-                .help = Some(format!(
-                    "フォルダ名は先頭に 0 や + を付けない数字だけにしてください（cohorts/{}/）",
-                    r.number.value
-                ));
+                self.push(
+                    Diagnostic::error(
+                        Span::new(file, r.number.pos),
+                        format!("フォルダ名「{}」が期の番号ではありません", dir.name),
+                    )
+                    .with_help(format!(
+                        "フォルダ名は先頭に 0 や + を付けない数字だけにしてください（cohorts/{}/）",
+                        r.number.value
+                    )),
+                );
                 false
             }
         };
@@ -174,12 +180,13 @@ impl Validator<'_> {
             }
         }
         if !(2000..=2200).contains(&r.fiscal_year.value) {
-            self.error(
-                file,
-                r.fiscal_year.pos,
-                format!("年度 {} は西暦の年度ではありません", r.fiscal_year.value),
-            )
-            .help = Some("令和8年度なら 2026 のように西暦で書いてください".into());
+            self.push(
+                Diagnostic::error(
+                    Span::new(file, r.fiscal_year.pos),
+                    format!("年度 {} は西暦の年度ではありません", r.fiscal_year.value),
+                )
+                .with_help("令和8年度なら 2026 のように西暦で書いてください"),
+            );
         }
         let d = r.declared.as_ref();
         let v =
@@ -219,14 +226,9 @@ impl Validator<'_> {
                 .map(|(o, ..)| *o)
                 .min();
             if let Some(other) = earlier {
-                self.warning(
-                    file,
-                    *pos,
-                    format!(
+                self.push(Diagnostic::warning(Span::new(file, *pos), format!(
                         "チーム {no} は番号の大きいチーム {other} より後に公表されます。それまでの公開サイトではチーム番号が飛び、公表前のチームがあることが分かります"
-                    ),
-                )
-                .help = Some("後から公表するチームには、先に公表するチームより大きな番号を付けてください".into());
+                    )).with_help("後から公表するチームには、先に公表するチームより大きな番号を付けてください"));
             }
         }
     }
@@ -245,18 +247,19 @@ impl Validator<'_> {
         if let Some(a) = &r.announce {
             announce = self.instant(file, a);
             if let Some((t, c)) = announce.zip(cohort_announce).filter(|(t, c)| t < c) {
-                self.error(
-                    file,
-                    a.pos,
-                    format!(
-                        "チームの公表 {} が{}の公表 {} より前です",
-                        t.display_ja(),
-                        cohort.label(),
-                        c.display_ja()
+                self.push(
+                    Diagnostic::error(
+                        Span::new(file, a.pos),
+                        format!(
+                            "チームの公表 {} が{}の公表 {} より前です",
+                            t.display_ja(),
+                            cohort.label(),
+                            c.display_ja()
+                        ),
+                    )
+                    .with_help(
+                        "チームの announce は期の公表と同じかそれより後にしてください（省略すると期の公表と同じ）",
                     ),
-                )
-                .help = Some(
-                    "チームの announce は期の公表と同じかそれより後にしてください（省略すると期の公表と同じ）".into(),
                 );
                 announce = None;
             }
@@ -273,21 +276,24 @@ impl Validator<'_> {
             .collect();
         let broken = r.members.value.iter().any(|m| m.0.is_none()) || members.len() < r.members.value.len();
         if r.members.value.is_empty() {
-            self.error(file, r.members.pos, "支援官（members）が一人もいません")
-                .help = Some("members: の下に支援官を書いてください".into());
+            self.push(
+                Diagnostic::error(Span::new(file, r.members.pos), "支援官（members）が一人もいません")
+                    .with_help("members: の下に支援官を書いてください"),
+            );
             return None;
         }
         if !broken && !TEAM_SIZE.contains(&members.len()) {
-            self.warning(
-                file,
-                r.members.pos,
-                format!(
-                    "チーム {} の支援官が {} 名です（制度では2～3名）",
-                    r.number.value,
-                    members.len()
-                ),
-            )
-            .help = Some("人数に誤りがないか確認してください".into());
+            self.push(
+                Diagnostic::warning(
+                    Span::new(file, r.members.pos),
+                    format!(
+                        "チーム {} の支援官が {} 名です（制度では2～3名）",
+                        r.number.value,
+                        members.len()
+                    ),
+                )
+                .with_help("人数に誤りがないか確認してください"),
+            );
         }
         if broken || r.number.value == 0 {
             return None;
@@ -317,16 +323,17 @@ impl Validator<'_> {
             announce = self.instant(file, a);
             dates_ok &= announce.is_some();
             if let Some((own, team)) = announce.zip(team_announce).filter(|(own, team)| own < team) {
-                self.error(
-                    file,
-                    a.pos,
-                    format!(
-                        "支援官の公表 {} がチームの公表 {} より前です",
-                        own.display_ja(),
-                        team.display_ja()
-                    ),
-                )
-                .help = Some("後から加わる支援官の announce は、チームの公表と同じかそれより後にしてください".into());
+                self.push(
+                    Diagnostic::error(
+                        Span::new(file, a.pos),
+                        format!(
+                            "支援官の公表 {} がチームの公表 {} より前です",
+                            own.display_ja(),
+                            team.display_ja()
+                        ),
+                    )
+                    .with_help("後から加わる支援官の announce は、チームの公表と同じかそれより後にしてください"),
+                );
                 dates_ok = false;
             }
         }
@@ -334,12 +341,13 @@ impl Validator<'_> {
             let left = self.date(file, d);
             dates_ok &= left.is_some();
             if let Some((left_on, from)) = left.zip(announce).filter(|(left_on, from)| left_on.start() <= *from) {
-                self.error(
-                    file,
-                    d.pos,
-                    format!("離任日 {left_on} が公表 {} より前です", from.display_ja()),
-                )
-                .help = Some("left には公表より後の日付（離任した日）を書いてください".into());
+                self.push(
+                    Diagnostic::error(
+                        Span::new(file, d.pos),
+                        format!("離任日 {left_on} が公表 {} より前です", from.display_ja()),
+                    )
+                    .with_help("left には公表より後の日付（離任した日）を書いてください"),
+                );
                 dates_ok = false;
             }
             left
@@ -347,12 +355,17 @@ impl Validator<'_> {
         let grade = Grade::parse(&m.grade.value);
         if grade.is_none() {
             let input = crate::model::normalize_name(&m.grade.value);
-            let d = self.error(file, m.grade.pos, format!("役職「{}」は使えません", m.grade.value));
-            d.label = closest(&input, Grade::spellings()).map(|s| format!("もしかして: {s}"));
-            d.help = Some(format!(
-                "{} のいずれかで書いてください",
-                Grade::ALL.map(Grade::name).join("、")
-            ));
+            self.push(
+                Diagnostic::error(
+                    Span::new(file, m.grade.pos),
+                    format!("役職「{}」は使えません", m.grade.value),
+                )
+                .with_suggestion(closest(&input, Grade::spellings()))
+                .with_help(format!(
+                    "{} のいずれかで書いてください",
+                    Grade::ALL.map(Grade::name).join("、")
+                )),
+            );
         }
         let gender = m.gender.as_ref().and_then(|g| {
             let v = match crate::model::normalize_name(&g.value).as_str() {
@@ -362,8 +375,10 @@ impl Validator<'_> {
                 _ => None,
             };
             if v.is_none() {
-                self.error(file, g.pos, format!("性別「{}」は使えません", g.value)).help =
-                    Some("男性、女性、回答しない のいずれかで書いてください".into());
+                self.push(
+                    Diagnostic::error(Span::new(file, g.pos), format!("性別「{}」は使えません", g.value))
+                        .with_help("男性、女性、回答しない のいずれかで書いてください"),
+                );
             }
             v
         });
@@ -374,8 +389,10 @@ impl Validator<'_> {
                 _ => None,
             };
             if v.is_none() {
-                self.error(file, t.pos, format!("「{}」は使えません", t.value)).help =
-                    Some("track は 事務官 か 技官 で書いてください".into());
+                self.push(
+                    Diagnostic::error(Span::new(file, t.pos), format!("「{}」は使えません", t.value))
+                        .with_help("track は 事務官 か 技官 で書いてください"),
+                );
             }
             v
         });
@@ -383,8 +400,10 @@ impl Validator<'_> {
             if AGE_RANGE.contains(&a.value) {
                 Some(a.value)
             } else {
-                self.error(file, a.pos, format!("年齢 {} はありえません", a.value)).help =
-                    Some("期の開始時点の満年齢を書いてください".into());
+                self.push(
+                    Diagnostic::error(Span::new(file, a.pos), format!("年齢 {} はありえません", a.value))
+                        .with_help("期の開始時点の満年齢を書いてください"),
+                );
                 None
             }
         });
@@ -419,13 +438,14 @@ impl Validator<'_> {
                 Some(a) => out.push(a),
                 None => {
                     let input = crate::model::normalize_name(&n.value);
-                    let d = self.error(
-                        file,
-                        n.pos,
-                        format!("課題分野「{}」は26の課題分野にありません", n.value),
+                    self.push(
+                        Diagnostic::error(
+                            Span::new(file, n.pos),
+                            format!("課題分野「{}」は26の課題分野にありません", n.value),
+                        )
+                        .with_suggestion(closest(&input, ISSUE_AREAS))
+                        .with_help("制度の26の課題分野の名前（観光、産業振興、…、その他）で書いてください"),
                     );
-                    d.label = closest(&input, ISSUE_AREAS).map(|s| format!("もしかして: {s}"));
-                    d.help = Some("制度の26の課題分野の名前（観光、産業振興、…、その他）で書いてください".into());
                 }
             }
         }
@@ -444,19 +464,25 @@ impl Validator<'_> {
         let known = teams.get(&TeamNo(r.team.value));
         let team = known.copied().flatten();
         if known.is_none() {
-            self.error(
-                f,
-                r.team.pos,
-                format!("{}にチーム {} がありません", cohort.label(), r.team.value),
-            )
-            .help = Some(format!("cohorts/{}/teams.yaml のチーム番号を書いてください", cohort.0));
+            self.push(
+                Diagnostic::error(
+                    Span::new(f, r.team.pos),
+                    format!("{}にチーム {} がありません", cohort.label(), r.team.value),
+                )
+                .with_help(format!("cohorts/{}/teams.yaml のチーム番号を書いてください", cohort.0)),
+            );
         }
         let kind = ReportKind::ALL
             .into_iter()
             .find(|k| k.name() == crate::model::normalize_name(&r.kind.value));
         if kind.is_none() {
-            self.error(f, r.kind.pos, format!("報告の種類「{}」は使えません", r.kind.value))
-                .help = Some("kind は 中間報告、最終報告、活動報告 のいずれかで書いてください".into());
+            self.push(
+                Diagnostic::error(
+                    Span::new(f, r.kind.pos),
+                    format!("報告の種類「{}」は使えません", r.kind.value),
+                )
+                .with_help("kind は 中間報告、最終報告、活動報告 のいずれかで書いてください"),
+            );
         }
         let title = self.text(f, "title", &r.title);
         let date = self.date(f, &r.date);
@@ -465,17 +491,18 @@ impl Validator<'_> {
             release = self.instant(f, rel);
             if let (Some(at), Some(team_at)) = (release, team) {
                 if at < team_at {
-                    self.error(
-                        f,
-                        rel.pos,
-                        format!(
-                            "報告の公開 {} がチームの公表 {} より前です",
-                            at.display_ja(),
-                            team_at.display_ja()
+                    self.push(
+                        Diagnostic::error(
+                            Span::new(f, rel.pos),
+                            format!(
+                                "報告の公開 {} がチームの公表 {} より前です",
+                                at.display_ja(),
+                                team_at.display_ja()
+                            ),
+                        )
+                        .with_help(
+                            "release はチームの公表と同じかそれより後にしてください（省略するとチームの公表と同時）",
                         ),
-                    )
-                    .help = Some(
-                        "release はチームの公表と同じかそれより後にしてください（省略するとチームの公表と同時）".into(),
                     );
                     release = None;
                 }

@@ -157,18 +157,14 @@ pub(crate) struct Validator<'a> {
 }
 
 impl Validator<'_> {
-    pub fn error(&mut self, file: &Arc<str>, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::error(Span::new(file, pos), message));
-        self.last()
+    /// An error at `pos` of `file` with nothing more to say; anything more is built with
+    /// [`Diagnostic`]'s `with_*` and given to [`Self::push`].
+    pub fn error(&mut self, file: &Arc<str>, pos: Pos, message: impl Into<String>) {
+        self.push(Diagnostic::error(Span::new(file, pos), message));
     }
 
-    pub fn warning(&mut self, file: &Arc<str>, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::warning(Span::new(file, pos), message));
-        self.last()
-    }
-
-    fn last(&mut self) -> &mut Diagnostic {
-        self.diags.last_mut().expect("just pushed")
+    pub fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
     }
 
     /// A release or announcement time.
@@ -196,7 +192,10 @@ impl Validator<'_> {
     pub fn text(&mut self, file: &Arc<str>, field: &str, text: &Sp<String>) -> Option<String> {
         let t = text.value.trim();
         if t.is_empty() {
-            self.error(file, text.pos, format!("「{field}」が空です")).help = Some(format!("{field} を書いてください"));
+            self.push(
+                Diagnostic::error(Span::new(file, text.pos), format!("「{field}」が空です"))
+                    .with_help(format!("{field} を書いてください")),
+            );
             return None;
         }
         Some(t.to_string())
@@ -218,7 +217,7 @@ impl Validator<'_> {
             Ok(c) => Some(c),
             Err(e) => {
                 let (msg, help) = e.explain(&shown);
-                self.error(file, code.pos, msg).help = Some(help);
+                self.push(Diagnostic::error(Span::new(file, code.pos), msg).with_help(help));
                 None
             }
         }
@@ -233,14 +232,15 @@ impl Validator<'_> {
         if !self.have_municipalities {
             return None;
         }
-        self.error(
-            file,
-            code.pos,
-            format!("団体コード「{c}」の市町村が municipalities.yaml にありません"),
-        )
-        .help = Some(format!(
-            "municipalities.yaml に code: \"{c}\" の市町村を加えるか、コードを確認してください"
-        ));
+        self.push(
+            Diagnostic::error(
+                Span::new(file, code.pos),
+                format!("団体コード「{c}」の市町村が municipalities.yaml にありません"),
+            )
+            .with_help(format!(
+                "municipalities.yaml に code: \"{c}\" の市町村を加えるか、コードを確認してください"
+            )),
+        );
         None
     }
 
@@ -274,13 +274,14 @@ impl Validator<'_> {
                 let id = self.spellings[&normalize_name(s)];
                 l.ministries[id.0].name.as_str()
             });
-        let d = self.error(
-            file,
-            name.pos,
-            format!("府省庁等「{}」が ministries.yaml にありません", name.value),
+        self.push(
+            Diagnostic::error(
+                Span::new(file, name.pos),
+                format!("府省庁等「{}」が ministries.yaml にありません", name.value),
+            )
+            .with_suggestion(suggestion)
+            .with_help("ministries.yaml の name か aliases にある名前で書くか、ministries.yaml に加えてください"),
         );
-        d.label = suggestion.map(|s| format!("もしかして: {s}"));
-        d.help = Some("ministries.yaml の name か aliases にある名前で書くか、ministries.yaml に加えてください".into());
         None
     }
 
@@ -303,12 +304,13 @@ impl Validator<'_> {
             Ok(url) => site.base_url = url,
             Err(why) => {
                 let url = r.base_url.value.trim();
-                self.error(
-                    f,
-                    r.base_url.pos,
-                    format!("base_url「{url}」が絶対 URL ではありません（{why}）"),
-                )
-                .help = Some("https://www.example.go.jp/banso-shien/ のように https:// から書いてください".into());
+                self.push(
+                    Diagnostic::error(
+                        Span::new(f, r.base_url.pos),
+                        format!("base_url「{url}」が絶対 URL ではありません（{why}）"),
+                    )
+                    .with_help("https://www.example.go.jp/banso-shien/ のように https:// から書いてください"),
+                );
             }
         }
         if let Some(n) = &r.min_group_size {
@@ -342,12 +344,13 @@ impl Validator<'_> {
                 }
                 if let Some((other, at)) = seen.get(&key) {
                     if other != &name {
-                        self.error(
-                            &list.file,
-                            s.pos,
-                            format!("「{}」は {} 行目の「{other}」にも使われています", s.value, at.line),
-                        )
-                        .help = Some("一つの名前は一つの府省庁等にだけ書いてください".into());
+                        self.push(
+                            Diagnostic::error(
+                                Span::new(&list.file, s.pos),
+                                format!("「{}」は {} 行目の「{other}」にも使われています", s.value, at.line),
+                            )
+                            .with_help("一つの名前は一つの府省庁等にだけ書いてください"),
+                        );
                     }
                     continue;
                 }
@@ -375,12 +378,13 @@ impl Validator<'_> {
         for m in items {
             if let Some(muni) = self.municipality(file, m) {
                 if let Some(first) = lines.get(&muni.code) {
-                    self.error(
-                        file,
-                        m.code.pos,
-                        format!("団体コード「{}」が {first} 行目にも書かれています", muni.code),
-                    )
-                    .help = Some("一つの市町村は一度だけ書いてください".into());
+                    self.push(
+                        Diagnostic::error(
+                            Span::new(file, m.code.pos),
+                            format!("団体コード「{}」が {first} 行目にも書かれています", muni.code),
+                        )
+                        .with_help("一つの市町村は一度だけ書いてください"),
+                    );
                     continue;
                 }
                 lines.insert(muni.code, m.code.pos.line);
@@ -408,15 +412,16 @@ impl Validator<'_> {
         for p in pages {
             let stem_ok = self.stem(&p.file, &p.stem);
             if RESERVED_STEMS.contains(&p.stem.as_str()) {
-                self.error(
-                    &p.file,
-                    Pos::new(1, 1, 0),
-                    format!("ページ名「{}」はサイトの URL /{}/ と重なります", p.stem, p.stem),
-                )
-                .help = Some(format!(
-                    "ファイル名を変えてください（{} は使えません）",
-                    RESERVED_STEMS.join("、")
-                ));
+                self.push(
+                    Diagnostic::error(
+                        Span::new(&p.file, Pos::new(1, 1, 0)),
+                        format!("ページ名「{}」はサイトの URL /{}/ と重なります", p.stem, p.stem),
+                    )
+                    .with_help(format!(
+                        "ファイル名を変えてください（{} は使えません）",
+                        RESERVED_STEMS.join("、")
+                    )),
+                );
                 continue;
             }
             let title = self.text(&p.file, "title", &p.front.title);
@@ -448,12 +453,13 @@ impl Validator<'_> {
         let mut seen: HashMap<String, &Arc<str>> = HashMap::new();
         for (file, stem) in stems {
             if let Some(other) = seen.insert(stem.to_ascii_lowercase(), file) {
-                self.error(
-                    file,
-                    Pos::new(1, 1, 0),
-                    format!("ファイル名が {other} と大文字・小文字しか違いません"),
-                )
-                .help = Some("URL が重なるので、どちらかのファイル名を変えてください".into());
+                self.push(
+                    Diagnostic::error(
+                        Span::new(file, Pos::new(1, 1, 0)),
+                        format!("ファイル名が {other} と大文字・小文字しか違いません"),
+                    )
+                    .with_help("URL が重なるので、どちらかのファイル名を変えてください"),
+                );
             }
         }
     }
@@ -466,8 +472,7 @@ impl Validator<'_> {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             && stem.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric());
         if !ok {
-            self.error(file, Pos::new(1, 1, 0), format!("ファイル名「{stem}」は URL に使えません")).help =
-                Some("ファイル名は半角の英数字・ハイフン・下線にしてください（例: interim-2026.md）。ファイル名がそのまま URL になります".into());
+            self.push(Diagnostic::error(Span::new(file, Pos::new(1, 1, 0)), format!("ファイル名「{stem}」は URL に使えません")).with_help("ファイル名は半角の英数字・ハイフン・下線にしてください（例: interim-2026.md）。ファイル名がそのまま URL になります"));
         }
         ok
     }

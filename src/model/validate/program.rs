@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::{Lookups, Validator};
+use crate::diag::{Diagnostic, Span};
 use crate::load::Named;
 use crate::load::raw::RawProgram;
 use crate::model::{Program, ProgramSupport};
@@ -17,16 +18,22 @@ impl Validator<'_> {
             let release = r.release.as_ref().map(|t| self.instant(f, t));
             if let Some(url) = &r.url {
                 if !url.value.trim().starts_with("https://") && !url.value.trim().starts_with("http://") {
-                    self.error(
-                        f,
-                        url.pos,
-                        format!("url「{}」が http(s):// で始まっていません", url.value),
-                    )
-                    .help = Some("事業の公式ページの URL を https:// から書いてください".into());
+                    self.push(
+                        Diagnostic::error(
+                            Span::new(f, url.pos),
+                            format!("url「{}」が http(s):// で始まっていません", url.value),
+                        )
+                        .with_help("事業の公式ページの URL を https:// から書いてください"),
+                    );
                 } else if super::body::own_path(&url.value, l.base_url).is_some() {
                     // A link into this site would not follow the holdback of what it points at.
-                    self.error(f, url.pos, format!("url「{}」はこのサイトの中の URL です", url.value))
-                        .help = Some("url には事業の公式ページ（このサイトの外）を書いてください".into());
+                    self.push(
+                        Diagnostic::error(
+                            Span::new(f, url.pos),
+                            format!("url「{}」はこのサイトの中の URL です", url.value),
+                        )
+                        .with_help("url には事業の公式ページ（このサイトの外）を書いてください"),
+                    );
                 }
             }
             let mut support = Vec::new();
@@ -46,8 +53,10 @@ impl Validator<'_> {
                     }
                 }
                 if s.municipalities.is_empty() {
-                    self.error(f, s.kind.pos, "支援先の市町村（municipalities）がありません")
-                        .help = Some("municipalities: [\"016641\"] のように団体コードを書いてください".into());
+                    self.push(
+                        Diagnostic::error(Span::new(f, s.kind.pos), "支援先の市町村（municipalities）がありません")
+                            .with_help("municipalities: [\"016641\"] のように団体コードを書いてください"),
+                    );
                     broken = true;
                 }
                 match kind {
@@ -60,12 +69,13 @@ impl Validator<'_> {
                 }
             }
             if r.fiscal_year.value < 2000 || r.fiscal_year.value > 2200 {
-                self.error(
-                    f,
-                    r.fiscal_year.pos,
-                    format!("年度 {} は西暦の年度ではありません", r.fiscal_year.value),
-                )
-                .help = Some("令和7年度なら 2025 のように西暦で書いてください".into());
+                self.push(
+                    Diagnostic::error(
+                        Span::new(f, r.fiscal_year.pos),
+                        format!("年度 {} は西暦の年度ではありません", r.fiscal_year.value),
+                    )
+                    .with_help("令和7年度なら 2025 のように西暦で書いてください"),
+                );
                 broken = true;
             }
             let (Some(name), true, false) = (name, stem_ok, broken) else {
