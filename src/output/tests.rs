@@ -22,7 +22,14 @@ fn writes_then_replaces_removing_stale_files() {
         &public,
     )
     .unwrap();
-    write_plan(&plan(&[("index.html", "2")]), &out, OutputKind::Public, &public).unwrap();
+    let written = write_plan(
+        &plan(&[("index.html", "2"), ("a.css", "abc")]),
+        &out,
+        OutputKind::Public,
+        &public,
+    )
+    .unwrap();
+    assert_eq!((written.files, written.bytes), (2, 4), "two files of 1 and 3 bytes");
     assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "2");
     assert!(!out.join("old").exists());
     assert!(out.join(MARKER).exists());
@@ -34,6 +41,39 @@ fn writes_then_replaces_removing_stale_files() {
         names,
         vec![std::ffi::OsString::from("out")],
         "no staging or old trees left behind"
+    );
+}
+
+#[test]
+fn only_leftovers_of_this_output_from_builds_that_are_gone_are_removed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let gone = 4_000_000_000u32; // above any process id Linux hands out (at most 2^22)
+    for dir in [
+        format!(".out.banso-staging-{gone}"),
+        format!(".out.banso-old-{gone}"),
+        format!(".other.banso-staging-{gone}"),
+        format!("notes-{gone}"),
+        "photos-1".to_string(),
+    ] {
+        fs::create_dir(tmp.path().join(&dir)).unwrap();
+    }
+    write_plan(
+        &plan(&[("index.html", "1")]),
+        &out,
+        OutputKind::Public,
+        &tmp.path().join("output"),
+    )
+    .unwrap();
+    assert_eq!(
+        names(tmp.path()),
+        [
+            format!(".other.banso-staging-{gone}"),
+            format!("notes-{gone}"),
+            "out".into(),
+            "photos-1".into()
+        ],
+        "this output's leftovers are gone; another output's and the user's folders stay"
     );
 }
 
