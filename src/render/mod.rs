@@ -17,6 +17,7 @@ pub mod search;
 mod stat_pages;
 pub mod theme;
 pub mod tilemap;
+mod views;
 mod xml;
 
 use std::collections::BTreeMap;

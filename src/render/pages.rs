@@ -4,6 +4,10 @@ use serde::Serialize;
 
 use super::context::{ReportRef, TeamList, TeamRow, fmt_int};
 use super::markdown::{plain_text, render_markdown};
+use super::views::{
+    AreaItem, AreaListView, AreaView, AttachmentView, DataView, HomeView, MunicipalityView, NotFoundView, PageView,
+    ReportListView, ReportView, SearchView,
+};
 use super::{Plan, RenderError, Theme, minify, tera_context};
 use crate::model::reference::issue_area_note;
 use crate::model::urls::{self, BaseUrl};
@@ -156,7 +160,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 description,
                 crumbs: vec![],
             };
-            self.emit(spec, &serde_json::json!({ "body": html }))?;
+            self.emit(spec, &PageView { body: html })?;
         }
         crate::timing::timed("  cohorts", || self.cohorts())?;
         crate::timing::timed("  prefectures", || self.prefectures())?;
@@ -291,12 +295,12 @@ impl<'a, 'r> Renderer<'a, 'r> {
         let mut reports: Vec<_> = self.p.reports.iter().collect();
         reports.sort_by(|a, b| (b.date, b.release, &b.stem).cmp(&(a.date, a.release, &a.stem)));
         let latest: Vec<ReportRef> = reports.iter().take(6).map(|r| ReportRef::of(self.p, r)).collect();
-        let page = serde_json::json!({
-            "headline": headline,
-            "map": self.prefecture_map("./"),
-            "reports": latest,
-            "intro": self.p.site.description,
-        });
+        let page = HomeView {
+            headline,
+            map: self.prefecture_map("./"),
+            reports: latest,
+            intro: self.p.site.description.clone(),
+        };
         let description = self.p.site.description.clone().unwrap_or_else(|| {
             "国の職員が2～3名のチームで中小規模の市町村を支援する地方創生伴走支援制度の、チーム・支援先・報告をまとめたサイトです。".into()
         });
@@ -324,14 +328,18 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 .chain(programs.iter().map(|p| format!("{}（{}）", p.name, p.fiscal_year)))
                 .collect();
             let description = format!("{}が受けている国の伴走支援：{}。", m.full_name(), supports.join("、"));
-            let page = serde_json::json!({
-                "name": m.name, "full_name": m.full_name(), "kana": m.kana, "code": m.code.to_string(),
-                "prefecture": pref.name, "prefecture_href": urls::prefecture(pref.slug),
-                "population": m.population.map(fmt_int),
-                "population_as_of": m.population_as_of.map(|d| d.display_ja()),
-                "teams": teams,
-                "programs": programs,
-            });
+            let page = MunicipalityView {
+                name: m.name.clone(),
+                full_name: m.full_name(),
+                kana: m.kana.clone(),
+                code: m.code.to_string(),
+                prefecture: pref.name,
+                prefecture_href: urls::prefecture(pref.slug),
+                population: m.population.map(fmt_int),
+                population_as_of: m.population_as_of.map(|d| d.display_ja()),
+                teams,
+                programs,
+            };
             let path = urls::municipality(m.code);
             let crumbs = vec![
                 crumb("都道府県から探す", urls::PREFECTURES),
@@ -377,7 +385,11 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 description: "伴走支援チームの中間報告・最終報告・活動報告の一覧。".into(),
                 crumbs,
             };
-            let page = serde_json::json!({ "reports": reports, "count": count, "pager": Pager::new(no, total) });
+            let page = ReportListView {
+                reports,
+                count: &count,
+                pager: Pager::new(no, total),
+            };
             this.page(spec, &page)
         })?;
         self.emit_many(&all, |this, r| {
@@ -393,18 +405,28 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 .map(|a| {
                     let ext = a.asset.0.rsplit('.').next().unwrap_or("").to_uppercase();
                     let size = this.p.assets.get(&a.asset).map(|x| human_size(x.size));
-                    serde_json::json!({
-                        "title": a.title, "href": format!("{}{}", urls::ASSETS, super::markdown::encode_path(&a.asset.0)),
-                        "format": ext, "size": size,
-                    })
+                    AttachmentView {
+                        title: a.title.clone(),
+                        href: format!("{}{}", urls::ASSETS, super::markdown::encode_path(&a.asset.0)),
+                        format: ext,
+                        size,
+                    }
                 })
                 .collect();
-            let page = serde_json::json!({
-                "title": r.title, "kind": r.kind.name(), "date": r.date.display_ja(), "date_iso": r.date.iso(),
-                "summary": r.summary, "body": render_markdown(&r.body, &root, &|t| this.p.shows(t)), "attachments": attachments,
-                "team": TeamRow::of(this.p, team),
-            });
-            let description = r.summary.clone().unwrap_or_else(|| plain_text(&r.body, &|t| this.p.shows(t), 110));
+            let page = ReportView {
+                title: r.title.clone(),
+                kind: r.kind.name(),
+                date: r.date.display_ja(),
+                date_iso: r.date.iso(),
+                summary: r.summary.clone(),
+                body: render_markdown(&r.body, &root, &|t| this.p.shows(t)),
+                attachments,
+                team: TeamRow::of(this.p, team),
+            };
+            let description = r
+                .summary
+                .clone()
+                .unwrap_or_else(|| plain_text(&r.body, &|t| this.p.shows(t), 110));
             let crumbs = vec![crumb("報告", urls::REPORTS)];
             this.page(
                 PageSpec {
@@ -422,7 +444,13 @@ impl<'a, 'r> Renderer<'a, 'r> {
     fn areas(&mut self) -> Result<(), RenderError> {
         let per_area = |a: IssueAreaNo| self.p.teams.iter().filter(|t| t.areas.contains(&a)).count();
         let list: Vec<_> = IssueAreaNo::all()
-            .map(|a| serde_json::json!({ "no": a.0, "two": a.two_digits(), "name": a.name(), "href": urls::theme(a), "teams": per_area(a) }))
+            .map(|a| AreaItem {
+                no: a.0,
+                two: a.two_digits(),
+                name: a.name(),
+                href: urls::theme(a),
+                teams: per_area(a),
+            })
             .collect();
         let spec = PageSpec {
             path: urls::THEMES,
@@ -431,12 +459,17 @@ impl<'a, 'r> Renderer<'a, 'r> {
             description: "制度の26の課題分野と、それぞれに取り組む伴走支援チーム。".into(),
             crumbs: vec![],
         };
-        self.emit(spec, &serde_json::json!({ "areas": list }))?;
+        self.emit(spec, &AreaListView { areas: list })?;
         let all: Vec<IssueAreaNo> = IssueAreaNo::all().collect();
         self.emit_many(&all, |this, &a| {
             let teams = TeamList::of(this.p, this.p.teams.iter().rev().filter(|t| t.areas.contains(&a)));
             let path = urls::theme(a);
-            let page = serde_json::json!({ "no": a.0, "name": a.name(), "note": issue_area_note(a), "teams": teams });
+            let page = AreaView {
+                no: a.0,
+                name: a.name(),
+                note: issue_area_note(a),
+                teams,
+            };
             let description = format!("課題分野「{}」に取り組む伴走支援チーム。", a.name());
             let crumbs = vec![crumb("課題分野", urls::THEMES)];
             let title = format!("{}. {}", a.0, a.name());
@@ -454,7 +487,10 @@ impl<'a, 'r> Renderer<'a, 'r> {
     }
 
     fn data_page(&mut self) -> Result<(), RenderError> {
-        let page = serde_json::json!({ "files": super::data::describe_files(!self.p.programs.is_empty()), "license": self.p.site.license });
+        let page = DataView {
+            files: super::data::describe_files(!self.p.programs.is_empty()),
+            license: &self.p.site.license,
+        };
         let spec = PageSpec {
             path: urls::DATA,
             template: "data.html",
@@ -474,7 +510,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             description: "このサイトの報告やページを検索できます。".into(),
             crumbs: vec![],
         };
-        self.emit(spec, &serde_json::json!({ "parts": parts }))
+        self.emit(spec, &SearchView { parts })
     }
 
     fn not_found(&mut self) -> Result<(), RenderError> {
@@ -485,7 +521,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             description: "お探しのページは見つかりませんでした。".into(),
             crumbs: vec![],
         };
-        self.emit(spec, &serde_json::json!({}))
+        self.emit(spec, &NotFoundView {})
     }
 }
 
