@@ -49,9 +49,13 @@ fn only_leftovers_of_this_output_from_builds_that_are_gone_are_removed() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let gone = 4_000_000_000u32; // above any process id Linux hands out (at most 2^22)
+    // Process 1 is always running: its staging tree is a build in progress and stays. A tree
+    // named by this process's own id is from a killed build whose id was reused: it goes.
     for dir in [
         format!(".out.banso-staging-{gone}"),
         format!(".out.banso-old-{gone}"),
+        format!(".out.banso-staging-{}", std::process::id()),
+        ".out.banso-staging-1".to_string(),
         format!(".other.banso-staging-{gone}"),
         format!("notes-{gone}"),
         "photos-1".to_string(),
@@ -69,11 +73,12 @@ fn only_leftovers_of_this_output_from_builds_that_are_gone_are_removed() {
         names(tmp.path()),
         [
             format!(".other.banso-staging-{gone}"),
+            ".out.banso-staging-1".into(),
             format!("notes-{gone}"),
             "out".into(),
             "photos-1".into()
         ],
-        "this output's leftovers are gone; another output's and the user's folders stay"
+        "this output's leftovers are gone; a running build's, another output's and the user's folders stay"
     );
 }
 
