@@ -272,11 +272,9 @@ fn is_stale(path: &Path) -> bool {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let pid: Option<u32> = name.rsplit('-').next().and_then(|p| p.parse().ok());
-    match pid {
-        Some(pid) if pid == std::process::id() => true,
-        Some(pid) => !Path::new(&format!("/proc/{pid}")).exists(),
-        None => false,
-    }
+    // A tree named by this process's own id (a killed build's, the id since reused) is not
+    // one: this build writes its staging tree under that very name and replaces it.
+    pid.is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists())
 }
 
 #[cfg(test)]

@@ -50,7 +50,8 @@ fn only_leftovers_of_this_output_from_builds_that_are_gone_are_removed() {
     let out = tmp.path().join("out");
     let gone = 4_000_000_000u32; // above any process id Linux hands out (at most 2^22)
     // Process 1 is always running: its staging tree is a build in progress and stays. A tree
-    // named by this process's own id is from a killed build whose id was reused: it goes.
+    // named by this process's own id is from a killed build whose id was reused: it goes too
+    // (this build writes its staging tree under that name).
     for dir in [
         format!(".out.banso-staging-{gone}"),
         format!(".out.banso-old-{gone}"),
