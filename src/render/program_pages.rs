@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::RenderError;
 use super::context::fiscal_year_label;
 use super::pages::{PageSpec, Renderer, crumb};
+use super::views::{NamedLink, ProgramInPrefecture, ProgramListItem, ProgramListView, ProgramView, SupportView};
 use crate::model::{MunicipalityCode, urls};
 
 /// One programme's support of one municipality, as its page lists it.
@@ -17,19 +18,6 @@ pub struct ProgramRef {
     pub url: Option<String>,
     /// `類型③ 広域連携事業推進枠（北海道 東胆振の5市町）`
     pub kinds: Vec<String>,
-}
-
-#[derive(Debug, Serialize)]
-struct SupportView {
-    kind: String,
-    group: Option<String>,
-    municipalities: Vec<MunicipalityLink>,
-}
-
-#[derive(Debug, Serialize)]
-struct MunicipalityLink {
-    name: String,
-    href: String,
 }
 
 impl Renderer<'_, '_> {
@@ -57,33 +45,33 @@ impl Renderer<'_, '_> {
             .collect()
     }
 
-    fn link(&self, code: MunicipalityCode) -> MunicipalityLink {
+    fn link(&self, code: MunicipalityCode) -> NamedLink {
         let m = self.p.municipality(code);
-        MunicipalityLink {
+        NamedLink {
             name: m.full_name(),
             href: urls::municipality(code),
         }
     }
 
     /// Published programmes and the municipalities of prefecture `pref` each supports.
-    pub(super) fn programs_in_prefecture(&self, pref: u8) -> Vec<serde_json::Value> {
+    pub(super) fn programs_in_prefecture(&self, pref: u8) -> Vec<ProgramInPrefecture> {
         self.p
             .programs
             .iter()
             .filter_map(|p| {
                 let mut seen = std::collections::HashSet::new();
-                let links: Vec<MunicipalityLink> = p
+                let links: Vec<NamedLink> = p
                     .support
                     .iter()
                     .flat_map(|s| &s.municipalities)
                     .filter(|c| c.prefecture().code == pref && seen.insert(**c))
                     .map(|c| self.link(*c))
                     .collect();
-                (!links.is_empty()).then(|| {
-                    serde_json::json!({
-                        "name": p.name, "fiscal_year": fiscal_year_label(p.fiscal_year), "href": urls::program(&p.id),
-                        "municipalities": links,
-                    })
+                (!links.is_empty()).then(|| ProgramInPrefecture {
+                    name: p.name.clone(),
+                    fiscal_year: fiscal_year_label(p.fiscal_year),
+                    href: urls::program(&p.id),
+                    municipalities: links,
                 })
             })
             .collect()
@@ -99,10 +87,13 @@ impl Renderer<'_, '_> {
             .iter()
             .map(|p| {
                 let count = p.support.iter().map(|s| s.municipalities.len()).sum::<usize>();
-                serde_json::json!({
-                    "name": p.name, "fiscal_year": fiscal_year_label(p.fiscal_year), "href": urls::program(&p.id),
-                    "summary": p.summary, "count": count,
-                })
+                ProgramListItem {
+                    name: p.name.clone(),
+                    fiscal_year: fiscal_year_label(p.fiscal_year),
+                    href: urls::program(&p.id),
+                    summary: p.summary.clone(),
+                    count,
+                }
             })
             .collect();
         let spec = PageSpec {
@@ -112,7 +103,7 @@ impl Renderer<'_, '_> {
             description: "地方創生伴走支援制度のほかに、国が市町村に行っている伴走支援とその支援先。".into(),
             crumbs: vec![],
         };
-        self.emit(spec, &serde_json::json!({ "programs": list }))?;
+        self.emit(spec, &ProgramListView { programs: list })?;
         for p in self.p.programs.clone() {
             let support: Vec<SupportView> = p
                 .support
@@ -123,10 +114,14 @@ impl Renderer<'_, '_> {
                     municipalities: s.municipalities.iter().map(|c| self.link(*c)).collect(),
                 })
                 .collect();
-            let page = serde_json::json!({
-                "name": p.name, "fiscal_year": fiscal_year_label(p.fiscal_year), "organizer": p.organizer,
-                "summary": p.summary, "url": p.url, "support": support,
-            });
+            let page = ProgramView {
+                name: p.name.clone(),
+                fiscal_year: fiscal_year_label(p.fiscal_year),
+                organizer: p.organizer.clone(),
+                summary: p.summary.clone(),
+                url: p.url.clone(),
+                support,
+            };
             let title = format!("{}（{}）", p.name, fiscal_year_label(p.fiscal_year));
             let description = p
                 .summary

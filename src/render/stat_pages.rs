@@ -11,6 +11,10 @@ use super::colors::MAP_SHADES;
 use super::context::{HeadlineView, TableView, TeamList, fiscal_year_label};
 use super::pages::{PageSpec, Rendered, Renderer, crumb, period, root_of};
 use super::tilemap;
+use super::views::{
+    CohortListItem, CohortListView, CohortView, NamedLink, PrefectureCohortView, PrefectureListView, PrefectureTile,
+    PrefectureView, RegionView, TeamsView,
+};
 use crate::model::reference::PREFECTURES;
 use crate::model::{Cohort, CohortNo, Prefecture, Region, urls};
 use crate::stats::{Chart, Headline};
@@ -34,24 +38,13 @@ pub struct ChartView {
 pub struct PrefectureMap {
     pub svg: String,
     pub legend: Vec<LegendItem>,
-    pub regions: Vec<serde_json::Value>,
+    pub regions: Vec<RegionView>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct LegendItem {
     pub label: String,
     pub fill: String,
-}
-
-/// Headline figures of one prefecture in one cohort.
-#[derive(Debug, Serialize)]
-struct PrefectureCohortView {
-    cohort_label: String,
-    cohort_href: String,
-    teams: u32,
-    members: u32,
-    municipalities: u32,
-    charts: Vec<ChartView>,
 }
 
 impl Renderer<'_, '_> {
@@ -124,14 +117,17 @@ impl Renderer<'_, '_> {
                 let prefs: Vec<_> = PREFECTURES
                     .iter()
                     .filter(|p| p.region == *r)
-                    .map(|p| {
-                        serde_json::json!({
-                            "name": p.name, "slug": p.slug, "href": urls::prefecture(p.slug),
-                            "teams": per_pref.get(&p.code).copied().unwrap_or(0),
-                        })
+                    .map(|p| PrefectureTile {
+                        name: p.name,
+                        slug: p.slug,
+                        href: urls::prefecture(p.slug),
+                        teams: per_pref.get(&p.code).copied().unwrap_or(0),
                     })
                     .collect();
-                serde_json::json!({ "name": r.name(), "prefectures": prefs })
+                RegionView {
+                    name: r.name(),
+                    prefectures: prefs,
+                }
             })
             .collect();
         PrefectureMap {
@@ -164,7 +160,11 @@ impl Renderer<'_, '_> {
             .iter()
             .rev()
             .filter_map(|c| self.headline(c).map(|h| (c, h)))
-            .map(|(c, h)| serde_json::json!({ "headline": h, "period": period(c), "announce": c.announce.date().display_ja() }))
+            .map(|(c, headline)| CohortListItem {
+                headline,
+                period: period(c),
+                announce: c.announce.date().display_ja(),
+            })
             .collect();
         let spec = PageSpec {
             path: urls::COHORTS,
@@ -173,7 +173,13 @@ impl Renderer<'_, '_> {
             description: "地方創生伴走支援制度の期（年度）ごとの伴走支援チームと支援対象の市町村です。".into(),
             crumbs: vec![],
         };
-        self.emit(spec, &serde_json::json!({ "cohorts": list, "comparison": comparison }))?;
+        self.emit(
+            spec,
+            &CohortListView {
+                cohorts: list,
+                comparison,
+            },
+        )?;
         let cohorts = self.p.cohorts.clone();
         self.emit_many(&cohorts, |this, c| this.cohort(c))
     }
@@ -201,13 +207,13 @@ impl Renderer<'_, '_> {
             };
             views.push(self.emit_chart(&mut out, &dir, chart.id.slug(), chart, &c.no.label(), &title)?);
         }
-        let page = serde_json::json!({
-            "headline": headline,
-            "period": period(c),
-            "announce": c.announce.date().display_ja(),
-            "charts": views,
-            "latest": self.p.latest_cohort().map(|l| l.no) == Some(c.no),
-        });
+        let page = CohortView {
+            headline,
+            period: period(c),
+            announce: c.announce.date().display_ja(),
+            charts: views,
+            latest: self.p.latest_cohort().map(|l| l.no) == Some(c.no),
+        };
         let path = urls::cohort(c.no);
         let h = s.headline;
         let description = format!(
@@ -234,7 +240,11 @@ impl Renderer<'_, '_> {
             c.no.label(),
             teams.rows.len()
         );
-        let page = serde_json::json!({ "cohort_label": c.no.label(), "cohort_href": path, "teams": teams });
+        let page = TeamsView {
+            cohort_label: c.no.label(),
+            cohort_href: path,
+            teams,
+        };
         let path = urls::cohort_teams(c.no);
         let crumbs = vec![
             crumb("期ごとの伴走支援", urls::COHORTS),
@@ -274,7 +284,7 @@ impl Renderer<'_, '_> {
             crumbs: vec![],
         };
         let map = self.prefecture_map(&root_of(urls::PREFECTURES));
-        self.emit(spec, &serde_json::json!({ "map": map }))?;
+        self.emit(spec, &PrefectureListView { map })?;
         self.emit_many(&PREFECTURES, |this, pref| this.prefecture(pref))
     }
 
@@ -288,7 +298,10 @@ impl Renderer<'_, '_> {
             .municipalities
             .values()
             .filter(|m| in_pref(m.code))
-            .map(|m| serde_json::json!({ "name": m.name, "href": urls::municipality(m.code) }))
+            .map(|m| NamedLink {
+                name: m.name.clone(),
+                href: urls::municipality(m.code),
+            })
             .collect();
         let mut cohorts = Vec::new();
         for ps in self.stats.prefectures.get(&pref.code).into_iter().flatten().rev() {
@@ -327,12 +340,14 @@ impl Renderer<'_, '_> {
                 teams.rows.len()
             )
         };
-        let page = serde_json::json!({
-            "name": pref.name, "region": pref.region.name(), "teams": teams, "municipalities": municipalities,
-            "cohorts": cohorts,
-            "programs": self.programs_in_prefecture(pref.code),
-
-        });
+        let page = PrefectureView {
+            name: pref.name,
+            region: pref.region.name(),
+            teams,
+            municipalities,
+            cohorts,
+            programs: self.programs_in_prefecture(pref.code),
+        };
         let path = urls::prefecture(pref.slug);
         let crumbs = vec![crumb("都道府県から探す", urls::PREFECTURES)];
         let spec = PageSpec {

@@ -1,13 +1,12 @@
-//! What each template of the general pages receives as `page`: one typed view per template, so
-//! a field a template reads cannot be renamed or dropped without a compile error here.
-//! (Cohort, prefecture and programme pages keep theirs beside their renderers.)
+//! What each template receives as `page`: one typed view per template, so a field a template
+//! reads cannot be renamed or dropped without a compile error here.
 
 use serde::Serialize;
 
 use super::context::{HeadlineView, ReportRef, TeamList, TeamRow};
 use super::data::DataFile;
 use super::program_pages::ProgramRef;
-use super::stat_pages::PrefectureMap;
+use super::stat_pages::{ChartView, PrefectureMap};
 
 /// index.html
 #[derive(Debug, Serialize)]
@@ -111,3 +110,130 @@ pub struct SearchView {
 /// 404.html needs nothing of its own.
 #[derive(Debug, Serialize)]
 pub struct NotFoundView {}
+
+/// A name and the link to its page (a municipality, a prefecture).
+#[derive(Debug, Serialize)]
+pub struct NamedLink {
+    pub name: String,
+    pub href: String,
+}
+
+/// One region of the prefecture list beside the tile map.
+#[derive(Debug, Serialize)]
+pub struct RegionView {
+    pub name: &'static str,
+    pub prefectures: Vec<PrefectureTile>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PrefectureTile {
+    pub name: &'static str,
+    pub slug: &'static str,
+    pub href: String,
+    pub teams: u32,
+}
+
+/// cohorts.html
+#[derive(Debug, Serialize)]
+pub struct CohortListView {
+    pub cohorts: Vec<CohortListItem>,
+    pub comparison: Option<ChartView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CohortListItem {
+    pub headline: HeadlineView,
+    pub period: String,
+    pub announce: String,
+}
+
+/// cohort.html
+#[derive(Debug, Serialize)]
+pub struct CohortView {
+    pub headline: HeadlineView,
+    pub period: String,
+    pub announce: String,
+    pub charts: Vec<ChartView>,
+    /// The latest published cohort (its page links the current team list).
+    pub latest: bool,
+}
+
+/// teams.html
+#[derive(Debug, Serialize)]
+pub struct TeamsView {
+    pub cohort_label: String,
+    pub cohort_href: String,
+    pub teams: TeamList,
+}
+
+/// prefectures.html
+#[derive(Debug, Serialize)]
+pub struct PrefectureListView {
+    pub map: PrefectureMap,
+}
+
+/// prefecture.html
+#[derive(Debug, Serialize)]
+pub struct PrefectureView {
+    pub name: &'static str,
+    pub region: &'static str,
+    pub teams: TeamList,
+    pub municipalities: Vec<NamedLink>,
+    pub cohorts: Vec<PrefectureCohortView>,
+    pub programs: Vec<ProgramInPrefecture>,
+}
+
+/// Headline figures of one prefecture in one cohort, with its charts.
+#[derive(Debug, Serialize)]
+pub struct PrefectureCohortView {
+    pub cohort_label: String,
+    pub cohort_href: String,
+    pub teams: u32,
+    pub members: u32,
+    pub municipalities: u32,
+    pub charts: Vec<ChartView>,
+}
+
+/// A programme's support in one prefecture.
+#[derive(Debug, Serialize)]
+pub struct ProgramInPrefecture {
+    pub name: String,
+    pub fiscal_year: String,
+    pub href: String,
+    pub municipalities: Vec<NamedLink>,
+}
+
+/// programs.html
+#[derive(Debug, Serialize)]
+pub struct ProgramListView {
+    pub programs: Vec<ProgramListItem>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProgramListItem {
+    pub name: String,
+    pub fiscal_year: String,
+    pub href: String,
+    pub summary: Option<String>,
+    /// Municipalities supported.
+    pub count: usize,
+}
+
+/// program.html
+#[derive(Debug, Serialize)]
+pub struct ProgramView {
+    pub name: String,
+    pub fiscal_year: String,
+    pub organizer: Option<String>,
+    pub summary: Option<String>,
+    pub url: Option<String>,
+    pub support: Vec<SupportView>,
+}
+
+/// One group of a programme's supported municipalities.
+#[derive(Debug, Serialize)]
+pub struct SupportView {
+    pub kind: String,
+    pub group: Option<String>,
+    pub municipalities: Vec<NamedLink>,
+}
