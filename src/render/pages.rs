@@ -93,9 +93,27 @@ impl Rendered {
 pub(super) struct PageSpec<'s> {
     pub path: &'s str,
     pub template: &'s str,
+    /// What the page is to a link preview (Open Graph `og:type`).
+    pub og_type: OgType,
     pub title: String,
     pub description: String,
     pub crumbs: Vec<Crumb>,
+}
+
+/// Open Graph `og:type`: a report is an article, every other page the site's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum OgType {
+    Website,
+    Article,
+}
+
+impl OgType {
+    fn as_str(self) -> &'static str {
+        match self {
+            OgType::Website => "website",
+            OgType::Article => "article",
+        }
+    }
 }
 
 impl<'a, 'r> Renderer<'a, 'r> {
@@ -156,6 +174,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             let spec = PageSpec {
                 path: &path,
                 template: "page.html",
+                og_type: OgType::Website,
                 title: page.title.clone(),
                 description,
                 crumbs: vec![],
@@ -250,11 +269,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             footer_pages: items(&self.footer),
             preview: self.p.preview.then(|| self.p.as_of.display_ja()),
             is_home: spec.path.is_empty(),
-            og_type: if spec.template == "report.html" {
-                "article"
-            } else {
-                "website"
-            },
+            og_type: spec.og_type.as_str(),
             search: self.opts.search != super::Search::Off,
         };
         let key = self
@@ -308,6 +323,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             PageSpec {
                 path: "",
                 template: "index.html",
+                og_type: OgType::Website,
                 title: self.p.site.title.clone(),
                 description,
                 crumbs: vec![],
@@ -348,6 +364,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             let spec = PageSpec {
                 path: &path,
                 template: "municipality.html",
+                og_type: OgType::Website,
                 title: m.full_name(),
                 description,
                 crumbs,
@@ -381,6 +398,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             let spec = PageSpec {
                 path: &path,
                 template: "reports.html",
+                og_type: OgType::Website,
                 title,
                 description: "伴走支援チームの中間報告・最終報告・活動報告の一覧。".into(),
                 crumbs,
@@ -432,6 +450,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 PageSpec {
                     path: &path,
                     template: "report.html",
+                    og_type: OgType::Article,
                     title: r.title.clone(),
                     description,
                     crumbs,
@@ -455,6 +474,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         let spec = PageSpec {
             path: urls::THEMES,
             template: "areas.html",
+            og_type: OgType::Website,
             title: "課題分野".into(),
             description: "制度の26の課題分野と、それぞれに取り組む伴走支援チーム。".into(),
             crumbs: vec![],
@@ -477,6 +497,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 PageSpec {
                     path: &path,
                     template: "area.html",
+                    og_type: OgType::Website,
                     title,
                     description,
                     crumbs,
@@ -494,6 +515,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         let spec = PageSpec {
             path: urls::DATA,
             template: "data.html",
+            og_type: OgType::Website,
             title: "オープンデータ".into(),
             description: "伴走支援チーム・支援官・支援先市町村の一覧と集計値を CSV と JSON で提供しています。".into(),
             crumbs: vec![],
@@ -506,6 +528,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         let spec = PageSpec {
             path: "search/",
             template: "search.html",
+            og_type: OgType::Website,
             title: "サイト内検索".into(),
             description: "このサイトの報告やページを検索できます。".into(),
             crumbs: vec![],
@@ -517,6 +540,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         let spec = PageSpec {
             path: "404.html",
             template: "404.html",
+            og_type: OgType::Website,
             title: "ページが見つかりません".into(),
             description: "お探しのページは見つかりませんでした。".into(),
             crumbs: vec![],

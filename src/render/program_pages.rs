@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::RenderError;
 use super::context::fiscal_year_label;
-use super::pages::{PageSpec, Renderer, crumb};
+use super::pages::{OgType, PageSpec, Renderer, crumb};
 use super::views::{NamedLink, ProgramInPrefecture, ProgramListItem, ProgramListView, ProgramView, SupportView};
 use crate::model::{MunicipalityCode, urls};
 
@@ -99,6 +99,7 @@ impl Renderer<'_, '_> {
         let spec = PageSpec {
             path: urls::PROGRAMS,
             template: "programs.html",
+            og_type: OgType::Website,
             title: "関連する伴走支援".into(),
             description: "地方創生伴走支援制度のほかに、国が市町村に行っている伴走支援とその支援先。".into(),
             crumbs: vec![],
@@ -133,6 +134,7 @@ impl Renderer<'_, '_> {
                 PageSpec {
                     path: &path,
                     template: "program.html",
+                    og_type: OgType::Website,
                     title,
                     description,
                     crumbs,

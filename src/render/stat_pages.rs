@@ -9,7 +9,7 @@ use super::RenderError;
 use super::charts::{self, ChartFrame};
 use super::colors::MAP_SHADES;
 use super::context::{HeadlineView, TableView, TeamList, fiscal_year_label};
-use super::pages::{PageSpec, Rendered, Renderer, crumb, period, root_of};
+use super::pages::{OgType, PageSpec, Rendered, Renderer, crumb, period, root_of};
 use super::tilemap;
 use super::views::{
     CohortListItem, CohortListView, CohortView, NamedLink, PrefectureCohortView, PrefectureListView, PrefectureTile,
@@ -169,6 +169,7 @@ impl Renderer<'_, '_> {
         let spec = PageSpec {
             path: urls::COHORTS,
             template: "cohorts.html",
+            og_type: OgType::Website,
             title: "期ごとの伴走支援".into(),
             description: "地方創生伴走支援制度の期（年度）ごとの伴走支援チームと支援対象の市町村です。".into(),
             crumbs: vec![],
@@ -228,6 +229,7 @@ impl Renderer<'_, '_> {
         let spec = PageSpec {
             path: &path,
             template: "cohort.html",
+            og_type: OgType::Website,
             title: title.clone(),
             description,
             crumbs,
@@ -253,6 +255,7 @@ impl Renderer<'_, '_> {
         let spec = PageSpec {
             path: &path,
             template: "teams.html",
+            og_type: OgType::Website,
             title: format!("{} 伴走支援チーム一覧", c.no.label()),
             description,
             crumbs,
@@ -279,6 +282,7 @@ impl Renderer<'_, '_> {
         let spec = PageSpec {
             path: urls::PREFECTURES,
             template: "prefectures.html",
+            og_type: OgType::Website,
             title: "都道府県から探す".into(),
             description: "47都道府県それぞれの伴走支援チームと支援対象の市町村。".into(),
             crumbs: vec![],
@@ -353,6 +357,7 @@ impl Renderer<'_, '_> {
         let spec = PageSpec {
             path: &path,
             template: "prefecture.html",
+            og_type: OgType::Website,
             title: pref.name.to_string(),
             description,
             crumbs,
