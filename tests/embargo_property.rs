@@ -140,15 +140,6 @@ fn time_text(secs: i64, form: usize) -> String {
     }
 }
 
-fn check_digit(first5: &str) -> u32 {
-    let sum: u32 = first5
-        .chars()
-        .zip([6, 5, 4, 3, 2])
-        .map(|(c, w)| c.to_digit(10).unwrap() * w)
-        .sum();
-    (11 - sum % 11) % 10
-}
-
 fn write_content(dir: &Path, spec: &Spec) -> World {
     let mut n = 0;
     let mut marker = || {
@@ -174,7 +165,7 @@ fn write_content(dir: &Path, spec: &Spec) -> World {
         writeln!(
             munis,
             "- {{ code: \"{prefix}{}\", name: 町{name}, kana: {kana}, population: 1000 }}",
-            check_digit(prefix)
+            common::check_digit(prefix)
         )
         .unwrap();
         muni_markers.push((name, kana));
@@ -232,7 +223,7 @@ fn write_content(dir: &Path, spec: &Spec) -> World {
                 teams,
                 "- number: {}\n  municipality: \"{prefix}{}\"",
                 ti + 1,
-                check_digit(prefix)
+                common::check_digit(prefix)
             )
             .unwrap();
             if t.delay > 0 || ti % 2 == 0 {
@@ -303,7 +294,7 @@ fn write_content(dir: &Path, spec: &Spec) -> World {
                 format!(
                     "\"{}{}\"",
                     MUNICIPALITY_PREFIXES[*i],
-                    check_digit(MUNICIPALITY_PREFIXES[*i])
+                    common::check_digit(MUNICIPALITY_PREFIXES[*i])
                 )
             })
             .collect();

@@ -97,15 +97,6 @@ fn at(secs: i64) -> String {
     )
 }
 
-fn check_digit(first5: &str) -> u32 {
-    let sum: u32 = first5
-        .chars()
-        .zip([6, 5, 4, 3, 2])
-        .map(|(c, w)| c.to_digit(10).unwrap() * w)
-        .sum();
-    (11 - sum % 11) % 10
-}
-
 /// The content, and each marker with the second (since the base) from which it is published.
 struct World {
     markers: BTreeMap<String, i64>,
@@ -136,7 +127,7 @@ fn write_content(dir: &Path, cohorts: &[CohortSpec], pages: &[Option<i64>]) -> W
     let mut muni_names = Vec::new();
     for p in PREFIXES {
         let name = marker();
-        writeln!(munis, "- {{ code: \"{p}{}\", name: 町{name} }}", check_digit(p)).unwrap();
+        writeln!(munis, "- {{ code: \"{p}{}\", name: 町{name} }}", common::check_digit(p)).unwrap();
         muni_names.push(name);
     }
     write("municipalities.yaml", &munis);
@@ -158,7 +149,7 @@ fn write_content(dir: &Path, cohorts: &[CohortSpec], pages: &[Option<i64>]) -> W
             instants.insert(ta);
             let m = (ci * 2 + ti) % PREFIXES.len();
             muni_from[m] = muni_from[m].min(ta);
-            let code = format!("{}{}", PREFIXES[m], check_digit(PREFIXES[m]));
+            let code = format!("{}{}", PREFIXES[m], common::check_digit(PREFIXES[m]));
             writeln!(
                 teams,
                 "- number: {}\n  municipality: \"{code}\"\n  announce: {}\n  members:",
