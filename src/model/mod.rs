@@ -6,7 +6,6 @@
 //! `publish` can hand out a published record without handing out what is still held back.
 
 pub mod code;
-pub mod gazetteer;
 pub mod link;
 pub mod reference;
 pub mod urls;

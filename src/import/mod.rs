@@ -8,6 +8,8 @@
 //! not carry (継続, 課題分野, 公表日時, and each member's name, attributes and オフィサー flag
 //! when the member is the same) is kept.
 
+pub mod gazetteer;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -15,7 +17,6 @@ use std::path::{Path, PathBuf};
 use crate::diag::closest;
 use crate::load::de::Lenient;
 use crate::load::raw::{RawMember, RawTeam, Scalar};
-use crate::model::gazetteer;
 use crate::model::reference::Grade;
 use crate::model::{IssueAreaNo, MunicipalityCode, Registry, normalize_name};
 

@@ -4,9 +4,9 @@
 
 use std::sync::OnceLock;
 
-use super::code::MunicipalityCode;
-use super::normalize_name;
-use super::reference::PREFECTURES;
+use crate::model::code::MunicipalityCode;
+use crate::model::normalize_name;
+use crate::model::reference::PREFECTURES;
 
 static CSV: &str = include_str!("../../data/municipalities-jp.csv");
 
