@@ -12,6 +12,7 @@ mod lastmod;
 pub mod markdown;
 mod pages;
 mod program_pages;
+mod report_pages;
 
 pub mod search;
 mod stat_pages;

@@ -5,8 +5,7 @@ use serde::Serialize;
 use super::context::{ReportRef, TeamList, TeamRow, fmt_int};
 use super::markdown::{plain_text, render_markdown};
 use super::views::{
-    AreaItem, AreaListView, AreaView, AttachmentView, DataView, HomeView, MunicipalityView, NotFoundView, PageView,
-    ReportListView, ReportView, SearchView,
+    AreaItem, AreaListView, AreaView, DataView, HomeView, MunicipalityView, NotFoundView, PageView, SearchView,
 };
 use super::{Plan, RenderError, Theme, minify, tera_context};
 use crate::model::reference::issue_area_note;
@@ -373,93 +372,6 @@ impl<'a, 'r> Renderer<'a, 'r> {
         })
     }
 
-    fn reports(&mut self) -> Result<(), RenderError> {
-        let mut all: Vec<_> = self.p.reports.clone();
-        all.sort_by(|a, b| (b.date, b.cohort, &b.stem).cmp(&(a.date, a.cohort, &a.stem)));
-        let list: Vec<ReportRef> = all.iter().map(|r| ReportRef::of(self.p, r)).collect();
-        let chunks: Vec<&[ReportRef]> = if list.is_empty() {
-            vec![&[]]
-        } else {
-            list.chunks(REPORTS_PER_PAGE).collect()
-        };
-        let pages: Vec<(usize, &[ReportRef])> = chunks.into_iter().enumerate().map(|(i, c)| (i + 1, c)).collect();
-        let total = pages.len();
-        let count = fmt_int(list.len() as u64);
-        self.emit_many(&pages, |this, &(no, reports)| {
-            let path = reports_list_path(no);
-            let (title, crumbs) = if no == 1 {
-                ("報告".to_string(), vec![])
-            } else {
-                (
-                    format!("報告（{no}／{total}ページ）"),
-                    vec![crumb("報告", urls::REPORTS)],
-                )
-            };
-            let spec = PageSpec {
-                path: &path,
-                template: "reports.html",
-                og_type: OgType::Website,
-                title,
-                description: "伴走支援チームの中間報告・最終報告・活動報告の一覧。".into(),
-                crumbs,
-            };
-            let page = ReportListView {
-                reports,
-                count: &count,
-                pager: Pager::new(no, total),
-            };
-            this.page(spec, &page)
-        })?;
-        self.emit_many(&all, |this, r| {
-            let path = urls::report(r.cohort, &r.stem);
-            let root = root_of(&path);
-            let team = this
-                .p
-                .team(r.cohort, r.team)
-                .expect("published report has a published team");
-            let attachments: Vec<_> = r
-                .attachments
-                .iter()
-                .map(|a| {
-                    let ext = a.asset.0.rsplit('.').next().unwrap_or("").to_uppercase();
-                    let size = this.p.assets.get(&a.asset).map(|x| human_size(x.size));
-                    AttachmentView {
-                        title: a.title.clone(),
-                        href: format!("{}{}", urls::ASSETS, super::markdown::encode_path(&a.asset.0)),
-                        format: ext,
-                        size,
-                    }
-                })
-                .collect();
-            let page = ReportView {
-                title: r.title.clone(),
-                kind: r.kind.name(),
-                date: r.date.display_ja(),
-                date_iso: r.date.iso(),
-                summary: r.summary.clone(),
-                body: render_markdown(&r.body, &root, &|t| this.p.shows(t)),
-                attachments,
-                team: TeamRow::of(this.p, team),
-            };
-            let description = r
-                .summary
-                .clone()
-                .unwrap_or_else(|| plain_text(&r.body, &|t| this.p.shows(t), 110));
-            let crumbs = vec![crumb("報告", urls::REPORTS)];
-            this.page(
-                PageSpec {
-                    path: &path,
-                    template: "report.html",
-                    og_type: OgType::Article,
-                    title: r.title.clone(),
-                    description,
-                    crumbs,
-                },
-                &page,
-            )
-        })
-    }
-
     fn areas(&mut self) -> Result<(), RenderError> {
         let per_area = |a: IssueAreaNo| self.p.teams.iter().filter(|t| t.areas.contains(&a)).count();
         let list: Vec<_> = IssueAreaNo::all()
@@ -549,64 +461,6 @@ impl<'a, 'r> Renderer<'a, 'r> {
     }
 }
 
-/// Reports per page of the /reports/ list (newest first).
-pub const REPORTS_PER_PAGE: usize = 100;
-
-/// `reports/` for the first page of the list, `reports/page/<n>/` after it.
-fn reports_list_path(no: usize) -> String {
-    if no == 1 {
-        urls::REPORTS.to_string()
-    } else {
-        urls::reports_page(no)
-    }
-}
-
-/// Links between the pages of a long list: first, last, and two either side of the current one.
-#[derive(Debug, Serialize)]
-struct Pager {
-    current: usize,
-    total: usize,
-    prev: Option<String>,
-    next: Option<String>,
-    /// Page links in order; `None` marks a gap (…).
-    pages: Vec<Option<PagerLink>>,
-}
-
-#[derive(Debug, Serialize)]
-struct PagerLink {
-    no: usize,
-    href: String,
-    current: bool,
-}
-
-impl Pager {
-    fn new(current: usize, total: usize) -> Self {
-        let link = |no: usize| PagerLink {
-            no,
-            href: reports_list_path(no),
-            current: no == current,
-        };
-        let mut pages = Vec::new();
-        let mut last = 0;
-        for no in 1..=total {
-            if no == 1 || no == total || no.abs_diff(current) <= 2 {
-                if no > last + 1 {
-                    pages.push(None);
-                }
-                pages.push(Some(link(no)));
-                last = no;
-            }
-        }
-        Pager {
-            current,
-            total,
-            prev: (current > 1).then(|| reports_list_path(current - 1)),
-            next: (current < total).then(|| reports_list_path(current + 1)),
-            pages,
-        }
-    }
-}
-
 pub(super) fn period(c: &Cohort) -> String {
     format!("{}〜{}", c.period_start.display_ja(), c.period_end.display_ja())
 }
@@ -621,56 +475,14 @@ pub fn root_of(path: &str) -> String {
     }
 }
 
-fn human_size(bytes: u64) -> String {
-    match bytes {
-        0..=1023 => format!("{bytes}B"),
-        1024..=1_048_575 => format!("{:.0}KB", bytes as f64 / 1024.0),
-        _ => format!("{:.1}MB", bytes as f64 / 1_048_576.0),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn roots_and_sizes() {
+    fn roots() {
         assert_eq!(root_of(""), "./");
         assert_eq!(root_of("cohorts/2/"), "../../");
         assert_eq!(root_of("reports/1/x/"), "../../../");
-        assert_eq!(human_size(622), "622B");
-        assert_eq!(human_size(2048), "2KB");
-    }
-
-    #[test]
-    fn the_pager_shows_both_ends_and_two_either_side() {
-        let numbers = |p: &Pager| -> Vec<Option<usize>> { p.pages.iter().map(|l| l.as_ref().map(|l| l.no)).collect() };
-        let mid = Pager::new(50, 100);
-        assert_eq!(
-            numbers(&mid),
-            [
-                Some(1),
-                None,
-                Some(48),
-                Some(49),
-                Some(50),
-                Some(51),
-                Some(52),
-                None,
-                Some(100)
-            ]
-        );
-        assert_eq!(mid.prev.as_deref(), Some("reports/page/49/"));
-        assert_eq!(mid.next.as_deref(), Some("reports/page/51/"));
-        let start = Pager::new(1, 4);
-        assert_eq!(
-            numbers(&start),
-            [Some(1), Some(2), Some(3), Some(4)],
-            "no gap next to a shown page"
-        );
-        assert_eq!(start.prev, None);
-        assert_eq!(start.pages[0].as_ref().map(|l| l.href.as_str()), Some("reports/"));
-        let one = Pager::new(1, 1);
-        assert_eq!((numbers(&one), one.prev, one.next), (vec![Some(1)], None, None));
     }
 }
