@@ -135,26 +135,35 @@ fn every_row_that_cannot_be_mapped_is_reported_and_nothing_is_written() {
     let o = import(&site, file.to_str().unwrap());
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
+    // Each problem points at its cell: line and column (in characters) of the file, the line
+    // quoted with a caret under the cell, and the close match under it.
+    let block = |at: &str| {
+        let start = err.find(at).unwrap_or_else(|| panic!("{at} in {err}"));
+        let from = err[..start].rfind("エラー: ").unwrap();
+        err[from..].split("\n\n").next().unwrap().to_string()
+    };
+    let b = block("broken.tsv:2:10");
     assert!(
-        err.contains(
-            "broken.tsv 2行目（所属府省庁）: 府省庁等「防衛庁」が ministries.yaml にありません（もしかして: 防衛省）"
-        ),
-        "{err}"
+        b.starts_with("エラー: 府省庁等「防衛庁」が ministries.yaml にありません\n"),
+        "{b}"
     );
+    assert!(b.contains("^^^^^^ もしかして: 防衛省"), "{b}");
+    let b = block("broken.tsv:3:8");
+    assert!(b.starts_with("エラー: 役職「係長」は使えません\n"), "{b}");
+    assert!(b.contains("^^^^ もしかして: 係長級"), "{b}");
+    let b = block("broken.tsv:4:1");
     assert!(
-        err.contains("broken.tsv 3行目（役職）: 役職「係長」は使えません（もしかして: 係長級）"),
-        "{err}"
+        b.starts_with("エラー: 「02.北海道森村」という市町村が北海道にありません\n"),
+        "{b}"
     );
+    assert!(b.contains("^^^^^^^^^^^^^ もしかして: 北海道森町"), "{b}");
+    let b = block("broken.tsv:6:1");
+    assert!(b.starts_with("エラー: 「03.森町」に都道府県名がありません\n"), "{b}");
     assert!(
-        err.contains(
-            "broken.tsv 4行目（市町村名）: 「02.北海道森村」という市町村が北海道にありません（もしかして: 北海道森町）"
-        ),
-        "{err}"
+        b.contains("= 対処: 北海道森町 のように都道府県から書いてください"),
+        "{b}"
     );
-    assert!(
-        err.contains("broken.tsv 6行目（市町村名）: 「03.森町」に都道府県名がありません"),
-        "{err}"
-    );
+    assert_eq!(err.matches("エラー: ").count(), 4, "{err}");
     assert!(err.contains("4 件の問題"), "{err}");
     assert_eq!(site.read("cohorts/2/teams.yaml"), before);
     assert_eq!(site.read("municipalities.yaml"), munis_before);
@@ -272,4 +281,41 @@ fn any_cell_is_written_as_the_value_it_holds_and_kept_fields_stay_fields() {
         !site.path("cohorts/1/.teams.yaml.banso-tmp").exists(),
         "no temporary file left behind"
     );
+}
+
+#[test]
+fn a_problem_points_at_its_cell_even_after_quoted_commas() {
+    let site = Site::real();
+    let before = site.read("cohorts/2/teams.yaml");
+    let csv = "市町村名,所属府省庁,役職,団体コード,課題分野\n\
+               \"01.北海道森町\",\"総務省\",補佐級,013456,観光\n\
+               02.北海道八雲町,\"公正取引委員会, 事務総局\",補佐級,,防犯\n\
+               01.北海道長万部町,総務省,補佐級,,\n";
+    let file = site.dir.path().join("quoted.csv");
+    std::fs::write(&file, csv).unwrap();
+    let o = import(&site, file.to_str().unwrap());
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    // Columns counted by hand, in characters, quotes included.
+    for (at, message) in [
+        (
+            "quoted.csv:2:22",
+            "エラー: 団体コード「013456」の検査数字（6桁目）が合いません",
+        ),
+        (
+            "quoted.csv:3:11",
+            "エラー: 府省庁等「公正取引委員会, 事務総局」が ministries.yaml にありません",
+        ),
+        ("quoted.csv:3:32", "エラー: 課題分野「防犯」は26の課題分野にありません"),
+        (
+            "quoted.csv:4:1",
+            "エラー: チーム番号 1 が「北海道森町」と「北海道長万部町」の二つにあります",
+        ),
+    ] {
+        let start = err.find(at).unwrap_or_else(|| panic!("{at} in {err}"));
+        let from = err[..start].rfind("エラー: ").unwrap();
+        assert!(err[from..start].starts_with(message), "{at}: {}", &err[from..start]);
+    }
+    assert!(err.contains("^^^^^^^^^^^^^^^ もしかして: 公正取引委員会"), "{err}");
+    assert_eq!(site.read("cohorts/2/teams.yaml"), before, "nothing written");
 }

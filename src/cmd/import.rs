@@ -35,17 +35,10 @@ pub fn run_teams(args: &ImportTeamsArgs) -> i32 {
             if diags.has_errors() { exit::INVALID } else { exit::OK }
         }
         Err(crate::Error::Import(ImportError::Rows(problems))) => {
-            for p in &problems {
-                let place = if p.row > 0 {
-                    format!("{name} {}行目", p.row)
-                } else {
-                    name.to_string()
-                };
-                eprintln!("エラー: {place}（{}）: {}", p.column, p.message);
-            }
+            print_diagnostics(&problems);
             eprintln!(
                 "名簿の {} 件の問題を直してから、もう一度取り込んでください（何も書き込んでいません）",
-                problems.len()
+                problems.error_count()
             );
             exit::INVALID
         }

@@ -14,20 +14,13 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::diag::closest;
+use std::sync::Arc;
+
+use crate::diag::{Diagnostic, Diagnostics, Pos, Span, closest};
 use crate::load::de::Lenient;
 use crate::load::raw::{RawMember, RawTeam, Scalar};
 use crate::model::reference::Grade;
 use crate::model::{IssueAreaNo, MunicipalityCode, Registry, normalize_name};
-
-/// A row the roster could not be read into.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowProblem {
-    /// The line of the file (the header is line 1).
-    pub row: usize,
-    pub column: String,
-    pub message: String,
-}
 
 /// What an import did.
 #[derive(Debug)]
@@ -52,8 +45,9 @@ pub enum ImportError {
         "名簿に「{0}」の列がありません（見つかった列: {1}）。1行目に 市町村名、所属府省庁、役職 の見出しを入れてください"
     )]
     Column(&'static str, String),
-    #[error("名簿の {} 行を取り込めません", .0.len())]
-    Rows(Vec<RowProblem>),
+    /// Every cell that cannot be mapped, each pointing at its line and column of the file.
+    #[error("名簿の {} 件の問題のため取り込めません", .0.error_count())]
+    Rows(Diagnostics),
     #[error("名簿を読めません: {0}")]
     Csv(String),
     /// What import wrote would not read back as meant; nothing was written.
@@ -65,6 +59,8 @@ pub enum ImportError {
 #[derive(Debug, Clone)]
 struct Team {
     number: u32,
+    /// Where the team's 市町村名 cell is, for pointing at it.
+    at: Pos,
     code: Option<MunicipalityCode>,
     place: String,
     continuing: Option<bool>,
@@ -152,8 +148,39 @@ fn split_number(cell: &str) -> (Option<u32>, String) {
     }
 }
 
-/// Read the roster at `csv_path` for cohort `cohort` against the content's ministries.
-fn read_roster(text: &str, reg: &Registry) -> Result<Vec<Team>, ImportError> {
+/// Where each cell of a roster line starts and how long it is, in characters (quotes included).
+fn cells_of(line: &str, delimiter: char) -> Vec<(u32, u32)> {
+    let mut cells = Vec::new();
+    let (mut start, mut n, mut quoted) = (0u32, 0u32, false);
+    for ch in line.chars() {
+        if ch == '"' {
+            quoted = !quoted;
+        } else if ch == delimiter && !quoted {
+            cells.push((start, n - start));
+            start = n + 1;
+        }
+        n += 1;
+    }
+    cells.push((start, n - start));
+    cells
+}
+
+/// The place of cell `column` on line `line` of `text`, its surrounding spaces left out (line
+/// and column 1-based, in characters); the line's start when the cell is not on that line.
+fn cell_pos(text: &str, line: u32, column: usize, delimiter: char) -> Pos {
+    let Some(raw_line) = text.lines().nth(line.saturating_sub(1) as usize) else {
+        return Pos::new(line, 1, 0);
+    };
+    let Some(&(start, len)) = cells_of(raw_line, delimiter).get(column) else {
+        return Pos::new(line, 1, 0);
+    };
+    let cell: String = raw_line.chars().skip(start as usize).take(len as usize).collect();
+    let lead = cell.chars().take_while(|c| c.is_whitespace()).count() as u32;
+    Pos::new(line, start + lead + 1, cell.trim().chars().count() as u32)
+}
+
+/// Read the roster (`file` names it in problems) against the content's ministries.
+fn read_roster(text: &str, file: &Arc<str>, reg: &Registry) -> Result<Vec<Team>, ImportError> {
     let delimiter = {
         let first = text.lines().next().unwrap_or("");
         if first.matches('\t').count() > first.matches(',').count() {
@@ -185,22 +212,19 @@ fn read_roster(text: &str, reg: &Registry) -> Result<Vec<Team>, ImportError> {
     let ministry_names: Vec<&str> = reg.ministries.iter().map(|m| m.name.as_str()).collect();
 
     let mut teams: Vec<Team> = Vec::new();
-    let mut problems = Vec::new();
+    let mut problems = Diagnostics::new();
+    problems.add_source(file, &Arc::from(text));
     for (i, record) in reader.records().enumerate() {
         let row = i + 2;
         let record = record.map_err(|e| ImportError::Csv(format!("{row} 行目: {e}")))?;
+        let line = record.position().map_or(row as u32, |p| p.line() as u32);
+        let at = |column: usize| Span::new(file, cell_pos(text, line, column, char::from(delimiter)));
         let cell = |c: usize| record.get(c).map(str::trim).unwrap_or("");
         let opt = |c: Option<usize>| c.map(cell).filter(|s| !s.is_empty()).map(str::to_string);
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let mut problem = |column: &str, message: String| {
-            problems.push(RowProblem {
-                row,
-                column: column.into(),
-                message,
-            })
-        };
+        let mut problem = |d: Diagnostic| problems.push(d);
         let place_cell = cell(cols.place);
         if !place_cell.is_empty() {
             let (number, place) = split_number(place_cell);
@@ -212,7 +236,9 @@ fn read_roster(text: &str, reg: &Registry) -> Result<Vec<Team>, ImportError> {
                 Some(text) => match MunicipalityCode::parse(&text) {
                     Ok(code) => Some(code),
                     Err(e) => {
-                        problem("団体コード", e.explain(&text).0);
+                        let (message, help) = e.explain(&text);
+                        let column = cols.code.expect("a code was read from its column");
+                        problem(Diagnostic::error(at(column), message).with_help(help));
                         None
                     }
                 },
@@ -225,22 +251,22 @@ fn read_roster(text: &str, reg: &Registry) -> Result<Vec<Team>, ImportError> {
                                 .filter(|k| k.prefecture == pref)
                                 .map(|k| k.name)
                                 .collect();
-                            let hint = closest(&name, in_pref)
-                                .map(|s| format!("（もしかして: {pref}{s}）"))
-                                .unwrap_or_default();
+                            let suggestion = closest(&name, in_pref).map(|s| format!("{pref}{s}"));
                             problem(
-                                "市町村名",
-                                format!("「{place_cell}」という市町村が{pref}にありません{hint}"),
+                                Diagnostic::error(
+                                    at(cols.place),
+                                    format!("「{place_cell}」という市町村が{pref}にありません"),
+                                )
+                                .with_suggestion(suggestion.as_deref())
+                                .with_help("市町村名を確認するか、団体コードの列に6桁のコードを書いてください"),
                             );
                             None
                         }
                     },
                     None => {
                         problem(
-                            "市町村名",
-                            format!(
-                                "「{place_cell}」に都道府県名がありません。北海道森町 のように都道府県から書いてください"
-                            ),
+                            Diagnostic::error(at(cols.place), format!("「{place_cell}」に都道府県名がありません"))
+                                .with_help("北海道森町 のように都道府県から書いてください"),
                         );
                         None
                     }
@@ -260,12 +286,19 @@ fn read_roster(text: &str, reg: &Registry) -> Result<Vec<Team>, ImportError> {
             {
                 match IssueAreaNo::by_name(a) {
                     Some(no) => areas.push(no.name()),
-                    None => problem("課題分野", format!("課題分野「{a}」は26の課題分野にありません")),
+                    None => problem(
+                        Diagnostic::error(
+                            at(cols.areas.expect("areas were read from their column")),
+                            format!("課題分野「{a}」は26の課題分野にありません"),
+                        )
+                        .with_help("制度の26の課題分野の名前（観光、産業振興、…、その他）で書いてください"),
+                    ),
                 }
             }
             // A team whose place cannot be read is still kept, so its member rows are checked too.
             teams.push(Team {
                 number,
+                at: cell_pos(text, line, cols.place, char::from(delimiter)),
                 code,
                 place,
                 continuing,
@@ -273,26 +306,34 @@ fn read_roster(text: &str, reg: &Registry) -> Result<Vec<Team>, ImportError> {
                 members: Vec::new(),
             });
         } else if teams.is_empty() {
-            problem("市町村名", "最初のチームの行に市町村名がありません".into());
+            problem(
+                Diagnostic::error(at(cols.place), "最初のチームの行に市町村名がありません")
+                    .with_help("チームの最初の支援官の行には、01.北海道森町 のように市町村名を書いてください"),
+            );
             continue;
         }
         let ministry_cell = cell(cols.ministry);
         let ministry = ministries.get(&normalize_name(ministry_cell)).copied();
         if ministry.is_none() {
-            let hint = closest(&normalize_name(ministry_cell), ministry_names.iter().copied())
-                .map(|s| format!("（もしかして: {s}）"))
-                .unwrap_or_default();
             problem(
-                "所属府省庁",
-                format!("府省庁等「{ministry_cell}」が ministries.yaml にありません{hint}"),
+                Diagnostic::error(
+                    at(cols.ministry),
+                    format!("府省庁等「{ministry_cell}」が ministries.yaml にありません"),
+                )
+                .with_suggestion(closest(&normalize_name(ministry_cell), ministry_names.iter().copied()))
+                .with_help("ministries.yaml の name か aliases にある名前で書くか、ministries.yaml に加えてください"),
             );
         }
         let grade = Grade::parse(cell(cols.grade));
         if grade.is_none() {
-            let hint = closest(&normalize_name(cell(cols.grade)), Grade::spellings())
-                .map(|s| format!("（もしかして: {s}）"))
-                .unwrap_or_default();
-            problem("役職", format!("役職「{}」は使えません{hint}", cell(cols.grade)));
+            problem(
+                Diagnostic::error(at(cols.grade), format!("役職「{}」は使えません", cell(cols.grade)))
+                    .with_suggestion(closest(&normalize_name(cell(cols.grade)), Grade::spellings()))
+                    .with_help(format!(
+                        "{} のいずれかで書いてください",
+                        Grade::ALL.map(Grade::name).join("、")
+                    )),
+            );
         }
         if let (Some(ministry), Some(grade), Some(team)) = (ministry, grade, teams.last_mut()) {
             team.members.push(Member {
@@ -306,14 +347,16 @@ fn read_roster(text: &str, reg: &Registry) -> Result<Vec<Team>, ImportError> {
     let mut numbers = BTreeMap::new();
     for t in &teams {
         if let Some(first) = numbers.insert(t.number, t.place.clone()) {
-            problems.push(RowProblem {
-                row: 0,
-                column: "チーム番号".into(),
-                message: format!("チーム番号 {} が「{first}」と「{}」の二つにあります", t.number, t.place),
-            });
+            problems.push(
+                Diagnostic::error(
+                    Span::new(file, t.at),
+                    format!("チーム番号 {} が「{first}」と「{}」の二つにあります", t.number, t.place),
+                )
+                .with_help("市町村名の前の番号（チーム番号の列があればその列）を直してください"),
+            );
         }
     }
-    if problems.is_empty() {
+    if problems.error_count() == 0 {
         Ok(teams)
     } else {
         Err(ImportError::Rows(problems))
@@ -405,7 +448,7 @@ pub struct Roster {
 /// the roster is an error here.
 pub fn roster(bytes: &[u8], name: &Path, reg: &Registry, existing: &[&RawTeam]) -> Result<Roster, ImportError> {
     let (text, encoding) = decode(bytes, name)?;
-    let teams = read_roster(&text, reg)?;
+    let teams = read_roster(&text, &Arc::from(name.display().to_string()), reg)?;
     let (out, kept) = merge(&teams, existing);
     let yaml = emit(&out, name);
     verify(&yaml, &out)?;
