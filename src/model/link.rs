@@ -6,7 +6,7 @@
 //! is rendered as its text alone, so the output says nothing of a held report's file name or a
 //! held team's town (SPEC §3 "Across builds").
 
-use super::{AssetPath, CohortNo, MunicipalityCode, Prefecture};
+use super::{AssetPath, CohortNo, MunicipalityCode, Prefecture, urls};
 use crate::diag::Pos;
 
 /// What a site link points at.
@@ -35,7 +35,7 @@ pub struct Link {
 }
 
 /// Site files that exist in every build, under the top level.
-const FIXED_FILES: [&str; 5] = ["feed.xml", "sitemap.xml", "robots.txt", "404.html", ""];
+const FIXED_FILES: [&str; 5] = [urls::FEED, urls::SITEMAP, urls::ROBOTS, urls::NOT_FOUND, ""];
 
 /// The target of a site path (decoded, without the leading `/`, query or fragment), or `None`
 /// when no page of the site has that form. Whether the record exists is checked later.

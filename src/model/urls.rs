@@ -85,6 +85,13 @@ pub const SEARCH: &str = "search/";
 pub const ASSETS: &str = "assets/";
 /// `static/`: the theme's files.
 pub const STATIC: &str = "static/";
+/// The site-wide files at the top level.
+pub const FEED: &str = "feed.xml";
+pub const SITEMAP: &str = "sitemap.xml";
+pub const ROBOTS: &str = "robots.txt";
+pub const NOT_FOUND: &str = "404.html";
+/// The theme's stylesheet.
+pub const STYLESHEET: &str = "static/style.css";
 /// `cohorts/charts/`: the comparison of all published cohorts.
 pub const COMPARISON_CHARTS: &str = "cohorts/charts/";
 
@@ -188,7 +195,20 @@ mod tests {
             assert_eq!(classify(&path), Some(target), "{path}");
             assert!(path.ends_with('/') || path.contains('.'), "{path} is in directory form");
         }
-        for list in [COHORTS, PREFECTURES, THEMES, REPORTS, PROGRAMS, DATA, SEARCH] {
+        for list in [
+            COHORTS,
+            PREFECTURES,
+            THEMES,
+            REPORTS,
+            PROGRAMS,
+            DATA,
+            SEARCH,
+            FEED,
+            SITEMAP,
+            ROBOTS,
+            NOT_FOUND,
+            STYLESHEET,
+        ] {
             assert_eq!(classify(list), Some(Target::Fixed), "{list}");
         }
     }

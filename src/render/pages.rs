@@ -37,6 +37,37 @@ pub struct Layout {
     pub og_type: &'static str,
     /// Whether the site has a search page (the header shows the search box).
     pub search: bool,
+    /// The site-wide pages and files a layout or template links to, from this page.
+    pub links: SiteLinks,
+}
+
+/// Links to the fixed pages and files, from one page (made from `urls`, so a template writes
+/// no route of its own).
+#[derive(Debug, Serialize)]
+pub struct SiteLinks {
+    pub prefectures: String,
+    pub reports: String,
+    pub data: String,
+    pub search: String,
+    pub feed: String,
+    pub stylesheet: String,
+    /// The folder of the search index and its UI (`pagefind/`).
+    pub search_bundle: String,
+}
+
+impl SiteLinks {
+    fn from(root: &str) -> Self {
+        let link = |route: &str| format!("{root}{route}");
+        SiteLinks {
+            prefectures: link(urls::PREFECTURES),
+            reports: link(urls::REPORTS),
+            data: link(urls::DATA),
+            search: link(urls::SEARCH),
+            feed: link(urls::FEED),
+            stylesheet: link(urls::STYLESHEET),
+            search_bundle: link(super::search::BUNDLE_DIR),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, Clone)]
@@ -224,7 +255,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
     /// One page: layout, template, minified HTML. Needs only `&self`, so pages render in parallel.
     pub(super) fn page(&self, spec: PageSpec, page: &impl Serialize) -> Result<Rendered, RenderError> {
         let site = self.p.site;
-        let is_404 = spec.path == "404.html";
+        let is_404 = spec.path == urls::NOT_FOUND;
         let root = if is_404 {
             self.base.path().to_string()
         } else {
@@ -249,6 +280,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 })
                 .collect()
         };
+        let links = SiteLinks::from(&root);
         let layout = Layout {
             site_title: site.title.clone(),
             publisher: site.publisher.clone(),
@@ -270,6 +302,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             is_home: spec.path.is_empty(),
             og_type: spec.og_type.as_str(),
             search: self.opts.search != super::Search::Off,
+            links,
         };
         let key = self
             .cache
@@ -295,7 +328,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             }
         };
         let file = if is_404 {
-            "404.html".to_string()
+            urls::NOT_FOUND.to_string()
         } else {
             format!("{}index.html", spec.path)
         };
@@ -438,7 +471,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
     /// The search page; `parts` are the index parts after the first, which it merges.
     pub(super) fn search_page(&mut self, parts: Vec<String>) -> Result<(), RenderError> {
         let spec = PageSpec {
-            path: "search/",
+            path: urls::SEARCH,
             template: "search.html",
             og_type: OgType::Website,
             title: "サイト内検索".into(),
@@ -450,7 +483,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
 
     fn not_found(&mut self) -> Result<(), RenderError> {
         let spec = PageSpec {
-            path: "404.html",
+            path: urls::NOT_FOUND,
             template: "404.html",
             og_type: OgType::Website,
             title: "ページが見つかりません".into(),

@@ -38,7 +38,7 @@ pub(super) fn render_xml(
             .files()
             .keys()
             .filter_map(|k| k.strip_suffix("index.html"))
-            .filter(|dir| (dir.is_empty() || dir.ends_with('/')) && *dir != "search/")
+            .filter(|dir| (dir.is_empty() || dir.ends_with('/')) && *dir != urls::SEARCH)
             .map(str::to_string)
             .collect();
         for dir in pages {
@@ -58,15 +58,15 @@ pub(super) fn render_xml(
         }
     }
     sitemap.push_str("</urlset>\n");
-    plan.add("sitemap.xml", sitemap.into_bytes())?;
+    plan.add(urls::SITEMAP, sitemap.into_bytes())?;
 
     let robots = if p.preview {
         "User-agent: *\nDisallow: /\n".to_string()
     } else {
-        format!("User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n")
+        format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", base.join(urls::SITEMAP))
     };
-    plan.add("robots.txt", robots.into_bytes())?;
-    plan.add("feed.xml", feed(p, base).into_bytes())
+    plan.add(urls::ROBOTS, robots.into_bytes())?;
+    plan.add(urls::FEED, feed(p, base).into_bytes())
 }
 
 struct Entry {
