@@ -3,7 +3,7 @@
 //! Reads CSV or TSV in UTF-8 (with or without BOM) or Shift_JIS/CP932 with the columns of the
 //! official list (市町村名 with 都道府県 and the team number, 所属府省庁, 役職; a team's further
 //! members on the rows below with 市町村名 empty), optionally 氏名, 職名, 団体コード, 継続,
-//! 課題分野. Every row that cannot be mapped is reported with its row number and nothing is
+//! 課題分野. Every cell that cannot be mapped is reported at its line and column and nothing is
 //! written; no row is dropped silently. An existing teams.yaml is updated: what the roster does
 //! not carry (継続, 課題分野, 公表日時, and each member's name, attributes and オフィサー flag
 //! when the member is the same) is kept.
@@ -20,6 +20,7 @@ use crate::diag::{Diagnostic, Diagnostics, Pos, Span, closest};
 use crate::load::de::Lenient;
 use crate::load::raw::{RawMember, RawTeam, Scalar};
 use crate::model::reference::Grade;
+use crate::model::validate::help;
 use crate::model::{IssueAreaNo, MunicipalityCode, Registry, normalize_name};
 
 /// What an import did.
@@ -59,8 +60,8 @@ pub enum ImportError {
 #[derive(Debug, Clone)]
 struct Team {
     number: u32,
-    /// Where the team's 市町村名 cell is, for pointing at it.
-    at: Pos,
+    /// The line of the file the team starts on, for pointing at its 市町村名 cell.
+    line: u32,
     code: Option<MunicipalityCode>,
     place: String,
     continuing: Option<bool>,
@@ -165,10 +166,11 @@ fn cells_of(line: &str, delimiter: char) -> Vec<(u32, u32)> {
     cells
 }
 
-/// The place of cell `column` on line `line` of `text`, its surrounding spaces left out (line
-/// and column 1-based, in characters); the line's start when the cell is not on that line.
-fn cell_pos(text: &str, line: u32, column: usize, delimiter: char) -> Pos {
-    let Some(raw_line) = text.lines().nth(line.saturating_sub(1) as usize) else {
+/// The place of cell `column` on line `line` (1-based) of the file's `lines`, its surrounding
+/// spaces left out (column 1-based, in characters); the line's start when the cell is not on
+/// that line.
+fn cell_pos(lines: &[&str], line: u32, column: usize, delimiter: char) -> Pos {
+    let Some(raw_line) = lines.get(line.saturating_sub(1) as usize) else {
         return Pos::new(line, 1, 0);
     };
     let Some(&(start, len)) = cells_of(raw_line, delimiter).get(column) else {
@@ -214,11 +216,12 @@ fn read_roster(text: &str, file: &Arc<str>, reg: &Registry) -> Result<Vec<Team>,
     let mut teams: Vec<Team> = Vec::new();
     let mut problems = Diagnostics::new();
     problems.add_source(file, &Arc::from(text));
+    let lines: Vec<&str> = text.lines().collect();
     for (i, record) in reader.records().enumerate() {
         let row = i + 2;
         let record = record.map_err(|e| ImportError::Csv(format!("{row} 行目: {e}")))?;
         let line = record.position().map_or(row as u32, |p| p.line() as u32);
-        let at = |column: usize| Span::new(file, cell_pos(text, line, column, char::from(delimiter)));
+        let at = |column: usize| Span::new(file, cell_pos(&lines, line, column, char::from(delimiter)));
         let cell = |c: usize| record.get(c).map(str::trim).unwrap_or("");
         let opt = |c: Option<usize>| c.map(cell).filter(|s| !s.is_empty()).map(str::to_string);
         if record.iter().all(|c| c.trim().is_empty()) {
@@ -291,14 +294,14 @@ fn read_roster(text: &str, file: &Arc<str>, reg: &Registry) -> Result<Vec<Team>,
                             at(cols.areas.expect("areas were read from their column")),
                             format!("課題分野「{a}」は26の課題分野にありません"),
                         )
-                        .with_help("制度の26の課題分野の名前（観光、産業振興、…、その他）で書いてください"),
+                        .with_help(help::ISSUE_AREA),
                     ),
                 }
             }
             // A team whose place cannot be read is still kept, so its member rows are checked too.
             teams.push(Team {
                 number,
-                at: cell_pos(text, line, cols.place, char::from(delimiter)),
+                line,
                 code,
                 place,
                 continuing,
@@ -321,7 +324,7 @@ fn read_roster(text: &str, file: &Arc<str>, reg: &Registry) -> Result<Vec<Team>,
                     format!("府省庁等「{ministry_cell}」が ministries.yaml にありません"),
                 )
                 .with_suggestion(closest(&normalize_name(ministry_cell), ministry_names.iter().copied()))
-                .with_help("ministries.yaml の name か aliases にある名前で書くか、ministries.yaml に加えてください"),
+                .with_help(help::MINISTRY),
             );
         }
         let grade = Grade::parse(cell(cols.grade));
@@ -329,10 +332,7 @@ fn read_roster(text: &str, file: &Arc<str>, reg: &Registry) -> Result<Vec<Team>,
             problem(
                 Diagnostic::error(at(cols.grade), format!("役職「{}」は使えません", cell(cols.grade)))
                     .with_suggestion(closest(&normalize_name(cell(cols.grade)), Grade::spellings()))
-                    .with_help(format!(
-                        "{} のいずれかで書いてください",
-                        Grade::ALL.map(Grade::name).join("、")
-                    )),
+                    .with_help(help::grade()),
             );
         }
         if let (Some(ministry), Some(grade), Some(team)) = (ministry, grade, teams.last_mut()) {
@@ -349,7 +349,7 @@ fn read_roster(text: &str, file: &Arc<str>, reg: &Registry) -> Result<Vec<Team>,
         if let Some(first) = numbers.insert(t.number, t.place.clone()) {
             problems.push(
                 Diagnostic::error(
-                    Span::new(file, t.at),
+                    Span::new(file, cell_pos(&lines, t.line, cols.place, char::from(delimiter))),
                     format!("チーム番号 {} が「{first}」と「{}」の二つにあります", t.number, t.place),
                 )
                 .with_help("市町村名の前の番号（チーム番号の列があればその列）を直してください"),

@@ -97,7 +97,15 @@ pub(super) fn body(v: &mut Validator, file: &Arc<str>, md: &str, first_line: u32
                 let keep_slash = if path.ends_with('/') { "/" } else { "" };
                 let target = classify(&format!("{resolved}{keep_slash}"));
                 if target.is_none() {
-                    v.push(Diagnostic::error(Span::new(file, pos), format!("リンク先「{dest}」にあたるページはこのサイトにありません")).with_help("/reports/2/mori-interim/、/municipalities/013455/、/about/ のようにサイトの URL で書いてください"));
+                    v.push(
+                        Diagnostic::error(
+                            Span::new(file, pos),
+                            format!("リンク先「{dest}」にあたるページはこのサイトにありません"),
+                        )
+                        .with_help(
+                            "/reports/2/mori-interim/、/municipalities/013455/、/about/ のようにサイトの URL で書いてください",
+                        ),
+                    );
                 }
                 target
             }

@@ -226,9 +226,15 @@ impl Validator<'_> {
                 .map(|(o, ..)| *o)
                 .min();
             if let Some(other) = earlier {
-                self.push(Diagnostic::warning(Span::new(file, *pos), format!(
-                        "チーム {no} は番号の大きいチーム {other} より後に公表されます。それまでの公開サイトではチーム番号が飛び、公表前のチームがあることが分かります"
-                    )).with_help("後から公表するチームには、先に公表するチームより大きな番号を付けてください"));
+                self.push(
+                    Diagnostic::warning(
+                        Span::new(file, *pos),
+                        format!(
+                            "チーム {no} は番号の大きいチーム {other} より後に公表されます。それまでの公開サイトではチーム番号が飛び、公表前のチームがあることが分かります"
+                        ),
+                    )
+                    .with_help("後から公表するチームには、先に公表するチームより大きな番号を付けてください"),
+                );
             }
         }
     }
@@ -361,10 +367,7 @@ impl Validator<'_> {
                     format!("役職「{}」は使えません", m.grade.value),
                 )
                 .with_suggestion(closest(&input, Grade::spellings()))
-                .with_help(format!(
-                    "{} のいずれかで書いてください",
-                    Grade::ALL.map(Grade::name).join("、")
-                )),
+                .with_help(super::help::grade()),
             );
         }
         let gender = m.gender.as_ref().and_then(|g| {
@@ -444,7 +447,7 @@ impl Validator<'_> {
                             format!("課題分野「{}」は26の課題分野にありません", n.value),
                         )
                         .with_suggestion(closest(&input, ISSUE_AREAS))
-                        .with_help("制度の26の課題分野の名前（観光、産業振興、…、その他）で書いてください"),
+                        .with_help(super::help::ISSUE_AREA),
                     );
                 }
             }

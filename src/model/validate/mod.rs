@@ -9,6 +9,19 @@ mod cohort;
 mod figures;
 mod program;
 
+/// 対処 lines that the validator and `import` both give, so both say the same of one mistake.
+pub(crate) mod help {
+    use crate::model::reference::Grade;
+
+    pub const MINISTRY: &str =
+        "ministries.yaml の name か aliases にある名前で書くか、ministries.yaml に加えてください";
+    pub const ISSUE_AREA: &str = "制度の26の課題分野の名前（観光、産業振興、…、その他）で書いてください";
+
+    pub fn grade() -> String {
+        format!("{} のいずれかで書いてください", Grade::ALL.map(Grade::name).join("、"))
+    }
+}
+
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -280,7 +293,7 @@ impl Validator<'_> {
                 format!("府省庁等「{}」が ministries.yaml にありません", name.value),
             )
             .with_suggestion(suggestion)
-            .with_help("ministries.yaml の name か aliases にある名前で書くか、ministries.yaml に加えてください"),
+            .with_help(help::MINISTRY),
         );
         None
     }
@@ -472,7 +485,12 @@ impl Validator<'_> {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             && stem.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric());
         if !ok {
-            self.push(Diagnostic::error(Span::new(file, Pos::new(1, 1, 0)), format!("ファイル名「{stem}」は URL に使えません")).with_help("ファイル名は半角の英数字・ハイフン・下線にしてください（例: interim-2026.md）。ファイル名がそのまま URL になります"));
+            self.push(
+                Diagnostic::error(Span::new(file, Pos::new(1, 1, 0)), format!("ファイル名「{stem}」は URL に使えません"))
+                    .with_help(
+                        "ファイル名は半角の英数字・ハイフン・下線にしてください（例: interim-2026.md）。ファイル名がそのまま URL になります",
+                    ),
+            );
         }
         ok
     }
