@@ -14,7 +14,11 @@ use super::{AssetPath, CohortNo, IssueAreaNo, MunicipalityCode};
 /// host, no query or fragment, ending in `/`. [`BaseUrl::parse`] is the only way to make one,
 /// for site.yaml's `base_url` and for `--base-url` alike.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BaseUrl(String);
+pub struct BaseUrl {
+    text: String,
+    /// `text` parsed once, for reading links to the site's own address.
+    url: url::Url,
+}
 
 impl BaseUrl {
     /// Reads an address as written (surrounding spaces ignored, a missing final `/` added), or
@@ -37,33 +41,42 @@ impl BaseUrl {
         if url.query().is_some() || url.fragment().is_some() {
             return Err("? や # を含んでいます");
         }
-        Ok(BaseUrl(if text.ends_with('/') {
-            text.to_string()
-        } else {
-            format!("{text}/")
-        }))
+        if text.ends_with('/') {
+            return Ok(BaseUrl {
+                text: text.to_string(),
+                url,
+            });
+        }
+        let text = format!("{text}/");
+        let url = url::Url::parse(&text).map_err(|_| "URL として読めません")?;
+        Ok(BaseUrl { text, url })
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
+    }
+
+    /// The address as a parsed URL.
+    pub fn url(&self) -> &url::Url {
+        &self.url
     }
 
     /// The address of a route: the base followed by the route's path.
     pub fn join(&self, route: &str) -> String {
-        format!("{}{route}", self.0)
+        format!("{}{route}", self.text)
     }
 
     /// The path part, from the host's `/` on: `/banso-shien/` for
     /// `https://www.example.go.jp/banso-shien/`.
     pub fn path(&self) -> &str {
-        let after_scheme = self.0.split_once("://").map_or(self.0.as_str(), |(_, r)| r);
+        let after_scheme = self.text.split_once("://").map_or(self.text.as_str(), |(_, r)| r);
         after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
     }
 }
 
 impl fmt::Display for BaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.text)
     }
 }
 

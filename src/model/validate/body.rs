@@ -11,7 +11,8 @@ use crate::diag::{Diagnostic, Diagnostics, Pos, Span, closest};
 use crate::links::{UNSAFE_SCHEMES, markdown_options, percent_decode, resolve, scheme};
 use crate::load::de::Sp;
 use crate::model::link::classify;
-use crate::model::{AssetPath, Body, Link, Registry, Target, urls};
+use crate::model::urls::{self, BaseUrl};
+use crate::model::{AssetPath, Body, Link, Registry, Target};
 
 /// How deeply Markdown elements may nest (quotes in lists in emphasis …). Real reports need a
 /// handful of levels; thousands would exhaust the stack of the HTML tools that read the page.
@@ -127,18 +128,18 @@ pub(super) fn body(v: &mut Validator, file: &Arc<str>, md: &str, first_line: u32
 /// however it is spelled: any case, `http` or `https`, scheme-relative (`//host/…`), with a port
 /// or user name, a host with a trailing dot. Read with a real URL parser, as a browser would, so
 /// no spelling of a held record's URL passes as an outside link.
-pub(super) fn own_path(dest: &str, base_url: &str) -> Option<String> {
+pub(super) fn own_path(dest: &str, base_url: &BaseUrl) -> Option<String> {
     let dest = dest.trim();
     if !(dest.starts_with("//") || scheme(dest).is_some()) {
         return None;
     }
-    let base = url::Url::parse(base_url.trim()).ok()?;
+    let base = base_url.url();
     let link = base.join(dest).ok()?;
     if !matches!(link.scheme(), "http" | "https") {
         return None;
     }
     let host = |u: &url::Url| u.host_str().map(|h| h.trim_end_matches('.').to_ascii_lowercase());
-    if host(&link).is_none() || host(&link) != host(&base) {
+    if host(&link).is_none() || host(&link) != host(base) {
         return None;
     }
     let rest = link.path().strip_prefix(base.path().trim_end_matches('/'))?;
@@ -301,7 +302,7 @@ mod tests {
 
     #[test]
     fn every_spelling_of_the_sites_own_address_is_a_site_link() {
-        let base = "https://checks.example.invalid/banso-shien/";
+        let base = &BaseUrl::parse("https://checks.example.invalid/banso-shien/").unwrap();
         for (dest, path) in [
             (
                 "https://checks.example.invalid/banso-shien/reports/1/x/",

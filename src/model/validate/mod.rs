@@ -89,7 +89,7 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) -> Registry {
         municipalities: &municipalities,
         assets: &assets,
         root: &raw.root,
-        base_url: base_url.as_str(),
+        base_url: &base_url,
     };
     let mut registry = Registry {
         site,
@@ -123,18 +123,24 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) -> Registry {
     registry
 }
 
+/// The address used until site.yaml gives one (and for a body checked on its own).
+fn placeholder_base_url() -> BaseUrl {
+    BaseUrl::parse("https://example.invalid/").expect("a valid base URL")
+}
+
 /// One Markdown body checked on its own, as if it were a page's (no assets, no other records):
 /// the body or its problems. For fuzzing the Markdown path and for tools that check a text.
 pub fn validate_markdown(md: &str) -> (Option<super::Body>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let file: Arc<str> = Arc::from("pages/text.md");
     let (ministries, municipalities, assets) = (Vec::new(), BTreeMap::new(), BTreeMap::new());
+    let base_url = placeholder_base_url();
     let lookups = Lookups {
         ministries: &ministries,
         municipalities: &municipalities,
         assets: &assets,
         root: std::path::Path::new("."),
-        base_url: "https://example.invalid/",
+        base_url: &base_url,
     };
     let mut v = Validator {
         diags: &mut diags,
@@ -154,7 +160,7 @@ pub(crate) struct Lookups<'a> {
     pub assets: &'a BTreeMap<AssetPath, Asset>,
     pub root: &'a std::path::Path,
     /// site.yaml's base_url: a link to it is a link into the site.
-    pub base_url: &'a str,
+    pub base_url: &'a BaseUrl,
 }
 
 pub(crate) struct Validator<'a> {
@@ -301,7 +307,7 @@ impl Validator<'_> {
     fn site(&mut self, raw: &RawContent) -> Site {
         let mut site = Site {
             title: "地方創生伴走支援制度".into(),
-            base_url: BaseUrl::parse("https://example.invalid/").expect("a valid base URL"),
+            base_url: placeholder_base_url(),
             publisher: String::new(),
             license: String::new(),
             min_group_size: 10,
