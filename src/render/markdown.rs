@@ -5,7 +5,7 @@
 use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 
 use crate::links::{UNSAFE_SCHEMES, markdown_options, scheme};
-use crate::model::{Body, Target, urls};
+use crate::model::{AssetPath, Body, Target, urls};
 
 /// What a written-out address (`<https://…>`) of a held record shows until its release.
 pub const HELD_AUTOLINK: &str = "（準備中）";
@@ -131,7 +131,7 @@ fn rewrite<'a>(dest: &CowStr<'a>, body: &Body, root: &str, shows: &dyn Fn(&Targe
             return None;
         }
         if let Target::Asset(asset) = &link.target {
-            return Some(CowStr::from(format!("{root}{}{}", urls::ASSETS, encode_path(&asset.0))));
+            return Some(CowStr::from(format!("{root}{}", asset_href(asset))));
         }
     }
     if let Some(s) = scheme(dest) {
@@ -144,6 +144,11 @@ fn rewrite<'a>(dest: &CowStr<'a>, body: &Body, root: &str, shows: &dyn Fn(&Targe
         Some(site_path) => Some(CowStr::from(format!("{root}{site_path}"))),
         None => Some(dest.clone()),
     }
+}
+
+/// The link to an asset's file from the site's root, percent-encoded.
+pub fn asset_href(path: &AssetPath) -> String {
+    encode_path(&urls::asset(path))
 }
 
 /// Percent-encode each segment of a `/`-separated path for use in a URL.

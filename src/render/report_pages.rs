@@ -63,7 +63,7 @@ impl Renderer<'_, '_> {
                     let size = this.p.assets.get(&a.asset).map(|x| human_size(x.size));
                     AttachmentView {
                         title: a.title.clone(),
-                        href: format!("{}{}", urls::ASSETS, super::markdown::encode_path(&a.asset.0)),
+                        href: super::markdown::asset_href(&a.asset),
                         format: ext,
                         size,
                     }
