@@ -118,13 +118,7 @@ fn the_next_release_is_the_exact_second_and_a_build_then_publishes_it() {
         "release: 2027-04-01T10:00",
         "release: 2027-03-31T10:00:00.5",
     );
-    let o = site.banso(&[
-        "holdback",
-        "--content",
-        site.content().to_str().unwrap(),
-        "--as-of",
-        "2027-03-31T10:00:00",
-    ]);
+    let o = site.holdback("2027-03-31T10:00:00", &[]);
     let err = fails_with(&o, 1);
     assert!(
         err.contains("--> pages/news-hold.md:4:10") && err.contains("秒の小数は使えません"),
@@ -137,15 +131,7 @@ fn the_next_release_is_the_exact_second_and_a_build_then_publishes_it() {
         "release: 2027-03-31T10:00:00.5",
         "release: 2027-03-31T10:00:07",
     );
-    let o = site.banso(&[
-        "holdback",
-        "--content",
-        site.content().to_str().unwrap(),
-        "--as-of",
-        "2027-03-31T10:00:06",
-        "--format",
-        "json",
-    ]);
+    let o = site.holdback("2027-03-31T10:00:06", &["--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&ok_out(&o)).unwrap();
     assert_eq!(json["next_release"], "2027-03-31T10:00:07+09:00");
     ok(&site.build("2027-03-31T10:00:06"));

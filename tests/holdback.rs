@@ -5,12 +5,7 @@ mod common;
 use common::{Site, ok, stdout};
 
 fn holdback(site: &Site, as_of: &str, json: bool) -> String {
-    let content = site.content();
-    let mut args = vec!["holdback", "--content", content.to_str().unwrap(), "--as-of", as_of];
-    if json {
-        args.extend(["--format", "json"]);
-    }
-    let o = site.banso(&args);
+    let o = site.holdback(as_of, if json { &["--format", "json"] } else { &[] });
     ok(&o);
     stdout(&o)
 }
@@ -88,14 +83,7 @@ fn invalid_content_is_reported_instead_of_listed() {
         "announce: 2027-04-01T10:00:00+09:00",
         "announce: 2027-04-01T25:00",
     );
-    let content = site.content();
-    let o = site.banso(&[
-        "holdback",
-        "--content",
-        content.to_str().unwrap(),
-        "--as-of",
-        "2026-11-23",
-    ]);
+    let o = site.holdback("2026-11-23", &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         common::stderr(&o).contains("--> cohorts/2/cohort.yaml:4:11"),

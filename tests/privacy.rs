@@ -171,15 +171,7 @@ fn a_member_joining_later_is_held_until_then_and_counted_with_the_threshold() {
         .map(|b| String::from_utf8_lossy(&common::readable(b)).into_owned())
         .collect();
     assert!(!all.contains("HOLD-late-member"));
-    let holdback = site.banso(&[
-        "holdback",
-        "--content",
-        site.content().to_str().unwrap(),
-        "--as-of",
-        "2026-06-30",
-        "--format",
-        "json",
-    ]);
+    let holdback = site.holdback("2026-06-30", &["--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&holdback.stdout).unwrap();
     assert_eq!(json["held"][0]["kind"], "member");
     assert_eq!(json["held"][0]["id"], "cohorts/1/teams.yaml#8/3");

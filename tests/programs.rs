@@ -108,15 +108,7 @@ fn a_held_programme_leaves_no_trace() {
             assert!(!text.contains(word) && !path.contains(word), "{word} in {path}");
         }
     }
-    let holdback = site.banso(&[
-        "holdback",
-        "--content",
-        site.content().to_str().unwrap(),
-        "--as-of",
-        AS_OF,
-        "--format",
-        "json",
-    ]);
+    let holdback = site.holdback(AS_OF, &["--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&holdback.stdout).unwrap();
     let held: Vec<_> = json["held"]
         .as_array()

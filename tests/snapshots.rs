@@ -120,16 +120,7 @@ fn the_whole_check_output_of_a_broken_site() {
 #[test]
 fn holdback_as_json() {
     let site = Site::fixture("embargo");
-    let content = site.content();
-    let o = site.banso(&[
-        "holdback",
-        "--content",
-        content.to_str().unwrap(),
-        "--as-of",
-        "2026-05-01",
-        "--format",
-        "json",
-    ]);
+    let o = site.holdback("2026-05-01", &["--format", "json"]);
     assert_eq!(o.status.code(), Some(0));
     insta::assert_snapshot!(stdout(&o));
 }

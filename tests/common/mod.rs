@@ -102,6 +102,14 @@ impl Site {
         self.banso(&args)
     }
 
+    /// `banso holdback` of this content at `as_of`, with `extra` arguments (`--format json`).
+    pub fn holdback(&self, as_of: &str, extra: &[&str]) -> Output {
+        let content = self.content();
+        let mut args = vec!["holdback", "--content", content.to_str().unwrap(), "--as-of", as_of];
+        args.extend(extra);
+        self.banso(&args)
+    }
+
     pub fn check(&self, as_of: &str) -> Output {
         let content = self.content();
         self.banso(&["check", "--content", content.to_str().unwrap(), "--as-of", as_of])
