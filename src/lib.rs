@@ -63,8 +63,19 @@ pub fn load_registry_with(
     diags: &mut Diagnostics,
     cache: Option<&load::Cache>,
 ) -> Result<Registry, Error> {
+    load_content_and_registry(content, diags, cache).map(|(_, reg)| reg)
+}
+
+/// The content as read and as validated: `import` needs both, to keep from the records as
+/// written what a roster does not carry.
+pub fn load_content_and_registry(
+    content: &Path,
+    diags: &mut Diagnostics,
+    cache: Option<&load::Cache>,
+) -> Result<(load::RawContent, Registry), Error> {
     let raw = timed("load", || load::load_content_cached(content, diags, cache))?;
-    Ok(timed("validate", || model::validate::validate(&raw, diags)))
+    let reg = timed("validate", || model::validate::validate(&raw, diags));
+    Ok((raw, reg))
 }
 
 /// What `serve` keeps between rebuilds: the Markdown files as read and the pages as rendered.

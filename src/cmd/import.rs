@@ -7,8 +7,14 @@ use crate::import::{ImportError, import_teams};
 
 pub fn run_teams(args: &ImportTeamsArgs) -> i32 {
     let name = args.file.display();
+    // The content is read once for the import; its Markdown stays in `cache`, so reading the
+    // result back for `check` below parses only what the import wrote.
     let cache = crate::load::Cache::default();
-    match import_teams(&args.content, &args.file, args.cohort, &cache) {
+    let (raw, reg) = match crate::load_content_and_registry(&args.content, &mut Diagnostics::new(), Some(&cache)) {
+        Ok(loaded) => loaded,
+        Err(e) => return fail(&e),
+    };
+    match import_teams(&raw, &reg, &args.file, args.cohort) {
         Ok(done) => {
             eprintln!(
                 "{} を取り込みました（{}）: {}チーム・{}名を {} に書きました",
@@ -27,7 +33,7 @@ pub fn run_teams(args: &ImportTeamsArgs) -> i32 {
             for m in &done.added_municipalities {
                 eprintln!("  municipalities.yaml に {m} を加えました");
             }
-            // Show what the imported content looks like to `check`.
+            // Show what the imported content, as written, looks like to `check`.
             let mut diags = Diagnostics::new();
             if crate::load_registry_with(&args.content, &mut diags, Some(&cache)).is_ok() {
                 print_diagnostics(&diags);

@@ -18,6 +18,8 @@ use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Diagnostics, Pos, Span, closest};
 use crate::load::de::Lenient;
+use crate::load::encoding;
+use crate::load::RawContent;
 use crate::load::raw::{RawMember, RawTeam, Scalar};
 use crate::model::reference::Grade;
 use crate::model::validate::help;
@@ -77,34 +79,14 @@ struct Member {
     position: Option<String>,
 }
 
-/// Decode bytes as UTF-8 (BOM optional) or else Shift_JIS/CP932.
+/// The roster's text and encoding (see [`encoding::decode`]). Text has no control characters
+/// but tab and line ends; a file with others is some encoding this does not know.
 fn decode(bytes: &[u8], path: &Path) -> Result<(String, &'static str), ImportError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    // Text has no control characters but tab and line ends; anything else is another encoding.
     let plausible = |s: &str| !s.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        if plausible(s) {
-            return Ok((s.to_string(), "UTF-8"));
-        }
+    match encoding::decode(bytes) {
+        Some((text, encoding)) if plausible(&text) => Ok((text.into_owned(), encoding.name())),
+        _ => Err(ImportError::Encoding(path.to_path_buf())),
     }
-    // Excel's 「Unicode テキスト」 is UTF-16 with a byte-order mark.
-    for (bom, encoding, name) in [
-        (&b"\xFF\xFE"[..], encoding_rs::UTF_16LE, "UTF-16"),
-        (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE, "UTF-16"),
-    ] {
-        if let Some(rest) = bytes.strip_prefix(bom) {
-            let (text, had_errors) = encoding.decode_without_bom_handling(rest);
-            if had_errors || !plausible(&text) {
-                return Err(ImportError::Encoding(path.to_path_buf()));
-            }
-            return Ok((text.into_owned(), name));
-        }
-    }
-    let (text, had_errors) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes);
-    if had_errors || !plausible(&text) {
-        return Err(ImportError::Encoding(path.to_path_buf()));
-    }
-    Ok((text.into_owned(), "Shift_JIS"))
 }
 
 /// Columns found in the header row.
@@ -202,16 +184,6 @@ fn read_roster(text: &str, file: &Arc<str>, reg: &Registry) -> Result<Vec<Team>,
         .map(String::from)
         .collect();
     let cols = columns(&header)?;
-    let ministries: BTreeMap<String, &str> = reg
-        .ministries
-        .iter()
-        .flat_map(|m| {
-            std::iter::once(&m.name)
-                .chain(m.aliases.iter())
-                .map(move |s| (normalize_name(s), m.name.as_str()))
-        })
-        .collect();
-    let ministry_names: Vec<&str> = reg.ministries.iter().map(|m| m.name.as_str()).collect();
 
     let mut teams: Vec<Team> = Vec::new();
     let mut problems = Diagnostics::new();
@@ -316,14 +288,14 @@ fn read_roster(text: &str, file: &Arc<str>, reg: &Registry) -> Result<Vec<Team>,
             continue;
         }
         let ministry_cell = cell(cols.ministry);
-        let ministry = ministries.get(&normalize_name(ministry_cell)).copied();
+        let ministry = reg.ministry_index.find(ministry_cell).map(|id| reg.ministry(id).name.as_str());
         if ministry.is_none() {
             problem(
                 Diagnostic::error(
                     at(cols.ministry),
                     format!("府省庁等「{ministry_cell}」が ministries.yaml にありません"),
                 )
-                .with_suggestion(closest(&normalize_name(ministry_cell), ministry_names.iter().copied()))
+                .with_suggestion(reg.ministry_index.suggest(ministry_cell))
                 .with_help(help::MINISTRY),
             );
         }
@@ -363,18 +335,11 @@ fn read_roster(text: &str, file: &Arc<str>, reg: &Registry) -> Result<Vec<Team>,
     }
 }
 
-/// Import `csv_path` as the teams of cohort `cohort` into `content`. The Markdown files read
-/// go into `cache`, so checking the result afterwards need not parse them again.
-pub fn import_teams(
-    content: &Path,
-    csv_path: &Path,
-    cohort: u32,
-    cache: &crate::load::Cache,
-) -> Result<Imported, crate::Error> {
+/// Import `csv_path` as the teams of cohort `cohort` into the content `raw` was read from
+/// (`reg` is its validated form: the ministries and municipalities cells are read against).
+pub fn import_teams(raw: &RawContent, reg: &Registry, csv_path: &Path, cohort: u32) -> Result<Imported, crate::Error> {
     let bytes = std::fs::read(csv_path).map_err(|e| ImportError::Io(csv_path.to_path_buf(), e))?;
-    let mut diags = crate::diag::Diagnostics::new();
-    let raw = crate::load::load_content_cached(content, &mut diags, Some(cache))?;
-    let reg = crate::model::validate::validate(&raw, &mut diags);
+    let content = raw.root.as_path();
     let existing: Vec<&RawTeam> = raw
         .cohorts
         .iter()
@@ -386,7 +351,7 @@ pub fn import_teams(
         yaml,
         kept,
         encoding,
-    } = roster(&bytes, csv_path, &reg, &existing)?;
+    } = roster(&bytes, csv_path, reg, &existing)?;
     let dir = content.join("cohorts").join(cohort.to_string());
     std::fs::create_dir_all(&dir).map_err(|e| ImportError::Io(dir.clone(), e))?;
     let teams_file = dir.join("teams.yaml");

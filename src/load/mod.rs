@@ -4,6 +4,7 @@
 //! SPEC §2 and the YAML/front-matter syntax; it does not know what the values mean.
 
 pub mod de;
+pub mod encoding;
 pub mod front_matter;
 pub mod raw;
 pub mod yaml;
@@ -17,6 +18,7 @@ use serde::de::DeserializeOwned;
 
 use crate::diag::{Diagnostic, Diagnostics, Pos, Span};
 use de::{Lenient, Sink};
+use encoding::Encoding;
 use raw::*;
 
 /// Text files larger than this are refused (content files are a few hundred KB at most).
@@ -315,24 +317,20 @@ impl Reader<'_> {
                 return None;
             }
         };
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-        match std::str::from_utf8(bytes) {
-            Ok(s) => {
+        match encoding::decode(&bytes) {
+            Some((text, Encoding::Utf8)) => {
                 // CRLF (Windows) and lone CR (old Mac) line ends both become LF, so the line
                 // numbers of the YAML reader and of the quoted source lines agree.
-                let text: Arc<str> = Arc::from(s.replace("\r\n", "\n").replace('\r', "\n").as_str());
+                let text: Arc<str> = Arc::from(text.replace("\r\n", "\n").replace('\r', "\n").as_str());
 
                 self.diags.add_source(&path, &text);
                 Some((path, text))
             }
-            Err(e) => {
-                let valid = &bytes[..e.valid_up_to()];
-                let line = valid.iter().filter(|b| **b == b'\n').count() as u32 + 1;
-                let (_, not_sjis) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes);
-                let message = if not_sjis {
-                    "ファイルが UTF-8 ではありません（文字コードを判別できません）"
-                } else {
-                    "ファイルが UTF-8 ではなく Shift_JIS で保存されています"
+            other => {
+                let line = encoding::first_non_utf8_line(&bytes);
+                let message = match other {
+                    Some((_, encoding)) => format!("ファイルが UTF-8 ではなく {} で保存されています", encoding.name()),
+                    None => "ファイルが UTF-8 ではありません（文字コードを判別できません）".to_string(),
                 };
                 self.diags.push(
                     Diagnostic::error(Span::new(&path, Pos::new(line, 1, 0)), message)

@@ -7,6 +7,7 @@
 
 pub mod code;
 pub mod link;
+mod ministry;
 pub mod reference;
 pub mod urls;
 pub mod validate;
@@ -19,6 +20,7 @@ use unicode_normalization::UnicodeNormalization;
 
 pub use code::MunicipalityCode;
 pub use link::{Link, Target};
+pub use ministry::{Ministry, MinistryId, MinistryIndex};
 pub use reference::{AgeBand, Grade, IssueAreaNo, PopulationBand, Prefecture, Region};
 
 use crate::time::{Date, Instant};
@@ -33,6 +35,8 @@ pub fn normalize_name(s: &str) -> String {
 pub struct Registry {
     pub site: Site,
     pub ministries: Vec<Ministry>,
+    /// Finds a ministry by any spelling of ministries.yaml.
+    pub ministry_index: MinistryIndex,
     pub municipalities: BTreeMap<MunicipalityCode, Municipality>,
     /// Sorted by number.
     pub cohorts: Vec<Cohort>,
@@ -60,18 +64,6 @@ pub struct Site {
     pub min_group_size: u32,
     pub description: Option<String>,
 }
-
-/// 府省庁等 — an organisation 支援官 come from; its index in ministries.yaml is its display order.
-#[derive(Clone, Debug)]
-pub struct Ministry {
-    pub name: String,
-    pub short: Option<String>,
-    pub aliases: Vec<String>,
-}
-
-/// Index of a [`Ministry`] in [`Registry::ministries`] (= display order).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct MinistryId(pub usize);
 
 /// 市町村 — a municipality record of municipalities.yaml.
 #[derive(Clone, Debug)]

@@ -25,7 +25,7 @@ pub(crate) mod help {
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use crate::diag::{Diagnostic, Diagnostics, Pos, Span, closest};
+use crate::diag::{Diagnostic, Diagnostics, Pos, Span};
 use crate::load::de::Sp;
 use crate::load::raw::{RawMunicipality, RawPage, Scalar};
 use crate::load::{Listed, MdFile, RawContent};
@@ -33,7 +33,7 @@ use crate::time::{Date, Instant};
 
 use super::code::MunicipalityCode;
 use super::urls::BaseUrl;
-use super::{Asset, AssetPath, Ministry, MinistryId, Municipality, Page, Registry, Site, normalize_name};
+use super::{Asset, AssetPath, Ministry, MinistryId, MinistryIndex, Municipality, Page, Registry, Site, normalize_name};
 
 /// URL segments the site itself uses; a page may not take them.
 pub const RESERVED_STEMS: [&str; 17] = [
@@ -61,13 +61,12 @@ pub const RESERVED_STEMS: [&str; 17] = [
 pub fn validate(raw: &RawContent, diags: &mut Diagnostics) -> Registry {
     let mut v = Validator {
         diags,
-        ministry_index: HashMap::new(),
-        spellings: HashMap::new(),
         have_ministries: raw.ministries.is_some(),
         have_municipalities: raw.municipalities.is_some(),
     };
     let site = v.site(raw);
     let ministries = v.ministries(raw);
+    let ministry_index = MinistryIndex::new(&ministries);
     let municipalities = v.municipalities(raw);
     let assets: BTreeMap<AssetPath, Asset> = raw
         .assets
@@ -85,7 +84,7 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) -> Registry {
         .collect();
     let base_url = site.base_url.clone();
     let lookups = Lookups {
-        ministries: &ministries,
+        ministry_index: &ministry_index,
         municipalities: &municipalities,
         assets: &assets,
         root: &raw.root,
@@ -94,6 +93,7 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) -> Registry {
     let mut registry = Registry {
         site,
         ministries: Vec::new(),
+        ministry_index: MinistryIndex::default(),
         municipalities: BTreeMap::new(),
         cohorts: Vec::new(),
         teams: Vec::new(),
@@ -117,6 +117,7 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) -> Registry {
         .sort_by(|a, b| (a.cohort, &a.stem).cmp(&(b.cohort, &b.stem)));
     registry.applications.sort_by_key(|a| (a.cohort, a.municipality));
     registry.ministries = ministries;
+    registry.ministry_index = ministry_index;
     registry.municipalities = municipalities;
     registry.assets = assets;
     body::check_links(&registry, v.diags);
@@ -133,10 +134,11 @@ fn placeholder_base_url() -> BaseUrl {
 pub fn validate_markdown(md: &str) -> (Option<super::Body>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let file: Arc<str> = Arc::from("pages/text.md");
-    let (ministries, municipalities, assets) = (Vec::new(), BTreeMap::new(), BTreeMap::new());
+    let (municipalities, assets) = (BTreeMap::new(), BTreeMap::new());
+    let ministry_index = MinistryIndex::default();
     let base_url = placeholder_base_url();
     let lookups = Lookups {
-        ministries: &ministries,
+        ministry_index: &ministry_index,
         municipalities: &municipalities,
         assets: &assets,
         root: std::path::Path::new("."),
@@ -144,8 +146,6 @@ pub fn validate_markdown(md: &str) -> (Option<super::Body>, Diagnostics) {
     };
     let mut v = Validator {
         diags: &mut diags,
-        ministry_index: HashMap::new(),
-        spellings: HashMap::new(),
         have_ministries: false,
         have_municipalities: false,
     };
@@ -155,7 +155,7 @@ pub fn validate_markdown(md: &str) -> (Option<super::Body>, Diagnostics) {
 
 /// What records refer to, for resolving references.
 pub(crate) struct Lookups<'a> {
-    pub ministries: &'a [Ministry],
+    pub ministry_index: &'a MinistryIndex,
     pub municipalities: &'a BTreeMap<MunicipalityCode, Municipality>,
     pub assets: &'a BTreeMap<AssetPath, Asset>,
     pub root: &'a std::path::Path,
@@ -165,10 +165,6 @@ pub(crate) struct Lookups<'a> {
 
 pub(crate) struct Validator<'a> {
     pub diags: &'a mut Diagnostics,
-    /// Canonical names and aliases (normalised) → ministry.
-    ministry_index: HashMap<String, MinistryId>,
-    /// Every spelling, short names included (normalised) → ministry, for suggestions.
-    spellings: HashMap<String, MinistryId>,
     /// Whether ministries.yaml and municipalities.yaml could be read: when one is missing,
     /// references to it are not reported one by one.
     have_ministries: bool,
@@ -265,34 +261,13 @@ impl Validator<'_> {
 
     /// A 府省庁等 name or alias (after NFKC, spaces removed).
     pub fn ministry_ref(&mut self, file: &Arc<str>, name: &Sp<String>, l: &Lookups) -> Option<MinistryId> {
-        if let Some(id) = self.ministry_index.get(&normalize_name(&name.value)) {
-            return Some(*id);
+        if let Some(id) = l.ministry_index.find(&name.value) {
+            return Some(id);
         }
         if !self.have_ministries {
             return None;
         }
-        let candidates: Vec<&str> = l
-            .ministries
-            .iter()
-            .flat_map(|m| {
-                std::iter::once(m.name.as_str())
-                    .chain(m.short.as_deref())
-                    .chain(m.aliases.iter().map(String::as_str))
-            })
-            .collect();
-        let input = normalize_name(&name.value);
-        let suggestion = closest(&input, candidates.iter().copied())
-            .or_else(|| {
-                candidates
-                    .iter()
-                    .copied()
-                    .find(|c| c.contains(input.as_str()) || input.contains(c))
-            })
-            .map(|s| {
-                // A short name or alias is suggested as the canonical name it stands for.
-                let id = self.spellings[&normalize_name(s)];
-                l.ministries[id.0].name.as_str()
-            });
+        let suggestion = l.ministry_index.suggest(&name.value);
         self.push(
             Diagnostic::error(
                 Span::new(file, name.pos),
@@ -352,11 +327,8 @@ impl Validator<'_> {
             let Some(name) = self.text(&list.file, "name", &m.name) else {
                 continue;
             };
-            let id = MinistryId(out.len());
             let spellings = std::iter::once(&m.name).chain(m.short.iter()).chain(m.aliases.iter());
-            for (i, s) in spellings.enumerate() {
-                // Records may use the name or an alias (SPEC §2); a short name is for display.
-                let is_short = i == 1 && m.short.is_some();
+            for s in spellings {
                 let key = normalize_name(&s.value);
                 if key.is_empty() {
                     continue;
@@ -373,11 +345,7 @@ impl Validator<'_> {
                     }
                     continue;
                 }
-                seen.insert(key.clone(), (name.clone(), s.pos));
-                self.spellings.insert(key.clone(), id);
-                if !is_short {
-                    self.ministry_index.insert(key, id);
-                }
+                seen.insert(key, (name.clone(), s.pos));
             }
             out.push(Ministry {
                 name,

@@ -1,0 +1,108 @@
+//! 府省庁等 — the organisations 支援官 come from, and the one way a written name finds one.
+
+use std::collections::HashMap;
+
+use crate::diag::closest;
+
+use super::normalize_name;
+
+/// 府省庁等 — an organisation 支援官 come from; its index in ministries.yaml is its display order.
+#[derive(Clone, Debug)]
+pub struct Ministry {
+    pub name: String,
+    pub short: Option<String>,
+    pub aliases: Vec<String>,
+}
+
+/// Index of a [`Ministry`] in [`super::Registry::ministries`] (= display order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MinistryId(pub usize);
+
+/// Every spelling of ministries.yaml, normalised (NFKC, spaces removed). Records may use a
+/// name or an alias (SPEC §2); a short name is for display, so it only feeds suggestions.
+/// Where two ministries share a spelling the first keeps it (the validator reports the other).
+/// Used by the validator for records and by import for roster cells.
+#[derive(Clone, Debug, Default)]
+pub struct MinistryIndex {
+    by_name: HashMap<String, MinistryId>,
+    by_spelling: HashMap<String, MinistryId>,
+    /// Every spelling as written, in file order: what a suggestion is chosen from.
+    spellings: Vec<(String, MinistryId)>,
+    canonical: Vec<String>,
+}
+
+impl MinistryIndex {
+    pub fn new(ministries: &[Ministry]) -> Self {
+        let mut index = Self::default();
+        for (i, m) in ministries.iter().enumerate() {
+            let id = MinistryId(i);
+            index.canonical.push(m.name.clone());
+            let short = m.short.iter().map(|s| (s, true));
+            let spellings = std::iter::once((&m.name, false))
+                .chain(short)
+                .chain(m.aliases.iter().map(|a| (a, false)));
+            for (spelling, is_short) in spellings {
+                index.spellings.push((spelling.clone(), id));
+                let key = normalize_name(spelling);
+                if key.is_empty() || index.by_spelling.contains_key(&key) {
+                    continue;
+                }
+                index.by_spelling.insert(key.clone(), id);
+                if !is_short {
+                    index.by_name.insert(key, id);
+                }
+            }
+        }
+        index
+    }
+
+    /// The ministry a record's name or alias stands for.
+    pub fn find(&self, written: &str) -> Option<MinistryId> {
+        self.by_name.get(&normalize_name(written)).copied()
+    }
+
+    /// The canonical name `written` most likely meant (もしかして): the closest spelling, or
+    /// else one that contains it or that it contains, given as the name it stands for.
+    pub fn suggest(&self, written: &str) -> Option<&str> {
+        let input = normalize_name(written);
+        let candidates = || self.spellings.iter().map(|(s, _)| s.as_str());
+        let spelling = closest(&input, candidates())
+            .or_else(|| candidates().find(|c| c.contains(input.as_str()) || input.contains(c)))?;
+        let id = self.by_spelling.get(&normalize_name(spelling))?;
+        Some(self.canonical[id.0].as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ministry(name: &str, short: Option<&str>, aliases: &[&str]) -> Ministry {
+        Ministry {
+            name: name.into(),
+            short: short.map(String::from),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn names_and_aliases_find_a_ministry_and_short_names_only_suggest_it() {
+        let index = MinistryIndex::new(&[
+            ministry("総務省", None, &[]),
+            ministry("公正取引委員会", Some("公取委"), &["公正取引 委員会"]),
+        ]);
+        assert_eq!(index.find("総務省"), Some(MinistryId(0)));
+        assert_eq!(index.find("公正取引　委員会"), Some(MinistryId(1)), "full-width space normalised");
+        assert_eq!(index.find("公取委"), None, "a short name is for display only");
+        assert_eq!(index.suggest("公取委"), Some("公正取引委員会"));
+        assert_eq!(index.suggest("総務"), Some("総務省"), "contained in a name");
+        assert_eq!(index.suggest("気象庁"), None);
+    }
+
+    #[test]
+    fn a_spelling_two_ministries_share_stays_with_the_first() {
+        let index = MinistryIndex::new(&[ministry("内閣府", None, &["内閣"]), ministry("内閣官房", None, &["内閣"])]);
+        assert_eq!(index.find("内閣"), Some(MinistryId(0)));
+        assert_eq!(index.find("内閣官房"), Some(MinistryId(1)));
+    }
+}
