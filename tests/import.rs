@@ -70,7 +70,7 @@ fn utf8_csv_and_cp932_tsv_recreate_the_second_cohort() {
             "南木曾町 found as 南木曽町"
         );
         assert!(
-            yaml.contains("{ ministry: \"公正取引委員会\", grade: \"補佐級\" }"),
+            yaml.contains("{ministry: \"公正取引委員会\", grade: \"補佐級\"}"),
             "canonical names are written"
         );
     }
@@ -111,15 +111,15 @@ fn missing_municipalities_are_added_from_the_built_in_list() {
     assert!(!err.contains("大船渡市 (032034) を加えました"), "already there: {err}");
     assert!(
         site.read("municipalities.yaml")
-            .contains("- { code: \"202100\", name: \"駒ヶ根市\", kana: \"こまがねし\", population: ")
+            .contains("- {code: \"202100\", name: \"駒ヶ根市\", kana: \"こまがねし\", population: ")
     );
     let yaml = site.read("cohorts/2/teams.yaml");
     assert!(
-        yaml.contains("{ ministry: \"総務省\", grade: \"補佐級\", name: \"架空 花子\" }"),
+        yaml.contains("{ministry: \"総務省\", grade: \"補佐級\", name: \"架空 花子\"}"),
         "{yaml}"
     );
     assert!(
-        yaml.contains("{ ministry: \"防衛省\", grade: \"企画官・室長級\" }"),
+        yaml.contains("{ministry: \"防衛省\", grade: \"企画官・室長級\"}"),
         "{yaml}"
     );
 }
@@ -266,7 +266,7 @@ fn any_cell_is_written_as_the_value_it_holds_and_kept_fields_stay_fields() {
     assert!(yaml.contains(r#"position: "課長補佐: 総務, 広報""#), "{yaml}");
     assert!(yaml.contains(r#"name: "二子\"\n- number: 99""#), "{yaml}");
     assert!(
-        yaml.contains(r#"{ ministry: "防衛省", grade: "企画官・室長級", announce: "2026-05-01", left: "2026-12-31", gender: "女性", age: 44, track: "技官" }"#),
+        yaml.contains(r#"{ministry: "防衛省", grade: "企画官・室長級", announce: "2026-05-01", left: "2026-12-31", gender: "女性", age: 44, track: "技官"}"#),
         "{yaml}"
     );
     assert!(

@@ -1,0 +1,278 @@
+//! Writing teams.yaml: the roster's teams merged with what the old file kept, serialised by
+//! serde-saphyr (the YAML library banso reads with) with every text double-quoted, then read
+//! back and compared before anything is replaced.
+
+use std::path::Path;
+
+use serde::Serialize;
+use serde_saphyr::{DoubleQuoted, FlowMap, FlowSeq};
+
+use super::ImportError;
+use super::roster::Team;
+use crate::load::de::{Lenient, Sp};
+use crate::load::raw::{RawMember, RawTeam, Scalar};
+use crate::model::reference::Grade;
+use crate::model::{MunicipalityCode, normalize_name};
+
+/// One team as it will be written: the roster's values, and what is kept from the old file.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct TeamOut {
+    pub(super) number: u32,
+    pub(super) code: MunicipalityCode,
+    pub(super) place: String,
+    pub(super) continuing: Option<bool>,
+    pub(super) themes: Vec<String>,
+    pub(super) announce: Option<String>,
+    pub(super) members: Vec<MemberOut>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct MemberOut {
+    pub(super) ministry: String,
+    pub(super) grade: String,
+    pub(super) name: Option<String>,
+    pub(super) position: Option<String>,
+    pub(super) officer: bool,
+    pub(super) announce: Option<String>,
+    pub(super) left: Option<String>,
+    pub(super) gender: Option<String>,
+    pub(super) age: Option<u32>,
+    pub(super) track: Option<String>,
+}
+
+/// The roster's teams with what the roster lacks kept from `existing` where the team (same
+/// number and municipality) and the member (same place, ministry and grade) are the same:
+/// 継続, 課題分野, 公表日時, and each member's name, position, オフィサー flag, own 公表日時,
+/// 離任日 and attributes. Returns the teams and how many kept something.
+pub(super) fn merge(teams: &[Team], existing: &[&RawTeam]) -> (Vec<TeamOut>, usize) {
+    let mut kept = 0;
+    let mut out = Vec::new();
+    for t in teams {
+        let Some(code) = t.code else { continue };
+        let old = existing
+            .iter()
+            .find(|o| o.number.value == t.number && code_of(&o.municipality.value) == Some(code));
+        kept += usize::from(old.is_some());
+        let text = |v: Option<&Sp<String>>| v.map(|x| x.value.clone());
+        let members = t
+            .members
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let prev: Option<&RawMember> = old
+                    .and_then(|o| o.members.value.get(i))
+                    .and_then(|l| l.0.as_ref())
+                    .filter(|p| {
+                        normalize_name(&p.ministry.value) == normalize_name(&m.ministry)
+                            && Grade::parse(&p.grade.value).map(Grade::name) == Some(m.grade)
+                    });
+                MemberOut {
+                    ministry: m.ministry.clone(),
+                    grade: m.grade.to_string(),
+                    name: m.name.clone().or_else(|| text(prev.and_then(|p| p.name.as_ref()))),
+                    position: m
+                        .position
+                        .clone()
+                        .or_else(|| text(prev.and_then(|p| p.position.as_ref()))),
+                    officer: prev.and_then(|p| p.officer.as_ref()).is_some_and(|o| o.value),
+                    announce: text(prev.and_then(|p| p.announce.as_ref())),
+                    left: text(prev.and_then(|p| p.left.as_ref())),
+                    gender: text(prev.and_then(|p| p.gender.as_ref())),
+                    age: prev.and_then(|p| p.age.as_ref()).map(|a| a.value),
+                    track: text(prev.and_then(|p| p.track.as_ref())),
+                }
+            })
+            .collect();
+        out.push(TeamOut {
+            number: t.number,
+            code,
+            place: t.place.clone(),
+            continuing: t
+                .continuing
+                .or(old.and_then(|o| o.continuing.as_ref()).map(|c| c.value)),
+            themes: if t.areas.is_empty() {
+                old.map(|o| o.themes.iter().map(|a| a.value.clone()).collect())
+                    .unwrap_or_default()
+            } else {
+                t.areas.iter().map(|a| a.to_string()).collect()
+            },
+            announce: old.and_then(|o| o.announce.as_ref()).map(|a| a.value.clone()),
+            members,
+        });
+    }
+    (out, kept)
+}
+
+/// A text as teams.yaml holds it: double-quoted, so no cell can end a value early, start a
+/// comment (`\t#`), a mapping (`: `) or a flow (`,`), or be read as a number, date or boolean.
+type Text<'a> = DoubleQuoted<&'a str>;
+
+fn text(s: &str) -> Text<'_> {
+    DoubleQuoted(s)
+}
+
+/// One team of teams.yaml as written, in SPEC §2's key order.
+#[derive(Serialize)]
+struct TeamYaml<'a> {
+    number: u32,
+    municipality: DoubleQuoted<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    continuing: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    themes: Option<FlowSeq<Vec<Text<'a>>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    announce: Option<Text<'a>>,
+    members: Vec<FlowMap<MemberYaml<'a>>>,
+}
+
+/// One member, on one line: `{ministry: "…", grade: "…", …}`.
+#[derive(Serialize)]
+struct MemberYaml<'a> {
+    ministry: Text<'a>,
+    grade: Text<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<Text<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    position: Option<Text<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    announce: Option<Text<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    left: Option<Text<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gender: Option<Text<'a>>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    officer: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    age: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    track: Option<Text<'a>>,
+}
+
+impl<'a> From<&'a TeamOut> for TeamYaml<'a> {
+    fn from(t: &'a TeamOut) -> Self {
+        let members = t
+            .members
+            .iter()
+            .map(|m| {
+                FlowMap(MemberYaml {
+                    ministry: text(&m.ministry),
+                    grade: text(&m.grade),
+                    name: m.name.as_deref().map(text),
+                    position: m.position.as_deref().map(text),
+                    announce: m.announce.as_deref().map(text),
+                    left: m.left.as_deref().map(text),
+                    gender: m.gender.as_deref().map(text),
+                    officer: m.officer,
+                    age: m.age,
+                    track: m.track.as_deref().map(text),
+                })
+            })
+            .collect();
+        TeamYaml {
+            number: t.number,
+            municipality: DoubleQuoted(t.code.to_string()),
+            continuing: t.continuing,
+            themes: (!t.themes.is_empty()).then(|| FlowSeq(t.themes.iter().map(|a| text(a)).collect())),
+            announce: t.announce.as_deref().map(text),
+            members,
+        }
+    }
+}
+
+/// YAML for `value` (a list of records), as serde-saphyr writes it.
+pub(super) fn to_yaml(value: &impl Serialize) -> Result<String, ImportError> {
+    serde_saphyr::to_string(value).map_err(|e| ImportError::Verify(e.to_string()))
+}
+
+/// teams.yaml for `teams`: a header naming the roster, and after each municipality code the
+/// roster's 市町村名 as a comment, so a person reading the file sees the place.
+pub(super) fn emit(teams: &[TeamOut], source: &Path) -> Result<String, ImportError> {
+    let file_name = source
+        .file_name()
+        .map(|n| comment(&n.to_string_lossy()))
+        .unwrap_or_default();
+    let mut y = format!("# 名簿 {file_name} から banso import teams で作成。\n");
+    for t in teams {
+        let team = to_yaml(&[TeamYaml::from(t)])?;
+        // Every text is double-quoted with its line breaks escaped, so this line can only be
+        // the team's own municipality key.
+        let key = format!("\n  municipality: \"{}\"\n", t.code);
+        let with_place = format!("\n  municipality: \"{}\"   # {}\n", t.code, comment(&t.place));
+        y.push_str(&team.replacen(&key, &with_place, 1));
+    }
+    Ok(y)
+}
+
+/// Text for a `# …` comment: on one line whatever the cell held.
+pub(super) fn comment(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Read `yaml` back as banso reads teams.yaml and compare with what was meant to be written;
+/// a difference (a cell that changed the file's meaning) stops the import before any file
+/// is replaced.
+pub(super) fn verify(yaml: &str, teams: &[TeamOut]) -> Result<(), ImportError> {
+    let fail = |what: String| Err(ImportError::Verify(what));
+    let node = match crate::load::yaml::parse(yaml) {
+        Ok(n) => n,
+        Err(e) => return fail(format!("{}行目: {}", e.pos.line, e.message)),
+    };
+    let sink = crate::load::de::Sink::default();
+    let read: Option<Vec<Lenient<RawTeam>>> = crate::load::de::from_node(&node, &sink);
+    if let Some(issue) = sink.into_issues().into_iter().next() {
+        return fail(format!("{}行目: {}", issue.pos.line, issue.message));
+    }
+    let read: Vec<RawTeam> = read.unwrap_or_default().into_iter().filter_map(|l| l.0).collect();
+    if read.len() != teams.len() {
+        return fail(format!("{}チームのはずが{}チーム", teams.len(), read.len()));
+    }
+    let text = |v: &Option<Sp<String>>| v.as_ref().map(|x| x.value.clone());
+    for (r, t) in read.iter().zip(teams) {
+        let members: Vec<MemberOut> = r
+            .members
+            .value
+            .iter()
+            .filter_map(|l| l.0.as_ref())
+            .map(|m| MemberOut {
+                ministry: m.ministry.value.clone(),
+                grade: m.grade.value.clone(),
+                name: text(&m.name),
+                position: text(&m.position),
+                officer: m.officer.as_ref().is_some_and(|o| o.value),
+                announce: text(&m.announce),
+                left: text(&m.left),
+                gender: text(&m.gender),
+                age: m.age.as_ref().map(|a| a.value),
+                track: text(&m.track),
+            })
+            .collect();
+        let back = TeamOut {
+            number: r.number.value,
+            code: code_of(&r.municipality.value).unwrap_or(t.code),
+            place: t.place.clone(),
+            continuing: r.continuing.as_ref().map(|c| c.value),
+            themes: r.themes.iter().map(|a| a.value.clone()).collect(),
+            announce: text(&r.announce),
+            members,
+        };
+        if &back != t || code_of(&r.municipality.value) != Some(t.code) {
+            return fail(format!("チーム {}（{}）が書いたとおりに読めません", t.number, t.place));
+        }
+    }
+    Ok(())
+}
+
+fn code_of(s: &Scalar) -> Option<MunicipalityCode> {
+    match s {
+        Scalar::Text(t) => MunicipalityCode::parse(t).ok(),
+        Scalar::Int(i) => MunicipalityCode::from_int(*i).ok(),
+    }
+}
