@@ -95,7 +95,11 @@ pub fn import_teams(raw: &RawContent, reg: &Registry, csv_path: &Path, cohort: u
             }
         }
     }
-    let munis_text = if new_munis.is_empty() { String::new() } else { to_yaml(&new_munis)? };
+    let munis_text = if new_munis.is_empty() {
+        String::new()
+    } else {
+        to_yaml(&new_munis)?
+    };
     if !munis_text.is_empty() {
         let path = content.join("municipalities.yaml");
         let mut current = std::fs::read_to_string(&path).unwrap_or_default();

@@ -243,7 +243,10 @@ pub(super) fn read_roster(text: &str, file: &Arc<str>, reg: &Registry) -> Result
             continue;
         }
         let ministry_cell = cell(cols.ministry);
-        let ministry = reg.ministry_index.find(ministry_cell).map(|id| reg.ministry(id).name.as_str());
+        let ministry = reg
+            .ministry_index
+            .find(ministry_cell)
+            .map(|id| reg.ministry(id).name.as_str());
         if ministry.is_none() {
             problem(
                 Diagnostic::error(

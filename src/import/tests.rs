@@ -43,9 +43,18 @@ fn every_text_is_double_quoted_and_escaped() {
     let yaml = emit(&[team("山田\t# 太郎 \"a\\b\nc \u{1b}\u{2028}")], Path::new("名簿.csv")).unwrap();
     assert!(yaml.contains(r#"name: "山田\t# 太郎 \"a\\b\nc \e\L""#), "{yaml}");
     assert!(yaml.contains(r#"position: "課長補佐: 総務""#), "{yaml}");
-    assert!(yaml.contains(r#"grade: "補佐級""#), "a grade is text even where it could be read otherwise: {yaml}");
-    assert!(yaml.contains("  municipality: \"013455\"   # 北海道森町 # x\n"), "{yaml}");
-    assert!(yaml.starts_with("# 名簿 名簿.csv から banso import teams で作成。\n- number: 1\n"), "{yaml}");
+    assert!(
+        yaml.contains(r#"grade: "補佐級""#),
+        "a grade is text even where it could be read otherwise: {yaml}"
+    );
+    assert!(
+        yaml.contains("  municipality: \"013455\"   # 北海道森町 # x\n"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.starts_with("# 名簿 名簿.csv から banso import teams で作成。\n- number: 1\n"),
+        "{yaml}"
+    );
     assert_eq!(comment("森町\n- number: 99"), "森町 - number: 99");
 }
 

@@ -30,7 +30,10 @@ pub fn decode(bytes: &[u8]) -> Option<(Cow<'_, str>, Encoding)> {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Some((Cow::Borrowed(text), Encoding::Utf8));
     }
-    for (bom, utf16) in [(&b"\xFF\xFE"[..], encoding_rs::UTF_16LE), (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE)] {
+    for (bom, utf16) in [
+        (&b"\xFF\xFE"[..], encoding_rs::UTF_16LE),
+        (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE),
+    ] {
         if let Some(rest) = bytes.strip_prefix(bom) {
             let (text, had_errors) = utf16.decode_without_bom_handling(rest);
             return (!had_errors).then_some((text, Encoding::Utf16));
@@ -61,8 +64,14 @@ mod tests {
         let sjis = [0x90, 0x58, 0x92, 0xAC];
         let utf16le = [0xFF, 0xFE, 0xEE, 0x68, 0x3A, 0x75];
         assert_eq!(decode(utf8), Some((Cow::Borrowed("森町"), Encoding::Utf8)));
-        assert_eq!(decode(&sjis).map(|(t, e)| (t.into_owned(), e)), Some(("森町".into(), Encoding::ShiftJis)));
-        assert_eq!(decode(&utf16le).map(|(t, e)| (t.into_owned(), e)), Some(("森町".into(), Encoding::Utf16)));
+        assert_eq!(
+            decode(&sjis).map(|(t, e)| (t.into_owned(), e)),
+            Some(("森町".into(), Encoding::ShiftJis))
+        );
+        assert_eq!(
+            decode(&utf16le).map(|(t, e)| (t.into_owned(), e)),
+            Some(("森町".into(), Encoding::Utf16))
+        );
         assert_eq!(decode(&[0x82, 0xFF]), None, "0x82 0xFF is not Shift_JIS");
     }
 

@@ -92,7 +92,11 @@ mod tests {
             ministry("公正取引委員会", Some("公取委"), &["公正取引 委員会"]),
         ]);
         assert_eq!(index.find("総務省"), Some(MinistryId(0)));
-        assert_eq!(index.find("公正取引　委員会"), Some(MinistryId(1)), "full-width space normalised");
+        assert_eq!(
+            index.find("公正取引　委員会"),
+            Some(MinistryId(1)),
+            "full-width space normalised"
+        );
         assert_eq!(index.find("公取委"), None, "a short name is for display only");
         assert_eq!(index.suggest("公取委"), Some("公正取引委員会"));
         assert_eq!(index.suggest("総務"), Some("総務省"), "contained in a name");
@@ -101,7 +105,10 @@ mod tests {
 
     #[test]
     fn a_spelling_two_ministries_share_stays_with_the_first() {
-        let index = MinistryIndex::new(&[ministry("内閣府", None, &["内閣"]), ministry("内閣官房", None, &["内閣"])]);
+        let index = MinistryIndex::new(&[
+            ministry("内閣府", None, &["内閣"]),
+            ministry("内閣官房", None, &["内閣"]),
+        ]);
         assert_eq!(index.find("内閣"), Some(MinistryId(0)));
         assert_eq!(index.find("内閣官房"), Some(MinistryId(1)));
     }

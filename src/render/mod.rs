@@ -3,13 +3,16 @@
 //! Pipeline position: `aggregate` → **`render`** → `write`. Pure: nothing here touches disk, so
 //! `check` can run everything up to here and `serve` can serve the plan from memory.
 
+mod area_pages;
 mod cache;
 pub mod charts;
 pub mod colors;
 pub mod context;
 mod data;
 mod lastmod;
+mod layout;
 pub mod markdown;
+mod municipality_pages;
 mod pages;
 mod program_pages;
 mod report_pages;
@@ -171,7 +174,7 @@ pub fn minify(html: &str) -> Vec<u8> {
 }
 
 /// `{"layout": …, "root": "../", "page": …}` for a template.
-fn tera_context(layout: &pages::Layout, page: &impl Serialize) -> tera::Context {
+fn tera_context(layout: &layout::Layout, page: &impl Serialize) -> tera::Context {
     let mut ctx = tera::Context::new();
     ctx.insert("layout", layout);
     ctx.insert("root", &layout.root);

@@ -1,94 +1,17 @@
-//! The HTML pages of SPEC §5, one method per page type.
+//! The page renderer: one [`Renderer`] walks the published view and hands each page family
+//! (this file's fixed pages, and the `*_pages` modules) the layout and template machinery.
 
 use serde::Serialize;
 
-use super::context::{ReportRef, TeamList, TeamRow, fmt_int};
+use super::context::ReportRef;
+use super::layout::{Crumb, Layout, MenuItem, OgType, PageSpec, SiteLinks, crumb, root_of};
 use super::markdown::{plain_text, render_markdown};
-use super::views::{
-    AreaItem, AreaListView, AreaView, DataView, HomeView, MunicipalityView, NotFoundView, PageView, SearchView,
-};
+use super::views::{DataView, HomeView, NotFoundView, PageView, SearchView};
 use super::{Plan, RenderError, Theme, minify, tera_context};
-use crate::model::reference::issue_area_note;
+use crate::model::Cohort;
 use crate::model::urls::{self, BaseUrl};
-use crate::model::{Cohort, IssueAreaNo};
 use crate::publish::Published;
 use crate::stats::Stats;
-
-/// What every page shares: site, place in the site, navigation, preview banner.
-#[derive(Debug, Serialize)]
-pub struct Layout {
-    pub site_title: String,
-    pub publisher: String,
-    pub license: String,
-    /// Relative path from this page to the site root (`../../`), or the base path on 404.
-    pub root: String,
-    pub path: String,
-    pub canonical: String,
-    pub title: String,
-    pub head_title: String,
-    pub description: String,
-    pub breadcrumbs: Vec<Crumb>,
-    pub menu: Vec<MenuItem>,
-    pub footer_pages: Vec<MenuItem>,
-    /// As-of time shown in the 非公開プレビュー banner.
-    pub preview: Option<String>,
-    pub is_home: bool,
-    /// `article` for reports, `website` otherwise (OpenGraph).
-    pub og_type: &'static str,
-    /// Whether the site has a search page (the header shows the search box).
-    pub search: bool,
-    /// The site-wide pages and files a layout or template links to, from this page.
-    pub links: SiteLinks,
-}
-
-/// Links to the fixed pages and files, from one page (made from `urls`, so a template writes
-/// no route of its own).
-#[derive(Debug, Serialize)]
-pub struct SiteLinks {
-    pub prefectures: String,
-    pub reports: String,
-    pub data: String,
-    pub search: String,
-    pub feed: String,
-    pub stylesheet: String,
-    /// The folder of the search index and its UI (`pagefind/`).
-    pub search_bundle: String,
-}
-
-impl SiteLinks {
-    fn from(root: &str) -> Self {
-        let link = |route: &str| format!("{root}{route}");
-        SiteLinks {
-            prefectures: link(urls::PREFECTURES),
-            reports: link(urls::REPORTS),
-            data: link(urls::DATA),
-            search: link(urls::SEARCH),
-            feed: link(urls::FEED),
-            stylesheet: link(urls::STYLESHEET),
-            search_bundle: link(super::search::BUNDLE_DIR),
-        }
-    }
-}
-
-#[derive(Debug, Serialize, Clone)]
-pub struct Crumb {
-    pub name: String,
-    pub href: Option<String>,
-}
-
-#[derive(Debug, Serialize, Clone)]
-pub struct MenuItem {
-    pub name: String,
-    pub href: String,
-    pub current: bool,
-}
-
-pub(super) fn crumb(name: impl Into<String>, href: impl Into<String>) -> Crumb {
-    Crumb {
-        name: name.into(),
-        href: Some(href.into()),
-    }
-}
 
 pub(super) struct Renderer<'a, 'r> {
     pub(super) p: &'a Published<'r>,
@@ -116,33 +39,6 @@ impl Rendered {
 
     pub(super) fn merge(&mut self, other: Rendered) {
         self.files.extend(other.files);
-    }
-}
-
-/// One page to emit.
-pub(super) struct PageSpec<'s> {
-    pub path: &'s str,
-    pub template: &'s str,
-    /// What the page is to a link preview (Open Graph `og:type`).
-    pub og_type: OgType,
-    pub title: String,
-    pub description: String,
-    pub crumbs: Vec<Crumb>,
-}
-
-/// Open Graph `og:type`: a report is an article, every other page the site's.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum OgType {
-    Website,
-    Article,
-}
-
-impl OgType {
-    fn as_str(self) -> &'static str {
-        match self {
-            OgType::Website => "website",
-            OgType::Article => "article",
-        }
     }
 }
 
@@ -364,94 +260,6 @@ impl<'a, 'r> Renderer<'a, 'r> {
         )
     }
 
-    fn municipalities(&mut self) -> Result<(), RenderError> {
-        let all: Vec<_> = self.p.municipalities.values().copied().collect();
-        self.emit_many(&all, |this, m| {
-            let pref = m.prefecture();
-            let teams: Vec<TeamRow> = this.p.teams_in(m.code).rev().map(|t| TeamRow::of(this.p, t)).collect();
-            let programs = this.program_refs(m.code);
-            let supports: Vec<String> = teams
-                .iter()
-                .map(|t| format!("地方創生伴走支援制度 {}", t.cohort_label))
-                .chain(programs.iter().map(|p| format!("{}（{}）", p.name, p.fiscal_year)))
-                .collect();
-            let description = format!("{}が受けている国の伴走支援：{}。", m.full_name(), supports.join("、"));
-            let page = MunicipalityView {
-                name: m.name.clone(),
-                full_name: m.full_name(),
-                kana: m.kana.clone(),
-                code: m.code.to_string(),
-                prefecture: pref.name,
-                prefecture_href: urls::prefecture(pref.slug),
-                population: m.population.map(fmt_int),
-                population_as_of: m.population_as_of.map(|d| d.display_ja()),
-                teams,
-                programs,
-            };
-            let path = urls::municipality(m.code);
-            let crumbs = vec![
-                crumb("都道府県から探す", urls::PREFECTURES),
-                crumb(pref.name, urls::prefecture(pref.slug)),
-            ];
-            let spec = PageSpec {
-                path: &path,
-                template: "municipality.html",
-                og_type: OgType::Website,
-                title: m.full_name(),
-                description,
-                crumbs,
-            };
-            this.page(spec, &page)
-        })
-    }
-
-    fn areas(&mut self) -> Result<(), RenderError> {
-        let per_area = |a: IssueAreaNo| self.p.teams.iter().filter(|t| t.areas.contains(&a)).count();
-        let list: Vec<_> = IssueAreaNo::all()
-            .map(|a| AreaItem {
-                no: a.0,
-                two: a.two_digits(),
-                name: a.name(),
-                href: urls::theme(a),
-                teams: per_area(a),
-            })
-            .collect();
-        let spec = PageSpec {
-            path: urls::THEMES,
-            template: "areas.html",
-            og_type: OgType::Website,
-            title: "課題分野".into(),
-            description: "制度の26の課題分野と、それぞれに取り組む伴走支援チーム。".into(),
-            crumbs: vec![],
-        };
-        self.emit(spec, &AreaListView { areas: list })?;
-        let all: Vec<IssueAreaNo> = IssueAreaNo::all().collect();
-        self.emit_many(&all, |this, &a| {
-            let teams = TeamList::of(this.p, this.p.teams.iter().rev().filter(|t| t.areas.contains(&a)));
-            let path = urls::theme(a);
-            let page = AreaView {
-                no: a.0,
-                name: a.name(),
-                note: issue_area_note(a),
-                teams,
-            };
-            let description = format!("課題分野「{}」に取り組む伴走支援チーム。", a.name());
-            let crumbs = vec![crumb("課題分野", urls::THEMES)];
-            let title = format!("{}. {}", a.0, a.name());
-            this.page(
-                PageSpec {
-                    path: &path,
-                    template: "area.html",
-                    og_type: OgType::Website,
-                    title,
-                    description,
-                    crumbs,
-                },
-                &page,
-            )
-        })
-    }
-
     fn data_page(&mut self) -> Result<(), RenderError> {
         let page = DataView {
             files: super::data::describe_files(!self.p.programs.is_empty()),
@@ -496,26 +304,4 @@ impl<'a, 'r> Renderer<'a, 'r> {
 
 pub(super) fn period(c: &Cohort) -> String {
     format!("{}〜{}", c.period_start.display_ja(), c.period_end.display_ja())
-}
-
-/// `../../` for `cohorts/2/`, `./` for the top page.
-pub fn root_of(path: &str) -> String {
-    let depth = path.matches('/').count();
-    if depth == 0 {
-        "./".to_string()
-    } else {
-        "../".repeat(depth)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn roots() {
-        assert_eq!(root_of(""), "./");
-        assert_eq!(root_of("cohorts/2/"), "../../");
-        assert_eq!(root_of("reports/1/x/"), "../../../");
-    }
 }

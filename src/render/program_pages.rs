@@ -5,7 +5,8 @@ use serde::Serialize;
 
 use super::RenderError;
 use super::context::fiscal_year_label;
-use super::pages::{OgType, PageSpec, Renderer, crumb};
+use super::layout::{OgType, PageSpec, crumb};
+use super::pages::Renderer;
 use super::views::{NamedLink, ProgramInPrefecture, ProgramListItem, ProgramListView, ProgramView, SupportView};
 use crate::model::{MunicipalityCode, urls};
 

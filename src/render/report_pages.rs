@@ -5,8 +5,9 @@ use serde::Serialize;
 
 use super::RenderError;
 use super::context::{ReportRef, TeamRow, fmt_int};
+use super::layout::{OgType, PageSpec, crumb, root_of};
 use super::markdown::{plain_text, render_markdown};
-use super::pages::{OgType, PageSpec, Renderer, crumb, root_of};
+use super::pages::Renderer;
 use super::views::{AttachmentView, ReportListView, ReportView};
 use crate::model::urls;
 

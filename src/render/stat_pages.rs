@@ -9,7 +9,8 @@ use super::RenderError;
 use super::charts::{self, ChartFrame};
 use super::colors::MAP_SHADES;
 use super::context::{HeadlineView, TableView, TeamList, fiscal_year_label};
-use super::pages::{OgType, PageSpec, Rendered, Renderer, crumb, period, root_of};
+use super::layout::{OgType, PageSpec, crumb, root_of};
+use super::pages::{Rendered, Renderer, period};
 use super::tilemap;
 use super::views::{
     CohortListItem, CohortListView, CohortView, NamedLink, PrefectureCohortView, PrefectureListView, PrefectureTile,

@@ -33,7 +33,9 @@ use crate::time::{Date, Instant};
 
 use super::code::MunicipalityCode;
 use super::urls::BaseUrl;
-use super::{Asset, AssetPath, Ministry, MinistryId, MinistryIndex, Municipality, Page, Registry, Site, normalize_name};
+use super::{
+    Asset, AssetPath, Ministry, MinistryId, MinistryIndex, Municipality, Page, Registry, Site, normalize_name,
+};
 
 /// URL segments the site itself uses; a page may not take them.
 pub const RESERVED_STEMS: [&str; 17] = [

@@ -1,0 +1,59 @@
+//! 課題分野 pages: the list of the 26 areas, and one page per area with its teams.
+
+use super::RenderError;
+use super::context::TeamList;
+use super::layout::{OgType, PageSpec, crumb};
+use super::pages::Renderer;
+use super::views::{AreaItem, AreaListView, AreaView};
+use crate::model::IssueAreaNo;
+use crate::model::reference::issue_area_note;
+use crate::model::urls;
+
+impl Renderer<'_, '_> {
+    pub(super) fn areas(&mut self) -> Result<(), RenderError> {
+        let per_area = |a: IssueAreaNo| self.p.teams.iter().filter(|t| t.areas.contains(&a)).count();
+        let list: Vec<_> = IssueAreaNo::all()
+            .map(|a| AreaItem {
+                no: a.0,
+                two: a.two_digits(),
+                name: a.name(),
+                href: urls::theme(a),
+                teams: per_area(a),
+            })
+            .collect();
+        let spec = PageSpec {
+            path: urls::THEMES,
+            template: "areas.html",
+            og_type: OgType::Website,
+            title: "課題分野".into(),
+            description: "制度の26の課題分野と、それぞれに取り組む伴走支援チーム。".into(),
+            crumbs: vec![],
+        };
+        self.emit(spec, &AreaListView { areas: list })?;
+        let all: Vec<IssueAreaNo> = IssueAreaNo::all().collect();
+        self.emit_many(&all, |this, &a| {
+            let teams = TeamList::of(this.p, this.p.teams.iter().rev().filter(|t| t.areas.contains(&a)));
+            let path = urls::theme(a);
+            let page = AreaView {
+                no: a.0,
+                name: a.name(),
+                note: issue_area_note(a),
+                teams,
+            };
+            let description = format!("課題分野「{}」に取り組む伴走支援チーム。", a.name());
+            let crumbs = vec![crumb("課題分野", urls::THEMES)];
+            let title = format!("{}. {}", a.0, a.name());
+            this.page(
+                PageSpec {
+                    path: &path,
+                    template: "area.html",
+                    og_type: OgType::Website,
+                    title,
+                    description,
+                    crumbs,
+                },
+                &page,
+            )
+        })
+    }
+}
