@@ -1,0 +1,217 @@
+//! Reading one file: its place checked (inside content/, never twice under two names), its
+//! bytes decoded, its YAML parsed and read into records, every problem a diagnostic.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use serde::de::DeserializeOwned;
+
+use super::de::{Lenient, Sink};
+use super::encoding::{self, Encoding};
+use super::{Listed, LoadError, MAX_TEXT_BYTES, Reader, yaml};
+use crate::diag::{Diagnostic, Pos, Span};
+
+/// Where the files read so far really are: every content file must lie inside content/ once
+/// symlinks are resolved, and no file may be read twice under two names (SPEC §3), or one
+/// record could stand in two places (a held one among them).
+#[derive(Clone, Copy)]
+pub(super) struct Files<'a> {
+    pub(super) real_root: &'a Path,
+    /// Real path → the name it was first read under.
+    pub(super) seen: &'a Mutex<HashMap<PathBuf, Arc<str>>>,
+}
+
+impl Files<'_> {
+    /// `None` when `full` (read as `rel`) may be read; otherwise the problem.
+    pub(super) fn refuse(&self, rel: &Arc<str>, full: &Path) -> Option<Diagnostic> {
+        let Ok(real) = std::fs::canonicalize(full) else {
+            return None; // reading it reports the problem
+        };
+        if !real.starts_with(self.real_root) {
+            return Some(
+                Diagnostic::error(
+                    Span::file(rel),
+                    "このファイルは content/ の外を指すシンボリックリンクです",
+                )
+                .with_help("ファイルそのものを content/ の中に置いてください"),
+            );
+        }
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        match seen.get(&real) {
+            Some(first) if first != rel => Some(
+                Diagnostic::error(
+                    Span::file(rel),
+                    format!("このファイルは {first} と同じファイルです（シンボリックリンク）"),
+                )
+                .with_help(
+                    "一つの記録は一つのファイルにだけ書いてください。リンクを消して、必要なら内容を複製してください",
+                ),
+            ),
+            _ => {
+                seen.insert(real, Arc::clone(rel));
+                None
+            }
+        }
+    }
+}
+
+pub(super) fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> LoadError + '_ {
+    move |source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Entries of a directory, sorted by name, dot-files left out.
+pub(super) fn sorted_entries(dir: &Path) -> Result<Vec<(String, PathBuf)>, LoadError> {
+    let mut v = Vec::new();
+    for e in std::fs::read_dir(dir).map_err(io_err(dir))? {
+        let e = e.map_err(io_err(dir))?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !name.starts_with('.') {
+            v.push((name, e.path()));
+        }
+    }
+    v.sort();
+    Ok(v)
+}
+
+impl Reader<'_> {
+    /// Read a text file as UTF-8 (BOM removed, CRLF → LF); problems are diagnostics.
+    pub(super) fn text(&mut self, rel: &str) -> Option<(Arc<str>, Arc<str>)> {
+        let path: Arc<str> = Arc::from(rel);
+        if let Some(d) = self.files.refuse(&path, &self.root.join(rel)) {
+            self.diags.push(d);
+            return None;
+        }
+        self.read_text(path)
+    }
+
+    /// [`Reader::text`] of a file whose place was already checked.
+    pub(super) fn read_text(&mut self, path: Arc<str>) -> Option<(Arc<str>, Arc<str>)> {
+        let full = self.root.join(&*path);
+        let size = std::fs::metadata(&full).map(|m| m.len()).unwrap_or(0);
+        if size > MAX_TEXT_BYTES {
+            self.diags.push(
+                Diagnostic::error(
+                    Span::file(&path),
+                    format!("ファイルが大きすぎます（{size} バイト、上限 {MAX_TEXT_BYTES} バイト）"),
+                )
+                .with_help("ファイルを分けるか、不要な部分を取り除いてください"),
+            );
+            return None;
+        }
+        let bytes = match std::fs::read(&full) {
+            Ok(b) => b,
+            Err(e) => {
+                self.diags.push(Diagnostic::error(
+                    Span::file(&path),
+                    format!("ファイルを読めません: {e}"),
+                ));
+                return None;
+            }
+        };
+        match encoding::decode(&bytes) {
+            Some((text, Encoding::Utf8)) => {
+                // CRLF (Windows) and lone CR (old Mac) line ends both become LF, so the line
+                // numbers of the YAML reader and of the quoted source lines agree.
+                let text: Arc<str> = Arc::from(text.replace("\r\n", "\n").replace('\r', "\n").as_str());
+
+                self.diags.add_source(&path, &text);
+                Some((path, text))
+            }
+            other => {
+                let line = encoding::first_non_utf8_line(&bytes);
+                let message = match other {
+                    Some((_, encoding)) => format!("ファイルが UTF-8 ではなく {} で保存されています", encoding.name()),
+                    None => "ファイルが UTF-8 ではありません（文字コードを判別できません）".to_string(),
+                };
+                self.diags.push(
+                    Diagnostic::error(Span::new(&path, Pos::new(line, 1, 0)), message)
+                        .with_help("エディタで文字コードを UTF-8 にして保存し直してください"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Parse a YAML text; a syntax error is a diagnostic.
+    pub(super) fn parse(&mut self, path: &Arc<str>, yaml: &str, line_offset: u32) -> Option<yaml::Node> {
+        match yaml::parse(yaml) {
+            Ok(mut node) => {
+                if line_offset > 0 {
+                    shift(&mut node, line_offset);
+                }
+                Some(node)
+            }
+            Err(e) => {
+                self.diags.push(
+                    Diagnostic::error(Span::new(path, e.pos.shifted(line_offset)), e.message)
+                        .with_help("YAML の書き方（インデント、「キー: 値」、引用符）を確認してください"),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn read_node<T: DeserializeOwned>(&mut self, path: &Arc<str>, node: &yaml::Node) -> Option<T> {
+        let sink = Sink::default();
+        let value = super::de::from_node::<T>(node, &sink);
+        for issue in sink.into_issues() {
+            let d = Diagnostic::error(Span::new(path, issue.pos), issue.message)
+                .with_suggestion(issue.suggestion.as_deref());
+            self.diags.push(match issue.help {
+                Some(help) => d.with_help(help),
+                None => d,
+            });
+        }
+        value
+    }
+
+    pub(super) fn yaml_file<T: DeserializeOwned>(&mut self, rel: &str, required: bool) -> Option<(Arc<str>, T)> {
+        if !self.root.join(rel).is_file() {
+            if required {
+                let path: Arc<str> = Arc::from(rel);
+                self.diags.push(
+                    Diagnostic::error(Span::file(&path), format!("{rel} がありません"))
+                        .with_help("SPEC の「コンテンツの構成」に沿ってこのファイルを作ってください"),
+                );
+            }
+            return None;
+        }
+        let (path, text) = self.text(rel)?;
+        let node = self.parse(&path, &text, 0)?;
+        if node.value == yaml::Value::Null {
+            self.diags
+                .push(Diagnostic::error(Span::file(&path), "ファイルが空です").with_help("項目を書いてください"));
+            return None;
+        }
+        let value = self.read_node::<T>(&path, &node)?;
+        Some((path, value))
+    }
+
+    pub(super) fn list_file<T: DeserializeOwned>(&mut self, rel: &str, required: bool) -> Option<Listed<T>> {
+        let (file, items) = self.yaml_file::<Vec<Lenient<T>>>(rel, required)?;
+        let total = items.len();
+        let items: Vec<T> = items.into_iter().filter_map(|l| l.0).collect();
+        Some(Listed {
+            file,
+            failed: total - items.len(),
+            items,
+        })
+    }
+}
+
+/// Move every position of a front-matter tree below the opening `---`.
+fn shift(node: &mut yaml::Node, lines: u32) {
+    node.pos = node.pos.shifted(lines);
+    match &mut node.value {
+        yaml::Value::Seq(items) => items.iter_mut().for_each(|n| shift(n, lines)),
+        yaml::Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            k.pos = k.pos.shifted(lines);
+            shift(v, lines);
+        }),
+        _ => {}
+    }
+}
