@@ -1,0 +1,128 @@
+//! Validation of the files at content/'s top: site.yaml, ministries.yaml, municipalities.yaml.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use super::{Validator, placeholder_base_url};
+use crate::diag::{Diagnostic, Pos, Span};
+use crate::load::raw::RawMunicipality;
+use crate::load::{Listed, RawContent};
+use crate::model::urls::BaseUrl;
+use crate::model::{Ministry, Municipality, MunicipalityCode, Site, normalize_name};
+
+impl Validator<'_> {
+    pub(super) fn site(&mut self, raw: &RawContent) -> Site {
+        let mut site = Site {
+            title: "地方創生伴走支援制度".into(),
+            base_url: placeholder_base_url(),
+            publisher: String::new(),
+            license: String::new(),
+            min_group_size: 10,
+            description: None,
+        };
+        let Some(rec) = &raw.site else { return site };
+        let (f, r) = (&rec.file, &rec.raw);
+        site.title = self.text(f, "title", &r.title).unwrap_or(site.title);
+        site.publisher = self.text(f, "publisher", &r.publisher).unwrap_or_default();
+        site.license = self.text(f, "license", &r.license).unwrap_or_default();
+        site.description = self.optional_text(&r.description);
+        match BaseUrl::parse(&r.base_url.value) {
+            Ok(url) => site.base_url = url,
+            Err(why) => {
+                let url = r.base_url.value.trim();
+                self.push(
+                    Diagnostic::error(
+                        Span::new(f, r.base_url.pos),
+                        format!("base_url「{url}」が絶対 URL ではありません（{why}）"),
+                    )
+                    .with_help("https://www.example.go.jp/banso-shien/ のように https:// から書いてください"),
+                );
+            }
+        }
+        if let Some(n) = &r.min_group_size {
+            if n.value == 0 {
+                self.error(f, n.pos, "min_group_size は 1 以上にしてください");
+            } else {
+                site.min_group_size = n.value;
+            }
+        }
+        site
+    }
+
+    pub(super) fn ministries(&mut self, raw: &RawContent) -> Vec<Ministry> {
+        let Some(list) = &raw.ministries else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut seen: HashMap<String, (String, Pos)> = HashMap::new();
+        for m in &list.items {
+            let Some(name) = self.text(&list.file, "name", &m.name) else {
+                continue;
+            };
+            let spellings = std::iter::once(&m.name).chain(m.short.iter()).chain(m.aliases.iter());
+            for s in spellings {
+                let key = normalize_name(&s.value);
+                if key.is_empty() {
+                    continue;
+                }
+                if let Some((other, at)) = seen.get(&key) {
+                    if other != &name {
+                        self.push(
+                            Diagnostic::error(
+                                Span::new(&list.file, s.pos),
+                                format!("「{}」は {} 行目の「{other}」にも使われています", s.value, at.line),
+                            )
+                            .with_help("一つの名前は一つの府省庁等にだけ書いてください"),
+                        );
+                    }
+                    continue;
+                }
+                seen.insert(key, (name.clone(), s.pos));
+            }
+            out.push(Ministry {
+                name,
+                short: self.optional_text(&m.short),
+                aliases: m.aliases.iter().map(|a| a.value.trim().to_string()).collect(),
+            });
+        }
+        out
+    }
+
+    pub(super) fn municipalities(&mut self, raw: &RawContent) -> BTreeMap<MunicipalityCode, Municipality> {
+        let mut out = BTreeMap::new();
+        let Some(Listed { file, items, .. }) = &raw.municipalities else {
+            return out;
+        };
+        let mut lines: HashMap<MunicipalityCode, u32> = HashMap::new();
+        for m in items {
+            if let Some(muni) = self.municipality(file, m) {
+                if let Some(first) = lines.get(&muni.code) {
+                    self.push(
+                        Diagnostic::error(
+                            Span::new(file, m.code.pos),
+                            format!("団体コード「{}」が {first} 行目にも書かれています", muni.code),
+                        )
+                        .with_help("一つの市町村は一度だけ書いてください"),
+                    );
+                    continue;
+                }
+                lines.insert(muni.code, m.code.pos.line);
+                out.insert(muni.code, muni);
+            }
+        }
+        out
+    }
+
+    pub(super) fn municipality(&mut self, file: &Arc<str>, m: &RawMunicipality) -> Option<Municipality> {
+        let code = self.code(file, &m.code);
+        let name = self.text(file, "name", &m.name);
+        let population_as_of = m.population_as_of.as_ref().and_then(|d| self.date(file, d));
+        Some(Municipality {
+            code: code?,
+            name: name?,
+            kana: self.optional_text(&m.kana),
+            population: m.population.as_ref().map(|p| p.value),
+            population_as_of,
+        })
+    }
+}
