@@ -1,0 +1,181 @@
+//! 図表 — a [`Chart`] as a self-contained SVG (drawn with plotters), a CSV, an HTML table and
+//! JSON. All four come from the same numbers; a withheld breakdown shows no number anywhere.
+//!
+//! Bars are horizontal so Japanese category names read naturally; every bar carries its value as
+//! text, series are named in the value labels, so colour never carries meaning alone.
+
+mod svg;
+
+use serde_json::json;
+
+use super::context::{TableView, fmt_int};
+use crate::stats::charts::UNRECORDED;
+use crate::stats::{Chart, ChartId, Tally};
+pub use svg::{DrawnChart, FONT, svg};
+
+/// What surrounds a chart: whose numbers, and where they come from.
+pub struct ChartFrame<'a> {
+    /// `第2期` or `北海道・第2期`
+    pub scope: &'a str,
+    /// `第2期（令和8年度）`, shown under the title.
+    pub context: &'a str,
+    /// `出典：…`
+    pub source: &'a str,
+    pub license: &'a str,
+}
+
+/// The text shown for a value: `40名`, `秘匿`, `—` (not published).
+pub fn cell(v: Tally, unit: &str) -> String {
+    match v {
+        Tally::Count(n) => format!("{}{unit}", fmt_int(u64::from(n))),
+        Tally::Suppressed => "秘匿".to_string(),
+        Tally::Unknown => "—".to_string(),
+    }
+}
+
+/// A title that says what the chart shows, e.g. `第2期の支援官の所属府省庁等：国土交通省が40名で最多`.
+pub fn active_title(chart: &Chart, scope: &str) -> String {
+    let subject = format!("{scope}の{}", chart.id.subject());
+    if chart.suppressed.is_some() {
+        let absent = chart
+            .series
+            .iter()
+            .flat_map(|s| &s.values)
+            .all(|v| *v == Tally::Unknown);
+        let what = if absent {
+            "掲載していません"
+        } else {
+            "秘匿しています"
+        };
+        return format!("{subject}：内訳は{what}");
+    }
+    if chart.id == ChartId::Comparison {
+        return comparison_title(chart);
+    }
+    let series = chart.series.last().expect("a chart has a series");
+    let recorded: Vec<(usize, u32)> = series
+        .values
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| chart.categories[*i] != UNRECORDED)
+        .filter_map(|(i, v)| v.count().map(|n| (i, n)))
+        .collect();
+    let recorded_total: u32 = recorded.iter().map(|(_, n)| n).sum();
+    if recorded_total == 0 {
+        let all: u32 = series.values.iter().filter_map(|v| v.count()).sum();
+        return if all == 0 {
+            format!("{subject}：該当なし")
+        } else {
+            format!("{subject}：{}{}とも未登録", fmt_int(u64::from(all)), chart.unit)
+        };
+    }
+    let max = recorded.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    let tops: Vec<&str> = recorded
+        .iter()
+        .filter(|(_, n)| *n == max)
+        .map(|(i, _)| chart.categories[*i].as_str())
+        .collect();
+    let who = if tops.len() == 1 {
+        tops[0].to_string()
+    } else {
+        format!("{}など", tops[0])
+    };
+    let lead = if chart.series.len() > 1 {
+        format!("{}は", series.name)
+    } else {
+        String::new()
+    };
+    format!(
+        "{subject}：{lead}{who}が{}{}で最多",
+        fmt_int(u64::from(max)),
+        chart.unit
+    )
+}
+
+fn comparison_title(chart: &Chart) -> String {
+    let n = chart.series.len();
+    let (prev, last) = (&chart.series[n - 2], &chart.series[n - 1]);
+    let (a, b) = (prev.values[0].count().unwrap_or(0), last.values[0].count().unwrap_or(0));
+    let change = match b.cmp(&a) {
+        std::cmp::Ordering::Greater => format!("{}チーム増えて{}チーム", b - a, b),
+        std::cmp::Ordering::Less => format!("{}チーム減って{}チーム", a - b, b),
+        std::cmp::Ordering::Equal => format!("同じ{}チーム", b),
+    };
+    format!("{}の伴走支援チームは{}より{change}", last.name, prev.name)
+}
+
+/// The chart's numbers as CSV (UTF-8 with BOM): one row per category, one column per series.
+pub fn csv(chart: &Chart) -> Vec<u8> {
+    let mut header = vec!["区分".to_string()];
+    header.extend(chart.series.iter().map(|s| {
+        if chart.unit.is_empty() {
+            s.name.clone()
+        } else {
+            format!("{}（{}）", s.name, chart.unit)
+        }
+    }));
+    let rows = chart
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut row = vec![c.clone()];
+            row.extend(chart.series.iter().map(|s| match s.values[i] {
+                Tally::Count(n) => n.to_string(),
+                Tally::Suppressed => "秘匿".to_string(),
+                // Open data: an empty cell for what is not known, never 0.
+                Tally::Unknown => String::new(),
+            }));
+            row
+        })
+        .collect();
+    // Writing into memory cannot fail.
+    super::data::csv_bytes("chart.csv", &header, rows).unwrap_or_default()
+}
+
+/// The chart's numbers as an HTML table for the page.
+pub fn table(chart: &Chart, scope: &str) -> TableView {
+    let mut head = vec!["区分".to_string()];
+    head.extend(chart.series.iter().map(|s| s.name.clone()));
+    let rows = chart
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            std::iter::once(c.clone())
+                .chain(chart.series.iter().map(|s| cell(s.values[i], chart.unit)))
+                .collect()
+        })
+        .collect();
+    let note = match (&chart.suppressed, &chart.note) {
+        (Some(r), _) => Some(r.clone()),
+        (None, n) => n.clone(),
+    };
+    TableView {
+        id: chart.id.slug().to_string(),
+        caption: format!("{scope}の{}", chart.id.subject()),
+        head,
+        rows,
+        note,
+    }
+}
+
+/// The chart's numbers for summary.json; withheld values are `null` with `"suppressed": true`.
+pub fn to_json(chart: &Chart, scope: &str) -> serde_json::Value {
+    json!({
+        "id": chart.id.slug(),
+        "title": active_title(chart, scope),
+        "unit": chart.unit,
+        "categories": chart.categories,
+        "series": chart.series.iter().map(|s| json!({
+            "name": s.name,
+            "values": s.values.iter().map(|v| v.count()).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "suppressed": chart.suppressed.is_some(),
+        "note": chart.suppressed.clone().or_else(|| chart.note.clone()),
+        "counted_at": chart.counted_at.map(|t| t.rfc3339()),
+    })
+}
+
+#[cfg(test)]
+mod tests;
