@@ -95,9 +95,7 @@ fn parse_time(s: &str) -> Result<Instant, String> {
 }
 
 fn parse_base_url(s: &str) -> Result<BaseUrl, String> {
-    BaseUrl::parse(s).map_err(|why| {
-        format!("絶対 URL ではありません（{why}）。https://www.example.go.jp/banso-shien/ のように書いてください")
-    })
+    BaseUrl::parse(s).map_err(|why| format!("{}。{}", BaseUrl::refusal(s, why), BaseUrl::HELP))
 }
 
 #[derive(Debug, Args)]

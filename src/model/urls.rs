@@ -21,6 +21,14 @@ pub struct BaseUrl {
 }
 
 impl BaseUrl {
+    /// What to do about an address [`BaseUrl::parse`] refused (site.yaml and `--base-url` alike).
+    pub const HELP: &'static str = "https://www.example.go.jp/banso-shien/ のように https:// から書いてください";
+
+    /// The problem with `text`, which [`BaseUrl::parse`] refused for `why`.
+    pub fn refusal(text: &str, why: &str) -> String {
+        format!("「{}」が絶対 URL ではありません（{why}）", text.trim())
+    }
+
     /// Reads an address as written (surrounding spaces ignored, a missing final `/` added), or
     /// says what is wrong with it.
     pub fn parse(text: &str) -> Result<Self, &'static str> {

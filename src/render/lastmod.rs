@@ -4,12 +4,19 @@
 
 use std::collections::HashMap;
 
-use crate::model::MunicipalityCode;
+use crate::model::{CohortNo, IssueAreaNo, MunicipalityCode, urls};
 use crate::publish::Published;
 use crate::time::Instant;
 
 #[derive(Debug, Default)]
 pub struct LastMod {
+    /// Site path (as [`urls`] writes it) → when that page last changed.
+    by_path: HashMap<String, Instant>,
+}
+
+/// The newest instants per record, before they are given to the pages that show them.
+#[derive(Default)]
+struct Newest {
     overall: Option<Instant>,
     cohorts: Option<Instant>,
     cohort: HashMap<u32, Instant>,
@@ -30,7 +37,7 @@ fn newest<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Instant>, key: K, t: Ins
 
 impl LastMod {
     pub fn new(p: &Published) -> Self {
-        let mut m = LastMod::default();
+        let mut m = Newest::default();
         for r in &p.reports {
             m.report.insert((r.cohort.0, r.stem.clone()), r.release);
         }
@@ -76,25 +83,57 @@ impl LastMod {
             .into_iter()
             .flatten()
             .max();
-        m
+        m.pages(p.reports.len())
     }
 
     /// When the page at `path` (a site path like `cohorts/2/`) last changed.
     pub fn of(&self, path: &str) -> Option<Instant> {
-        let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-        match parts.as_slice() {
-            [""] | ["data"] => self.overall,
-            ["cohorts"] | ["prefectures"] | ["themes"] => self.cohorts,
-            ["cohorts", n, ..] => self.cohort.get(&n.parse().ok()?).copied(),
-            ["prefectures", slug] => self.prefecture.get(slug).copied(),
-            ["municipalities", code] => self.municipality.get(&MunicipalityCode::parse(code).ok()?).copied(),
-            ["reports"] | ["reports", "page", _] => self.reports,
-            ["reports", n, stem] => self.report.get(&(n.parse().ok()?, stem.to_string())).copied(),
-            ["themes", nn] => self.area.get(&nn.parse().ok()?).copied(),
-            ["programs"] => self.programs,
-            ["programs", id] => self.program.get(*id).copied(),
-            [stem] => self.page.get(*stem).copied(),
-            _ => None,
+        self.by_path.get(path).copied()
+    }
+}
+
+impl Newest {
+    /// Each page's instant, under the path `urls` gives it; `reports` is the number of
+    /// published reports, more than the report list has pages.
+    fn pages(self, reports: usize) -> LastMod {
+        let mut by_path = HashMap::new();
+        let mut put = |path: String, t: Option<Instant>| {
+            if let Some(t) = t {
+                by_path.insert(path, t);
+            }
+        };
+        put(String::new(), self.overall);
+        put(urls::DATA.into(), self.overall);
+        for list in [urls::COHORTS, urls::PREFECTURES, urls::THEMES] {
+            put(list.into(), self.cohorts);
         }
+        for (n, t) in self.cohort {
+            put(urls::cohort(CohortNo(n)), Some(t));
+            put(urls::cohort_teams(CohortNo(n)), Some(t));
+        }
+        for (slug, t) in self.prefecture {
+            put(urls::prefecture(slug), Some(t));
+        }
+        for (code, t) in self.municipality {
+            put(urls::municipality(code), Some(t));
+        }
+        put(urls::REPORTS.into(), self.reports);
+        for page in 2..=reports {
+            put(urls::reports_page(page), self.reports);
+        }
+        for ((n, stem), t) in self.report {
+            put(urls::report(CohortNo(n), &stem), Some(t));
+        }
+        for (a, t) in self.area {
+            put(urls::theme(IssueAreaNo(a)), Some(t));
+        }
+        put(urls::PROGRAMS.into(), self.programs);
+        for (id, t) in self.program {
+            put(urls::program(&id), Some(t));
+        }
+        for (stem, t) in self.page {
+            put(urls::page(&stem), Some(t));
+        }
+        LastMod { by_path }
     }
 }

@@ -85,10 +85,11 @@ fn feed(p: &Published, base: &BaseUrl) -> String {
         .map(|r| {
             let team = p.team(r.cohort, r.team).expect("published report has a published team");
             let m = p.municipality(team.municipality);
+            let path = urls::report(r.cohort, &r.stem);
             Entry {
-                id: base.join(&urls::report(r.cohort, &r.stem)),
+                id: base.join(&path),
                 title: r.title.clone(),
-                link: base.join(&super::markdown::encode_path(&urls::report(r.cohort, &r.stem))),
+                link: base.join(&super::markdown::encode_path(&path)),
                 updated: r.release,
                 summary: r
                     .summary
@@ -118,8 +119,8 @@ fn feed(p: &Published, base: &BaseUrl) -> String {
     );
     let _ = writeln!(
         x,
-        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}feed.xml\"/>",
-        escape(base.as_str())
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        escape(&base.join(urls::FEED))
     );
     let _ = writeln!(x, "  <updated>{}</updated>", updated.rfc3339());
     let _ = writeln!(x, "  <author><name>{}</name></author>", escape(&p.site.publisher));

@@ -28,16 +28,13 @@ impl Validator<'_> {
         site.description = self.optional_text(&r.description);
         match BaseUrl::parse(&r.base_url.value) {
             Ok(url) => site.base_url = url,
-            Err(why) => {
-                let url = r.base_url.value.trim();
-                self.push(
-                    Diagnostic::error(
-                        Span::new(f, r.base_url.pos),
-                        format!("base_url「{url}」が絶対 URL ではありません（{why}）"),
-                    )
-                    .with_help("https://www.example.go.jp/banso-shien/ のように https:// から書いてください"),
-                );
-            }
+            Err(why) => self.push(
+                Diagnostic::error(
+                    Span::new(f, r.base_url.pos),
+                    format!("base_url{}", BaseUrl::refusal(&r.base_url.value, why)),
+                )
+                .with_help(BaseUrl::HELP),
+            ),
         }
         if let Some(n) = &r.min_group_size {
             if n.value == 0 {
