@@ -152,7 +152,17 @@ fn files_in_shift_jis_are_named_and_invalid_bytes_located() {
     let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("---\ntitle: 制度の概要\n---\n本文\n");
     std::fs::write(site.path("pages/about.md"), &sjis).unwrap();
     std::fs::write(site.path("pages/broken.md"), b"---\ntitle: ok\n---\n\xff\xfe\xfd\n").unwrap();
+    // Windows Notepad's 「Unicode」: UTF-16 little-endian after a byte-order mark.
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("---\ntitle: 概要\n---\n".encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    std::fs::write(site.path("pages/notepad.md"), utf16).unwrap();
     let err = fails(&site);
+    assert!(
+        err.contains("--> pages/notepad.md:1:1") && err.contains("ファイルが UTF-8 ではなく UTF-16 で保存されています"),
+        "{err}"
+    );
     assert!(
         err.contains("--> pages/about.md:2:1")
             && err.contains("ファイルが UTF-8 ではなく Shift_JIS で保存されています"),

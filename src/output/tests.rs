@@ -10,25 +10,18 @@ fn plan(files: &[(&str, &str)]) -> Plan {
     p
 }
 
+/// Write `files` as the public site into `out` (`public` is the default public folder).
+fn publish(files: &[(&str, &str)], out: &Path, public: &Path) -> Result<Written, OutputError> {
+    write_plan(&plan(files), out, OutputKind::Public, public)
+}
+
 #[test]
 fn writes_then_replaces_removing_stale_files() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let public = tmp.path().join("output");
-    write_plan(
-        &plan(&[("index.html", "1"), ("old/index.html", "x")]),
-        &out,
-        OutputKind::Public,
-        &public,
-    )
-    .unwrap();
-    let written = write_plan(
-        &plan(&[("index.html", "2"), ("a.css", "abc")]),
-        &out,
-        OutputKind::Public,
-        &public,
-    )
-    .unwrap();
+    publish(&[("index.html", "1"), ("old/index.html", "x")], &out, &public).unwrap();
+    let written = publish(&[("index.html", "2"), ("a.css", "abc")], &out, &public).unwrap();
     assert_eq!((written.files, written.bytes), (2, 4), "two files of 1 and 3 bytes");
     assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "2");
     assert!(!out.join("old").exists());
@@ -63,13 +56,7 @@ fn only_leftovers_of_this_output_from_builds_that_are_gone_are_removed() {
     ] {
         fs::create_dir(tmp.path().join(&dir)).unwrap();
     }
-    write_plan(
-        &plan(&[("index.html", "1")]),
-        &out,
-        OutputKind::Public,
-        &tmp.path().join("output"),
-    )
-    .unwrap();
+    publish(&[("index.html", "1")], &out, &tmp.path().join("output")).unwrap();
     assert_eq!(
         names(tmp.path()),
         [
@@ -89,13 +76,7 @@ fn refuses_a_directory_banso_did_not_create() {
     let home = tmp.path().join("home");
     fs::create_dir(&home).unwrap();
     fs::write(home.join("diary.txt"), "大事").unwrap();
-    let err = write_plan(
-        &plan(&[("index.html", "1")]),
-        &home,
-        OutputKind::Public,
-        &tmp.path().join("output"),
-    )
-    .unwrap_err();
+    let err = publish(&[("index.html", "1")], &home, &tmp.path().join("output")).unwrap_err();
     assert!(matches!(err, OutputError::Refused { .. }), "{err}");
     assert_eq!(fs::read_to_string(home.join("diary.txt")).unwrap(), "大事");
 }
@@ -105,13 +86,7 @@ fn empty_directory_is_accepted() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("empty");
     fs::create_dir(&out).unwrap();
-    write_plan(
-        &plan(&[("index.html", "1")]),
-        &out,
-        OutputKind::Public,
-        &tmp.path().join("output"),
-    )
-    .unwrap();
+    publish(&[("index.html", "1")], &out, &tmp.path().join("output")).unwrap();
     assert!(out.join("index.html").exists());
 }
 
@@ -119,15 +94,9 @@ fn empty_directory_is_accepted() {
 fn preview_refuses_anywhere_inside_or_around_a_public_build() {
     let tmp = tempfile::tempdir().unwrap();
     let public = tmp.path().join("output");
-    write_plan(&plan(&[("index.html", "public")]), &public, OutputKind::Public, &public).unwrap();
+    publish(&[("index.html", "public")], &public, &public).unwrap();
     let elsewhere = tmp.path().join("site");
-    write_plan(
-        &plan(&[("index.html", "public")]),
-        &elsewhere,
-        OutputKind::Public,
-        &public,
-    )
-    .unwrap();
+    publish(&[("index.html", "public")], &elsewhere, &public).unwrap();
     let before = fs::read_dir(tmp.path()).unwrap().count();
     for target in [
         public.join("preview"),
@@ -157,13 +126,7 @@ fn preview_refuses_anywhere_inside_or_around_a_public_build() {
     // A preview folder that holds a public build inside it is refused too.
     let preview = tmp.path().join("preview");
     write_plan(&plan(&[("index.html", "p")]), &preview, OutputKind::Preview, &public).unwrap();
-    write_plan(
-        &plan(&[("index.html", "pub")]),
-        &preview.join("pub"),
-        OutputKind::Public,
-        &public,
-    )
-    .unwrap();
+    publish(&[("index.html", "pub")], &preview.join("pub"), &public).unwrap();
     let err = write_plan(&plan(&[("index.html", "p2")]), &preview, OutputKind::Preview, &public).unwrap_err();
     assert!(matches!(err, OutputError::PreviewIntoPublic(_)), "{err}");
     // Elsewhere a preview is fine, and so is the next preview into the same folder: a preview's
@@ -216,7 +179,7 @@ fn a_target_that_cannot_be_inspected_is_an_error_before_rendering() {
 fn preview_refuses_the_public_directory() {
     let tmp = tempfile::tempdir().unwrap();
     let public = tmp.path().join("output");
-    write_plan(&plan(&[("index.html", "public")]), &public, OutputKind::Public, &public).unwrap();
+    publish(&[("index.html", "public")], &public, &public).unwrap();
     let err = write_plan(
         &plan(&[("index.html", "preview")]),
         &public,
@@ -246,13 +209,7 @@ fn a_write_that_fails_leaves_the_old_site_and_no_staging_tree() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let public = tmp.path().join("output");
-    write_plan(
-        &plan(&[("index.html", "old"), ("a/index.html", "a")]),
-        &out,
-        OutputKind::Public,
-        &public,
-    )
-    .unwrap();
+    publish(&[("index.html", "old"), ("a/index.html", "a")], &out, &public).unwrap();
     let mut p = plan(&[("index.html", "new"), ("b/index.html", "b")]);
     // An asset that vanished after validation: the copy fails halfway through writing.
     p.add_blob("assets/x.pdf".into(), Blob::Copy(tmp.path().join("gone.pdf")))
@@ -273,6 +230,18 @@ fn names(dir: &Path) -> Vec<String> {
     v
 }
 
+/// A temporary folder with `out/` (the old site, index.html "old") and a staging tree beside it
+/// (index.html "new").
+fn old_tree_and_staging() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, staging) = (tmp.path().join("out"), tmp.path().join(".out.banso-staging-1"));
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("index.html"), "old").unwrap();
+    fs::create_dir(&staging).unwrap();
+    fs::write(staging.join("index.html"), "new").unwrap();
+    (tmp, out, staging)
+}
+
 fn no_exchange(_: &Path, _: &Path) -> io::Result<()> {
     Err(io::Error::other("atomic exchange is not available"))
 }
@@ -280,12 +249,7 @@ fn no_exchange(_: &Path, _: &Path) -> io::Result<()> {
 #[test]
 fn without_an_atomic_exchange_the_old_tree_is_moved_aside_and_removed() {
     // The path taken on systems without renameat2(RENAME_EXCHANGE).
-    let tmp = tempfile::tempdir().unwrap();
-    let (out, staging) = (tmp.path().join("out"), tmp.path().join(".out.banso-staging-1"));
-    fs::create_dir(&out).unwrap();
-    fs::write(out.join("index.html"), "old").unwrap();
-    fs::create_dir(&staging).unwrap();
-    fs::write(staging.join("index.html"), "new").unwrap();
+    let (tmp, out, staging) = old_tree_and_staging();
     swap_in(&staging, &out, tmp.path(), "out", no_exchange).unwrap();
     assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "new");
     assert_eq!(names(tmp.path()), ["out"], "neither staging nor the old tree is left");
@@ -307,12 +271,7 @@ fn without_an_exchange_a_failed_move_puts_the_old_tree_back() {
 
 #[test]
 fn with_the_exchange_the_previous_tree_is_removed() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (out, staging) = (tmp.path().join("out"), tmp.path().join(".out.banso-staging-1"));
-    fs::create_dir(&out).unwrap();
-    fs::write(out.join("index.html"), "old").unwrap();
-    fs::create_dir(&staging).unwrap();
-    fs::write(staging.join("index.html"), "new").unwrap();
+    let (tmp, out, staging) = old_tree_and_staging();
     let swapped = std::cell::Cell::new(false);
     let exchange_spy = |a: &Path, b: &Path| {
         swapped.set(true);
