@@ -175,3 +175,56 @@ fn published_and_held_together_are_everything_in_the_registry() {
         "every kind was held at some instant: {kinds_seen:?}"
     );
 }
+
+#[test]
+fn a_page_stating_a_held_cohorts_figures_is_warned_about_and_release_with_holds_it() {
+    let site = Site::fixture("embargo");
+    // 第2期 declares 2名・1チーム; its page is held until 2027-04-01 10:00.
+    site.write(
+        "pages/results.md",
+        "---\ntitle: 実績\n---\n## 第2期\n\n第2期は2名・1チームが支援します。\n",
+    );
+    let err = ok(&site.build("2027-04-01T09:59:59+09:00"));
+    assert!(
+        err.contains("警告: 「2名」は第2期の数値と同じですが、第2期はこの時点ではまだ公表しきっていません\n --> pages/results.md:6:5"),
+        "{err}"
+    );
+    assert!(err.contains(" --> pages/results.md:6:8"), "「1チーム」 too: {err}");
+    assert!(err.contains("release_with: cohorts/2"), "{err}");
+    assert!(site.out().join("results/index.html").exists(), "a warning does not hold the page");
+
+    site.replace("pages/results.md", "title: 実績\n", "title: 実績\nrelease_with: cohorts/2\n");
+    let err = ok(&site.build("2027-04-01T09:59:59+09:00"));
+    assert!(!err.contains("まだ公表しきっていません"), "{err}");
+    assert!(!site.out().join("results/index.html").exists(), "held with the cohort");
+    let held = holdback(&site, "2027-04-01T09:59:59+09:00", false);
+    assert!(
+        held.lines()
+            .any(|l| l.starts_with("  2027-04-01 10:00  ページ") && l.contains("(pages/results.md)")),
+        "{held}"
+    );
+    ok(&site.build("2027-04-01T10:00:00+09:00"));
+    assert!(site.page("results/index.html").main_text().contains("第2期は2名・1チームが支援します。"));
+}
+
+#[test]
+fn release_with_names_an_existing_cohort_and_is_not_given_with_release() {
+    let site = Site::fixture("embargo");
+    site.write("pages/a.md", "---\ntitle: A\nrelease_with: cohorts/9\n---\n本文\n");
+    site.write(
+        "pages/b.md",
+        "---\ntitle: B\nrelease: 2027-01-01T00:00:00+09:00\nrelease_with: cohorts/2\n---\n本文\n",
+    );
+    let o = site.check("2026-11-23");
+    let err = common::stderr(&o);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("エラー: release_with「cohorts/9」に当たる期がありません\n --> pages/a.md:3:15"),
+        "{err}"
+    );
+    assert!(err.contains("cohorts/1、cohorts/2 のいずれか"), "{err}");
+    assert!(
+        err.contains("エラー: release と release_with の両方が書かれています\n --> pages/b.md:4:15"),
+        "{err}"
+    );
+}

@@ -112,7 +112,8 @@ fn variant_spellings_in_the_source_are_shown_by_their_canonical_names() {
 #[test]
 fn before_the_announcement_nothing_of_the_second_cohort_is_published() {
     let site = Site::real();
-    ok(&site.build("2026-03-27T09:59:59+09:00"));
+    let err = ok(&site.build("2026-03-27T09:59:59+09:00"));
+    assert!(!err.contains("まだ公表しきっていません"), "no page states 第2期's figures early: {err}");
     let files = site.output_tree();
     assert!(!files.keys().any(|k| k.starts_with("cohorts/2")));
     let municipalities = files.keys().filter(|k| k.starts_with("municipalities/")).count();
@@ -128,6 +129,10 @@ fn before_the_announcement_nothing_of_the_second_cohort_is_published() {
             "{path} names a supported municipality before the announcement"
         );
         assert!(!text.contains("第2期の伴走支援"), "{path}");
+        // 第2期's figures (declared, and counted from its roster) are its own pages' to show.
+        for figure in ["278名", "279名", "308名", "97チーム", "97市町村", "38道府県", "115市町村"] {
+            assert!(!text.contains(figure), "{path} states {figure} before the announcement");
+        }
     }
     assert_eq!(
         files

@@ -195,6 +195,8 @@ pub struct RawPage {
     pub title: Sp<String>,
     pub order: Option<Sp<i32>>,
     pub release: Option<Sp<String>>,
+    /// `cohorts/<n>`: released when nothing of that cohort is held any more (with its figures).
+    pub release_with: Option<Sp<String>>,
     /// One sentence shown in search results and link previews.
     pub description: Option<Sp<String>>,
 }

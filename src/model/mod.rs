@@ -270,6 +270,8 @@ pub struct Asset {
 #[derive(Clone, Debug, Default)]
 pub struct Body {
     pub markdown: String,
+    /// The line of its file the Markdown starts on.
+    pub first_line: u32,
     /// Link destination as written → its target (an asset, a report, a page, …).
     pub links: BTreeMap<String, Link>,
 }
@@ -329,6 +331,15 @@ impl Registry {
 
     pub fn cohort(&self, no: CohortNo) -> Option<&Cohort> {
         self.cohorts.iter().find(|c| c.no == no)
+    }
+
+    /// When nothing of cohort `no` is held any more, so its declared figures are shown (SPEC §3):
+    /// the latest announce of the cohort, its teams and their members.
+    pub fn cohort_complete_at(&self, no: CohortNo) -> Option<Instant> {
+        let cohort = self.cohort(no)?;
+        let teams = self.teams.iter().filter(|t| t.cohort == no);
+        let announces = teams.flat_map(|t| std::iter::once(t.announce).chain(t.members.iter().map(|m| m.announce)));
+        Some(announces.fold(cohort.announce, Instant::max))
     }
 
     pub fn team(&self, cohort: CohortNo, no: TeamNo) -> Option<&Team> {

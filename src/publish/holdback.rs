@@ -66,6 +66,8 @@ pub struct Holdback {
     pub held: Vec<Held>,
     /// Sorted by file and position.
     pub links: Vec<HeldLink>,
+    /// Figures of a held cohort in published pages, sorted by file and position.
+    pub figures: Vec<super::StatedFigure>,
 }
 
 impl Holdback {
@@ -76,7 +78,8 @@ impl Holdback {
 
     /// A warning for each link to a held thing (the build goes on; the link shows as text).
     pub fn warnings(&self) -> Vec<Diagnostic> {
-        self.links
+        let links = self
+            .links
             .iter()
             .map(|l| {
                 Diagnostic::warning(
@@ -86,8 +89,19 @@ impl Holdback {
                 .with_help(
                     "リンク先が公表されたあとの作り直しでリンクになります。公表前に載せてよい文書か確認してください",
                 )
-            })
-            .collect()
+            });
+        let figures = self.figures.iter().map(|f| {
+            let cohort = f.cohort.label();
+            Diagnostic::warning(
+                Span::new(&f.file, f.pos),
+                format!("「{}」は{cohort}の数値と同じですが、{cohort}はこの時点ではまだ公表しきっていません", f.text),
+            )
+            .with_help(format!(
+                "{cohort}の数値なら、ページの front matter に release_with: cohorts/{} と書くと{cohort}と同時に公開されます（別の数値ならこのままで構いません）",
+                f.cohort.0
+            ))
+        });
+        links.chain(figures).collect()
     }
 }
 

@@ -11,6 +11,7 @@
 //! figures, and a departure (`left`) appears only once its date has come.
 
 pub mod holdback;
+mod stated;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -20,6 +21,7 @@ use crate::model::{
 };
 use crate::time::Instant;
 pub use holdback::{Held, HeldKind, HeldLink, Holdback};
+pub use stated::StatedFigure;
 
 /// What a build at `as_of` may show: only released records, and only the reference records
 /// (municipalities, assets) that a released record uses.
@@ -230,6 +232,7 @@ pub fn publish(reg: &Registry, as_of: Instant, preview: bool) -> Release<'_> {
         as_of,
         held,
         links: held_links(&published),
+        figures: stated::stated_figures(reg, &published),
     };
     Release { published, holdback }
 }

@@ -208,6 +208,7 @@ mod tests {
     fn body(md: &str) -> Body {
         Body {
             markdown: md.to_string(),
+            first_line: 1,
             links: Default::default(),
         }
     }

@@ -120,6 +120,7 @@ pub(super) fn body(v: &mut Validator, file: &Arc<str>, md: &str, first_line: u32
     }
     ok.then(|| Body {
         markdown: md.to_string(),
+        first_line,
         links,
     })
 }

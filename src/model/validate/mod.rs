@@ -36,7 +36,7 @@ use crate::time::{Date, Instant};
 
 use super::code::MunicipalityCode;
 use super::urls::BaseUrl;
-use super::{Asset, AssetPath, MinistryId, MinistryIndex, Municipality, Page, Registry};
+use super::{Asset, AssetPath, CohortNo, MinistryId, MinistryIndex, Municipality, Page, Registry};
 
 /// URL segments the site itself uses; a page may not take them.
 pub const RESERVED_STEMS: [&str; 17] = [
@@ -110,7 +110,8 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) -> Registry {
     for dir in &raw.cohorts {
         v.cohort_dir(dir, &lookups, &mut registry);
     }
-    registry.pages = v.pages(&raw.pages, &lookups);
+    let pages = v.pages(&raw.pages, &lookups, &registry);
+    registry.pages = pages;
     registry.programs = v.programs(&raw.programs, &lookups);
 
     registry.cohorts.sort_by_key(|c| c.no);
@@ -282,7 +283,7 @@ impl Validator<'_> {
         None
     }
 
-    fn pages(&mut self, pages: &[MdFile<RawPage>], l: &Lookups) -> Vec<Page> {
+    fn pages(&mut self, pages: &[MdFile<RawPage>], l: &Lookups, reg: &Registry) -> Vec<Page> {
         let mut out = Vec::new();
         for p in pages {
             let stem_ok = self.stem(&p.file, &p.stem);
@@ -300,7 +301,18 @@ impl Validator<'_> {
                 continue;
             }
             let title = self.text(&p.file, "title", &p.front.title);
-            let release = p.front.release.as_ref().map(|r| self.instant(&p.file, r));
+            let release = match (&p.front.release, &p.front.release_with) {
+                (Some(r), None) => Some(self.instant(&p.file, r)),
+                (None, Some(with)) => Some(self.released_with(&p.file, with, reg)),
+                (None, None) => None,
+                (Some(_), Some(with)) => {
+                    self.push(
+                        Diagnostic::error(Span::new(&p.file, with.pos), "release と release_with の両方が書かれています")
+                            .with_help("どちらか一方にしてください（release_with は、その期が公表しきった時刻に合わせます）"),
+                    );
+                    Some(None)
+                }
+            };
             let body = body::body(self, &p.file, &p.body, p.body_line, l);
             let (Some(title), true, Some(body)) = (title, stem_ok, body) else {
                 continue;
@@ -324,6 +336,33 @@ impl Validator<'_> {
     }
 
     /// Two files whose URLs differ only by letter case would be one page on many web servers.
+    /// `release_with: cohorts/<n>`: the instant nothing of that cohort is held any more, so a
+    /// page that states the cohort's figures goes public with them, never before.
+    fn released_with(&mut self, file: &Arc<str>, with: &Sp<String>, reg: &Registry) -> Option<Instant> {
+        let written = with.value.trim().trim_matches('/');
+        let no = written
+            .strip_prefix("cohorts/")
+            .filter(|n| !n.starts_with('0') && !n.starts_with('+'))
+            .and_then(|n| n.parse().ok())
+            .map(CohortNo);
+        let at = no.and_then(|no| reg.cohort_complete_at(no));
+        if at.is_none() {
+            let cohorts: Vec<String> = reg.cohorts.iter().map(|c| format!("cohorts/{}", c.no.0)).collect();
+            self.push(
+                Diagnostic::error(
+                    Span::new(file, with.pos),
+                    format!("release_with「{}」に当たる期がありません", with.value),
+                )
+                .with_help(if cohorts.is_empty() {
+                    "release_with: cohorts/2 のように、content/cohorts/ にある期を書いてください".to_string()
+                } else {
+                    format!("release_with には {} のいずれかを書いてください", cohorts.join("、"))
+                }),
+            );
+        }
+        at
+    }
+
     pub fn case_collisions<'f>(&mut self, stems: impl Iterator<Item = (&'f Arc<str>, &'f str)>) {
         let mut seen: HashMap<String, &Arc<str>> = HashMap::new();
         for (file, stem) in stems {
