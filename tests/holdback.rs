@@ -191,9 +191,16 @@ fn a_page_stating_a_held_cohorts_figures_is_warned_about_and_release_with_holds_
     );
     assert!(err.contains(" --> pages/results.md:6:8"), "「1チーム」 too: {err}");
     assert!(err.contains("release_with: cohorts/2"), "{err}");
-    assert!(site.out().join("results/index.html").exists(), "a warning does not hold the page");
+    assert!(
+        site.out().join("results/index.html").exists(),
+        "a warning does not hold the page"
+    );
 
-    site.replace("pages/results.md", "title: 実績\n", "title: 実績\nrelease_with: cohorts/2\n");
+    site.replace(
+        "pages/results.md",
+        "title: 実績\n",
+        "title: 実績\nrelease_with: cohorts/2\n",
+    );
     let err = ok(&site.build("2027-04-01T09:59:59+09:00"));
     assert!(!err.contains("まだ公表しきっていません"), "{err}");
     assert!(!site.out().join("results/index.html").exists(), "held with the cohort");
@@ -204,7 +211,11 @@ fn a_page_stating_a_held_cohorts_figures_is_warned_about_and_release_with_holds_
         "{held}"
     );
     ok(&site.build("2027-04-01T10:00:00+09:00"));
-    assert!(site.page("results/index.html").main_text().contains("第2期は2名・1チームが支援します。"));
+    assert!(
+        site.page("results/index.html")
+            .main_text()
+            .contains("第2期は2名・1チームが支援します。")
+    );
 }
 
 #[test]

@@ -313,10 +313,10 @@ impl PopulationBand {
     pub fn name(self) -> &'static str {
         match self {
             PopulationBand::Under5k => "5千人未満",
-            PopulationBand::From5kTo10k => "5千〜1万人",
-            PopulationBand::From10kTo30k => "1万〜3万人",
-            PopulationBand::From30kTo50k => "3万〜5万人",
-            PopulationBand::From50kTo100k => "5万〜10万人",
+            PopulationBand::From5kTo10k => "5千人以上1万人未満",
+            PopulationBand::From10kTo30k => "1万人以上3万人未満",
+            PopulationBand::From30kTo50k => "3万人以上5万人未満",
+            PopulationBand::From50kTo100k => "5万人以上10万人未満",
             PopulationBand::From100k => "10万人以上",
         }
     }

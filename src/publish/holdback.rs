@@ -78,18 +78,13 @@ impl Holdback {
 
     /// A warning for each link to a held thing (the build goes on; the link shows as text).
     pub fn warnings(&self) -> Vec<Diagnostic> {
-        let links = self
-            .links
-            .iter()
-            .map(|l| {
-                Diagnostic::warning(
-                    Span::new(&l.file, l.pos),
-                    format!("リンク先「{}」は公表前のため、リンクにせず文字だけを載せます", l.dest),
-                )
-                .with_help(
-                    "リンク先が公表されたあとの作り直しでリンクになります。公表前に載せてよい文書か確認してください",
-                )
-            });
+        let links = self.links.iter().map(|l| {
+            Diagnostic::warning(
+                Span::new(&l.file, l.pos),
+                format!("リンク先「{}」は公表前のため、リンクにせず文字だけを載せます", l.dest),
+            )
+            .with_help("リンク先が公表されたあとの作り直しでリンクになります。公表前に載せてよい文書か確認してください")
+        });
         let figures = self.figures.iter().map(|f| {
             let cohort = f.cohort.label();
             Diagnostic::warning(

@@ -115,7 +115,10 @@ fn secret_figures(reg: &Registry, p: &Published, no: CohortNo) -> BTreeSet<(u32,
 /// Digits may be full-width (２７８名).
 fn figures_in(line: &str) -> Vec<(u32, String, (u32, Counter))> {
     let chars: Vec<char> = line.chars().collect();
-    let digit = |c: char| c.to_digit(10).or_else(|| ('０'..='９').contains(&c).then(|| c as u32 - '０' as u32));
+    let digit = |c: char| {
+        c.to_digit(10)
+            .or_else(|| ('０'..='９').contains(&c).then(|| c as u32 - '０' as u32))
+    };
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -156,6 +159,9 @@ mod tests {
                 (23, "97市町村", (97, Counter::Municipalities)),
             ]
         );
-        assert!(figures_in("第2期（令和8年度）、2026年").is_empty(), "期, 年 and 年度 count nothing here");
+        assert!(
+            figures_in("第2期（令和8年度）、2026年").is_empty(),
+            "期, 年 and 年度 count nothing here"
+        );
     }
 }

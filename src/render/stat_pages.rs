@@ -18,7 +18,7 @@ use super::views::{
 };
 use crate::model::reference::PREFECTURES;
 use crate::model::{Cohort, CohortNo, Prefecture, Region, urls};
-use crate::stats::{Chart, Headline};
+use crate::stats::{Chart, Headline, Tally};
 
 /// A chart as a page shows it: the image, its files and its numbers as a table.
 #[derive(Debug, Serialize)]
@@ -196,7 +196,8 @@ impl Renderer<'_, '_> {
         let title = format!("{}（{}）", c.no.label(), fiscal_year_label(c.fiscal_year));
         let dir = urls::cohort_charts(c.no);
         let mut views = Vec::new();
-        for chart in &s.charts {
+        let (shown, unshown): (Vec<&Chart>, Vec<&Chart>) = s.charts.iter().partition(|c| c.shows_figures());
+        for &chart in &shown {
             let noted;
             let chart = if chart.id == crate::stats::ChartId::Population {
                 noted = crate::stats::Chart {
@@ -210,6 +211,8 @@ impl Renderer<'_, '_> {
             views.push(self.emit_chart(&mut out, &dir, chart.id.slug(), chart, &c.no.label(), &title)?);
         }
         let page = CohortView {
+            charts_intro: charts_intro(&shown),
+            charts_unshown: unshown_sentences(&unshown),
             headline,
             period: period(c),
             announce: c.announce.date().display_ja(),
@@ -313,7 +316,8 @@ impl Renderer<'_, '_> {
             let scope = format!("{}・{}", pref.name, ps.cohort.label());
             let dir = urls::prefecture_charts(pref.slug, ps.cohort);
             let mut charts = Vec::new();
-            for chart in &ps.charts {
+            let (shown, unshown): (Vec<&Chart>, Vec<&Chart>) = ps.charts.iter().partition(|c| c.shows_figures());
+            for chart in shown {
                 let anchor = format!("{}-{}", ps.cohort.0, chart.id.slug());
                 charts.push(self.emit_chart(&mut out, &dir, &anchor, chart, &scope, &scope)?);
             }
@@ -330,6 +334,7 @@ impl Renderer<'_, '_> {
                 members,
                 municipalities,
                 charts,
+                charts_unshown: unshown_sentences(&unshown),
             });
         }
         let description = if teams.rows.is_empty() {
@@ -366,4 +371,36 @@ impl Renderer<'_, '_> {
         out.merge(self.page(spec, &page)?);
         Ok(out)
     }
+}
+
+/// 「支援官の役職、…を図と表で示します。」 for the charts a page draws.
+fn charts_intro(shown: &[&Chart]) -> String {
+    let subjects: Vec<&str> = shown.iter().map(|c| c.subject()).collect();
+    format!("{}を図と表で示します。", subjects.join("、"))
+}
+
+/// What the page does not draw, and why, in words: a breakdown withheld to protect the few
+/// people it counts, or one with nothing recorded (no bar of 0 or 未登録 is drawn for it).
+fn unshown_sentences(unshown: &[&Chart]) -> Vec<String> {
+    let withheld = |c: &&&Chart| c.series.iter().flat_map(|s| &s.values).any(|v| *v == Tally::Suppressed);
+    let (secret, unrecorded): (Vec<&Chart>, Vec<&Chart>) = unshown.iter().partition(withheld);
+    let names = |charts: &[&Chart]| charts.iter().map(|c| c.subject()).collect::<Vec<_>>().join("、");
+    let mut out = Vec::new();
+    if !unrecorded.is_empty() {
+        out.push(format!(
+            "{}は、公表済みの記録から数えられないため、図表を載せていません。",
+            names(&unrecorded)
+        ));
+    }
+    // A withheld breakdown says its own reason (「性別が登録されている支援官が10名未満のため…」);
+    // one withheld only so that another cannot be worked out says the general one.
+    let (own, general): (Vec<&Chart>, Vec<&Chart>) = secret.iter().partition(|c| c.suppressed.is_some());
+    out.extend(own.iter().filter_map(|c| c.suppressed.clone()));
+    if !general.is_empty() {
+        out.push(format!(
+            "{}は、人数が少なく一人ひとりがわかるおそれがあるため、内訳を載せていません。",
+            names(&general)
+        ));
+    }
+    out
 }

@@ -154,6 +154,10 @@ pub struct CohortView {
     pub period: String,
     pub announce: String,
     pub charts: Vec<ChartView>,
+    /// 「…を図と表で示します。」 for the charts drawn.
+    pub charts_intro: String,
+    /// Why the other breakdowns are not drawn, a sentence per reason.
+    pub charts_unshown: Vec<String>,
     /// The latest published cohort (its page links the current team list).
     pub latest: bool,
 }
@@ -192,6 +196,8 @@ pub struct PrefectureCohortView {
     pub members: u32,
     pub municipalities: u32,
     pub charts: Vec<ChartView>,
+    /// Why the other breakdowns are not drawn, a sentence per reason.
+    pub charts_unshown: Vec<String>,
 }
 
 /// A programme's support in one prefecture.

@@ -86,6 +86,26 @@ pub struct Chart {
 }
 
 impl Chart {
+    /// What the chart is about, e.g. `支援官の性別`; the region chart without its 応募 series is
+    /// about the supported municipalities only.
+    pub fn subject(&self) -> &'static str {
+        match self.id {
+            ChartId::Region if self.series.len() == 1 => "地域別の伴走支援自治体数",
+            id => id.subject(),
+        }
+    }
+
+    /// Whether the chart has a figure to show: some recorded category counts more than zero.
+    /// A breakdown that is all withheld, unknown, zero or 未登録 is said in words instead.
+    pub fn shows_figures(&self) -> bool {
+        self.series.iter().any(|s| {
+            s.values
+                .iter()
+                .zip(&self.categories)
+                .any(|(v, c)| c != UNRECORDED && v.count().is_some_and(|n| n > 0))
+        })
+    }
+
     fn single(id: ChartId, unit: &'static str, rows: Vec<(String, u32)>) -> Chart {
         let (categories, values) = rows.into_iter().map(|(c, n)| (c, Tally::Count(n))).unzip();
         Chart {
@@ -134,9 +154,11 @@ fn counted<K: Ord + Copy>(keys: &[K], items: impl Iterator<Item = Option<K>>) ->
     (map, unrecorded)
 }
 
+/// The rows and, when some items have no value recorded, a 未登録 row for them (a bar of
+/// 0 未登録 would say nothing).
 fn with_unrecorded(rows: impl Iterator<Item = (String, u32)>, unrecorded: u32) -> Vec<(String, u32)> {
-    rows.chain(std::iter::once((UNRECORDED.to_string(), unrecorded)))
-        .collect()
+    let unrecorded = (unrecorded > 0).then(|| (UNRECORDED.to_string(), unrecorded));
+    rows.chain(unrecorded).collect()
 }
 
 /// ①性別 ②事務官・技官 ④年齢: one attribute's breakdown of a cohort (see [`super::person`]).

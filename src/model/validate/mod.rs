@@ -307,8 +307,13 @@ impl Validator<'_> {
                 (None, None) => None,
                 (Some(_), Some(with)) => {
                     self.push(
-                        Diagnostic::error(Span::new(&p.file, with.pos), "release と release_with の両方が書かれています")
-                            .with_help("どちらか一方にしてください（release_with は、その期が公表しきった時刻に合わせます）"),
+                        Diagnostic::error(
+                            Span::new(&p.file, with.pos),
+                            "release と release_with の両方が書かれています",
+                        )
+                        .with_help(
+                            "どちらか一方にしてください（release_with は、その期が公表しきった時刻に合わせます）",
+                        ),
                     );
                     Some(None)
                 }

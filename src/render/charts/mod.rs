@@ -35,7 +35,7 @@ pub fn cell(v: Tally, unit: &str) -> String {
 
 /// A title that says what the chart shows, e.g. `第2期の支援官の所属府省庁等：国土交通省が40名で最多`.
 pub fn active_title(chart: &Chart, scope: &str) -> String {
-    let subject = format!("{scope}の{}", chart.id.subject());
+    let subject = format!("{scope}の{}", chart.subject());
     if chart.suppressed.is_some() {
         let absent = chart
             .series
@@ -153,7 +153,7 @@ pub fn table(chart: &Chart, scope: &str) -> TableView {
     };
     TableView {
         id: chart.id.slug().to_string(),
-        caption: format!("{scope}の{}", chart.id.subject()),
+        caption: format!("{scope}の{}", chart.subject()),
         head,
         rows,
         note,
