@@ -59,6 +59,8 @@ pub struct TeamRow {
     pub continuing: Option<&'static str>,
     pub areas: Vec<AreaRef>,
     pub members: Vec<PublicMember>,
+    /// Whether any member has a name or position published (else that column is left out).
+    pub has_names: bool,
     pub announce: String,
     pub reports: Vec<ReportRef>,
 }
@@ -88,6 +90,7 @@ impl TeamRow {
                 })
                 .collect(),
             members: t.members.iter().map(|m| PublicMember::of(p, m)).collect(),
+            has_names: t.members.iter().any(|m| m.name.is_some() || m.position.is_some()),
             announce: t.announce.date().display_ja(),
             reports: p.reports_of(t.cohort, t.no).map(|r| ReportRef::of(p, r)).collect(),
         }

@@ -61,8 +61,13 @@ impl<'a, 'r> Renderer<'a, 'r> {
             menu.push(("チーム一覧".into(), urls::cohort_teams(c.no)));
         }
         menu.push(("都道府県別".into(), urls::PREFECTURES.into()));
-        menu.push(("課題分野".into(), urls::THEMES.into()));
-        menu.push(("報告".into(), urls::REPORTS.into()));
+        // A menu item leads to something: the 課題分野 and 報告 pages once there is one to show.
+        if p.teams.iter().any(|t| !t.areas.is_empty()) {
+            menu.push(("課題分野".into(), urls::THEMES.into()));
+        }
+        if !p.reports.is_empty() {
+            menu.push(("報告".into(), urls::REPORTS.into()));
+        }
         menu.push(("オープンデータ".into(), urls::DATA.into()));
         let footer = p
             .pages
