@@ -45,7 +45,7 @@ fn real_content_is_valid_with_one_warning_about_declared_members() {
     let o = site.check(AS_OF);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "{err}");
-    let b = block(&err, "cohorts/2/cohort.yaml:11:12");
+    let b = block(&err, "cohorts/2/cohort.yaml:16:12");
     assert!(
         b.starts_with("警告: 公表数値の支援官数 278名 と記録の 279名 が合いません"),
         "{b}"

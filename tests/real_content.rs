@@ -14,7 +14,7 @@ fn real_content_builds_the_second_cohort_as_the_source_gives_it() {
         err.contains("警告: 公表数値の支援官数 278名 と記録の 279名 が合いません"),
         "{err}"
     );
-    assert!(err.contains("--> cohorts/2/cohort.yaml:11:12"), "{err}");
+    assert!(err.contains("--> cohorts/2/cohort.yaml:16:12"), "{err}");
 
     let files = site.output_tree();
     // The control for the scan before the announcement: once published, the town is found in

@@ -74,6 +74,15 @@ pub struct RawCohort {
     pub announce: Sp<String>,
     pub period: Sp<RawPeriod>,
     pub declared: Option<RawDeclared>,
+    /// How pages show the dates, in the source's words, when `announce` and `period` are the
+    /// secretariat's best instants rather than dates the source gives.
+    pub shown_as: Option<RawShownAs>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct RawShownAs {
+    pub announce: Option<Sp<String>>,
+    pub period: Option<Sp<String>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

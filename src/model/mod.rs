@@ -110,6 +110,26 @@ pub struct Cohort {
     pub period_start: Date,
     pub period_end: Date,
     pub declared: Declared,
+    /// Shown instead of the announce date (the source's words, e.g. 「3月中下旬以降 順次」).
+    pub announce_shown: Option<String>,
+    /// Shown instead of the period's dates (e.g. 「原則1年間」).
+    pub period_shown: Option<String>,
+}
+
+impl Cohort {
+    /// The announcement as pages show it: the source's words, or the date.
+    pub fn announce_label(&self) -> String {
+        self.announce_shown
+            .clone()
+            .unwrap_or_else(|| self.announce.date().display_ja())
+    }
+
+    /// The support period as pages show it: the source's words, or 「…〜…」.
+    pub fn period_label(&self) -> String {
+        self.period_shown
+            .clone()
+            .unwrap_or_else(|| format!("{}〜{}", self.period_start.display_ja(), self.period_end.display_ja()))
+    }
 }
 
 /// The official figures published with a cohort (公表資料の数値).

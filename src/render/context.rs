@@ -91,7 +91,10 @@ impl TeamRow {
                 .collect(),
             members: t.members.iter().map(|m| PublicMember::of(p, m)).collect(),
             has_names: t.members.iter().any(|m| m.name.is_some() || m.position.is_some()),
-            announce: t.announce.date().display_ja(),
+            announce: match p.cohort(t.cohort) {
+                Some(c) if c.announce == t.announce => c.announce_label(),
+                _ => t.announce.date().display_ja(),
+            },
             reports: p.reports_of(t.cohort, t.no).map(|r| ReportRef::of(p, r)).collect(),
         }
     }

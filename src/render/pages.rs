@@ -8,7 +8,6 @@ use super::layout::{Crumb, Layout, MenuItem, OgType, PageSpec, SiteLinks, crumb,
 use super::markdown::{plain_text, render_markdown};
 use super::views::{DataView, HomeView, NotFoundView, PageView, SearchView};
 use super::{Plan, RenderError, Theme, minify, tera_context};
-use crate::model::Cohort;
 use crate::model::urls::{self, BaseUrl};
 use crate::publish::Published;
 use crate::stats::Stats;
@@ -305,8 +304,4 @@ impl<'a, 'r> Renderer<'a, 'r> {
         };
         self.emit(spec, &NotFoundView {})
     }
-}
-
-pub(super) fn period(c: &Cohort) -> String {
-    format!("{}〜{}", c.period_start.display_ja(), c.period_end.display_ja())
 }

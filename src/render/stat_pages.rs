@@ -10,7 +10,7 @@ use super::charts::{self, ChartFrame};
 use super::colors::MAP_SHADES;
 use super::context::{HeadlineView, TableView, TeamList, fiscal_year_label};
 use super::layout::{OgType, PageSpec, crumb, root_of};
-use super::pages::{Rendered, Renderer, period};
+use super::pages::{Rendered, Renderer};
 use super::tilemap;
 use super::views::{
     CohortListItem, CohortListView, CohortView, NamedLink, PrefectureCohortView, PrefectureListView, PrefectureTile,
@@ -163,8 +163,8 @@ impl Renderer<'_, '_> {
             .filter_map(|c| self.headline(c).map(|h| (c, h)))
             .map(|(c, headline)| CohortListItem {
                 headline,
-                period: period(c),
-                announce: c.announce.date().display_ja(),
+                period: c.period_label(),
+                announce: c.announce_label(),
             })
             .collect();
         let spec = PageSpec {
@@ -214,8 +214,8 @@ impl Renderer<'_, '_> {
             charts_intro: charts_intro(&shown),
             charts_unshown: unshown_sentences(&unshown),
             headline,
-            period: period(c),
-            announce: c.announce.date().display_ja(),
+            period: c.period_label(),
+            announce: c.announce_label(),
             charts: views,
             latest: self.p.latest_cohort().map(|l| l.no) == Some(c.no),
         };

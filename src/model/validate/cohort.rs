@@ -204,6 +204,8 @@ impl Validator<'_> {
             period_start: start?,
             period_end: end?,
             declared,
+            announce_shown: r.shown_as.as_ref().and_then(|s| self.optional_text(&s.announce)),
+            period_shown: r.shown_as.as_ref().and_then(|s| self.optional_text(&s.period)),
         })
     }
 
