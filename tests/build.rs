@@ -155,7 +155,7 @@ fn cohort_page_leads_with_figures_from_the_records() {
     let note = page.text(".note-diff");
     assert_eq!(
         note,
-        "※ 公表資料では支援官は9名ですが、このサイトに登録された記録では8名です。"
+        "公表資料の集計では支援官は9名です。このサイトは、記録に登録された8名を数えて載せています。"
     );
     let grades = page.texts("#table-grade tbody tr");
     assert_eq!(

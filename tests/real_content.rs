@@ -73,7 +73,7 @@ fn real_content_builds_the_second_cohort_as_the_source_gives_it() {
     );
     assert_eq!(
         cohort.text(".note-diff"),
-        "※ 公表資料では支援官は278名ですが、このサイトに登録された記録では279名です。"
+        "公表資料の集計では支援官は278名です。このサイトは、記録に登録された279名を数えて載せています。"
     );
     assert!(cohort.main_text().contains("地方創生支援オフィサー8名を含みます"));
     assert!(

@@ -185,7 +185,7 @@ impl HeadlineView {
             .filter(|d| !d.agrees())
             .map(|d| {
                 format!(
-                    "公表資料では{}は{}{}ですが、このサイトに登録された記録では{}{}です。",
+                    "公表資料の集計では{}は{}{}です。このサイトは、記録に登録された{}{}を数えて載せています。",
                     d.label,
                     fmt_int(u64::from(d.declared)),
                     d.unit,
@@ -299,7 +299,7 @@ mod tests {
         let v = HeadlineView::of(2, 2026, &h, &declared);
         assert_eq!(
             v.notes,
-            ["公表資料では支援官は278名ですが、このサイトに登録された記録では279名です。"]
+            ["公表資料の集計では支援官は278名です。このサイトは、記録に登録された279名を数えて載せています。"]
         );
         assert_eq!(v.declared_only.len(), 1);
         assert_eq!(v.declared_only[0].value, "308");
