@@ -33,7 +33,10 @@ fn declared_figures_wait_until_no_team_of_the_cohort_is_held() {
     );
     let summary: serde_json::Value = serde_json::from_slice(&site.output_file("data/summary.json")).unwrap();
     assert_eq!(summary["cohorts"][0]["declared"], serde_json::json!([]));
-    assert!(!all_text(&site).contains("公表資料の集計では"), "no declared figure anywhere");
+    assert!(
+        !all_text(&site).contains("公表資料の集計では"),
+        "no declared figure anywhere"
+    );
 
     ok(&site.build("2026-11-23"));
     let page = site.page("cohorts/1/index.html").main_text();

@@ -114,6 +114,9 @@ pub struct Cohort {
     pub announce_shown: Option<String>,
     /// Shown instead of the period's dates (e.g. 「原則1年間」).
     pub period_shown: Option<String>,
+    /// Whether the cohort's roster (teams.yaml) is kept here. Without it (第1期) the cohort is
+    /// its declared figures alone: shown as the official ones, with no team list or charts.
+    pub roster: bool,
 }
 
 impl Cohort {
@@ -339,6 +342,8 @@ pub struct Page {
     pub order: Option<i32>,
     /// `None`: published at once.
     pub release: Option<Instant>,
+    /// The cohort the page is released with (`release_with`), whose announcement it shares.
+    pub released_with: Option<CohortNo>,
     pub description: Option<String>,
     pub body: Body,
     pub file: Arc<str>,

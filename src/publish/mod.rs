@@ -270,6 +270,11 @@ impl Published<'_> {
         self.cohorts.iter().max_by_key(|c| c.no)
     }
 
+    /// The latest published cohort whose team list is kept here (the menu's チーム一覧).
+    pub fn latest_roster(&self) -> Option<&Cohort> {
+        self.cohorts.iter().filter(|c| c.roster).max_by_key(|c| c.no)
+    }
+
     pub fn cohort(&self, no: CohortNo) -> Option<&Cohort> {
         self.cohorts.iter().find(|c| c.no == no)
     }

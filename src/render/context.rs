@@ -165,6 +165,11 @@ pub struct HeadlineView {
     pub municipalities: u32,
     pub prefectures: u32,
     pub officers: u32,
+    /// The four headline figures as shown: counted from the records, or for a cohort without
+    /// its roster the declared ones it has.
+    pub figures: Vec<DeclaredView>,
+    /// Whether the cohort's team list is kept here (its pages link it).
+    pub roster: bool,
     /// Declared figures that differ from the records, with a note each.
     pub notes: Vec<String>,
     /// Declared figures that the records cannot count (e.g. applicants), shown as declared.
@@ -179,7 +184,36 @@ pub struct DeclaredView {
 }
 
 impl HeadlineView {
-    pub fn of(no: u32, fiscal_year: u32, h: &Headline, declared: &[DeclaredFigure]) -> Self {
+    pub fn of(no: u32, fiscal_year: u32, h: &Headline, declared: &[DeclaredFigure], roster: bool) -> Self {
+        const HEADLINE: [(&str, &str); 4] = [
+            ("伴走支援チーム", "チーム"),
+            ("地方創生支援官", "名"),
+            ("支援対象の市町村", "市町村"),
+            ("支援対象の道府県", "道府県"),
+        ];
+        let figures = if roster {
+            HEADLINE
+                .iter()
+                .zip([h.teams, h.members, h.municipalities, h.prefectures])
+                .map(|((label, unit), n)| DeclaredView {
+                    label,
+                    unit,
+                    value: fmt_int(u64::from(n)),
+                })
+                .collect()
+        } else {
+            // declared_figures lists 支援官 before チーム; the headline shows チーム first.
+            let value = |unit: &str, label: &str| {
+                declared
+                    .iter()
+                    .find(|d| d.in_headline && d.unit == unit && label.ends_with(d.label))
+                    .map(|d| fmt_int(u64::from(d.declared)))
+            };
+            HEADLINE
+                .iter()
+                .filter_map(|(label, unit)| value(unit, label).map(|value| DeclaredView { label, unit, value }))
+                .collect()
+        };
         let notes = declared
             .iter()
             .filter(|d| !d.agrees())
@@ -212,6 +246,8 @@ impl HeadlineView {
             municipalities: h.municipalities,
             prefectures: h.prefectures,
             officers: h.officers,
+            figures,
+            roster,
             notes,
             declared_only,
         }
@@ -296,7 +332,7 @@ mod tests {
                 in_headline: false,
             },
         ];
-        let v = HeadlineView::of(2, 2026, &h, &declared);
+        let v = HeadlineView::of(2, 2026, &h, &declared, true);
         assert_eq!(
             v.notes,
             ["公表資料の集計では支援官は278名です。このサイトは、記録に登録された279名を数えて載せています。"]

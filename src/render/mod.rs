@@ -13,6 +13,7 @@ mod lastmod;
 mod layout;
 pub mod markdown;
 mod municipality_pages;
+mod news;
 mod pages;
 mod program_pages;
 mod report_pages;

@@ -56,7 +56,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             .filter(|pg| pg.order.is_some())
             .map(|pg| (pg.title.clone(), urls::page(&pg.stem)))
             .collect();
-        if let Some(c) = p.latest_cohort() {
+        if let Some(c) = p.latest_roster() {
             menu.push(("チーム一覧".into(), urls::cohort_teams(c.no)));
         }
         menu.push(("都道府県別".into(), urls::PREFECTURES.into()));
@@ -243,6 +243,8 @@ impl<'a, 'r> Renderer<'a, 'r> {
         reports.sort_by(|a, b| (b.date, b.release, &b.stem).cmp(&(a.date, a.release, &a.stem)));
         let latest: Vec<ReportRef> = reports.iter().take(6).map(|r| ReportRef::of(self.p, r)).collect();
         let page = HomeView {
+            news: super::news::latest(self.p, 5),
+            teams_href: self.p.latest_roster().map(|c| urls::cohort_teams(c.no)),
             headline,
             map: self.prefecture_map("./"),
             reports: latest,

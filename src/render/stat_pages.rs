@@ -51,7 +51,13 @@ pub struct LegendItem {
 impl Renderer<'_, '_> {
     pub(super) fn headline(&self, c: &Cohort) -> Option<HeadlineView> {
         let s = self.stats.cohort(c.no)?;
-        Some(HeadlineView::of(c.no.0, c.fiscal_year, &s.headline, &s.declared))
+        Some(HeadlineView::of(
+            c.no.0,
+            c.fiscal_year,
+            &s.headline,
+            &s.declared,
+            s.roster,
+        ))
     }
 
     fn source_line(&self) -> String {
@@ -192,7 +198,7 @@ impl Renderer<'_, '_> {
         let Some(s) = self.stats.cohort(c.no) else {
             return Ok(out);
         };
-        let headline = HeadlineView::of(c.no.0, c.fiscal_year, &s.headline, &s.declared);
+        let headline = HeadlineView::of(c.no.0, c.fiscal_year, &s.headline, &s.declared, s.roster);
         let title = format!("{}（{}）", c.no.label(), fiscal_year_label(c.fiscal_year));
         let dir = urls::cohort_charts(c.no);
         let mut views = Vec::new();
@@ -221,14 +227,28 @@ impl Renderer<'_, '_> {
         };
         let path = urls::cohort(c.no);
         let h = s.headline;
-        let description = format!(
-            "{}の伴走支援：{}チーム・支援官{}名、{}道府県の{}市町村。性別、役職、年齢、地域、人口規模などの集計。",
-            c.no.label(),
-            h.teams,
-            h.members,
-            h.prefectures,
-            h.municipalities
-        );
+        let description = if c.roster {
+            format!(
+                "{}の伴走支援：{}チーム・支援官{}名、{}道府県の{}市町村。性別、役職、年齢、地域、人口規模などの集計。",
+                c.no.label(),
+                h.teams,
+                h.members,
+                h.prefectures,
+                h.municipalities
+            )
+        } else {
+            let figures: Vec<String> = page
+                .headline
+                .figures
+                .iter()
+                .map(|f| format!("{}{}{}", f.label, f.value, f.unit))
+                .collect();
+            format!(
+                "{}の伴走支援の実績（公表資料の数値）：{}。",
+                c.no.label(),
+                figures.join("、")
+            )
+        };
         let crumbs = vec![crumb("期ごとの伴走支援", urls::COHORTS)];
         let spec = PageSpec {
             path: &path,
@@ -239,6 +259,9 @@ impl Renderer<'_, '_> {
             crumbs,
         };
         out.merge(self.page(spec, &page)?);
+        if !c.roster {
+            return Ok(out); // no team list is kept for it
+        }
 
         let teams = TeamList::of(self.p, self.p.teams_of(c.no));
         let description = format!(

@@ -11,6 +11,10 @@ use super::stat_pages::{ChartView, PrefectureMap};
 /// index.html
 #[derive(Debug, Serialize)]
 pub struct HomeView {
+    /// お知らせ: the newest cohorts, reports and timed pages.
+    pub news: Vec<super::news::NewsItem>,
+    /// The latest team list kept here.
+    pub teams_href: Option<String>,
     pub headline: Option<HeadlineView>,
     pub map: PrefectureMap,
     pub reports: Vec<ReportRef>,

@@ -62,8 +62,11 @@ pub struct CohortStats {
     pub no: CohortNo,
     pub headline: Headline,
     pub declared: Vec<DeclaredFigure>,
-    /// In the order of the official summary, then ministry and 課題分野.
+    /// In the order of the official summary, then ministry and 課題分野; none for a cohort
+    /// without its roster.
     pub charts: Vec<Chart>,
+    /// Whether the figures come from records (else from the declared figures alone).
+    pub roster: bool,
 }
 
 /// A prefecture's figures in one cohort.
@@ -148,16 +151,32 @@ pub fn aggregate(p: &Published) -> Stats {
         let areas: Vec<&[_]> = teams.iter().map(|t| t.areas.as_slice()).collect();
         all.push(charts::area_chart(&areas));
 
+        if !c.roster {
+            // The declared figures are the cohort's only figures: nothing to compare them with.
+            let mut declared = declared_figures(c, &h, 0);
+            declared.iter_mut().for_each(|d| d.records = None);
+            cohorts.push(CohortStats {
+                no: c.no,
+                headline: h,
+                declared,
+                charts: Vec::new(),
+                roster: false,
+            });
+            continue;
+        }
         cohorts.push(CohortStats {
             no: c.no,
             headline: h,
             declared: declared_figures(c, &h, applications.len()),
             charts: all,
+            roster: true,
         });
     }
     cohorts.sort_by_key(|c| c.no);
-    let comparison = (cohorts.len() >= 2).then(|| {
-        let rows: Vec<(String, [u32; 4])> = cohorts
+    // Compared: the cohorts counted from their records (a declared-only cohort may lack some).
+    let counted: Vec<&CohortStats> = cohorts.iter().filter(|c| c.roster).collect();
+    let comparison = (counted.len() >= 2).then(|| {
+        let rows: Vec<(String, [u32; 4])> = counted
             .iter()
             .map(|c| {
                 let h = c.headline;

@@ -119,7 +119,8 @@ impl Validator<'_> {
         }
         // Comparing the declared figures with records that failed validation would only
         // repeat those errors as misleading warnings.
-        if complete {
+        // A cohort without teams.yaml is its declared figures alone: nothing to compare.
+        if complete && (dir.teams.is_some() || dir.teams_unreadable) {
             super::figures::check_declared(dir, reg, self.diags);
         }
     }
@@ -204,6 +205,7 @@ impl Validator<'_> {
             period_start: start?,
             period_end: end?,
             declared,
+            roster: dir.teams.is_some() || dir.teams_unreadable,
             announce_shown: r.shown_as.as_ref().and_then(|s| self.optional_text(&s.announce)),
             period_shown: r.shown_as.as_ref().and_then(|s| self.optional_text(&s.period)),
         })

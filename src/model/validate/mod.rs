@@ -128,6 +128,17 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) -> Registry {
     registry
 }
 
+/// `cohorts/2` (slashes around it allowed) → 第2期.
+fn cohort_path(written: &str) -> Option<CohortNo> {
+    written
+        .trim()
+        .trim_matches('/')
+        .strip_prefix("cohorts/")
+        .filter(|n| !n.starts_with('0') && !n.starts_with('+'))
+        .and_then(|n| n.parse().ok())
+        .map(CohortNo)
+}
+
 /// The address used until site.yaml gives one (and for a body checked on its own).
 fn placeholder_base_url() -> BaseUrl {
     BaseUrl::parse("https://example.invalid/").expect("a valid base URL")
@@ -330,6 +341,7 @@ impl Validator<'_> {
                 title,
                 order: p.front.order.as_ref().map(|o| o.value),
                 release: release.flatten(),
+                released_with: p.front.release_with.as_ref().and_then(|w| cohort_path(&w.value)),
                 description: self.optional_text(&p.front.description),
                 body,
                 file: Arc::clone(&p.file),
@@ -344,13 +356,7 @@ impl Validator<'_> {
     /// `release_with: cohorts/<n>`: the instant nothing of that cohort is held any more, so a
     /// page that states the cohort's figures goes public with them, never before.
     fn released_with(&mut self, file: &Arc<str>, with: &Sp<String>, reg: &Registry) -> Option<Instant> {
-        let written = with.value.trim().trim_matches('/');
-        let no = written
-            .strip_prefix("cohorts/")
-            .filter(|n| !n.starts_with('0') && !n.starts_with('+'))
-            .and_then(|n| n.parse().ok())
-            .map(CohortNo);
-        let at = no.and_then(|no| reg.cohort_complete_at(no));
+        let at = cohort_path(&with.value).and_then(|no| reg.cohort_complete_at(no));
         if at.is_none() {
             let cohorts: Vec<String> = reg.cohorts.iter().map(|c| format!("cohorts/{}", c.no.0)).collect();
             self.push(
