@@ -90,7 +90,7 @@ impl CodeError {
                 "検査数字を含む6桁で、先頭の0も含めて \"013455\" のように引用符で囲んで書いてください".to_string(),
             ),
             CodeError::Prefecture => (
-                format!("団体コード「{text}」の先頭2桁が都道府県コード（01〜47）ではありません"),
+                format!("団体コード「{text}」の先頭2桁が都道府県コード（01～47）ではありません"),
                 "総務省の全国地方公共団体コードを確認してください".to_string(),
             ),
             CodeError::CheckDigit { expected } => {

@@ -127,11 +127,11 @@ impl Cohort {
             .unwrap_or_else(|| self.announce.date().display_ja())
     }
 
-    /// The support period as pages show it: the source's words, or 「…〜…」.
+    /// The support period as pages show it: the source's words, or 「…～…」.
     pub fn period_label(&self) -> String {
         self.period_shown
             .clone()
-            .unwrap_or_else(|| format!("{}〜{}", self.period_start.display_ja(), self.period_end.display_ja()))
+            .unwrap_or_else(|| format!("{}～{}", self.period_start.display_ja(), self.period_end.display_ja()))
     }
 }
 

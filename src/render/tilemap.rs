@@ -91,7 +91,7 @@ pub fn legend(step: u32) -> Vec<(String, usize)> {
         } else if lo == hi {
             lo.to_string()
         } else {
-            format!("{lo}〜{hi}")
+            format!("{lo}～{hi}")
         };
         v.push((label, i as usize));
     }
@@ -172,7 +172,7 @@ mod tests {
         assert_eq!(shade(11, 3), 4);
         assert_eq!(
             legend(3).iter().map(|l| l.0.as_str()).collect::<Vec<_>>(),
-            ["0", "1〜3", "4〜6", "7〜9", "10以上"]
+            ["0", "1～3", "4～6", "7～9", "10以上"]
         );
         assert_eq!(
             legend(1).iter().map(|l| l.0.as_str()).collect::<Vec<_>>(),
