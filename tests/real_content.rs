@@ -260,21 +260,32 @@ fn csv_text(site: &Site, file: &str) -> String {
 fn the_first_cohort_is_its_declared_figures_alone_with_no_invented_roster() {
     let site = Site::real();
     let err = ok(&site.build(AS_OF));
-    assert!(!err.contains("cohorts/1/"), "nothing to compare 第1期's figures with: {err}");
+    assert!(
+        !err.contains("cohorts/1/"),
+        "nothing to compare 第1期's figures with: {err}"
+    );
     let page = site.page("cohorts/1/index.html");
     assert_eq!(
         page.texts("main dl.figures > div"),
-        ["伴走支援チーム 60 チーム", "地方創生支援官 180 名", "支援対象の市町村 60 市町村"],
+        [
+            "伴走支援チーム 60 チーム",
+            "地方創生支援官 180 名",
+            "支援対象の市町村 60 市町村"
+        ],
         "the source gives no prefecture count for 第1期: none is shown"
     );
-    assert!(page
-        .main_text()
-        .contains("第1期の名簿（チーム一覧）はこのサイトに登録していないため、公表資料の数値を載せています。"));
+    assert!(
+        page.main_text()
+            .contains("第1期の名簿（チーム一覧）はこのサイトに登録していないため、公表資料の数値を載せています。")
+    );
     assert!(page.main_text().contains("公表 令和7年度（公表日は資料にありません）"));
     assert_eq!(page.count("main figure.chart"), 0);
     assert!(!site.out().join("cohorts/1/teams").exists(), "no team list is invented");
     assert!(!site.out().join("cohorts/1/charts").exists());
-    assert!(!site.out().join("cohorts/charts").exists(), "only cohorts counted from records are compared");
+    assert!(
+        !site.out().join("cohorts/charts").exists(),
+        "only cohorts counted from records are compared"
+    );
     let top = site.page("index.html");
     assert_eq!(top.attrs("nav.home-tasks a", "href")[1], "./cohorts/2/teams/");
     let news = top.texts("ul.news li");
