@@ -44,25 +44,32 @@ pub(super) fn stated_figures(reg: &Registry, p: &Published) -> Vec<StatedFigure>
     if p.preview {
         return Vec::new();
     }
+    let secrets: Vec<(CohortNo, BTreeSet<(u32, Counter)>)> = reg
+        .cohorts
+        .iter()
+        .filter(|c| reg.cohort_complete_at(c.no).is_some_and(|t| t > p.as_of))
+        .map(|c| (c.no, secret_figures(reg, p, c.no)))
+        .collect();
     let mut out = Vec::new();
-    for c in &reg.cohorts {
-        if reg.cohort_complete_at(c.no).is_none_or(|t| t <= p.as_of) {
-            continue;
-        }
-        let secret = secret_figures(reg, p, c.no);
-        for page in &p.pages {
-            for (line_no, line) in page.body.markdown.lines().enumerate() {
-                for (column, text, figure) in figures_in(line) {
+    if secrets.is_empty() {
+        return out;
+    }
+    // Each line is read once; each figure found is held against every incomplete cohort.
+    for page in &p.pages {
+        for (line_no, line) in page.body.markdown.lines().enumerate() {
+            for (column, text, figure) in figures_in(line) {
+                let pos = Pos::new(
+                    page.body.first_line + line_no as u32,
+                    column,
+                    text.chars().count() as u32,
+                );
+                for (cohort, secret) in &secrets {
                     if secret.contains(&figure) {
                         out.push(StatedFigure {
                             file: Arc::clone(&page.file),
-                            pos: Pos::new(
-                                page.body.first_line + line_no as u32,
-                                column,
-                                text.chars().count() as u32,
-                            ),
-                            cohort: c.no,
-                            text,
+                            pos,
+                            cohort: *cohort,
+                            text: text.clone(),
                         });
                     }
                 }

@@ -185,33 +185,34 @@ pub struct DeclaredView {
 
 impl HeadlineView {
     pub fn of(no: u32, fiscal_year: u32, h: &Headline, declared: &[DeclaredFigure], roster: bool) -> Self {
-        const HEADLINE: [(&str, &str); 4] = [
-            ("伴走支援チーム", "チーム"),
-            ("地方創生支援官", "名"),
-            ("支援対象の市町村", "市町村"),
-            ("支援対象の道府県", "道府県"),
+        /// (shown label, unit, the label of the declared figure it is).
+        const HEADLINE: [(&str, &str, &str); 4] = [
+            ("伴走支援チーム", "チーム", "伴走支援チーム"),
+            ("地方創生支援官", "名", "支援官"),
+            ("支援対象の市町村", "市町村", "支援対象の市町村"),
+            ("支援対象の道府県", "道府県", "支援対象の道府県"),
         ];
         let figures = if roster {
             HEADLINE
                 .iter()
                 .zip([h.teams, h.members, h.municipalities, h.prefectures])
-                .map(|((label, unit), n)| DeclaredView {
+                .map(|((label, unit, _), n)| DeclaredView {
                     label,
                     unit,
                     value: fmt_int(u64::from(n)),
                 })
                 .collect()
         } else {
-            // declared_figures lists 支援官 before チーム; the headline shows チーム first.
-            let value = |unit: &str, label: &str| {
-                declared
-                    .iter()
-                    .find(|d| d.in_headline && d.unit == unit && label.ends_with(d.label))
-                    .map(|d| fmt_int(u64::from(d.declared)))
-            };
             HEADLINE
                 .iter()
-                .filter_map(|(label, unit)| value(unit, label).map(|value| DeclaredView { label, unit, value }))
+                .filter_map(|(label, unit, declared_label)| {
+                    let d = declared.iter().find(|d| d.label == *declared_label)?;
+                    Some(DeclaredView {
+                        label,
+                        unit,
+                        value: fmt_int(u64::from(d.declared)),
+                    })
+                })
                 .collect()
         };
         let notes = declared

@@ -83,7 +83,7 @@ impl LastMod {
             .into_iter()
             .flatten()
             .max();
-        m.pages(p.reports.len())
+        m.pages(p.reports.len().div_ceil(super::report_pages::REPORTS_PER_PAGE))
     }
 
     /// When the page at `path` (a site path like `cohorts/2/`) last changed.
@@ -93,9 +93,9 @@ impl LastMod {
 }
 
 impl Newest {
-    /// Each page's instant, under the path `urls` gives it; `reports` is the number of
-    /// published reports, more than the report list has pages.
-    fn pages(self, reports: usize) -> LastMod {
+    /// Each page's instant, under the path `urls` gives it; `report_pages` is how many pages
+    /// the report list has.
+    fn pages(self, report_pages: usize) -> LastMod {
         let mut by_path = HashMap::new();
         let mut put = |path: String, t: Option<Instant>| {
             if let Some(t) = t {
@@ -118,7 +118,7 @@ impl Newest {
             put(urls::municipality(code), Some(t));
         }
         put(urls::REPORTS.into(), self.reports);
-        for page in 2..=reports {
+        for page in 2..=report_pages {
             put(urls::reports_page(page), self.reports);
         }
         for ((n, stem), t) in self.report {

@@ -106,6 +106,19 @@ pub fn aggregate(p: &Published) -> Stats {
         let teams: Vec<&Team> = p.teams_of(c.no).collect();
         let members: Vec<&Member> = teams.iter().flat_map(|t| t.members.iter()).collect();
         let h = headline(&teams);
+        if !c.roster {
+            // The declared figures are the cohort's only figures: nothing to compare them with.
+            let mut declared = declared_figures(c, &h, 0);
+            declared.iter_mut().for_each(|d| d.records = None);
+            cohorts.push(CohortStats {
+                no: c.no,
+                headline: h,
+                declared,
+                charts: Vec::new(),
+                roster: false,
+            });
+            continue;
+        }
 
         // Per prefecture: headline figures and grades (published per person anyway); gender,
         // age and track only per cohort (see `person`).
@@ -151,19 +164,6 @@ pub fn aggregate(p: &Published) -> Stats {
         let areas: Vec<&[_]> = teams.iter().map(|t| t.areas.as_slice()).collect();
         all.push(charts::area_chart(&areas));
 
-        if !c.roster {
-            // The declared figures are the cohort's only figures: nothing to compare them with.
-            let mut declared = declared_figures(c, &h, 0);
-            declared.iter_mut().for_each(|d| d.records = None);
-            cohorts.push(CohortStats {
-                no: c.no,
-                headline: h,
-                declared,
-                charts: Vec::new(),
-                roster: false,
-            });
-            continue;
-        }
         cohorts.push(CohortStats {
             no: c.no,
             headline: h,

@@ -1,19 +1,11 @@
 // A chart opened in headless Chromium: its SVG has a size, every label is text that Chromium
 // lays out with a font that has Japanese glyphs, and the numbers read as they should.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { buildSite, serve, launch, screenshotPath, REPO } from './lib.mjs';
+import { servedSite, screenshotPath, REPO } from './lib.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serve(buildSite(join(REPO, 'content')));
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = servedSite(join(REPO, 'content'));
 
 /** The platform fonts Chromium used to draw the first element matching `selector`. */
 async function fontsOf(page, selector) {
@@ -31,8 +23,8 @@ async function fontsOf(page, selector) {
 }
 
 test('the ministry chart shows legible Japanese labels', async () => {
-  const page = await browser.newPage({ viewport: { width: 1000, height: 1100 } });
-  await page.goto(server.url + 'cohorts/2/charts/ministry.svg');
+  const page = await site.browser.newPage({ viewport: { width: 1000, height: 1100 } });
+  await page.goto(site.server.url + 'cohorts/2/charts/ministry.svg');
   const size = await page.evaluate(() => {
     const r = document.documentElement.getBoundingClientRect();
     return { w: r.width, h: r.height };
@@ -60,8 +52,8 @@ test('the ministry chart shows legible Japanese labels', async () => {
 });
 
 test('charts on the cohort page load as images with their numbers beside them', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(server.url + 'cohorts/2/');
+  const page = await site.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(site.server.url + 'cohorts/2/');
   const images = await page.evaluate(async () => {
     const imgs = [...document.querySelectorAll('figure.chart img')];
     for (const img of imgs) { img.loading = 'eager'; await img.decode().catch(() => {}); }

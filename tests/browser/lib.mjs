@@ -1,5 +1,6 @@
 // Shared helpers for the browser tests: build a site with banso, serve it on loopback, drive
 // Debian's Chromium through playwright-core.
+import { before, after } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, statSync, existsSync, mkdirSync } from 'node:fs';
@@ -71,4 +72,21 @@ export async function searchSettled(page) {
     const shown = document.querySelectorAll('.pagefind-ui__result').length;
     return shown === Math.min(count, 5) && !document.querySelector('.pagefind-ui__loading');
   }, null, { timeout: 30000 });
+}
+
+/**
+ * Build `content`, serve it and open a browser for the tests of one file; both are closed after
+ * them. Returns `{ server, browser }`, filled in once the file's `before` has run.
+ */
+export function servedSite(content) {
+  const site = {};
+  before(async () => {
+    site.server = await serve(buildSite(content));
+    site.browser = await launch();
+  });
+  after(async () => {
+    await site.browser?.close();
+    await site.server?.close();
+  });
+  return site;
 }

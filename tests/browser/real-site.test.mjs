@@ -1,19 +1,11 @@
 // The real site as a citizen first sees it (issue findings, each on the real content/):
 // what the menu leads to, where a prefecture page starts, and no column or chart that is empty.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { buildSite, serve, launch, screenshotPath, REPO } from './lib.mjs';
+import { servedSite, screenshotPath, REPO } from './lib.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serve(buildSite(join(REPO, 'content')));
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = servedSite(join(REPO, 'content'));
 
 /** Every table of the page with a column whose cells are all empty, as `caption: header`. */
 async function emptyColumns(page) {
@@ -27,8 +19,8 @@ async function emptyColumns(page) {
 }
 
 test('finding 2: the menu leads only to pages with something on them', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(server.url);
+  const page = await site.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(site.server.url);
   const menu = await page.locator('header nav a').allTextContents();
   // The real roster has no 課題分野 and no report is published yet.
   assert.ok(!menu.includes('課題分野') && !menu.includes('報告'), menu.join(' / '));
@@ -38,8 +30,8 @@ test('finding 2: the menu leads only to pages with something on them', async () 
 
 test('finding 3: a prefecture page opens with its team table', async () => {
   for (const width of [375, 1280]) {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    await page.goto(server.url + 'prefectures/hokkaido/');
+    const page = await site.browser.newPage({ viewport: { width, height: 900 } });
+    await page.goto(site.server.url + 'prefectures/hokkaido/');
     const first = await page.evaluate(() => {
       const h2 = document.querySelector('main h2');
       const next = document.querySelector('main table');
@@ -57,9 +49,9 @@ test('finding 3: a prefecture page opens with its team table', async () => {
 });
 
 test('finding 8: no table column is empty in every row, and no lead says what is not recorded', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await site.browser.newPage({ viewport: { width: 1280, height: 900 } });
   for (const path of ['municipalities/013455/', 'cohorts/2/teams/', 'prefectures/hokkaido/', 'cohorts/2/']) {
-    await page.goto(server.url + path);
+    await page.goto(site.server.url + path);
     assert.deepEqual(await emptyColumns(page), [], path);
     const lead = await page.locator('main p').first().textContent();
     assert.ok(!lead.includes('登録されていません'), `${path}: ${lead}`);
