@@ -221,7 +221,7 @@ fn the_search_index_is_made_in_the_background_and_follows_edits() {
     let server = start(&site, &["--as-of", "2026-11-23"]);
     let (status, page) = get(server.port, "/search/");
     assert_eq!(status, 200);
-    assert!(page.contains("pagefind-ui.js"), "the search page is served at once");
+    assert!(page.contains("pagefind.js"), "the search page is served at once");
     let entry = || {
         let (status, body) = get(server.port, "/pagefind/pagefind-entry.json");
         (status == 200).then_some(body)

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::charts;
 use crate::model::reference::PREFECTURES;
-use crate::model::urls;
+use crate::model::{Team, urls};
 use crate::publish::Published;
 use crate::stats::Stats;
 
@@ -130,8 +130,10 @@ pub fn describe_files(has_programs: bool) -> Vec<DataFile> {
 }
 
 pub(super) fn render_data(p: &Published, stats: &Stats, plan: &mut Plan) -> Result<(), RenderError> {
-    plan.add(urls::data_file("teams.csv"), teams_csv(p)?)?;
-    plan.add(urls::data_file("members.csv"), members_csv(p)?)?;
+    let teams = csv_bytes("teams.csv", &TEAMS_HEADER, team_rows(p, p.teams.iter()))?;
+    plan.add(urls::data_file("teams.csv"), teams)?;
+    let members = csv_bytes("members.csv", &MEMBERS_HEADER, member_rows(p, p.teams.iter()))?;
+    plan.add(urls::data_file("members.csv"), members)?;
     plan.add(urls::data_file("municipalities.csv"), municipalities_csv(p)?)?;
     if !p.programs.is_empty() {
         plan.add(urls::data_file("programs.csv"), programs_csv(p)?)?;
@@ -159,10 +161,9 @@ pub(super) fn csv_bytes<H: AsRef<[u8]>>(
     w.into_inner().map_err(|e| err(&e))
 }
 
-fn teams_csv(p: &Published) -> Result<Vec<u8>, RenderError> {
-    let rows = p
-        .teams
-        .iter()
+/// The teams.csv rows of `teams`.
+pub(super) fn team_rows<'t>(p: &Published, teams: impl Iterator<Item = &'t Team>) -> Vec<Vec<String>> {
+    teams
         .map(|t| {
             let m = p.municipality(t.municipality);
             vec![
@@ -177,16 +178,30 @@ fn teams_csv(p: &Published) -> Result<Vec<u8>, RenderError> {
                     .to_string(),
                 t.areas.iter().map(|a| a.name()).collect::<Vec<_>>().join(";"),
                 t.members.len().to_string(),
-                t.announce.date().iso(),
+                announce_date(p, t),
             ]
         })
-        .collect();
-    csv_bytes("teams.csv", &TEAMS_HEADER, rows)
+        .collect()
 }
 
-fn members_csv(p: &Published) -> Result<Vec<u8>, RenderError> {
+/// 公表日: the team's announce date, blank where it is only the cohort's and the source gives
+/// no day for that (cohort.yaml `shown_as.announce`, 「3月中下旬以降 順次」): a cell holds no
+/// date the source does not give.
+fn announce_date(p: &Published, t: &Team) -> String {
+    let approximate = p
+        .cohort(t.cohort)
+        .is_some_and(|c| c.announce_shown.is_some() && c.announce == t.announce);
+    if approximate {
+        String::new()
+    } else {
+        t.announce.date().iso()
+    }
+}
+
+/// The members.csv rows of `teams`' members.
+pub(super) fn member_rows<'t>(p: &Published, teams: impl Iterator<Item = &'t Team>) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
-    for t in &p.teams {
+    for t in teams {
         let m = p.municipality(t.municipality);
         for member in &t.members {
             rows.push(vec![
@@ -201,7 +216,33 @@ fn members_csv(p: &Published) -> Result<Vec<u8>, RenderError> {
             ]);
         }
     }
-    csv_bytes("members.csv", &MEMBERS_HEADER, rows)
+    rows
+}
+
+/// The same rows as JSON: an array of objects keyed by the CSV's column names in the CSV's
+/// order, `null` where the CSV cell is blank (unknown), every value otherwise the CSV's text.
+pub(super) fn json_rows(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, RenderError> {
+    let records: Vec<Record> = rows.iter().map(|row| Record { header, row }).collect();
+    let mut bytes = serde_json::to_vec_pretty(&records).map_err(|e| RenderError::Data(name.into(), e.to_string()))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// One row as a JSON object, its keys in column order.
+struct Record<'a> {
+    header: &'a [&'a str],
+    row: &'a [String],
+}
+
+impl Serialize for Record<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.header.len()))?;
+        for (h, v) in self.header.iter().zip(self.row) {
+            map.serialize_entry(h, &(!v.is_empty()).then_some(v))?;
+        }
+        map.end()
+    }
 }
 
 pub const PROGRAMS_HEADER: [&str; 7] = [
@@ -273,9 +314,14 @@ fn summary(p: &Published, stats: &Stats) -> serde_json::Value {
                 "cohort": c.no.0,
                 "label": scope,
                 "fiscal_year": c.fiscal_year,
-                "announce": c.announce.date().iso(),
-                "period": [c.period_start.iso(), c.period_end.iso()],
-                "headline": s.headline,
+                // A date the source does not give is null, with the source's words beside it.
+                "announce": c.announce_shown.is_none().then(|| c.announce.date().iso()),
+                "announce_label": c.announce_label(),
+                "period": if c.period_shown.is_none() { json!([c.period_start.iso(), c.period_end.iso()]) } else { json!(null) },
+                "period_label": c.period_label(),
+                // A cohort known only by its declared figures has no records to count: null, not 0.
+                "roster": c.roster,
+                "headline": c.roster.then_some(&s.headline),
                 "declared": s.declared,
                 "charts": s.charts.iter().map(|ch| charts::to_json(ch, &scope)).collect::<Vec<_>>(),
             }))
@@ -311,7 +357,23 @@ fn summary(p: &Published, stats: &Stats) -> serde_json::Value {
 
 #[cfg(test)]
 mod tests {
-    use super::csv_bytes;
+    use super::{csv_bytes, json_rows};
+
+    #[test]
+    fn json_rows_keep_the_column_order_and_blank_is_null() {
+        let bytes = json_rows(
+            "x.json",
+            &["全国地方公共団体コード", "市町村", "継続"],
+            vec![vec!["014877".into(), "天塩町".into(), String::new()]],
+        )
+        .unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        let compact: String = text.split_whitespace().collect();
+        assert_eq!(
+            compact,
+            r#"[{"全国地方公共団体コード":"014877","市町村":"天塩町","継続":null}]"#
+        );
+    }
 
     #[test]
     fn csv_files_have_a_bom_crlf_and_quote_only_what_needs_it() {

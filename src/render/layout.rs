@@ -27,8 +27,9 @@ pub struct Layout {
     pub is_home: bool,
     /// `article` for reports, `website` otherwise (OpenGraph).
     pub og_type: &'static str,
-    /// Whether the site has a search page (the header shows the search box).
-    pub search: bool,
+    /// Whether the header shows the search box: the site has a search page, and this is not it
+    /// (that page has its own labelled field, so one page never shows two).
+    pub search_box: bool,
     /// The site-wide pages and files a layout or template links to, from this page.
     pub links: SiteLinks,
 }

@@ -5,7 +5,8 @@ use super::context::{TeamRow, fmt_int};
 use super::layout::{OgType, PageSpec, crumb};
 use super::pages::Renderer;
 use super::views::MunicipalityView;
-use crate::model::urls;
+use crate::model::{Municipality, urls};
+use unicode_normalization::UnicodeNormalization;
 
 impl Renderer<'_, '_> {
     pub(super) fn municipalities(&mut self) -> Result<(), RenderError> {
@@ -16,11 +17,19 @@ impl Renderer<'_, '_> {
             let programs = this.program_refs(m.code);
             let supports: Vec<String> = teams
                 .iter()
-                .map(|t| format!("地方創生伴走支援制度 {}", t.cohort_label))
+                .map(|t| {
+                    format!(
+                        "地方創生伴走支援制度 {} チーム{}（{}）",
+                        t.cohort_label,
+                        t.number,
+                        ministries_of(t)
+                    )
+                })
                 .chain(programs.iter().map(|p| format!("{}（{}）", p.name, p.fiscal_year)))
                 .collect();
             let description = format!("{}が受けている国の伴走支援：{}。", m.full_name(), supports.join("、"));
             let page = MunicipalityView {
+                search_names: search_names(m),
                 name: m.name.clone(),
                 full_name: m.full_name(),
                 kana: m.kana.clone(),
@@ -48,4 +57,41 @@ impl Renderer<'_, '_> {
             this.page(spec, &page)
         })
     }
+}
+
+/// The team's 府省庁等, each once, in member order: 「農林水産省・財務省・日本郵便」.
+fn ministries_of(t: &TeamRow) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for m in &t.members {
+        if !names.contains(&m.ministry.as_str()) {
+            names.push(&m.ministry);
+        }
+    }
+    names.join("・")
+}
+
+/// What a search matches exactly to put this page first: the name (天塩町), with its prefecture
+/// (北海道天塩町), without its 市町村 suffix (天塩), and the reading with and without its
+/// suffix (てしおちょう, てしお). The search page compares after NFKC and without spaces.
+pub(super) fn search_names(m: &Municipality) -> Vec<String> {
+    let mut names = vec![m.name.clone(), m.full_name()];
+    if let Some(stem) = m.name.strip_suffix(['市', '町', '村']).filter(|s| !s.is_empty()) {
+        names.push(stem.to_string());
+    }
+    if let Some(kana) = &m.kana {
+        names.push(kana.clone());
+        let stem = ["ちょう", "まち", "むら", "そん", "し"]
+            .iter()
+            .find_map(|suffix| kana.strip_suffix(suffix))
+            .filter(|s| s.chars().count() >= 2);
+        names.extend(stem.map(str::to_string));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for n in names {
+        let n: String = n.nfkc().filter(|c| !c.is_whitespace()).collect();
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
 }

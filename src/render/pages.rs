@@ -201,7 +201,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             preview: self.p.preview.then(|| self.p.as_of.display_ja()),
             is_home: spec.path.is_empty(),
             og_type: spec.og_type.as_str(),
-            search: self.opts.search != super::Search::Off,
+            search_box: self.opts.search != super::Search::Off && spec.path != urls::SEARCH,
             links,
         };
         let key = self

@@ -5,7 +5,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::RenderError;
 use super::charts::{self, ChartFrame};
 use super::colors::MAP_SHADES;
 use super::context::{HeadlineView, TableView, TeamList, fiscal_year_label};
@@ -16,8 +15,9 @@ use super::views::{
     CohortListItem, CohortListView, CohortView, NamedLink, PrefectureCohortView, PrefectureListView, PrefectureTile,
     PrefectureView, RegionView, TeamsView,
 };
+use super::{RenderError, data};
 use crate::model::reference::PREFECTURES;
-use crate::model::{Cohort, CohortNo, Prefecture, Region, urls};
+use crate::model::{Cohort, CohortNo, Prefecture, Region, Team, urls};
 use crate::stats::{Chart, Headline, Tally};
 
 /// A chart as a page shows it: the image, its files and its numbers as a table.
@@ -319,21 +319,73 @@ impl Renderer<'_, '_> {
         self.emit_many(&PREFECTURES, |this, pref| this.prefecture(pref))
     }
 
+    /// The prefecture's teams and members as the /data/ files are (CSV with the same columns,
+    /// and JSON), so its own site can mirror or embed them: written beside its page.
+    fn prefecture_files<'t, I: Iterator<Item = &'t Team>>(
+        &self,
+        out: &mut Rendered,
+        pref: &Prefecture,
+        teams: &dyn Fn() -> I,
+    ) -> Result<Vec<NamedLink>, RenderError> {
+        let p = self.p;
+        let team_rows = || data::team_rows(p, teams());
+        let member_rows = || data::member_rows(p, teams());
+        let files = [
+            (
+                "teams.csv",
+                "チーム一覧（CSV）",
+                data::csv_bytes("teams.csv", &data::TEAMS_HEADER, team_rows())?,
+            ),
+            (
+                "teams.json",
+                "チーム一覧（JSON）",
+                data::json_rows("teams.json", &data::TEAMS_HEADER, team_rows())?,
+            ),
+            (
+                "members.csv",
+                "支援官一覧（CSV）",
+                data::csv_bytes("members.csv", &data::MEMBERS_HEADER, member_rows())?,
+            ),
+            (
+                "members.json",
+                "支援官一覧（JSON）",
+                data::json_rows("members.json", &data::MEMBERS_HEADER, member_rows())?,
+            ),
+        ];
+        let mut links = Vec::new();
+        for (name, label, bytes) in files {
+            out.file(urls::prefecture_file(pref.slug, name), bytes);
+            links.push(NamedLink {
+                name: label.to_string(),
+                href: urls::prefecture_file(pref.slug, name),
+            });
+        }
+        Ok(links)
+    }
+
     /// A prefecture's page with its charts.
     fn prefecture(&self, pref: &Prefecture) -> Result<Rendered, RenderError> {
         let mut out = Rendered::default();
         let in_pref = |code: crate::model::MunicipalityCode| code.prefecture().code == pref.code;
-        let teams = TeamList::of(self.p, self.p.teams.iter().rev().filter(|t| in_pref(t.municipality)));
+        let in_pref_teams = || self.p.teams.iter().filter(|t| in_pref(t.municipality));
+        let teams = TeamList::of(self.p, in_pref_teams().rev());
+        // The towns this programme supports; those supported only by another programme are
+        // listed under that programme's name (関連する伴走支援), never mixed in here.
         let municipalities: Vec<_> = self
             .p
             .municipalities
             .values()
-            .filter(|m| in_pref(m.code))
+            .filter(|m| in_pref(m.code) && self.p.teams_in(m.code).next().is_some())
             .map(|m| NamedLink {
                 name: m.name.clone(),
                 href: urls::municipality(m.code),
             })
             .collect();
+        let files = if teams.rows.is_empty() {
+            Vec::new()
+        } else {
+            self.prefecture_files(&mut out, pref, &in_pref_teams)?
+        };
         let mut cohorts = Vec::new();
         for ps in self.stats.prefectures.get(&pref.code).into_iter().flatten().rev() {
             let scope = format!("{}・{}", pref.name, ps.cohort.label());
@@ -374,6 +426,8 @@ impl Renderer<'_, '_> {
             )
         };
         let page = PrefectureView {
+            search_names: prefecture_names(pref),
+            files,
             name: pref.name,
             region: pref.region.name(),
             teams,
@@ -394,6 +448,15 @@ impl Renderer<'_, '_> {
         out.merge(self.page(spec, &page)?);
         Ok(out)
     }
+}
+
+/// What a search matches exactly to put a prefecture's page first: 宮城県 and 宮城 (北海道 alone).
+fn prefecture_names(pref: &Prefecture) -> Vec<String> {
+    let mut names = vec![pref.name.to_string()];
+    if let Some(stem) = pref.name.strip_suffix(['都', '府', '県']) {
+        names.push(stem.to_string());
+    }
+    names
 }
 
 /// 「支援官の役職、…を図と表で示します。」 for the charts a page draws.

@@ -30,6 +30,8 @@ pub struct PageView {
 /// municipality.html
 #[derive(Debug, Serialize)]
 pub struct MunicipalityView {
+    /// Exact names a search puts this page first for (a Pagefind filter, not shown).
+    pub search_names: Vec<String>,
     pub name: String,
     pub full_name: String,
     pub kana: Option<String>,
@@ -183,6 +185,10 @@ pub struct PrefectureListView {
 /// prefecture.html
 #[derive(Debug, Serialize)]
 pub struct PrefectureView {
+    /// Exact names a search puts this page first for (a Pagefind filter, not shown).
+    pub search_names: Vec<String>,
+    /// Its teams and members as open data (CSV, JSON), beside the page.
+    pub files: Vec<NamedLink>,
     pub name: &'static str,
     pub region: &'static str,
     pub teams: TeamList,

@@ -41,7 +41,7 @@ after(async () => {
 async function audit(site, path, width, shot) {
   const page = await browser.newPage({ viewport: { width, height: 900 } });
   await page.goto(site.url + path);
-  if (path.startsWith('search/')) await page.waitForSelector('.pagefind-ui__result-link', { timeout: 15000 });
+  if (path.startsWith('search/')) await page.waitForSelector('.search-result a', { timeout: 15000 });
   await page.addScriptTag({ content: AXE });
   const results = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), TAGS);
   for (const kind of ['passes', 'violations', 'incomplete', 'inapplicable']) {

@@ -59,19 +59,22 @@ export function screenshotPath(name) {
   return join(SCREENSHOTS, name);
 }
 
-/**
- * Wait until Pagefind UI has finished a search: the message no longer says 検索しています and
- * every result it counted (up to the first page of five) has replaced its loading placeholder.
- */
+/** Wait until the search page has finished a search and shown its first results. */
 export async function searchSettled(page) {
-  await page.waitForSelector('.pagefind-ui__message', { timeout: 30000 });
-  await page.waitForFunction(() => {
-    const message = document.querySelector('.pagefind-ui__message')?.textContent ?? '';
-    if (/検索しています/.test(message)) return false;
-    const count = Number((message.match(/(\d+) 件/) ?? [0, 0])[1]);
-    const shown = document.querySelectorAll('.pagefind-ui__result').length;
-    return shown === Math.min(count, 5) && !document.querySelector('.pagefind-ui__loading');
-  }, null, { timeout: 30000 });
+  await page.waitForSelector('#search-status[data-state=done]', { timeout: 30000 });
+}
+
+/** The results the search page shows: title, link path, summary line and excerpt text. */
+export function searchResults(page) {
+  return page.$$eval('.search-result', (rs) => rs.map((r) => {
+    const a = r.querySelector('.search-result-title a');
+    return {
+      text: a.textContent.trim(), href: a.href, path: new URL(a.href).pathname,
+      summary: r.querySelector('.search-result-summary')?.textContent ?? '',
+      excerpt: [...r.querySelectorAll('.search-result-excerpt')].map((e) => e.textContent).join(' '),
+      sections: [...r.querySelectorAll('.search-result-sections a')].map((s) => s.href),
+    };
+  }));
 }
 
 /**

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { buildSite, serve, launch, screenshotPath, searchSettled, REPO } from './lib.mjs';
+import { buildSite, serve, launch, screenshotPath, searchSettled, searchResults, REPO } from './lib.mjs';
 
 let server, released, browser;
 before(async () => {
@@ -26,10 +26,9 @@ async function search(query, shot, site = server) {
   await page.press('#site-search-q', 'Enter');
   await page.waitForURL(/\/search\/\?q=/);
   await searchSettled(page);
-  const message = await page.textContent('.pagefind-ui__message');
-  const titles = await page.$$eval('.pagefind-ui__result-inner > .pagefind-ui__result-title > .pagefind-ui__result-link',
-    (as) => as.map((a) => ({ text: a.textContent.trim(), href: a.href })));
-  const sections = await page.$$eval('.pagefind-ui__result-nested .pagefind-ui__result-link', (as) => as.map((a) => a.href));
+  const message = await page.textContent('#search-status');
+  const titles = await searchResults(page);
+  const sections = titles.flatMap((t) => t.sections);
 
   if (shot) await page.screenshot({ path: screenshotPath(shot), fullPage: true });
   await page.close();
