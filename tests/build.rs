@@ -38,12 +38,12 @@ fn every_page_type_of_spec_section_5_is_written() {
     }
     let prefectures = files
         .keys()
-        .filter(|k| k.starts_with("prefectures/") && k.matches('/').count() == 2)
+        .filter(|k| k.starts_with("prefectures/") && k.ends_with("/index.html") && k.matches('/').count() == 2)
         .count();
     assert_eq!(prefectures, 47);
     let areas = files
         .keys()
-        .filter(|k| k.starts_with("themes/") && k.matches('/').count() == 2)
+        .filter(|k| k.starts_with("themes/") && k.ends_with("/index.html") && k.matches('/').count() == 2)
         .count();
     assert_eq!(areas, 26);
 }

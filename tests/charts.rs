@@ -325,10 +325,10 @@ fn the_tile_map_links_every_prefecture_and_writes_each_count() {
         let labels = p.attrs("svg.tile-map a", "aria-label");
         assert!(labels.contains(&"北海道 4チーム".to_string()), "{labels:?}");
         assert!(
-            labels.contains(&"岩手県 2チーム".to_string()),
+            labels.contains(&"岩手 2チーム（岩手県）".to_string()),
             "both cohorts count: {labels:?}"
         );
-        assert!(labels.contains(&"東京都 0チーム".to_string()));
+        assert!(labels.contains(&"東京 0チーム（東京都）".to_string()));
     }
     let hrefs = site.page("prefectures/index.html").attrs("svg.tile-map a", "href");
     assert!(hrefs.contains(&"../prefectures/okinawa/".to_string()), "{hrefs:?}");

@@ -46,7 +46,9 @@ fn a_municipality_in_both_programmes_shows_both() {
     let description = page.attrs("meta[name=description]", "content");
     assert_eq!(
         description,
-        ["北海道森町が受けている国の伴走支援：地方創生伴走支援制度 第1期、架空のデジタル伴走支援（令和7年度）。"]
+        [
+            "北海道森町が受けている国の伴走支援：地方創生伴走支援制度 第1期 チーム1（総務省・公正取引委員会・防衛省）、架空のデジタル伴走支援（令和7年度）。"
+        ]
     );
 
     // A municipality with only the other programme's support gets a page too.

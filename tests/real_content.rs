@@ -27,7 +27,7 @@ fn real_content_builds_the_second_cohort_as_the_source_gives_it() {
     );
     let prefectures = files
         .keys()
-        .filter(|k| k.starts_with("prefectures/") && k.matches('/').count() == 2)
+        .filter(|k| k.starts_with("prefectures/") && k.ends_with("/index.html") && k.matches('/').count() == 2)
         .count();
     assert_eq!(prefectures, 47);
     let municipalities = files.keys().filter(|k| k.starts_with("municipalities/")).count();
@@ -151,7 +151,7 @@ fn before_the_announcement_nothing_of_the_second_cohort_is_published() {
     assert_eq!(
         files
             .keys()
-            .filter(|k| k.starts_with("prefectures/") && k.matches('/').count() == 2)
+            .filter(|k| k.starts_with("prefectures/") && k.ends_with("/index.html") && k.matches('/').count() == 2)
             .count(),
         47
     );

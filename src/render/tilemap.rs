@@ -118,7 +118,13 @@ pub fn tile_map(counts: &BTreeMap<u8, u32>, root: &str) -> String {
         let n = counts.get(&pref.code).copied().unwrap_or(0);
         let (fill, text) = MAP_SHADES[shade(n, step)];
         let (x, y) = (u32::from(col) * (TILE + GAP), u32::from(row) * (TILE + GAP));
-        let label = format!("{} {}チーム", pref.name, n);
+        // The accessible name begins with the visible text (WCAG 2.5.3): 「宮城 1チーム（宮城県）」.
+        let short = short_name(pref.name);
+        let label = if short == pref.name {
+            format!("{short} {n}チーム")
+        } else {
+            format!("{short} {n}チーム（{}）", pref.name)
+        };
         let _ = write!(
             s,
             "<a href=\"{root}prefectures/{slug}/\" aria-label=\"{label}\"><title>{label}</title><rect x=\"{x}\" y=\"{y}\" width=\"{TILE}\" height=\"{TILE}\" rx=\"4\" fill=\"{fill}\" stroke=\"{outline}\"/><text x=\"{cx}\" y=\"{ty}\" text-anchor=\"middle\" font-size=\"{fs}\" fill=\"{text}\" font-family=\"{FONT}\">{short}</text><text x=\"{cx}\" y=\"{cy}\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\" fill=\"{text}\" font-family=\"{FONT}\">{n}</text></a>",
@@ -128,13 +134,8 @@ pub fn tile_map(counts: &BTreeMap<u8, u32>, root: &str) -> String {
             cx = x + TILE / 2,
             ty = y + 23,
             cy = y + 44,
-            fs = if short_name(pref.name).chars().count() > 2 {
-                13
-            } else {
-                14
-            },
+            fs = if short.chars().count() > 2 { 13 } else { 14 },
             text = text.hex(),
-            short = short_name(pref.name),
         );
     }
     s.push_str("</svg>");
@@ -160,6 +161,10 @@ mod tests {
         let svg = tile_map(&counts, "./");
         assert_eq!(svg.matches("<a href=").count(), 47);
         assert!(svg.contains("<a href=\"./prefectures/hokkaido/\" aria-label=\"北海道 11チーム\">"));
+        assert!(
+            svg.contains("aria-label=\"宮城 0チーム（宮城県）\">"),
+            "the name begins with the tile's text"
+        );
         assert!(svg.contains(">沖縄</text>") && svg.contains(">東京</text>") && svg.contains(">北海道</text>"));
     }
 
