@@ -141,12 +141,13 @@ pub fn prefecture(slug: &str) -> String {
     format!("prefectures/{slug}/")
 }
 
-/// `prefectures/<slug>/charts/<n>/`: the folder of a prefecture's chart files for a cohort.
-/// A prefecture's own copy of an open-data file (`teams.csv`, `members.json` …), for its teams.
+/// `prefectures/<slug>/<name>`: a prefecture's own copy of an open-data file (`teams.csv`,
+/// `members.json` …), for its teams.
 pub fn prefecture_file(slug: &str, name: &str) -> String {
     format!("prefectures/{slug}/{name}")
 }
 
+/// `prefectures/<slug>/charts/<n>/`: the folder of a prefecture's chart files for a cohort.
 pub fn prefecture_charts(slug: &str, no: CohortNo) -> String {
     format!("prefectures/{slug}/charts/{}/", no.0)
 }

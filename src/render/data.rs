@@ -130,9 +130,9 @@ pub fn describe_files(has_programs: bool) -> Vec<DataFile> {
 }
 
 pub(super) fn render_data(p: &Published, stats: &Stats, plan: &mut Plan) -> Result<(), RenderError> {
-    let teams = csv_bytes("teams.csv", &TEAMS_HEADER, team_rows(p, p.teams.iter()))?;
+    let teams = csv_bytes("teams.csv", &TEAMS_HEADER, &team_rows(p, p.teams.iter()))?;
     plan.add(urls::data_file("teams.csv"), teams)?;
-    let members = csv_bytes("members.csv", &MEMBERS_HEADER, member_rows(p, p.teams.iter()))?;
+    let members = csv_bytes("members.csv", &MEMBERS_HEADER, &member_rows(p, p.teams.iter()))?;
     plan.add(urls::data_file("members.csv"), members)?;
     plan.add(urls::data_file("municipalities.csv"), municipalities_csv(p)?)?;
     if !p.programs.is_empty() {
@@ -148,7 +148,7 @@ pub(super) fn render_data(p: &Published, stats: &Stats, plan: &mut Plan) -> Resu
 pub(super) fn csv_bytes<H: AsRef<[u8]>>(
     name: &str,
     header: &[H],
-    rows: Vec<Vec<String>>,
+    rows: &[Vec<String>],
 ) -> Result<Vec<u8>, RenderError> {
     let err = |e: &dyn std::fmt::Display| RenderError::Data(name.to_string(), e.to_string());
     let mut w = csv::WriterBuilder::new()
@@ -156,7 +156,7 @@ pub(super) fn csv_bytes<H: AsRef<[u8]>>(
         .from_writer(BOM.to_vec());
     w.write_record(header).map_err(|e| err(&e))?;
     for row in rows {
-        w.write_record(&row).map_err(|e| err(&e))?;
+        w.write_record(row).map_err(|e| err(&e))?;
     }
     w.into_inner().map_err(|e| err(&e))
 }
@@ -221,7 +221,7 @@ pub(super) fn member_rows<'t>(p: &Published, teams: impl Iterator<Item = &'t Tea
 
 /// The same rows as JSON: an array of objects keyed by the CSV's column names in the CSV's
 /// order, `null` where the CSV cell is blank (unknown), every value otherwise the CSV's text.
-pub(super) fn json_rows(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, RenderError> {
+pub(super) fn json_rows(name: &str, header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, RenderError> {
     let records: Vec<Record> = rows.iter().map(|row| Record { header, row }).collect();
     let mut bytes = serde_json::to_vec_pretty(&records).map_err(|e| RenderError::Data(name.into(), e.to_string()))?;
     bytes.push(b'\n');
@@ -274,13 +274,13 @@ fn programs_csv(p: &Published) -> Result<Vec<u8>, RenderError> {
             }
         }
     }
-    csv_bytes("programs.csv", &PROGRAMS_HEADER, rows)
+    csv_bytes("programs.csv", &PROGRAMS_HEADER, &rows)
 }
 
 /// Municipalities with a published team of this programme (those supported only by another
 /// programme are in programs.csv).
 fn municipalities_csv(p: &Published) -> Result<Vec<u8>, RenderError> {
-    let rows = p
+    let rows: Vec<Vec<String>> = p
         .municipalities
         .values()
         .filter_map(|m| {
@@ -298,7 +298,7 @@ fn municipalities_csv(p: &Published) -> Result<Vec<u8>, RenderError> {
             })
         })
         .collect();
-    csv_bytes("municipalities.csv", &MUNICIPALITIES_HEADER, rows)
+    csv_bytes("municipalities.csv", &MUNICIPALITIES_HEADER, &rows)
 }
 
 /// summary.json: per published cohort its headline and declared figures and every chart's
@@ -364,7 +364,7 @@ mod tests {
         let bytes = json_rows(
             "x.json",
             &["全国地方公共団体コード", "市町村", "継続"],
-            vec![vec!["014877".into(), "天塩町".into(), String::new()]],
+            &[vec!["014877".into(), "天塩町".into(), String::new()]],
         )
         .unwrap();
         let text = String::from_utf8(bytes).unwrap();
@@ -380,7 +380,7 @@ mod tests {
         let bytes = csv_bytes(
             "x.csv",
             &["全国地方公共団体コード", "氏名"],
-            vec![
+            &[
                 vec!["013455".into(), "架空 一郎".into()],
                 vec!["032034".into(), "\"引用\", 改行\nあり".into()],
                 vec!["473821".into(), String::new()],

@@ -73,7 +73,7 @@ fn ministries_of(t: &TeamRow) -> String {
 /// What a search matches exactly to put this page first: the name (天塩町), with its prefecture
 /// (北海道天塩町), without its 市町村 suffix (天塩), and the reading with and without its
 /// suffix (てしおちょう, てしお). The search page compares after NFKC and without spaces.
-pub(super) fn search_names(m: &Municipality) -> Vec<String> {
+fn search_names(m: &Municipality) -> Vec<String> {
     let mut names = vec![m.name.clone(), m.full_name()];
     if let Some(stem) = m.name.strip_suffix(['市', '町', '村']).filter(|s| !s.is_empty()) {
         names.push(stem.to_string());

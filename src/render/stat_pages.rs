@@ -321,44 +321,42 @@ impl Renderer<'_, '_> {
 
     /// The prefecture's teams and members as the /data/ files are (CSV with the same columns,
     /// and JSON), so its own site can mirror or embed them: written beside its page.
-    fn prefecture_files<'t, I: Iterator<Item = &'t Team>>(
+    fn prefecture_files(
         &self,
         out: &mut Rendered,
         pref: &Prefecture,
-        teams: &dyn Fn() -> I,
+        teams: &[&Team],
     ) -> Result<Vec<NamedLink>, RenderError> {
-        let p = self.p;
-        let team_rows = || data::team_rows(p, teams());
-        let member_rows = || data::member_rows(p, teams());
-        let files = [
+        let tables = [
             (
-                "teams.csv",
-                "チーム一覧（CSV）",
-                data::csv_bytes("teams.csv", &data::TEAMS_HEADER, team_rows())?,
+                "teams",
+                "チーム一覧",
+                &data::TEAMS_HEADER[..],
+                data::team_rows(self.p, teams.iter().copied()),
             ),
             (
-                "teams.json",
-                "チーム一覧（JSON）",
-                data::json_rows("teams.json", &data::TEAMS_HEADER, team_rows())?,
-            ),
-            (
-                "members.csv",
-                "支援官一覧（CSV）",
-                data::csv_bytes("members.csv", &data::MEMBERS_HEADER, member_rows())?,
-            ),
-            (
-                "members.json",
-                "支援官一覧（JSON）",
-                data::json_rows("members.json", &data::MEMBERS_HEADER, member_rows())?,
+                "members",
+                "支援官一覧",
+                &data::MEMBERS_HEADER[..],
+                data::member_rows(self.p, teams.iter().copied()),
             ),
         ];
         let mut links = Vec::new();
-        for (name, label, bytes) in files {
-            out.file(urls::prefecture_file(pref.slug, name), bytes);
-            links.push(NamedLink {
-                name: label.to_string(),
-                href: urls::prefecture_file(pref.slug, name),
-            });
+        for (stem, label, header, rows) in tables {
+            for (ext, kind) in [("csv", "CSV"), ("json", "JSON")] {
+                let name = format!("{stem}.{ext}");
+                let bytes = if ext == "csv" {
+                    data::csv_bytes(&name, header, &rows)?
+                } else {
+                    data::json_rows(&name, header, &rows)?
+                };
+                let href = urls::prefecture_file(pref.slug, &name);
+                out.file(href.clone(), bytes);
+                links.push(NamedLink {
+                    name: format!("{label}（{kind}）"),
+                    href,
+                });
+            }
         }
         Ok(links)
     }
@@ -367,8 +365,8 @@ impl Renderer<'_, '_> {
     fn prefecture(&self, pref: &Prefecture) -> Result<Rendered, RenderError> {
         let mut out = Rendered::default();
         let in_pref = |code: crate::model::MunicipalityCode| code.prefecture().code == pref.code;
-        let in_pref_teams = || self.p.teams.iter().filter(|t| in_pref(t.municipality));
-        let teams = TeamList::of(self.p, in_pref_teams().rev());
+        let in_pref_teams: Vec<&Team> = self.p.teams.iter().filter(|t| in_pref(t.municipality)).collect();
+        let teams = TeamList::of(self.p, in_pref_teams.iter().rev().copied());
         // The towns this programme supports; those supported only by another programme are
         // listed under that programme's name (関連する伴走支援), never mixed in here.
         let municipalities: Vec<_> = self
@@ -452,9 +450,10 @@ impl Renderer<'_, '_> {
 
 /// What a search matches exactly to put a prefecture's page first: 宮城県 and 宮城 (北海道 alone).
 fn prefecture_names(pref: &Prefecture) -> Vec<String> {
+    let short = tilemap::short_name(pref.name);
     let mut names = vec![pref.name.to_string()];
-    if let Some(stem) = pref.name.strip_suffix(['都', '府', '県']) {
-        names.push(stem.to_string());
+    if short != pref.name {
+        names.push(short.to_string());
     }
     names
 }

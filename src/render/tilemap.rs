@@ -64,7 +64,7 @@ const TILE: u32 = 56;
 const GAP: u32 = 4;
 
 /// `東京` for 東京都, `北海道` as it is.
-fn short_name(name: &str) -> &str {
+pub(super) fn short_name(name: &str) -> &str {
     if name == "北海道" {
         return name;
     }

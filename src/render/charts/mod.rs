@@ -114,7 +114,7 @@ pub fn csv(chart: &Chart) -> Vec<u8> {
             format!("{}（{}）", s.name, chart.unit)
         }
     }));
-    let rows = chart
+    let rows: Vec<Vec<String>> = chart
         .categories
         .iter()
         .enumerate()
@@ -130,7 +130,7 @@ pub fn csv(chart: &Chart) -> Vec<u8> {
         })
         .collect();
     // Writing into memory cannot fail.
-    super::data::csv_bytes("chart.csv", &header, rows).unwrap_or_default()
+    super::data::csv_bytes("chart.csv", &header, &rows).unwrap_or_default()
 }
 
 /// The chart's numbers as an HTML table for the page.
