@@ -161,12 +161,14 @@ fn cohort_page_leads_with_figures_from_the_records() {
     assert_eq!(
         grades,
         [
-            "指定職 1名",
-            "課長級 1名",
-            "企画官・室長級 1名",
-            "補佐級 3名",
-            "係長級 2名"
-        ]
+            "指定職 1名 12.5%",
+            "課長級 1名 12.5%",
+            "企画官・室長級 1名 12.5%",
+            "補佐級 3名 37.5%",
+            "係長級 2名 25.0%",
+            "計 8名 100.0%"
+        ],
+        "each grade with its share of the 8 recorded members, and their total"
     );
 }
 

@@ -50,21 +50,39 @@ fn chart<'a>(charts: &'a Value, id: &str) -> &'a Value {
 fn cohort_charts_match_hand_counted_numbers_in_table_csv_and_json() {
     let site = built();
     let page = "cohorts/1/index.html";
-    assert_eq!(table(&site, page, "gender"), ["男性 9名", "女性 8名", "回答しない 2名"]);
-    assert_eq!(table(&site, page, "track"), ["事務官 12名", "技官 7名"]);
+    assert_eq!(
+        table(&site, page, "gender"),
+        [
+            "男性 9名 47.4%",
+            "女性 8名 42.1%",
+            "回答しない 2名 10.5%",
+            "計 19名 100.0%"
+        ]
+    );
+    assert_eq!(
+        table(&site, page, "track"),
+        ["事務官 12名 63.2%", "技官 7名 36.8%", "計 19名 100.0%"]
+    );
     assert_eq!(
         table(&site, page, "grade"),
         [
-            "指定職 3名",
-            "課長級 3名",
-            "企画官・室長級 2名",
-            "補佐級 9名",
-            "係長級 4名"
+            "指定職 3名 14.3%",
+            "課長級 3名 14.3%",
+            "企画官・室長級 2名 9.5%",
+            "補佐級 9名 42.9%",
+            "係長級 4名 19.0%",
+            "計 21名 100.0%"
         ]
     );
     assert_eq!(
         table(&site, page, "age"),
-        ["20代 2名", "30代 7名", "40代 6名", "50代以上 4名"]
+        [
+            "20代 2名 10.5%",
+            "30代 7名 36.8%",
+            "40代 6名 31.6%",
+            "50代以上 4名 21.1%",
+            "計 19名 100.0%"
+        ]
     );
     let text = site.page(page).main_text();
     assert!(
@@ -74,43 +92,47 @@ fn cohort_charts_match_hand_counted_numbers_in_table_csv_and_json() {
     assert_eq!(
         table(&site, page, "region"),
         [
-            "北海道 1市町村 4市町村",
-            "東北 2市町村 1市町村",
-            "関東 0市町村 0市町村",
-            "中部 0市町村 0市町村",
-            "近畿 0市町村 0市町村",
-            "中国 0市町村 0市町村",
-            "四国 1市町村 0市町村",
-            "九州・沖縄 1市町村 3市町村"
+            "北海道 1市町村 20.0% 4市町村 50.0%",
+            "東北 2市町村 40.0% 1市町村 12.5%",
+            "関東 0市町村 0.0% 0市町村 0.0%",
+            "中部 0市町村 0.0% 0市町村 0.0%",
+            "近畿 0市町村 0.0% 0市町村 0.0%",
+            "中国 0市町村 0.0% 0市町村 0.0%",
+            "四国 1市町村 20.0% 0市町村 0.0%",
+            "九州・沖縄 1市町村 20.0% 3市町村 37.5%",
+            "計 5市町村 100.0% 8市町村 100.0%"
         ]
     );
     assert_eq!(
         site.page(page).texts("#chart-region thead th"),
-        ["区分", "応募", "伴走支援"]
+        ["区分", "応募", "構成比（応募）", "伴走支援", "構成比（伴走支援）"]
     );
     assert_eq!(
         table(&site, page, "population"),
         [
-            "5千人未満 5市町村",
-            "5千人以上1万人未満 0市町村",
-            "1万人以上3万人未満 1市町村",
-            "3万人以上5万人未満 1市町村",
-            "5万人以上10万人未満 0市町村",
-            "未登録 1市町村"
+            "5千人未満 5市町村 62.5%",
+            "5千人以上1万人未満 0市町村 0.0%",
+            "1万人以上3万人未満 1市町村 12.5%",
+            "3万人以上5万人未満 1市町村 12.5%",
+            "5万人以上10万人未満 0市町村 0.0%",
+            "未登録 1市町村 12.5%",
+            "計 8市町村 100.0%"
         ]
     );
     assert_eq!(
         table(&site, page, "ministry"),
         [
-            "内閣官房 3名",
-            "総務省 7名",
-            "国土交通省 4名",
-            "環境省 2名",
-            "農林水産省 2名",
-            "防衛省 3名"
+            "内閣官房 3名 14.3%",
+            "総務省 7名 33.3%",
+            "国土交通省 4名 19.0%",
+            "環境省 2名 9.5%",
+            "農林水産省 2名 9.5%",
+            "防衛省 3名 14.3%",
+            "計 21名 100.0%"
         ]
     );
     let areas = table(&site, page, "area");
+    // A team counts under each of its areas: no shares, no total that would count a team twice.
     assert_eq!(areas.len(), 27);
     for want in [
         "観光 3チーム",
@@ -175,11 +197,12 @@ fn prefecture_pages_show_grades_but_no_gender_age_or_track() {
     assert_eq!(
         table(&site, "prefectures/okinawa/index.html", "grade"),
         [
-            "指定職 1名",
-            "課長級 2名",
-            "企画官・室長級 0名",
-            "補佐級 4名",
-            "係長級 2名"
+            "指定職 1名 11.1%",
+            "課長級 2名 22.2%",
+            "企画官・室長級 0名 0.0%",
+            "補佐級 4名 44.4%",
+            "係長級 2名 22.2%",
+            "計 9名 100.0%"
         ]
     );
     let json = summary(&site);
@@ -213,11 +236,12 @@ fn a_cohort_under_ten_people_is_withheld_as_a_whole() {
     assert_eq!(
         table(&site, page, "grade"),
         [
-            "指定職 0名",
-            "課長級 1名",
-            "企画官・室長級 0名",
-            "補佐級 1名",
-            "係長級 1名"
+            "指定職 0名 0.0%",
+            "課長級 1名 33.3%",
+            "企画官・室長級 0名 0.0%",
+            "補佐級 1名 33.3%",
+            "係長級 1名 33.3%",
+            "計 3名 100.0%"
         ]
     );
     let text = site.page(page).main_text();
@@ -299,7 +323,7 @@ fn every_chart_is_a_self_contained_svg_with_title_desc_source_and_text_labels() 
         assert!(!svg.contains("href"), "{id}: nothing external");
     }
     let ministry = String::from_utf8(site.output_file("cohorts/1/charts/ministry.svg")).unwrap();
-    assert!(ministry.contains(">総務省</text>") && ministry.contains(">7名</text>"));
+    assert!(ministry.contains(">総務省</text>") && ministry.contains(">7名（33.3%）</text>"));
     assert!(ministry.contains("<title id=\"chart-title\">第1期の支援官の所属府省庁等：総務省が7名で最多</title>"));
 }
 

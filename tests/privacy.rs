@@ -54,7 +54,15 @@ fn a_late_team_of_two_changes_no_breakdown_between_builds() {
         before, after,
         "the two newcomers' attributes cannot be read off the difference"
     );
-    assert_eq!(before[0], ["男性 9名", "女性 8名", "回答しない 2名"]);
+    assert_eq!(
+        before[0],
+        [
+            "男性 9名 47.4%",
+            "女性 8名 42.1%",
+            "回答しない 2名 10.5%",
+            "計 19名 100.0%"
+        ]
+    );
     assert_eq!(
         summary(&site)["cohorts"][0]["headline"]["members"],
         23,
@@ -88,7 +96,15 @@ fn a_late_team_of_two_changes_no_breakdown_between_builds() {
         ),
     );
     ok(&site.build("2026-06-01T10:00"));
-    assert_eq!(rows(&site, "gender"), ["男性 17名", "女性 10名", "回答しない 2名"]);
+    assert_eq!(
+        rows(&site, "gender"),
+        [
+            "男性 17名 58.6%",
+            "女性 10名 34.5%",
+            "回答しない 2名 6.9%",
+            "計 29名 100.0%"
+        ]
+    );
     assert_eq!(
         summary(&site)["cohorts"][0]["charts"][0]["counted_at"],
         "2026-06-01T10:00:00+09:00"
@@ -219,7 +235,12 @@ fn only_members_with_the_attribute_recorded_count_towards_the_threshold() {
     assert!(!site.out().join("cohorts/1/charts/track.csv").exists());
     assert_eq!(
         rows(&site, "gender"),
-        ["男性 9名", "女性 8名", "回答しない 2名"],
+        [
+            "男性 9名 47.4%",
+            "女性 8名 42.1%",
+            "回答しない 2名 10.5%",
+            "計 19名 100.0%"
+        ],
         "others unaffected"
     );
 }
@@ -259,7 +280,7 @@ fn declared_breakdowns_are_shown_only_once_nothing_of_the_cohort_is_held() {
     );
     assert_eq!(
         rows(&site, "track"),
-        ["事務官 12名", "技官 7名"],
+        ["事務官 12名 63.2%", "技官 7名 36.8%", "計 19名 100.0%"],
         "track is not declared: records"
     );
     let all: String = site
@@ -269,8 +290,25 @@ fn declared_breakdowns_are_shown_only_once_nothing_of_the_cohort_is_held() {
         .collect();
     assert!(!all.contains("公表資料の数値"), "nothing of the declared figures");
     ok(&site.build("2026-05-01T10:00"));
-    assert_eq!(rows(&site, "gender"), ["男性 12名", "女性 10名", "回答しない 1名"]);
-    assert_eq!(rows(&site, "age"), ["20代 3名", "30代 8名", "40代 8名", "50代以上 4名"]);
+    assert_eq!(
+        rows(&site, "gender"),
+        [
+            "男性 12名 52.2%",
+            "女性 10名 43.5%",
+            "回答しない 1名 4.3%",
+            "計 23名 100.0%"
+        ]
+    );
+    assert_eq!(
+        rows(&site, "age"),
+        [
+            "20代 3名 13.0%",
+            "30代 8名 34.8%",
+            "40代 8名 34.8%",
+            "50代以上 4名 17.4%",
+            "計 23名 100.0%"
+        ]
+    );
     assert!(
         site.page("cohorts/1/index.html")
             .main_text()

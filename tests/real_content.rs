@@ -108,8 +108,8 @@ fn variant_spellings_in_the_source_are_shown_by_their_canonical_names() {
     let nagiso = site.page("municipalities/204234/index.html");
     assert_eq!(nagiso.text("h1"), "長野県南木曽町 （なぎそまち）");
     let ministry = site.page("cohorts/2/index.html").texts("#table-ministry tbody tr");
-    assert_eq!(ministry.first().map(String::as_str), Some("内閣官房 24名"));
-    assert!(ministry.contains(&"国土交通省 40名".to_string()), "{ministry:?}");
+    assert_eq!(ministry.first().map(String::as_str), Some("内閣官房 24名 8.6%"));
+    assert!(ministry.contains(&"国土交通省 40名 14.3%".to_string()), "{ministry:?}");
 }
 
 #[test]
@@ -195,11 +195,12 @@ fn real_content_draws_the_charts_it_has_numbers_for_and_says_why_the_others_are_
     assert_eq!(
         page.texts("#chart-grade tbody tr"),
         [
-            "指定職 7名",
-            "課長級 41名",
-            "企画官・室長級 36名",
-            "補佐級 130名",
-            "係長級 65名"
+            "指定職 7名 2.5%",
+            "課長級 41名 14.7%",
+            "企画官・室長級 36名 12.9%",
+            "補佐級 130名 46.6%",
+            "係長級 65名 23.3%",
+            "計 279名 100.0%"
         ]
     );
     // Every supported municipality has its population: no 「未登録 0市町村」 row.

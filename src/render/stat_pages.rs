@@ -31,6 +31,12 @@ pub struct ChartView {
     pub csv: String,
     pub width: u32,
     pub height: u32,
+    /// The same chart drawn for phones, shown on screens narrower than the wide drawing.
+    pub narrow_svg: String,
+    pub narrow_width: u32,
+    pub narrow_height: u32,
+    /// Largest screen width in px that gets the narrow drawing.
+    pub narrow_below: u32,
     pub table: TableView,
 }
 
@@ -87,9 +93,12 @@ impl Renderer<'_, '_> {
             license: &self.p.site.license,
         };
         let drawn = charts::svg(chart, &frame);
+        let narrow = charts::svg_narrow(chart, &frame);
         let svg = format!("{dir}{}.svg", chart.id.slug());
+        let narrow_svg = format!("{dir}{}-narrow.svg", chart.id.slug());
         let csv = format!("{dir}{}.csv", chart.id.slug());
         out.file(svg.clone(), drawn.svg.into_bytes());
+        out.file(narrow_svg.clone(), narrow.svg.into_bytes());
         out.file(csv.clone(), charts::csv(chart));
         let mut table = charts::table(chart, scope);
         table.id = anchor.to_string();
@@ -100,6 +109,11 @@ impl Renderer<'_, '_> {
             csv,
             width: drawn.width,
             height: drawn.height,
+            narrow_svg,
+            narrow_width: narrow.width,
+            narrow_height: narrow.height,
+            // Below the wide drawing's width plus the page's side margins, it would be scaled down.
+            narrow_below: drawn.width + 31,
             table,
         })
     }

@@ -119,6 +119,8 @@ pub fn tile_map(counts: &BTreeMap<u8, u32>, root: &str) -> String {
         let (fill, text) = MAP_SHADES[shade(n, step)];
         let (x, y) = (u32::from(col) * (TILE + GAP), u32::from(row) * (TILE + GAP));
         // The accessible name begins with the visible text (WCAG 2.5.3): 「宮城 1チーム（宮城県）」.
+        // No <title> inside the link: its text counts as the link's visible text, which would
+        // then no longer be contained in the name.
         let short = short_name(pref.name);
         let label = if short == pref.name {
             format!("{short} {n}チーム")
@@ -127,7 +129,7 @@ pub fn tile_map(counts: &BTreeMap<u8, u32>, root: &str) -> String {
         };
         let _ = write!(
             s,
-            "<a href=\"{root}prefectures/{slug}/\" aria-label=\"{label}\"><title>{label}</title><rect x=\"{x}\" y=\"{y}\" width=\"{TILE}\" height=\"{TILE}\" rx=\"4\" fill=\"{fill}\" stroke=\"{outline}\"/><text x=\"{cx}\" y=\"{ty}\" text-anchor=\"middle\" font-size=\"{fs}\" fill=\"{text}\" font-family=\"{FONT}\">{short}</text><text x=\"{cx}\" y=\"{cy}\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\" fill=\"{text}\" font-family=\"{FONT}\">{n}</text></a>",
+            "<a href=\"{root}prefectures/{slug}/\" aria-label=\"{label}\"><rect x=\"{x}\" y=\"{y}\" width=\"{TILE}\" height=\"{TILE}\" rx=\"4\" fill=\"{fill}\" stroke=\"{outline}\"/><text x=\"{cx}\" y=\"{ty}\" text-anchor=\"middle\" font-size=\"{fs}\" fill=\"{text}\" font-family=\"{FONT}\">{short}</text><text x=\"{cx}\" y=\"{cy}\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\" fill=\"{text}\" font-family=\"{FONT}\">{n}</text></a>",
             slug = pref.slug,
             fill = fill.hex(),
             outline = MAP_OUTLINE.hex(),
@@ -164,6 +166,11 @@ mod tests {
         assert!(
             svg.contains("aria-label=\"宮城 0チーム（宮城県）\">"),
             "the name begins with the tile's text"
+        );
+        assert_eq!(
+            svg.matches("<title").count(),
+            1,
+            "only the map has a title; a tile's would join its visible text"
         );
         assert!(svg.contains(">沖縄</text>") && svg.contains(">東京</text>") && svg.contains(">北海道</text>"));
     }

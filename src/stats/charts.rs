@@ -70,6 +70,13 @@ pub struct Series {
     pub values: Vec<Tally>,
 }
 
+impl Series {
+    /// The series' total when every value is a count: the n its shares are taken of.
+    pub fn total(&self) -> Option<u32> {
+        self.values.iter().map(|v| v.count()).sum()
+    }
+}
+
 /// The numbers of one chart.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Chart {
@@ -120,6 +127,16 @@ impl Chart {
             note: None,
             counted_at: None,
         }
+    }
+
+    /// Whether each value is shown with its share (構成比) of its series' total: a breakdown of
+    /// more than one category, nothing withheld. The comparison of cohorts is no breakdown, and
+    /// a team counts under each of its 課題分野, so those counts add up to more than the teams.
+    pub fn shows_shares(&self) -> bool {
+        !matches!(self.id, ChartId::Comparison | ChartId::Area)
+            && self.suppressed.is_none()
+            && self.categories.len() > 1
+            && self.series.iter().all(|s| s.total().is_some_and(|n| n > 0))
     }
 
     /// The largest shown value (for scaling bars).

@@ -102,3 +102,92 @@ test('finding 9: a prefecture lists the towns this programme supports, and offer
   assert.ok(csv.startsWith('\ufeff全国地方公共団体コード,市町村,期,チーム番号,所属府省庁,役職,氏名,職名\r\n'), csv.slice(0, 80));
   await page.close();
 });
+
+test('finding 11: the page font is named, ranges use one mark, map tiles are named by their text and show focus', async () => {
+  const page = await site.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  for (const path of ['', 'cohorts/2/', 'prefectures/hokkaido/', 'about/']) {
+    await page.goto(site.server.url + path);
+    const font = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
+    assert.match(font, /Noto Sans CJK JP/, path);
+    const text = await page.evaluate(() => document.body.innerText);
+    assert.ok(!text.includes('\u301c'), `${path}: 〜 (wave dash) beside ～`);
+  }
+  await page.goto(site.server.url);
+  const tiles = await page.$$eval('svg.tile-map a', (as) => as.map((a) => ({
+    name: a.getAttribute('aria-label'), visible: [...a.querySelectorAll('text')].map((t) => t.textContent).join(' '),
+  })));
+  assert.equal(tiles.length, 47);
+  for (const t of tiles) assert.ok(t.name.startsWith(t.visible.split(' ')[0] + ' ' + t.visible.split(' ')[1]), `${t.name} / ${t.visible}`);
+  await page.focus('svg.tile-map a[href$="prefectures/miyagi/"]');
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Tab');
+  const ring = await page.$eval('svg.tile-map a[href$="prefectures/miyagi/"] rect', (r) => {
+    const s = getComputedStyle(r);
+    return { stroke: s.stroke, width: s.strokeWidth, focused: r.parentElement.matches(':focus-visible') };
+  });
+  assert.deepEqual(ring, { stroke: 'rgb(0, 0, 0)', width: '5px', focused: true });
+  await page.close();
+});
+
+/** Each chart image of the page as drawn: its file, its rendered width and the smallest text in px as shown. */
+async function chartText(page) {
+  await page.evaluate(async () => {
+    for (const i of document.images) i.loading = 'eager';
+    await Promise.all([...document.images].map((i) => i.decode().catch(() => {})));
+  });
+  const imgs = await page.$$eval('figure.chart img', (is) => is.map((i) => ({ src: i.currentSrc, shown: i.getBoundingClientRect().width })));
+  const out = [];
+  for (const img of imgs) {
+    const svg = await (await fetch(img.src)).text();
+    const drawn = Number(svg.match(/<svg[^>]* width="(\d+)"/)[1]);
+    const sizes = [...svg.matchAll(/<text[^>]*font-size="([\d.]+)"/g)].map((m) => Number(m[1]));
+    out.push({ file: new URL(img.src).pathname, shown: img.shown, texts: sizes.length,
+      smallest: Math.min(...sizes) * img.shown / drawn, svg });
+  }
+  return out;
+}
+
+test('finding 5: chart text renders at 11 px or more on a phone and on a desktop', async () => {
+  for (const width of [375, 1280]) {
+    const page = await site.browser.newPage({ viewport: { width, height: 900 } });
+    for (const path of ['cohorts/2/', 'prefectures/hokkaido/', 'prefectures/nagano/']) {
+      await page.goto(site.server.url + path);
+      const charts = await chartText(page);
+      assert.ok(charts.length > 0, `${path}: no chart`);
+      for (const c of charts) {
+        assert.ok(c.texts >= 5, `${c.file}: ${c.texts} texts`);
+        assert.ok(c.smallest >= 11, `${path} @${width}px: ${c.file} shown ${c.shown}px wide, smallest text ${c.smallest.toFixed(1)}px`);
+      }
+      if (width === 375) assert.ok(charts.every((c) => c.file.endsWith('-narrow.svg')), `${path}: ${charts.map((c) => c.file)}`);
+    }
+    if (width === 375) await page.goto(site.server.url + 'cohorts/2/');
+    await page.screenshot({ path: screenshotPath(`real-charts-${width}.png`), fullPage: true });
+    await page.close();
+  }
+});
+
+test('finding 6: each breakdown states its n and every share, and the table adds up to 100%', async () => {
+  const page = await site.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(site.server.url + 'cohorts/2/');
+  const charts = await chartText(page);
+  const tables = await page.$$eval('figure.chart table', (ts) => ts.map((t) => ({
+    head: [...t.querySelectorAll('thead th')].map((h) => h.textContent.trim()),
+    rows: [...t.querySelectorAll('tbody tr')].map((r) => [...r.children].map((c) => c.textContent.trim())),
+  })));
+  assert.equal(tables.length, charts.length);
+  for (const [i, t] of tables.entries()) {
+    assert.ok(t.head.includes('構成比'), t.head.join(' '));
+    const last = t.rows.at(-1);
+    assert.equal(last[0], '計');
+    assert.equal(last.at(-1), '100.0%');
+    // The shares as printed add up to 100% within rounding; the counts add up to n.
+    const shares = t.rows.slice(0, -1).map((r) => parseFloat(r.at(-1)));
+    assert.ok(Math.abs(shares.reduce((a, b) => a + b, 0) - 100) <= 0.05 * shares.length, `${t.head}: ${shares}`);
+    const counts = t.rows.slice(0, -1).map((r) => parseInt(r[1].replace(/,/g, ''), 10));
+    const n = parseInt(last[1].replace(/,/g, ''), 10);
+    assert.equal(counts.reduce((a, b) => a + b, 0), n);
+    assert.ok(charts[i].svg.includes(`n＝${last[1]}`), `${charts[i].file} states n＝${last[1]}`);
+    assert.match(charts[i].svg, /（\d+\.\d%）</, `${charts[i].file}: shares beside the bars`);
+  }
+  await page.close();
+});

@@ -11,7 +11,7 @@ use serde_json::json;
 use super::context::{TableView, fmt_int};
 use crate::stats::charts::UNRECORDED;
 use crate::stats::{Chart, ChartId, Tally};
-pub use svg::{DrawnChart, FONT, svg};
+pub use svg::{DrawnChart, FONT, svg, svg_narrow};
 
 /// What surrounds a chart: whose numbers, and where they come from.
 pub struct ChartFrame<'a> {
@@ -31,6 +31,42 @@ pub fn cell(v: Tally, unit: &str) -> String {
         Tally::Suppressed => "秘匿".to_string(),
         Tally::Unknown => "—".to_string(),
     }
+}
+
+/// 構成比 of `n` in `total`, to one decimal, rounded half up: `14.3%`.
+pub fn share(n: u32, total: u32) -> String {
+    let (n, total) = (u64::from(n), u64::from(total.max(1)));
+    let tenths = (n * 2000 + total) / (2 * total);
+    format!("{}.{}%", tenths / 10, tenths % 10)
+}
+
+/// A value as the chart and its table show it: `40名（14.3%）`, or `40名` where the chart
+/// shows no shares.
+pub fn value_text(chart: &Chart, series: usize, category: usize) -> String {
+    let s = &chart.series[series];
+    let v = s.values[category];
+    match (chart.shows_shares(), v.count(), s.total()) {
+        (true, Some(n), Some(total)) => format!("{}（{}）", cell(v, chart.unit), share(n, total)),
+        _ => cell(v, chart.unit),
+    }
+}
+
+/// n of each series, for the line under a chart's title: `n＝279名`, or
+/// `n＝応募 120市町村・伴走支援 97市町村`; empty where the chart shows no shares.
+pub fn n_text(chart: &Chart) -> String {
+    if !chart.shows_shares() {
+        return String::new();
+    }
+    let multi = chart.series.len() > 1;
+    let parts: Vec<String> = chart
+        .series
+        .iter()
+        .filter_map(|s| {
+            let total = cell(Tally::Count(s.total()?), chart.unit);
+            Some(if multi { format!("{} {total}", s.name) } else { total })
+        })
+        .collect();
+    format!("n＝{}", parts.join("・"))
 }
 
 /// A title that says what the chart shows, e.g. `第2期の支援官の所属府省庁等：国土交通省が40名で最多`.
@@ -133,20 +169,51 @@ pub fn csv(chart: &Chart) -> Vec<u8> {
     super::data::csv_bytes("chart.csv", &header, &rows).unwrap_or_default()
 }
 
-/// The chart's numbers as an HTML table for the page.
+/// The chart's numbers as an HTML table for the page: a 構成比 column beside each series and
+/// a 計 row where the chart shows shares.
 pub fn table(chart: &Chart, scope: &str) -> TableView {
+    let shares = chart.shows_shares();
+    let multi = chart.series.len() > 1;
     let mut head = vec!["区分".to_string()];
-    head.extend(chart.series.iter().map(|s| s.name.clone()));
-    let rows = chart
+    for s in &chart.series {
+        head.push(s.name.clone());
+        if shares {
+            head.push(if multi {
+                format!("構成比（{}）", s.name)
+            } else {
+                "構成比".to_string()
+            });
+        }
+    }
+    let row = |label: String, values: Vec<(Tally, Option<u32>)>| -> Vec<String> {
+        let mut r = vec![label];
+        for (v, total) in values {
+            r.push(cell(v, chart.unit));
+            if let (true, Some(n), Some(t)) = (shares, v.count(), total) {
+                r.push(share(n, t));
+            }
+        }
+        r
+    };
+    let mut rows: Vec<Vec<String>> = chart
         .categories
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            std::iter::once(c.clone())
-                .chain(chart.series.iter().map(|s| cell(s.values[i], chart.unit)))
-                .collect()
+            row(
+                c.clone(),
+                chart.series.iter().map(|s| (s.values[i], s.total())).collect(),
+            )
         })
         .collect();
+    if shares {
+        let totals = chart
+            .series
+            .iter()
+            .map(|s| (s.total().map_or(Tally::Unknown, Tally::Count), s.total()))
+            .collect();
+        rows.push(row("計".to_string(), totals));
+    }
     let note = match (&chart.suppressed, &chart.note) {
         (Some(r), _) => Some(r.clone()),
         (None, n) => n.clone(),

@@ -4,10 +4,10 @@ use plotters::backend::SVGBackend;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{ChartFrame, active_title, cell};
+use super::{ChartFrame, active_title};
 use crate::render::colors::{self, BarPaint, Rgb};
+use crate::stats::Chart;
 use crate::stats::charts::UNRECORDED;
-use crate::stats::{Chart, Tally};
 
 /// System fonts that carry Japanese, in the order a reader's machine is likely to have them.
 pub const FONT: &str = "Hiragino Sans, Hiragino Kaku Gothic ProN, Noto Sans CJK JP, Noto Sans JP, BIZ UDPGothic, Yu Gothic, Meiryo, sans-serif";
@@ -17,18 +17,36 @@ pub(super) fn text_width(text: &str, px: f64) -> f64 {
     text.chars().map(|c| if c.is_ascii() { 0.6 } else { 1.0 }).sum::<f64>() * px
 }
 
-/// Break `text` into lines no wider than `width` pixels at `px`.
+/// Break `text` into lines no wider than `width` pixels at `px`, never inside a number
+/// (`1万人`, `14.3%`) nor before a closing mark or after an opening one (禁則).
 pub(super) fn wrap(text: &str, px: f64, width: f64) -> Vec<String> {
-    let mut lines = vec![String::new()];
+    const NO_START: &str = "、。，．・：；）」』】〕％%ー～？！";
+    const NO_END: &str = "（「『【〔";
+    let breakable = |prev: char, next: char| {
+        let in_number = prev.is_ascii_digit() && (next.is_ascii_alphanumeric() || "万千億.,%".contains(next));
+        !NO_START.contains(next) && !NO_END.contains(prev) && !in_number
+    };
+    let mut lines: Vec<Vec<char>> = vec![Vec::new()];
     for c in text.chars() {
         let line = lines.last_mut().expect("at least one line");
-        if text_width(line, px) + text_width(&c.to_string(), px) > width && !line.is_empty() {
-            lines.push(c.to_string());
-        } else {
+        let w: String = line.iter().collect();
+        if line.is_empty() || text_width(&w, px) + text_width(&c.to_string(), px) <= width {
             line.push(c);
+            continue;
         }
+        // Carry the shortest unbreakable tail over to the next line.
+        let mut cut = line.len();
+        while cut > 1 && !breakable(line[cut - 1], if cut == line.len() { c } else { line[cut] }) {
+            cut -= 1;
+        }
+        if cut <= 1 {
+            cut = line.len();
+        }
+        let mut next: Vec<char> = line.split_off(cut);
+        next.push(c);
+        lines.push(next);
     }
-    lines
+    lines.into_iter().map(|l| l.into_iter().collect()).collect()
 }
 
 pub(super) fn rgb(c: Rgb) -> RGBColor {
@@ -64,57 +82,126 @@ pub struct DrawnChart {
     pub height: u32,
 }
 
-/// The chart as a standalone SVG document.
-pub fn svg(chart: &Chart, frame: &ChartFrame) -> DrawnChart {
-    let title = active_title(chart, frame.scope);
-    let unit_note = if chart.unit.is_empty() {
-        String::new()
+/// Where a chart's parts go: the wide layout puts labels left of the bars; the narrow one, for
+/// phones, puts each label above its bar so the text keeps its size on a 340 px screen.
+#[derive(Clone, Copy)]
+struct Layout {
+    width: f64,
+    /// Left edge of the bars; labels sit left of it (wide) or above the bars (narrow).
+    x0: f64,
+    bar_w: f64,
+    /// Height of a label line above the bars (0 in the wide layout).
+    label_h: f64,
+    title_px: f64,
+    small_px: f64,
+}
+
+/// Width of the narrow layout: a 375 px phone's column, so text is drawn at the size it is read.
+const NARROW_WIDTH: f64 = 340.0;
+
+const TEXT_PX: f64 = 13.0;
+
+impl Layout {
+    fn value_w(chart: &Chart) -> f64 {
+        (0..chart.series.len())
+            .flat_map(|si| (0..chart.categories.len()).map(move |ci| (si, ci)))
+            .map(|(si, ci)| text_width(&value_label(chart, si, ci), TEXT_PX))
+            .fold(0.0, f64::max)
+            + 12.0
+    }
+
+    fn wide(chart: &Chart) -> Layout {
+        let label_w = chart
+            .categories
+            .iter()
+            .map(|c| text_width(c, TEXT_PX))
+            .fold(0.0, f64::max)
+            .min(360.0)
+            + 16.0;
+        let bar_w = 320.0;
+        Layout {
+            width: (16.0 + label_w + bar_w + Self::value_w(chart) + 16.0).max(640.0).ceil(),
+            x0: 16.0 + label_w,
+            bar_w,
+            label_h: 0.0,
+            title_px: 18.0,
+            small_px: 11.0,
+        }
+    }
+
+    fn narrow(chart: &Chart) -> Layout {
+        Layout {
+            width: NARROW_WIDTH,
+            x0: 16.0,
+            bar_w: (NARROW_WIDTH - 32.0 - Self::value_w(chart)).max(96.0),
+            label_h: 18.0,
+            title_px: 16.0,
+            small_px: 12.0,
+        }
+    }
+}
+
+/// The text beside a bar: `40名（14.3%）`, with the series' name where there are several.
+fn value_label(chart: &Chart, si: usize, ci: usize) -> String {
+    let value = super::value_text(chart, si, ci);
+    if chart.series.len() > 1 {
+        format!("{} {value}", chart.series[si].name)
     } else {
-        format!("・単位：{}", chart.unit)
-    };
-    let subtitle = format!("{}{unit_note}", frame.context);
-    let label_w = chart
-        .categories
-        .iter()
-        .map(|c| text_width(c, 13.0))
-        .fold(0.0, f64::max)
-        .min(360.0)
-        + 16.0;
-    let value_w = chart
-        .series
-        .iter()
-        .map(|s| {
-            text_width(
-                &format!("{} {}", s.name, cell(Tally::Count(chart.max()), chart.unit)),
-                13.0,
-            )
-        })
-        .fold(0.0, f64::max)
-        + 12.0;
-    let bar_w = 320.0;
-    let width = (16.0 + label_w + bar_w + value_w + 16.0).max(640.0).ceil();
-    let title_lines = wrap(&title, 18.0, width - 32.0);
-    let mut source_lines = wrap(frame.source, 11.0, width - 32.0);
-    source_lines.extend(wrap(frame.license, 11.0, width - 32.0));
+        value
+    }
+}
+
+/// The chart as a standalone SVG document, labels left of the bars.
+pub fn svg(chart: &Chart, frame: &ChartFrame) -> DrawnChart {
+    draw(chart, frame, Layout::wide(chart))
+}
+
+/// The chart drawn for a phone's width: each label above its bar, text at 12 px or more.
+pub fn svg_narrow(chart: &Chart, frame: &ChartFrame) -> DrawnChart {
+    draw(chart, frame, Layout::narrow(chart))
+}
+
+fn draw(chart: &Chart, frame: &ChartFrame, layout: Layout) -> DrawnChart {
+    let title = active_title(chart, frame.scope);
+    let mut subtitle = frame.context.to_string();
+    if !chart.unit.is_empty() {
+        subtitle.push_str(&format!("・単位：{}", chart.unit));
+    }
+    let n = super::n_text(chart);
+    if !n.is_empty() {
+        subtitle.push_str(&format!("・{n}"));
+    }
+    let width = layout.width;
+    let text_w = width - 32.0;
+    let small = layout.small_px;
+    let title_lines = wrap(&title, layout.title_px, text_w);
+    let sub_px = if layout.label_h > 0.0 { 12.0 } else { TEXT_PX };
+    let sub_lines = wrap(&subtitle, sub_px, text_w);
+    let mut source_lines = wrap(frame.source, small, text_w);
+    source_lines.extend(wrap(frame.license, small, text_w));
     // A note (e.g. that applicants are not recorded) is printed under the bars.
     let note_lines = match (&chart.suppressed, &chart.note) {
-        (None, Some(n)) => wrap(n, 12.0, width - 32.0),
+        (None, Some(n)) => wrap(n, 12.0, text_w),
         _ => Vec::new(),
     };
     let n_series = chart.series.len() as f64;
-    let block = if chart.series.len() > 1 {
+    let bars_h = if chart.series.len() > 1 {
         n_series * 20.0 + 12.0
     } else {
         28.0
     };
+    let block = layout.label_h + bars_h;
     let body_h = if chart.suppressed.is_some() {
         48.0
     } else {
         block * chart.categories.len() as f64
     };
-    let top = 16.0 + 26.0 * title_lines.len() as f64 + 22.0 + 12.0;
+    let title_step = (layout.title_px * 1.45).round();
+    let sub_step = (sub_px * 1.5).round();
+    let top = 16.0 + title_step * title_lines.len() as f64 + sub_step * sub_lines.len() as f64 + 12.0;
     let note_h = 18.0 * note_lines.len() as f64;
-    let height = (top + body_h + 16.0 + note_h + 16.0 * source_lines.len() as f64 + 12.0).ceil();
+    let line_h = (small * 1.45).round();
+    let height = (top + body_h + 16.0 + note_h + line_h * source_lines.len() as f64 + 12.0).ceil();
 
     let mut out = String::new();
     {
@@ -124,24 +211,28 @@ pub fn svg(chart: &Chart, frame: &ChartFrame) -> DrawnChart {
         for (i, line) in title_lines.iter().enumerate() {
             let _ = root.draw(&Text::new(
                 line.clone(),
-                (16, 16 + 26 * i as i32),
-                bold(18.0, colors::TEXT, LEFT),
+                (16, (16.0 + title_step * i as f64) as i32),
+                bold(layout.title_px, colors::TEXT, LEFT),
             ));
         }
-        let sub_y = 16.0 + 26.0 * title_lines.len() as f64;
-        let _ = root.draw(&Text::new(
-            subtitle,
-            (16, sub_y as i32),
-            style(13.0, colors::TEXT_SUB, LEFT),
-        ));
-        if let Some(reason) = &chart.suppressed {
+        let sub_y = 16.0 + title_step * title_lines.len() as f64;
+        for (i, line) in sub_lines.iter().enumerate() {
             let _ = root.draw(&Text::new(
-                reason.clone(),
-                (16, top as i32 + 12),
-                style(14.0, colors::TEXT, LEFT),
+                line.clone(),
+                (16, (sub_y + sub_step * i as f64) as i32),
+                style(sub_px, colors::TEXT_SUB, LEFT),
             ));
+        }
+        if let Some(reason) = &chart.suppressed {
+            for (i, line) in wrap(reason, 14.0, text_w).iter().enumerate() {
+                let _ = root.draw(&Text::new(
+                    line.clone(),
+                    (16, (top + 12.0 + 20.0 * i as f64) as i32),
+                    style(14.0, colors::TEXT, LEFT),
+                ));
+            }
         } else {
-            draw_bars(&root, chart, top, block, label_w, bar_w);
+            draw_bars(&root, chart, top, layout);
         }
         for (i, line) in note_lines.iter().enumerate() {
             let pos = (16, (top + body_h + 12.0 + 18.0 * i as f64) as i32);
@@ -149,8 +240,8 @@ pub fn svg(chart: &Chart, frame: &ChartFrame) -> DrawnChart {
         }
         let foot = top + body_h + 16.0 + note_h;
         for (i, line) in source_lines.iter().enumerate() {
-            let pos = (16, (foot + 16.0 * i as f64) as i32);
-            let _ = root.draw(&Text::new(line.clone(), pos, style(11.0, colors::TEXT_SUB, LEFT)));
+            let pos = (16, (foot + line_h * i as f64) as i32);
+            let _ = root.draw(&Text::new(line.clone(), pos, style(small, colors::TEXT_SUB, LEFT)));
         }
         let _ = root.present();
     }
@@ -161,16 +252,15 @@ pub fn svg(chart: &Chart, frame: &ChartFrame) -> DrawnChart {
     }
 }
 
-pub(super) fn draw_bars<DB: DrawingBackend>(
+fn draw_bars<DB: DrawingBackend>(
     root: &DrawingArea<DB, plotters::coord::Shift>,
     chart: &Chart,
     top: f64,
-    block: f64,
-    label_w: f64,
-    bar_w: f64,
+    layout: Layout,
 ) {
     let max = f64::from(chart.max().max(1));
-    let x0 = 16.0 + label_w;
+    let x0 = layout.x0;
+    let above = layout.label_h > 0.0;
     let right = Pos {
         h_pos: HPos::Right,
         v_pos: VPos::Center,
@@ -180,15 +270,30 @@ pub(super) fn draw_bars<DB: DrawingBackend>(
         v_pos: VPos::Center,
     };
     let multi = chart.series.len() > 1;
+    let bars_h = if multi {
+        chart.series.len() as f64 * 20.0 + 12.0
+    } else {
+        28.0
+    };
+    let block = layout.label_h + bars_h;
     for (ci, category) in chart.categories.iter().enumerate() {
         let y = top + block * ci as f64;
-        let label_y = y + block / 2.0 - if multi { 2.0 } else { 0.0 };
-        root.draw(&Text::new(
-            category.clone(),
-            ((x0 - 8.0) as i32, label_y as i32),
-            style(13.0, colors::TEXT, right),
-        ))
-        .ok();
+        let label = if above {
+            Text::new(
+                category.clone(),
+                (x0 as i32, (y + 2.0) as i32),
+                style(TEXT_PX, colors::TEXT, LEFT),
+            )
+        } else {
+            let label_y = y + block / 2.0 - if multi { 2.0 } else { 0.0 };
+            Text::new(
+                category.clone(),
+                ((x0 - 8.0) as i32, label_y as i32),
+                style(TEXT_PX, colors::TEXT, right),
+            )
+        };
+        root.draw(&label).ok();
+        let y = y + layout.label_h;
         for (si, series) in chart.series.iter().enumerate() {
             let (bar_top, bar_h) = if multi {
                 (y + 4.0 + 20.0 * si as f64, 16.0)
@@ -200,33 +305,37 @@ pub(super) fn draw_bars<DB: DrawingBackend>(
             } else {
                 colors::SERIES[si % colors::SERIES.len()]
             };
-            let value = series.values[ci];
-            let n = value.count().unwrap_or(0);
-            let len = (f64::from(n) / max * bar_w).round();
+            let n = series.values[ci].count().unwrap_or(0);
+            let len = (f64::from(n) / max * layout.bar_w).round();
             if n > 0 {
                 bar(root, paint, (x0, bar_top), (x0 + len.max(2.0), bar_top + bar_h));
             }
-            let label = if multi {
-                format!("{} {}", series.name, cell(value, chart.unit))
-            } else {
-                cell(value, chart.unit)
-            };
             let lx = x0 + len.max(0.0) + 6.0;
             root.draw(&Text::new(
-                label,
+                value_label(chart, si, ci),
                 (lx as i32, (bar_top + bar_h / 2.0) as i32),
-                style(13.0, colors::TEXT, left_mid),
+                style(TEXT_PX, colors::TEXT, left_mid),
             ))
             .ok();
         }
     }
-    // The axis the bars grow from.
-    let bottom = top + block * chart.categories.len() as f64;
-    root.draw(&PathElement::new(
-        vec![(x0 as i32, top as i32), (x0 as i32, bottom as i32)],
-        ShapeStyle::from(&rgb(colors::TEXT_SUB)).stroke_width(1),
-    ))
-    .ok();
+    // The axis the bars grow from: one line in the wide layout, beside each row's bars only
+    // in the narrow one, where the labels above start at the same x.
+    let axis = |from: f64, to: f64| {
+        root.draw(&PathElement::new(
+            vec![(x0 as i32, from as i32), (x0 as i32, to as i32)],
+            ShapeStyle::from(&rgb(colors::TEXT_SUB)).stroke_width(1),
+        ))
+        .ok();
+    };
+    if above {
+        for ci in 0..chart.categories.len() {
+            let y = top + block * ci as f64 + layout.label_h;
+            axis(y, y + bars_h);
+        }
+    } else {
+        axis(top, top + block * chart.categories.len() as f64);
+    }
 }
 
 pub(super) fn bar<DB: DrawingBackend>(
@@ -253,12 +362,13 @@ pub(super) fn describe(chart: &Chart, frame: &ChartFrame) -> String {
     match &chart.suppressed {
         Some(reason) => parts.push(reason.clone()),
         None => {
-            for s in &chart.series {
+            for (si, s) in chart.series.iter().enumerate() {
                 let values: Vec<String> = chart
                     .categories
                     .iter()
                     .zip(&s.values)
-                    .map(|(c, v)| format!("{c} {}", cell(*v, chart.unit)))
+                    .enumerate()
+                    .map(|(ci, (c, _))| format!("{c} {}", super::value_text(chart, si, ci)))
                     .collect();
                 let prefix = if chart.series.len() > 1 {
                     format!("{}：", s.name)

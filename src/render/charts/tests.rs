@@ -48,7 +48,7 @@ fn svg_carries_text_title_desc_and_values() {
     assert!(s.contains("role=\"img\""));
     assert!(s.contains("<title id=\"chart-title\">第2期の支援官の所属府省庁等：国土交通省が40名で最多</title>"));
     assert!(
-        s.contains("<desc id=\"chart-desc\">第2期（令和8年度）。内閣官房 24名、国土交通省 40名。出典：試験</desc>")
+        s.contains("<desc id=\"chart-desc\">第2期（令和8年度）。内閣官房 24名（37.5%）、国土交通省 40名（62.5%）。出典：試験</desc>")
     );
     for text in [
         ">内閣官房",
@@ -89,4 +89,73 @@ fn a_withheld_chart_shows_no_number_anywhere() {
 #[test]
 fn long_titles_wrap() {
     assert_eq!(wrap("あいうえおかきくけこ", 10.0, 50.0), ["あいうえお", "かきくけこ"]);
+}
+
+#[test]
+fn wrapping_keeps_numbers_and_marks_with_their_words() {
+    // 18 px per full-width character, room for 17: the plain break would split 「1」 from 「万人」.
+    let lines = wrap(
+        "第2期の人口規模別の伴走支援自治体数：1万人以上3万人未満が30市町村で最多",
+        18.0,
+        308.0,
+    );
+    assert!(
+        lines.iter().all(|l| !l.starts_with('万') && !l.starts_with('・')),
+        "{lines:?}"
+    );
+    assert_eq!(
+        lines.concat(),
+        "第2期の人口規模別の伴走支援自治体数：1万人以上3万人未満が30市町村で最多"
+    );
+    let lines = wrap("地域別の伴走支援自治体数：九州・沖縄", 18.0, 18.0 * 15.0);
+    assert_eq!(lines, ["地域別の伴走支援自治体数：九", "州・沖縄"]);
+}
+
+#[test]
+fn shares_round_half_up_to_one_decimal() {
+    assert_eq!(share(40, 279), "14.3%"); // 14.337
+    assert_eq!(share(1, 8), "12.5%");
+    assert_eq!(share(1, 3), "33.3%");
+    assert_eq!(share(2, 3), "66.7%");
+    assert_eq!(share(1, 2000), "0.1%"); // 0.05 rounds up
+    assert_eq!(share(279, 279), "100.0%");
+}
+
+#[test]
+fn a_breakdown_carries_n_and_shares_in_chart_and_table() {
+    let c = chart(&[24, 40, 16], &["内閣官房", "国土交通省", "未登録"]);
+    assert_eq!(n_text(&c), "n＝80名");
+    assert_eq!(value_text(&c, 0, 1), "40名（50.0%）");
+    let s = svg(&c, &frame()).svg;
+    assert!(s.contains("n＝80名"), "n under the title");
+    assert!(s.contains(">24名（30.0%）<") && s.contains(">16名（20.0%）<"));
+    let t = table(&c, "第2期");
+    assert_eq!(t.head, ["区分", "支援官", "構成比"]);
+    assert_eq!(t.rows[0], ["内閣官房", "24名", "30.0%"]);
+    assert_eq!(t.rows.last().unwrap(), &["計", "80名", "100.0%"]);
+    // A withheld value leaves the total unknown: no shares, no n.
+    let mut c = c;
+    c.series[0].values[0] = Tally::Suppressed;
+    assert_eq!(n_text(&c), "");
+    assert_eq!(table(&c, "第2期").head, ["区分", "支援官"]);
+    assert!(!svg(&c, &frame()).svg.contains('%'));
+}
+
+#[test]
+fn the_narrow_drawing_fits_a_phone_with_text_of_twelve_px_or_more() {
+    let c = chart(&[24, 40, 2], &["内閣官房", "国土交通省", "デジタル庁"]);
+    let d = svg_narrow(&c, &frame());
+    assert_eq!(d.width, 340);
+    assert!(d.svg.contains("width=\"340\""));
+    let sizes: Vec<f64> = d
+        .svg
+        .split("font-size=\"")
+        .skip(1)
+        .map(|t| t[..t.find('"').unwrap()].parse().unwrap())
+        .collect();
+    assert!(sizes.len() >= 8, "{sizes:?}");
+    assert!(sizes.iter().all(|px| *px >= 12.0), "{sizes:?}");
+    for text in [">内閣官房<", ">40名（60.6%）<", ">出典：試験<"] {
+        assert!(d.svg.contains(text), "{text} missing");
+    }
 }
