@@ -189,6 +189,7 @@ fn breadcrumbs_menu_and_footer_are_on_every_page() {
             "制度の概要（試験）",
             "チーム一覧",
             "都道府県別",
+            "府省庁等別",
             "課題分野",
             "報告",
             "オープンデータ"

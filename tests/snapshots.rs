@@ -81,6 +81,8 @@ fn the_main_of_every_page_kind() {
         ("themes", "themes/index.html"),
         ("theme", "themes/03/index.html"),
         ("data", "data/index.html"),
+        ("ministries", "ministries/index.html"),
+        ("ministry", "ministries/soumu/index.html"),
         ("search", "search/index.html"),
         ("not-found", "404.html"),
     ] {

@@ -51,6 +51,8 @@ pub struct RawSite {
 #[derive(Clone, Debug, Deserialize)]
 pub struct RawMinistry {
     pub name: Sp<String>,
+    /// URL slug of the ministry's page.
+    pub id: Option<Sp<String>>,
     pub short: Option<Sp<String>>,
     #[serde(default)]
     pub aliases: Vec<Sp<String>>,

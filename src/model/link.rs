@@ -25,6 +25,10 @@ pub enum Target {
     Report(CohortNo, String),
     Page(String),
     Program(String),
+    /// `/ministries/`: exists once a published member's 府省庁等 has a page.
+    Ministries,
+    /// `/ministries/<id>/`: exists once a published member belongs to the ministry with that id.
+    Ministry(String),
 }
 
 /// A link of a body: where it points and where it is written.
@@ -78,6 +82,8 @@ pub fn classify(path: &str) -> Option<Target> {
         ["municipalities", code] => Target::Municipality(MunicipalityCode::parse(code).ok()?),
         ["reports", n, stem] => Target::Report(cohort(n)?, (*stem).to_string()),
         ["programs", id] => Target::Program((*id).to_string()),
+        ["ministries"] => Target::Ministries,
+        ["ministries", id] => Target::Ministry((*id).to_string()),
         [stem] => Target::Page((*stem).to_string()),
         _ => return None,
     })

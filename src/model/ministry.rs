@@ -10,6 +10,8 @@ use super::normalize_name;
 #[derive(Clone, Debug)]
 pub struct Ministry {
     pub name: String,
+    /// ministries.yaml `id`: the slug of /ministries/<id>/; without one there is no page.
+    pub slug: Option<String>,
     pub short: Option<String>,
     pub aliases: Vec<String>,
 }
@@ -80,6 +82,7 @@ mod tests {
     fn ministry(name: &str, short: Option<&str>, aliases: &[&str]) -> Ministry {
         Ministry {
             name: name.into(),
+            slug: None,
             short: short.map(String::from),
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
         }

@@ -98,6 +98,8 @@ pub const THEMES: &str = "themes/";
 pub const REPORTS: &str = "reports/";
 /// `programs/`
 pub const PROGRAMS: &str = "programs/";
+/// `ministries/`
+pub const MINISTRIES: &str = "ministries/";
 /// `data/`
 pub const DATA: &str = "data/";
 /// `search/`
@@ -168,6 +170,11 @@ pub fn reports_page(no: usize) -> String {
 }
 
 /// `themes/<NN>/`
+/// `ministries/<id>/`: one 府省庁等's teams, members and reports.
+pub fn ministry(slug: &str) -> String {
+    format!("ministries/{slug}/")
+}
+
 pub fn theme(area: IssueAreaNo) -> String {
     format!("themes/{}/", area.two_digits())
 }

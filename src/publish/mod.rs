@@ -265,6 +265,23 @@ impl Published<'_> {
         &self.ministries[id.0]
     }
 
+    /// The 府省庁等 that have a page: an `id`, and a published member, in display order.
+    pub fn ministry_pages(&self) -> Vec<MinistryId> {
+        let mut used = vec![false; self.ministries.len()];
+        for m in self.teams.iter().flat_map(|t| &t.members) {
+            used[m.ministry.0] = true;
+        }
+        (0..self.ministries.len())
+            .map(MinistryId)
+            .filter(|id| used[id.0] && self.ministry(*id).slug.is_some())
+            .collect()
+    }
+
+    /// The site path of a ministry's page, where it has one (`ministries/mlit/`).
+    pub fn ministry_href(&self, id: MinistryId) -> Option<String> {
+        self.ministry(id).slug.as_deref().map(crate::model::urls::ministry)
+    }
+
     /// The newest published cohort.
     pub fn latest_cohort(&self) -> Option<&Cohort> {
         self.cohorts.iter().max_by_key(|c| c.no)
@@ -318,6 +335,11 @@ impl Published<'_> {
             Target::Report(n, stem) => self.reports.iter().any(|r| r.cohort == *n && &r.stem == stem),
             Target::Page(stem) => self.pages.iter().any(|p| &p.stem == stem),
             Target::Program(id) => self.programs.iter().any(|p| &p.id == id),
+            Target::Ministries => !self.ministry_pages().is_empty(),
+            Target::Ministry(slug) => self
+                .ministry_pages()
+                .iter()
+                .any(|id| self.ministry(*id).slug.as_ref() == Some(slug)),
         }
     }
 }

@@ -14,6 +14,8 @@ use crate::stats::{DeclaredFigure, Headline};
 #[derive(Debug, Serialize)]
 pub struct PublicMember {
     pub ministry: String,
+    /// The ministry's page, where it has one.
+    pub ministry_href: Option<String>,
     pub grade: &'static str,
     pub name: Option<String>,
     pub position: Option<String>,
@@ -26,6 +28,7 @@ impl PublicMember {
     pub fn of(p: &Published, m: &Member) -> Self {
         PublicMember {
             ministry: p.ministry(m.ministry).name.clone(),
+            ministry_href: p.ministry_href(m.ministry),
             grade: m.grade.name(),
             name: m.name.clone(),
             position: m.position.clone(),

@@ -12,6 +12,7 @@ mod data;
 mod lastmod;
 mod layout;
 pub mod markdown;
+mod ministry_pages;
 mod municipality_pages;
 mod news;
 mod pages;

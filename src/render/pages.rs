@@ -60,6 +60,9 @@ impl<'a, 'r> Renderer<'a, 'r> {
             menu.push(("チーム一覧".into(), urls::cohort_teams(c.no)));
         }
         menu.push(("都道府県別".into(), urls::PREFECTURES.into()));
+        if !p.ministry_pages().is_empty() {
+            menu.push(("府省庁等別".into(), urls::MINISTRIES.into()));
+        }
         // A menu item leads to something: the 課題分野 and 報告 pages once there is one to show.
         if p.teams.iter().any(|t| !t.areas.is_empty()) {
             menu.push(("課題分野".into(), urls::THEMES.into()));
@@ -116,6 +119,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         crate::timing::timed("  municipalities", || self.municipalities())?;
         crate::timing::timed("  reports", || self.reports())?;
         crate::timing::timed("  areas", || self.areas())?;
+        crate::timing::timed("  ministries", || self.ministries())?;
         crate::timing::timed("  programs", || self.programs())?;
 
         self.data_page()?;

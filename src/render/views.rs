@@ -253,3 +253,45 @@ pub struct SupportView {
     pub group: Option<String>,
     pub municipalities: Vec<NamedLink>,
 }
+
+/// ministries.html: each 府省庁等 with published 支援官, with counts per cohort.
+#[derive(Debug, Serialize)]
+pub struct MinistryListView {
+    /// `第2期`, one per column pair.
+    pub cohorts: Vec<String>,
+    pub rows: Vec<MinistryRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MinistryRow {
+    pub name: String,
+    pub href: String,
+    /// One per cohort of [`MinistryListView::cohorts`].
+    pub counts: Vec<MinistryCount>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MinistryCount {
+    pub members: usize,
+    pub teams: usize,
+}
+
+/// ministry.html: one 府省庁等's teams by cohort (newest first) and their reports.
+#[derive(Debug, Serialize)]
+pub struct MinistryView {
+    /// Exact names a search puts this page first for (a Pagefind filter, not shown).
+    pub search_names: Vec<String>,
+    pub name: String,
+    pub cohorts: Vec<MinistryCohort>,
+    pub reports: Vec<ReportRef>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MinistryCohort {
+    pub label: String,
+    pub href: String,
+    /// 「第2期では、国土交通省の支援官40名が…」
+    pub lead: String,
+    pub caption: String,
+    pub teams: TeamList,
+}

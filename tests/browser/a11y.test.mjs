@@ -15,13 +15,17 @@ const WIDTHS = [375, 1280];
 const FIXTURE_PAGES = [
   '', 'about/', 'cohorts/', 'cohorts/1/', 'cohorts/1/teams/', 'prefectures/', 'prefectures/hokkaido/',
   'prefectures/tokyo/', 'municipalities/013455/', 'reports/', 'reports/1/mori-interim/', 'themes/', 'themes/03/',
-  'data/', 'search/?q=棚田', 'no-such-page/',
+  'data/', 'search/?q=棚田', 'ministries/', 'ministries/soumu/', 'no-such-page/',
 ];
 const REAL_PAGES = [
   '', 'about/', 'accessibility/', 'cohorts/2/', 'cohorts/2/teams/', 'prefectures/', 'prefectures/nagano/',
-  'municipalities/013455/', 'themes/', 'data/',
+  'municipalities/013455/', 'themes/', 'data/', 'ministries/', 'ministries/mlit/', 'search/?q=てしお',
 ];
-const SHOTS = { '': 'top', 'cohorts/2/': 'cohort', 'prefectures/nagano/': 'prefecture', 'municipalities/013455/': 'municipality' };
+const SHOTS = {
+  '': 'top', 'cohorts/2/': 'cohort', 'cohorts/2/teams/': 'teams', 'prefectures/': 'prefectures', 'prefectures/nagano/': 'prefecture',
+  'municipalities/013455/': 'municipality', 'about/': 'about', 'data/': 'data', 'ministries/': 'ministries', 'ministries/mlit/': 'ministry',
+  'search/?q=てしお': 'search',
+};
 
 let fixture, real, browser;
 const tally = { pages: 0, checks: 0, rules: new Set() };
@@ -54,6 +58,12 @@ async function audit(site, path, width, shot) {
   }
   tally.pages += 1;
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (shot) {
+    await page.evaluate(async () => {
+      for (const i of document.images) i.loading = 'eager';
+      await Promise.all([...document.images].map((i) => i.decode().catch(() => {})));
+    });
+  }
   if (shot) await page.screenshot({ path: screenshotPath(`${shot}-${width}.png`), fullPage: true });
   await page.close();
   const problems = results.violations.flatMap((v) =>

@@ -191,3 +191,34 @@ test('finding 6: each breakdown states its n and every share, and the table adds
   }
   await page.close();
 });
+
+test('finding 12: a ministry page says what its officials support, reached from a member and from search', async () => {
+  const page = await site.browser.newPage({ viewport: { width: 375, height: 800 } });
+  // From a town's team: the member's ministry is a link to that ministry's page.
+  await page.goto(site.server.url + 'municipalities/014877/');
+  const links = await page.$$eval('.member-table a[href*="ministries/"]', (as) => as.map((a) => ({ text: a.textContent, path: new URL(a.href).pathname })));
+  assert.ok(links.length >= 2, JSON.stringify(links));
+  await page.goto(site.server.url + 'cohorts/2/');
+  // The cohort's ministry table gives 国土交通省's count; the ministry page must agree.
+  const row = await page.$$eval('#table-ministry tbody tr', (rs) => rs.map((r) => [...r.children].map((c) => c.textContent.trim())).find((c) => c[0] === '国土交通省'));
+  const members = Number(row[1].match(/^(\d+)名$/)[1]);
+  await page.goto(site.server.url + 'ministries/mlit/');
+  assert.equal(await page.locator('h1').textContent(), '国土交通省');
+  const lead = await page.locator('.ministry-cohort p').first().textContent();
+  assert.match(lead, new RegExp(`^第2期では、国土交通省の支援官${members}名が(\\d+)チームに加わり`), lead);
+  const teams = Number(lead.match(/(\d+)チームに加わり/)[1]);
+  const rows = await page.$$eval('.ministry-cohort tbody tr', (rs) => rs.map((r) => [...r.querySelectorAll('.members li.marked .ministry')].length));
+  assert.equal(rows.length, teams, 'one row a team');
+  assert.ok(rows.every((n) => n >= 1), 'every team listed has a 国土交通省 member');
+  assert.equal(rows.reduce((a, b) => a + b, 0), members, 'the marked members add up to the count');
+  await page.screenshot({ path: screenshotPath('real-ministry-375.png'), fullPage: false });
+  // The list of ministries is in the menu, and search finds a ministry by its short name first.
+  await page.goto(site.server.url + 'ministries/');
+  assert.ok((await page.locator('header nav a').allTextContents()).includes('府省庁等別'));
+  await page.goto(`${site.server.url}search/?q=${encodeURIComponent('国交省')}`);
+  await searchSettled(page);
+  const results = await searchResults(page);
+  assert.equal(results[0]?.path, '/ministries/mlit/', results.map((r) => r.path).join(' '));
+  assert.match(results[0].summary, /^国土交通省の地方創生支援官が加わる伴走支援チーム：第2期 \d+チーム（支援官\d+名）。$/);
+  await page.close();
+});

@@ -186,6 +186,8 @@ pub(super) fn check_links(reg: &Registry, diags: &mut Diagnostics) {
                 Target::Report(n, stem) => reg.reports.iter().any(|r| r.cohort == *n && &r.stem == stem),
                 Target::Page(stem) => reg.pages.iter().any(|p| &p.stem == stem),
                 Target::Program(id) => reg.programs.iter().any(|p| &p.id == id),
+                Target::Ministries => reg.ministries.iter().any(|m| m.slug.is_some()),
+                Target::Ministry(id) => reg.ministries.iter().any(|m| m.slug.as_ref() == Some(id)),
             };
             if !exists {
                 let suggestion = match &link.target {

@@ -68,7 +68,7 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) -> Registry {
         have_municipalities: raw.municipalities.is_some(),
     };
     let site = v.site(raw);
-    let ministries = v.ministries(raw);
+    let (ministries, ministry_at) = v.ministries(raw);
     let ministry_index = MinistryIndex::new(&ministries);
     let municipalities = v.municipalities(raw);
     let assets: BTreeMap<AssetPath, Asset> = raw
@@ -120,6 +120,7 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) -> Registry {
         .reports
         .sort_by(|a, b| (a.cohort, &a.stem).cmp(&(b.cohort, &b.stem)));
     registry.applications.sort_by_key(|a| (a.cohort, a.municipality));
+    v.ministries_without_pages(&ministries, &ministry_at, &registry.teams);
     registry.ministries = ministries;
     registry.ministry_index = ministry_index;
     registry.municipalities = municipalities;

@@ -8,7 +8,7 @@ use crate::diag::{Diagnostic, Pos, Span};
 use crate::load::raw::RawMunicipality;
 use crate::load::{Listed, RawContent};
 use crate::model::urls::BaseUrl;
-use crate::model::{Ministry, Municipality, MunicipalityCode, Site, normalize_name};
+use crate::model::{Ministry, Municipality, MunicipalityCode, Site, Team, normalize_name};
 
 impl Validator<'_> {
     pub(super) fn site(&mut self, raw: &RawContent) -> Site {
@@ -46,16 +46,44 @@ impl Validator<'_> {
         site
     }
 
-    pub(super) fn ministries(&mut self, raw: &RawContent) -> Vec<Ministry> {
+    /// ministries.yaml, and where each entry's name is written (for the missing-id warning).
+    pub(super) fn ministries(&mut self, raw: &RawContent) -> (Vec<Ministry>, Vec<Span>) {
         let Some(list) = &raw.ministries else {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         };
         let mut out = Vec::new();
+        let mut at = Vec::new();
         let mut seen: HashMap<String, (String, Pos)> = HashMap::new();
+        let mut slugs: HashMap<String, Pos> = HashMap::new();
         for m in &list.items {
             let Some(name) = self.text(&list.file, "name", &m.name) else {
                 continue;
             };
+            let slug = m.id.as_ref().and_then(|id| {
+                let v = id.value.trim();
+                if !is_slug(v) {
+                    self.push(
+                        Diagnostic::error(
+                            Span::new(&list.file, id.pos),
+                            format!("id「{}」はページの URL に使えません", id.value),
+                        )
+                        .with_help("英小文字・数字・ハイフン（-）で書いてください（例: id: mlit）"),
+                    );
+                    return None;
+                }
+                if let Some(first) = slugs.get(v) {
+                    self.push(
+                        Diagnostic::error(
+                            Span::new(&list.file, id.pos),
+                            format!("id「{v}」は {} 行目でも使われています", first.line),
+                        )
+                        .with_help("id は府省庁等ごとに別の名前にしてください"),
+                    );
+                    return None;
+                }
+                slugs.insert(v.to_string(), id.pos);
+                Some(v.to_string())
+            });
             let spellings = std::iter::once(&m.name).chain(m.short.iter()).chain(m.aliases.iter());
             for s in spellings {
                 let key = normalize_name(&s.value);
@@ -76,13 +104,34 @@ impl Validator<'_> {
                 }
                 seen.insert(key, (name.clone(), s.pos));
             }
+            at.push(Span::new(&list.file, m.name.pos));
             out.push(Ministry {
                 name,
+                slug,
                 short: self.optional_text(&m.short),
                 aliases: m.aliases.iter().map(|a| a.value.trim().to_string()).collect(),
             });
         }
-        out
+        (out, at)
+    }
+
+    /// A ministry that a record names but that has no `id` gets no page (SPEC §2): say so once.
+    pub(super) fn ministries_without_pages(&mut self, ministries: &[Ministry], at: &[Span], teams: &[Team]) {
+        for (i, (m, span)) in ministries.iter().zip(at).enumerate() {
+            let used = teams.iter().flat_map(|t| &t.members).any(|mem| mem.ministry.0 == i);
+            if m.slug.is_none() && used {
+                self.push(
+                    Diagnostic::warning(
+                        span.clone(),
+                        format!(
+                            "府省庁等「{}」に id がないため、この府省庁等のページを作りません",
+                            m.name
+                        ),
+                    )
+                    .with_help("ページの URL にする id を書いてください（英小文字・数字・ハイフン、例: id: mlit）"),
+                );
+            }
+        }
     }
 
     pub(super) fn municipalities(&mut self, raw: &RawContent) -> BTreeMap<MunicipalityCode, Municipality> {
@@ -122,4 +171,15 @@ impl Validator<'_> {
             population_as_of,
         })
     }
+}
+
+/// A URL slug: lowercase ASCII letters, digits and inner hyphens (`jftc`, `nta-kanazawa`).
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
