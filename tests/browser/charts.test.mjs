@@ -35,7 +35,7 @@ test('the ministry chart shows legible Japanese labels', async () => {
     return { text: t.textContent, w: b.width, h: b.height };
   }));
   const labels = texts.map((t) => t.text);
-  for (const want of ['内閣官房', '国土交通省', '40名', '北海道大学']) assert.ok(labels.includes(want), want);
+  for (const want of ['内閣官房', '国土交通省', '40名（14.3%）', '北海道大学']) assert.ok(labels.includes(want), want);
   assert.equal(labels[0], '第2期の支援官の所属府省庁等：国土交通省が40名で最多');
   for (const t of texts) assert.ok(t.w > 0 && t.h > 0, `${t.text} is laid out`);
   // 国土交通省 is five full-width characters at 13 px: about 65 px wide in a CJK font.
