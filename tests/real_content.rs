@@ -304,3 +304,22 @@ fn the_first_cohort_is_its_declared_figures_alone_with_no_invented_roster() {
         "the list links no team list for 第1期"
     );
 }
+
+#[test]
+fn a_prefecture_lists_its_teams_in_number_order_and_each_ministry_has_its_count() {
+    let site = Site::real();
+    ok(&site.build("2026-11-23"));
+    let numbers: Vec<u32> = site
+        .page("prefectures/hokkaido/index.html")
+        .texts("table.team-table tbody td[data-label=番号]")
+        .iter()
+        .map(|n| n.parse().unwrap())
+        .collect();
+    // The 第2期 summary numbers 北海道's eleven teams 1 to 11, in that order.
+    assert_eq!(numbers, (1..=11).collect::<Vec<u32>>());
+    // 国土交通省: 40 rows of the seed's 第2期 roster (counted from the source list); its page says so.
+    let lead = site.page("ministries/mlit/index.html").text(".ministry-cohort p");
+    assert!(lead.starts_with("第2期では、国土交通省の支援官40名が"), "{lead}");
+    let list = site.page("ministries/index.html").texts("tbody th");
+    assert_eq!(list.len(), 32, "every ministry of the 第2期 roster: {list:?}");
+}

@@ -32,7 +32,7 @@ impl Renderer<'_, '_> {
         self.emit(spec, &AreaListView { areas: list })?;
         let all: Vec<IssueAreaNo> = IssueAreaNo::all().collect();
         self.emit_many(&all, |this, &a| {
-            let teams = TeamList::of(this.p, this.p.teams.iter().rev().filter(|t| t.areas.contains(&a)));
+            let teams = TeamList::newest_cohort_first(this.p, this.p.teams.iter().filter(|t| t.areas.contains(&a)));
             let path = urls::theme(a);
             let page = AreaView {
                 no: a.0,

@@ -113,6 +113,13 @@ pub struct TeamList {
 }
 
 impl TeamList {
+    /// The newest cohort's teams first, each cohort's in number order.
+    pub fn newest_cohort_first<'t>(p: &Published, teams: impl Iterator<Item = &'t Team>) -> Self {
+        let mut teams: Vec<&Team> = teams.collect();
+        teams.sort_by_key(|t| (std::cmp::Reverse(t.cohort), t.no));
+        Self::of(p, teams.into_iter())
+    }
+
     pub fn of<'t>(p: &Published, teams: impl Iterator<Item = &'t Team>) -> Self {
         let rows: Vec<TeamRow> = teams.map(|t| TeamRow::of(p, t)).collect();
         TeamList {
