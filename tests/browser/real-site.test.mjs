@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { servedSite, screenshotPath, searchSettled, searchResults, REPO } from './lib.mjs';
+import { servedSite, screenshotPath, searchSettled, searchResults, buildSite, serve, REPO } from './lib.mjs';
 
 const site = servedSite(join(REPO, 'content'));
 
@@ -224,5 +224,110 @@ test('finding 12: a ministry page says what its officials support, reached from 
   const results = await searchResults(page);
   assert.equal(results[0]?.path, '/ministries/mlit/', results.map((r) => r.path).join(' '));
   assert.match(results[0].summary, /^国土交通省の地方創生支援官が加わる伴走支援チーム：第2期 \d+チーム（支援官\d+名）。$/);
+  await page.close();
+});
+
+test('finding 1: no chart or table whose every category is 0 or 未登録, and no 0 for what is unknown', async () => {
+  const page = await site.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(site.server.url + 'prefectures/');
+  const prefs = await page.$$eval('main a[href*="prefectures/"]', (as) => [...new Set(as
+    .map((a) => new URL(a.getAttribute('href'), document.baseURI).pathname)
+    .filter((p) => /^\/prefectures\/[a-z]+\/$/.test(p)))]);
+  assert.ok(prefs.length >= 47, `${prefs.length} prefecture links`);
+  let charts = 0;
+  for (const path of ['/cohorts/2/', ...prefs]) {
+    await page.goto(new URL(path, site.server.url).href);
+    const tables = await page.$$eval('figure.chart table', (ts) => ts.map((t) => ({
+      caption: t.querySelector('caption').textContent,
+      rows: [...t.querySelectorAll('tbody tr')].map((r) => [...r.children].map((c) => c.textContent.trim())),
+    })));
+    for (const t of tables) {
+      charts += 1;
+      const recorded = t.rows.filter((r) => r[0] !== '未登録' && r[0] !== '計');
+      assert.ok(recorded.some((r) => r.slice(1).some((c) => /^[1-9][\d,]*(名|市町村|チーム)$/.test(c))), `${path}: ${t.caption} shows only 0 or 未登録`);
+    }
+  }
+  assert.ok(charts >= 4, `${charts} charts checked`);
+  // Gender, age and track are not in the real records: no chart, no CSV of zeros.
+  for (const id of ['gender', 'age', 'track', 'area']) {
+    const res = await fetch(`${site.server.url}cohorts/2/charts/${id}.csv`);
+    assert.equal(res.status, 404, `${id}.csv`);
+  }
+  await page.close();
+});
+
+test('finding 4: the top page says what is new, with dates, and leads to towns and teams', async () => {
+  const page = await site.browser.newPage({ viewport: { width: 375, height: 667 } });
+  await page.goto(site.server.url);
+  const tasks = await page.locator('.home-tasks a').allTextContents();
+  assert.deepEqual(tasks, ['市町村を探す', '伴走支援チームを見る'], 'no 報告を読む while no report is published');
+  const news = await page.$$eval('.news li', (ls) => ls.map((l) => ({
+    date: l.querySelector('time, .date')?.textContent.trim() ?? '', title: l.querySelector('a')?.textContent ?? '' })));
+  assert.ok(news.length >= 2, JSON.stringify(news));
+  for (const n of news) assert.match(n.date, /^(令和\d+年|\d{4}年)/, JSON.stringify(n));
+  assert.ok(news.some((n) => n.title.includes('第2期')), JSON.stringify(news));
+  // お知らせ starts on the first screen, and nothing there reads like a warning box.
+  const top = await page.locator('#news').evaluate((h) => h.getBoundingClientRect().top);
+  assert.ok(top < 667, `お知らせ at ${top}px`);
+  const firstScreen = await page.evaluate(() => [...document.querySelectorAll('main *')]
+    .filter((e) => e.getBoundingClientRect().top < 667 && e.children.length === 0).map((e) => e.textContent).join(''));
+  assert.ok(!firstScreen.includes('記録では') && !firstScreen.includes('合いません'), firstScreen);
+  await page.screenshot({ path: screenshotPath('real-top-375.png') });
+  await page.close();
+});
+
+test('finding 10: on a phone the map goes with its legend and the header is small; 北海道 prints without blank pages', async () => {
+  const page = await site.browser.newPage({ viewport: { width: 375, height: 667 } });
+  await page.goto(site.server.url);
+  const shown = await page.evaluate(() => ['.tile-map-wrap', '.map-legend'].map((s) => {
+    const e = document.querySelector(s);
+    return e ? getComputedStyle(e).display !== 'none' : null;
+  }));
+  assert.deepEqual(shown, [false, false], 'map and legend are both hidden on a phone');
+  const header = await page.locator('header').first().evaluate((h) => h.getBoundingClientRect().height);
+  assert.ok(header < 667 * 0.25, `header ${header}px of 667`);
+  await page.goto(site.server.url + 'prefectures/hokkaido/');
+  await page.emulateMedia({ media: 'print' });
+  const pdf = await page.pdf({ format: 'A4', printBackground: false });
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+  // Eleven teams, the towns, one chart: a few pages (it was 7, three nearly blank).
+  assert.ok(pages >= 1 && pages <= 5, `${pages} A4 pages`);
+  await page.close();
+});
+
+test('finding 13: before 第2期 is announced, no free page or search entry states its figures', async () => {
+  const early = await serve(buildSite(join(REPO, 'content'), '2026-03-01'));
+  const page = await site.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  try {
+    for (const path of ['', 'about/', 'faq/', 'schedule/', 'cohorts/']) {
+      const res = await page.goto(early.url + path);
+      if (res.status() === 404) continue;
+      const text = await page.evaluate(() => document.body.innerText);
+      for (const figure of ['278名', '279名', '308名', '97チーム', '97市町村', '38道府県']) {
+        assert.ok(!text.includes(figure), `${path || '/'} states ${figure} before the announcement`);
+      }
+    }
+    await page.goto(`${early.url}search/?q=${encodeURIComponent('97チーム')}`);
+    await searchSettled(page);
+    const results = await searchResults(page);
+    assert.ok(results.every((r) => !/97チーム|278名/.test(r.summary + r.excerpt)), JSON.stringify(results));
+  } finally {
+    await page.close();
+    await early.close();
+  }
+});
+
+test('finding 14: dates the source does not give are its words, and the contact point is given', async () => {
+  const page = await site.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(site.server.url + 'cohorts/2/');
+  const text = await page.evaluate(() => document.querySelector('main').innerText);
+  assert.ok(text.includes('令和8年3月中下旬以降'), 'the announcement as the source words it');
+  assert.ok(!text.includes('2026年3月27日'), 'no invented instant');
+  await page.goto(site.server.url + 'about/');
+  const about = await page.evaluate(() => document.querySelector('main').innerText);
+  assert.ok(about.includes('03-6257-1873'), 'the contact point of seed 000');
+  assert.ok(!about.includes('24省庁等の278名'), 'no figure the roster contradicts');
+  await page.goto(site.server.url + 'ministries/');
+  assert.ok((await page.locator('tbody th').allTextContents()).includes('国税庁金沢国税局'));
   await page.close();
 });
