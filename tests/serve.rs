@@ -246,8 +246,13 @@ fn the_search_index_is_made_in_the_background_and_follows_edits() {
         before.contains("棚田") && !before.contains("段々畑"),
         "the first index holds the first text"
     );
-    let (status, _) = get(server.port, "/pagefind/pagefind-ui.js");
+    let (status, _) = get(server.port, "/pagefind/pagefind.js");
     assert_eq!(status, 200);
+    let (status, _) = get(server.port, "/pagefind/pagefind-ui.js");
+    assert_eq!(
+        status, 404,
+        "the ready-made UI is not shipped: the search page has its own"
+    );
 
     site.replace("cohorts/1/reports/mori-interim.md", "棚田の保全", "段々畑の保全");
     wait_for(server.port, "/reports/1/mori-interim/", |b| b.contains("段々畑"));

@@ -121,10 +121,23 @@ fn index_part(no: usize, pages: &[(&str, &[u8])]) -> Result<Vec<(String, Vec<u8>
                 .join("/");
             (name, f.contents)
         })
-        .filter(|(name, _)| !name.starts_with("playground"))
+        .filter(|(name, _)| !name.starts_with("playground") && !is_unused_ui(name))
         .filter(|(name, _)| no == 1 || is_index_data(name))
         .map(|(name, contents)| (format!("{dir}{name}"), contents))
         .collect())
+}
+
+/// Pagefind's ready-made interfaces: the search page drives `pagefind.js` itself, so these
+/// would only be dead weight in every build.
+fn is_unused_ui(name: &str) -> bool {
+    [
+        "pagefind-ui.",
+        "pagefind-modular-ui.",
+        "pagefind-component-ui.",
+        "pagefind-highlight.",
+    ]
+    .iter()
+    .any(|p| name.starts_with(p))
 }
 
 /// The files a merged part needs: its entry, metadata, word index, filters and fragments.
@@ -159,6 +172,10 @@ mod tests {
         assert!(is_index_data("pagefind.ja_1234.pf_meta"));
         assert!(is_index_data("fragment/ja_abc.pf_fragment"));
         assert!(!is_index_data("pagefind-ui.js"));
+        assert!(is_unused_ui("pagefind-ui.js") && is_unused_ui("pagefind-modular-ui.css"));
+        assert!(
+            !is_unused_ui("pagefind.js") && !is_unused_ui("pagefind-worker.js") && !is_unused_ui("pagefind-entry.json")
+        );
         assert!(!is_index_data("wasm.ja.pagefind"));
     }
 }
