@@ -1,8 +1,6 @@
 //! 府省庁等 pages: the list of ministries whose 支援官 are published, and one page per ministry
 //! with the teams its officials join, by cohort, and those teams' reports.
 
-use unicode_normalization::UnicodeNormalization;
-
 use super::RenderError;
 use super::context::{ReportRef, TeamList, fmt_int};
 use super::layout::{OgType, PageSpec, crumb};
@@ -174,14 +172,7 @@ fn cohort_view(p: &Published, id: MinistryId, x: &Tally) -> MinistryCohort {
 }
 
 /// What a search matches exactly to put this page first: the name, its short form and its
-/// other spellings, after NFKC and without spaces.
+/// other spellings.
 fn search_names(m: &Ministry) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for n in std::iter::once(&m.name).chain(&m.short).chain(&m.aliases) {
-        let n: String = n.nfkc().filter(|c| !c.is_whitespace()).collect();
-        if !n.is_empty() && !out.contains(&n) {
-            out.push(n);
-        }
-    }
-    out
+    super::search::exact_names(std::iter::once(&m.name).chain(&m.short).chain(&m.aliases))
 }

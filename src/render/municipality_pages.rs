@@ -6,7 +6,6 @@ use super::layout::{OgType, PageSpec, crumb};
 use super::pages::Renderer;
 use super::views::MunicipalityView;
 use crate::model::{Municipality, urls};
-use unicode_normalization::UnicodeNormalization;
 
 impl Renderer<'_, '_> {
     pub(super) fn municipalities(&mut self) -> Result<(), RenderError> {
@@ -86,12 +85,5 @@ fn search_names(m: &Municipality) -> Vec<String> {
             .filter(|s| s.chars().count() >= 2);
         names.extend(stem.map(str::to_string));
     }
-    let mut out: Vec<String> = Vec::new();
-    for n in names {
-        let n: String = n.nfkc().filter(|c| !c.is_whitespace()).collect();
-        if !out.contains(&n) {
-            out.push(n);
-        }
-    }
-    out
+    super::search::exact_names(names)
 }

@@ -127,6 +127,20 @@ fn index_part(no: usize, pages: &[(&str, &[u8])]) -> Result<Vec<(String, Vec<u8>
         .collect())
 }
 
+/// The exact names a page is found by first (its Pagefind `name` filter values), as the search
+/// page compares them: NFKC, without spaces, each once, empty ones dropped.
+pub(super) fn exact_names<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> Vec<String> {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out: Vec<String> = Vec::new();
+    for n in names {
+        let n: String = n.as_ref().nfkc().filter(|c| !c.is_whitespace()).collect();
+        if !n.is_empty() && !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
+}
+
 /// Pagefind's ready-made interfaces: the search page drives `pagefind.js` itself, so these
 /// would only be dead weight in every build.
 fn is_unused_ui(name: &str) -> bool {

@@ -438,7 +438,7 @@ impl Renderer<'_, '_> {
             )
         };
         let page = PrefectureView {
-            search_names: prefecture_names(pref),
+            search_names: super::search::exact_names(prefecture_names(pref)),
             files,
             name: pref.name,
             region: pref.region.name(),
