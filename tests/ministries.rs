@@ -169,3 +169,38 @@ fn a_bad_or_repeated_id_is_an_error_at_its_line() {
         "{err}"
     );
 }
+
+#[test]
+fn a_link_to_a_ministry_page_that_can_never_exist_is_an_error() {
+    let site = Site::fixture("embargo");
+    site.write(
+        "ministries.yaml",
+        &format!("{}- name: 環境省\n  id: env\n", site.read("ministries.yaml")),
+    );
+    site.write(
+        "pages/links.md",
+        "---\ntitle: リンク\n---\n[国土交通省](/ministries/mlit/)と[環境省](/ministries/env/)\n",
+    );
+    let o = site.check("2026-06-01T10:00");
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("--> pages/links.md:4:"), "{err}");
+    assert!(err.contains("/ministries/env/"), "{err}");
+    assert!(
+        err.contains("リンク先「/ministries/env/」のページはありません"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("リンク先「/ministries/mlit/」"),
+        "国土交通省 has an official: {err}"
+    );
+}
+
+#[test]
+fn a_wrong_id_gets_its_error_and_no_second_warning() {
+    let site = Site::fixture("embargo");
+    site.replace("ministries.yaml", "id: soumu", "id: Soumu");
+    let err = stderr(&site.check("2026-06-01T10:00"));
+    assert!(err.contains("id「Soumu」はページの URL に使えません"), "{err}");
+    assert!(!err.contains("id がないため"), "{err}");
+}

@@ -169,12 +169,12 @@ pub fn reports_page(no: usize) -> String {
     format!("reports/page/{no}/")
 }
 
-/// `themes/<NN>/`
 /// `ministries/<id>/`: one 府省庁等's teams, members and reports.
 pub fn ministry(slug: &str) -> String {
     format!("ministries/{slug}/")
 }
 
+/// `themes/<NN>/`
 pub fn theme(area: IssueAreaNo) -> String {
     format!("themes/{}/", area.two_digits())
 }

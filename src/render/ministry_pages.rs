@@ -40,7 +40,13 @@ fn tallies<'p>(p: &'p Published, id: MinistryId) -> Vec<Tally<'p>> {
 
 impl Renderer<'_, '_> {
     pub(super) fn ministries(&mut self) -> Result<(), RenderError> {
-        let ids = self.p.ministry_pages();
+        // Each ministry with a page, with its path.
+        let ids: Vec<(MinistryId, String)> = self
+            .p
+            .ministry_pages()
+            .into_iter()
+            .filter_map(|id| Some((id, self.p.ministry_href(id)?)))
+            .collect();
         if ids.is_empty() {
             return Ok(());
         }
@@ -52,12 +58,12 @@ impl Renderer<'_, '_> {
             .collect();
         let rows = ids
             .iter()
-            .map(|&id| {
-                let m = self.p.ministry(id);
-                let t = tallies(self.p, id);
+            .map(|(id, href)| {
+                let m = self.p.ministry(*id);
+                let t = tallies(self.p, *id);
                 MinistryRow {
                     name: m.name.clone(),
-                    href: urls::ministry(m.slug.as_deref().unwrap_or_default()),
+                    href: href.clone(),
                     counts: cohorts
                         .iter()
                         .map(|c| {
@@ -84,9 +90,9 @@ impl Renderer<'_, '_> {
             rows,
         };
         self.emit(spec, &list)?;
-        self.emit_many(&ids, |this, &id| {
+        self.emit_many(&ids, |this, (id, path)| {
+            let id = *id;
             let m = this.p.ministry(id);
-            let path = urls::ministry(m.slug.as_deref().unwrap_or_default());
             let t = tallies(this.p, id);
             let cohorts: Vec<MinistryCohort> = t.iter().rev().map(|x| cohort_view(this.p, id, x)).collect();
             let reports: Vec<ReportRef> = t
@@ -120,7 +126,7 @@ impl Renderer<'_, '_> {
             };
             this.page(
                 PageSpec {
-                    path: &path,
+                    path,
                     template: "ministry.html",
                     og_type: OgType::Website,
                     title: m.name.clone(),
@@ -154,9 +160,20 @@ fn cohort_view(p: &Published, id: MinistryId, x: &Tally) -> MinistryCohort {
         })
         .collect();
     let label = x.cohort.no.label();
+    let left = x
+        .teams
+        .iter()
+        .flat_map(|t| &t.members)
+        .filter(|mem| mem.ministry == id && mem.left.is_some())
+        .count();
+    let left_note = if left > 0 {
+        format!("（離任した{}名を含みます）", fmt_int(left as u64))
+    } else {
+        String::new()
+    };
     MinistryCohort {
         lead: format!(
-            "{label}では、{}の支援官{}名が{}チームに加わり、{}都道府県の{}市町村を支援しています。役職は{}です。",
+            "{label}では、{}の支援官{}名{left_note}が{}チームに加わり、{}都道府県の{}市町村を支援しています。役職は{}です。",
             m.name,
             fmt_int(x.members as u64),
             fmt_int(x.teams.len() as u64),

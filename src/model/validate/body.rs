@@ -186,8 +186,15 @@ pub(super) fn check_links(reg: &Registry, diags: &mut Diagnostics) {
                 Target::Report(n, stem) => reg.reports.iter().any(|r| r.cohort == *n && &r.stem == stem),
                 Target::Page(stem) => reg.pages.iter().any(|p| &p.stem == stem),
                 Target::Program(id) => reg.programs.iter().any(|p| &p.id == id),
-                Target::Ministries => reg.ministries.iter().any(|m| m.slug.is_some()),
-                Target::Ministry(id) => reg.ministries.iter().any(|m| m.slug.as_ref() == Some(id)),
+                // A ministry page exists once one of its officials is published: a link needs a
+                // ministry with that id and a member of it in some team (held or not).
+                Target::Ministries | Target::Ministry(_) => reg.ministries.iter().enumerate().any(|(i, m)| {
+                    let named = match &link.target {
+                        Target::Ministry(id) => m.slug.as_ref() == Some(id),
+                        _ => m.slug.is_some(),
+                    };
+                    named && reg.teams.iter().flat_map(|t| &t.members).any(|mem| mem.ministry.0 == i)
+                }),
             };
             if !exists {
                 let suggestion = match &link.target {

@@ -46,8 +46,9 @@ impl Validator<'_> {
         site
     }
 
-    /// ministries.yaml, and where each entry's name is written (for the missing-id warning).
-    pub(super) fn ministries(&mut self, raw: &RawContent) -> (Vec<Ministry>, Vec<Span>) {
+    /// ministries.yaml, and for each entry written without an `id`, where its name is (for the
+    /// missing-id warning; a wrong `id` has its own error).
+    pub(super) fn ministries(&mut self, raw: &RawContent) -> (Vec<Ministry>, Vec<Option<Span>>) {
         let Some(list) = &raw.ministries else {
             return (Vec::new(), Vec::new());
         };
@@ -104,7 +105,7 @@ impl Validator<'_> {
                 }
                 seen.insert(key, (name.clone(), s.pos));
             }
-            at.push(Span::new(&list.file, m.name.pos));
+            at.push(m.id.is_none().then(|| Span::new(&list.file, m.name.pos)));
             out.push(Ministry {
                 name,
                 slug,
@@ -116,10 +117,10 @@ impl Validator<'_> {
     }
 
     /// A ministry that a record names but that has no `id` gets no page (SPEC §2): say so once.
-    pub(super) fn ministries_without_pages(&mut self, ministries: &[Ministry], at: &[Span], teams: &[Team]) {
+    pub(super) fn ministries_without_pages(&mut self, ministries: &[Ministry], at: &[Option<Span>], teams: &[Team]) {
         for (i, (m, span)) in ministries.iter().zip(at).enumerate() {
             let used = teams.iter().flat_map(|t| &t.members).any(|mem| mem.ministry.0 == i);
-            if m.slug.is_none() && used {
+            if let (Some(span), true) = (span, used) {
                 self.push(
                     Diagnostic::warning(
                         span.clone(),

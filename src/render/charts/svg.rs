@@ -22,8 +22,10 @@ pub(super) fn text_width(text: &str, px: f64) -> f64 {
 pub(super) fn wrap(text: &str, px: f64, width: f64) -> Vec<String> {
     const NO_START: &str = "、。，．・：；）」』】〕％%ー～？！";
     const NO_END: &str = "（「『【〔";
-    let breakable = |prev: char, next: char| {
-        let in_number = prev.is_ascii_digit() && (next.is_ascii_alphanumeric() || "万千億.,%".contains(next));
+    let breakable = |before: Option<char>, prev: char, next: char| {
+        let in_number = (prev.is_ascii_digit() && (next.is_ascii_alphanumeric() || "万千億.,%".contains(next)))
+            || (".,".contains(prev) && next.is_ascii_digit())
+            || ("万千億".contains(prev) && before.is_some_and(|b| b.is_ascii_digit()) && next == '人');
         !NO_START.contains(next) && !NO_END.contains(prev) && !in_number
     };
     let mut lines: Vec<Vec<char>> = vec![Vec::new()];
@@ -34,14 +36,17 @@ pub(super) fn wrap(text: &str, px: f64, width: f64) -> Vec<String> {
             line.push(c);
             continue;
         }
-        // Carry the shortest unbreakable tail over to the next line.
-        let mut cut = line.len();
-        while cut > 1 && !breakable(line[cut - 1], if cut == line.len() { c } else { line[cut] }) {
-            cut -= 1;
-        }
-        if cut <= 1 {
-            cut = line.len();
-        }
+        // Carry the shortest unbreakable tail over to the next line; with no break allowed
+        // anywhere in the line, break here.
+        let len = line.len();
+        let cut = (1..=len)
+            .rev()
+            .find(|&cut| {
+                let next = if cut == len { c } else { line[cut] };
+                let before = cut.checked_sub(2).map(|i| line[i]);
+                breakable(before, line[cut - 1], next)
+            })
+            .unwrap_or(len);
         let mut next: Vec<char> = line.split_off(cut);
         next.push(c);
         lines.push(next);
@@ -359,6 +364,10 @@ pub(super) fn bar<DB: DrawingBackend>(
 /// Every number of the chart in words, for `<desc>`.
 pub(super) fn describe(chart: &Chart, frame: &ChartFrame) -> String {
     let mut parts = vec![frame.context.to_string()];
+    let n = super::n_text(chart);
+    if !n.is_empty() {
+        parts.push(n);
+    }
     match &chart.suppressed {
         Some(reason) => parts.push(reason.clone()),
         None => {

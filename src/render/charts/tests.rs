@@ -48,7 +48,7 @@ fn svg_carries_text_title_desc_and_values() {
     assert!(s.contains("role=\"img\""));
     assert!(s.contains("<title id=\"chart-title\">第2期の支援官の所属府省庁等：国土交通省が40名で最多</title>"));
     assert!(
-        s.contains("<desc id=\"chart-desc\">第2期（令和8年度）。内閣官房 24名（37.5%）、国土交通省 40名（62.5%）。出典：試験</desc>")
+        s.contains("<desc id=\"chart-desc\">第2期（令和8年度）。n＝64名。内閣官房 24名（37.5%）、国土交通省 40名（62.5%）。出典：試験</desc>")
     );
     for text in [
         ">内閣官房",
@@ -107,6 +107,11 @@ fn wrapping_keeps_numbers_and_marks_with_their_words() {
         lines.concat(),
         "第2期の人口規模別の伴走支援自治体数：1万人以上3万人未満が30市町村で最多"
     );
+    // 「14.3%」 and 「3万人」 stay whole.
+    let lines = wrap("あいうえおかきく14.3%けこ", 10.0, 99.0);
+    assert!(lines.iter().any(|l| l.contains("14.3%")), "{lines:?}");
+    let lines = wrap("あいうえおかき3万人けこ", 10.0, 10.0 * 9.0);
+    assert!(lines.iter().any(|l| l.contains("3万人")), "{lines:?}");
     let lines = wrap("地域別の伴走支援自治体数：九州・沖縄", 18.0, 18.0 * 15.0);
     assert_eq!(lines, ["地域別の伴走支援自治体数：九", "州・沖縄"]);
 }
