@@ -91,6 +91,7 @@ pub fn run(args: &BuildArgs) -> i32 {
         next_release: built.holdback.next_release(),
         warnings: diags.warning_count(),
         elapsed_seconds: (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+        changes: written.changes,
     };
     match args.format {
         Format::Json => match serde_json::to_string_pretty(&report) {

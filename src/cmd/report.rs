@@ -57,6 +57,8 @@ pub struct BuildReport {
     pub next_release: Option<Instant>,
     pub warnings: usize,
     pub elapsed_seconds: f64,
+    /// Against the output this build replaced.
+    pub changes: crate::output::Changes,
 }
 
 impl BuildReport {
@@ -83,6 +85,13 @@ impl BuildReport {
             f.search,
             f.total,
             self.bytes as f64 / 1_048_576.0
+        ));
+        let c = &self.changes;
+        s.push_str(&format!(
+            "  前回の出力から 追加 {}・変更 {}・削除 {} ファイル（一覧は --format json）\n",
+            c.added.len(),
+            c.changed.len(),
+            c.removed.len()
         ));
         match self.next_release {
             Some(next) if !self.preview => s.push_str(&format!(

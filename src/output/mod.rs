@@ -56,6 +56,60 @@ fn io_at(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 pub struct Written {
     pub files: usize,
     pub bytes: u64,
+    /// Against the output it replaced.
+    pub changes: Changes,
+}
+
+/// What a build changes in the output it replaces, as site paths in order: what an upload
+/// script sends (added, changed) and deletes (removed). With no earlier output, all is added.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Changes {
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+/// Compare `plan` with the files now in `out` (the banso marker aside).
+pub fn changes(plan: &Plan, out: &Path) -> Changes {
+    use rayon::prelude::*;
+    let mut old: std::collections::BTreeSet<String> = walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(out).ok()?;
+            let rel: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            Some(rel.join("/"))
+        })
+        .filter(|rel| rel != MARKER)
+        .collect();
+    let files: Vec<(&String, &Blob)> = plan.files().iter().collect();
+    let state: Vec<Option<bool>> = files
+        .par_iter()
+        .map(|(rel, blob)| {
+            let before = fs::read(out.join(rel)).ok()?;
+            let same = match blob {
+                Blob::Bytes(b) => before == **b,
+                Blob::Copy(src) => fs::read(src).is_ok_and(|now| now == before),
+            };
+            Some(!same)
+        })
+        .collect();
+    let mut c = Changes::default();
+    for ((rel, _), state) in files.iter().zip(state) {
+        let was_there = old.remove(rel.as_str());
+        match state {
+            Some(true) => c.changed.push((*rel).clone()),
+            Some(false) => {}
+            None if was_there => c.changed.push((*rel).clone()),
+            None => c.added.push((*rel).clone()),
+        }
+    }
+    c.removed = old.into_iter().collect();
+    c
 }
 
 /// Decide whether `out` may receive a build of `kind`; `public_default` is the public output
@@ -152,7 +206,10 @@ pub fn write_plan(plan: &Plan, out: &Path, kind: OutputKind, public_default: &Pa
     remove_leftovers(&parent, &name);
 
     let staging = parent.join(format!(".{name}.banso-staging-{}", std::process::id()));
-    let result = write_all(plan, &staging, kind);
+    let result = write_all(plan, &staging, kind).map(|mut w| {
+        w.changes = changes(plan, &out_abs);
+        w
+    });
     let written = match result {
         Ok(w) => w,
         Err(e) => {
@@ -195,6 +252,7 @@ fn write_all(plan: &Plan, staging: &Path, kind: OutputKind) -> Result<Written, O
     Ok(Written {
         files: plan.len(),
         bytes,
+        changes: Changes::default(),
     })
 }
 
