@@ -28,6 +28,8 @@ pub enum Command {
     Holdback(HoldbackArgs),
     /// 確認用のサーバーを 127.0.0.1 で動かし、変更のたびに作り直す（何も書き出さない）
     Serve(ServeArgs),
+    /// 二つの時刻のサイトを比べ、公表で変わるページと文を示す（何も書き出さない）
+    Diff(DiffArgs),
     /// Excel などから書き出した名簿を取り込む
     #[command(subcommand)]
     Import(ImportCommand),
@@ -85,6 +87,22 @@ pub struct HoldbackArgs {
     /// この時刻より後に公表されるものを一覧にする（既定は現在時刻）
     #[arg(long, value_parser = parse_time, value_name = "TIME")]
     pub as_of: Option<Instant>,
+    /// 出力の形式
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// コンテンツのフォルダ
+    #[arg(long, default_value = "content")]
+    pub content: PathBuf,
+    /// 比べる前の時刻（既定は現在時刻）
+    #[arg(long, value_parser = parse_time, value_name = "TIME")]
+    pub from: Option<Instant>,
+    /// 比べる後の時刻（既定は --from の次の公表日時）
+    #[arg(long, value_parser = parse_time, value_name = "TIME")]
+    pub to: Option<Instant>,
     /// 出力の形式
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

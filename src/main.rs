@@ -18,6 +18,7 @@ fn main() {
         Command::Holdback(a) => cmd::holdback::run(a),
         Command::Import(ImportCommand::Teams(a)) => cmd::import::run_teams(a),
         Command::Serve(a) => cmd::serve::run(a),
+        Command::Diff(a) => cmd::diff::run(a),
     };
     std::process::exit(code);
 }

@@ -1,0 +1,124 @@
+//! `banso diff`: what a release changes, compared with two real builds of the same content.
+
+mod common;
+
+use common::{Site, ok, stdout, tree};
+use serde_json::Value;
+
+fn diff_json(site: &Site, from: &str, to: Option<&str>) -> Value {
+    let content = site.content();
+    let mut args = vec![
+        "diff",
+        "--content",
+        content.to_str().unwrap(),
+        "--from",
+        from,
+        "--format",
+        "json",
+    ];
+    if let Some(to) = to {
+        args.extend(["--to", to]);
+    }
+    let o = site.banso(&args);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    serde_json::from_str(&stdout(&o)).unwrap()
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn diff_lists_what_two_real_builds_differ_in_and_writes_nothing() {
+    let site = Site::fixture("embargo");
+    let before_content = tree(&site.content());
+    // Default --to: the next release after --from (team 3 of 第1期, 2026-06-01 10:00).
+    let d = diff_json(&site, "2026-05-01", None);
+    assert_eq!(d["to"], "2026-06-01T10:00:00+09:00");
+    assert!(!site.out().exists(), "diff writes nothing");
+    assert_eq!(tree(&site.content()), before_content);
+
+    ok(&site.build_with("2026-05-01", &["--no-search"]));
+    let a = tree(&site.out());
+    ok(&site.build_with("2026-06-01T10:00", &["--no-search"]));
+    let b = tree(&site.out());
+    let added: Vec<String> = b.keys().filter(|k| !a.contains_key(*k)).cloned().collect();
+    let removed: Vec<String> = a.keys().filter(|k| !b.contains_key(*k)).cloned().collect();
+    let changed: Vec<String> = b
+        .iter()
+        .filter(|(k, v)| a.get(*k).is_some_and(|o| o != *v))
+        .map(|(k, _)| k.clone())
+        .collect();
+    assert_eq!(strings(&d["added"]), added);
+    assert_eq!(strings(&d["removed"]), removed);
+    let d_changed: Vec<String> = d["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(d_changed, changed);
+
+    // A changed page shows the visible text that changes: the team list gains team 3's town.
+    let teams = d["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["path"] == "cohorts/1/teams/index.html")
+        .unwrap();
+    assert_eq!(teams["kind"], "page");
+    let added_lines = strings(&teams["added"]);
+    assert!(added_lines.iter().any(|l| l.contains("与那国町")), "{added_lines:?}");
+    assert!(
+        added_lines.iter().all(|l| !l.contains('<')),
+        "text, not HTML: {added_lines:?}"
+    );
+    // Data rows: teams.csv gains exactly team 3's row.
+    let csv = d["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["path"] == "data/teams.csv")
+        .unwrap();
+    assert_eq!(csv["kind"], "rows");
+    assert!(strings(&csv["removed"]).is_empty());
+    let rows = strings(&csv["added"]);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].starts_with("473821,沖縄県,与那国町,1,3,"), "{rows:?}");
+}
+
+#[test]
+fn the_text_starts_with_a_summary_and_says_when_nothing_changes() {
+    let site = Site::fixture("embargo");
+    let content = site.content();
+    let o = site.banso(&[
+        "diff",
+        "--content",
+        content.to_str().unwrap(),
+        "--from",
+        "2026-05-01",
+        "--to",
+        "2026-06-01T10:00",
+    ]);
+    let text = stdout(&o);
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with("2026年5月1日 00:00 → 2026年6月1日 10:00（日本時間）：追加 "),
+        "{first}"
+    );
+    assert!(text.contains("  /municipalities/473821/index.html"), "{text}");
+    let o = site.banso(&[
+        "diff",
+        "--content",
+        content.to_str().unwrap(),
+        "--from",
+        "2026-05-01",
+        "--to",
+        "2026-05-02",
+    ]);
+    assert!(stdout(&o).contains("変わるものはありません"), "{}", stdout(&o));
+}
