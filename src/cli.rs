@@ -30,6 +30,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// 二つの時刻のサイトを比べ、公表で変わるページと文を示す（何も書き出さない）
     Diff(DiffArgs),
+    /// 公表日時のサイトを前もって作って待ち、その時刻ちょうどに出力と入れ替える
+    Release(ReleaseArgs),
     /// Excel などから書き出した名簿を取り込む
     #[command(subcommand)]
     Import(ImportCommand),
@@ -106,6 +108,34 @@ pub struct DiffArgs {
     /// 出力の形式
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ReleaseArgs {
+    /// コンテンツのフォルダ
+    #[arg(long, default_value = "content")]
+    pub content: PathBuf,
+    /// 出力先のフォルダ
+    #[arg(long, default_value = "output")]
+    pub output: PathBuf,
+    /// 公表する時刻、または next（次の公表日時）
+    #[arg(long, value_parser = parse_release_at, value_name = "TIME|next")]
+    pub at: ReleaseAt,
+}
+
+/// `--at`: an instant, or the next release instant after now.
+#[derive(Debug, Clone, Copy)]
+pub enum ReleaseAt {
+    Next,
+    At(Instant),
+}
+
+fn parse_release_at(s: &str) -> Result<ReleaseAt, String> {
+    if s == "next" {
+        Ok(ReleaseAt::Next)
+    } else {
+        parse_time(s).map(ReleaseAt::At)
+    }
 }
 
 fn parse_time(s: &str) -> Result<Instant, String> {

@@ -19,6 +19,7 @@ fn main() {
         Command::Import(ImportCommand::Teams(a)) => cmd::import::run_teams(a),
         Command::Serve(a) => cmd::serve::run(a),
         Command::Diff(a) => cmd::diff::run(a),
+        Command::Release(a) => cmd::release::run(a),
     };
     std::process::exit(code);
 }

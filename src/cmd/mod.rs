@@ -6,6 +6,7 @@ pub mod check;
 pub mod diff;
 pub mod holdback;
 pub mod import;
+pub mod release;
 mod report;
 pub mod serve;
 

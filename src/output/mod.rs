@@ -192,6 +192,23 @@ fn absolute(p: &Path) -> Option<PathBuf> {
 
 /// Write `plan` into `out`, replacing what a previous build left there.
 pub fn write_plan(plan: &Plan, out: &Path, kind: OutputKind, public_default: &Path) -> Result<Written, OutputError> {
+    stage(plan, out, kind, public_default)?.swap_in(plan)
+}
+
+/// A site written in full into a private directory beside the output, waiting to be swapped in.
+/// Dropped without [`Staged::swap_in`], it is removed and the output is as it was.
+#[derive(Debug)]
+pub struct Staged {
+    staging: PathBuf,
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    written: Option<Written>,
+}
+
+/// Write `plan` into a staging directory beside `out` (never inside it; readable by this user
+/// only, so a web server serving the parent cannot show a site before its time).
+pub fn stage(plan: &Plan, out: &Path, kind: OutputKind, public_default: &Path) -> Result<Staged, OutputError> {
     check_target(out, kind, public_default)?;
     let out_abs = absolute(out).unwrap_or_else(|| out.to_path_buf());
     let parent = out_abs
@@ -204,21 +221,50 @@ pub fn write_plan(plan: &Plan, out: &Path, kind: OutputKind, public_default: &Pa
         .unwrap_or_else(|| "output".into());
     fs::create_dir_all(&parent).map_err(io_at(&parent))?;
     remove_leftovers(&parent, &name);
-
     let staging = parent.join(format!(".{name}.banso-staging-{}", std::process::id()));
-    let result = write_all(plan, &staging, kind).map(|mut w| {
-        w.changes = changes(plan, &out_abs);
-        w
-    });
-    let written = match result {
-        Ok(w) => w,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e);
-        }
+    let mut staged = Staged {
+        staging,
+        out: out_abs,
+        parent,
+        name,
+        written: None,
     };
-    swap_in(&staging, &out_abs, &parent, &name, exchange)?;
-    Ok(written)
+    staged.written = Some(write_all(plan, &staged.staging, kind)?);
+    Ok(staged)
+}
+
+impl Staged {
+    /// Where the staged site is.
+    pub fn dir(&self) -> &Path {
+        &self.staging
+    }
+
+    /// Swap the staged site in for the output at once; `plan` is what was staged (for the
+    /// list of files it changes against the output it replaces).
+    pub fn swap_in(mut self, plan: &Plan) -> Result<Written, OutputError> {
+        let mut written = self.written.take().unwrap_or(Written {
+            files: 0,
+            bytes: 0,
+            changes: Changes::default(),
+        });
+        written.changes = changes(plan, &self.out);
+        // Private while staged; as readable as the output it replaces once public.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&self.out).map_or(0o755, |m| m.permissions().mode() & 0o7777);
+            fs::set_permissions(&self.staging, fs::Permissions::from_mode(mode)).map_err(io_at(&self.staging))?;
+        }
+        swap_in(&self.staging, &self.out, &self.parent, &self.name, exchange)?;
+        Ok(written)
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        // After a swap the staging name holds the old tree (or nothing); either way it goes.
+        let _ = fs::remove_dir_all(&self.staging);
+    }
 }
 
 fn write_all(plan: &Plan, staging: &Path, kind: OutputKind) -> Result<Written, OutputError> {
@@ -227,6 +273,11 @@ fn write_all(plan: &Plan, staging: &Path, kind: OutputKind) -> Result<Written, O
         fs::remove_dir_all(staging).map_err(io_at(staging))?;
     }
     fs::create_dir_all(staging).map_err(io_at(staging))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(staging, fs::Permissions::from_mode(0o700)).map_err(io_at(staging))?;
+    }
     // Each directory once, parents first; then the files in parallel.
     let dirs: std::collections::BTreeSet<&str> = plan
         .files()
