@@ -122,3 +122,53 @@ fn the_text_starts_with_a_summary_and_says_when_nothing_changes() {
     ]);
     assert!(stdout(&o).contains("変わるものはありません"), "{}", stdout(&o));
 }
+
+/// The instant one second before `t` (RFC 3339), where the site is still the one before `t`.
+fn just_before(t: &str) -> String {
+    let i = banso::time::Instant::parse(t).unwrap();
+    banso::time::Instant::from_second(i.as_second() - 1).unwrap().rfc3339()
+}
+
+#[test]
+fn at_each_release_instant_diff_matches_two_real_builds() {
+    let site = Site::fixture("embargo");
+    let mut from = "2026-05-01T00:00:00+09:00".to_string();
+    let mut instants = 0;
+    // Walk the releases one by one (2026-06-01, 2026-10-15, 2027-04-01), each from the second
+    // before it to the instant itself.
+    while let Some(next) = {
+        let d = diff_json(&site, &from, None);
+        d["to"].as_str().map(str::to_string)
+    } {
+        let before = just_before(&next);
+        let d = diff_json(&site, &before, Some(&next));
+        ok(&site.build_with(&before, &["--no-search"]));
+        let a = tree(&site.out());
+        ok(&site.build_with(&next, &["--no-search"]));
+        let b = tree(&site.out());
+        let added: Vec<String> = b.keys().filter(|k| !a.contains_key(*k)).cloned().collect();
+        let removed: Vec<String> = a.keys().filter(|k| !b.contains_key(*k)).cloned().collect();
+        let changed: Vec<String> = b
+            .iter()
+            .filter(|(k, v)| a.get(*k).is_some_and(|o| o != *v))
+            .map(|(k, _)| k.clone())
+            .collect();
+        assert_eq!(strings(&d["added"]), added, "{next}");
+        assert_eq!(strings(&d["removed"]), removed, "{next}");
+        let d_changed: Vec<String> = d["changed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["path"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(d_changed, changed, "{next}");
+        assert!(
+            !added.is_empty() || !changed.is_empty(),
+            "{next}: a release changes something"
+        );
+        instants += 1;
+        from = next;
+        assert!(instants < 10);
+    }
+    assert_eq!(instants, 3, "2026-06-01, 2026-10-15 and 2027-04-01");
+}

@@ -48,10 +48,19 @@ pub fn run(args: &DiffArgs) -> i32 {
         None => match crate::publish::publish(&registry, from, false).holdback.next_release() {
             Some(t) => t,
             None => {
-                eprintln!(
-                    "{} より後に公表されるものはありません（比べるものがありません）",
-                    from.display_ja()
-                );
+                match args.format {
+                    Format::Text => {
+                        println!(
+                            "{} より後に公表されるものはありません（変わるものはありません）",
+                            from.display_ja()
+                        )
+                    }
+                    // For tools: nothing is held, so there is no next release to compare with.
+                    Format::Json => println!(
+                        "{}",
+                        serde_json::json!({ "from": from.rfc3339(), "to": null, "added": [], "changed": [], "removed": [] })
+                    ),
+                }
                 return exit::OK;
             }
         },
