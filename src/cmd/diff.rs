@@ -3,9 +3,8 @@
 
 use serde::Serialize;
 
-use super::{exit, fail, print_diagnostics};
+use super::{exit, fail};
 use crate::cli::{DiffArgs, Format};
-use crate::diag::Diagnostics;
 use crate::render::{Blob, Plan};
 use crate::time::Instant;
 
@@ -33,16 +32,10 @@ pub struct SiteDiff {
 
 pub fn run(args: &DiffArgs) -> i32 {
     let from = args.from.unwrap_or_else(Instant::now);
-    let mut diags = Diagnostics::new();
-    let registry = crate::load_registry(&args.content, &mut diags);
-    print_diagnostics(&diags);
-    let registry = match registry {
+    let registry = match super::load_valid(&args.content) {
         Ok(r) => r,
-        Err(e) => return fail(&e),
+        Err(code) => return code,
     };
-    if diags.has_errors() {
-        return exit::INVALID;
-    }
     let to = match args.to {
         Some(t) => t,
         None => match crate::publish::publish(&registry, from, false).holdback.next_release() {

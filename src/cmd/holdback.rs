@@ -1,23 +1,16 @@
 //! `banso holdback`: what is held back at the as-of, and when the next release is.
 
-use super::{exit, fail, print_diagnostics};
+use super::exit;
 use crate::cli::{Format, HoldbackArgs};
-use crate::diag::Diagnostics;
 use crate::publish::holdback::HoldbackReport;
 use crate::time::Instant;
 
 pub fn run(args: &HoldbackArgs) -> i32 {
     let as_of = args.as_of.unwrap_or_else(Instant::now);
-    let mut diags = Diagnostics::new();
-    let registry = crate::load_registry(&args.content, &mut diags);
-    print_diagnostics(&diags);
-    let registry = match registry {
+    let registry = match super::load_valid(&args.content) {
         Ok(r) => r,
-        Err(e) => return fail(&e),
+        Err(code) => return code,
     };
-    if diags.has_errors() {
-        return exit::INVALID;
-    }
     let holdback = crate::publish::publish(&registry, as_of, false).holdback;
     let report = HoldbackReport::new(as_of, &holdback.held);
     match args.format {

@@ -33,6 +33,18 @@ pub fn print_diagnostics(diags: &Diagnostics) {
     }
 }
 
+/// Load and validate `content`, printing every diagnostic; on failure, the exit status.
+pub fn load_valid(content: &std::path::Path) -> Result<crate::model::Registry, i32> {
+    let mut diags = Diagnostics::new();
+    let registry = crate::load_registry(content, &mut diags);
+    print_diagnostics(&diags);
+    let registry = registry.map_err(|e| fail(&e))?;
+    if diags.has_errors() {
+        return Err(exit::INVALID);
+    }
+    Ok(registry)
+}
+
 /// Print an operational error and return its exit status.
 pub fn fail(e: &crate::Error) -> i32 {
     eprintln!("エラー: {e}");

@@ -6,9 +6,8 @@ use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::build::PUBLIC_DEFAULT;
-use super::{exit, fail, print_diagnostics};
+use super::{exit, fail};
 use crate::cli::{ReleaseArgs, ReleaseAt};
-use crate::diag::Diagnostics;
 use crate::output::{self, OutputKind, Staged};
 use crate::render::Plan;
 use crate::time::Instant;
@@ -40,14 +39,11 @@ fn unix_now() -> f64 {
 
 /// The site at `at`, staged beside `out`. Content errors print and give exit 1.
 fn stage(args: &ReleaseArgs, at: Instant) -> Result<(Plan, Staged), i32> {
-    let mut diags = Diagnostics::new();
-    let registry = crate::load_registry(&args.content, &mut diags);
-    print_diagnostics(&diags);
-    let registry = registry.map_err(|e| fail(&e))?;
-    if diags.has_errors() {
-        eprintln!("内容に誤りがあるため、公表しません（今の出力はそのままです）");
-        return Err(exit::INVALID);
-    }
+    let registry = super::load_valid(&args.content).inspect_err(|&code| {
+        if code == exit::INVALID {
+            eprintln!("内容に誤りがあるため、公表しません（今の出力はそのままです）");
+        }
+    })?;
     let theme = crate::render::Theme::load(None).map_err(|e| fail(&e.into()))?;
     let opts = crate::SiteOptions {
         as_of: at,
@@ -62,12 +58,7 @@ fn stage(args: &ReleaseArgs, at: Instant) -> Result<(Plan, Staged), i32> {
 }
 
 fn next_release(args: &ReleaseArgs) -> Result<Option<Instant>, i32> {
-    let mut diags = Diagnostics::new();
-    let registry = crate::load_registry(&args.content, &mut diags).map_err(|e| fail(&e))?;
-    if diags.has_errors() {
-        print_diagnostics(&diags);
-        return Err(exit::INVALID);
-    }
+    let registry = super::load_valid(&args.content)?;
     Ok(crate::publish::publish(&registry, Instant::now(), false)
         .holdback
         .next_release())
