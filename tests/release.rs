@@ -101,6 +101,10 @@ fn a_release_goes_public_at_its_instant_with_content_edited_while_waiting() {
         "the edit is in the released site"
     );
     assert!(err.contains("に公表しました"), "{err}");
+    assert!(
+        err.contains("現れるページ") && err.contains("    /municipalities/473821/\n"),
+        "what goes public is said first: {err}"
+    );
     assert!(staging_dirs(&site).is_empty(), "nothing left beside the output");
     // The public output is readable again after the swap.
     #[cfg(unix)]

@@ -90,6 +90,22 @@ pub fn run(args: &ReleaseArgs) -> i32 {
         pending.removed.len(),
         staged.dir().display()
     );
+    // The pages that appear and go: what a person watching the countdown checks.
+    for (what, paths) in [("現れるページ", &pending.added), ("なくなるページ", &pending.removed)] {
+        let pages: Vec<&String> = paths.iter().filter(|p| p.ends_with(".html")).collect();
+        if !pages.is_empty() {
+            eprintln!("  {what} {}:", pages.len());
+            for p in pages.iter().take(20) {
+                eprintln!("    /{}", p.trim_end_matches("index.html"));
+            }
+            if pages.len() > 20 {
+                eprintln!(
+                    "    …ほか {} ページ（全体は banso diff で確かめられます）",
+                    pages.len() - 20
+                );
+            }
+        }
+    }
     let target = at.as_second() as f64;
     let live = super::color() || std::io::IsTerminal::is_terminal(&std::io::stderr());
     let mut last_check = unix_now();
