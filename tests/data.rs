@@ -210,6 +210,17 @@ fn the_sitemap_dates_published_pages_only() {
         sitemap.contains("<loc>https://test.example.invalid/banso/themes/25/</loc></url>"),
         "no team, no date"
     );
+    // 総務省 is in team 1 (its report, 2026-10-15) and team 3 (2026-06-01); 国土交通省 only in
+    // team 2 (第1期, 2026-04-01; its final report is held).
+    assert!(sitemap.contains(
+        "<loc>https://test.example.invalid/banso/ministries/soumu/</loc><lastmod>2026-10-15T10:00:00+09:00</lastmod>"
+    ));
+    assert!(sitemap.contains(
+        "<loc>https://test.example.invalid/banso/ministries/mlit/</loc><lastmod>2026-04-01T10:00:00+09:00</lastmod>"
+    ));
+    assert!(sitemap.contains(
+        "<loc>https://test.example.invalid/banso/ministries/</loc><lastmod>2026-10-15T10:00:00+09:00</lastmod>"
+    ));
     assert!(!sitemap.contains("2027-"), "no date of a held record");
     assert!(!sitemap.contains("search/"));
 }

@@ -23,6 +23,8 @@ struct Newest {
     prefecture: HashMap<&'static str, Instant>,
     municipality: HashMap<MunicipalityCode, Instant>,
     area: HashMap<u8, Instant>,
+    /// By ministries.yaml `id`.
+    ministry: HashMap<String, Instant>,
     report: HashMap<(u32, String), Instant>,
     reports: Option<Instant>,
     page: HashMap<String, Instant>,
@@ -57,6 +59,12 @@ impl LastMod {
             newest(&mut m.municipality, t.municipality, changed);
             for a in &t.areas {
                 newest(&mut m.area, a.0, changed);
+            }
+            // A ministry's page lists every team one of its officials is in, whole.
+            for mem in &t.members {
+                if let Some(slug) = &p.ministry(mem.ministry).slug {
+                    newest(&mut m.ministry, slug.clone(), changed);
+                }
             }
         }
         for c in &p.cohorts {
@@ -126,6 +134,10 @@ impl Newest {
         }
         for (a, t) in self.area {
             put(urls::theme(IssueAreaNo(a)), Some(t));
+        }
+        put(urls::MINISTRIES.into(), self.ministry.values().copied().max());
+        for (slug, t) in self.ministry {
+            put(urls::ministry(&slug), Some(t));
         }
         put(urls::PROGRAMS.into(), self.programs);
         for (id, t) in self.program {
