@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
 use common::{Site, stdout, tree};
 use serde_json::Value;
 
@@ -23,19 +21,6 @@ fn list(v: &Value, key: &str) -> Vec<String> {
         .collect()
 }
 
-/// The two trees compared directly, the marker aside: (added, changed, removed).
-fn compare(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> [Vec<String>; 3] {
-    let skip = |k: &String| k != ".banso-output";
-    [
-        b.keys().filter(|k| skip(k) && !a.contains_key(*k)).cloned().collect(),
-        b.iter()
-            .filter(|(k, v)| skip(k) && a.get(*k).is_some_and(|old| old != *v))
-            .map(|(k, _)| k.clone())
-            .collect(),
-        a.keys().filter(|k| skip(k) && !b.contains_key(*k)).cloned().collect(),
-    ]
-}
-
 #[test]
 fn the_change_lists_match_a_comparison_of_the_two_trees() {
     let site = Site::fixture("embargo");
@@ -51,7 +36,7 @@ fn the_change_lists_match_a_comparison_of_the_two_trees() {
     // Team 3 of 第1期 is published at 2026-06-01 10:00: pages change, its town's page is added.
     let second = json_build(&site, "2026-06-01T10:00");
     let b = tree(&site.out());
-    let [added, changed, removed] = compare(&a, &b);
+    let [added, changed, removed] = common::tree_changes(&a, &b);
     assert_eq!(list(&second, "added"), added);
     assert_eq!(list(&second, "changed"), changed);
     assert_eq!(list(&second, "removed"), removed);
@@ -67,7 +52,7 @@ fn the_change_lists_match_a_comparison_of_the_two_trees() {
     // Back to before the release (a content rollback): the town's page goes again.
     let third = json_build(&site, "2026-05-01");
     assert!(list(&third, "removed").contains(&"municipalities/473821/index.html".to_string()));
-    let [added, changed, removed] = compare(&b, &tree(&site.out()));
+    let [added, changed, removed] = common::tree_changes(&b, &tree(&site.out()));
     assert_eq!(
         (list(&third, "added"), list(&third, "changed"), list(&third, "removed")),
         (added, changed, removed)

@@ -32,6 +32,26 @@ fn strings(v: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The diff's added, changed and removed paths are those of the two built trees; returns them.
+fn assert_lists_match(
+    d: &Value,
+    a: &std::collections::BTreeMap<String, Vec<u8>>,
+    b: &std::collections::BTreeMap<String, Vec<u8>>,
+    what: &str,
+) -> [Vec<String>; 3] {
+    let [added, changed, removed] = common::tree_changes(a, b);
+    assert_eq!(strings(&d["added"]), added, "{what}");
+    assert_eq!(strings(&d["removed"]), removed, "{what}");
+    let d_changed: Vec<String> = d["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(d_changed, changed, "{what}");
+    [added, changed, removed]
+}
+
 #[test]
 fn diff_lists_what_two_real_builds_differ_in_and_writes_nothing() {
     let site = Site::fixture("embargo");
@@ -46,22 +66,7 @@ fn diff_lists_what_two_real_builds_differ_in_and_writes_nothing() {
     let a = tree(&site.out());
     ok(&site.build_with("2026-06-01T10:00", &["--no-search"]));
     let b = tree(&site.out());
-    let added: Vec<String> = b.keys().filter(|k| !a.contains_key(*k)).cloned().collect();
-    let removed: Vec<String> = a.keys().filter(|k| !b.contains_key(*k)).cloned().collect();
-    let changed: Vec<String> = b
-        .iter()
-        .filter(|(k, v)| a.get(*k).is_some_and(|o| o != *v))
-        .map(|(k, _)| k.clone())
-        .collect();
-    assert_eq!(strings(&d["added"]), added);
-    assert_eq!(strings(&d["removed"]), removed);
-    let d_changed: Vec<String> = d["changed"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["path"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(d_changed, changed);
+    assert_lists_match(&d, &a, &b, "2026-06-01");
 
     // A changed page shows the visible text that changes: the team list gains team 3's town.
     let teams = d["changed"]
@@ -146,22 +151,7 @@ fn at_each_release_instant_diff_matches_two_real_builds() {
         let a = tree(&site.out());
         ok(&site.build_with(&next, &["--no-search"]));
         let b = tree(&site.out());
-        let added: Vec<String> = b.keys().filter(|k| !a.contains_key(*k)).cloned().collect();
-        let removed: Vec<String> = a.keys().filter(|k| !b.contains_key(*k)).cloned().collect();
-        let changed: Vec<String> = b
-            .iter()
-            .filter(|(k, v)| a.get(*k).is_some_and(|o| o != *v))
-            .map(|(k, _)| k.clone())
-            .collect();
-        assert_eq!(strings(&d["added"]), added, "{next}");
-        assert_eq!(strings(&d["removed"]), removed, "{next}");
-        let d_changed: Vec<String> = d["changed"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["path"].as_str().unwrap().to_string())
-            .collect();
-        assert_eq!(d_changed, changed, "{next}");
+        let [added, changed, _] = assert_lists_match(&d, &a, &b, &next);
         assert!(
             !added.is_empty() || !changed.is_empty(),
             "{next}: a release changes something"

@@ -23,8 +23,9 @@ pub struct Changed {
 pub struct SiteDiff {
     #[serde(serialize_with = "crate::time::rfc3339")]
     pub from: Instant,
-    #[serde(serialize_with = "crate::time::rfc3339")]
-    pub to: Instant,
+    /// `None` when nothing is held after `from`: no later site to compare with.
+    #[serde(serialize_with = "crate::time::rfc3339_opt")]
+    pub to: Option<Instant>,
     pub added: Vec<String>,
     pub changed: Vec<Changed>,
     pub removed: Vec<String>,
@@ -36,27 +37,18 @@ pub fn run(args: &DiffArgs) -> i32 {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let to = match args.to {
-        Some(t) => t,
-        None => match crate::publish::publish(&registry, from, false).holdback.next_release() {
-            Some(t) => t,
-            None => {
-                match args.format {
-                    Format::Text => {
-                        println!(
-                            "{} より後に公表されるものはありません（変わるものはありません）",
-                            from.display_ja()
-                        )
-                    }
-                    // For tools: nothing is held, so there is no next release to compare with.
-                    Format::Json => println!(
-                        "{}",
-                        serde_json::json!({ "from": from.rfc3339(), "to": null, "added": [], "changed": [], "removed": [] })
-                    ),
-                }
-                return exit::OK;
-            }
-        },
+    let Some(to) = args
+        .to
+        .or_else(|| crate::publish::publish(&registry, from, false).holdback.next_release())
+    else {
+        let nothing = SiteDiff {
+            from,
+            to: None,
+            added: Vec::new(),
+            changed: Vec::new(),
+            removed: Vec::new(),
+        };
+        return show(&nothing, args.format);
     };
     let theme = match crate::render::Theme::load(None) {
         Ok(t) => t,
@@ -78,18 +70,17 @@ pub fn run(args: &DiffArgs) -> i32 {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => return fail(&e),
     };
-    let d = compare(from, to, &a.plan, &b.plan);
-    match args.format {
-        Format::Text => print!("{}", d.text()),
-        Format::Json => match serde_json::to_string_pretty(&d) {
-            Ok(json) => println!("{json}"),
-            Err(e) => {
-                eprintln!("エラー: JSON を作れません: {e}");
-                return exit::FAILURE;
-            }
-        },
+    show(&compare(from, to, &a.plan, &b.plan), args.format)
+}
+
+fn show(d: &SiteDiff, format: Format) -> i32 {
+    match format {
+        Format::Text => {
+            print!("{}", d.text());
+            exit::OK
+        }
+        Format::Json => super::print_json(d),
     }
-    exit::OK
 }
 
 fn bytes(blob: &Blob) -> Vec<u8> {
@@ -113,7 +104,7 @@ pub fn compare(from: Instant, to: Instant, a: &Plan, b: &Plan) -> SiteDiff {
         .collect();
     SiteDiff {
         from,
-        to,
+        to: Some(to),
         added,
         changed,
         removed,
@@ -252,10 +243,16 @@ fn decode(s: &str) -> String {
 impl SiteDiff {
     /// The summary first, then each file: what the person who signs off reads.
     pub fn text(&self) -> String {
+        let Some(to) = self.to else {
+            return format!(
+                "{} より後に公表されるものはありません（変わるものはありません）\n",
+                self.from.display_ja()
+            );
+        };
         let mut s = format!(
             "{} → {}（日本時間）：追加 {}・変更 {}・削除 {} ファイル\n",
             self.from.display_ja(),
-            self.to.display_ja(),
+            to.display_ja(),
             self.added.len(),
             self.changed.len(),
             self.removed.len()

@@ -15,13 +15,7 @@ pub fn run(args: &HoldbackArgs) -> i32 {
     let report = HoldbackReport::new(as_of, &holdback.held);
     match args.format {
         Format::Text => print!("{}", report.text()),
-        Format::Json => match serde_json::to_string_pretty(&report) {
-            Ok(json) => println!("{json}"),
-            Err(e) => {
-                eprintln!("エラー: JSON を作れません: {e}");
-                return exit::FAILURE;
-            }
-        },
+        Format::Json => return super::print_json(&report),
     }
     exit::OK
 }

@@ -45,6 +45,20 @@ pub fn load_valid(content: &std::path::Path) -> Result<crate::model::Registry, i
     Ok(registry)
 }
 
+/// Print `value` as pretty JSON on stdout; the exit status.
+pub fn print_json(value: &impl serde::Serialize) -> i32 {
+    match serde_json::to_string_pretty(value) {
+        Ok(json) => {
+            println!("{json}");
+            exit::OK
+        }
+        Err(e) => {
+            eprintln!("エラー: JSON を作れません: {e}");
+            exit::FAILURE
+        }
+    }
+}
+
 /// Print an operational error and return its exit status.
 pub fn fail(e: &crate::Error) -> i32 {
     eprintln!("エラー: {e}");

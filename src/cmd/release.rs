@@ -9,7 +9,6 @@ use super::build::PUBLIC_DEFAULT;
 use super::{exit, fail};
 use crate::cli::{ReleaseArgs, ReleaseAt};
 use crate::output::{self, OutputKind, Staged};
-use crate::render::Plan;
 use crate::time::Instant;
 
 /// What the content folder looks like on disk: each file's path, size and modification time.
@@ -38,7 +37,7 @@ fn unix_now() -> f64 {
 }
 
 /// The site at `at`, staged beside `out`. Content errors print and give exit 1.
-fn stage(args: &ReleaseArgs, at: Instant) -> Result<(Plan, Staged), i32> {
+fn stage(args: &ReleaseArgs, at: Instant) -> Result<Staged, i32> {
     let registry = super::load_valid(&args.content).inspect_err(|&code| {
         if code == exit::INVALID {
             eprintln!("内容に誤りがあるため、公表しません（今の出力はそのままです）");
@@ -52,9 +51,15 @@ fn stage(args: &ReleaseArgs, at: Instant) -> Result<(Plan, Staged), i32> {
         render: crate::render::Options::default(),
     };
     let built = crate::render_site(&registry, opts, &theme).map_err(|e| fail(&e))?;
-    let staged = output::stage(&built.plan, &args.output, OutputKind::Public, Path::new(PUBLIC_DEFAULT))
-        .map_err(|e| fail(&e.into()))?;
-    Ok((built.plan, staged))
+    output::stage(&built.plan, &args.output, OutputKind::Public, Path::new(PUBLIC_DEFAULT)).map_err(|e| fail(&e.into()))
+}
+
+/// Content changed while waiting: the staged site goes (it shares its directory's name with the
+/// next one), and the site at `at` is staged again from the content as it is now.
+fn restage(args: &ReleaseArgs, at: Instant, staged: Staged) -> Result<Staged, i32> {
+    eprintln!("\r内容が変わったため作り直します");
+    drop(staged);
+    stage(args, at)
 }
 
 fn next_release(args: &ReleaseArgs) -> Result<Option<Instant>, i32> {
@@ -76,12 +81,12 @@ pub fn run(args: &ReleaseArgs) -> i32 {
             Err(code) => return code,
         },
     };
-    let (mut plan, mut staged) = match stage(args, at) {
+    let mut staged = match stage(args, at) {
         Ok(x) => x,
         Err(code) => return code,
     };
     let mut seen = fingerprint(&args.content);
-    let pending = output::changes(&plan, &args.output);
+    let pending = staged.changes().cloned().unwrap_or_default();
     eprintln!(
         "{} に公表します：今の出力と比べて 追加 {}・変更 {}・削除 {} ファイル（準備済み：{}）",
         at.display_ja(),
@@ -124,12 +129,10 @@ pub fn run(args: &ReleaseArgs) -> i32 {
             last_check = now;
             let current = fingerprint(&args.content);
             if current != seen {
-                eprintln!("\r内容が変わったため作り直します");
-                drop(staged);
-                match stage(args, at) {
-                    Ok((p, s)) => (plan, staged) = (p, s),
+                staged = match restage(args, at, staged) {
+                    Ok(s) => s,
                     Err(code) => return code,
-                }
+                };
                 seen = current;
             }
         }
@@ -140,14 +143,12 @@ pub fn run(args: &ReleaseArgs) -> i32 {
     }
     // An edit in the last moments: the released site is the content as it is now.
     if fingerprint(&args.content) != seen {
-        eprintln!("内容が変わったため作り直します");
-        drop(staged);
-        match stage(args, at) {
-            Ok((p, s)) => (plan, staged) = (p, s),
+        staged = match restage(args, at, staged) {
+            Ok(s) => s,
             Err(code) => return code,
-        }
+        };
     }
-    match staged.swap_in(&plan) {
+    match staged.swap_in() {
         Ok(w) => {
             eprintln!(
                 "{} に公表しました：追加 {}・変更 {}・削除 {} ファイル",

@@ -192,7 +192,7 @@ fn absolute(p: &Path) -> Option<PathBuf> {
 
 /// Write `plan` into `out`, replacing what a previous build left there.
 pub fn write_plan(plan: &Plan, out: &Path, kind: OutputKind, public_default: &Path) -> Result<Written, OutputError> {
-    stage(plan, out, kind, public_default)?.swap_in(plan)
+    stage(plan, out, kind, public_default)?.swap_in()
 }
 
 /// A site written in full into a private directory beside the output, waiting to be swapped in.
@@ -229,7 +229,9 @@ pub fn stage(plan: &Plan, out: &Path, kind: OutputKind, public_default: &Path) -
         name,
         written: None,
     };
-    staged.written = Some(write_all(plan, &staged.staging, kind)?);
+    let mut written = write_all(plan, &staged.staging, kind)?;
+    written.changes = changes(plan, &staged.out);
+    staged.written = Some(written);
     Ok(staged)
 }
 
@@ -239,15 +241,19 @@ impl Staged {
         &self.staging
     }
 
-    /// Swap the staged site in for the output at once; `plan` is what was staged (for the
-    /// list of files it changes against the output it replaces).
-    pub fn swap_in(mut self, plan: &Plan) -> Result<Written, OutputError> {
-        let mut written = self.written.take().unwrap_or(Written {
+    /// What the staged site changes against the output as it was when staged.
+    pub fn changes(&self) -> Option<&Changes> {
+        self.written.as_ref().map(|w| &w.changes)
+    }
+
+    /// Swap the staged site in for the output at once (nothing else is done at that moment: the
+    /// change lists were made when it was staged).
+    pub fn swap_in(mut self) -> Result<Written, OutputError> {
+        let written = self.written.take().unwrap_or(Written {
             files: 0,
             bytes: 0,
             changes: Changes::default(),
         });
-        written.changes = changes(plan, &self.out);
         // Private while staged; as readable as the output it replaces once public.
         #[cfg(unix)]
         {

@@ -53,6 +53,8 @@ pub struct Published<'r> {
     team_index: HashMap<(CohortNo, TeamNo), usize>,
     reports_by_team: HashMap<(CohortNo, TeamNo), Vec<&'r Report>>,
     teams_by_municipality: HashMap<MunicipalityCode, Vec<usize>>,
+    /// The 府省庁等 with a page, in display order (see [`Published::ministry_pages`]).
+    ministry_pages: Vec<MinistryId>,
 }
 
 /// The result of [`publish`]: what may be shown, and what is held with its release instants.
@@ -211,6 +213,7 @@ pub fn publish(reg: &Registry, as_of: Instant, preview: bool) -> Release<'_> {
     for (i, t) in teams.iter().enumerate() {
         teams_by_municipality.entry(t.municipality).or_default().push(i);
     }
+    let ministry_pages = with_pages(&reg.ministries, &teams);
     let published = Published {
         as_of,
         preview,
@@ -227,6 +230,7 @@ pub fn publish(reg: &Registry, as_of: Instant, preview: bool) -> Release<'_> {
         team_index,
         reports_by_team,
         teams_by_municipality,
+        ministry_pages,
     };
     let holdback = Holdback {
         as_of,
@@ -260,21 +264,26 @@ fn held_links(p: &Published) -> Vec<HeldLink> {
     out
 }
 
+/// The ministries with an `id` that a member of `teams` (published ones) belongs to.
+fn with_pages(ministries: &[Ministry], teams: &[Team]) -> Vec<MinistryId> {
+    let mut used = vec![false; ministries.len()];
+    for m in teams.iter().flat_map(|t| &t.members) {
+        used[m.ministry.0] = true;
+    }
+    (0..ministries.len())
+        .map(MinistryId)
+        .filter(|id| used[id.0] && ministries[id.0].slug.is_some())
+        .collect()
+}
+
 impl Published<'_> {
     pub fn ministry(&self, id: MinistryId) -> &Ministry {
         &self.ministries[id.0]
     }
 
     /// The 府省庁等 that have a page: an `id`, and a published member, in display order.
-    pub fn ministry_pages(&self) -> Vec<MinistryId> {
-        let mut used = vec![false; self.ministries.len()];
-        for m in self.teams.iter().flat_map(|t| &t.members) {
-            used[m.ministry.0] = true;
-        }
-        (0..self.ministries.len())
-            .map(MinistryId)
-            .filter(|id| used[id.0] && self.ministry(*id).slug.is_some())
-            .collect()
+    pub fn ministry_pages(&self) -> &[MinistryId] {
+        &self.ministry_pages
     }
 
     /// The site path of a ministry's page, where it has one (`ministries/mlit/`).

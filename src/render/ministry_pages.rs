@@ -40,12 +40,14 @@ fn tallies<'p>(p: &'p Published, id: MinistryId) -> Vec<Tally<'p>> {
 
 impl Renderer<'_, '_> {
     pub(super) fn ministries(&mut self) -> Result<(), RenderError> {
-        // Each ministry with a page, with its path.
-        let ids: Vec<(MinistryId, String)> = self
+        // Each ministry with a page: its path and its teams per cohort, counted once for the list
+        // and its own page.
+        let ids: Vec<(MinistryId, String, Vec<Tally>)> = self
             .p
             .ministry_pages()
-            .into_iter()
-            .filter_map(|id| Some((id, self.p.ministry_href(id)?)))
+            .iter()
+            .copied()
+            .filter_map(|id| Some((id, self.p.ministry_href(id)?, tallies(self.p, id))))
             .collect();
         if ids.is_empty() {
             return Ok(());
@@ -58,9 +60,8 @@ impl Renderer<'_, '_> {
             .collect();
         let rows = ids
             .iter()
-            .map(|(id, href)| {
+            .map(|(id, href, t)| {
                 let m = self.p.ministry(*id);
-                let t = tallies(self.p, *id);
                 MinistryRow {
                     name: m.name.clone(),
                     href: href.clone(),
@@ -90,10 +91,9 @@ impl Renderer<'_, '_> {
             rows,
         };
         self.emit(spec, &list)?;
-        self.emit_many(&ids, |this, (id, path)| {
+        self.emit_many(&ids, |this, (id, path, t)| {
             let id = *id;
             let m = this.p.ministry(id);
-            let t = tallies(this.p, id);
             let cohorts: Vec<MinistryCohort> = t.iter().rev().map(|x| cohort_view(this.p, id, x)).collect();
             let reports: Vec<ReportRef> = t
                 .iter()

@@ -183,6 +183,19 @@ pub fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// Two output trees compared directly, banso's marker aside: (added, changed, removed) paths.
+pub fn tree_changes(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> [Vec<String>; 3] {
+    let skip = |k: &String| k != ".banso-output";
+    [
+        b.keys().filter(|k| skip(k) && !a.contains_key(*k)).cloned().collect(),
+        b.iter()
+            .filter(|(k, v)| skip(k) && a.get(*k).is_some_and(|old| old != *v))
+            .map(|(k, _)| k.clone())
+            .collect(),
+        a.keys().filter(|k| skip(k) && !b.contains_key(*k)).cloned().collect(),
+    ]
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
