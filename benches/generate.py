@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Synthetic content for benchmarks: valid banso content at any scale, and the same reports as
-a Hugo site.
+a Hugo site and as a Zola site.
 
 Everything generated here is SYNTHETIC: invented teams, members and reports spread over the
 real 1,741 municipalities (codes and populations from data/municipalities-jp.csv). Nothing here
 describes a real team or a real person.
 
-    benches/generate.py --reports 10000 --banso /tmp/b/content --hugo /tmp/b/hugo
+    benches/generate.py --reports 10000 --banso /tmp/b/content --hugo /tmp/b/hugo --zola /tmp/b/zola
 """
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ def municipalities() -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def generate(reports: int, per_team: int, banso: Path | None, hugo: Path | None, seed: int = 7) -> None:
+def generate(reports: int, per_team: int, banso: Path | None, hugo: Path | None, seed: int = 7,
+             zola: Path | None = None) -> None:
     rng = random.Random(seed)
     munis = municipalities()
     teams_needed = math.ceil(reports / per_team)
@@ -60,6 +61,8 @@ def generate(reports: int, per_team: int, banso: Path | None, hugo: Path | None,
         write_banso_base(banso, munis)
     if hugo:
         write_hugo_base(hugo)
+    if zola:
+        write_zola_base(zola)
     made = 0
     for c in range(1, cohorts + 1):
         n_teams = min(per_cohort, teams_needed - (c - 1) * per_cohort)
@@ -99,6 +102,14 @@ def generate(reports: int, per_team: int, banso: Path | None, hugo: Path | None,
                     (hugo / f"content/reports/{c}/{stem}.md").write_text(
                         f"---\ntitle: \"{title}\"\ndate: {date}\nprefectures: [\"{m['prefecture']}\"]\n"
                         f"municipality: \"{m['name']}\"\n---\n{text}", encoding="utf-8")
+                if zola:
+                    (zola / f"content/reports/{c}/{stem}.md").parent.mkdir(parents=True, exist_ok=True)
+                    (zola / f"content/reports/{c}/{stem}.md").write_text(
+                        f"+++\ntitle = \"{title}\"\ndate = {date}\n[taxonomies]\nprefectures = [\"{m['prefecture']}\"]\n"
+                        f"[extra]\nmunicipality = \"{m['name']}\"\n+++\n{text}", encoding="utf-8")
+        if zola:
+            (zola / f"content/reports/{c}/_index.md").write_text(
+                f"+++\ntitle = \"第{c}期\"\nsort_by = \"date\"\ntransparent = true\n+++\n", encoding="utf-8")
         if banso:
             (banso / f"cohorts/{c}/cohort.yaml").write_text(
                 f"number: {c}\nfiscal_year: {2015 + c}\nannounce: {2015 + c}-03-27T10:00\n"
@@ -138,14 +149,51 @@ def write_hugo_base(root: Path) -> None:
         '<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}</ul>', encoding="utf-8")
 
 
+def write_zola_base(root: Path) -> None:
+    """The Hugo site's pages as a Zola site: a page per report, a list per prefecture (taxonomy)
+    and per section, the home page with the 20 newest reports and the prefectures."""
+    for d in ["templates/prefectures", "content/reports"]:
+        (root / d).mkdir(parents=True, exist_ok=True)
+    (root / "config.toml").write_text(
+        'base_url = "https://bench.example.invalid/"\ntitle = "合成データのサイト"\ndefault_language = "ja"\n'
+        'compile_sass = false\nbuild_search_index = false\ntaxonomies = [{ name = "prefectures" }]\n'
+        '[markdown]\nhighlight_code = false\n', encoding="utf-8")
+    (root / "content/_index.md").write_text('+++\nsort_by = "date"\n+++\n', encoding="utf-8")
+    (root / "content/reports/_index.md").write_text(
+        '+++\ntitle = "報告"\nsort_by = "date"\ntransparent = true\n+++\n', encoding="utf-8")
+    def page(title: str, main: str) -> str:
+        return ('<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><title>' + title + '</title></head><body>'
+                '<nav><a href="{{ get_url(path="/") }}">ホーム</a></nav><main>' + main + '</main></body></html>')
+    templates = {
+        "page.html": page("{{ page.title }}", '<h1>{{ page.title }}</h1><p>{{ page.date | date(format="%Y-%m-%d") }}'
+                             ' {{ page.extra.municipality }}</p>{{ page.content | safe }}'),
+        "section.html": page("{{ section.title }}", '<h1>{{ section.title }}</h1><ul>{% for p in section.pages %}'
+                                '<li><a href="{{ p.permalink }}">{{ p.title }}</a> {{ p.date | date(format="%Y-%m-%d") }}'
+                                '</li>{% endfor %}</ul>'),
+        "index.html": page("{{ config.title }}", '<h1>{{ config.title }}</h1><ul>{% for p in section.pages | slice(end=20) %}'
+                              '<li><a href="{{ p.permalink }}">{{ p.title }}</a></li>{% endfor %}</ul>'
+                              '{% set t = get_taxonomy(kind="prefectures") %}<ul>{% for term in t.items %}'
+                              '<li><a href="{{ term.permalink }}">{{ term.name }}</a> {{ term.pages | length }}</li>'
+                              '{% endfor %}</ul>'),
+        "prefectures/list.html": page("都道府県", '<ul>{% for term in terms %}<li><a href="{{ term.permalink }}">'
+                                         '{{ term.name }}</a> {{ term.pages | length }}</li>{% endfor %}</ul>'),
+        "prefectures/single.html": page("{{ term.name }}", '<h1>{{ term.name }}</h1><ul>{% for p in term.pages %}'
+                                           '<li><a href="{{ p.permalink }}">{{ p.title }}</a> '
+                                           '{{ p.date | date(format="%Y-%m-%d") }}</li>{% endfor %}</ul>'),
+    }
+    for name, text in templates.items():
+        (root / "templates" / name).write_text(text, encoding="utf-8")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reports", type=int, required=True)
     ap.add_argument("--per-team", type=int, default=3)
     ap.add_argument("--banso", type=Path)
     ap.add_argument("--hugo", type=Path)
+    ap.add_argument("--zola", type=Path)
     a = ap.parse_args()
-    generate(a.reports, a.per_team, a.banso, a.hugo)
+    generate(a.reports, a.per_team, a.banso, a.hugo, zola=a.zola)
 
 
 if __name__ == "__main__":

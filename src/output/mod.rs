@@ -5,6 +5,7 @@
 //! failed or killed build leaves the previous site as it was, and files of earlier builds are
 //! gone after a build. A directory banso did not create is never replaced (SPEC §1).
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -284,15 +285,23 @@ fn write_all(plan: &Plan, staging: &Path, kind: OutputKind) -> Result<Written, O
         use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(staging, fs::Permissions::from_mode(0o700)).map_err(io_at(staging))?;
     }
-    // Each directory once, parents first; then the files in parallel.
-    let dirs: std::collections::BTreeSet<&str> = plan
-        .files()
-        .keys()
-        .filter_map(|rel| rel.rsplit_once('/').map(|(dir, _)| dir))
-        .collect();
-    for dir in dirs {
-        let path = staging.join(dir);
-        fs::create_dir_all(&path).map_err(io_at(&path))?;
+    // Each directory once, a level at a time (parents first), each level in parallel; then the
+    // files in parallel.
+    let mut levels: BTreeMap<usize, BTreeSet<&str>> = BTreeMap::new();
+    for rel in plan.files().keys() {
+        let mut dir = rel.as_str();
+        while let Some((parent, _)) = dir.rsplit_once('/') {
+            if !levels.entry(parent.matches('/').count()).or_default().insert(parent) {
+                break;
+            }
+            dir = parent;
+        }
+    }
+    for dirs in levels.values() {
+        dirs.par_iter().try_for_each(|dir| {
+            let path = staging.join(dir);
+            fs::create_dir(&path).map_err(io_at(&path))
+        })?;
     }
     let files: Vec<(&String, &Blob)> = plan.files().iter().collect();
     let bytes = files

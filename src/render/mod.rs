@@ -165,16 +165,6 @@ pub fn render(
     Ok(plan)
 }
 
-/// Minify one HTML page (deterministic; inline CSS and JS are minified too).
-pub fn minify(html: &str) -> Vec<u8> {
-    let cfg = minify_html::Cfg {
-        minify_css: true,
-        minify_js: false,
-        ..minify_html::Cfg::default()
-    };
-    minify_html::minify(html.as_bytes(), &cfg)
-}
-
 /// `{"layout": …, "root": "../", "page": …}` for a template.
 fn tera_context(layout: &layout::Layout, page: &impl Serialize) -> tera::Context {
     let mut ctx = tera::Context::new();

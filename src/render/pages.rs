@@ -7,7 +7,7 @@ use super::context::ReportRef;
 use super::layout::{Crumb, Layout, MenuItem, OgType, PageSpec, SiteLinks, crumb, root_of};
 use super::markdown::{plain_text, render_markdown};
 use super::views::{DataView, HomeView, NotFoundView, PageView, SearchView};
-use super::{Plan, RenderError, Theme, minify, tera_context};
+use super::{Plan, RenderError, Theme, tera_context};
 use crate::model::urls::{self, BaseUrl};
 use crate::publish::Published;
 use crate::stats::Stats;
@@ -156,7 +156,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         Ok(())
     }
 
-    /// One page: layout, template, minified HTML. Needs only `&self`, so pages render in parallel.
+    /// One page: layout, template, HTML. Needs only `&self`, so pages render in parallel.
     pub(super) fn page(&self, spec: PageSpec, page: &impl Serialize) -> Result<Rendered, RenderError> {
         let site = self.p.site;
         let is_404 = spec.path == urls::NOT_FOUND;
@@ -224,7 +224,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
                         template: spec.template.into(),
                         message: super::theme::error_chain(&e),
                     })?;
-                let bytes = minify(&html);
+                let bytes = html.into_bytes();
                 if let Some((c, k)) = self.cache.zip(key) {
                     c.put(k, &bytes);
                 }

@@ -3,13 +3,20 @@
 //! Only pages already in the plan are indexed, so the index can hold nothing that `publish`
 //! held back. Pagefind's extended build segments Japanese into words, so a two-kanji word of a
 //! report finds it. Each page marks what to index with `data-pagefind-body` on `<main>`;
-//! pages without it (404, the search page) are left out.
+//! pages without it are left out: 404, the search page, and the pages that only list what
+//! other pages hold (home, the report list, the lists of prefectures, 課題分野, ministries and
+//! cohorts, open data), so a search leads to the report or town itself. Prefecture, 課題分野
+//! and ministry pages are found by their own words, not by every team they list
+//! (`data-pagefind-ignore` on the lists). Only [`digest`] of each page is handed to Pagefind.
 //!
 //! Pagefind indexes one page at a time, and its Japanese segmentation is the slowest step of a
 //! large build. A large site's index is therefore made in parts (page *i* goes to part
 //! *i mod n*), each indexed on its own core; the search page merges them in the browser
 //! (`mergeIndex`). The number of parts depends only on the number of pages, so the output does
-//! not depend on the machine. A site of up to [`SPLIT_FROM`] pages (the real one) has one part.
+//! not depend on the machine. A site of up to [`SPLIT_FROM`] pages has one part.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
@@ -20,12 +27,14 @@ use super::{Blob, Plan, RenderError};
 /// Where the index and Pagefind's scripts go.
 pub const BUNDLE_DIR: &str = "pagefind/";
 
-/// Pages per part of the index, at most.
-pub const PART_PAGES: usize = 5000;
+/// Pages per part of the index, at most: a part's index is held in memory while it is made,
+/// so smaller parts keep a large build's peak memory down (two parts at a time on two cores).
+pub const PART_PAGES: usize = 2500;
 
 /// A site of more pages than this is indexed in at least two parts, so that two cores share
-/// the work; smaller sites keep one part and the browser fetches one index.
-pub const SPLIT_FROM: usize = 1000;
+/// the work (the real site has about 700); smaller sites keep one part and the browser fetches
+/// one index.
+pub const SPLIT_FROM: usize = 200;
 
 /// Parts at most (the browser fetches each part's entry and metadata when search starts).
 pub const MAX_PARTS: usize = 8;
@@ -73,23 +82,65 @@ fn part_dir(no: usize) -> String {
 
 /// Index every indexable page of `plan`; returns the bundle's files (paths under `pagefind/`).
 pub fn search_index(plan: &Plan) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
-    let pages = indexable(plan);
+    search_index_with(plan, None)
+}
+
+/// The parts of an earlier index, for `serve`: a part whose pages are what they were (the same
+/// paths and the same [`digest`]s) is taken as it was, so an edit to one report re-indexes the
+/// one or two parts its pages are in, not the site. Only the latest index's parts are kept.
+#[derive(Default)]
+pub struct PartCache {
+    parts: Mutex<HashMap<u128, Vec<(String, Vec<u8>)>>>,
+}
+
+type Files = Vec<(String, Vec<u8>)>;
+
+/// [`search_index`], reusing the unchanged parts of `cache`.
+pub fn search_index_with(plan: &Plan, cache: Option<&PartCache>) -> Result<Files, RenderError> {
+    let pages: Vec<(&str, String)> = indexable(plan)
+        .into_par_iter()
+        .map(|(dir, html)| {
+            let html = String::from_utf8_lossy(html);
+            (dir, digest(&html).unwrap_or_else(|| html.into_owned()))
+        })
+        .collect();
     let n = part_count(pages.len());
-    let mut parts: Vec<Vec<(&str, &[u8])>> = vec![Vec::new(); n];
-    for (i, page) in pages.into_iter().enumerate() {
-        parts[i % n].push(page);
+    let mut parts: Vec<Vec<(&str, &str)>> = vec![Vec::new(); n];
+    for (i, (dir, html)) in pages.iter().enumerate() {
+        parts[i % n].push((dir, html));
     }
-    let files: Vec<Vec<(String, Vec<u8>)>> = parts
+    let earlier = cache.map(|c| std::mem::take(&mut *c.parts.lock().unwrap_or_else(|e| e.into_inner())));
+    let made: Vec<(u128, Files)> = parts
         .into_par_iter()
         .enumerate()
-        .map(|(i, pages)| index_part(i + 1, &pages))
+        .map(|(i, pages)| {
+            let key = part_key(i + 1, &pages);
+            match earlier.as_ref().and_then(|m| m.get(&key)) {
+                Some(files) => Ok((key, files.clone())),
+                None => index_part(i + 1, &pages).map(|files| (key, files)),
+            }
+        })
         .collect::<Result<_, _>>()?;
-    Ok(files.concat())
+    if let Some(c) = cache {
+        *c.parts.lock().unwrap_or_else(|e| e.into_inner()) =
+            made.iter().map(|(k, files)| (*k, files.clone())).collect();
+    }
+    Ok(made.into_iter().flat_map(|(_, files)| files).collect())
+}
+
+/// What a part is made from: its number and each page's path and digest.
+fn part_key(no: usize, pages: &[(&str, &str)]) -> u128 {
+    let mut h = crate::hash::Hash128::default();
+    h.bytes(&no.to_le_bytes());
+    for (dir, html) in pages {
+        h.bytes(dir.as_bytes()).bytes(&[0]).bytes(html.as_bytes()).bytes(&[0]);
+    }
+    h.finish()
 }
 
 /// One part's bundle. Parts after the first keep only their index data: the browser runs them
 /// with the first part's scripts.
-fn index_part(no: usize, pages: &[(&str, &[u8])]) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
+fn index_part(no: usize, pages: &[(&str, &str)]) -> Result<Files, RenderError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -100,9 +151,8 @@ fn index_part(no: usize, pages: &[(&str, &[u8])]) -> Result<Vec<(String, Vec<u8>
             .build();
         let mut index = PagefindIndex::new(Some(config)).map_err(failed)?;
         for (dir, html) in pages {
-            let html = String::from_utf8_lossy(html).into_owned();
             index
-                .add_html_file(None, Some(dir.to_string()), html)
+                .add_html_file(None, Some(dir.to_string()), html.to_string())
                 .await
                 .map_err(failed)?;
         }
@@ -125,6 +175,51 @@ fn index_part(no: usize, pages: &[(&str, &[u8])]) -> Result<Vec<(String, Vec<u8>
         .filter(|(name, _)| no == 1 || is_index_data(name))
         .map(|(name, contents)| (format!("{dir}{name}"), contents))
         .collect())
+}
+
+/// What Pagefind reads of a page, without the rest: the `<title>`, the head's tags that carry
+/// `data-pagefind-` metadata, and the `<main data-pagefind-body>` element. Pagefind indexes
+/// only the body element and takes metadata from such tags, so the index is the same as for
+/// the whole page (a test compares them), but the header, menus, breadcrumbs and footer are
+/// not parsed again for every page (they were half of each report page's bytes).
+/// `None` when the page is not laid out so (a custom theme): then it is indexed whole.
+fn digest(html: &str) -> Option<String> {
+    let head_end = html.find("</head>")?;
+    let head = &html[..head_end];
+    let main_start = html.find("<main")?;
+    let main_tag_end = main_start + html[main_start..].find('>')?;
+    let main_end = html.rfind("</main>")? + "</main>".len();
+    let one_body = html.matches("data-pagefind-body").count() == 1;
+    if main_start < head_end
+        || main_end < main_tag_end
+        || !one_body
+        || !html[main_start..main_tag_end].contains("data-pagefind-body")
+    {
+        return None;
+    }
+    let lang = html[..html.find("<head")?].to_string();
+    let mut out = String::with_capacity(lang.len() + (main_end - main_start) + 512);
+    out.push_str(&lang);
+    out.push_str("<head>");
+    let mut rest = head;
+    while let Some(start) = rest.find('<') {
+        let tag_end = start + rest[start..].find('>')? + 1;
+        let tag = &rest[start..tag_end];
+        if tag.starts_with("<title") {
+            let close = start + rest[start..].find("</title>")? + "</title>".len();
+            out.push_str(&rest[start..close]);
+            rest = &rest[close..];
+            continue;
+        }
+        if tag.contains("data-pagefind-") {
+            out.push_str(tag);
+        }
+        rest = &rest[tag_end..];
+    }
+    out.push_str("</head><body>");
+    out.push_str(&html[main_start..main_end]);
+    out.push_str("</body></html>");
+    Some(out)
 }
 
 /// The exact names a page is found by first (its Pagefind `name` filter values), as the search
@@ -168,15 +263,104 @@ mod tests {
     #[test]
     fn small_sites_have_one_part_and_larger_ones_a_power_of_two() {
         assert_eq!(part_count(0), 1);
-        assert_eq!(part_count(300), 1);
+        assert_eq!(part_count(150), 1);
         assert_eq!(part_count(SPLIT_FROM), 1);
         assert_eq!(part_count(SPLIT_FROM + 1), 2);
+        assert_eq!(part_count(700), 2, "the real site: two parts, one a core");
         assert_eq!(part_count(PART_PAGES), 2);
         assert_eq!(part_count(2 * PART_PAGES), 2);
         assert_eq!(part_count(2 * PART_PAGES + 1), 4);
-        assert_eq!(part_count(11_800), 4);
+        assert_eq!(part_count(4 * PART_PAGES), 4);
+        assert_eq!(part_count(11_800), 8);
         assert_eq!(part_count(57_000), 8);
         assert_eq!(part_count(1_000_000), MAX_PARTS);
+    }
+
+    fn index_of(html: &str) -> Vec<(String, Vec<u8>)> {
+        index_part(1, &[("reports/1/x/", html)]).unwrap()
+    }
+
+    const PAGE: &str = concat!(
+        "<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n<title>森町チーム 中間報告｜サイト</title>\n",
+        "<meta name=\"description\" content=\"棚田の保全について\" data-pagefind-meta=\"summary[content]\">\n",
+        "<link rel=\"stylesheet\" href=\"../../../static/style.css\">\n</head>\n<body>\n<header><nav><ul><li><a href=\"../\">報告</a></li>",
+        "<li>チーム一覧</li></ul></nav></header>\n<nav class=\"breadcrumbs\"><ol><li>ホーム</li></ol></nav>\n",
+        "<main id=\"main\" data-pagefind-body data-pagefind-meta=\"kind:prose\">\n<h1>森町チーム 中間報告</h1>\n",
+        "<data value=\"森町\" data-pagefind-filter=\"name[value]\"></data>\n",
+        "<h2 id=\"h-1\">取組の概要</h2>\n<p>棚田と<strong>観光</strong>の資源を整理しました。</p>\n</main>\n",
+        "<footer><p>フッターの言葉</p></footer>\n</body>\n</html>\n"
+    );
+
+    #[test]
+    fn a_digest_of_a_page_indexes_exactly_as_the_whole_page() {
+        let digest = digest(PAGE).expect("the built-in layout has a digest");
+        assert!(digest.len() < PAGE.len());
+        assert!(!digest.contains("フッター") && !digest.contains("チーム一覧") && !digest.contains("stylesheet"));
+        assert!(digest.contains("<title>森町チーム 中間報告｜サイト</title>") && digest.contains("summary[content]"));
+        assert_eq!(index_of(&digest), index_of(PAGE), "same index files, byte for byte");
+    }
+
+    fn site(pages: usize, edited: &[usize]) -> Plan {
+        let mut plan = Plan::default();
+        for i in 0..pages {
+            let word = if edited.contains(&i) { "渓谷" } else { "棚田" };
+            let html = PAGE
+                .replace("森町チーム", &format!("チーム{i}"))
+                .replace("棚田と", &format!("{word}と"));
+            plan.add(format!("reports/1/r{i}/index.html"), html.into_bytes())
+                .unwrap();
+        }
+        plan
+    }
+
+    #[test]
+    fn serve_reindexes_only_the_part_an_edit_is_in() {
+        let cache = PartCache::default();
+        let before = site(SPLIT_FROM + 2, &[]);
+        let first = search_index_with(&before, Some(&cache)).unwrap();
+        assert_eq!(first, search_index(&before).unwrap());
+        assert_eq!(cache.parts.lock().unwrap().len(), 2, "two parts kept");
+
+        // One page edited: the result is what a build from nothing makes.
+        let after = site(SPLIT_FROM + 2, &[5]);
+        assert_eq!(
+            search_index_with(&after, Some(&cache)).unwrap(),
+            search_index(&after).unwrap()
+        );
+
+        // The part without the edited page was taken from the cache: poison both kept parts,
+        // edit a page of the first part (even pages) as well, and only the second part's
+        // poison comes back.
+        let poison = |files: &mut Files| files.iter_mut().for_each(|(_, bytes)| *bytes = b"kept".to_vec());
+        cache.parts.lock().unwrap().values_mut().for_each(poison);
+        let again = site(SPLIT_FROM + 2, &[4, 5]);
+        let files = search_index_with(&again, Some(&cache)).unwrap();
+        let kept: Vec<&str> = files
+            .iter()
+            .filter(|(_, b)| b == b"kept")
+            .map(|(n, _)| n.as_str())
+            .collect();
+        assert!(
+            !kept.is_empty() && kept.iter().all(|n| n.starts_with("pagefind/part-2/")),
+            "{kept:?}"
+        );
+        assert!(
+            files
+                .iter()
+                .any(|(n, b)| !n.starts_with("pagefind/part-2/") && b != b"kept"),
+            "part 1 remade"
+        );
+    }
+
+    #[test]
+    fn a_page_laid_out_otherwise_is_indexed_whole() {
+        assert_eq!(
+            digest("<html><body><div data-pagefind-body>x</div></body></html>"),
+            None
+        );
+        let two = PAGE.replace("<footer>", "<footer data-pagefind-body>");
+        assert_eq!(digest(&two), None);
+        assert_eq!(digest("<main data-pagefind-body>x</main>"), None, "no head");
     }
 
     #[test]

@@ -124,9 +124,14 @@ impl Theme {
             h.finish()
         };
         let mut tera = tera::Tera::default();
+        let templates = templates.into_iter().map(|(name, text)| {
+            let text = if name.ends_with(".html") { compact(&text) } else { text };
+            (name, text)
+        });
         tera.add_raw_templates(templates)
             .map_err(|e| ThemeError::Template(error_chain(&e)))?;
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(super::escape);
         Ok(Theme {
             tera,
             fingerprint,
@@ -153,6 +158,61 @@ fn collect_embedded(
     }
 }
 
+/// A template without the indentation and blank lines it is written with: each line's leading
+/// spaces and tabs go, and so do empty lines, except inside `<pre>` and `<textarea>`, whose
+/// whitespace is shown. A browser shows a newline followed by spaces exactly as a newline
+/// alone, so pages look the same; they are about a sixth smaller, and no page needs a
+/// minifier pass of its own (which took two thirds of the time of rendering a page).
+fn compact(template: &str) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut verbatim = false;
+    for line in template.split_inclusive('\n') {
+        let lower = line.to_ascii_lowercase();
+        let text = if verbatim {
+            line
+        } else {
+            line.trim_start_matches([' ', '\t'])
+        };
+        let bare = text.trim_end();
+        if verbatim {
+            out.push_str(text);
+        } else if bare.starts_with("{#") && bare.ends_with("#}") && bare.matches("#}").count() == 1 {
+            // A comment line renders as nothing; leave out its newline too.
+        } else if only_statements(bare) {
+            // A line of `{% … %}` alone would leave an empty line in the page: `-%}` takes the
+            // newline after it (the one before it stays, so neighbours stay apart).
+            out.push_str(&bare[..bare.len() - 2]);
+            out.push_str(if bare.ends_with("-%}") { "%}" } else { "-%}" });
+        } else if !bare.is_empty() {
+            out.push_str(text);
+        }
+        let opens = ["<pre", "<textarea"].iter().filter_map(|t| lower.rfind(t)).max();
+        let closes = ["</pre", "</textarea"].iter().filter_map(|t| lower.rfind(t)).max();
+        verbatim = match (opens, closes) {
+            (Some(o), Some(c)) => o > c,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => verbatim,
+        };
+    }
+    out
+}
+
+/// Whether a line holds nothing but tera statements (`{% if … %}{% endif %}`), `raw` aside.
+fn only_statements(line: &str) -> bool {
+    let mut rest = line;
+    if !rest.starts_with("{%") || rest.contains("raw") {
+        return false;
+    }
+    while let Some(tag) = rest.strip_prefix("{%") {
+        match tag.find("%}") {
+            Some(end) => rest = tag[end + 2..].trim_start(),
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
 /// A tera error with its causes, on one line.
 pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
@@ -163,4 +223,63 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
         cur = c.source();
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered(template: &str, ctx: &tera::Context) -> String {
+        let mut tera = tera::Tera::default();
+        tera.add_raw_template("t.html", &compact(template)).unwrap();
+        tera.set_escape_fn(crate::render::escape);
+        tera.render("t.html", ctx).unwrap()
+    }
+
+    #[test]
+    fn indentation_blank_lines_and_statement_lines_leave_no_trace() {
+        let template = "<ul>\n  {# the items #}\n  {% for x in xs %}\n    <li>{{ x }}</li>\n\n  {% endfor %}\n</ul>\n<p>a</p>\n{% if yes %}\n<p>b</p>\n{% endif %}\n";
+        let mut ctx = tera::Context::new();
+        ctx.insert("xs", &["1", "2"]);
+        ctx.insert("yes", &true);
+        assert_eq!(
+            rendered(template, &ctx),
+            "<ul>\n<li>1</li>\n<li>2</li>\n</ul>\n<p>a</p>\n<p>b</p>\n"
+        );
+        ctx.insert("yes", &false);
+        assert_eq!(
+            rendered(template, &ctx),
+            "<ul>\n<li>1</li>\n<li>2</li>\n</ul>\n<p>a</p>\n"
+        );
+    }
+
+    #[test]
+    fn preformatted_text_keeps_its_whitespace() {
+        let template = "<div>\n  <pre>\n  one\n\n    two\n  </pre>\n  <p>x</p>\n</div>\n";
+        assert_eq!(
+            compact(template),
+            "<div>\n<pre>\n  one\n\n    two\n  </pre>\n<p>x</p>\n</div>\n"
+        );
+        let area = "<textarea>\n  a\n</textarea>\n  <p>y</p>\n";
+        assert_eq!(compact(area), "<textarea>\n  a\n</textarea>\n<p>y</p>\n");
+    }
+
+    #[test]
+    fn escaping_leaves_slashes_alone() {
+        let mut ctx = tera::Context::new();
+        ctx.insert("u", "../a/b?x=1&y=\"2\"");
+        assert_eq!(
+            rendered("<a href=\"{{ u }}\">", &ctx),
+            "<a href=\"../a/b?x=1&amp;y=&quot;2&quot;\">"
+        );
+    }
+
+    #[test]
+    fn only_whole_lines_of_statements_count() {
+        assert!(only_statements("{% if x %}"));
+        assert!(only_statements("{% endif %}{% endfor %}"));
+        assert!(!only_statements("{% if x %}<p>"));
+        assert!(!only_statements("{{ x }}"));
+        assert!(!only_statements("{% raw %}"));
+    }
 }

@@ -156,9 +156,12 @@ struct Builder {
 }
 
 /// Make the search index of each new site, skipping to the newest when several are waiting.
-/// It runs on a one-thread pool of its own, so rebuilds keep the other cores.
+/// Parts of the index whose pages did not change are kept from the last one
+/// ([`crate::render::search::PartCache`]), so an edit re-indexes a part or two. It runs on a
+/// pool of its own, so a rebuild is not queued behind it.
 fn index_in_background(jobs: Receiver<Arc<Plan>>, site: &RwLock<Site>) {
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+    let parts = crate::render::search::PartCache::default();
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(2).build() {
         Ok(pool) => pool,
         Err(e) => {
             eprintln!("エラー: 検索の索引を作れません: {e}");
@@ -170,7 +173,7 @@ fn index_in_background(jobs: Receiver<Arc<Plan>>, site: &RwLock<Site>) {
             plan = newer;
         }
         let started = std::time::Instant::now();
-        match pool.install(|| crate::render::search::search_index(&plan)) {
+        match pool.install(|| crate::render::search::search_index_with(&plan, Some(&parts))) {
             Ok(files) => {
                 let count = files.len();
                 site.write().unwrap_or_else(|e| e.into_inner()).index =
