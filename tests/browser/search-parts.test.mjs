@@ -1,6 +1,7 @@
 // A large site's search index is made in parts (src/render/search.rs) that the search page
-// merges in the browser. On a synthetic site big enough for two parts, a report indexed in each
-// part is found from the search box, so merging works over relative bundle paths.
+// merges in the browser. On a synthetic site big enough for four parts (at most 2,500 pages
+// each), a report indexed in each part is found from the search box, so merging works over
+// relative bundle paths.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -42,16 +43,21 @@ async function search(query) {
   return titles;
 }
 
-test('the index has two parts, the second holding only index data', () => {
-  assert.ok(existsSync(join(root, 'pagefind/part-2/pagefind-entry.json')));
-  assert.ok(!existsSync(join(root, 'pagefind/part-3')));
-  assert.ok(!existsSync(join(root, 'pagefind/part-2/pagefind.js')), 'scripts come from the first part');
+const PARTS = ['pagefind', 'pagefind/part-2', 'pagefind/part-3', 'pagefind/part-4'];
+
+test('the index has four parts, the later ones holding only index data', () => {
+  for (const dir of PARTS.slice(1)) {
+    assert.ok(existsSync(join(root, dir, 'pagefind-entry.json')), dir);
+    assert.ok(!existsSync(join(root, dir, 'pagefind.js')), `${dir}: scripts come from the first part`);
+  }
+  assert.ok(!existsSync(join(root, 'pagefind/part-5')));
   const html = readFileSync(join(root, 'search/index.html'), 'utf8');
-  assert.match(html, /data-parts="?\.\.\/pagefind\/part-2\/[" >]/);
+  const parts = html.match(/data-parts="([^"]*)"/)[1].split(/\s+/);
+  assert.deepEqual(parts, PARTS.slice(1).map((d) => `../${d}/`));
 });
 
 test('a report of each part is found by its number and linked', async () => {
-  for (const dir of ['pagefind', 'pagefind/part-2']) {
+  for (const dir of PARTS) {
     const report = fragments(join(root, dir)).find((f) => f.url.startsWith('reports/'));
     assert.ok(report, `a report is indexed in ${dir}`);
     const no = report.title.match(/合成 (\d+)/)[1];
