@@ -124,7 +124,8 @@ def write_banso_base(root: Path, munis: list[dict]) -> None:
 
     (root / "site.yaml").write_text("# 合成データ（ベンチマーク用）\ntitle: 合成データのサイト\nbase_url: https://bench.example.invalid/\n"
                                     "publisher: 合成データ\nlicense: 試験用\n", encoding="utf-8")
-    (root / "ministries.yaml").write_text("".join(f"- name: {m}\n" for m in MINISTRIES), encoding="utf-8")
+    (root / "ministries.yaml").write_text("".join(f"- {{ name: {m}, id: ministry-{i} }}\n" for i, m in enumerate(MINISTRIES, 1)),
+                                          encoding="utf-8")
     (root / "municipalities.yaml").write_text("".join(
         f"- {{ code: \"{m['code']}\", name: {m['name']}, kana: {m['kana']}, population: {m['population']}, "
         f"population_as_of: {m['population_as_of']} }}\n" for m in munis), encoding="utf-8")

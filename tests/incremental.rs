@@ -112,3 +112,24 @@ fn moving_the_as_of_instant_either_way_drops_what_is_held_again() {
     assert!(!all.contains("HOLD-"), "nothing held back at the earlier instant");
     same_as_fresh(&site, "2030-01-01", &caches);
 }
+
+#[test]
+fn a_cached_yaml_file_reports_its_problems_again_until_it_is_fixed() {
+    let site = Site::fixture("embargo");
+    let caches = Caches::default();
+    let load = |caches: Option<&Caches>| {
+        let mut diags = Diagnostics::new();
+        let _ = banso::load_registry_with(&site.content(), &mut diags, caches.map(|c| &c.load));
+        diags.render()
+    };
+    same_as_fresh(&site, "2026-11-23", &caches);
+    site.replace("cohorts/1/teams.yaml", "  continuing: false\n", "  continuing: maybe\n");
+    let fresh = load(None);
+    assert!(fresh.contains("teams.yaml"), "{fresh}");
+    // Read once into the cache and once from it: the same problem, at the same line, each time.
+    assert_eq!(load(Some(&caches)), fresh);
+    assert_eq!(load(Some(&caches)), fresh);
+    site.replace("cohorts/1/teams.yaml", "  continuing: maybe\n", "  continuing: false\n");
+    assert_eq!(load(Some(&caches)), load(None));
+    same_as_fresh(&site, "2026-11-23", &caches);
+}

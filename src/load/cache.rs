@@ -1,4 +1,4 @@
-//! [`Cache`]: the Markdown files of an earlier load, for `serve`'s rebuilds.
+//! [`Cache`]: the Markdown and YAML files of an earlier load, for `serve`'s rebuilds.
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use super::{MAX_TEXT_BYTES, MdFile};
 use crate::diag::Diagnostics;
 
-/// Markdown files as read by an earlier load, reused while a file's bytes are the same.
-/// `serve` keeps one between rebuilds, so an edit re-parses one file, not every report;
+/// Markdown and YAML files as read by an earlier load, reused while a file's bytes are the same.
+/// `serve` keeps one between rebuilds, so an edit re-parses one file, not every report and roster;
 /// `build` reads everything afresh.
 #[derive(Default)]
 pub struct Cache {
@@ -42,18 +42,28 @@ impl Cache {
         path: &Path,
         stamp: Stamp,
     ) -> Option<(Diagnostics, Option<MdFile<T>>)> {
+        self.get_read(path, stamp)
+    }
+
+    /// What was read from `path` as a `V` (a Markdown file, or a YAML file's records), if its
+    /// bytes are still `stamp`.
+    pub(super) fn get_read<V: 'static + Clone + Send + Sync>(
+        &self,
+        path: &Path,
+        stamp: Stamp,
+    ) -> Option<(Diagnostics, Option<V>)> {
         let map = self.md.lock().unwrap_or_else(|e| e.into_inner());
         let hit = map.get(path).filter(|c| c.stamp == stamp)?;
-        hit.read.downcast_ref::<(Diagnostics, Option<MdFile<T>>)>().cloned()
+        hit.read.downcast_ref::<(Diagnostics, Option<V>)>().cloned()
     }
 
     /// Remember what was read from `path`, stamped as it was *before* reading (a change made
     /// while reading then still counts as a change at the next load).
-    pub(super) fn put<T: 'static + Clone + Send + Sync>(
+    pub(super) fn put<V: 'static + Clone + Send + Sync>(
         &self,
         path: &Path,
         stamp: Stamp,
-        read: &(Diagnostics, Option<MdFile<T>>),
+        read: &(Diagnostics, Option<V>),
     ) {
         let mut map = self.md.lock().unwrap_or_else(|e| e.into_inner());
         map.insert(

@@ -169,7 +169,44 @@ impl Reader<'_> {
         value
     }
 
-    pub(super) fn yaml_file<T: DeserializeOwned>(&mut self, rel: &str, required: bool) -> Option<(Arc<str>, T)> {
+    /// A YAML file's records; with a cache (`serve`), as read before while its bytes are the same.
+    pub(super) fn yaml_file<T>(&mut self, rel: &str, required: bool) -> Option<(Arc<str>, T)>
+    where
+        T: DeserializeOwned + Clone + Send + Sync + 'static,
+    {
+        let full = self.root.join(rel);
+        if self.cache.is_some() && full.is_file() {
+            // Checked before the cache, so a file that became a link is refused at once (reading
+            // it again below checks it once more under the same name, which passes).
+            if let Some(d) = self.files.refuse(&Arc::from(rel), &full) {
+                self.diags.push(d);
+                return None;
+            }
+        }
+        let cached = self.cache.and_then(|c| Some((c, super::Cache::stamp(&full)?)));
+        if let Some((diags, read)) = cached.and_then(|(c, stamp)| c.get_read::<(Arc<str>, T)>(&full, stamp)) {
+            self.diags.absorb(diags);
+            return read;
+        }
+        let Some((cache, stamp)) = cached else {
+            return self.read_yaml_file(rel, required);
+        };
+        let mut diags = crate::diag::Diagnostics::new();
+        let mut reader = Reader {
+            root: self.root,
+            diags: &mut diags,
+            cache: None,
+            files: self.files,
+        };
+        let records = reader.read_yaml_file::<T>(rel, required);
+        let read = (diags, records);
+        cache.put(&full, stamp, &read);
+        let (diags, records) = read;
+        self.diags.absorb(diags);
+        records
+    }
+
+    fn read_yaml_file<T: DeserializeOwned>(&mut self, rel: &str, required: bool) -> Option<(Arc<str>, T)> {
         if !self.root.join(rel).is_file() {
             if required {
                 let path: Arc<str> = Arc::from(rel);
@@ -191,7 +228,10 @@ impl Reader<'_> {
         Some((path, value))
     }
 
-    pub(super) fn list_file<T: DeserializeOwned>(&mut self, rel: &str, required: bool) -> Option<Listed<T>> {
+    pub(super) fn list_file<T>(&mut self, rel: &str, required: bool) -> Option<Listed<T>>
+    where
+        T: DeserializeOwned + Clone + Send + Sync + 'static,
+    {
         let (file, items) = self.yaml_file::<Vec<Lenient<T>>>(rel, required)?;
         let total = items.len();
         let items: Vec<T> = items.into_iter().filter_map(|l| l.0).collect();
