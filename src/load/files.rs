@@ -116,7 +116,11 @@ impl Reader<'_> {
             Some((text, Encoding::Utf8)) => {
                 // CRLF (Windows) and lone CR (old Mac) line ends both become LF, so the line
                 // numbers of the YAML reader and of the quoted source lines agree.
-                let text: Arc<str> = Arc::from(text.replace("\r\n", "\n").replace('\r', "\n").as_str());
+                let text: Arc<str> = if text.contains('\r') {
+                    Arc::from(text.replace("\r\n", "\n").replace('\r', "\n").as_str())
+                } else {
+                    Arc::from(text.as_ref())
+                };
 
                 self.diags.add_source(&path, &text);
                 Some((path, text))

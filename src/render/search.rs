@@ -6,8 +6,8 @@
 //! pages without it are left out: 404, the search page, and the pages that only list what
 //! other pages hold (home, the report list, the lists of prefectures, 課題分野, ministries and
 //! cohorts, open data), so a search leads to the report or town itself. Prefecture, 課題分野
-//! and ministry pages are found by their own words, not by every team they list
-//! (`data-pagefind-ignore` on the lists). Only [`digest`] of each page is handed to Pagefind.
+//! and ministry pages are found by their own words, not by every team they list, and a town's
+//! page not by the words of its reports' summaries (`data-pagefind-ignore` on those lists). Only [`digest`] of each page is handed to Pagefind.
 //!
 //! Pagefind indexes one page at a time, and its Japanese segmentation is the slowest step of a
 //! large build. A large site's index is therefore made in parts (page *i* goes to part

@@ -134,8 +134,10 @@ pub fn serve(cfg: ServeConfig) -> Result<(), crate::Error> {
         };
         match event {
             Ok(()) => {
-                // An editor's save is often several events; let them settle, then rebuild once.
-                std::thread::sleep(Duration::from_millis(150));
+                // An editor's save is often several events a few milliseconds apart: rebuild once
+                // they have stopped for a moment (at most 300 ms after the first).
+                let settle = std::time::Instant::now() + Duration::from_millis(300);
+                while std::time::Instant::now() < settle && rx.recv_timeout(Duration::from_millis(30)).is_ok() {}
                 while rx.try_recv().is_ok() {}
                 next = builder.rebuild_safely();
             }
