@@ -158,7 +158,7 @@ def write_zola_base(root: Path) -> None:
     (root / "config.toml").write_text(
         'base_url = "https://bench.example.invalid/"\ntitle = "合成データのサイト"\ndefault_language = "ja"\n'
         'compile_sass = false\nbuild_search_index = false\ntaxonomies = [{ name = "prefectures" }]\n'
-        '[markdown]\nhighlight_code = false\n', encoding="utf-8")
+        '', encoding="utf-8")
     (root / "content/_index.md").write_text('+++\nsort_by = "date"\n+++\n', encoding="utf-8")
     (root / "content/reports/_index.md").write_text(
         '+++\ntitle = "報告"\nsort_by = "date"\ntransparent = true\n+++\n', encoding="utf-8")
