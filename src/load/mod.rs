@@ -134,11 +134,30 @@ pub fn load_content_cached(
         .yaml_file::<RawSite>("site.yaml", true)
         .map(|(file, raw)| Rec { file, raw });
     let ministries = r.list_file::<RawMinistry>("ministries.yaml", true);
-    let municipalities = r.list_file::<RawMunicipality>("municipalities.yaml", true);
-    let cohorts = r.cohorts()?;
-    let pages = r.md_dir::<RawPage>("pages")?;
-    let programs = r.programs()?;
-    let assets = r.assets()?;
+    // The municipality list (1,741 records, the largest file of a small site) is read while the
+    // cohorts are; each side collects its own problems, reported in the order of a serial read.
+    let (root, cache, files) = (r.root, r.cache, r.files);
+    let reader = |diags| Reader {
+        root,
+        diags,
+        cache,
+        files,
+    };
+    let (mut muni_diags, mut rest_diags) = (Diagnostics::new(), Diagnostics::new());
+    let (municipalities, rest) = rayon::join(
+        || reader(&mut muni_diags).list_file::<RawMunicipality>("municipalities.yaml", true),
+        || {
+            let mut r = reader(&mut rest_diags);
+            let cohorts = r.cohorts()?;
+            let pages = r.md_dir::<RawPage>("pages")?;
+            let programs = r.programs()?;
+            let assets = r.assets()?;
+            Ok::<_, LoadError>((cohorts, pages, programs, assets))
+        },
+    );
+    r.diags.absorb(muni_diags);
+    r.diags.absorb(rest_diags);
+    let (cohorts, pages, programs, assets) = rest?;
 
     r.stray_top_level()?;
     Ok(RawContent {
