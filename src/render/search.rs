@@ -81,7 +81,7 @@ fn part_dir(no: usize) -> String {
 }
 
 /// Index every indexable page of `plan`; returns the bundle's files (paths under `pagefind/`).
-pub fn search_index(plan: &Plan) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
+pub fn search_index(plan: &Plan) -> Result<Files, RenderError> {
     search_index_with(plan, None)
 }
 
@@ -90,9 +90,10 @@ pub fn search_index(plan: &Plan) -> Result<Vec<(String, Vec<u8>)>, RenderError> 
 /// one or two parts its pages are in, not the site. Only the latest index's parts are kept.
 #[derive(Default)]
 pub struct PartCache {
-    parts: Mutex<HashMap<u128, Vec<(String, Vec<u8>)>>>,
+    parts: Mutex<HashMap<u128, Files>>,
 }
 
+/// Bundle files: path under `pagefind/` and contents.
 type Files = Vec<(String, Vec<u8>)>;
 
 /// [`search_index`], reusing the unchanged parts of `cache`.
