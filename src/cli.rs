@@ -64,11 +64,17 @@ pub enum ImportCommand {
 
 #[derive(Debug, Args)]
 pub struct ImportTeamsArgs {
-    /// 名簿のファイル（列: 市町村名、所属府省庁、役職。氏名、職名、団体コード、継続、課題分野もあれば使う）
+    /// 名簿のファイル: Excel（.xlsx .xlsm .xls）、.ods、CSV・TSV（列: 市町村名、所属府省庁、役職。氏名、職名、団体コード、都道府県、継続、課題分野、性別、年齢、事務官・技官もあれば使う）
     pub file: PathBuf,
     /// 期の番号（第2期なら 2）
     #[arg(long)]
     pub cohort: u32,
+    /// ブックのうち読むシートの名前（既定: 見出しのある最初のシート）
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// 性別・年齢・事務官/技官を期の人数（cohort.yaml）でなく一人ひとりの値として teams.yaml に書く（都道府県別の内訳に必要）
+    #[arg(long)]
+    pub keep_attributes: bool,
     /// コンテンツのフォルダ
     #[arg(long, default_value = "content")]
     pub content: PathBuf,

@@ -45,6 +45,8 @@ impl Pos {
 pub struct Span {
     pub path: Arc<str>,
     pub pos: Pos,
+    /// For a spreadsheet: the sheet, `pos` being the cell's row and column (1-based).
+    pub sheet: Option<Arc<str>>,
 }
 
 impl Span {
@@ -52,6 +54,17 @@ impl Span {
         Span {
             path: Arc::clone(path),
             pos,
+            sheet: None,
+        }
+    }
+
+    /// Cell (`row`, `col`, 1-based) of sheet `sheet` of the workbook `path`, shown as
+    /// `名簿.xlsx 名簿!C14`.
+    pub fn cell(path: &Arc<str>, sheet: &Arc<str>, row: u32, col: u32) -> Self {
+        Span {
+            path: Arc::clone(path),
+            pos: Pos::new(row, col, 0),
+            sheet: Some(Arc::clone(sheet)),
         }
     }
 
@@ -60,13 +73,36 @@ impl Span {
         Span {
             path: Arc::clone(path),
             pos: Pos::new(1, 1, 0),
+            sheet: None,
         }
     }
 }
 
 impl std::fmt::Display for Span {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}", self.path, self.pos.line, self.pos.col)
+        match &self.sheet {
+            Some(sheet) => write!(f, "{} {}", self.path, cell_name(sheet, self.pos.line, self.pos.col)),
+            None => write!(f, "{}:{}:{}", self.path, self.pos.line, self.pos.col),
+        }
+    }
+}
+
+/// `名簿!C14` for row 14, column 3 (1-based) of sheet 名簿; a sheet name with spaces or
+/// punctuation is quoted as Excel writes it (`'第2期 名簿'!C14`).
+pub fn cell_name(sheet: &str, row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut n = col.max(1);
+    while n > 0 {
+        n -= 1;
+        letters.push(char::from(b'A' + (n % 26) as u8));
+        n /= 26;
+    }
+    let column: String = letters.iter().rev().collect();
+    let plain = sheet.chars().all(|c| c.is_alphanumeric() || c == '_');
+    if plain {
+        format!("{sheet}!{column}{row}")
+    } else {
+        format!("'{}'!{column}{row}", sheet.replace('\'', "''"))
     }
 }
 
@@ -307,6 +343,20 @@ pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_are_named_as_a_spreadsheet_names_them() {
+        // Checked against LibreOffice's Name Box: column 26 is Z, 27 AA, 52 AZ, 703 AAA.
+        assert_eq!(cell_name("名簿", 14, 3), "名簿!C14");
+        assert_eq!(cell_name("Sheet1", 1, 26), "Sheet1!Z1");
+        assert_eq!(cell_name("Sheet1", 2, 27), "Sheet1!AA2");
+        assert_eq!(cell_name("Sheet1", 2, 52), "Sheet1!AZ2");
+        assert_eq!(cell_name("Sheet1", 9, 703), "Sheet1!AAA9");
+        assert_eq!(cell_name("第2期 名簿", 3, 1), "'第2期 名簿'!A3");
+        assert_eq!(cell_name("O'Brien", 3, 1), "'O''Brien'!A3");
+        let span = Span::cell(&Arc::from("roster.xlsx"), &Arc::from("名簿"), 7, 2);
+        assert_eq!(span.to_string(), "roster.xlsx 名簿!B7");
+    }
 
     #[test]
     fn closest_finds_one_character_typo() {

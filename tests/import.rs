@@ -319,3 +319,39 @@ fn a_problem_points_at_its_cell_even_after_quoted_commas() {
     assert!(err.contains("^^^^^^^^^^^^^^^ もしかして: 公正取引委員会"), "{err}");
     assert_eq!(site.read("cohorts/2/teams.yaml"), before, "nothing written");
 }
+
+#[test]
+fn a_csv_export_with_a_title_row_and_attribute_columns_gives_counts_not_per_person_values() {
+    // A fictional roster (the fixture site is made up): a title line above the headings, as an
+    // export of the official list has, and 性別・年齢・事務官/技官 columns.
+    let site = Site::fixture("basic");
+    let csv = "架空の名簿（試験用）,,,,,\n市町村名,所属府省庁,役職,性別,年齢,事務官・技官\n01.北海道森町,総務省,補佐級,女性,41,技官\n,防衛省,係長級,男,29,事務\n02.千葉県栄町,内閣官房,課長級,,52,事務官\n,国土交通省,補佐級,回答しない,38,技官\n03.沖縄県南大東村,総務省,課長級,女,45,事務官\n,防衛省,補佐級,男性,33,\n";
+    let file = site.dir.path().join("roster.csv");
+    std::fs::write(&file, csv).unwrap();
+    let err = ok(&import_into(&site, file.to_str().unwrap(), "1"));
+    assert!(err.contains("3チーム・6名を"), "{err}");
+    let teams = site.read("cohorts/1/teams.yaml");
+    for key in ["gender", "age", "track"] {
+        assert!(!teams.contains(key), "{key} in {teams}");
+    }
+    // Counted by hand from the rows above.
+    let cohort = site.read("cohorts/1/cohort.yaml");
+    assert!(
+        cohort.contains("    gender: { 男性: 2, 女性: 2, 回答しない: 1 }\n"),
+        "{cohort}"
+    );
+    assert!(cohort.contains("    track: { 事務官: 3, 技官: 2 }\n"), "{cohort}");
+    assert!(
+        cohort.contains("    age: { 20代: 1, 30代: 2, 40代: 2, 50代以上: 1 }\n"),
+        "{cohort}"
+    );
+    assert!(
+        cohort.starts_with("number: 1\nfiscal_year: 2026\n"),
+        "the rest is kept: {cohort}"
+    );
+    assert!(cohort.contains("\ndeclared:\n  members: 9\n"), "{cohort}");
+    assert!(
+        err.contains("性別: 男性 2、女性 2、回答しない 1（空欄 1名は数えていません）"),
+        "{err}"
+    );
+}

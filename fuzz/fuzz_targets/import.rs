@@ -31,7 +31,7 @@ fn registry() -> &'static Registry {
 }
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(r) = banso::import::roster(data, Path::new("fuzz.csv"), registry(), &[]) {
+    if let Ok(r) = banso::import::roster(data, Path::new("fuzz.csv"), registry(), &[], &Default::default()) {
         assert!(banso::load::yaml::parse(&r.yaml).is_ok(), "{}", r.yaml);
     }
 });

@@ -3,7 +3,8 @@
 use super::{exit, fail, print_diagnostics};
 use crate::cli::ImportTeamsArgs;
 use crate::diag::Diagnostics;
-use crate::import::{ImportError, import_teams};
+use crate::import::{Attributes, ImportError, ImportOptions, import_teams};
+use crate::model::Attribute;
 
 pub fn run_teams(args: &ImportTeamsArgs) -> i32 {
     let name = args.file.display();
@@ -14,16 +15,21 @@ pub fn run_teams(args: &ImportTeamsArgs) -> i32 {
         Ok(loaded) => loaded,
         Err(e) => return fail(&e),
     };
-    match import_teams(&raw, &reg, &args.file, args.cohort) {
+    let opts = ImportOptions {
+        sheet: args.sheet.clone(),
+        keep_attributes: args.keep_attributes,
+    };
+    match import_teams(&raw, &reg, &args.file, args.cohort, &opts) {
         Ok(done) => {
             eprintln!(
                 "{} を取り込みました（{}）: {}チーム・{}名を {} に書きました",
                 name,
-                done.encoding,
+                done.read_as,
                 done.teams,
                 done.members,
                 done.teams_file.display()
             );
+            eprint!("{}", attributes_summary(&done.attributes));
             if done.kept > 0 {
                 eprintln!(
                     "  {}チームは、名簿にない項目（継続、課題分野、氏名など）を元の teams.yaml から引き継ぎました",
@@ -49,5 +55,54 @@ pub fn run_teams(args: &ImportTeamsArgs) -> i32 {
             exit::INVALID
         }
         Err(e) => fail(&e),
+    }
+}
+
+/// What the import did with 性別・年齢・事務官/技官, and why it matters.
+fn attributes_summary(a: &Attributes) -> String {
+    if a.counts.is_empty() {
+        return String::new();
+    }
+    let names: Vec<&str> = a.counts.keys().map(|x| x.name()).collect();
+    let names = names.join("・");
+    let mut s = if a.per_person {
+        format!(
+            "  {names}は --keep-attributes のとおり一人ひとりの値として teams.yaml に書きました（都道府県別の内訳に使います）。\n  サイトには人数としてだけ載りますが、teams.yaml を共有する範囲に気をつけてください\n"
+        )
+    } else {
+        format!(
+            "  {names}は期の人数（cohort.yaml の declared.breakdowns）として書き、teams.yaml には一人ひとりの値を書いていません。\n  teams.yaml はコンテンツとして広く共有されることがあるためです。サイトの期の図表は同じですが、都道府県別の内訳は作られません（必要なら --keep-attributes）\n"
+        )
+    };
+    for (attr, counts) in &a.counts {
+        let parts: Vec<String> = attr
+            .categories()
+            .iter()
+            .zip(counts)
+            .map(|(c, n)| format!("{c} {n}"))
+            .collect();
+        let unrecorded = a.unrecorded.get(attr).copied().unwrap_or(0);
+        let blank = if unrecorded > 0 {
+            format!("（空欄 {unrecorded}名は数えていません）")
+        } else {
+            String::new()
+        };
+        s.push_str(&format!("    {}: {}{blank}\n", label(*attr), parts.join("、")));
+    }
+    if let Some(file) = &a.cohort_file {
+        let what = if a.per_person {
+            "の declared.breakdowns から、これらの内訳を外しました（個人の値と二重にならないように）"
+        } else {
+            "に書きました"
+        };
+        s.push_str(&format!("  {} {what}\n", file.display()));
+    }
+    s
+}
+
+fn label(a: Attribute) -> &'static str {
+    match a {
+        Attribute::Track => "事務官・技官",
+        other => other.name(),
     }
 }

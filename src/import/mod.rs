@@ -1,17 +1,26 @@
-//! 名簿の取り込み — a roster exported from Excel → cohorts/<n>/teams.yaml.
+//! 名簿の取り込み — a roster (an Excel or OpenDocument workbook, or CSV/TSV exported from one)
+//! → cohorts/<n>/teams.yaml.
 //!
-//! Reads CSV or TSV in UTF-8 (with or without BOM) or Shift_JIS/CP932 with the columns of the
-//! official list (市町村名 with 都道府県 and the team number, 所属府省庁, 役職; a team's further
-//! members on the rows below with 市町村名 empty), optionally 氏名, 職名, 団体コード, 継続,
-//! 課題分野. Every cell that cannot be mapped is reported at its line and column and nothing is
-//! written; no row is dropped silently. An existing teams.yaml is updated: what the roster does
-//! not carry (継続, 課題分野, 公表日時, and each member's name, attributes and オフィサー flag
-//! when the member is the same) is kept.
+//! Reads .xlsx/.xlsm/.xlsb/.xls/.ods directly (the first sheet with the headings, or
+//! `--sheet`), or CSV/TSV in UTF-8 (with or without BOM), UTF-16 or Shift_JIS/CP932, with the
+//! columns of the official list (市町村名 with 都道府県 and the team number, 所属府省庁, 役職; a
+//! team's further members on the rows below with 市町村名 empty or merged), optionally 氏名,
+//! 職名, 団体コード, 都道府県, 継続, 課題分野, and the aggregate-only 性別, 年齢, 事務官・技官.
+//! Every cell that cannot be mapped is reported at its line and column (or sheet and cell) and
+//! nothing is written; no row is dropped silently. An existing teams.yaml is updated: what the
+//! roster does not carry (継続, 課題分野, 公表日時, and each member's name, attributes and
+//! オフィサー flag when the member is the same) is kept.
+//!
+//! Attributes the roster carries go into cohort.yaml as counts (`declared.breakdowns`), not into
+//! teams.yaml per person, unless `keep_attributes` is asked for (SPEC §6 (d)).
 
+mod cohort_yaml;
 pub mod gazetteer;
+mod grid;
 mod roster;
 mod teams_yaml;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -21,9 +30,34 @@ use serde_saphyr::{DoubleQuoted, FlowMap};
 use crate::diag::Diagnostics;
 use crate::load::RawContent;
 use crate::load::raw::RawTeam;
-use crate::model::{MunicipalityCode, Registry};
-use roster::{Team, decode, read_roster};
-use teams_yaml::{emit, merge, to_yaml, verify};
+use crate::model::{Attribute, MunicipalityCode, Registry};
+use grid::Grid;
+use roster::{Team, decode, pick_sheet, read_roster};
+use teams_yaml::{Carried, comment, emit, merge, to_yaml, verify};
+
+/// How to import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The sheet of a workbook to read (default: the first with the roster's headings).
+    pub sheet: Option<String>,
+    /// Write 性別・年齢・事務官/技官 per person into teams.yaml (needed for breakdowns by
+    /// prefecture) instead of as the cohort's counts in cohort.yaml.
+    pub keep_attributes: bool,
+}
+
+/// The roster's aggregate-only attributes and where they went.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Attributes {
+    /// Counts per category ([`Attribute::categories`]) of each attribute the roster has a
+    /// column for.
+    pub counts: BTreeMap<Attribute, Vec<u32>>,
+    /// Members whose cell for the attribute is empty.
+    pub unrecorded: BTreeMap<Attribute, usize>,
+    /// Written per person into teams.yaml (`--keep-attributes`) rather than as counts.
+    pub per_person: bool,
+    /// cohort.yaml was changed (breakdowns written, or removed for `--keep-attributes`).
+    pub cohort_file: Option<PathBuf>,
+}
 
 /// What an import did.
 #[derive(Debug)]
@@ -31,7 +65,10 @@ pub struct Imported {
     pub teams_file: PathBuf,
     pub teams: usize,
     pub members: usize,
-    pub encoding: &'static str,
+    /// How the roster was read: its encoding (CSV/TSV) or its sheet (`シート「名簿」`).
+    pub read_as: String,
+    /// What became of the roster's aggregate-only attributes.
+    pub attributes: Attributes,
     /// Municipalities appended to municipalities.yaml, as `北海道森町 (013455)`.
     pub added_municipalities: Vec<String>,
     /// Teams whose extra fields were kept from the existing teams.yaml.
@@ -45,9 +82,21 @@ pub enum ImportError {
     #[error("{0} の文字コードを判別できません。UTF-8 か Shift_JIS（CP932）で保存してください")]
     Encoding(PathBuf),
     #[error(
-        "名簿に「{0}」の列がありません（見つかった列: {1}）。1行目に 市町村名、所属府省庁、役職 の見出しを入れてください"
+        "{2}: 名簿に「{0}」の列がありません（見つかった列: {1}）。見出しの行に 市町村名、所属府省庁、役職 を入れてください"
     )]
-    Column(&'static str, String),
+    Column(&'static str, String, String),
+    #[error(
+        "{0} はパスワードで保護されているため読めません。Excel などでパスワードを外して保存し直してから取り込んでください"
+    )]
+    Password(PathBuf),
+    #[error("{0} をブックとして読めません: {1}")]
+    Workbook(PathBuf, String),
+    #[error("シート「{0}」がありません（あるシート: {1}）。--sheet にシート名を書いてください")]
+    NoSheet(String, String),
+    #[error(
+        "{0} がないため、名簿の{1}を期の集計として書けません。先に cohort.yaml を作るか、--keep-attributes で一人ひとりの記録に書いてください"
+    )]
+    NoCohortFile(PathBuf, String),
     /// Every cell that cannot be mapped, each pointing at its line and column of the file.
     #[error("名簿の {} 件の問題のため取り込めません", .0.error_count())]
     Rows(Diagnostics),
@@ -58,26 +107,65 @@ pub enum ImportError {
     Verify(String),
 }
 
-/// Import `csv_path` as the teams of cohort `cohort` into the content `raw` was read from
-/// (`reg` is its validated form: the ministries and municipalities cells are read against).
-pub fn import_teams(raw: &RawContent, reg: &Registry, csv_path: &Path, cohort: u32) -> Result<Imported, crate::Error> {
-    let bytes = std::fs::read(csv_path).map_err(|e| ImportError::Io(csv_path.to_path_buf(), e))?;
+/// Import the roster at `path` as the teams of cohort `cohort` into the content `raw` was read
+/// from (`reg` is its validated form: the ministries and municipalities cells are read against).
+/// Everything is worked out and read back in memory first; then municipalities.yaml,
+/// cohort.yaml and teams.yaml are each replaced in one rename.
+pub fn import_teams(
+    raw: &RawContent,
+    reg: &Registry,
+    path: &Path,
+    cohort: u32,
+    opts: &ImportOptions,
+) -> Result<Imported, crate::Error> {
+    let bytes = std::fs::read(path).map_err(|e| ImportError::Io(path.to_path_buf(), e))?;
     let content = raw.root.as_path();
-    let existing: Vec<&RawTeam> = raw
-        .cohorts
-        .iter()
-        .filter(|d| d.name == cohort.to_string())
+    let dir_of = raw.cohorts.iter().find(|d| d.name == cohort.to_string());
+    let existing: Vec<&RawTeam> = dir_of
+        .into_iter()
         .flat_map(|d| d.teams.iter().flat_map(|l| l.items.iter()))
         .collect();
     let Roster {
         teams,
         yaml,
         kept,
-        encoding,
-    } = roster(&bytes, csv_path, reg, &existing)?;
+        read_as,
+        mut attributes,
+    } = roster(&bytes, path, reg, &existing, opts)?;
     let dir = content.join("cohorts").join(cohort.to_string());
-    std::fs::create_dir_all(&dir).map_err(|e| ImportError::Io(dir.clone(), e))?;
     let teams_file = dir.join("teams.yaml");
+
+    // cohort.yaml: the roster's counts replace the declared breakdowns of its attributes
+    // (or, kept per person, the declared ones are dropped so the two do not disagree).
+    let cohort_file = dir.join("cohort.yaml");
+    let declared: BTreeMap<Attribute, Vec<u32>> = dir_of
+        .and_then(|d| d.cohort.as_ref())
+        .and_then(|c| c.raw.declared.as_ref())
+        .and_then(|d| d.breakdowns.as_ref())
+        .map(crate::model::validate::declared_breakdowns)
+        .unwrap_or_default();
+    let mut breakdowns = declared.clone();
+    for (a, counts) in &attributes.counts {
+        if opts.keep_attributes {
+            breakdowns.remove(a);
+        } else {
+            breakdowns.insert(*a, counts.clone());
+        }
+    }
+    let cohort_text = if breakdowns == declared {
+        None
+    } else {
+        let names: Vec<&str> = attributes.counts.keys().map(|a| a.name()).collect();
+        let text = std::fs::read_to_string(&cohort_file)
+            .map_err(|_| ImportError::NoCohortFile(cohort_file.clone(), names.join("・")))?;
+        let source = path
+            .file_name()
+            .map(|n| comment(&n.to_string_lossy()))
+            .unwrap_or_default();
+        let note =
+            format!("名簿 {source} から banso import teams で集計（個人ごとの値は teams.yaml に書いていません）");
+        Some(cohort_yaml::with_breakdowns(&text, &breakdowns, &note)?)
+    };
 
     let mut added: Vec<(MunicipalityCode, String)> = Vec::new();
     let mut new_munis = Vec::new();
@@ -95,30 +183,37 @@ pub fn import_teams(raw: &RawContent, reg: &Registry, csv_path: &Path, cohort: u
             }
         }
     }
-    let munis_text = if new_munis.is_empty() {
-        String::new()
+    let munis = if new_munis.is_empty() {
+        None
     } else {
-        to_yaml(&new_munis)?
-    };
-    if !munis_text.is_empty() {
         let path = content.join("municipalities.yaml");
         let mut current = std::fs::read_to_string(&path).unwrap_or_default();
         if !current.is_empty() && !current.ends_with('\n') {
             current.push('\n');
         }
         let before = entries(&current);
-        current.push_str(&munis_text);
+        current.push_str(&to_yaml(&new_munis)?);
         if entries(&current) != before.map(|n| n + added.len()) {
             return Err(ImportError::Verify("municipalities.yaml に加える行が読めません".into()).into());
         }
-        write_atomically(&path, &current)?;
+        Some((path, current))
+    };
+
+    std::fs::create_dir_all(&dir).map_err(|e| ImportError::Io(dir.clone(), e))?;
+    if let Some((path, text)) = &munis {
+        write_atomically(path, text)?;
+    }
+    if let Some(text) = &cohort_text {
+        write_atomically(&cohort_file, text)?;
+        attributes.cohort_file = Some(cohort_file);
     }
     write_atomically(&teams_file, &yaml)?;
     Ok(Imported {
         teams_file,
         teams: teams.len(),
         members: teams.iter().map(|t| t.members.len()).sum(),
-        encoding,
+        read_as,
+        attributes,
         added_municipalities: added.into_iter().map(|(_, s)| s).collect(),
         kept,
     })
@@ -131,23 +226,63 @@ pub struct Roster {
     pub yaml: String,
     /// Teams that kept fields from the existing teams.yaml.
     pub kept: usize,
-    pub encoding: &'static str,
+    /// The encoding of a text roster, or the sheet of a workbook.
+    pub read_as: String,
+    /// The counts of the roster's aggregate-only attributes.
+    pub attributes: Attributes,
 }
 
 /// The roster file's bytes (`name` is its file name) → the new teams.yaml, with what the roster
 /// lacks kept from `existing`. Writes nothing; `import_teams` writes the result. Every problem of
 /// the roster is an error here.
-pub fn roster(bytes: &[u8], name: &Path, reg: &Registry, existing: &[&RawTeam]) -> Result<Roster, ImportError> {
-    let (text, encoding) = decode(bytes, name)?;
-    let teams = read_roster(&text, &Arc::from(name.display().to_string()), reg)?;
-    let (out, kept) = merge(&teams, existing);
+pub fn roster(
+    bytes: &[u8],
+    name: &Path,
+    reg: &Registry,
+    existing: &[&RawTeam],
+    opts: &ImportOptions,
+) -> Result<Roster, ImportError> {
+    let file: Arc<str> = Arc::from(name.display().to_string());
+    let (grid, read_as) = if grid::is_workbook(bytes) {
+        let grid = pick_sheet(grid::sheets(bytes, name, &file, opts.sheet.as_deref())?)
+            .ok_or_else(|| ImportError::Workbook(name.to_path_buf(), "シートがひとつもありません".into()))?;
+        let read_as = format!("シート「{}」", grid.sheet().unwrap_or_default());
+        (grid, read_as)
+    } else {
+        let (text, encoding) = decode(bytes, name)?;
+        (Grid::from_text(&text, &file)?, encoding.to_string())
+    };
+    let read = read_roster(&grid, reg)?;
+    let members = || read.teams.iter().flat_map(|t| t.members.iter());
+    let mut attributes = Attributes {
+        per_person: opts.keep_attributes && !read.attributes.is_empty(),
+        ..Attributes::default()
+    };
+    for &a in &read.attributes {
+        let mut counts = vec![0; a.categories().len()];
+        let mut unrecorded = 0;
+        for m in members() {
+            match m.category(a) {
+                Some(i) => counts[i] += 1,
+                None => unrecorded += 1,
+            }
+        }
+        attributes.counts.insert(a, counts);
+        attributes.unrecorded.insert(a, unrecorded);
+    }
+    let carried = Carried {
+        attributes: &read.attributes,
+        per_person: opts.keep_attributes,
+    };
+    let (out, kept) = merge(&read.teams, existing, carried);
     let yaml = emit(&out, name)?;
     verify(&yaml, &out)?;
     Ok(Roster {
-        teams,
+        teams: read.teams,
         yaml,
         kept,
-        encoding,
+        read_as,
+        attributes,
     })
 }
 

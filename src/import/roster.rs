@@ -1,24 +1,24 @@
-//! Reading a roster: its bytes → text → the header's columns → one [`Team`] per 市町村名 row,
-//! with its members on the rows below. Every cell that cannot be read is a [`Diagnostic`] at its
-//! line and column; a cell is placed by its quotes, so a quoted `,` does not shift the columns.
+//! Reading a roster: its rows of cells ([`Grid`]) → the header's columns → one [`Team`] per
+//! 市町村名 row, with its members on the rows below. Every cell that cannot be read is a
+//! [`Diagnostic`] at its cell. A merged 市町村名 cell over a team's rows is one team.
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
 
+use super::grid::{Cell, Grid};
 use super::{ImportError, gazetteer};
-use crate::diag::{Diagnostic, Diagnostics, Pos, Span, closest};
+use crate::diag::{Diagnostic, Span, closest};
 use crate::load::encoding;
 use crate::model::reference::Grade;
 use crate::model::validate::help;
-use crate::model::{IssueAreaNo, MunicipalityCode, Registry, normalize_name};
+use crate::model::{AGE_RANGE, Attribute, Gender, IssueAreaNo, MunicipalityCode, Registry, Track, normalize_name};
 
 /// One team as read from the roster (`code` is `None` only while a problem is pending).
 #[derive(Debug, Clone)]
 pub(super) struct Team {
     pub(super) number: u32,
-    /// The line of the file the team starts on, for pointing at its 市町村名 cell.
-    pub(super) line: u32,
+    /// Its 市町村名 cell, where the team starts.
+    pub(super) place_at: Span,
     pub(super) code: Option<MunicipalityCode>,
     pub(super) place: String,
     pub(super) continuing: Option<bool>,
@@ -32,6 +32,16 @@ pub(super) struct Member {
     pub(super) grade: &'static str,
     pub(super) name: Option<String>,
     pub(super) position: Option<String>,
+    pub(super) gender: Option<Gender>,
+    pub(super) age: Option<u32>,
+    pub(super) track: Option<Track>,
+}
+
+impl Member {
+    /// The member's category of `a`, as the site counts it.
+    pub(super) fn category(&self, a: Attribute) -> Option<usize> {
+        a.category(self.gender, self.age, self.track)
+    }
 }
 
 /// The roster's text and encoding (see [`encoding::decode`]). Text has no control characters
@@ -49,30 +59,108 @@ struct Columns {
     place: usize,
     ministry: usize,
     grade: usize,
+    prefecture: Option<usize>,
     number: Option<usize>,
     code: Option<usize>,
     name: Option<usize>,
     position: Option<usize>,
     continuing: Option<usize>,
     areas: Option<usize>,
+    gender: Option<usize>,
+    age: Option<usize>,
+    track: Option<usize>,
 }
 
-fn columns(header: &[String]) -> Result<Columns, ImportError> {
+const PLACE: [&str; 4] = ["市町村名", "市町村", "支援先", "支援先市町村"];
+const MINISTRY: [&str; 5] = ["所属府省庁", "所属府省庁等", "府省庁", "府省庁等", "所属"];
+
+impl Columns {
+    /// The aggregate-only attributes the roster has columns for.
+    fn attributes(&self) -> Vec<Attribute> {
+        [
+            (self.gender, Attribute::Gender),
+            (self.track, Attribute::Track),
+            (self.age, Attribute::Age),
+        ]
+        .into_iter()
+        .filter_map(|(c, a)| c.map(|_| a))
+        .collect()
+    }
+
+    /// Every column read (for formula errors).
+    fn read(&self) -> Vec<usize> {
+        let optional = [
+            self.prefecture,
+            self.number,
+            self.code,
+            self.name,
+            self.position,
+            self.continuing,
+            self.areas,
+            self.gender,
+            self.age,
+            self.track,
+        ];
+        let mut all: Vec<usize> = [self.place, self.ministry, self.grade]
+            .into_iter()
+            .chain(optional.into_iter().flatten())
+            .collect();
+        all.sort_unstable();
+        all
+    }
+}
+
+fn columns(header: &[String], at: impl Fn() -> String) -> Result<Columns, ImportError> {
     let find = |names: &[&str]| header.iter().position(|h| names.contains(&normalize_name(h).as_str()));
-    let found = || header.join("、");
+    let missing = |what: &'static str| {
+        let found: Vec<&str> = header.iter().map(String::as_str).filter(|h| !h.is_empty()).collect();
+        ImportError::Column(what, found.join("、"), at())
+    };
     Ok(Columns {
-        place: find(&["市町村名", "市町村", "支援先", "支援先市町村"])
-            .ok_or_else(|| ImportError::Column("市町村名", found()))?,
-        ministry: find(&["所属府省庁", "所属府省庁等", "府省庁", "府省庁等", "所属"])
-            .ok_or_else(|| ImportError::Column("所属府省庁", found()))?,
-        grade: find(&["役職"]).ok_or_else(|| ImportError::Column("役職", found()))?,
+        place: find(&PLACE).ok_or_else(|| missing("市町村名"))?,
+        ministry: find(&MINISTRY).ok_or_else(|| missing("所属府省庁"))?,
+        grade: find(&["役職"]).ok_or_else(|| missing("役職"))?,
+        prefecture: find(&["都道府県", "都道府県名"]),
         number: find(&["チーム番号", "番号", "No.", "No"]),
         code: find(&["団体コード", "全国地方公共団体コード"]),
         name: find(&["氏名"]),
         position: find(&["職名"]),
         continuing: find(&["継続", "継続・新規"]),
         areas: find(&["課題分野", "テーマ", "支援テーマ"]),
+        gender: find(&["性別"]),
+        age: find(&["年齢", "年齢(歳)", "満年齢"]),
+        track: find(&[
+            "事務官・技官",
+            "事務官/技官",
+            "事務官技官",
+            "事務・技術",
+            "事務技術",
+            "職種",
+        ]),
     })
+}
+
+/// The row holding the column headings: the first of the first rows to name both the
+/// 市町村名 and the 所属府省庁 column (the official list has a title above its table).
+fn header_row(grid: &Grid) -> Option<usize> {
+    grid.rows.iter().take(HEADER_SEARCH).position(|r| {
+        let has = |names: &[&str]| {
+            r.cells
+                .iter()
+                .any(|c| names.contains(&normalize_name(&c.text).as_str()))
+        };
+        has(&PLACE) && has(&MINISTRY)
+    })
+}
+
+/// How many rows from the top may come before the headings.
+const HEADER_SEARCH: usize = 20;
+
+/// The sheet of `grids` that holds a roster, and the row of its headings: the first sheet with
+/// headings, or the first sheet (whose missing column is then reported).
+pub(super) fn pick_sheet(grids: Vec<Grid>) -> Option<Grid> {
+    let first = grids.iter().position(|g| header_row(g).is_some()).unwrap_or(0);
+    grids.into_iter().nth(first)
 }
 
 /// `01.北海道森町` → (Some(1), "北海道森町").
@@ -86,83 +174,68 @@ pub(super) fn split_number(cell: &str) -> (Option<u32>, String) {
     }
 }
 
-/// Where each cell of a roster line starts and how long it is, in characters (quotes included).
-fn cells_of(line: &str, delimiter: char) -> Vec<(u32, u32)> {
-    let mut cells = Vec::new();
-    let (mut start, mut n, mut quoted) = (0u32, 0u32, false);
-    for ch in line.chars() {
-        if ch == '"' {
-            quoted = !quoted;
-        } else if ch == delimiter && !quoted {
-            cells.push((start, n - start));
-            start = n + 1;
-        }
-        n += 1;
-    }
-    cells.push((start, n - start));
-    cells
+/// What a roster holds besides its teams.
+pub(super) struct Read {
+    pub(super) teams: Vec<Team>,
+    /// The aggregate-only attributes it has columns for (each member's value, if any, is in
+    /// [`Member`]).
+    pub(super) attributes: Vec<Attribute>,
 }
 
-/// The place of cell `column` on line `line` (1-based) of the file's `lines`, its surrounding
-/// spaces left out (column 1-based, in characters); the line's start when the cell is not on
-/// that line.
-fn cell_pos(lines: &[&str], line: u32, column: usize, delimiter: char) -> Pos {
-    let Some(raw_line) = lines.get(line.saturating_sub(1) as usize) else {
-        return Pos::new(line, 1, 0);
+/// Read the roster's rows against the content's ministries.
+pub(super) fn read_roster(grid: &Grid, reg: &Registry) -> Result<Read, ImportError> {
+    let Some(header_at) = header_row(grid) else {
+        let first = grid.rows.first();
+        let header: Vec<String> = first
+            .map(|r| r.cells.iter().map(|c| c.text.clone()).collect())
+            .unwrap_or_default();
+        let at = || first.map_or_else(|| "1行目".to_string(), |r| grid.at(r, 0).to_string());
+        columns(&header, at)?;
+        unreachable!("a header naming 市町村名 and 所属府省庁 is found by header_row");
     };
-    let Some(&(start, len)) = cells_of(raw_line, delimiter).get(column) else {
-        return Pos::new(line, 1, 0);
-    };
-    let cell: String = raw_line.chars().skip(start as usize).take(len as usize).collect();
-    let lead = cell.chars().take_while(|c| c.is_whitespace()).count() as u32;
-    Pos::new(line, start + lead + 1, cell.trim().chars().count() as u32)
-}
-
-/// Read the roster (`file` names it in problems) against the content's ministries.
-pub(super) fn read_roster(text: &str, file: &Arc<str>, reg: &Registry) -> Result<Vec<Team>, ImportError> {
-    let delimiter = {
-        let first = text.lines().next().unwrap_or("");
-        if first.matches('\t').count() > first.matches(',').count() {
-            b'\t'
-        } else {
-            b','
-        }
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| ImportError::Csv(e.to_string()))?
-        .iter()
-        .map(String::from)
-        .collect();
-    let cols = columns(&header)?;
+    let header_row = &grid.rows[header_at];
+    let header: Vec<String> = header_row.cells.iter().map(|c| c.text.clone()).collect();
+    let cols = columns(&header, || grid.at(header_row, 0).to_string())?;
 
     let mut teams: Vec<Team> = Vec::new();
-    let mut problems = Diagnostics::new();
-    problems.add_source(file, &Arc::from(text));
-    let lines: Vec<&str> = text.lines().collect();
-    for (i, record) in reader.records().enumerate() {
-        let row = i + 2;
-        let record = record.map_err(|e| ImportError::Csv(format!("{row} 行目: {e}")))?;
-        let line = record.position().map_or(row as u32, |p| p.line() as u32);
-        let at = |column: usize| Span::new(file, cell_pos(&lines, line, column, char::from(delimiter)));
-        let cell = |c: usize| record.get(c).map(str::trim).unwrap_or("");
-        let opt = |c: Option<usize>| c.map(cell).filter(|s| !s.is_empty()).map(str::to_string);
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
+    let mut problems = grid.problems();
+    let read_columns = cols.read();
+    for row in &grid.rows[header_at + 1..] {
+        let at = |column: usize| grid.at(row, column);
+        let empty = Cell::default();
+        let raw = |c: usize| row.cells.get(c).unwrap_or(&empty);
+        for &c in &read_columns {
+            if let Some(e) = &raw(c).error {
+                let column = header.get(c).map(String::as_str).unwrap_or("");
+                problems.push(
+                    Diagnostic::error(at(c), format!("「{column}」の列のセルが式のエラー（{e}）です"))
+                        .with_help("式を直すか値を書き込んで保存し直してから、もう一度取り込んでください"),
+                );
+            }
         }
+        let cell = |c: usize| raw(c).text.as_str();
+        // A team's own columns: a merged cell continuing from the row above is not a new value.
+        let own = |c: Option<usize>| {
+            c.map(raw)
+                .filter(|x| !x.merged_from_above && !x.text.is_empty())
+                .map(|x| x.text.clone())
+        };
+        let opt = |c: Option<usize>| c.map(cell).filter(|s| !s.is_empty()).map(str::to_string);
         let mut problem = |d: Diagnostic| problems.push(d);
-        let place_cell = cell(cols.place);
-        if !place_cell.is_empty() {
-            let (number, place) = split_number(place_cell);
-            let number = opt(cols.number)
+        if let Some(place_cell) = own(Some(cols.place)) {
+            let (number, place) = split_number(&place_cell);
+            // The official list may give the prefecture in a column of its own.
+            let place = match own(cols.prefecture).or_else(|| opt(cols.prefecture)) {
+                Some(pref) if gazetteer::split_prefecture(&place).is_none() => {
+                    format!("{}{place}", normalize_name(&pref))
+                }
+                _ => place,
+            };
+            let number = own(cols.number)
                 .and_then(|n| normalize_name(&n).parse().ok())
                 .or(number)
                 .unwrap_or(teams.len() as u32 + 1);
-            let code = match opt(cols.code) {
+            let code = match own(cols.code) {
                 Some(text) => match MunicipalityCode::parse(&text) {
                     Ok(code) => Some(code),
                     Err(e) => {
@@ -202,13 +275,13 @@ pub(super) fn read_roster(text: &str, file: &Arc<str>, reg: &Registry) -> Result
                     }
                 },
             };
-            let continuing = opt(cols.continuing).and_then(|c| match c.as_str() {
+            let continuing = own(cols.continuing).and_then(|c| match c.as_str() {
                 "継続" | "○" | "〇" => Some(true),
                 "新規" => Some(false),
                 _ => None,
             });
             let mut areas = Vec::new();
-            for a in opt(cols.areas)
+            for a in own(cols.areas)
                 .unwrap_or_default()
                 .split([';', '；', '、', '・', '/'])
                 .map(str::trim)
@@ -228,7 +301,7 @@ pub(super) fn read_roster(text: &str, file: &Arc<str>, reg: &Registry) -> Result
             // A team whose place cannot be read is still kept, so its member rows are checked too.
             teams.push(Team {
                 number,
-                line,
+                place_at: at(cols.place),
                 code,
                 place,
                 continuing,
@@ -247,7 +320,12 @@ pub(super) fn read_roster(text: &str, file: &Arc<str>, reg: &Registry) -> Result
             .ministry_index
             .find(ministry_cell)
             .map(|id| reg.ministry(id).name.as_str());
-        if ministry.is_none() {
+        if ministry_cell.is_empty() && raw(cols.ministry).error.is_none() {
+            problem(
+                Diagnostic::error(at(cols.ministry), "所属府省庁の欄が空です")
+                    .with_help("この支援官の府省庁等を書いてください（支援官でない行なら、その行を消してください）"),
+            );
+        } else if ministry.is_none() && raw(cols.ministry).error.is_none() {
             problem(
                 Diagnostic::error(
                     at(cols.ministry),
@@ -258,19 +336,67 @@ pub(super) fn read_roster(text: &str, file: &Arc<str>, reg: &Registry) -> Result
             );
         }
         let grade = Grade::parse(cell(cols.grade));
-        if grade.is_none() {
+        if cell(cols.grade).is_empty() && raw(cols.grade).error.is_none() {
+            problem(Diagnostic::error(at(cols.grade), "役職の欄が空です").with_help(help::grade()));
+        } else if grade.is_none() && raw(cols.grade).error.is_none() {
             problem(
                 Diagnostic::error(at(cols.grade), format!("役職「{}」は使えません", cell(cols.grade)))
                     .with_suggestion(closest(&normalize_name(cell(cols.grade)), Grade::spellings()))
                     .with_help(help::grade()),
             );
         }
+        let gender = opt(cols.gender).and_then(|g| {
+            let v = gender_of(&g);
+            if v.is_none() {
+                problem(
+                    Diagnostic::error(
+                        at(cols.gender.expect("read from its column")),
+                        format!("性別「{g}」は使えません"),
+                    )
+                    .with_help("男性、女性、回答しない のいずれかを書くか、空欄にしてください"),
+                );
+            }
+            v
+        });
+        let age = opt(cols.age).and_then(|a| {
+            let v = normalize_name(&a)
+                .trim_end_matches('歳')
+                .parse::<u32>()
+                .ok()
+                .filter(|n| AGE_RANGE.contains(n));
+            if v.is_none() {
+                problem(
+                    Diagnostic::error(
+                        at(cols.age.expect("read from its column")),
+                        format!("年齢「{a}」は読めません"),
+                    )
+                    .with_help("期の開始時点の満年齢を数字で書くか、空欄にしてください"),
+                );
+            }
+            v
+        });
+        let track = opt(cols.track).and_then(|t| {
+            let v = track_of(&t);
+            if v.is_none() {
+                problem(
+                    Diagnostic::error(
+                        at(cols.track.expect("read from its column")),
+                        format!("「{t}」は事務官・技官の別として使えません"),
+                    )
+                    .with_help("事務官 か 技官 を書くか、空欄にしてください"),
+                );
+            }
+            v
+        });
         if let (Some(ministry), Some(grade), Some(team)) = (ministry, grade, teams.last_mut()) {
             team.members.push(Member {
                 ministry: ministry.to_string(),
                 grade: grade.name(),
                 name: opt(cols.name),
                 position: opt(cols.position),
+                gender,
+                age,
+                track,
             });
         }
     }
@@ -279,7 +405,7 @@ pub(super) fn read_roster(text: &str, file: &Arc<str>, reg: &Registry) -> Result
         if let Some(first) = numbers.insert(t.number, t.place.clone()) {
             problems.push(
                 Diagnostic::error(
-                    Span::new(file, cell_pos(&lines, t.line, cols.place, char::from(delimiter))),
+                    t.place_at.clone(),
                     format!("チーム番号 {} が「{first}」と「{}」の二つにあります", t.number, t.place),
                 )
                 .with_help("市町村名の前の番号（チーム番号の列があればその列）を直してください"),
@@ -287,8 +413,31 @@ pub(super) fn read_roster(text: &str, file: &Arc<str>, reg: &Registry) -> Result
         }
     }
     if problems.error_count() == 0 {
-        Ok(teams)
+        Ok(Read {
+            teams,
+            attributes: cols.attributes(),
+        })
     } else {
         Err(ImportError::Rows(problems))
+    }
+}
+
+/// 性別 as rosters write it: teams.yaml's words, or 男・女.
+fn gender_of(text: &str) -> Option<Gender> {
+    match normalize_name(text).as_str() {
+        "男" => Some(Gender::Male),
+        "女" => Some(Gender::Female),
+        "無回答" => Some(Gender::NoAnswer),
+        other => Gender::parse(other),
+    }
+}
+
+/// 事務官・技官の別: teams.yaml's words, or 事務・技術.
+fn track_of(text: &str) -> Option<Track> {
+    match normalize_name(text).as_str() {
+        "事務" => Some(Track::Administrative),
+        "技術" | "技術系" => Some(Track::Technical),
+        "事務系" => Some(Track::Administrative),
+        other => Track::parse(other),
     }
 }

@@ -12,7 +12,7 @@ use super::roster::Team;
 use crate::load::de::{Lenient, Sp};
 use crate::load::raw::{RawMember, RawTeam, Scalar};
 use crate::model::reference::Grade;
-use crate::model::{MunicipalityCode, normalize_name};
+use crate::model::{Attribute, MunicipalityCode, normalize_name};
 
 /// One team as it will be written: the roster's values, and what is kept from the old file.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,11 +40,33 @@ pub(super) struct MemberOut {
     pub(super) track: Option<String>,
 }
 
+/// What becomes of the aggregate-only attributes the roster has columns for.
+#[derive(Clone, Copy)]
+pub(super) struct Carried<'a> {
+    pub(super) attributes: &'a [Attribute],
+    /// Written per person (`--keep-attributes`); otherwise none of them is, not even one the
+    /// old teams.yaml held (the cohort's counts in cohort.yaml replace them).
+    pub(super) per_person: bool,
+}
+
+impl Carried<'_> {
+    /// The value to write for attribute `a`: the roster's, none, or the old file's when the
+    /// roster has no column for it.
+    fn pick<T>(&self, a: Attribute, roster: Option<T>, old: Option<T>) -> Option<T> {
+        match (self.attributes.contains(&a), self.per_person) {
+            (true, true) => roster,
+            (true, false) => None,
+            (false, _) => old,
+        }
+    }
+}
+
 /// The roster's teams with what the roster lacks kept from `existing` where the team (same
 /// number and municipality) and the member (same place, ministry and grade) are the same:
 /// 継続, 課題分野, 公表日時, and each member's name, position, オフィサー flag, own 公表日時,
-/// 離任日 and attributes. Returns the teams and how many kept something.
-pub(super) fn merge(teams: &[Team], existing: &[&RawTeam]) -> (Vec<TeamOut>, usize) {
+/// 離任日 and the attributes the roster has no column for (`carried` says what becomes of the
+/// others). Returns the teams and how many kept something.
+pub(super) fn merge(teams: &[Team], existing: &[&RawTeam], carried: Carried) -> (Vec<TeamOut>, usize) {
     let mut kept = 0;
     let mut out = Vec::new();
     for t in teams {
@@ -77,9 +99,21 @@ pub(super) fn merge(teams: &[Team], existing: &[&RawTeam]) -> (Vec<TeamOut>, usi
                     officer: prev.and_then(|p| p.officer.as_ref()).is_some_and(|o| o.value),
                     announce: text(prev.and_then(|p| p.announce.as_ref())),
                     left: text(prev.and_then(|p| p.left.as_ref())),
-                    gender: text(prev.and_then(|p| p.gender.as_ref())),
-                    age: prev.and_then(|p| p.age.as_ref()).map(|a| a.value),
-                    track: text(prev.and_then(|p| p.track.as_ref())),
+                    gender: carried.pick(
+                        Attribute::Gender,
+                        m.gender.map(|g| Attribute::Gender.categories()[g as usize].to_string()),
+                        text(prev.and_then(|p| p.gender.as_ref())),
+                    ),
+                    age: carried.pick(
+                        Attribute::Age,
+                        m.age,
+                        prev.and_then(|p| p.age.as_ref()).map(|a| a.value),
+                    ),
+                    track: carried.pick(
+                        Attribute::Track,
+                        m.track.map(|t| Attribute::Track.categories()[t as usize].to_string()),
+                        text(prev.and_then(|p| p.track.as_ref())),
+                    ),
                 }
             })
             .collect();

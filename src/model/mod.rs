@@ -177,6 +177,32 @@ pub enum Track {
     Technical,
 }
 
+impl Gender {
+    /// `男性`, `女性` or `回答しない`: teams.yaml's spellings (after NFKC, without spaces).
+    pub fn parse(text: &str) -> Option<Gender> {
+        match normalize_name(text).as_str() {
+            "男性" => Some(Gender::Male),
+            "女性" => Some(Gender::Female),
+            "回答しない" => Some(Gender::NoAnswer),
+            _ => None,
+        }
+    }
+}
+
+impl Track {
+    /// `事務官` or `技官`.
+    pub fn parse(text: &str) -> Option<Track> {
+        match normalize_name(text).as_str() {
+            "事務官" => Some(Track::Administrative),
+            "技官" => Some(Track::Technical),
+            _ => None,
+        }
+    }
+}
+
+/// The ages a member's record may give (at the cohort's start); others are typing mistakes.
+pub const AGE_RANGE: std::ops::RangeInclusive<u32> = 18..=80;
+
 /// 地方創生支援官 — one member of a team. Gender, age and track are aggregate-only: they never
 /// reach a template (the render context has no field for them).
 #[derive(Clone, Debug)]
@@ -200,11 +226,7 @@ impl Member {
     /// The member's category of an aggregate-only attribute (an index into
     /// [`Attribute::categories`]), `None` when not recorded.
     pub fn category(&self, a: Attribute) -> Option<usize> {
-        match a {
-            Attribute::Gender => self.gender.map(|g| g as usize),
-            Attribute::Age => self.age.map(|n| AgeBand::of(n) as usize),
-            Attribute::Track => self.track.map(|t| t as usize),
-        }
+        a.category(self.gender, self.age, self.track)
     }
 
     /// Forget the member's value of `a`.
@@ -234,6 +256,16 @@ impl Attribute {
             Attribute::Gender => &["男性", "女性", "回答しない"],
             Attribute::Track => &["事務官", "技官"],
             Attribute::Age => &["20代", "30代", "40代", "50代以上"],
+        }
+    }
+
+    /// The category (an index into [`Attribute::categories`]) of a person with these values,
+    /// `None` when this attribute is not recorded.
+    pub fn category(self, gender: Option<Gender>, age: Option<u32>, track: Option<Track>) -> Option<usize> {
+        match self {
+            Attribute::Gender => gender.map(|g| g as usize),
+            Attribute::Age => age.map(|n| AgeBand::of(n) as usize),
+            Attribute::Track => track.map(|t| t as usize),
         }
     }
 

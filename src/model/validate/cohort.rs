@@ -237,7 +237,7 @@ impl Validator<'_> {
 
 /// `declared.breakdowns` as counts in the order of [`Attribute::categories`] (a category left
 /// out counts 0).
-fn breakdowns(b: &RawBreakdowns) -> std::collections::BTreeMap<Attribute, Vec<u32>> {
+pub(crate) fn breakdowns(b: &RawBreakdowns) -> std::collections::BTreeMap<Attribute, Vec<u32>> {
     let n = |v: &Option<Sp<u32>>| v.as_ref().map_or(0, |x| x.value);
     let mut out = std::collections::BTreeMap::new();
     if let Some(g) = &b.gender {

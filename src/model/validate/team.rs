@@ -12,8 +12,6 @@ use crate::time::Instant;
 
 /// The programme's team size (2～3名); other sizes are warned about.
 const TEAM_SIZE: std::ops::RangeInclusive<usize> = 2..=3;
-/// Ages outside this range are typing mistakes.
-const AGE_RANGE: std::ops::RangeInclusive<u32> = 18..=80;
 
 impl Validator<'_> {
     pub(super) fn team(
@@ -148,12 +146,7 @@ impl Validator<'_> {
             );
         }
         let gender = m.gender.as_ref().and_then(|g| {
-            let v = match crate::model::normalize_name(&g.value).as_str() {
-                "男性" => Some(Gender::Male),
-                "女性" => Some(Gender::Female),
-                "回答しない" => Some(Gender::NoAnswer),
-                _ => None,
-            };
+            let v = Gender::parse(&g.value);
             if v.is_none() {
                 self.push(
                     Diagnostic::error(Span::new(file, g.pos), format!("性別「{}」は使えません", g.value))
@@ -163,11 +156,7 @@ impl Validator<'_> {
             v
         });
         let track = m.track.as_ref().and_then(|t| {
-            let v = match crate::model::normalize_name(&t.value).as_str() {
-                "事務官" => Some(Track::Administrative),
-                "技官" => Some(Track::Technical),
-                _ => None,
-            };
+            let v = Track::parse(&t.value);
             if v.is_none() {
                 self.push(
                     Diagnostic::error(Span::new(file, t.pos), format!("「{}」は使えません", t.value))
@@ -177,7 +166,7 @@ impl Validator<'_> {
             v
         });
         let age = m.age.as_ref().and_then(|a| {
-            if AGE_RANGE.contains(&a.value) {
+            if crate::model::AGE_RANGE.contains(&a.value) {
                 Some(a.value)
             } else {
                 self.push(

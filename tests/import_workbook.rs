@@ -1,0 +1,608 @@
+//! `banso import teams` from Excel and OpenDocument workbooks: real .xlsx and .ods files, written
+//! here with rust_xlsxwriter and spreadsheet-ods in the official list's layout (a title above the
+//! table, each team's 市町村名 merged over its members' rows), rebuild what the CSV import builds;
+//! 性別・年齢・事務官/技官 become the cohort's counts, not per-person values; broken workbooks are
+//! refused at their sheet and cell with nothing written.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::{Site, ok, stderr};
+use rust_xlsxwriter::{Format, Formula, Workbook};
+use spreadsheet_ods::{Sheet, WorkBook};
+
+/// One cell as the test writes it: text, or a formula whose cached result is an error.
+#[derive(Clone)]
+enum Cell {
+    Text(String),
+    DivZero,
+}
+
+/// A sheet: its name, rows of cells (`None` for an empty cell) and merged ranges
+/// (first row, first column, last row, last column; 0-based).
+struct SheetSpec {
+    name: &'static str,
+    rows: Vec<Vec<Option<Cell>>>,
+    merges: Vec<(u32, u16, u32, u16)>,
+}
+
+fn text_of(c: &Option<Cell>) -> Option<&str> {
+    match c {
+        Some(Cell::Text(t)) => Some(t),
+        _ => None,
+    }
+}
+
+fn text(s: &str) -> Option<Cell> {
+    (!s.is_empty()).then(|| Cell::Text(s.to_string()))
+}
+
+fn write_xlsx(path: &Path, sheets: &[SheetSpec]) {
+    let mut book = Workbook::new();
+    for spec in sheets {
+        let ws = book.add_worksheet();
+        ws.set_name(spec.name).unwrap();
+        for (r, row) in spec.rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let covered = spec
+                    .merges
+                    .iter()
+                    .any(|&(r1, c1, r2, c2)| (r1..=r2).contains(&(r as u32)) && (c1..=c2).contains(&(c as u16)));
+                let (r, c) = (r as u32, c as u16);
+                match cell {
+                    _ if covered => {}
+                    // A number is typed as a number, as a person entering ages would.
+                    Some(Cell::Text(t)) => match t.parse::<f64>() {
+                        Ok(n) => {
+                            ws.write_number(r, c, n).unwrap();
+                        }
+                        Err(_) => {
+                            ws.write_string(r, c, t).unwrap();
+                        }
+                    },
+                    Some(Cell::DivZero) => {
+                        ws.write_formula(r, c, Formula::new("1/0").set_result("#DIV/0!"))
+                            .unwrap();
+                    }
+                    None => {}
+                }
+            }
+        }
+        for &(r1, c1, r2, c2) in &spec.merges {
+            let value = match &spec.rows[r1 as usize][c1 as usize] {
+                Some(Cell::Text(t)) => t.clone(),
+                _ => String::new(),
+            };
+            ws.merge_range(r1, c1, r2, c2, &value, &Format::new()).unwrap();
+        }
+    }
+    book.save(path).unwrap();
+}
+
+fn write_ods(path: &Path, sheets: &[SheetSpec]) {
+    let mut book = WorkBook::new_empty();
+    for spec in sheets {
+        let mut sheet = Sheet::new(spec.name);
+        for (r, row) in spec.rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (r as u32, c as u32);
+                match cell {
+                    Some(Cell::Text(t)) => match t.parse::<f64>() {
+                        Ok(n) => sheet.set_value(r, c, n),
+                        Err(_) => sheet.set_value(r, c, t.as_str()),
+                    },
+                    // What LibreOffice stores for a failed formula: the formula, and the error
+                    // as the cell's text.
+                    Some(Cell::DivZero) => {
+                        sheet.set_formula(r, c, "of:=1/0");
+                        sheet.set_value(r, c, "#DIV/0!");
+                    }
+                    None => {}
+                }
+            }
+        }
+        for &(r1, c1, r2, c2) in &spec.merges {
+            sheet.set_row_span(r1, c1 as u32, r2 - r1 + 1);
+            sheet.set_col_span(r1, c1 as u32, (c2 - c1) as u32 + 1);
+        }
+        book.push_sheet(sheet);
+    }
+    spreadsheet_ods::write_ods(&mut book, path).unwrap();
+}
+
+/// The rows of tests/fixtures/import/roster-2.csv (the 第2期 list), without its BOM.
+fn official_rows() -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(Path::new(common::REPO).join("tests/fixtures/import/roster-2.csv")).unwrap();
+    text.trim_start_matches('\u{feff}')
+        .lines()
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
+}
+
+/// The official list as a workbook sheet: a title merged over the table's width and a blank row
+/// above the headings, and each team's 市町村名 merged down over its members' rows. A first
+/// sheet of notes comes before it, as secretariat workbooks often have.
+fn official_sheets() -> Vec<SheetSpec> {
+    let rows = official_rows();
+    let mut out: Vec<Vec<Option<Cell>>> = vec![
+        vec![
+            text("第2期 地方創生伴走支援制度 支援先市町村と支援官の一覧"),
+            None,
+            None,
+        ],
+        vec![],
+    ];
+    let mut merges = vec![(0, 0, 0, 2)];
+    let header_at = out.len();
+    for row in &rows {
+        out.push(row.iter().map(|c| text(c)).collect());
+    }
+    // Merge each team's first cell down over the empty 市町村名 cells of its other members.
+    let mut start = None;
+    for i in header_at + 1..=out.len() {
+        let starts_team = i == out.len() || out[i][0].is_some();
+        if starts_team {
+            if let Some(s) = start.filter(|s| i - 1 > *s) {
+                merges.push((s as u32, 0, (i - 1) as u32, 0));
+            }
+            start = Some(i);
+        }
+    }
+    // Merge a team's consecutive members of one ministry too (国土交通省 over two rows), the
+    // cells under the first left empty as a spreadsheet leaves them.
+    let mut i = header_at + 1;
+    while i < out.len() {
+        let mut j = i;
+        while j + 1 < out.len() && out[j + 1][0].is_none() && text_of(&out[j + 1][1]) == text_of(&out[i][1]) {
+            j += 1;
+        }
+        if j > i {
+            merges.push((i as u32, 1, j as u32, 1));
+            for row in &mut out[i + 1..=j] {
+                row[1] = None;
+            }
+        }
+        i = j + 1;
+    }
+    assert_eq!(
+        merges.iter().filter(|m| m.1 == 1).count(),
+        5,
+        "the list has five such pairs"
+    );
+    vec![
+        SheetSpec {
+            name: "説明",
+            rows: vec![vec![text("このブックは試験用に作ったものです。")]],
+            merges: vec![],
+        },
+        SheetSpec {
+            name: "名簿",
+            rows: out,
+            merges,
+        },
+    ]
+}
+
+fn import(site: &Site, file: &Path, cohort: &str, extra: &[&str]) -> std::process::Output {
+    let content = site.content();
+    let mut args = vec![
+        "import",
+        "teams",
+        file.to_str().unwrap(),
+        "--cohort",
+        cohort,
+        "--content",
+        content.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    site.banso(&args)
+}
+
+/// teams.yaml without its first line (which names the roster file).
+fn body(yaml: &str) -> String {
+    yaml.split_once('\n').unwrap().1.to_string()
+}
+
+#[test]
+fn xlsx_and_ods_in_the_official_layout_rebuild_the_teams_yaml_of_the_csv_import() {
+    let csv_site = Site::real();
+    std::fs::remove_file(csv_site.path("cohorts/2/teams.yaml")).unwrap();
+    let csv = Path::new(common::REPO).join("tests/fixtures/import/roster-2.csv");
+    ok(&import(&csv_site, &csv, "2", &[]));
+    let from_csv = csv_site.read("cohorts/2/teams.yaml");
+    assert_eq!(from_csv.matches("- number: ").count(), 97);
+
+    for ext in ["xlsx", "ods"] {
+        let site = Site::real();
+        std::fs::remove_file(site.path("cohorts/2/teams.yaml")).unwrap();
+        let file = site.dir.path().join(format!("名簿.{ext}"));
+        match ext {
+            "xlsx" => write_xlsx(&file, &official_sheets()),
+            _ => write_ods(&file, &official_sheets()),
+        }
+        let err = ok(&import(&site, &file, "2", &[]));
+        assert!(err.contains("（シート「名簿」）: 97チーム・279名を"), "{ext}: {err}");
+        let yaml = site.read("cohorts/2/teams.yaml");
+        assert!(yaml.starts_with(&format!("# 名簿 名簿.{ext} から")), "{ext}: {yaml}");
+        assert!(
+            body(&yaml) == body(&from_csv),
+            "{ext}: teams.yaml differs from the CSV import"
+        );
+    }
+}
+
+#[test]
+fn a_sheet_can_be_named_and_a_missing_one_is_reported_with_the_sheets_there_are() {
+    let site = Site::real();
+    let file = site.dir.path().join("book.xlsx");
+    write_xlsx(&file, &official_sheets());
+    let before = common::tree(&site.content());
+    let o = import(&site, &file, "2", &["--sheet", "説明"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("book.xlsx 説明!A1: 名簿に「市町村名」の列がありません（見つかった列: このブックは試験用に作ったものです。）"),
+        "{}",
+        stderr(&o)
+    );
+    let o = import(&site, &file, "2", &["--sheet", "名簿2"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("シート「名簿2」がありません（あるシート: 説明、名簿）"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(common::tree(&site.content()) == before, "nothing written");
+    ok(&import(&site, &file, "2", &["--sheet", "名簿"]));
+}
+
+/// A synthetic roster of 12 teams of 3 over the first 12 places of the official list, with
+/// made-up attributes (the test site is fictional: none of this describes a real person).
+/// Returns the sheet and the counts a person would make of it by hand.
+fn synthetic_roster() -> (SheetSpec, BTreeMap<&'static str, Vec<u32>>) {
+    let places: Vec<String> = official_rows()
+        .iter()
+        .skip(1)
+        .map(|r| r[0].clone())
+        .filter(|p| !p.is_empty())
+        .take(12)
+        .collect();
+    let ministries = ["総務省", "防衛省", "国土交通省", "内閣官房", "公正取引委員会"];
+    let grades = ["補佐級", "係長級", "課長級", "企画官・室長級"];
+    let genders = ["男性", "女性", "男", "女", "回答しない", ""];
+    let tracks = ["事務官", "技官", "事務"];
+    let mut rows = vec![
+        vec![text("架空の名簿（試験用）")],
+        ["市町村名", "所属府省庁", "役職", "性別", "年齢", "事務官・技官"]
+            .iter()
+            .map(|h| text(h))
+            .collect::<Vec<_>>(),
+    ];
+    let (mut gender, mut age, mut track) = (vec![0u32; 3], vec![0u32; 4], vec![0u32; 2]);
+    let mut merges = Vec::new();
+    for (t, place) in places.iter().enumerate() {
+        merges.push((rows.len() as u32, 0, rows.len() as u32 + 2, 0));
+        for m in 0..3 {
+            let i = t * 3 + m;
+            let g = genders[i % genders.len()];
+            let a = 24 + (i * 7) % 36;
+            let k = tracks[i % tracks.len()];
+            match g {
+                "男性" | "男" => gender[0] += 1,
+                "女性" | "女" => gender[1] += 1,
+                "回答しない" => gender[2] += 1,
+                _ => {}
+            }
+            age[match a {
+                20..=29 => 0,
+                30..=39 => 1,
+                40..=49 => 2,
+                _ => 3,
+            }] += 1;
+            track[usize::from(k == "技官")] += 1;
+            rows.push(vec![
+                if m == 0 { text(place) } else { None },
+                text(ministries[i % ministries.len()]),
+                text(grades[i % grades.len()]),
+                text(g),
+                text(&a.to_string()),
+                text(k),
+            ]);
+        }
+    }
+    let counts = BTreeMap::from([("gender", gender), ("age", age), ("track", track)]);
+    (
+        SheetSpec {
+            name: "名簿",
+            rows,
+            merges,
+        },
+        counts,
+    )
+}
+
+/// The fixture site with cohort 1's figures and roster left for the import to fill.
+fn attribute_site() -> Site {
+    let site = Site::fixture("basic");
+    site.write(
+        "cohorts/1/cohort.yaml",
+        "# 架空の期（試験用）\nnumber: 1\nfiscal_year: 2026\nannounce: 2026-04-01T10:00:00+09:00\nperiod: { start: 2026-04-01, end: 2027-03-31 }\n",
+    );
+    site
+}
+
+/// What a chart shows: its texts up to the note under it, and its bars (`x y width height`).
+fn chart(svg: &[u8]) -> (Vec<String>, Vec<String>) {
+    let svg = String::from_utf8(svg.to_vec()).unwrap();
+    let texts: Vec<String> = svg
+        .split("<text ")
+        .skip(1)
+        .filter_map(|t| Some(t.split_once('>')?.1.split_once("</text>")?.0.to_string()))
+        .take_while(|t| !t.starts_with("公表資料の数値") && !t.starts_with("集計時点"))
+        .collect();
+    let bars: Vec<String> = svg
+        .split("<rect ")
+        .skip(1)
+        .map(|r| r.split_once("/>").unwrap().0.to_string())
+        .filter(|r| !r.contains("#FFFFFF"))
+        .collect();
+    assert!(texts.len() > 5 && !bars.is_empty(), "{svg}");
+    (texts, bars)
+}
+
+/// Every mapping key anywhere in a YAML text, as the loader reads it.
+fn keys(yaml: &str) -> Vec<String> {
+    fn walk(v: &banso::load::yaml::Value, out: &mut Vec<String>) {
+        use banso::load::yaml::Value;
+        match v {
+            Value::Map(entries) => {
+                for (k, n) in entries {
+                    out.push(k.text.clone());
+                    walk(&n.value, out);
+                }
+            }
+            Value::Seq(items) => items.iter().for_each(|n| walk(&n.value, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(&banso::load::yaml::parse(yaml).unwrap().value, &mut out);
+    out
+}
+
+#[test]
+fn attributes_become_the_cohorts_counts_and_the_charts_are_the_same_as_kept_per_person() {
+    let (sheet, counts) = synthetic_roster();
+    assert_eq!(
+        counts["gender"].iter().sum::<u32>(),
+        30,
+        "six of 36 gender cells are blank"
+    );
+    let mut built = Vec::new();
+    for (ext, keep) in [("xlsx", false), ("ods", false), ("xlsx", true)] {
+        let site = attribute_site();
+        let file = site.dir.path().join(format!("roster.{ext}"));
+        let spec = SheetSpec {
+            name: sheet.name,
+            rows: sheet.rows.clone(),
+            merges: sheet.merges.clone(),
+        };
+        match ext {
+            "xlsx" => write_xlsx(&file, &[spec]),
+            _ => write_ods(&file, &[spec]),
+        }
+        let extra: &[&str] = if keep { &["--keep-attributes"] } else { &[] };
+        let err = ok(&import(&site, &file, "1", extra));
+        assert!(err.contains("12チーム・36名を"), "{err}");
+        let teams = site.read("cohorts/1/teams.yaml");
+        let cohort = site.read("cohorts/1/cohort.yaml");
+        let attribute_keys = keys(&teams)
+            .into_iter()
+            .filter(|k| ["gender", "age", "track"].contains(&k.as_str()))
+            .count();
+        if keep {
+            assert_eq!(attribute_keys, 30 + 36 + 36, "per person: {teams}");
+            assert!(!cohort.contains("breakdowns"), "{cohort}");
+            assert!(
+                err.contains("--keep-attributes のとおり一人ひとりの値として teams.yaml に書きました"),
+                "{err}"
+            );
+        } else {
+            assert_eq!(attribute_keys, 0, "no attribute in teams.yaml: {teams}");
+            let line = |k: &str, cats: &[&str]| {
+                let items: Vec<String> = cats.iter().zip(&counts[k]).map(|(c, n)| format!("{c}: {n}")).collect();
+                format!("    {k}: {{ {} }}\n", items.join(", "))
+            };
+            assert!(cohort.starts_with("# 架空の期（試験用）\nnumber: 1\n"), "{cohort}");
+            assert!(
+                cohort.contains("\ndeclared:\n  breakdowns:   # 名簿 roster."),
+                "{cohort}"
+            );
+            assert!(
+                cohort.contains(&line("gender", &["男性", "女性", "回答しない"])),
+                "{cohort}"
+            );
+            assert!(cohort.contains(&line("track", &["事務官", "技官"])), "{cohort}");
+            assert!(
+                cohort.contains(&line("age", &["20代", "30代", "40代", "50代以上"])),
+                "{cohort}"
+            );
+            assert!(err.contains("teams.yaml には一人ひとりの値を書いていません"), "{err}");
+            assert!(
+                err.contains("性別: 男性 12、女性 12、回答しない 6（空欄 6名は数えていません）"),
+                "{err}"
+            );
+        }
+        ok(&site.build("2026-12-01"));
+        let charts: BTreeMap<String, Vec<u8>> = ["gender", "age", "track"]
+            .iter()
+            .flat_map(|c| {
+                [
+                    format!("cohorts/1/charts/{c}.svg"),
+                    format!("cohorts/1/charts/{c}-narrow.svg"),
+                ]
+            })
+            .map(|f| (f.clone(), site.output_file(&f)))
+            .collect();
+        built.push((ext, keep, charts, site));
+    }
+    let (_, _, first, _) = &built[0];
+    for (ext, keep, charts, _) in &built[1..] {
+        for (file, bytes) in charts {
+            assert!(!bytes.is_empty(), "{file}");
+            if *keep {
+                // Kept per person, the chart's note gives the instant it counts (集計時点)
+                // rather than 公表資料の数値; its title, categories, values and bars are the same.
+                assert_eq!(chart(bytes), chart(&first[file]), "{ext} keep={keep}: {file}");
+            } else {
+                assert!(bytes == &first[file], "{ext}: {file} differs");
+            }
+        }
+    }
+    // The charts show the counts made by hand above (12 men and 12 women among 30 recorded).
+    let svg = String::from_utf8(first["cohorts/1/charts/gender.svg"].clone()).unwrap();
+    assert!(svg.contains("男性") && svg.contains("12"), "{svg}");
+    // Importing the same roster again changes nothing in cohort.yaml.
+    let (_, _, _, site) = &built[0];
+    let cohort = site.read("cohorts/1/cohort.yaml");
+    let file = site.dir.path().join("roster.xlsx");
+    ok(&import(site, &file, "1", &[]));
+    assert_eq!(site.read("cohorts/1/cohort.yaml"), cohort);
+}
+
+#[test]
+fn importing_per_person_after_counts_takes_the_counts_out_of_cohort_yaml() {
+    let (sheet, _) = synthetic_roster();
+    let site = attribute_site();
+    let file = site.dir.path().join("roster.xlsx");
+    write_xlsx(&file, &[sheet]);
+    ok(&import(&site, &file, "1", &[]));
+    assert!(site.read("cohorts/1/cohort.yaml").contains("breakdowns:"));
+    let err = ok(&import(&site, &file, "1", &["--keep-attributes"]));
+    assert!(
+        err.contains("cohort.yaml の declared.breakdowns から、これらの内訳を外しました"),
+        "{err}"
+    );
+    let cohort = site.read("cohorts/1/cohort.yaml");
+    assert!(!cohort.contains("breakdowns"), "{cohort}");
+    assert!(
+        !err.contains("両方"),
+        "no warning of the same attribute in both places: {err}"
+    );
+}
+
+fn broken(rows: Vec<Vec<Option<Cell>>>) -> Vec<SheetSpec> {
+    vec![SheetSpec {
+        name: "名簿",
+        rows,
+        merges: vec![],
+    }]
+}
+
+fn row(cells: &[&str]) -> Vec<Option<Cell>> {
+    cells.iter().map(|c| text(c)).collect()
+}
+
+/// Import `sheets` written as `ext` into a copy of the fixture site; the import must fail with
+/// nothing written. Returns its stderr.
+fn refused(ext: &str, sheets: &[SheetSpec]) -> String {
+    let site = attribute_site();
+    let file: PathBuf = site.dir.path().join(format!("broken.{ext}"));
+    match ext {
+        "xlsx" => write_xlsx(&file, sheets),
+        _ => write_ods(&file, sheets),
+    }
+    let before = common::tree(&site.content());
+    let o = import(&site, &file, "1", &[]);
+    assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(common::tree(&site.content()) == before, "nothing written");
+    stderr(&o)
+}
+
+#[test]
+fn a_broken_workbook_is_reported_at_its_sheet_and_cell_and_nothing_is_written() {
+    for ext in ["xlsx", "ods"] {
+        // No 役職 column: reported at the headings' row.
+        let err = refused(
+            ext,
+            &broken(vec![
+                row(&["架空の名簿"]),
+                row(&["市町村名", "所属府省庁", "氏名"]),
+                row(&["01.北海道森町", "総務省", ""]),
+            ]),
+        );
+        assert!(
+            err.contains(&format!(
+                "broken.{ext} 名簿!A2: 名簿に「役職」の列がありません（見つかった列: 市町村名、所属府省庁、氏名）"
+            )),
+            "{ext}: {err}"
+        );
+
+        // An unknown ministry, an impossible age, a formula error and an empty ministry, each at
+        // its cell.
+        let mut rows = vec![
+            row(&["市町村名", "所属府省庁", "役職", "年齢"]),
+            row(&["01.北海道森町", "防衛庁", "補佐級", "41"]),
+            row(&["", "総務省", "補佐級", "140"]),
+        ];
+        rows.push(vec![None, text("総務省"), Some(Cell::DivZero), text("35")]);
+        rows.push(row(&["", "", "係長級", ""]));
+        let err = refused(ext, &broken(rows));
+        let at = |cell: &str, message: &str| {
+            let needle = format!("broken.{ext} 名簿!{cell}\n");
+            let i = err.find(&needle).unwrap_or_else(|| panic!("{needle} in {err}"));
+            let head = &err[..i];
+            let from = head.rfind("エラー: ").unwrap();
+            assert!(head[from..].contains(message), "{cell}: {}", &err[from..]);
+        };
+        at("B2", "府省庁等「防衛庁」が ministries.yaml にありません");
+        at("D3", "年齢「140」は読めません");
+        at("C4", "「役職」の列のセルが式のエラー（#DIV/0!）です");
+        at("B5", "所属府省庁の欄が空です");
+        assert!(err.contains("もしかして: 防衛省"), "{err}");
+        assert_eq!(err.matches("エラー: ").count(), 4, "{ext}: {err}");
+    }
+}
+
+#[test]
+fn a_password_protected_workbook_is_refused_whatever_its_name() {
+    // tests/fixtures/import/encrypted.xlsx: a two-row synthetic roster saved with password
+    // "banso" (Office's standard encryption, as Excel writes it).
+    let encrypted = Path::new(common::REPO).join("tests/fixtures/import/encrypted.xlsx");
+    for name in ["roster.xlsx", "roster.csv", "roster"] {
+        let site = attribute_site();
+        let file = site.dir.path().join(name);
+        std::fs::copy(&encrypted, &file).unwrap();
+        let before = common::tree(&site.content());
+        let o = import(&site, &file, "1", &[]);
+        assert_eq!(o.status.code(), Some(3), "{name}");
+        assert!(
+            stderr(&o).contains("はパスワードで保護されているため読めません"),
+            "{name}: {}",
+            stderr(&o)
+        );
+        assert!(common::tree(&site.content()) == before, "nothing written");
+    }
+}
+
+#[test]
+fn an_xls_workbook_with_merged_cells_reads_as_its_csv_export_does() {
+    // tests/fixtures/import/roster-synthetic.xls (Excel 97–2003, written with xlwt): a title
+    // merged over A1:C1, each 市町村名 merged over its team's rows, and team 2's two 国土交通省
+    // members sharing one merged cell. The same fictional roster as CSV:
+    let csv = "市町村名,所属府省庁,役職,氏名\n01.北海道森町,総務省,補佐級,架空 花子\n,防衛省,係長級,\n02.千葉県栄町,内閣官房,課長級,\n,国土交通省,補佐級,\n,国土交通省,係長級,\n03.沖縄県南大東村,総務省,課長級,\n,防衛省,補佐級,\n";
+    let from_csv = {
+        let site = attribute_site();
+        let file = site.dir.path().join("roster.csv");
+        std::fs::write(&file, csv).unwrap();
+        ok(&import(&site, &file, "1", &[]));
+        site.read("cohorts/1/teams.yaml")
+    };
+    let site = attribute_site();
+    let xls = Path::new(common::REPO).join("tests/fixtures/import/roster-synthetic.xls");
+    let err = ok(&import(&site, &xls, "1", &[]));
+    assert!(err.contains("（シート「名簿」）: 3チーム・7名を"), "{err}");
+    let yaml = site.read("cohorts/1/teams.yaml");
+    assert!(body(&yaml) == body(&from_csv), "{yaml}\n---\n{from_csv}");
+}
