@@ -205,6 +205,21 @@ pub(super) fn sheets(
     file: &Arc<str>,
     sheet: Option<&str>,
 ) -> Result<Vec<Grid>, ImportError> {
+    // A damaged file must be refused, not crash the import: a reader's panic is caught (and not
+    // printed; this is a single-threaded command) and reported as an unreadable workbook.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let read = std::panic::catch_unwind(|| read_sheets(bytes, path, file, sheet));
+    std::panic::set_hook(hook);
+    read.unwrap_or_else(|_| {
+        Err(ImportError::Workbook(
+            path.to_path_buf(),
+            "ファイルが壊れています。表計算ソフトで開いて保存し直してください".into(),
+        ))
+    })
+}
+
+fn read_sheets(bytes: &[u8], path: &Path, file: &Arc<str>, sheet: Option<&str>) -> Result<Vec<Grid>, ImportError> {
     let mut book = open(bytes.to_vec(), path)?;
     let names = book.sheet_names();
     let wanted: Vec<String> = match sheet {
@@ -237,6 +252,9 @@ pub(super) fn sheets(
 /// A sheet's cells as a grid, with every cell of a merged range showing the range's value.
 fn grid_of(range: &Range<Data>, merges: &[Merge], file: &Arc<str>, sheet: &str) -> Grid {
     let (r0, c0) = range.start().unwrap_or((0, 0));
+    // Nothing outside the used range is filled: a range merged over a whole sheet costs no more
+    // than its cells with values.
+    let (last_row, last_col) = range.end().unwrap_or((0, 0));
     let mut rows: Vec<Row> = range
         .rows()
         .enumerate()
@@ -248,6 +266,7 @@ fn grid_of(range: &Range<Data>, merges: &[Merge], file: &Arc<str>, sheet: &str) 
         })
         .collect();
     for &((top, left), (bottom, right)) in merges {
+        let (bottom, right) = (bottom.min(last_row), right.min(last_col));
         let value = rows
             .get(top.saturating_sub(r0) as usize)
             .filter(|_| top >= r0)
