@@ -58,7 +58,7 @@ pub struct ServeArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
-    /// 伴走支援チームの名簿（CSV・TSV、UTF-8 か Shift_JIS）を cohorts/<期>/teams.yaml に取り込む
+    /// 伴走支援チームの名簿（Excel・.ods のブック、または CSV・TSV）を cohorts/<期>/teams.yaml に取り込む（性別・年齢・事務官/技官は期の人数として cohort.yaml に）
     Teams(ImportTeamsArgs),
 }
 

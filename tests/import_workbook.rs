@@ -606,3 +606,196 @@ fn an_xls_workbook_with_merged_cells_reads_as_its_csv_export_does() {
     let yaml = site.read("cohorts/1/teams.yaml");
     assert!(body(&yaml) == body(&from_csv), "{yaml}\n---\n{from_csv}");
 }
+
+#[test]
+fn what_a_spreadsheet_layout_means_is_read_so_headings_merged_two_tall_team_cells_merged_over_teams_hidden_sheets_numeric_codes()
+ {
+    // Headings merged two rows tall, 継続 merged over both teams, a 団体コード typed as a number
+    // (Excel drops its leading zero), and a hidden sheet of an older list placed first.
+    let rows = vec![
+        row(&["市町村名", "所属府省庁", "役職", "継続", "団体コード"]),
+        vec![None; 5],
+        row(&["01.北海道森町", "総務省", "補佐級", "継続", "13455"]),
+        row(&["", "防衛省", "係長級", "", ""]),
+        row(&["02.千葉県栄町", "内閣官房", "課長級", "", "123293"]),
+        row(&["", "国土交通省", "補佐級", "", ""]),
+    ];
+    let merges = vec![
+        (0, 0, 1, 0),
+        (0, 1, 1, 1),
+        (0, 2, 1, 2),
+        (0, 3, 1, 3),
+        (0, 4, 1, 4),
+        (2, 3, 5, 3),
+    ];
+    let old = SheetSpec {
+        name: "前年度",
+        rows: vec![
+            row(&["市町村名", "所属府省庁", "役職"]),
+            row(&["01.沖縄県南大東村", "総務省", "補佐級"]),
+            row(&["", "防衛省", "係長級"]),
+        ],
+        merges: vec![],
+    };
+    let site = attribute_site();
+    let file = site.dir.path().join("layout.xlsx");
+    let sheets = [
+        old,
+        SheetSpec {
+            name: "名簿",
+            rows,
+            merges,
+        },
+    ];
+    // As write_xlsx does, but with numbers as numbers and the first sheet hidden.
+    let mut hidden = Workbook::new();
+    for (i, spec) in sheets.iter().enumerate() {
+        let ws = hidden.add_worksheet();
+        ws.set_name(spec.name).unwrap();
+        for (r, cells) in spec.rows.iter().enumerate() {
+            for (c, cell) in cells.iter().enumerate() {
+                let covered = spec.merges.iter().any(|&(r1, c1, r2, c2)| {
+                    (r1..=r2).contains(&(r as u32))
+                        && (c1..=c2).contains(&(c as u16))
+                        && (r as u32, c as u16) != (r1, c1)
+                });
+                if let (Some(Cell::Text(t)), false) = (cell, covered) {
+                    match t.parse::<f64>() {
+                        Ok(n) => ws.write_number(r as u32, c as u16, n).unwrap(),
+                        Err(_) => ws.write_string(r as u32, c as u16, t).unwrap(),
+                    };
+                }
+            }
+        }
+        for &(r1, c1, r2, c2) in &spec.merges {
+            let value = text_of(&spec.rows[r1 as usize][c1 as usize]).unwrap_or("").to_string();
+            ws.merge_range(r1, c1, r2, c2, &value, &Format::new()).unwrap();
+        }
+        if i == 0 {
+            ws.set_hidden(true);
+        } else {
+            ws.set_active(true);
+        }
+    }
+    hidden.save(&file).unwrap();
+    let err = ok(&import(&site, &file, "1", &[]));
+    assert!(
+        err.contains("（シート「名簿」）: 2チーム・4名を"),
+        "the hidden sheet is not taken: {err}"
+    );
+    let yaml = site.read("cohorts/1/teams.yaml");
+    assert!(yaml.contains("municipality: \"013455\""), "{yaml}");
+    assert_eq!(
+        yaml.matches("continuing: true").count(),
+        2,
+        "継続 merged over both teams: {yaml}"
+    );
+    // Named, the hidden sheet is read.
+    let err = ok(&import(&site, &file, "1", &["--sheet", "前年度"]));
+    assert!(err.contains("1チーム・2名を"), "{err}");
+}
+
+#[test]
+fn a_value_far_from_the_table_is_refused_at_its_cell_instead_of_filling_memory() {
+    let site = attribute_site();
+    let file = site.dir.path().join("stray.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("名簿").unwrap();
+    for (c, h) in ["市町村名", "所属府省庁", "役職"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "01.北海道森町").unwrap();
+    ws.write_string(1, 1, "総務省").unwrap();
+    ws.write_string(1, 2, "補佐級").unwrap();
+    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    book.save(&file).unwrap();
+    let before = common::tree(&site.content());
+    let o = import(&site, &file, "1", &[]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("のセル 名簿!XFD1048576 に値がありますが、名簿の表から遠く離れています"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(common::tree(&site.content()) == before);
+}
+
+#[test]
+fn published_counts_move_only_by_the_minimum_group_size_and_blank_columns_change_nothing() {
+    let (sheet, counts) = synthetic_roster();
+    let site = attribute_site();
+    let write = |rows: &[Vec<Option<Cell>>], name: &str| {
+        let file = site.dir.path().join(name);
+        write_xlsx(
+            &file,
+            &[SheetSpec {
+                name: "名簿",
+                rows: rows.to_vec(),
+                merges: sheet.merges.clone(),
+            }],
+        );
+        file
+    };
+    ok(&import(&site, &write(&sheet.rows, "a.xlsx"), "1", &[]));
+    let first = site.read("cohorts/1/cohort.yaml");
+    assert!(first.contains(&format!("男性: {}", counts["gender"][0])), "{first}");
+
+    // One member's 性別 corrected: the cohort (announced 2026-04-01) is public, and a change
+    // of one would tell that member's 性別 to anyone comparing the two versions of the site.
+    let mut one = sheet.rows.clone();
+    one[2][3] = text("女性");
+    let err = ok(&import(&site, &write(&one, "b.xlsx"), "1", &[]));
+    assert_eq!(site.read("cohorts/1/cohort.yaml"), first, "kept: {err}");
+    assert!(
+        err.contains("注意: 性別の内訳は公表済みで、名簿の数との違いが最小集計人数より少ないため"),
+        "{err}"
+    );
+
+    // Ten people: k = 10 (site.yaml's min_group_size), so the counts move.
+    let mut ten = sheet.rows.clone();
+    // Members 0–11: eight of 男性/女性 and two blanks become 回答しない (ten people moved).
+    for r in ten.iter_mut().skip(2).take(12) {
+        r[3] = text("回答しない");
+    }
+    let err = ok(&import(&site, &write(&ten, "c.xlsx"), "1", &[]));
+    let now = site.read("cohorts/1/cohort.yaml");
+    assert_ne!(now, first);
+    assert!(
+        err.contains(
+            "性別の内訳を、cohort.yaml にあった数（男性 12、女性 12、回答しない 6）から名簿の数に置き換えました"
+        ),
+        "{err}"
+    );
+
+    // A 年齢 column left blank everywhere neither zeroes the declared ages nor erases anything.
+    let mut blank = ten.clone();
+    for r in blank.iter_mut().skip(2) {
+        r[4] = None;
+    }
+    ok(&import(&site, &write(&blank, "d.xlsx"), "1", &[]));
+    assert_eq!(site.read("cohorts/1/cohort.yaml"), now);
+}
+
+#[test]
+fn attributes_an_old_teams_yaml_holds_per_person_are_kept_and_said_so() {
+    // The fixture's teams.yaml with ages per person; a roster with a 性別 column only.
+    let site = attribute_site();
+    site.replace(
+        "cohorts/1/teams.yaml",
+        "      grade: 補佐級\n      name: 架空 一郎\n",
+        "      grade: 補佐級\n      name: 架空 一郎\n      age: 41\n",
+    );
+    let csv = "市町村名,所属府省庁,役職,性別\n01.北海道森町,総務省,補佐級,女性\n,公正取引委員会,補佐級,男性\n,防衛省,企画官・室長級,女性\n";
+    let file = site.dir.path().join("r.csv");
+    std::fs::write(&file, csv).unwrap();
+    let err = ok(&import(&site, &file, "1", &[]));
+    let yaml = site.read("cohorts/1/teams.yaml");
+    assert!(yaml.contains("age: 41") && !yaml.contains("gender"), "{yaml}");
+    assert!(
+        err.contains(
+            "注意: 名簿に年齢の列がないため、元の teams.yaml にあった1名分の年齢を一人ひとりの値のまま引き継ぎました"
+        ),
+        "{err}"
+    );
+}

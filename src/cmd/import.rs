@@ -60,8 +60,39 @@ pub fn run_teams(args: &ImportTeamsArgs) -> i32 {
 
 /// What the import did with 性別・年齢・事務官/技官, and why it matters.
 fn attributes_summary(a: &Attributes) -> String {
+    let mut tail = String::new();
+    let counts = |attr: Attribute, counts: &[u32]| -> String {
+        let parts: Vec<String> = attr
+            .categories()
+            .iter()
+            .zip(counts)
+            .map(|(c, n)| format!("{c} {n}"))
+            .collect();
+        parts.join("、")
+    };
+    for (attr, old) in &a.replaced {
+        tail.push_str(&format!(
+            "  {}の内訳を、cohort.yaml にあった数（{}）から名簿の数に置き換えました\n",
+            label(*attr),
+            counts(*attr, old)
+        ));
+    }
+    for attr in a.held.keys() {
+        tail.push_str(&format!(
+            "  注意: {}の内訳は公表済みで、名簿の数との違いが最小集計人数より少ないため、cohort.yaml の数をそのままにしました。\n  わずかな変化を載せると、二つの版を比べて入れ替わった人の属性がわかってしまうためです（もう一度取り込めば、違いが最小集計人数に達したときに置き換わります）\n",
+            label(*attr)
+        ));
+    }
+    for (attr, n) in &a.still_per_person {
+        tail.push_str(&format!(
+            "  注意: 名簿に{}の列がないため、元の teams.yaml にあった{}名分の{}を一人ひとりの値のまま引き継ぎました。teams.yaml に個人の属性を置かないなら、その列のある名簿で取り込み直すか、teams.yaml から消してください\n",
+            label(*attr),
+            n,
+            label(*attr)
+        ));
+    }
     if a.counts.is_empty() {
-        return String::new();
+        return tail;
     }
     let names: Vec<&str> = a.counts.keys().map(|x| x.name()).collect();
     let names = names.join("・");
@@ -74,20 +105,14 @@ fn attributes_summary(a: &Attributes) -> String {
             "  {names}は期の人数（cohort.yaml の declared.breakdowns）として書き、teams.yaml には一人ひとりの値を書いていません。\n  teams.yaml はコンテンツとして広く共有されることがあるためです。サイトの期の図表は同じですが、都道府県別の内訳は作られません（必要なら --keep-attributes）\n"
         )
     };
-    for (attr, counts) in &a.counts {
-        let parts: Vec<String> = attr
-            .categories()
-            .iter()
-            .zip(counts)
-            .map(|(c, n)| format!("{c} {n}"))
-            .collect();
+    for (attr, n) in &a.counts {
         let unrecorded = a.unrecorded.get(attr).copied().unwrap_or(0);
         let blank = if unrecorded > 0 {
             format!("（空欄 {unrecorded}名は数えていません）")
         } else {
             String::new()
         };
-        s.push_str(&format!("    {}: {}{blank}\n", label(*attr), parts.join("、")));
+        s.push_str(&format!("    {}: {}{blank}\n", label(*attr), counts(*attr, n)));
     }
     if let Some(file) = &a.cohort_file {
         let what = if a.per_person {
@@ -97,7 +122,7 @@ fn attributes_summary(a: &Attributes) -> String {
         };
         s.push_str(&format!("  {} {what}\n", file.display()));
     }
-    s
+    s + &tail
 }
 
 fn label(a: Attribute) -> &'static str {

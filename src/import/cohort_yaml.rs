@@ -65,7 +65,7 @@ pub(super) fn with_breakdowns(
         Some(d) => {
             let rest = lines[d]["declared:".len()..].trim();
             if !rest.is_empty() && !rest.starts_with('#') {
-                return Err(ImportError::Verify(
+                return Err(ImportError::CohortVerify(
                     "cohort.yaml の declared が1行で書かれているため、内訳を書き加えられません。declared: の下に1項目ずつ書いてください"
                         .into(),
                 ));
@@ -127,7 +127,7 @@ pub(super) fn with_breakdowns(
 
 /// `new` must read as `old` does except for `declared.breakdowns`, which must read as `meant`.
 fn verify(old: &str, new: &str, meant: &BTreeMap<Attribute, Vec<u32>>) -> Result<(), ImportError> {
-    let fail = |what: &str| Err(ImportError::Verify(format!("cohort.yaml: {what}")));
+    let fail = |what: &str| Err(ImportError::CohortVerify(what.to_string()));
     let (Ok(before), Ok(after)) = (parse(old), parse(new)) else {
         return fail("書き換えた結果が YAML として読めません");
     };
@@ -241,7 +241,7 @@ mod tests {
         let flow = "number: 2\ndeclared: { members: 278 }\n";
         assert!(matches!(
             with_breakdowns(flow, &counts(), "n"),
-            Err(ImportError::Verify(_))
+            Err(ImportError::CohortVerify(_))
         ));
     }
 
@@ -249,6 +249,6 @@ mod tests {
     fn a_note_that_would_change_the_file_is_caught_by_reading_it_back() {
         // A line break in the comment would put text outside the comment.
         let err = with_breakdowns(COHORT, &counts(), "a\nnumber: 3").unwrap_err();
-        assert!(matches!(err, ImportError::Verify(_)), "{err:?}");
+        assert!(matches!(err, ImportError::CohortVerify(_)), "{err:?}");
     }
 }

@@ -2,11 +2,12 @@
 //! Excel or OpenDocument workbook. Every cell knows where it is, so a problem points at
 //! `名簿.csv:14:3` (with the line quoted) or at `名簿.xlsx 名簿!C14`.
 
+use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::path::Path;
 use std::sync::Arc;
 
-use calamine::{Data, Ods, Range, Reader, Sheets, Xls, Xlsb, Xlsx};
+use calamine::{Data, Ods, Reader, Sheets, Xls, Xlsb, Xlsx};
 
 use super::ImportError;
 use crate::diag::{Diagnostics, Pos, Span};
@@ -219,7 +220,14 @@ pub(super) fn sheets(
     })
 }
 
+/// How far from A1 a roster's cells may lie. A roster is a few hundred rows of a dozen columns;
+/// a value far beyond (a stray entry at XFD1048576) is refused at its cell, rather than making
+/// a grid of millions of empty cells.
+const MAX_ROWS: u32 = 100_000;
+const MAX_COLS: u32 = 256;
+
 fn read_sheets(bytes: &[u8], path: &Path, file: &Arc<str>, sheet: Option<&str>) -> Result<Vec<Grid>, ImportError> {
+    let failed = |e: String| ImportError::Workbook(path.to_path_buf(), e);
     let mut book = open(bytes.to_vec(), path)?;
     let names = book.sheet_names();
     let wanted: Vec<String> = match sheet {
@@ -227,13 +235,46 @@ fn read_sheets(bytes: &[u8], path: &Path, file: &Arc<str>, sheet: Option<&str>) 
             Some(n) => vec![n.clone()],
             None => return Err(ImportError::NoSheet(name.to_string(), names.join("、"))),
         },
-        None => names,
+        // Hidden sheets (last year's list kept for reference, say) are read only when named.
+        None => book
+            .sheets_metadata()
+            .iter()
+            .filter(|s| s.visible == calamine::SheetVisible::Visible)
+            .map(|s| s.name.clone())
+            .collect(),
     };
     let mut grids = Vec::new();
     for name in wanted {
-        let range = book
-            .worksheet_range(&name)
-            .map_err(|e| ImportError::Workbook(path.to_path_buf(), e.to_string()))?;
+        // The cells with values, by (row, column) from A1. An .xlsx sheet is read cell by cell
+        // (its stated dimensions may be anything); the others as calamine's used range.
+        let mut cells: Vec<(u32, u32, Data)> = Vec::new();
+        match &mut book {
+            Sheets::Xlsx(x) => {
+                let mut reader = x.worksheet_cells_reader(&name).map_err(|e| failed(e.to_string()))?;
+                while let Some(cell) = reader.next_cell().map_err(|e| failed(e.to_string()))? {
+                    let (r, c) = cell.get_position();
+                    let value: Data = cell.get_value().clone().into();
+                    if value != Data::Empty {
+                        cells.push((r, c, value));
+                    }
+                }
+            }
+            other => {
+                let range = other.worksheet_range(&name).map_err(|e| failed(e.to_string()))?;
+                let (r0, c0) = range.start().unwrap_or((0, 0));
+                cells.extend(
+                    range
+                        .used_cells()
+                        .map(|(r, c, v)| (r0 + r as u32, c0 + c as u32, v.clone())),
+                );
+            }
+        }
+        if let Some(&(r, c, _)) = cells.iter().find(|(r, c, _)| *r >= MAX_ROWS || *c >= MAX_COLS) {
+            return Err(ImportError::TooFar(
+                path.to_path_buf(),
+                crate::diag::cell_name(&name, r.saturating_add(1), c.saturating_add(1)),
+            ));
+        }
         let merges = match &mut book {
             Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).ok(),
             Sheets::Xls(x) => x.merge_cells_by_sheet_name(&name).ok(),
@@ -244,48 +285,40 @@ fn read_sheets(bytes: &[u8], path: &Path, file: &Arc<str>, sheet: Option<&str>) 
         if matches!(book, Sheets::Ods(_)) {
             merges = ods_merges(bytes, &name);
         }
-        grids.push(grid_of(&range, &merges, file, &name));
+        grids.push(grid_of(cells, &merges, file, &name));
     }
     Ok(grids)
 }
 
-/// A sheet's cells as a grid, with every cell of a merged range showing the range's value.
-fn grid_of(range: &Range<Data>, merges: &[Merge], file: &Arc<str>, sheet: &str) -> Grid {
-    let (r0, c0) = range.start().unwrap_or((0, 0));
-    // Nothing outside the used range is filled: a range merged over a whole sheet costs no more
-    // than its cells with values.
-    let (last_row, last_col) = range.end().unwrap_or((0, 0));
-    let mut rows: Vec<Row> = range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| Row {
-            cells: std::iter::repeat_n(Cell::default(), c0 as usize)
-                .chain(cells.iter().map(Cell::of_data))
-                .collect(),
-            line: r0 + i as u32 + 1,
-        })
-        .collect();
+/// A sheet's cells (row, column, value; from A1) as a grid, with every cell of a merged range
+/// showing the range's value. Only rows with a value are made, and no merge reaches past
+/// [`MAX_COLS`], so a range merged over a whole sheet costs no more than its cells with values.
+fn grid_of(cells: Vec<(u32, u32, Data)>, merges: &[Merge], file: &Arc<str>, sheet: &str) -> Grid {
+    let mut by_row: BTreeMap<u32, Vec<Cell>> = BTreeMap::new();
+    for (r, c, v) in cells {
+        let row = by_row.entry(r).or_default();
+        if row.len() <= c as usize {
+            row.resize(c as usize + 1, Cell::default());
+        }
+        row[c as usize] = Cell::of_data(&v);
+    }
     for &((top, left), (bottom, right)) in merges {
-        let (bottom, right) = (bottom.min(last_row), right.min(last_col));
-        let value = rows
-            .get(top.saturating_sub(r0) as usize)
-            .filter(|_| top >= r0)
-            .and_then(|r| r.cells.get(left as usize))
+        let right = right.min(MAX_COLS - 1);
+        let value = by_row
+            .get(&top)
+            .and_then(|r| r.get(left as usize))
             .map(|c| c.text.clone())
             .unwrap_or_default();
-        for r in top..=bottom {
-            let Some(row) = r.checked_sub(r0).and_then(|i| rows.get_mut(i as usize)) else {
-                continue;
-            };
+        for (&r, row) in by_row.range_mut(top..=bottom.max(top)) {
             for c in left..=right {
                 if (r, c) == (top, left) {
                     continue;
                 }
                 let c = c as usize;
-                if row.cells.len() <= c {
-                    row.cells.resize(c + 1, Cell::default());
+                if row.len() <= c {
+                    row.resize(c + 1, Cell::default());
                 }
-                row.cells[c] = Cell {
+                row[c] = Cell {
                     text: value.clone(),
                     merged_from_above: r > top,
                     error: None,
@@ -293,7 +326,11 @@ fn grid_of(range: &Range<Data>, merges: &[Merge], file: &Arc<str>, sheet: &str) 
             }
         }
     }
-    rows.retain(|r| r.cells.iter().any(|c| !c.text.is_empty() || c.error.is_some()));
+    let rows = by_row
+        .into_iter()
+        .map(|(r, cells)| Row { cells, line: r + 1 })
+        .filter(|r| r.cells.iter().any(|c| !c.text.is_empty() || c.error.is_some()))
+        .collect();
     Grid {
         rows,
         at: Origin::Sheet {
@@ -449,12 +486,20 @@ mod tests {
 
     #[test]
     fn a_merged_range_shows_its_value_in_every_cell_and_says_which_rows_continue_it() {
-        // B2:B4 merged (a team's 市町村名 over its three members), C2 a plain cell.
-        let mut range: Range<Data> = Range::new((1, 1), (3, 2));
-        range.set_value((1, 1), Data::String("01.北海道森町".into()));
-        range.set_value((1, 2), Data::String("防衛省".into()));
-        range.set_value((2, 2), Data::String("総務省".into()));
-        let grid = grid_of(&range, &[((1, 1), (3, 1))], &Arc::from("r.xlsx"), "名簿");
+        // B2:B4 merged (a team's 市町村名 over its three members), C2 and C3 plain cells, row 4
+        // empty but for the merge; a title merged over A1:XFD1 is filled to column IV only.
+        let cells = vec![
+            (0, 0, Data::String("題".into())),
+            (1, 1, Data::String("01.北海道森町".into())),
+            (1, 2, Data::String("防衛省".into())),
+            (2, 2, Data::String("総務省".into())),
+            (3, 2, Data::String("係長級".into())),
+        ];
+        let merges = [((1, 1), (3, 1)), ((0, 0), (0, 16_383))];
+        let mut grid = grid_of(cells, &merges, &Arc::from("r.xlsx"), "名簿");
+        let title = grid.rows.remove(0);
+        assert_eq!((title.line, title.cells.len()), (1, MAX_COLS as usize));
+        assert_eq!(title.cells[255].text, "題");
         let place: Vec<(u32, &str, bool)> = grid
             .rows
             .iter()

@@ -57,6 +57,14 @@ pub struct Attributes {
     pub per_person: bool,
     /// cohort.yaml was changed (breakdowns written, or removed for `--keep-attributes`).
     pub cohort_file: Option<PathBuf>,
+    /// Declared breakdowns replaced by different counts: the figures they had.
+    pub replaced: BTreeMap<Attribute, Vec<u32>>,
+    /// Declared breakdowns already public that the roster's counts differ from by fewer than
+    /// `min_group_size` people: kept as they were (SPEC §6 (c)), with the counts not written.
+    pub held: BTreeMap<Attribute, Vec<u32>>,
+    /// Attributes the roster has no column for that teams.yaml still holds per person (kept
+    /// from the old file), with how many members have them.
+    pub still_per_person: BTreeMap<Attribute, usize>,
 }
 
 /// What an import did.
@@ -91,6 +99,13 @@ pub enum ImportError {
     Password(PathBuf),
     #[error("{0} をブックとして読めません: {1}")]
     Workbook(PathBuf, String),
+    #[error(
+        "{0} のセル {1} に値がありますが、名簿の表から遠く離れています。そのセルの値を消して保存し直してから取り込んでください"
+    )]
+    TooFar(PathBuf, String),
+    /// cohort.yaml as rewritten would not read back as meant; nothing was written.
+    #[error("書き出す cohort.yaml を読み直すと内容が変わってしまうため、何も書き込んでいません（{0}）")]
+    CohortVerify(String),
     #[error("シート「{0}」がありません（あるシート: {1}）。--sheet にシート名を書いてください")]
     NoSheet(String, String),
     #[error(
@@ -144,12 +159,31 @@ pub fn import_teams(
         .and_then(|d| d.breakdowns.as_ref())
         .map(crate::model::validate::declared_breakdowns)
         .unwrap_or_default();
+    // Figures already public move only by at least k people, as per-person counts do: a
+    // smaller change would tell, by comparing two builds, the attribute of whoever joined,
+    // left or was corrected.
+    let public = reg
+        .cohort(crate::model::CohortNo(cohort))
+        .is_some_and(|c| c.announce <= crate::time::Instant::now());
+    let k = reg.site.min_group_size;
     let mut breakdowns = declared.clone();
     for (a, counts) in &attributes.counts {
         if opts.keep_attributes {
             breakdowns.remove(a);
-        } else {
-            breakdowns.insert(*a, counts.clone());
+            continue;
+        }
+        match declared.get(a) {
+            Some(old) if old == counts => {}
+            Some(old) if public && moved(old, counts) < k => {
+                attributes.held.insert(*a, counts.clone());
+            }
+            Some(old) => {
+                attributes.replaced.insert(*a, old.clone());
+                breakdowns.insert(*a, counts.clone());
+            }
+            None => {
+                breakdowns.insert(*a, counts.clone());
+            }
         }
     }
     let cohort_text = if breakdowns == declared {
@@ -162,8 +196,9 @@ pub fn import_teams(
             .file_name()
             .map(|n| comment(&n.to_string_lossy()))
             .unwrap_or_default();
-        let note =
-            format!("名簿 {source} から banso import teams で集計（個人ごとの値は teams.yaml に書いていません）");
+        let note = format!(
+            "名簿 {source} から banso import teams で集計（これらの属性は teams.yaml に個人ごとには書いていません）"
+        );
         Some(cohort_yaml::with_breakdowns(&text, &breakdowns, &note)?)
     };
 
@@ -253,15 +288,22 @@ pub fn roster(
         (Grid::from_text(&text, &file)?, encoding.to_string())
     };
     let read = read_roster(&grid, reg)?;
-    let members = || read.teams.iter().flat_map(|t| t.members.iter());
+    let all: Vec<&roster::Member> = read.teams.iter().flat_map(|t| t.members.iter()).collect();
+    // A column with no value in it says nothing: it neither replaces counts nor erases values.
+    let recorded: Vec<Attribute> = read
+        .attributes
+        .iter()
+        .copied()
+        .filter(|&a| all.iter().any(|m| m.category(a).is_some()))
+        .collect();
     let mut attributes = Attributes {
-        per_person: opts.keep_attributes && !read.attributes.is_empty(),
+        per_person: opts.keep_attributes && !recorded.is_empty(),
         ..Attributes::default()
     };
-    for &a in &read.attributes {
+    for &a in &recorded {
         let mut counts = vec![0; a.categories().len()];
         let mut unrecorded = 0;
-        for m in members() {
+        for m in &all {
             match m.category(a) {
                 Some(i) => counts[i] += 1,
                 None => unrecorded += 1,
@@ -271,10 +313,26 @@ pub fn roster(
         attributes.unrecorded.insert(a, unrecorded);
     }
     let carried = Carried {
-        attributes: &read.attributes,
+        attributes: &recorded,
         per_person: opts.keep_attributes,
     };
     let (out, kept) = merge(&read.teams, existing, carried);
+    if !opts.keep_attributes {
+        for a in Attribute::ALL.into_iter().filter(|a| !recorded.contains(a)) {
+            let n = out
+                .iter()
+                .flat_map(|t| t.members.iter())
+                .filter(|m| match a {
+                    Attribute::Gender => m.gender.is_some(),
+                    Attribute::Age => m.age.is_some(),
+                    Attribute::Track => m.track.is_some(),
+                })
+                .count();
+            if n > 0 {
+                attributes.still_per_person.insert(a, n);
+            }
+        }
+    }
     let yaml = emit(&out, name)?;
     verify(&yaml, &out)?;
     Ok(Roster {
@@ -284,6 +342,17 @@ pub fn roster(
         read_as,
         attributes,
     })
+}
+
+/// How many people two breakdowns of one attribute differ by: the larger of those added to
+/// categories and those taken from them.
+fn moved(old: &[u32], new: &[u32]) -> u32 {
+    let (mut up, mut down) = (0, 0);
+    for (o, n) in old.iter().zip(new) {
+        up += n.saturating_sub(*o);
+        down += o.saturating_sub(*n);
+    }
+    up.max(down)
 }
 
 /// The number of list entries a municipalities.yaml text holds, `None` if it does not parse.

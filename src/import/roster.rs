@@ -200,7 +200,12 @@ pub(super) fn read_roster(grid: &Grid, reg: &Registry) -> Result<Read, ImportErr
     let mut teams: Vec<Team> = Vec::new();
     let mut problems = grid.problems();
     let read_columns = cols.read();
-    for row in &grid.rows[header_at + 1..] {
+    // Headings merged two rows tall leave a row of their continuations under them.
+    let continues_header = grid.rows.get(header_at + 1).is_some_and(|r| {
+        r.cells.iter().any(|c| c.merged_from_above) && r.cells.iter().all(|c| c.merged_from_above || c.text.is_empty())
+    });
+    let first = header_at + 1 + usize::from(continues_header);
+    for row in &grid.rows[first..] {
         let at = |column: usize| grid.at(row, column);
         let empty = Cell::default();
         let raw = |c: usize| row.cells.get(c).unwrap_or(&empty);
@@ -214,29 +219,31 @@ pub(super) fn read_roster(grid: &Grid, reg: &Registry) -> Result<Read, ImportErr
             }
         }
         let cell = |c: usize| raw(c).text.as_str();
-        // A team's own columns: a merged cell continuing from the row above is not a new value.
-        let own = |c: Option<usize>| {
-            c.map(raw)
-                .filter(|x| !x.merged_from_above && !x.text.is_empty())
-                .map(|x| x.text.clone())
-        };
         let opt = |c: Option<usize>| c.map(cell).filter(|s| !s.is_empty()).map(str::to_string);
         let mut problem = |d: Diagnostic| problems.push(d);
-        if let Some(place_cell) = own(Some(cols.place)) {
+        // A team starts where a 市町村名 starts: a merged cell continuing from the row above is
+        // the same team. Its other cells are read as the row shows them (a 継続 merged over two
+        // teams is each one's).
+        let place = raw(cols.place);
+        if let Some(place_cell) = (!place.merged_from_above && !place.text.is_empty()).then(|| place.text.clone()) {
             let (number, place) = split_number(&place_cell);
             // The official list may give the prefecture in a column of its own.
-            let place = match own(cols.prefecture).or_else(|| opt(cols.prefecture)) {
+            let place = match opt(cols.prefecture) {
                 Some(pref) if gazetteer::split_prefecture(&place).is_none() => {
                     format!("{}{place}", normalize_name(&pref))
                 }
                 _ => place,
             };
-            let number = own(cols.number)
+            let number = opt(cols.number)
                 .and_then(|n| normalize_name(&n).parse().ok())
                 .or(number)
                 .unwrap_or(teams.len() as u32 + 1);
-            let code = match own(cols.code) {
-                Some(text) => match MunicipalityCode::parse(&text) {
+            let code = match opt(cols.code) {
+                // A code typed into a number cell loses its leading zero (013455 → 13455).
+                Some(text) => match MunicipalityCode::parse(&text).or_else(|e| match text.parse::<i128>() {
+                    Ok(n) if text.len() == 5 => MunicipalityCode::from_int(n),
+                    _ => Err(e),
+                }) {
                     Ok(code) => Some(code),
                     Err(e) => {
                         let (message, help) = e.explain(&text);
@@ -275,13 +282,13 @@ pub(super) fn read_roster(grid: &Grid, reg: &Registry) -> Result<Read, ImportErr
                     }
                 },
             };
-            let continuing = own(cols.continuing).and_then(|c| match c.as_str() {
+            let continuing = opt(cols.continuing).and_then(|c| match c.as_str() {
                 "継続" | "○" | "〇" => Some(true),
                 "新規" => Some(false),
                 _ => None,
             });
             let mut areas = Vec::new();
-            for a in own(cols.areas)
+            for a in opt(cols.areas)
                 .unwrap_or_default()
                 .split([';', '；', '、', '・', '/'])
                 .map(str::trim)

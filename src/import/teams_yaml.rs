@@ -54,7 +54,8 @@ impl Carried<'_> {
     /// roster has no column for it.
     fn pick<T>(&self, a: Attribute, roster: Option<T>, old: Option<T>) -> Option<T> {
         match (self.attributes.contains(&a), self.per_person) {
-            (true, true) => roster,
+            // A blank cell keeps the old value, as a blank 氏名 does.
+            (true, true) => roster.or(old),
             (true, false) => None,
             (false, _) => old,
         }
