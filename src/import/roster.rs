@@ -352,48 +352,44 @@ pub(super) fn read_roster(grid: &Grid, reg: &Registry) -> Result<Read, ImportErr
                     .with_help(help::grade()),
             );
         }
+        // An attribute cell: empty is not recorded; anything else must read as a value.
+        let mut bad = |c: Option<usize>, what: &str, text: &str, help: &str| {
+            let column = c.expect("a value was read from its column");
+            problem(Diagnostic::error(at(column), format!("{what}「{text}」は読めません")).with_help(help));
+        };
         let gender = opt(cols.gender).and_then(|g| {
-            let v = gender_of(&g);
-            if v.is_none() {
-                problem(
-                    Diagnostic::error(
-                        at(cols.gender.expect("read from its column")),
-                        format!("性別「{g}」は使えません"),
-                    )
-                    .with_help("男性、女性、回答しない のいずれかを書くか、空欄にしてください"),
+            gender_of(&g).or_else(|| {
+                bad(
+                    cols.gender,
+                    "性別",
+                    &g,
+                    "男性、女性、回答しない のいずれかを書くか、空欄にしてください",
                 );
-            }
-            v
+                None
+            })
         });
         let age = opt(cols.age).and_then(|a| {
-            let v = normalize_name(&a)
-                .trim_end_matches('歳')
-                .parse::<u32>()
-                .ok()
-                .filter(|n| AGE_RANGE.contains(n));
-            if v.is_none() {
-                problem(
-                    Diagnostic::error(
-                        at(cols.age.expect("read from its column")),
-                        format!("年齢「{a}」は読めません"),
-                    )
-                    .with_help("期の開始時点の満年齢を数字で書くか、空欄にしてください"),
+            let n = normalize_name(&a).trim_end_matches('歳').parse::<u32>().ok();
+            n.filter(|n| AGE_RANGE.contains(n)).or_else(|| {
+                bad(
+                    cols.age,
+                    "年齢",
+                    &a,
+                    "期の開始時点の満年齢を数字で書くか、空欄にしてください",
                 );
-            }
-            v
+                None
+            })
         });
         let track = opt(cols.track).and_then(|t| {
-            let v = track_of(&t);
-            if v.is_none() {
-                problem(
-                    Diagnostic::error(
-                        at(cols.track.expect("read from its column")),
-                        format!("「{t}」は事務官・技官の別として使えません"),
-                    )
-                    .with_help("事務官 か 技官 を書くか、空欄にしてください"),
+            track_of(&t).or_else(|| {
+                bad(
+                    cols.track,
+                    "事務官・技官の別",
+                    &t,
+                    "事務官 か 技官 を書くか、空欄にしてください",
                 );
-            }
-            v
+                None
+            })
         });
         if let (Some(ministry), Some(grade), Some(team)) = (ministry, grade, teams.last_mut()) {
             team.members.push(Member {
