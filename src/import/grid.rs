@@ -406,7 +406,10 @@ fn ods_merges(bytes: &[u8], sheet: &str) -> Vec<Merge> {
                         number(&e, "table:number-rows-spanned"),
                     );
                     if across > 1 || down > 1 {
-                        merges.push(((row, col), (row + down - 1, col + across - 1)));
+                        merges.push((
+                            (row, col),
+                            (row.saturating_add(down - 1), col.saturating_add(across - 1)),
+                        ));
                     }
                 }
                 col = col.saturating_add(number(&e, "table:number-columns-repeated"));
