@@ -218,8 +218,15 @@ impl Diagnostics {
     /// Like [`Diagnostics::render`], with the headings coloured for a terminal when `color`.
     pub fn render_styled(&self, color: bool) -> String {
         let mut out = String::new();
+        // Each source's lines are found once, however many problems quote them.
+        let mut lines: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for d in self.sorted() {
-            out.push_str(&self.render_one(d, color));
+            let quoted = d.span.as_ref().and_then(|span| {
+                let text = self.sources.get(&span.path)?;
+                let all = lines.entry(&span.path).or_insert_with(|| text.lines().collect());
+                all.get(span.pos.line.saturating_sub(1) as usize).copied()
+            });
+            out.push_str(&render_one(d, quoted, color));
             out.push('\n');
         }
         out.push_str(&self.summary());
@@ -236,51 +243,48 @@ impl Diagnostics {
             (e, w) => format!("エラー {e}件、警告 {w}件"),
         }
     }
+}
 
-    fn render_one(&self, d: &Diagnostic, color: bool) -> String {
-        let mut s = String::new();
-        let head = match (d.severity, color) {
-            (Severity::Error, false) => "エラー",
-            (Severity::Warning, false) => "警告",
-            (Severity::Error, true) => "\x1b[1;31mエラー\x1b[0m",
-            (Severity::Warning, true) => "\x1b[1;33m警告\x1b[0m",
-        };
-        let _ = writeln!(s, "{head}: {}", clip(&d.message));
-        if let Some(span) = &d.span {
-            let line_no = span.pos.line.to_string();
-            let pad = " ".repeat(line_no.len());
-            let _ = writeln!(s, "{pad}--> {span}");
-            let line = self
-                .sources
-                .get(&span.path)
-                .and_then(|t| t.lines().nth(span.pos.line.saturating_sub(1) as usize));
-            if let Some(line) = line {
-                let (line, before, marked) = excerpt(line, span.pos);
-                let carets = "^".repeat(UnicodeWidthStr::width(marked.as_str()).max(1));
-                let _ = writeln!(s, "{pad} |");
-                let _ = writeln!(s, "{line_no} | {line}");
-                let label = d.label.as_deref().map(|l| format!(" {}", clip(l))).unwrap_or_default();
-                let _ = writeln!(
-                    s,
-                    "{pad} | {}{carets}{label}",
-                    " ".repeat(UnicodeWidthStr::width(before.as_str()))
-                );
-            } else if let Some(label) = &d.label {
-                let _ = writeln!(s, "{pad} = {}", clip(label));
-            }
-            if let Some(help) = &d.help {
-                let _ = writeln!(s, "{pad} = 対処: {}", clip(help));
-            }
-        } else {
-            if let Some(label) = &d.label {
-                let _ = writeln!(s, "  = {}", clip(label));
-            }
-            if let Some(help) = &d.help {
-                let _ = writeln!(s, "  = 対処: {}", clip(help));
-            }
+/// One problem as printed; `line` is the source line its span points at, if known.
+fn render_one(d: &Diagnostic, line: Option<&str>, color: bool) -> String {
+    let mut s = String::new();
+    let head = match (d.severity, color) {
+        (Severity::Error, false) => "エラー",
+        (Severity::Warning, false) => "警告",
+        (Severity::Error, true) => "\x1b[1;31mエラー\x1b[0m",
+        (Severity::Warning, true) => "\x1b[1;33m警告\x1b[0m",
+    };
+    let _ = writeln!(s, "{head}: {}", clip(&d.message));
+    if let Some(span) = &d.span {
+        let line_no = span.pos.line.to_string();
+        let pad = " ".repeat(line_no.len());
+        let _ = writeln!(s, "{pad}--> {span}");
+        if let Some(line) = line {
+            let (line, before, marked) = excerpt(line, span.pos);
+            let carets = "^".repeat(UnicodeWidthStr::width(marked.as_str()).max(1));
+            let _ = writeln!(s, "{pad} |");
+            let _ = writeln!(s, "{line_no} | {line}");
+            let label = d.label.as_deref().map(|l| format!(" {}", clip(l))).unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "{pad} | {}{carets}{label}",
+                " ".repeat(UnicodeWidthStr::width(before.as_str()))
+            );
+        } else if let Some(label) = &d.label {
+            let _ = writeln!(s, "{pad} = {}", clip(label));
         }
-        s
+        if let Some(help) = &d.help {
+            let _ = writeln!(s, "{pad} = 対処: {}", clip(help));
+        }
+    } else {
+        if let Some(label) = &d.label {
+            let _ = writeln!(s, "  = {}", clip(label));
+        }
+        if let Some(help) = &d.help {
+            let _ = writeln!(s, "  = 対処: {}", clip(help));
+        }
     }
+    s
 }
 
 /// Characters of context shown either side of the offending text in a long line.

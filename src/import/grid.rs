@@ -40,6 +40,8 @@ enum Origin {
     Text {
         file: Arc<str>,
         text: Arc<str>,
+        /// Where each line of `text` lies (byte range), found once.
+        lines: Vec<std::ops::Range<usize>>,
         delimiter: char,
     },
     Sheet {
@@ -52,8 +54,15 @@ impl Grid {
     /// The place of column `col` of `row` for a problem.
     pub(super) fn at(&self, row: &Row, col: usize) -> Span {
         match &self.at {
-            Origin::Text { file, text, delimiter } => {
-                let line = text.lines().nth(row.line.saturating_sub(1) as usize).unwrap_or("");
+            Origin::Text {
+                file,
+                text,
+                lines,
+                delimiter,
+            } => {
+                let line = lines
+                    .get(row.line.saturating_sub(1) as usize)
+                    .map_or("", |r| &text[r.clone()]);
                 Span::new(file, cell_pos(line, row.line, col, *delimiter))
             }
             Origin::Sheet { file, sheet } => Span::cell(file, sheet, row.line, col as u32 + 1),
@@ -95,15 +104,24 @@ impl Grid {
             let record = record.map_err(|e| ImportError::Csv(format!("{} 行目: {e}", i + 1)))?;
             let line = record.position().map_or(i as u32 + 1, |p| p.line() as u32);
             let cells: Vec<Cell> = record.iter().map(|c| Cell::of_text(c.trim())).collect();
-            if cells.iter().any(|c| !c.text.is_empty() || c.error.is_some()) {
+            if !cells.iter().all(Cell::is_blank) {
                 rows.push(Row { cells, line });
             }
         }
+        let start = text.as_ptr() as usize;
+        let lines = text
+            .lines()
+            .map(|l| {
+                let from = l.as_ptr() as usize - start;
+                from..from + l.len()
+            })
+            .collect();
         Ok(Grid {
             rows,
             at: Origin::Text {
                 file: Arc::clone(file),
                 text: Arc::from(text),
+                lines,
                 delimiter: char::from(delimiter),
             },
         })
@@ -111,6 +129,11 @@ impl Grid {
 }
 
 impl Cell {
+    /// Neither a value nor a formula error.
+    fn is_blank(&self) -> bool {
+        self.text.is_empty() && self.error.is_none()
+    }
+
     fn of_text(text: &str) -> Cell {
         match is_error_value(text) {
             true => Cell {
@@ -329,7 +352,7 @@ fn grid_of(cells: Vec<(u32, u32, Data)>, merges: &[Merge], file: &Arc<str>, shee
     let rows = by_row
         .into_iter()
         .map(|(r, cells)| Row { cells, line: r + 1 })
-        .filter(|r| r.cells.iter().any(|c| !c.text.is_empty() || c.error.is_some()))
+        .filter(|r| !r.cells.iter().all(Cell::is_blank))
         .collect();
     Grid {
         rows,

@@ -184,18 +184,14 @@ pub(super) struct Read {
 
 /// Read the roster's rows against the content's ministries.
 pub(super) fn read_roster(grid: &Grid, reg: &Registry) -> Result<Read, ImportError> {
-    let Some(header_at) = header_row(grid) else {
-        let first = grid.rows.first();
-        let header: Vec<String> = first
-            .map(|r| r.cells.iter().map(|c| c.text.clone()).collect())
-            .unwrap_or_default();
-        let at = || first.map_or_else(|| "1行目".to_string(), |r| grid.at(r, 0).to_string());
-        columns(&header, at)?;
-        unreachable!("a header naming 市町村名 and 所属府省庁 is found by header_row");
-    };
-    let header_row = &grid.rows[header_at];
-    let header: Vec<String> = header_row.cells.iter().map(|c| c.text.clone()).collect();
-    let cols = columns(&header, || grid.at(header_row, 0).to_string())?;
+    // Without a row of headings, the first row is taken for one, and `columns` says what it lacks.
+    let header_at = header_row(grid).unwrap_or(0);
+    let header_row = grid.rows.get(header_at);
+    let header: Vec<String> = header_row
+        .map(|r| r.cells.iter().map(|c| c.text.clone()).collect())
+        .unwrap_or_default();
+    let at = || header_row.map_or_else(|| "1行目".to_string(), |r| grid.at(r, 0).to_string());
+    let cols = columns(&header, at)?;
 
     let mut teams: Vec<Team> = Vec::new();
     let mut problems = grid.problems();
