@@ -35,6 +35,17 @@ pub enum Command {
     /// Excel などから書き出した名簿を取り込む
     #[command(subcommand)]
     Import(ImportCommand),
+    /// (内部用) 名簿のブックを上限つきの子プロセスで読む
+    #[command(name = "__read-workbook", hide = true)]
+    ReadWorkbook(ReadWorkbookArgs),
+}
+
+/// The child process of `import teams` that reads a workbook within its bounds
+/// (`import::workbook`).
+#[derive(Debug, Args)]
+pub struct ReadWorkbookArgs {
+    #[arg(long)]
+    pub sheet: Option<String>,
 }
 
 #[derive(Debug, Args)]

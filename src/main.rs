@@ -20,6 +20,7 @@ fn main() {
         Command::Serve(a) => cmd::serve::run(a),
         Command::Diff(a) => cmd::diff::run(a),
         Command::Release(a) => cmd::release::run(a),
+        Command::ReadWorkbook(a) => banso::import::workbook::child_main(a.sheet.as_deref()),
     };
     std::process::exit(code);
 }

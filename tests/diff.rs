@@ -162,3 +162,37 @@ fn at_each_release_instant_diff_matches_two_real_builds() {
     }
     assert_eq!(instants, 3, "2026-06-01, 2026-10-15 and 2027-04-01");
 }
+
+/// Files that go are listed as removed: diffing back from after a release to before it (what a
+/// retraction would do) lists exactly the files two real builds lose. No test had a removal,
+/// so a `diff` that never listed one passed every test on b4b8799.
+#[test]
+fn files_that_go_are_listed_as_removed_as_two_real_builds_show() {
+    let site = Site::fixture("embargo");
+    let (after, before) = ("2026-06-01T10:00:00+09:00", "2026-05-01T00:00:00+09:00");
+    let d = diff_json(&site, after, Some(before));
+    ok(&site.build_with(after, &["--no-search"]));
+    let a = tree(&site.out());
+    ok(&site.build_with(before, &["--no-search"]));
+    let b = tree(&site.out());
+    let [_, _, removed] = assert_lists_match(&d, &a, &b, "back to before team 3");
+    // Team 3's town (与那国町, 473821) has a page of its own only once the team is public.
+    assert!(
+        removed.contains(&"municipalities/473821/index.html".to_string()),
+        "{removed:?}"
+    );
+    let text = {
+        let content = site.content();
+        let o = site.banso(&[
+            "diff",
+            "--content",
+            content.to_str().unwrap(),
+            "--from",
+            after,
+            "--to",
+            before,
+        ]);
+        stdout(&o)
+    };
+    assert!(text.contains("municipalities/473821/index.html"), "{text}");
+}

@@ -218,6 +218,48 @@ fn a_page_stating_a_held_cohorts_figures_is_warned_about_and_release_with_holds_
     );
 }
 
+/// `release_with: cohorts/1` waits for everything of 第1期, its late team and a late member
+/// included, not for the cohort's own announce: the page states figures that count them.
+/// (A `cohort_complete_at` that returned the cohort's announce passed every test on b4b8799.)
+#[test]
+fn a_page_released_with_a_cohort_waits_for_its_late_team_and_its_late_member() {
+    let site = Site::fixture("embargo");
+    // 第1期 is announced 2026-04-01 10:00; its team 3 on 2026-06-01 10:00.
+    site.write(
+        "pages/results.md",
+        "---\ntitle: 第1期の実績\nrelease_with: cohorts/1\n---\n第1期は HOLD-results-page の9名です。\n",
+    );
+    let absent = |as_of: &str| {
+        ok(&site.build(as_of));
+        let leaked: Vec<String> = common::tree(&site.out())
+            .into_iter()
+            .filter(|(path, bytes)| {
+                path.contains("results") || String::from_utf8_lossy(bytes).contains("HOLD-results-page")
+            })
+            .map(|(path, _)| path)
+            .collect();
+        assert!(leaked.is_empty(), "{as_of}: {leaked:?}");
+    };
+    absent("2026-04-01T10:00:00+09:00");
+    absent("2026-06-01T09:59:59+09:00");
+    ok(&site.build("2026-06-01T10:00:00+09:00"));
+    assert!(
+        site.page("results/index.html")
+            .main_text()
+            .contains("HOLD-results-page")
+    );
+
+    // A member joining team 1 later holds the page until the member is public too.
+    site.replace(
+        "cohorts/1/teams.yaml",
+        "    - ministry: 防衛省\n      grade: 室長級\n",
+        "    - ministry: 防衛省\n      grade: 室長級\n    - { ministry: 総務省, grade: 係長級, announce: 2026-07-01T10:00 }\n",
+    );
+    absent("2026-06-30T23:59:59+09:00");
+    ok(&site.build("2026-07-01T10:00:00+09:00"));
+    assert!(site.out().join("results/index.html").exists());
+}
+
 #[test]
 fn release_with_names_an_existing_cohort_and_is_not_given_with_release() {
     let site = Site::fixture("embargo");

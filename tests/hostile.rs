@@ -11,6 +11,14 @@ fn report(body: &str) -> String {
     format!("---\nteam: 1\nkind: 活動報告\ntitle: 試験の報告\ndate: 2026-09-01\n---\n{body}\n")
 }
 
+/// Whether `err` has the line `message` followed by the place `--> at`.
+fn reported_at(err: &str, message: &str, at: &str) -> bool {
+    let lines: Vec<&str> = err.lines().collect();
+    lines
+        .windows(2)
+        .any(|w| w[0] == message && w[1].trim_start() == format!("--> {at}"))
+}
+
 /// `check` must fail; returns stderr.
 fn fails(site: &Site) -> String {
     let o = site.check(AS_OF);
@@ -142,6 +150,48 @@ fn urls_that_would_collide_are_errors() {
     );
     assert!(
         err.contains("--> pages/pagefind.md:1:1") && err.contains("サイトの URL /pagefind/ と重なります"),
+        "{err}"
+    );
+}
+
+/// Every name the site itself puts at the top of its URLs is reserved, found from a built site
+/// with every kind of page rather than from a second list: a page file taking one (the 府省庁等
+/// pages' `ministries` was missed once) is refused at its file by `check`, not left to collide
+/// in `build`.
+#[test]
+fn every_top_level_name_the_site_uses_is_reserved_for_pages() {
+    let site = Site::fixture("embargo");
+    ok(&site.build("2028-01-01"));
+    let pages: Vec<String> = std::fs::read_dir(site.path("pages"))
+        .unwrap()
+        .map(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .trim_end_matches(".md")
+                .to_string()
+        })
+        .collect();
+    let used: std::collections::BTreeSet<String> = tree(&site.out())
+        .keys()
+        .filter(|k| !k.starts_with(".banso"))
+        .map(|k| {
+            let top = k.split('/').next().unwrap();
+            top.strip_suffix(".html").unwrap_or(top).to_string()
+        })
+        .filter(|top| !pages.contains(top))
+        .collect();
+    assert!(used.contains("ministries") && used.contains("cohorts"), "{used:?}");
+    for name in &used {
+        assert!(
+            banso::model::validate::RESERVED_STEMS.contains(&name.as_str()),
+            "the site uses /{name} but a page may take that name"
+        );
+    }
+    site.write("pages/ministries.md", "---\ntitle: 府省庁等\n---\n本文\n");
+    let err = fails(&site);
+    assert!(
+        err.contains("--> pages/ministries.md:1:1") && err.contains("サイトの URL /ministries/ と重なります"),
         "{err}"
     );
 }
@@ -318,4 +368,109 @@ fn a_problem_on_a_huge_line_is_quoted_around_its_place() {
         "{} bytes of diagnostics for a 800 KB file",
         err.len()
     );
+}
+
+/// Text a spreadsheet would run as a formula (a name pasted as `=HYPERLINK(…)`, a position
+/// beginning with `@`, a programme's group with `+`) is published in every public CSV with a
+/// leading `'`, kept as it is in the JSON twins, and `check` warns at its place (SPEC §5). On
+/// b4b8799 the three CSVs carried it verbatim and `check` said nothing.
+#[test]
+fn csv_cells_a_spreadsheet_would_run_are_quoted_and_warned_about() {
+    let site = Site::fixture("basic");
+    let formula = r#"=HYPERLINK("http://x.invalid","架空")"#;
+    site.replace("cohorts/1/teams.yaml", "name: 架空 一郎", &format!("name: '{formula}'"));
+    site.replace(
+        "cohorts/1/teams.yaml",
+        "position: 総務省 架空局 課長補佐",
+        "position: \"@SUM(A1)\"",
+    );
+    site.write(
+        "programs/x.yaml",
+        "name: 架空の事業\nfiscal_year: 2026\nsupport:\n  - type: \"-2+3\"\n    group: \"+架空の連携\"\n    municipalities: [\"013455\"]\n",
+    );
+    let err = ok(&site.check(AS_OF));
+    for (at, text) in [
+        ("cohorts/1/teams.yaml:9:13", formula),
+        ("cohorts/1/teams.yaml:10:17", "@SUM(A1)"),
+        ("programs/x.yaml:4:11", "-2+3"),
+        ("programs/x.yaml:5:12", "+架空の連携"),
+    ] {
+        let warning = format!("警告: 「{text}」は表計算ソフトで開くと式として動く文字（= + - @）で始まります");
+        assert!(reported_at(&err, &warning, at), "{warning} at {at}\n{err}");
+    }
+    ok(&site.build(AS_OF));
+    let quoted = format!("\"'{}\"", formula.replace('"', "\"\""));
+    let members = site.output_text("data/members.csv");
+    assert!(members.contains(&quoted) && members.contains(",'@SUM(A1)"), "{members}");
+    let pref = site.output_text("prefectures/hokkaido/members.csv");
+    assert!(pref.contains(&quoted) && pref.contains(",'@SUM(A1)"), "{pref}");
+    let programs = site.output_text("data/programs.csv");
+    assert!(programs.contains(",'-2+3,'+架空の連携"), "{programs}");
+    let json = site.output_text("prefectures/hokkaido/members.json");
+    assert!(
+        json.contains(&format!("\"{}\"", formula.replace('"', "\\\""))) && json.contains("\"@SUM(A1)\""),
+        "JSON carries the text as it is: {json}"
+    );
+    assert!(!json.contains("'="), "{json}");
+    let data = site.page("data/index.html").main_text();
+    assert!(data.contains("CSV では先頭に ' を付けています"), "{data}");
+}
+
+/// Single-line fields hold no line break, bidi control or zero-width character, with the
+/// field's place and the character named (SPEC §2); a multi-line name made a multi-line CSV
+/// record on b4b8799 and a U+202E was published as written.
+#[test]
+fn control_and_format_characters_in_single_line_fields_are_errors_at_their_place() {
+    let site = Site::fixture("basic");
+    site.replace("cohorts/1/teams.yaml", "name: 架空 一郎", "name: \"架空\\u202E一郎\"");
+    site.replace(
+        "cohorts/1/teams.yaml",
+        "position: 総務省 架空局 課長補佐",
+        "position: \"総務省\\n架空局\"",
+    );
+    site.replace("cohorts/1/teams.yaml", "name: 架空 二子", "name: \"架空\\u200B二子\"");
+    site.write("pages/tab.md", "---\ntitle: \"タブ\\tのある題\"\n---\n本文\n");
+    let err = fails(&site);
+    for (at, message) in [
+        (
+            "cohorts/1/teams.yaml:9:13",
+            "「架空一郎」の3文字目に文字の向きを変える制御文字（U+202E）があります",
+        ),
+        (
+            "cohorts/1/teams.yaml:10:17",
+            "「総務省架空局」の4文字目に改行（U+000A）があります",
+        ),
+        (
+            "cohorts/1/teams.yaml:13:13",
+            "「架空二子」の3文字目に幅のない文字（U+200B）があります",
+        ),
+        (
+            "pages/tab.md:2:8",
+            "「タブのある題」の3文字目にタブ（U+0009）があります",
+        ),
+    ] {
+        assert!(
+            reported_at(&err, &format!("エラー: {message}"), at),
+            "{message} at {at}:\n{err}"
+        );
+    }
+}
+
+/// `release:` with no value (or `~`) is an error at its key, never "published at once"
+/// (SPEC §2); on b4b8799 the page went public without a word.
+#[test]
+fn a_key_written_without_a_value_is_an_error_not_now() {
+    for empty in ["release:", "release: ~", "release: null"] {
+        let site = Site::fixture("basic");
+        site.write("pages/soon.md", &format!("---\ntitle: 近日公開\n{empty}\n---\n本文\n"));
+        let err = fails(&site);
+        assert!(
+            err.contains("エラー: 「release」に値が書かれていません\n --> pages/soon.md:3:1\n"),
+            "{empty}: {err}"
+        );
+        assert!(err.contains("この行ごと消してください"), "{err}");
+        let o = site.build(AS_OF);
+        assert_eq!(o.status.code(), Some(1), "{empty}: nothing is built");
+        assert!(!site.out().join("soon").exists());
+    }
 }

@@ -239,8 +239,8 @@ fn cp932_characters_outside_shift_jis_are_read() {
 
 #[test]
 fn any_cell_is_written_as_the_value_it_holds_and_kept_fields_stay_fields() {
-    // A tab and `#` in a 氏名 cell once started a YAML comment: the file no longer parsed, and
-    // the member's kept attributes ended up inside the comment.
+    // ` #` and a quote in a 氏名 cell once started a YAML comment or a new list item: the file
+    // no longer parsed, and the member's kept attributes ended up inside the comment.
     let site = Site::fixture("basic");
     site.replace(
         "cohorts/1/teams.yaml",
@@ -248,8 +248,8 @@ fn any_cell_is_written_as_the_value_it_holds_and_kept_fields_stay_fields() {
         "    - ministry: 防衛省\n      grade: 室長級\n      gender: 女性\n      age: 44\n      track: 技官\n      announce: 2026-05-01\n      left: 2026-12-31\n",
     );
     let csv = "市町村名,所属府省庁,役職,氏名,職名\n\
-               01.北海道森町,総務省,補佐級,\"架空\t# 一郎\",\"課長補佐: 総務, 広報\"\n\
-               ,公正取引委員会,補佐級,\"二子\"\"\n- number: 99\",\n\
+               01.北海道森町,総務省,補佐級,\"架空 # 一郎\",\"課長補佐: 総務, 広報\"\n\
+               ,公正取引委員会,補佐級,\"二子\"\" - number: 99\",\n\
                ,防衛省,室長級,,\n\
                02.静岡県森町,国土交通省,係長級,,\n\
                ,内閣官房,指定職,,\n\
@@ -262,9 +262,9 @@ fn any_cell_is_written_as_the_value_it_holds_and_kept_fields_stay_fields() {
     let err = ok(&o);
     assert!(err.contains("3チーム・8名"), "{err}");
     let yaml = site.read("cohorts/1/teams.yaml");
-    assert!(yaml.contains(r#"name: "架空\t# 一郎""#), "{yaml}");
+    assert!(yaml.contains(r#"name: "架空 # 一郎""#), "{yaml}");
     assert!(yaml.contains(r#"position: "課長補佐: 総務, 広報""#), "{yaml}");
-    assert!(yaml.contains(r#"name: "二子\"\n- number: 99""#), "{yaml}");
+    assert!(yaml.contains(r#"name: "二子\" - number: 99""#), "{yaml}");
     assert!(
         yaml.contains(r#"{ministry: "防衛省", grade: "企画官・室長級", announce: "2026-05-01", left: "2026-12-31", gender: "女性", age: 44, track: "技官"}"#),
         "{yaml}"
@@ -276,11 +276,37 @@ fn any_cell_is_written_as_the_value_it_holds_and_kept_fields_stay_fields() {
     ok(&site.check(AS_OF));
     ok(&site.build(AS_OF));
     let members = String::from_utf8(site.output_file("data/members.csv")).unwrap();
-    assert!(members.contains(",架空\t# 一郎,"), "{members}");
+    assert!(members.contains(",架空 # 一郎,"), "{members}");
     assert!(
         !site.path("cohorts/1/.teams.yaml.banso-tmp").exists(),
         "no temporary file left behind"
     );
+}
+
+/// A line break or tab inside a 氏名 or 職名 cell (Alt+Enter in Excel, a quoted newline in
+/// CSV) is refused at its cell: it used to be written into teams.yaml, which `check` now
+/// refuses (SPEC §2), and became a CSV record over two lines.
+#[test]
+fn a_line_break_inside_a_name_cell_is_refused_at_the_cell() {
+    let site = Site::fixture("basic");
+    let before = site.read("cohorts/1/teams.yaml");
+    let csv = "市町村名,所属府省庁,役職,氏名,職名\n01.北海道森町,総務省,補佐級,\"架空\n一郎\",\n,防衛省,係長級,,\"課長\t補佐\"\n";
+    let file = site.dir.path().join("roster.csv");
+    std::fs::write(&file, csv).unwrap();
+    let o = import_into(&site, file.to_str().unwrap(), "1");
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("エラー: 「氏名」の列のセルの3文字目に改行（U+000A）があります\n --> ")
+            && err.contains("/roster.csv:2:18\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("エラー: 「職名」の列のセルの3文字目にタブ（U+0009）があります\n --> ")
+            && err.contains("/roster.csv:4:11\n"),
+        "{err}"
+    );
+    assert_eq!(site.read("cohorts/1/teams.yaml"), before, "nothing written");
 }
 
 #[test]

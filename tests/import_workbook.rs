@@ -520,6 +520,15 @@ fn refused(ext: &str, sheets: &[SheetSpec]) -> String {
     stderr(&o)
 }
 
+/// Assert that `err` reports `message` at `cell` of broken.`ext`.
+fn at_cell(err: &str, ext: &str, cell: &str, message: &str) {
+    let needle = format!("broken.{ext} 名簿!{cell}\n");
+    let i = err.find(&needle).unwrap_or_else(|| panic!("{needle} in {err}"));
+    let head = &err[..i];
+    let from = head.rfind("エラー: ").unwrap();
+    assert!(head[from..].contains(message), "{cell}: {}", &err[from..]);
+}
+
 #[test]
 fn a_broken_workbook_is_reported_at_its_sheet_and_cell_and_nothing_is_written() {
     for ext in ["xlsx", "ods"] {
@@ -549,20 +558,122 @@ fn a_broken_workbook_is_reported_at_its_sheet_and_cell_and_nothing_is_written() 
         rows.push(vec![None, text("総務省"), Some(Cell::DivZero), text("35")]);
         rows.push(row(&["", "", "係長級", ""]));
         let err = refused(ext, &broken(rows));
-        let at = |cell: &str, message: &str| {
-            let needle = format!("broken.{ext} 名簿!{cell}\n");
-            let i = err.find(&needle).unwrap_or_else(|| panic!("{needle} in {err}"));
-            let head = &err[..i];
-            let from = head.rfind("エラー: ").unwrap();
-            assert!(head[from..].contains(message), "{cell}: {}", &err[from..]);
-        };
+        let at = |cell: &str, message: &str| at_cell(&err, ext, cell, message);
         at("B2", "府省庁等「防衛庁」が ministries.yaml にありません");
         at("D3", "年齢「140」は読めません");
         at("C4", "「役職」の列のセルが式のエラー（#DIV/0!）です");
         at("B5", "所属府省庁の欄が空です");
         assert!(err.contains("もしかして: 防衛省"), "{err}");
         assert_eq!(err.matches("エラー: ").count(), 4, "{ext}: {err}");
+
+        // A line break typed with Alt+Enter in a 職名 cell, a right-to-left override and a
+        // zero-width space in a 氏名 cell: refused at the cell, not written into a teams.yaml
+        // that `check` then rejects (a 市町村名 broken over two lines is layout and still reads).
+        let err = refused(
+            ext,
+            &broken(vec![
+                row(&["市町村名", "所属府省庁", "役職", "氏名", "職名"]),
+                row(&[
+                    "01.北海道\n森町",
+                    "総務省",
+                    "補佐級",
+                    "架空\u{202E}一郎",
+                    "総務省\n架空局",
+                ]),
+                row(&["", "防衛省", "係長級", "架空\u{200B}二郎", ""]),
+            ]),
+        );
+        let at = |cell: &str, message: &str| at_cell(&err, ext, cell, message);
+        at("E2", "「職名」の列のセルの4文字目に改行（U+000A）があります");
+        at(
+            "D2",
+            "「氏名」の列のセルの3文字目に文字の向きを変える制御文字（U+202E）があります",
+        );
+        at("D3", "「氏名」の列のセルの3文字目に幅のない文字（U+200B）があります");
+        assert_eq!(err.matches("エラー: ").count(), 3, "{ext}: {err}");
+        assert!(err.contains("Alt+Enter"), "{err}");
     }
+}
+
+/// `banso import teams FILE` under `ulimit -v` of 1 GB for the whole process (and so for each
+/// process it starts), as on a machine with little memory.
+fn import_within_1gb(site: &Site, file: &Path) -> std::process::Output {
+    let content = site.content();
+    std::process::Command::new("sh")
+        .args(["-c", "ulimit -v 1048576 && exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_banso"))
+        .args(["import", "teams", file.to_str().unwrap(), "--cohort", "1", "--content"])
+        .arg(&content)
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap()
+}
+
+/// Workbooks that state or unpack to far more than a roster (tests/fixtures/import/README.md):
+/// each is refused with exit 3 and what it exceeded, within 1 GB of address space, with
+/// nothing written; a valid workbook imports within the same limit. On b4b8799 the mutated .xls
+/// was killed by the kernel after taking 24 GB (or aborted with 134 under the limit), and the
+/// bombs took gigabytes and tens of seconds.
+#[cfg(unix)]
+#[test]
+fn hostile_workbooks_are_refused_within_a_memory_bound_and_a_valid_one_still_imports() {
+    let fixtures = Path::new(common::REPO).join("tests/fixtures/import");
+    let cases = [
+        (
+            "mutated.xls",
+            "を読むのに上限（メモリ 512 MB・処理時間 60 秒）を超えたため、読むのをやめました",
+        ),
+        (
+            "repeat-bomb.ods",
+            "を読むのに上限（メモリ 512 MB・処理時間 60 秒）を超えたため、読むのをやめました",
+        ),
+        (
+            "bomb.xlsx",
+            "は大きすぎるため読みません: xl/worksheets/sheet1.xml（展開すると 64 MB を超えます）",
+        ),
+        (
+            "bomb.ods",
+            "は大きすぎるため読みません: content.xml（展開すると 64 MB を超えます）",
+        ),
+    ];
+    for (name, message) in cases {
+        let site = attribute_site();
+        let before = common::tree(&site.content());
+        let started = std::time::Instant::now();
+        let o = import_within_1gb(&site, &fixtures.join(name));
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(3), "{name}: {err}");
+        assert!(err.contains(&format!("{name} {message}")), "{name}: {err}");
+        assert!(common::tree(&site.content()) == before, "{name}: nothing written");
+        eprintln!("{name}: refused in {:.2} s", started.elapsed().as_secs_f64());
+    }
+    let site = attribute_site();
+    let o = import_within_1gb(&site, &fixtures.join("roster-synthetic.xls"));
+    assert!(
+        stderr(&o).contains("3チーム・7名を"),
+        "a valid workbook imports under the same limit: {}",
+        stderr(&o)
+    );
+    assert!(site.read("cohorts/1/teams.yaml").contains("架空 花子"));
+}
+
+/// A formula whose result was never saved (written by a program that does not calculate) is
+/// refused at its cell; it was read as an empty cell, and the member's name silently dropped.
+#[test]
+fn a_formula_cell_without_a_saved_value_is_refused_at_its_cell() {
+    let site = attribute_site();
+    let file = Path::new(common::REPO).join("tests/fixtures/import/uncomputed-formula.xlsx");
+    let before = common::tree(&site.content());
+    let o = import(&site, &file, "1", &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("エラー: 「氏名」の列のセルは式ですが、計算した値が保存されていません\n --> ")
+            && err.contains("uncomputed-formula.xlsx 名簿!D2\n"),
+        "{err}"
+    );
+    assert!(common::tree(&site.content()) == before, "nothing written");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use super::{exit, fail, print_diagnostics};
 use crate::cli::ImportTeamsArgs;
 use crate::diag::Diagnostics;
-use crate::import::{Attributes, ImportError, ImportOptions, import_teams};
+use crate::import::{Attributes, ImportError, ImportOptions, WorkbookReader, import_teams};
 use crate::model::Attribute;
 
 pub fn run_teams(args: &ImportTeamsArgs) -> i32 {
@@ -15,9 +15,18 @@ pub fn run_teams(args: &ImportTeamsArgs) -> i32 {
         Ok(loaded) => loaded,
         Err(e) => return fail(&e),
     };
+    // A workbook is read by this executable in a child process with its own bounds.
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => {
+            eprintln!("エラー: banso の実行ファイルの場所がわかりません: {e}");
+            return exit::FAILURE;
+        }
+    };
     let opts = ImportOptions {
         sheet: args.sheet.clone(),
         keep_attributes: args.keep_attributes,
+        reader: WorkbookReader::Child(exe),
     };
     match import_teams(&raw, &reg, &args.file, args.cohort, &opts) {
         Ok(done) => {

@@ -19,6 +19,7 @@ pub mod gazetteer;
 mod grid;
 mod roster;
 mod teams_yaml;
+pub mod workbook;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -34,6 +35,7 @@ use crate::model::{Attribute, MunicipalityCode, Registry};
 use grid::Grid;
 use roster::{Team, decode, pick_sheet, read_roster};
 use teams_yaml::{Carried, comment, emit, merge, to_yaml, verify};
+pub use workbook::WorkbookReader;
 
 /// How to import.
 #[derive(Debug, Clone, Default)]
@@ -43,6 +45,8 @@ pub struct ImportOptions {
     /// Write 性別・年齢・事務官/技官 per person into teams.yaml (needed for breakdowns by
     /// prefecture) instead of as the cohort's counts in cohort.yaml.
     pub keep_attributes: bool,
+    /// Where a workbook is read: the command line reads it in a bounded child process.
+    pub reader: WorkbookReader,
 }
 
 /// The roster's aggregate-only attributes and where they went.
@@ -103,6 +107,16 @@ pub enum ImportError {
         "{0} のセル {1} に値がありますが、名簿の表から遠く離れています。そのセルの値を消して保存し直してから取り込んでください"
     )]
     TooFar(PathBuf, String),
+    /// Beyond the stated bound of a workbook's parts (SPEC §6 (e)); nothing was read.
+    #[error(
+        "{0} は大きすぎるため読みません: {1}。名簿の表だけを新しいブックに写して保存し直してから取り込んでください"
+    )]
+    TooLarge(PathBuf, String),
+    /// Reading needed more than the reader's bounds (a damaged or hostile file).
+    #[error(
+        "{0} を読むのに上限（{1}）を超えたため、読むのをやめました（何も書き込んでいません）。ファイルが壊れているか、名簿ではありません。表計算ソフトで開いて名簿の表だけを新しいブックに写し、保存し直してください"
+    )]
+    Bound(PathBuf, String),
     /// cohort.yaml as rewritten would not read back as meant; nothing was written.
     #[error("書き出す cohort.yaml を読み直すと内容が変わってしまうため、何も書き込んでいません（{0}）")]
     CohortVerify(String),
@@ -133,7 +147,7 @@ pub fn import_teams(
     cohort: u32,
     opts: &ImportOptions,
 ) -> Result<Imported, crate::Error> {
-    let bytes = std::fs::read(path).map_err(|e| ImportError::Io(path.to_path_buf(), e))?;
+    let bytes = read_roster_file(path)?;
     let content = raw.root.as_path();
     let dir_of = raw.cohorts.iter().find(|d| d.name == cohort.to_string());
     let existing: Vec<&RawTeam> = dir_of
@@ -254,6 +268,19 @@ pub fn import_teams(
     })
 }
 
+/// The roster file's bytes, refused beyond [`workbook::FILE_BOUND`] before it is read.
+fn read_roster_file(path: &Path) -> Result<Vec<u8>, ImportError> {
+    let io = |e| ImportError::Io(path.to_path_buf(), e);
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, workbook::FILE_BOUND + 1), &mut bytes).map_err(io)?;
+    if bytes.len() as u64 > workbook::FILE_BOUND {
+        let bound = format!("ファイルの大きさ（上限 {} MB）", workbook::FILE_BOUND >> 20);
+        return Err(ImportError::TooLarge(path.to_path_buf(), bound));
+    }
+    Ok(bytes)
+}
+
 /// A roster read and turned into teams.yaml, not yet written anywhere.
 pub struct Roster {
     teams: Vec<Team>,
@@ -278,8 +305,10 @@ pub fn roster(
     opts: &ImportOptions,
 ) -> Result<Roster, ImportError> {
     let file: Arc<str> = Arc::from(name.display().to_string());
-    let (grid, read_as) = if grid::is_workbook(bytes) {
-        let grid = pick_sheet(grid::sheets(bytes, name, &file, opts.sheet.as_deref())?)
+    let (grid, read_as) = if workbook::is_workbook(bytes) {
+        let sheets = workbook::read(bytes, name, opts.sheet.as_deref(), &opts.reader)?;
+        let grids = sheets.into_iter().map(|s| Grid::of_sheet(s, &file)).collect();
+        let grid = pick_sheet(grids)
             .ok_or_else(|| ImportError::Workbook(name.to_path_buf(), "シートがひとつもありません".into()))?;
         let read_as = format!("シート「{}」", grid.sheet().unwrap_or_default());
         (grid, read_as)

@@ -140,6 +140,49 @@ fn columns(header: &[String], at: impl Fn() -> String) -> Result<Columns, Import
     })
 }
 
+/// What is wrong with a cell of a column the roster reads (`column` its heading), if anything:
+/// a formula error, a formula whose result was never saved, or a character a single-line field
+/// may not hold (SPEC §2). Line breaks and tabs are layout in a cell that is matched by name
+/// (a 市町村名 broken over two lines), but not in one written as it is (`written_as_is`: 氏名,
+/// 職名), where an Alt+Enter would become a line break in teams.yaml that `check` refuses.
+fn cell_problem(cell: &Cell, column: &str, written_as_is: bool, at: impl Fn() -> Span) -> Option<Diagnostic> {
+    if let Some(e) = &cell.error {
+        return Some(
+            Diagnostic::error(at(), format!("「{column}」の列のセルが式のエラー（{e}）です"))
+                .with_help("式を直すか値を書き込んで保存し直してから、もう一度取り込んでください"),
+        );
+    }
+    if cell.uncomputed {
+        return Some(
+            Diagnostic::error(at(), format!("「{column}」の列のセルは式ですが、計算した値が保存されていません"))
+                .with_help(
+                    "表計算ソフトで開いて保存し直す（式が計算されます）か、式を値に置き換えてから、もう一度取り込んでください",
+                ),
+        );
+    }
+    if cell.merged_from_above {
+        return None; // reported at the merged range's first cell
+    }
+    let (i, c) =
+        crate::model::text::disallowed_char(&cell.text).filter(|(_, c)| written_as_is || !c.is_whitespace())?;
+    let help = if c.is_whitespace() {
+        "セルの中の改行（Alt+Enter）やタブを消すか、空白に置き換えてから、もう一度取り込んでください"
+    } else {
+        "見えない文字です。セルの値を打ち直してから、もう一度取り込んでください"
+    };
+    Some(
+        Diagnostic::error(
+            at(),
+            format!(
+                "「{column}」の列のセルの{}文字目に{}があります",
+                i + 1,
+                crate::model::text::describe_char(c)
+            ),
+        )
+        .with_help(help),
+    )
+}
+
 /// The row holding the column headings: the first of the first rows to name both the
 /// 市町村名 and the 所属府省庁 column (the official list has a title above its table).
 fn header_row(grid: &Grid) -> Option<usize> {
@@ -206,12 +249,11 @@ pub(super) fn read_roster(grid: &Grid, reg: &Registry) -> Result<Read, ImportErr
         let empty = Cell::default();
         let raw = |c: usize| row.cells.get(c).unwrap_or(&empty);
         for &c in &read_columns {
-            if let Some(e) = &raw(c).error {
-                let column = header.get(c).map(String::as_str).unwrap_or("");
-                problems.push(
-                    Diagnostic::error(at(c), format!("「{column}」の列のセルが式のエラー（{e}）です"))
-                        .with_help("式を直すか値を書き込んで保存し直してから、もう一度取り込んでください"),
-                );
+            let written_as_is = [cols.name, cols.position].contains(&Some(c));
+            if let Some(d) = cell_problem(raw(c), header.get(c).map_or("", String::as_str), written_as_is, || {
+                at(c)
+            }) {
+                problems.push(d);
             }
         }
         let cell = |c: usize| raw(c).text.as_str();

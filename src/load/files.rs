@@ -1,9 +1,8 @@
 //! Reading one file: its place checked (inside content/, never twice under two names), its
 //! bytes decoded, its YAML parsed and read into records, every problem a diagnostic.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
@@ -12,14 +11,14 @@ use super::encoding::{self, Encoding};
 use super::{Listed, LoadError, MAX_TEXT_BYTES, Reader, yaml};
 use crate::diag::{Diagnostic, Pos, Span};
 
-/// Where the files read so far really are: every content file must lie inside content/ once
-/// symlinks are resolved, and no file may be read twice under two names (SPEC §3), or one
-/// record could stand in two places (a held one among them).
+/// Where content files really are: every content file must lie inside content/ once symlinks
+/// are resolved, and no file may stand under two names (SPEC §3), or one record could stand in
+/// two places (a held one among them). A name that reaches its file through a symlink is the
+/// link: when the file it reaches lies inside content/ the link is refused and the file itself
+/// is kept, so which of two names is reported never depends on the order they are read in.
 #[derive(Clone, Copy)]
 pub(super) struct Files<'a> {
     pub(super) real_root: &'a Path,
-    /// Real path → the name it was first read under.
-    pub(super) seen: &'a Mutex<HashMap<PathBuf, Arc<str>>>,
 }
 
 impl Files<'_> {
@@ -28,7 +27,7 @@ impl Files<'_> {
         let Ok(real) = std::fs::canonicalize(full) else {
             return None; // reading it reports the problem
         };
-        if !real.starts_with(self.real_root) {
+        let Ok(target) = real.strip_prefix(self.real_root) else {
             return Some(
                 Diagnostic::error(
                     Span::file(rel),
@@ -36,23 +35,21 @@ impl Files<'_> {
                 )
                 .with_help("ファイルそのものを content/ の中に置いてください"),
             );
+        };
+        // Without a link on the way, the real path is the name itself.
+        if real == self.real_root.join(&**rel) {
+            return None;
         }
-        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        match seen.get(&real) {
-            Some(first) if first != rel => Some(
-                Diagnostic::error(
-                    Span::file(rel),
-                    format!("このファイルは {first} と同じファイルです（シンボリックリンク）"),
-                )
-                .with_help(
-                    "一つの記録は一つのファイルにだけ書いてください。リンクを消して、必要なら内容を複製してください",
-                ),
+        let target = target.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
+        Some(
+            Diagnostic::error(
+                Span::file(rel),
+                format!("このファイルは {target} と同じファイルです（シンボリックリンク）"),
+            )
+            .with_help(
+                "一つの記録は一つのファイルにだけ書いてください。リンクを消して、必要なら内容を複製してください",
             ),
-            _ => {
-                seen.insert(real, Arc::clone(rel));
-                None
-            }
-        }
+        )
     }
 }
 

@@ -12,9 +12,8 @@ pub mod front_matter;
 pub mod raw;
 pub mod yaml;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use crate::diag::Diagnostics;
 use raw::*;
@@ -120,15 +119,11 @@ pub fn load_content_cached(
         return Err(LoadError::Missing(root.to_path_buf()));
     }
     let real_root = std::fs::canonicalize(root).map_err(io_err(root))?;
-    let seen = Mutex::new(HashMap::new());
     let mut r = Reader {
         root,
         diags,
         cache,
-        files: Files {
-            real_root: &real_root,
-            seen: &seen,
-        },
+        files: Files { real_root: &real_root },
     };
     let site = r
         .yaml_file::<RawSite>("site.yaml", true)

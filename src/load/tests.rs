@@ -82,8 +82,45 @@ fn a_markdown_file_outside_content_or_read_under_two_names_is_refused() {
         text.contains("--> pages/twin.md") && text.contains("pages/real.md と同じファイル"),
         "{text}"
     );
+    assert!(
+        !text.contains("--> pages/real.md"),
+        "the real file is never the one blamed: {text}"
+    );
     let names: Vec<&str> = raw.pages.iter().map(|p| &*p.file).collect();
     assert_eq!(names, ["pages/real.md"]);
+}
+
+/// Which of two names for one file is reported must not depend on the order of the parallel
+/// walk: the link always, in every order and thread count, with the same words.
+#[cfg(unix)]
+#[test]
+fn two_names_for_one_file_are_reported_the_same_way_whatever_the_read_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("content");
+    minimal(&root);
+    // Links sorted before and after their targets, to a page and to a report folder's file.
+    write(&root, "pages/m-real.md", "---\ntitle: 本物\n---\n本文\n");
+    std::os::unix::fs::symlink(root.join("pages/m-real.md"), root.join("pages/a-link.md")).unwrap();
+    std::os::unix::fs::symlink(root.join("pages/m-real.md"), root.join("pages/z-link.md")).unwrap();
+    let mut first = None;
+    for threads in [1, 2, 4, 8] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        for _ in 0..10 {
+            let mut diags = Diagnostics::new();
+            let raw = pool.install(|| load_content(&root, &mut diags)).unwrap();
+            let names: Vec<String> = raw.pages.iter().map(|p| p.file.to_string()).collect();
+            let text = diags.render();
+            assert_eq!(names, ["pages/m-real.md"], "{text}");
+            assert!(
+                text.contains("--> pages/a-link.md") && text.contains("--> pages/z-link.md"),
+                "{text}"
+            );
+            match &first {
+                None => first = Some(text),
+                Some(f) => assert_eq!(f, &text, "{threads} threads"),
+            }
+        }
+    }
 }
 
 #[test]

@@ -9,6 +9,7 @@ pub mod code;
 pub mod link;
 mod ministry;
 pub mod reference;
+pub mod text;
 pub mod urls;
 pub mod validate;
 

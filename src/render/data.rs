@@ -144,19 +144,24 @@ pub(super) fn render_data(p: &Published, stats: &Stats, plan: &mut Plan) -> Resu
     plan.add(urls::data_file("summary.json"), json)
 }
 
-/// A CSV file as the site publishes them: UTF-8 with a BOM (for Excel), CRLF line ends.
-pub(super) fn csv_bytes<H: AsRef<[u8]>>(
-    name: &str,
-    header: &[H],
-    rows: &[Vec<String>],
-) -> Result<Vec<u8>, RenderError> {
+/// A CSV file as the site publishes them: UTF-8 with a BOM (for Excel), CRLF line ends, and a
+/// leading `'` on every cell a spreadsheet would run as a formula (SPEC §5; the JSON twins
+/// carry the text as it is).
+pub(super) fn csv_bytes<H: AsRef<str>>(name: &str, header: &[H], rows: &[Vec<String>]) -> Result<Vec<u8>, RenderError> {
+    use crate::model::text::csv_cell;
     let err = |e: &dyn std::fmt::Display| RenderError::Data(name.to_string(), e.to_string());
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(BOM.to_vec());
-    w.write_record(header).map_err(|e| err(&e))?;
+    let mut record = |cells: &mut dyn Iterator<Item = &str>| -> csv::Result<()> {
+        for cell in cells {
+            w.write_field(csv_cell(cell).as_bytes())?;
+        }
+        w.write_record(None::<&[u8]>)
+    };
+    record(&mut header.iter().map(AsRef::as_ref)).map_err(|e| err(&e))?;
     for row in rows {
-        w.write_record(row).map_err(|e| err(&e))?;
+        record(&mut row.iter().map(String::as_str)).map_err(|e| err(&e))?;
     }
     w.into_inner().map_err(|e| err(&e))
 }
@@ -393,5 +398,25 @@ mod tests {
             text,
             "全国地方公共団体コード,氏名\r\n013455,架空 一郎\r\n032034,\"\"\"引用\"\", 改行\nあり\"\r\n473821,\r\n"
         );
+    }
+
+    /// A name or position beginning with `=`, `+`, `-` or `@` would run as a formula when the
+    /// file is opened in Excel, as /data/ tells readers to; a number keeps its sign.
+    #[test]
+    fn csv_cells_a_spreadsheet_would_run_get_a_leading_quote() {
+        let rows = [vec![
+            "=HYPERLINK(\"http://x.invalid\",\"y\")".into(),
+            "-12".into(),
+            "@SUM(A1)".into(),
+            "+81".into(),
+        ]];
+        let bytes = csv_bytes("x.csv", &["a", "b", "c", "d"], &rows).unwrap();
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        assert_eq!(
+            text,
+            "a,b,c,d\r\n\"'=HYPERLINK(\"\"http://x.invalid\"\",\"\"y\"\")\",-12,'@SUM(A1),+81\r\n"
+        );
+        let json = String::from_utf8(json_rows("x.json", &["a"], &[vec!["=1+1".into()]]).unwrap()).unwrap();
+        assert!(json.contains("\"=1+1\""), "JSON carries the text as it is: {json}");
     }
 }

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::{Arc, RwLock};
 
 use super::Site;
+use super::listen::{Request, Response};
 use crate::render::{Blob, Plan};
 
 /// Whether a request was addressed to this server by a loopback name (SPEC §1). A page on
@@ -29,25 +30,17 @@ pub fn host_allowed(host: &str, port: u16) -> bool {
     name_ok && port_ok
 }
 
-pub(super) fn allowed_host(request: &tiny_http::Request, port: u16) -> bool {
-    let hosts: Vec<&str> = request
-        .headers()
-        .iter()
-        .filter(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str())
-        .collect();
-    matches!(hosts.as_slice(), [one] if host_allowed(one, port))
+/// Whether `request` names exactly one loopback host with our port.
+pub(super) fn allowed_host(request: &Request, port: u16) -> bool {
+    matches!(request.hosts.as_slice(), [one] if host_allowed(one, port))
 }
 
-pub(super) fn refuse(request: tiny_http::Request) {
-    let response = tiny_http::Response::from_string(
-        "この確認用サーバーは http://127.0.0.1 か http://localhost で開いてください（Host が違います）",
+pub(super) fn refuse() -> Response {
+    Response::new(
+        421,
+        "text/plain; charset=utf-8",
+        "この確認用サーバーは http://127.0.0.1 か http://localhost で開いてください（Host が違います）".into(),
     )
-    .with_status_code(421)
-    .with_header(
-        tiny_http::Header::from_bytes(&b"Content-Type"[..], &b"text/plain; charset=utf-8"[..]).expect("valid header"),
-    );
-    let _ = request.respond(response);
 }
 
 const LIVE_JS: &str = "(function(){var seen=null;function poll(){fetch('/__banso/status',{cache:'no-store'}).then(function(r){return r.json()}).then(function(s){if(seen===null){seen=s.build}else if(s.build!==seen){location.reload();return}setTimeout(poll,700)}).catch(function(){setTimeout(poll,2000)})}poll()})();";
@@ -86,21 +79,17 @@ pub(super) fn inject(html: &[u8], problems: Option<&str>) -> Vec<u8> {
     out.into_bytes()
 }
 
-pub(super) fn respond(request: tiny_http::Request, site: &RwLock<Site>) {
-    let url = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
+pub(super) fn respond(request: &Request, site: &RwLock<Site>) -> Response {
+    let url = request.target.split(['?', '#']).next().unwrap_or("/");
     let path = crate::links::percent_decode(url.trim_start_matches('/'));
     let (plan, index, build, problems) = {
         let s = site.read().unwrap_or_else(|e| e.into_inner());
         (s.plan.clone(), s.index.clone(), s.build, s.problems.clone())
     };
-    let header = |k: &str, v: &str| tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header");
     let reply = |status: u16, kind: &str, body: Vec<u8>| {
-        tiny_http::Response::from_data(body)
-            .with_status_code(status)
-            .with_header(header("Content-Type", kind))
-            .with_header(header("Cache-Control", "no-store"))
+        Response::new(status, kind, body).with_header("Cache-Control", "no-store")
     };
-    let response = match path.as_str() {
+    match path.as_str() {
         "__banso/status" => reply(
             200,
             "application/json",
@@ -121,22 +110,15 @@ pub(super) fn respond(request: tiny_http::Request, site: &RwLock<Site>) {
                 .and_then(|(_, files)| files.get(&path))
             {
                 Some(bytes) => reply(200, content_type(&path), bytes.clone()),
-                None => serve_file(&plan, &path, problems.as_deref(), &reply, &header),
+                None => serve_file(&plan, &path, problems.as_deref(), &reply),
             },
         },
-    };
-    let _ = request.respond(response);
+    }
 }
 
-type Reply<'a> = dyn Fn(u16, &str, Vec<u8>) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> + 'a;
+type Reply<'a> = dyn Fn(u16, &str, Vec<u8>) -> Response + 'a;
 
-fn serve_file(
-    plan: &Plan,
-    path: &str,
-    problems: Option<&str>,
-    reply: &Reply,
-    header: &dyn Fn(&str, &str) -> tiny_http::Header,
-) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+fn serve_file(plan: &Plan, path: &str, problems: Option<&str>, reply: &Reply) -> Response {
     let file = if path.is_empty() || path.ends_with('/') {
         format!("{path}index.html")
     } else {
@@ -151,7 +133,7 @@ fn serve_file(
         Some(b) if file.ends_with(".html") => reply(200, content_type(&file), inject(&b, problems)),
         Some(b) => reply(200, content_type(&file), b),
         None if plan.files().contains_key(&format!("{file}/index.html")) => {
-            reply(301, "text/plain", Vec::new()).with_header(header("Location", &format!("/{file}/")))
+            reply(301, "text/plain", Vec::new()).with_header("Location", &format!("/{file}/"))
         }
         None => {
             let body = plan.get("404.html").map(|b| inject(b, problems)).unwrap_or_default();

@@ -12,6 +12,7 @@
 //! it is ready, search finds nothing rather than pages of an earlier build.
 
 mod http;
+mod listen;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -70,9 +71,9 @@ pub fn serve(cfg: ServeConfig) -> Result<(), crate::Error> {
     if !cfg.content.is_dir() {
         return Err(crate::load::LoadError::Missing(cfg.content.clone()).into());
     }
-    let server =
-        tiny_http::Server::http(("127.0.0.1", cfg.port)).map_err(|e| ServeError::Bind(cfg.port, e.to_string()))?;
-    let port = server.server_addr().to_ip().map(|a| a.port()).unwrap_or(cfg.port);
+    let listener =
+        std::net::TcpListener::bind(("127.0.0.1", cfg.port)).map_err(|e| ServeError::Bind(cfg.port, e.to_string()))?;
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(cfg.port);
     let base_url = BaseUrl::parse(&format!("http://127.0.0.1:{port}/")).expect("a loopback address is a base URL");
     println!("{base_url}");
     eprintln!("確認用サーバー: {base_url} （止めるには Ctrl+C）");
@@ -111,16 +112,13 @@ pub fn serve(cfg: ServeConfig) -> Result<(), crate::Error> {
     }
     let mut next = builder.rebuild_safely();
 
-    let server = Arc::new(server);
-    for _ in 0..4 {
-        let (server, site) = (Arc::clone(&server), Arc::clone(&site));
-        std::thread::spawn(move || {
-            for request in server.incoming_requests() {
-                if allowed_host(&request, port) {
-                    respond(request, &site);
-                } else {
-                    refuse(request);
-                }
+    {
+        let site = Arc::clone(&site);
+        listen::run(listener, move |request| {
+            if allowed_host(request, port) {
+                respond(request, &site)
+            } else {
+                refuse()
             }
         });
     }

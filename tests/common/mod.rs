@@ -129,6 +129,11 @@ impl Site {
         std::fs::read(self.out().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
 
+    /// An output file as text.
+    pub fn output_text(&self, rel: &str) -> String {
+        String::from_utf8(self.output_file(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
     /// Every output file, path → bytes.
     pub fn output_tree(&self) -> BTreeMap<String, Vec<u8>> {
         tree(&self.out())

@@ -24,6 +24,22 @@ impl<'a> NodeDe<'a> {
         }
     }
 
+    /// The node's text as a single-line field allows it (SPEC §2): a control or format
+    /// character is reported, and reading goes on, so every such field of a record is reported.
+    fn line(&self, s: &'a str) -> &'a str {
+        if let Some(problem) = crate::model::text::single_line_problem(s) {
+            self.sink.push(Issue {
+                pos: self.node.pos,
+                message: problem,
+                suggestion: None,
+                help: Some(
+                    "この文字を消してください（改行は書けません。見えない文字は、値を打ち直すと消えます）".into(),
+                ),
+            });
+        }
+        s
+    }
+
     fn type_error(&self, want: &str) -> DeError {
         let got = match &self.node.value {
             Value::Str(s) => format!("文字列「{s}」"),
@@ -74,6 +90,14 @@ impl<'a> MapAccess<'a> for MapDe<'a> {
     fn next_key_seed<K: DeserializeSeed<'a>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
         match self.entries.next() {
             Some((k, v)) => {
+                // No field of the content format takes an empty value (SPEC §2).
+                if matches!(v.value, Value::Null) {
+                    return Err(DeError::typed(
+                        format!("「{}」に値が書かれていません", k.text),
+                        "値を書くか、使わないならこの行ごと消してください（空のままにはできません）",
+                    )
+                    .at(k.pos));
+                }
                 self.value = Some(v);
                 let key: de::value::StrDeserializer<'a, DeError> = k.text.as_str().into_deserializer();
                 seed.deserialize(key).map(Some).map_err(|e| e.at(k.pos))
@@ -181,7 +205,7 @@ impl<'a> Deserializer<'a> for NodeDe<'a> {
             Value::Bool(b) => visitor.visit_bool(*b),
             Value::Int(_) => return self.visit_int(visitor),
             Value::Float(f) => visitor.visit_f64(*f),
-            Value::Str(s) => visitor.visit_borrowed_str(s),
+            Value::Str(s) => visitor.visit_borrowed_str(self.line(s)),
             Value::Seq(_) => return self.deserialize_seq(visitor),
             Value::Map(_) => return self.deserialize_map(visitor),
         }
@@ -219,7 +243,7 @@ impl<'a> Deserializer<'a> for NodeDe<'a> {
     fn deserialize_str<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, DeError> {
         let pos = self.node.pos;
         match &self.node.value {
-            Value::Str(s) => visitor.visit_borrowed_str(s),
+            Value::Str(s) => visitor.visit_borrowed_str(self.line(s)),
             _ => match self.scalar_text() {
                 Some(t) => visitor.visit_string(t),
                 None => return Err(self.type_error("文字列")),
@@ -240,9 +264,16 @@ impl<'a> Deserializer<'a> for NodeDe<'a> {
         self.deserialize_bytes(visitor)
     }
 
+    /// A key written with no value (`release:` or `release: ~`) is an error, never "not given":
+    /// an empty release would otherwise publish at once (SPEC §2). Leaving the key out is how
+    /// an optional field is not given.
     fn deserialize_option<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, DeError> {
         match &self.node.value {
-            Value::Null => visitor.visit_none(),
+            Value::Null => Err(DeError::typed(
+                "値が書かれていません".to_string(),
+                "値を書くか、使わないならこの行ごと消してください",
+            )
+            .at(self.node.pos)),
             _ => visitor.visit_some(self),
         }
     }

@@ -206,8 +206,8 @@ impl Validator<'_> {
             period_end: end?,
             declared,
             roster: dir.teams.is_some() || dir.teams_unreadable,
-            announce_shown: r.shown_as.as_ref().and_then(|s| self.optional_text(&s.announce)),
-            period_shown: r.shown_as.as_ref().and_then(|s| self.optional_text(&s.period)),
+            announce_shown: r.shown_as.as_ref().and_then(|s| self.optional_text(file, &s.announce)),
+            period_shown: r.shown_as.as_ref().and_then(|s| self.optional_text(file, &s.period)),
         })
     }
 

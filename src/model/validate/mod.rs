@@ -41,7 +41,7 @@ use super::urls::BaseUrl;
 use super::{Asset, AssetPath, CohortNo, MinistryId, MinistryIndex, Municipality, Page, Registry};
 
 /// URL segments the site itself uses; a page may not take them.
-pub const RESERVED_STEMS: [&str; 17] = [
+pub const RESERVED_STEMS: [&str; 18] = [
     "cohorts",
     "prefectures",
     "municipalities",
@@ -59,6 +59,7 @@ pub const RESERVED_STEMS: [&str; 17] = [
     "pagefind",
     "__banso",
     "programs",
+    "ministries",
 ];
 
 /// Validate everything `load` read. The registry is returned even when there are errors (with
@@ -231,13 +232,31 @@ impl Validator<'_> {
             );
             return None;
         }
+        self.warn_formula(file, text);
         Some(t.to_string())
     }
 
-    pub fn optional_text(&mut self, text: &Option<Sp<String>>) -> Option<String> {
-        text.as_ref()
-            .map(|t| t.value.trim().to_string())
-            .filter(|t| !t.is_empty())
+    pub fn optional_text(&mut self, file: &Arc<str>, text: &Option<Sp<String>>) -> Option<String> {
+        let text = text.as_ref()?;
+        self.warn_formula(file, text);
+        Some(text.value.trim().to_string()).filter(|t| !t.is_empty())
+    }
+
+    /// Text that a spreadsheet would run as a formula is published in CSV with a leading `'`
+    /// (SPEC §5); in content it is most likely a paste from a spreadsheet, so `check` says so.
+    fn warn_formula(&mut self, file: &Arc<str>, text: &Sp<String>) {
+        let t = text.value.trim();
+        if crate::model::text::runs_as_formula(t) {
+            self.push(
+                Diagnostic::warning(
+                    Span::new(file, text.pos),
+                    format!("「{t}」は表計算ソフトで開くと式として動く文字（= + - @）で始まります"),
+                )
+                .with_help(
+                    "公開する CSV では先頭に ' を付けて書き出します。表計算ソフトから貼り付けた式や記号なら、書き直してください",
+                ),
+            );
+        }
     }
 
     /// A 団体コード written as text or integer.
@@ -345,7 +364,7 @@ impl Validator<'_> {
                 order: p.front.order.as_ref().map(|o| o.value),
                 release: release.flatten(),
                 released_with: p.front.release_with.as_ref().and_then(|w| cohort_path(&w.value)),
-                description: self.optional_text(&p.front.description),
+                description: self.optional_text(&p.file, &p.front.description),
                 body,
                 file: Arc::clone(&p.file),
             });

@@ -62,7 +62,7 @@ impl Validator<'_> {
                 match kind {
                     Some(kind) => support.push(ProgramSupport {
                         kind,
-                        group: self.optional_text(&s.group),
+                        group: self.optional_text(f, &s.group),
                         municipalities: codes,
                     }),
                     None => broken = true,
@@ -89,9 +89,9 @@ impl Validator<'_> {
                 name,
                 fiscal_year: r.fiscal_year.value,
                 release: release.flatten(),
-                organizer: self.optional_text(&r.organizer),
-                summary: self.optional_text(&r.summary),
-                url: self.optional_text(&r.url),
+                organizer: self.optional_text(f, &r.organizer),
+                summary: self.optional_text(f, &r.summary),
+                url: self.optional_text(f, &r.url),
                 support,
                 file: p.file.clone(),
             });

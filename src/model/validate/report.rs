@@ -93,7 +93,7 @@ impl Validator<'_> {
             title: title?,
             date: date?,
             release: release?,
-            summary: self.optional_text(&r.summary),
+            summary: self.optional_text(f, &r.summary),
             attachments,
             body: body?,
             file: Arc::clone(f),

@@ -185,8 +185,8 @@ impl Validator<'_> {
         Some(Member {
             ministry: ministry?,
             grade: grade?,
-            name: self.optional_text(&m.name),
-            position: self.optional_text(&m.position),
+            name: self.optional_text(file, &m.name),
+            position: self.optional_text(file, &m.position),
             is_officer: m.officer.as_ref().is_some_and(|o| o.value),
             announce: announce?,
             left,

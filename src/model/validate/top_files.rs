@@ -25,7 +25,7 @@ impl Validator<'_> {
         site.title = self.text(f, "title", &r.title).unwrap_or(site.title);
         site.publisher = self.text(f, "publisher", &r.publisher).unwrap_or_default();
         site.license = self.text(f, "license", &r.license).unwrap_or_default();
-        site.description = self.optional_text(&r.description);
+        site.description = self.optional_text(f, &r.description);
         match BaseUrl::parse(&r.base_url.value) {
             Ok(url) => site.base_url = url,
             Err(why) => self.push(
@@ -109,7 +109,7 @@ impl Validator<'_> {
             out.push(Ministry {
                 name,
                 slug,
-                short: self.optional_text(&m.short),
+                short: self.optional_text(&list.file, &m.short),
                 aliases: m.aliases.iter().map(|a| a.value.trim().to_string()).collect(),
             });
         }
@@ -167,7 +167,7 @@ impl Validator<'_> {
         Some(Municipality {
             code: code?,
             name: name?,
-            kana: self.optional_text(&m.kana),
+            kana: self.optional_text(file, &m.kana),
             population: m.population.as_ref().map(|p| p.value),
             population_as_of,
         })
