@@ -24,6 +24,22 @@ fn diff_json(site: &Site, from: &str, to: Option<&str>) -> Value {
     serde_json::from_str(&stdout(&o)).unwrap()
 }
 
+/// `banso diff --from FROM --to TO` as text.
+fn diff_text(site: &Site, from: &str, to: &str) -> String {
+    let content = site.content();
+    let o = site.banso(&[
+        "diff",
+        "--content",
+        content.to_str().unwrap(),
+        "--from",
+        from,
+        "--to",
+        to,
+    ]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    stdout(&o)
+}
+
 fn strings(v: &Value) -> Vec<String> {
     v.as_array()
         .unwrap()
@@ -99,33 +115,15 @@ fn diff_lists_what_two_real_builds_differ_in_and_writes_nothing() {
 #[test]
 fn the_text_starts_with_a_summary_and_says_when_nothing_changes() {
     let site = Site::fixture("embargo");
-    let content = site.content();
-    let o = site.banso(&[
-        "diff",
-        "--content",
-        content.to_str().unwrap(),
-        "--from",
-        "2026-05-01",
-        "--to",
-        "2026-06-01T10:00",
-    ]);
-    let text = stdout(&o);
+    let text = diff_text(&site, "2026-05-01", "2026-06-01T10:00");
     let first = text.lines().next().unwrap();
     assert!(
         first.starts_with("2026年5月1日 00:00 → 2026年6月1日 10:00（日本時間）：追加 "),
         "{first}"
     );
     assert!(text.contains("  /municipalities/473821/index.html"), "{text}");
-    let o = site.banso(&[
-        "diff",
-        "--content",
-        content.to_str().unwrap(),
-        "--from",
-        "2026-05-01",
-        "--to",
-        "2026-05-02",
-    ]);
-    assert!(stdout(&o).contains("変わるものはありません"), "{}", stdout(&o));
+    let text = diff_text(&site, "2026-05-01", "2026-05-02");
+    assert!(text.contains("変わるものはありません"), "{text}");
 }
 
 /// The instant one second before `t` (RFC 3339), where the site is still the one before `t`.
@@ -181,18 +179,6 @@ fn files_that_go_are_listed_as_removed_as_two_real_builds_show() {
         removed.contains(&"municipalities/473821/index.html".to_string()),
         "{removed:?}"
     );
-    let text = {
-        let content = site.content();
-        let o = site.banso(&[
-            "diff",
-            "--content",
-            content.to_str().unwrap(),
-            "--from",
-            after,
-            "--to",
-            before,
-        ]);
-        stdout(&o)
-    };
+    let text = diff_text(&site, after, before);
     assert!(text.contains("municipalities/473821/index.html"), "{text}");
 }
