@@ -113,15 +113,17 @@ pub struct HoldbackArgs {
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// コンテンツのフォルダ
-    #[arg(long, default_value = "content")]
-    pub content: PathBuf,
+    #[command(flatten)]
+    pub site: SiteArgs,
     /// 比べる前の時刻（既定は現在時刻）
     #[arg(long, value_parser = parse_time, value_name = "TIME")]
     pub from: Option<Instant>,
     /// 比べる後の時刻（既定は --from の次の公表日時）
     #[arg(long, value_parser = parse_time, value_name = "TIME")]
     pub to: Option<Instant>,
+    /// リンク先だけが変わるページや、変わる行をすべて示す（既定は要約）
+    #[arg(long)]
+    pub full: bool,
     /// 出力の形式
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -129,15 +131,32 @@ pub struct DiffArgs {
 
 #[derive(Debug, Args)]
 pub struct ReleaseArgs {
-    /// コンテンツのフォルダ
-    #[arg(long, default_value = "content")]
-    pub content: PathBuf,
+    #[command(flatten)]
+    pub site: SiteArgs,
     /// 出力先のフォルダ
     #[arg(long, default_value = "output")]
     pub output: PathBuf,
     /// 公表する時刻、または next（次の公表日時）
     #[arg(long, value_parser = parse_release_at, value_name = "TIME|next")]
     pub at: ReleaseAt,
+    /// 公表で現れるページの URL も表示する（記録に残る場所では使わない）
+    #[arg(long)]
+    pub verbose: bool,
+}
+
+/// What a site is made from, the same for build, diff and release: the content, the theme and
+/// the address it is built for.
+#[derive(Debug, Args, Clone)]
+pub struct SiteArgs {
+    /// コンテンツのフォルダ
+    #[arg(long, default_value = "content")]
+    pub content: PathBuf,
+    /// テーマのフォルダ（省略時は組み込みの既定テーマ）
+    #[arg(long)]
+    pub theme: Option<PathBuf>,
+    /// site.yaml の base_url の代わりに使う URL（https:// から）
+    #[arg(long, value_parser = parse_base_url, value_name = "URL")]
+    pub base_url: Option<BaseUrl>,
 }
 
 /// `--at`: an instant, or the next release instant after now.
@@ -165,12 +184,8 @@ fn parse_base_url(s: &str) -> Result<BaseUrl, String> {
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// コンテンツのフォルダ
-    #[arg(long, default_value = "content")]
-    pub content: PathBuf,
-    /// テーマのフォルダ（省略時は組み込みの既定テーマ）
-    #[arg(long)]
-    pub theme: Option<PathBuf>,
+    #[command(flatten)]
+    pub site: SiteArgs,
     /// 出力先（既定は output、--preview では output-preview）
     #[arg(long)]
     pub output: Option<PathBuf>,
@@ -180,9 +195,6 @@ pub struct BuildArgs {
     /// 公表前のものも含めた非公開プレビューを作る
     #[arg(long)]
     pub preview: bool,
-    /// site.yaml の base_url の代わりに使う URL（https:// から）
-    #[arg(long, value_parser = parse_base_url, value_name = "URL")]
-    pub base_url: Option<BaseUrl>,
     /// サイト内検索（検索ページ、ヘッダーの検索欄、検索索引）を作らない。大きなサイトの下書き確認が速くなる
     #[arg(long)]
     pub no_search: bool,

@@ -12,14 +12,17 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod compare;
 pub mod diag;
 pub mod hash;
+pub mod hook;
 pub mod import;
 pub mod links;
 pub mod load;
 pub mod model;
 pub mod output;
 pub mod publish;
+pub mod release;
 pub mod render;
 pub mod serve;
 pub mod stats;

@@ -182,3 +182,145 @@ fn files_that_go_are_listed_as_removed_as_two_real_builds_show() {
     let text = diff_text(&site, after, before);
     assert!(text.contains("municipalities/473821/index.html"), "{text}");
 }
+
+/// The rows of a CSV of the tree `t` (header left out, BOM too).
+fn csv_rows(t: &std::collections::BTreeMap<String, Vec<u8>>, file: &str) -> Vec<Vec<String>> {
+    let text = String::from_utf8(t.get(file).cloned().unwrap_or_default()).unwrap();
+    text.trim_start_matches('\u{feff}')
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
+}
+
+/// The first block of `diff` (what becomes public) is exactly what two real builds make
+/// public, at each release instant of the embargo fixture from the second before: the cohort
+/// pages, the teams.csv rows, the members.csv rows, the town pages, report pages and free pages
+/// that appear.
+#[test]
+fn the_public_block_is_what_two_builds_make_public_at_each_release() {
+    let site = Site::fixture("embargo");
+    for next in [
+        "2026-06-01T10:00:00+09:00",
+        "2026-10-15T10:00:00+09:00",
+        "2027-04-01T10:00:00+09:00",
+    ] {
+        let before = just_before(next);
+        let p = &diff_json(&site, &before, Some(next))["public"];
+        ok(&site.build_with(&before, &["--no-search"]));
+        let a = tree(&site.out());
+        ok(&site.build_with(next, &["--no-search"]));
+        let b = tree(&site.out());
+        let [added, _, _] = common::tree_changes(&a, &b);
+        let added_like = |prefix: &str, depth: usize| -> Vec<String> {
+            added
+                .iter()
+                .filter(|p| p.starts_with(prefix) && p.ends_with("/index.html") && p.matches('/').count() == depth)
+                .cloned()
+                .collect()
+        };
+        let cohorts: Vec<String> = added_like("cohorts/", 2)
+            .iter()
+            .map(|p| format!("第{}期", p.split('/').nth(1).unwrap()))
+            .collect();
+        assert_eq!(strings(&p["cohorts"]), cohorts, "{next}");
+        let teams_of = |t| -> Vec<(String, String)> {
+            csv_rows(t, "data/teams.csv")
+                .iter()
+                .map(|r| (r[3].clone(), r[4].clone()))
+                .collect()
+        };
+        let new_teams: Vec<(String, String)> = teams_of(&b).into_iter().filter(|t| !teams_of(&a).contains(t)).collect();
+        let block_teams: Vec<(String, String)> = p["teams"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                let cohort = t["cohort"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches('第')
+                    .trim_end_matches('期');
+                (cohort.to_string(), t["number"].to_string())
+            })
+            .collect();
+        let (mut x, mut y) = (new_teams.clone(), block_teams.clone());
+        x.sort();
+        y.sort();
+        assert_eq!(x, y, "{next}");
+        let members = csv_rows(&b, "data/members.csv").len() - csv_rows(&a, "data/members.csv").len();
+        assert_eq!(p["members"].as_u64().unwrap() as usize, members, "{next}");
+        let towns: Vec<String> = added_like("municipalities/", 2)
+            .iter()
+            .map(|p| p.split('/').nth(1).unwrap().to_string())
+            .collect();
+        let block_towns: Vec<String> = p["municipalities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["code"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(block_towns, towns, "{next}");
+        assert_eq!(
+            p["reports"].as_array().unwrap().len(),
+            added_like("reports/", 3).len(),
+            "{next}"
+        );
+        let pages = added_like("", 1)
+            .iter()
+            .filter(|p| !banso::model::validate::RESERVED_STEMS.contains(&p.split('/').next().unwrap()))
+            .count();
+        assert_eq!(p["pages"].as_array().unwrap().len(), pages, "{next}");
+        assert!(
+            !p["teams"].as_array().unwrap().is_empty() || !p["reports"].as_array().unwrap().is_empty(),
+            "{next}: each release makes something public"
+        );
+    }
+}
+
+/// What a signer reads: the public block first; pages whose only change is where a link points
+/// said as such and grouped; a data file's rows under its header; summary.json as named
+/// figures; the prefecture map as 「岩手 0チーム → 1チーム」. On b4b8799 the same announcement
+/// printed every page with 「文字は変わらず、ファイルの中身が変わります」, bare tile numbers and raw JSON.
+#[test]
+fn the_text_a_signer_reads_says_what_goes_public_first_and_what_changes_in_its_terms() {
+    let site = Site::fixture("embargo");
+    // Without the page released with 第2期, the menu gains no item: most pages change only
+    // where 「チーム一覧」 points.
+    std::fs::remove_file(site.path("pages/news-hold.md")).unwrap();
+    let text = diff_text(&site, "2027-04-01T09:59:59", "2027-04-01T10:00");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[2], "公表されるもの", "{text}");
+    assert_eq!(lines[3], "  期 1: 第2期");
+    assert_eq!(lines[4], "  チーム 1");
+    assert_eq!(lines[5], "    岩手県: 第2期チーム1 大船渡市");
+    assert_eq!(lines[6], "  支援官 2名（うち氏名 1名: 秘密 太郎 HOLD-member-name）");
+    assert!(text.contains("\nリンク先だけが変わるページ "), "{text}");
+    assert!(
+        text.contains("  「チーム一覧」 /cohorts/1/teams/ → /cohorts/2/teams/\n"),
+        "{text}"
+    );
+    assert!(!text.contains("文字は変わらず、ファイルの中身が変わります"), "{text}");
+    assert!(
+        text.contains("  /data/teams.csv（データ）\n    列: 全国地方公共団体コード,都道府県,市町村,期,チーム番号"),
+        "{text}"
+    );
+    assert!(text.contains("    + cohorts[第2期]（新しく加わる数値 "), "{text}");
+    assert!(
+        text.contains("    岩手 0チーム（岩手県） → 岩手 1チーム（岩手県）\n"),
+        "{text}"
+    );
+    assert!(!text.contains("\n    + 0\n") && !text.contains("\"series\""), "{text}");
+    let full = common::stdout(&site.banso(&[
+        "diff",
+        "--content",
+        site.content().to_str().unwrap(),
+        "--from",
+        "2027-04-01T09:59:59",
+        "--to",
+        "2027-04-01T10:00",
+        "--full",
+    ]));
+    assert!(full.lines().count() > text.lines().count(), "--full says more");
+    assert!(!full.contains("すべては --full"));
+}

@@ -176,7 +176,7 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
     let leftovers: Vec<_> = std::fs::read_dir(site.dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("banso"))
+        .filter(|n| n.contains("banso") && !n.ends_with(".banso-lock"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
@@ -374,4 +374,83 @@ fn every_record_is_either_published_or_held_at_every_instant() {
             .held
             .is_empty()
     );
+}
+
+/// A preview marks each held item with its release instant where it appears: the report's own
+/// page, the report in lists and in お知らせ, a held team's row, a held cohort's page and a held
+/// page (SPEC §1). A public build shows none of these marks. On b4b8799 only the generic banner
+/// said anything, and the top page's news read as already published.
+#[test]
+fn a_preview_marks_each_held_item_with_its_release_instant_where_it_appears() {
+    let site = Site::fixture("embargo");
+    let cwd = site.dir.path();
+    ok(&banso_in(
+        cwd,
+        &["build", "--as-of", "2026-11-23", "--preview", "--output", "pv"],
+    ));
+    let page = |rel: &str| {
+        let text = std::fs::read_to_string(cwd.join("pv").join(rel)).unwrap();
+        scraper::Html::parse_document(&text)
+    };
+    let texts = |html: &scraper::Html, css: &str| -> Vec<String> {
+        let sel = scraper::Selector::parse(css).unwrap();
+        html.select(&sel).map(|e| e.text().collect::<String>()).collect()
+    };
+    let at = "2027年4月1日 10:00";
+    let report = page("reports/1/final-hold/index.html");
+    assert_eq!(
+        texts(&report, ".held-notice"),
+        [format!(
+            "非公開プレビュー: この報告は {at}（日本時間）に公表されます。それまでは公開のサイトにありません。"
+        )]
+    );
+    let home = page("index.html");
+    let news: Vec<String> = texts(&home, ".news li")
+        .into_iter()
+        .filter(|l| l.contains("HOLD-report-title"))
+        .collect();
+    assert!(
+        news.iter().all(|l| l.contains(&format!("{at}公表予定"))) && !news.is_empty(),
+        "{news:?}"
+    );
+    let reports = page("reports/index.html");
+    let held: Vec<String> = texts(&reports, ".report-list li")
+        .into_iter()
+        .filter(|l| l.contains("HOLD-report-title"))
+        .collect();
+    assert!(
+        held.iter().all(|l| l.contains(&format!("{at}公表予定"))) && !held.is_empty(),
+        "{held:?}"
+    );
+    let released: Vec<String> = texts(&reports, ".report-list li")
+        .into_iter()
+        .filter(|l| l.contains("中間報告（架空）"))
+        .collect();
+    assert!(
+        released.iter().all(|l| !l.contains("公表予定")),
+        "a released report is not marked: {released:?}"
+    );
+    assert_eq!(texts(&page("cohorts/2/index.html"), ".held-notice").len(), 1);
+    assert!(
+        texts(&page("cohorts/2/teams/index.html"), ".team-table .held-badge")
+            .iter()
+            .all(|b| b.contains(at))
+    );
+    assert_eq!(texts(&page("news-hold/index.html"), ".held-notice").len(), 1);
+    assert!(
+        texts(&page("about/index.html"), ".held-notice").is_empty(),
+        "a released page is not marked"
+    );
+
+    ok(&site.build("2026-11-23"));
+    let public = tree(&site.out());
+    let marked: Vec<&String> = public
+        .iter()
+        .filter(|(p, b)| {
+            let html = String::from_utf8_lossy(b);
+            p.ends_with(".html") && (html.contains("class=\"held-") || html.contains("公表予定"))
+        })
+        .map(|(p, _)| p)
+        .collect();
+    assert!(marked.is_empty(), "a public build has no marks: {marked:?}");
 }

@@ -27,10 +27,72 @@ fn text_lists_each_held_item_and_the_next_release_in_japan_time() {
             && lines[4].contains("HOLD-report-title")
             && lines[4].contains("cohorts/1/reports/final-hold.md")
     );
-    assert!(lines[5].contains("ページ") && lines[5].contains("pages/news-hold.md"));
+    // A report's attachments are listed under it (SPEC §1).
+    assert_eq!(lines[5], "      └ 添付ファイル  assets/1/final-hold.pdf");
+    assert_eq!(lines[6], "      └ 添付ファイル  assets/1/mori-slides.pdf");
+    assert!(lines[7].contains("ページ") && lines[7].contains("pages/news-hold.md"));
     assert_eq!(
-        lines[6],
+        lines[8],
         "次の公表: 2027-04-01 10:00（日本時間、2027-04-01T10:00:00+09:00）"
+    );
+}
+
+/// Twelve held teams are listed 1, 2, … 10, 11, 12 (numbers read as numbers), in the text and
+/// the JSON; `teams.yaml#10` came before `#2` on b4b8799.
+#[test]
+fn held_items_are_in_numeric_order() {
+    // A 第3期 of twelve teams over the first twelve towns of the real 第2期.
+    let site = Site::real();
+    let codes: Vec<String> = site
+        .read("cohorts/2/teams.yaml")
+        .lines()
+        .filter_map(|l| {
+            l.trim()
+                .strip_prefix("municipality: ")
+                .map(|c| c.split('#').next().unwrap().trim().to_string())
+        })
+        .take(12)
+        .collect();
+    assert_eq!(codes.len(), 12);
+    let mut teams = String::new();
+    for (n, code) in (1..=12).zip(&codes) {
+        teams.push_str(&format!(
+            "- {{ number: {n}, municipality: {code}, members: [{{ ministry: 総務省, grade: 補佐級 }}, {{ ministry: 防衛省, grade: 係長級 }}] }}\n"
+        ));
+    }
+    site.write("cohorts/3/teams.yaml", &teams);
+    site.write(
+        "cohorts/3/cohort.yaml",
+        "number: 3\nfiscal_year: 2027\nannounce: 2027-03-26T10:00\nperiod: { start: 2027-04-01, end: 2028-03-31 }\n",
+    );
+    let site_embargo = Site::fixture("embargo");
+    let json: serde_json::Value = serde_json::from_str(&holdback(&site, "2026-12-01", true)).unwrap();
+    let ids: Vec<&str> = json["held"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["kind"] == "team")
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
+    let want: Vec<String> = (1..=12).map(|n| format!("cohorts/3/teams.yaml#{n}")).collect();
+    assert_eq!(ids, want);
+    let text = holdback(&site, "2026-12-01", false);
+    let numbers: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split("(cohorts/3/teams.yaml#").nth(1))
+        .map(|n| n.trim_end_matches(')'))
+        .collect();
+    assert_eq!(numbers, ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]);
+    let json: serde_json::Value = serde_json::from_str(&holdback(&site_embargo, "2026-11-23", true)).unwrap();
+    let report = json["held"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == "cohorts/1/reports/final-hold.md")
+        .unwrap();
+    assert_eq!(
+        report["attachments"],
+        serde_json::json!(["assets/1/final-hold.pdf", "assets/1/mori-slides.pdf"])
     );
 }
 

@@ -21,12 +21,15 @@ pub fn run(args: &BuildArgs) -> i32 {
     };
     let default = if args.preview { "output-preview" } else { PUBLIC_DEFAULT };
     let out = args.output.clone().unwrap_or_else(|| PathBuf::from(default));
-    if let Err(e) = output::check_target(&out, kind, Path::new(PUBLIC_DEFAULT)) {
-        return fail(&e.into());
-    }
+    // Claimed before anything is read: the swap then knows whether another writer put a later
+    // site there meanwhile (SPEC §1).
+    let claim = match output::claim(&out, kind, Path::new(PUBLIC_DEFAULT)) {
+        Ok(c) => c,
+        Err(e) => return fail(&e.into()),
+    };
     let as_of = args.as_of.unwrap_or_else(Instant::now);
     let mut diags = Diagnostics::new();
-    let result = crate::load_registry(&args.content, &mut diags);
+    let result = crate::load_registry(&args.site.content, &mut diags);
     if diags.has_errors() {
         print_diagnostics(&diags);
     }
@@ -44,13 +47,13 @@ pub fn run(args: &BuildArgs) -> i32 {
         }
         return exit::INVALID;
     }
-    let built = crate::render::Theme::load(args.theme.as_deref())
+    let built = crate::render::Theme::load(args.site.theme.as_deref())
         .map_err(crate::Error::from)
         .and_then(|theme| {
             let opts = crate::SiteOptions {
                 as_of,
                 preview: args.preview,
-                base_url: args.base_url.clone(),
+                base_url: args.site.base_url.clone(),
                 render: crate::render::Options {
                     search: if args.no_search {
                         crate::render::Search::Off
@@ -63,7 +66,7 @@ pub fn run(args: &BuildArgs) -> i32 {
         })
         .and_then(|built| {
             let written = crate::timing::timed("write", || {
-                output::write_plan(&built.plan, &out, kind, Path::new(PUBLIC_DEFAULT))
+                output::stage(&built.plan, &claim, as_of)?.swap_in(&built.plan)
             })?;
             Ok((built, written))
         });

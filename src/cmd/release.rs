@@ -1,34 +1,15 @@
-//! `banso release --at T|next`: the site of instant T built ahead of time into a private
-//! staging directory beside the output, swapped in at T — not before, and within a second
-//! after — rebuilt first if content changed while waiting.
+//! `banso release --at T|next`: glue around `release::run` — the clock, the countdown, and
+//! what is said while waiting and at the swap.
 
 use std::path::Path;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::build::PUBLIC_DEFAULT;
-use super::{exit, fail};
+use super::{exit, fail, print_diagnostics};
 use crate::cli::{ReleaseArgs, ReleaseAt};
-use crate::output::{self, OutputKind, Staged};
+use crate::output::{self, Changes, OutputKind};
+use crate::release::{self, Counts, Event, InPlace, Job, Outcome, Pending};
 use crate::time::Instant;
-
-/// What the content folder looks like on disk: each file's path, size and modification time.
-/// A different fingerprint means the content changed.
-fn fingerprint(content: &Path) -> Vec<(String, u64, Option<SystemTime>)> {
-    walkdir::WalkDir::new(content)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let meta = e.metadata().ok();
-            (
-                e.path().to_string_lossy().into_owned(),
-                meta.as_ref().map_or(0, |m| m.len()),
-                meta.and_then(|m| m.modified().ok()),
-            )
-        })
-        .collect()
-}
 
 fn unix_now() -> f64 {
     SystemTime::now()
@@ -36,37 +17,72 @@ fn unix_now() -> f64 {
         .map_or(0.0, |d| d.as_secs_f64())
 }
 
-/// The site at `at`, staged beside `out`. Content errors print and give exit 1.
-fn stage(args: &ReleaseArgs, at: Instant) -> Result<Staged, i32> {
-    let registry = super::load_valid(&args.content).inspect_err(|&code| {
-        if code == exit::INVALID {
-            eprintln!("内容に誤りがあるため、公表しません（今の出力はそのままです）");
-        }
-    })?;
-    let theme = crate::render::Theme::load(None).map_err(|e| fail(&e.into()))?;
-    let opts = crate::SiteOptions {
-        as_of: at,
-        preview: false,
-        base_url: None,
-        render: crate::render::Options::default(),
-    };
-    let built = crate::render_site(&registry, opts, &theme).map_err(|e| fail(&e))?;
-    output::stage(&built.plan, &args.output, OutputKind::Public, Path::new(PUBLIC_DEFAULT)).map_err(|e| fail(&e.into()))
-}
-
-/// Content changed while waiting: the staged site goes (it shares its directory's name with the
-/// next one), and the site at `at` is staged again from the content as it is now.
-fn restage(args: &ReleaseArgs, at: Instant, staged: Staged) -> Result<Staged, i32> {
-    eprintln!("\r内容が変わったため作り直します");
-    drop(staged);
-    stage(args, at)
-}
-
 fn next_release(args: &ReleaseArgs) -> Result<Option<Instant>, i32> {
-    let registry = super::load_valid(&args.content)?;
+    let registry = super::load_valid(&args.site.content)?;
     Ok(crate::publish::publish(&registry, Instant::now(), false)
         .holdback
         .next_release())
+}
+
+fn counts(c: &Counts) -> String {
+    format!("追加 {}・変更 {}・削除 {}", c.added, c.changed, c.removed)
+}
+
+/// The plan, counts only (names and addresses of what is still held only with `--verbose`).
+fn plan_text(p: &Pending, at: Instant, verbose: bool) -> String {
+    let mut s = String::new();
+    s.push_str(&match p.in_place {
+        InPlace::Nothing => "  今の出力: まだありません（すべてが追加になります）\n".to_string(),
+        InPlace::SiteOf(t) => format!(
+            "  今の出力: 基準時刻 {} のサイト（banso diff --from {} --to {} と同じ比較です）\n",
+            t.display_ja(),
+            t.rfc3339(),
+            at.rfc3339()
+        ),
+        InPlace::DiffersFrom(t) => format!(
+            "  今の出力: 基準時刻 {} に作ったサイトですが、今の内容で作るその時刻のサイトとは違います（その後に内容が変わったか、別の設定で作られています）。数は今の出力と比べたものです\n",
+            t.display_ja()
+        ),
+        InPlace::Unknown => "  今の出力: 基準時刻のわからないサイトです（前の版の banso で作られています）\n".to_string(),
+    });
+    let q = &p.public;
+    s.push_str(&format!(
+        "  公表されるもの: 期 {}・チーム {}・支援官 {}名・市町村のページ {}・報告 {}・ページ {}\n",
+        q.cohorts.len(),
+        q.teams.len(),
+        q.members,
+        q.municipalities.len(),
+        q.reports.len(),
+        q.pages.len()
+    ));
+    s.push_str(&format!(
+        "  ファイル: {}（banso diff と同じ数え方）\n  検索の索引: {}\n",
+        counts(&p.site),
+        counts(&p.search)
+    ));
+    if verbose {
+        s.push_str(&crate::compare::public_text(q));
+        for (what, pages) in [("現れるページ", &p.appear), ("なくなるページ", &p.go)] {
+            if !pages.is_empty() {
+                s.push_str(&format!("  {what} {}:\n", pages.len()));
+                for page in pages {
+                    s.push_str(&format!("    /{}\n", page.trim_end_matches("index.html")));
+                }
+            }
+        }
+    }
+    s
+}
+
+/// What the swap changed, split as the plan was.
+fn split(c: &Changes) -> (Counts, Counts) {
+    let count = |v: &[String], search: bool| v.iter().filter(|p| p.starts_with("pagefind/") == search).count();
+    let of = |search: bool| Counts {
+        added: count(&c.added, search),
+        changed: count(&c.changed, search),
+        removed: count(&c.removed, search),
+    };
+    (of(false), of(true))
 }
 
 pub fn run(args: &ReleaseArgs) -> i32 {
@@ -81,84 +97,79 @@ pub fn run(args: &ReleaseArgs) -> i32 {
             Err(code) => return code,
         },
     };
-    let mut staged = match stage(args, at) {
-        Ok(x) => x,
-        Err(code) => return code,
+    // Claimed before anything is read (SPEC §1 "One writer at a swap").
+    let claim = match output::claim(&args.output, OutputKind::Public, Path::new(PUBLIC_DEFAULT)) {
+        Ok(c) => c,
+        Err(e) => return fail(&e.into()),
     };
-    let mut seen = fingerprint(&args.content);
-    let pending = staged.changes().cloned().unwrap_or_default();
-    eprintln!(
-        "{} に公表します：今の出力と比べて 追加 {}・変更 {}・削除 {} ファイル（準備済み：{}）",
-        at.display_ja(),
-        pending.added.len(),
-        pending.changed.len(),
-        pending.removed.len(),
-        staged.dir().display()
-    );
-    // The pages that appear and go: what a person watching the countdown checks.
-    for (what, paths) in [("現れるページ", &pending.added), ("なくなるページ", &pending.removed)] {
-        let pages: Vec<&String> = paths.iter().filter(|p| p.ends_with(".html")).collect();
-        if !pages.is_empty() {
-            eprintln!("  {what} {}:", pages.len());
-            for p in pages.iter().take(20) {
-                eprintln!("    /{}", p.trim_end_matches("index.html"));
-            }
-            if pages.len() > 20 {
-                eprintln!(
-                    "    …ほか {} ページ（全体は banso diff で確かめられます）",
-                    pages.len() - 20
-                );
-            }
-        }
+    if let Some(parent) = release::parent_readable_by_others(&args.output) {
+        eprintln!(
+            "注意: 出力先の親フォルダ {} はほかの利用者も読めます。ウェブサーバーには出力先のフォルダ（{}）だけを公開し、その親フォルダは公開しないでください（準備中のサイトはその隣に置きます）",
+            parent.display(),
+            args.output.display()
+        );
     }
-    let target = at.as_second() as f64;
-    let live = super::color() || std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let mut last_check = unix_now();
-    loop {
-        let now = unix_now();
-        if now >= target {
-            break;
+    let job = Job {
+        content: args.site.content.clone(),
+        theme: args.site.theme.clone(),
+        base_url: args.site.base_url.clone(),
+        at,
+    };
+    let live = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let mut events = |e: Event| match e {
+        Event::Staged(p) => eprint!(
+            "{} に公表します。公表時刻のサイトを準備しました:\n{}",
+            at.display_ja(),
+            plan_text(p, at, args.verbose)
+        ),
+        Event::Restaged(p) => eprint!(
+            "\r内容が変わったため、公表時刻のサイトを作り直しました:\n{}",
+            plan_text(p, at, args.verbose)
+        ),
+        Event::Invalid { problems, kept } => {
+            eprintln!();
+            print_diagnostics(problems);
+            eprintln!(
+                "{}",
+                if kept {
+                    "内容に誤りがあります。直前に準備したサイトを残して待ちます。公表時刻までに直れば作り直し、直らなければ公表しません"
+                } else {
+                    "内容に誤りがあります。直るのを待ちます。公表時刻までに直らなければ公表しません"
+                }
+            );
         }
-        let left = target - now;
-        if live {
+        Event::Waiting(left) if live => {
             let s = left.ceil() as u64;
             eprint!("\r公表まで {:02}:{:02}:{:02} ", s / 3600, s / 60 % 60, s % 60);
         }
-        // Look for edits every two seconds; wake up on time for the release.
-        if now - last_check >= 2.0 {
-            last_check = now;
-            let current = fingerprint(&args.content);
-            if current != seen {
-                staged = match restage(args, at, staged) {
-                    Ok(s) => s,
-                    Err(code) => return code,
-                };
-                seen = current;
+        Event::Waiting(_) => {}
+    };
+    match release::run(&job, &claim, &unix_now, &mut events) {
+        Ok(Outcome::Released(done)) => {
+            let (written, _) = *done;
+            if live {
+                eprintln!();
             }
-        }
-        std::thread::sleep(Duration::from_secs_f64(left.min(0.2)));
-    }
-    if live {
-        eprintln!();
-    }
-    // An edit in the last moments: the released site is the content as it is now.
-    if fingerprint(&args.content) != seen {
-        staged = match restage(args, at, staged) {
-            Ok(s) => s,
-            Err(code) => return code,
-        };
-    }
-    match staged.swap_in() {
-        Ok(w) => {
-            eprintln!(
-                "{} に公表しました：追加 {}・変更 {}・削除 {} ファイル",
-                at.display_ja(),
-                w.changes.added.len(),
-                w.changes.changed.len(),
-                w.changes.removed.len()
-            );
+            let (site, search) = split(&written.changes);
+            if site == Counts::default() && search == Counts::default() {
+                eprintln!(
+                    "{} になりました。公表で変わるものはなかったため、出力の中身はそのままです",
+                    at.display_ja()
+                );
+            } else {
+                eprintln!(
+                    "{} に公表しました：ファイル {}（検索の索引 {}）",
+                    at.display_ja(),
+                    counts(&site),
+                    counts(&search)
+                );
+            }
             exit::OK
         }
-        Err(e) => fail(&e.into()),
+        Ok(Outcome::Invalid) => {
+            eprintln!("\n内容に誤りがあるため、公表しません（今の出力はそのままです）");
+            exit::INVALID
+        }
+        Err(e) => fail(&e),
     }
 }

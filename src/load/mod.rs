@@ -7,6 +7,7 @@ mod cache;
 pub mod de;
 pub mod encoding;
 mod files;
+mod fingerprint;
 mod folders;
 pub mod front_matter;
 pub mod raw;
@@ -20,6 +21,7 @@ use raw::*;
 
 pub use cache::Cache;
 use files::{Files, io_err};
+pub use fingerprint::fingerprint;
 
 /// Text files larger than this are refused (content files are a few hundred KB at most).
 pub const MAX_TEXT_BYTES: u64 = 16 * 1024 * 1024;

@@ -11,9 +11,10 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::render::{Blob, Plan};
+use crate::time::Instant;
 
-/// The marker banso leaves in every output directory it creates.
-pub const MARKER: &str = ".banso-output";
+mod marker;
+pub use marker::{Claim, Lock, MARKER, Marker, read as read_marker};
 
 /// A public build or a 非公開プレビュー.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,10 +24,10 @@ pub enum OutputKind {
 }
 
 impl OutputKind {
-    fn marker_text(self) -> &'static str {
+    fn word(self) -> &'static str {
         match self {
-            OutputKind::Public => "banso output: public\n",
-            OutputKind::Preview => "banso output: preview\n",
+            OutputKind::Public => "public",
+            OutputKind::Preview => "preview",
         }
     }
 }
@@ -43,6 +44,17 @@ pub enum OutputError {
     PreviewIntoPublic(PathBuf),
     #[error("{path} に書き込めません: {source}")]
     Io { path: PathBuf, source: io::Error },
+    /// Another writer swapped in a later site after this one started (SPEC §1): exit 3.
+    #[error(
+        "{path} には、この処理が始まった後に別の処理が基準時刻 {theirs} のサイトを入れ替えて置きました。それより前の基準時刻 {ours} のサイトで上書きしないため、入れ替えていません（今の出力はそのままです）",
+        theirs = .theirs.display_ja(),
+        ours = .ours.display_ja()
+    )]
+    Superseded {
+        path: PathBuf,
+        theirs: Instant,
+        ours: Instant,
+    },
 }
 
 fn io_at(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
@@ -113,6 +125,35 @@ pub fn changes(plan: &Plan, out: &Path) -> Changes {
     c
 }
 
+/// Whether the output `dir` holds exactly the files of `plan` (the marker and the paths `skip`
+/// keeps out aside): no file more, none less, each the same bytes.
+pub fn holds(dir: &Path, plan: &Plan, skip: impl Fn(&str) -> bool) -> bool {
+    let on_disk: BTreeSet<String> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?;
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            Some(parts.join("/"))
+        })
+        .filter(|rel| rel != MARKER && !skip(rel))
+        .collect();
+    let planned: BTreeSet<&String> = plan.files().keys().filter(|k| !skip(k)).collect();
+    on_disk.len() == planned.len()
+        && planned.iter().all(|rel| {
+            on_disk.contains(*rel)
+                && match plan.files().get(*rel) {
+                    Some(Blob::Bytes(b)) => fs::read(dir.join(rel)).is_ok_and(|now| now == **b),
+                    Some(Blob::Copy(src)) => fs::read(src).ok() == fs::read(dir.join(rel)).ok(),
+                    None => false,
+                }
+        })
+}
+
 /// Decide whether `out` may receive a build of `kind`; `public_default` is the public output
 /// directory a preview must never touch.
 pub fn check_target(out: &Path, kind: OutputKind, public_default: &Path) -> Result<(), OutputError> {
@@ -141,7 +182,7 @@ pub fn check_target(out: &Path, kind: OutputKind, public_default: &Path) -> Resu
     if !meta.is_dir() {
         return refuse("フォルダではなくファイルです");
     }
-    if marker_of(out).is_some() {
+    if marker::present(out) {
         return Ok(());
     }
     let mut entries = fs::read_dir(out).map_err(io_at(out))?;
@@ -160,7 +201,7 @@ fn touches_public(out: &Path, public_default: &Path) -> bool {
     let (Some(out), Some(public)) = (absolute(out), absolute(public_default)) else {
         return true;
     };
-    let is_public = |dir: &Path| marker_of(dir).as_deref() == Some(OutputKind::Public.marker_text());
+    let is_public = |dir: &Path| marker::read(dir).is_some_and(|m| m.kind == OutputKind::Public);
     if out.starts_with(&public) || public.starts_with(&out) || out.ancestors().any(is_public) {
         return true;
     }
@@ -170,10 +211,6 @@ fn touches_public(out: &Path, public_default: &Path) -> bool {
             .into_iter()
             .filter_map(Result::ok)
             .any(|e| e.file_type().is_dir() && is_public(e.path()))
-}
-
-fn marker_of(dir: &Path) -> Option<String> {
-    fs::read_to_string(dir.join(MARKER)).ok()
 }
 
 /// The absolute, normalised form of a path (symlinks of existing parents resolved).
@@ -191,9 +228,30 @@ fn absolute(p: &Path) -> Option<PathBuf> {
     )
 }
 
-/// Write `plan` into `out`, replacing what a previous build left there.
-pub fn write_plan(plan: &Plan, out: &Path, kind: OutputKind, public_default: &Path) -> Result<Written, OutputError> {
-    stage(plan, out, kind, public_default)?.swap_in()
+/// Start writing to `out`: check that it may receive a site of `kind` (`public_default` is the
+/// public output a preview must never touch) and note what is there now, to be checked again
+/// at the swap. A writer claims before it reads content, so that the swap can tell a site
+/// another writer put there meanwhile.
+pub fn claim(out: &Path, kind: OutputKind, public_default: &Path) -> Result<Claim, OutputError> {
+    check_target(out, kind, public_default)?;
+    Ok(Claim {
+        out: out.to_path_buf(),
+        kind,
+        public_default: public_default.to_path_buf(),
+        found: marker::read(out),
+    })
+}
+
+/// Write `plan` (the site at `as_of`) into `out`, replacing what a previous build left there.
+pub fn write_plan(
+    plan: &Plan,
+    out: &Path,
+    kind: OutputKind,
+    public_default: &Path,
+    as_of: Instant,
+) -> Result<Written, OutputError> {
+    let claim = claim(out, kind, public_default)?;
+    stage(plan, &claim, as_of)?.swap_in(plan)
 }
 
 /// A site written in full into a private directory beside the output, waiting to be swapped in.
@@ -201,16 +259,21 @@ pub fn write_plan(plan: &Plan, out: &Path, kind: OutputKind, public_default: &Pa
 #[derive(Debug)]
 pub struct Staged {
     staging: PathBuf,
+    claim: Claim,
+    as_of: Instant,
     out: PathBuf,
     parent: PathBuf,
     name: String,
-    written: Option<Written>,
+    files: usize,
+    bytes: u64,
 }
 
-/// Write `plan` into a staging directory beside `out` (never inside it; readable by this user
-/// only, so a web server serving the parent cannot show a site before its time).
-pub fn stage(plan: &Plan, out: &Path, kind: OutputKind, public_default: &Path) -> Result<Staged, OutputError> {
-    check_target(out, kind, public_default)?;
+/// Write `plan`, the site at `as_of`, into a staging directory beside the claimed output (never
+/// inside it). Its name cannot be guessed, and once written it is closed to everyone, its owner
+/// included, so that no web server can show a site before its time, even one running as the
+/// user who releases (SPEC §1); it opens at the swap.
+pub fn stage(plan: &Plan, claim: &Claim, as_of: Instant) -> Result<Staged, OutputError> {
+    let out = claim.out.as_path();
     let out_abs = absolute(out).unwrap_or_else(|| out.to_path_buf());
     let parent = out_abs
         .parent()
@@ -222,17 +285,27 @@ pub fn stage(plan: &Plan, out: &Path, kind: OutputKind, public_default: &Path) -
         .unwrap_or_else(|| "output".into());
     fs::create_dir_all(&parent).map_err(io_at(&parent))?;
     remove_leftovers(&parent, &name);
-    let staging = parent.join(format!(".{name}.banso-staging-{}", std::process::id()));
+    let staging = parent.join(format!(
+        ".{name}.banso-staging-{}-{}",
+        std::process::id(),
+        marker::nonce()
+    ));
     let mut staged = Staged {
         staging,
+        claim: claim.clone(),
+        as_of,
         out: out_abs,
         parent,
         name,
-        written: None,
+        files: 0,
+        bytes: 0,
     };
-    let mut written = write_all(plan, &staged.staging, kind)?;
-    written.changes = changes(plan, &staged.out);
-    staged.written = Some(written);
+    let marker = Marker {
+        kind: claim.kind,
+        as_of: Some(as_of),
+    };
+    (staged.files, staged.bytes) = write_all(plan, &staged.staging, &marker)?;
+    set_mode(&staged.staging, 0o000)?;
     Ok(staged)
 }
 
@@ -242,39 +315,82 @@ impl Staged {
         &self.staging
     }
 
-    /// What the staged site changes against the output as it was when staged.
-    pub fn changes(&self) -> Option<&Changes> {
-        self.written.as_ref().map(|w| &w.changes)
-    }
-
-    /// Swap the staged site in for the output at once (nothing else is done at that moment: the
-    /// change lists were made when it was staged).
-    pub fn swap_in(mut self) -> Result<Written, OutputError> {
-        let written = self.written.take().unwrap_or(Written {
-            files: 0,
-            bytes: 0,
-            changes: Changes::default(),
-        });
-        // Private while staged; as readable as the output it replaces once public.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(&self.out).map_or(0o755, |m| m.permissions().mode() & 0o7777);
-            fs::set_permissions(&self.staging, fs::Permissions::from_mode(mode)).map_err(io_at(&self.staging))?;
+    /// Swap the staged site (made from `plan`) in for the output, holding the output's lock:
+    /// the output is checked once more, a later site another writer swapped in since the claim
+    /// is never replaced, and what changed is counted against the tree just replaced.
+    pub fn swap_in(self, plan: &Plan) -> Result<Written, OutputError> {
+        crate::hook::pause("before-swap");
+        let _lock = Lock::take(&self.parent, &self.name)?;
+        check_target(&self.out, self.claim.kind, &self.claim.public_default)?;
+        if let Some(refusal) = self.claim.superseded_by(marker::read(&self.out).as_ref(), self.as_of) {
+            return Err(refusal);
         }
-        swap_in(&self.staging, &self.out, &self.parent, &self.name, exchange)?;
-        Ok(written)
+        // Closed while staged; as readable as the output it replaces once public.
+        let mode = mode_of(&self.out).unwrap_or(0o755);
+        set_mode(&self.staging, mode)?;
+        let old = swap_in(&self.staging, &self.out, &self.parent, &self.name, exchange)?;
+        let changes = match &old {
+            Some(old) => changes(plan, old),
+            None => Changes {
+                added: plan.files().keys().cloned().collect(),
+                ..Changes::default()
+            },
+        };
+        if let Some(old) = old {
+            let _ = fs::remove_dir_all(old);
+        }
+        Ok(Written {
+            files: self.files,
+            bytes: self.bytes,
+            changes,
+        })
     }
 }
 
 impl Drop for Staged {
     fn drop(&mut self) {
-        // After a swap the staging name holds the old tree (or nothing); either way it goes.
+        // After a swap the staging name holds nothing (the old tree was removed) or, on a
+        // failure, the staged tree; either way it goes.
+        let _ = set_mode(&self.staging, 0o700);
         let _ = fs::remove_dir_all(&self.staging);
     }
 }
 
-fn write_all(plan: &Plan, staging: &Path, kind: OutputKind) -> Result<Written, OutputError> {
+/// A directory's permission bits (`None` where there are none to read).
+fn mode_of(path: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(path).ok().map(|m| m.permissions().mode() & 0o7777)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+fn set_mode(path: &Path, mode: u32) -> Result<(), OutputError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(mode)).map_err(io_at(path))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, mode);
+        Ok(())
+    }
+}
+
+/// Whether other users may list or enter `dir` (a web server serving it could show what is in
+/// it, the staging names among them).
+pub fn readable_by_others(dir: &Path) -> bool {
+    mode_of(dir).is_some_and(|m| m & 0o005 != 0)
+}
+
+/// Write every file of `plan` and the marker into `staging`; (files, bytes).
+fn write_all(plan: &Plan, staging: &Path, marker: &Marker) -> Result<(usize, u64), OutputError> {
     use rayon::prelude::*;
     if staging.exists() {
         fs::remove_dir_all(staging).map_err(io_at(staging))?;
@@ -314,16 +430,13 @@ fn write_all(plan: &Plan, staging: &Path, kind: OutputKind) -> Result<Written, O
             }
         })
         .try_reduce(|| 0, |a, b| Ok(a + b))?;
-    fs::write(staging.join(MARKER), kind.marker_text()).map_err(io_at(staging))?;
-    Ok(Written {
-        files: plan.len(),
-        bytes,
-        changes: Changes::default(),
-    })
+    fs::write(staging.join(MARKER), marker.text()).map_err(io_at(staging))?;
+    Ok((plan.len(), bytes))
 }
 
-/// Replace `out` by `staging`. On Linux the two trees are exchanged in one atomic rename, so a
-/// web server reading `out` sees either the old site or the new one, never neither; elsewhere
+/// Replace `out` by `staging`; returns where the previous site now is (to count what changed,
+/// then remove), if there was one. On Linux the two trees are exchanged in one atomic rename, so
+/// a web server reading `out` sees either the old site or the new one, never neither; elsewhere
 /// (or on file systems without exchange) the old tree is moved aside first and put back if the
 /// new one cannot be moved in.
 fn swap_in(
@@ -332,14 +445,13 @@ fn swap_in(
     parent: &Path,
     name: &str,
     exchange: impl Fn(&Path, &Path) -> io::Result<()>,
-) -> Result<(), OutputError> {
+) -> Result<Option<PathBuf>, OutputError> {
     if fs::symlink_metadata(out).is_err() {
-        return fs::rename(staging, out).map_err(io_at(out));
+        return fs::rename(staging, out).map(|()| None).map_err(io_at(out));
     }
     if exchange(staging, out).is_ok() {
         // `staging` now holds the previous site.
-        let _ = fs::remove_dir_all(staging);
-        return Ok(());
+        return Ok(Some(staging.to_path_buf()));
     }
     let old = parent.join(format!(".{name}.banso-old-{}", std::process::id()));
     if old.exists() {
@@ -360,8 +472,7 @@ fn swap_in(
             source: e,
         });
     }
-    let _ = fs::remove_dir_all(&old);
-    Ok(())
+    Ok(Some(old))
 }
 
 #[cfg(target_os = "linux")]
@@ -383,22 +494,20 @@ fn remove_leftovers(parent: &Path, name: &str) {
     let prefixes = [format!(".{name}.banso-staging-"), format!(".{name}.banso-old-")];
     for e in entries.flatten() {
         let n = e.file_name().to_string_lossy().into_owned();
-        if prefixes.iter().any(|p| n.starts_with(p.as_str())) && is_stale(&e.path()) {
+        let pid = prefixes.iter().find_map(|p| n.strip_prefix(p.as_str()));
+        if pid.is_some_and(is_gone) {
+            // A staged tree is closed to everyone: opened to be removed.
+            let _ = set_mode(&e.path(), 0o700);
             let _ = fs::remove_dir_all(e.path());
         }
     }
 }
 
-/// A staging or old tree is a leftover when the build that named it (by process id) is gone.
-fn is_stale(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let pid: Option<u32> = name.rsplit('-').next().and_then(|p| p.parse().ok());
-    // A tree named by this process's own id (a killed build's, the id since reused) is not
-    // one: this build writes its staging tree under that very name and replaces it.
-    pid.is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists())
+/// Whether the build that named a tree `…-<pid>` or `…-<pid>-<nonce>` is gone. A tree named by
+/// this process's own id is kept: a release holds its last good staging while it stages again.
+fn is_gone(rest: &str) -> bool {
+    let pid: Option<u32> = rest.split('-').next().and_then(|p| p.parse().ok());
+    pid.is_some_and(|pid| pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists())
 }
 
 #[cfg(test)]

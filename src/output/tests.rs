@@ -2,6 +2,11 @@
 
 use super::*;
 
+/// The as-of these sites are written at.
+fn at() -> Instant {
+    Instant::parse("2026-11-23T10:00").unwrap()
+}
+
 fn plan(files: &[(&str, &str)]) -> Plan {
     let mut p = Plan::default();
     for (k, v) in files {
@@ -12,7 +17,7 @@ fn plan(files: &[(&str, &str)]) -> Plan {
 
 /// Write `files` as the public site into `out` (`public` is the default public folder).
 fn publish(files: &[(&str, &str)], out: &Path, public: &Path) -> Result<Written, OutputError> {
-    write_plan(&plan(files), out, OutputKind::Public, public)
+    write_plan(&plan(files), out, OutputKind::Public, public, at())
 }
 
 #[test]
@@ -26,15 +31,12 @@ fn writes_then_replaces_removing_stale_files() {
     assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "2");
     assert!(!out.join("old").exists());
     assert!(out.join(MARKER).exists());
-    let names: Vec<_> = fs::read_dir(tmp.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
     assert_eq!(
-        names,
-        vec![std::ffi::OsString::from("out")],
-        "no staging or old trees left behind"
+        names(tmp.path()),
+        ["out"],
+        "no staging or old trees left behind, only the lock file beside the output"
     );
+    assert!(tmp.path().join(".out.banso-lock").exists() && !out.join(".out.banso-lock").exists());
 }
 
 #[test]
@@ -42,13 +44,14 @@ fn only_leftovers_of_this_output_from_builds_that_are_gone_are_removed() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let gone = 4_000_000_000u32; // above any process id Linux hands out (at most 2^22)
-    // Process 1 is always running: its staging tree is a build in progress and stays. A tree
-    // named by this process's own id is from a killed build whose id was reused: it goes too
-    // (this build writes its staging tree under that name).
+    // Process 1 is always running: its staging tree is a build in progress and stays. So does a
+    // tree named by this process's own id (a release keeps its last good staging while it
+    // stages again). Trees of older versions (no nonce) and of this one (with one) both count.
     for dir in [
         format!(".out.banso-staging-{gone}"),
+        format!(".out.banso-staging-{gone}-0a1b2c3d4e5f6a7b"),
         format!(".out.banso-old-{gone}"),
-        format!(".out.banso-staging-{}", std::process::id()),
+        format!(".out.banso-staging-{}-0a1b2c3d4e5f6a7b", std::process::id()),
         ".out.banso-staging-1".to_string(),
         format!(".other.banso-staging-{gone}"),
         format!("notes-{gone}"),
@@ -62,6 +65,7 @@ fn only_leftovers_of_this_output_from_builds_that_are_gone_are_removed() {
         [
             format!(".other.banso-staging-{gone}"),
             ".out.banso-staging-1".into(),
+            format!(".out.banso-staging-{}-0a1b2c3d4e5f6a7b", std::process::id()),
             format!("notes-{gone}"),
             "out".into(),
             "photos-1".into()
@@ -104,7 +108,14 @@ fn preview_refuses_anywhere_inside_or_around_a_public_build() {
         elsewhere.join("preview"),
         tmp.path().to_path_buf(),
     ] {
-        let err = write_plan(&plan(&[("index.html", "HOLD")]), &target, OutputKind::Preview, &public).unwrap_err();
+        let err = write_plan(
+            &plan(&[("index.html", "HOLD")]),
+            &target,
+            OutputKind::Preview,
+            &public,
+            at(),
+        )
+        .unwrap_err();
         assert!(
             matches!(err, OutputError::PreviewIntoPublic(_)),
             "{}: {err}",
@@ -125,24 +136,47 @@ fn preview_refuses_anywhere_inside_or_around_a_public_build() {
 
     // A preview folder that holds a public build inside it is refused too.
     let preview = tmp.path().join("preview");
-    write_plan(&plan(&[("index.html", "p")]), &preview, OutputKind::Preview, &public).unwrap();
+    write_plan(
+        &plan(&[("index.html", "p")]),
+        &preview,
+        OutputKind::Preview,
+        &public,
+        at(),
+    )
+    .unwrap();
     publish(&[("index.html", "pub")], &preview.join("pub"), &public).unwrap();
-    let err = write_plan(&plan(&[("index.html", "p2")]), &preview, OutputKind::Preview, &public).unwrap_err();
+    let err = write_plan(
+        &plan(&[("index.html", "p2")]),
+        &preview,
+        OutputKind::Preview,
+        &public,
+        at(),
+    )
+    .unwrap_err();
     assert!(matches!(err, OutputError::PreviewIntoPublic(_)), "{err}");
     // Elsewhere a preview is fine, and so is the next preview into the same folder: a preview's
     // marker is not a public build's.
     let other = tmp.path().join("other");
     for text in ["p", "p2"] {
-        write_plan(&plan(&[("index.html", text)]), &other, OutputKind::Preview, &public).unwrap();
+        write_plan(
+            &plan(&[("index.html", text)]),
+            &other,
+            OutputKind::Preview,
+            &public,
+            at(),
+        )
+        .unwrap();
     }
     assert_eq!(fs::read_to_string(other.join("index.html")).unwrap(), "p2");
-    assert_eq!(
-        fs::read_to_string(other.join(MARKER)).unwrap(),
-        "banso output: preview\n"
+    assert!(
+        fs::read_to_string(other.join(MARKER))
+            .unwrap()
+            .starts_with("banso output: preview\nas-of: 2026-11-23T10:00:00+09:00\n")
     );
-    assert_eq!(
-        fs::read_to_string(public.join(MARKER)).unwrap(),
-        "banso output: public\n"
+    assert!(
+        fs::read_to_string(public.join(MARKER))
+            .unwrap()
+            .starts_with("banso output: public\n")
     );
 }
 
@@ -153,7 +187,14 @@ fn preview_refuses_the_public_default_before_any_public_build() {
     let tmp = tempfile::tempdir().unwrap();
     let public = tmp.path().join("site/output");
     for target in [public.clone(), public.join("preview"), tmp.path().join("site")] {
-        let err = write_plan(&plan(&[("index.html", "HOLD")]), &target, OutputKind::Preview, &public).unwrap_err();
+        let err = write_plan(
+            &plan(&[("index.html", "HOLD")]),
+            &target,
+            OutputKind::Preview,
+            &public,
+            at(),
+        )
+        .unwrap_err();
         assert!(
             matches!(err, OutputError::PreviewIntoPublic(_)),
             "{}: {err}",
@@ -185,6 +226,7 @@ fn preview_refuses_the_public_directory() {
         &public,
         OutputKind::Preview,
         &public,
+        at(),
     )
     .unwrap_err();
     assert!(matches!(err, OutputError::PreviewIntoPublic(_)));
@@ -195,6 +237,7 @@ fn preview_refuses_the_public_directory() {
         &other,
         OutputKind::Preview,
         &public,
+        at(),
     )
     .unwrap_err();
     assert!(
@@ -214,17 +257,19 @@ fn a_write_that_fails_leaves_the_old_site_and_no_staging_tree() {
     // An asset that vanished after validation: the copy fails halfway through writing.
     p.add_blob("assets/x.pdf".into(), Blob::Copy(tmp.path().join("gone.pdf")))
         .unwrap();
-    let err = write_plan(&p, &out, OutputKind::Public, &public).unwrap_err();
+    let err = write_plan(&p, &out, OutputKind::Public, &public, at()).unwrap_err();
     assert!(matches!(err, OutputError::Io { .. }), "{err}");
     assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
     assert!(out.join("a/index.html").exists() && !out.join("b").exists());
     assert_eq!(names(tmp.path()), ["out"], "no staging tree left behind");
 }
 
+/// The entries of `dir` but the outputs' lock files (which stay beside an output).
 fn names(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.ends_with(".banso-lock"))
         .collect();
     v.sort();
     v
@@ -250,8 +295,16 @@ fn no_exchange(_: &Path, _: &Path) -> io::Result<()> {
 fn without_an_atomic_exchange_the_old_tree_is_moved_aside_and_removed() {
     // The path taken on systems without renameat2(RENAME_EXCHANGE).
     let (tmp, out, staging) = old_tree_and_staging();
-    swap_in(&staging, &out, tmp.path(), "out", no_exchange).unwrap();
+    let old = swap_in(&staging, &out, tmp.path(), "out", no_exchange)
+        .unwrap()
+        .unwrap();
     assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "new");
+    assert_eq!(
+        fs::read_to_string(old.join("index.html")).unwrap(),
+        "old",
+        "the old tree, to count what changed"
+    );
+    fs::remove_dir_all(old).unwrap();
     assert_eq!(names(tmp.path()), ["out"], "neither staging nor the old tree is left");
 }
 
@@ -277,8 +330,12 @@ fn with_the_exchange_the_previous_tree_is_removed() {
         swapped.set(true);
         exchange(a, b)
     };
-    swap_in(&staging, &out, tmp.path(), "out", exchange_spy).unwrap();
+    let old = swap_in(&staging, &out, tmp.path(), "out", exchange_spy)
+        .unwrap()
+        .unwrap();
     assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "new");
+    assert_eq!(fs::read_to_string(old.join("index.html")).unwrap(), "old");
+    fs::remove_dir_all(old).unwrap();
     assert_eq!(names(tmp.path()), ["out"]);
     assert!(swapped.get() || cfg!(not(target_os = "linux")));
 }

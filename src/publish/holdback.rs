@@ -47,6 +47,9 @@ pub struct Held {
     pub title: String,
     #[serde(serialize_with = "crate::time::rfc3339")]
     pub release: Instant,
+    /// A report's attachments (`assets/…`, under content/), held with it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<String>,
 }
 
 /// A link in a published body to something held at the as-of: rendered as its text alone.
@@ -113,6 +116,7 @@ impl Held {
             id: format!("cohorts/{}/cohort.yaml", c.no.0),
             title: c.no.label(),
             release: c.announce,
+            attachments: Vec::new(),
         }
     }
 
@@ -122,6 +126,7 @@ impl Held {
             id: team_id(t),
             title: format!("{} チーム{} {}", t.cohort.label(), t.no.0, place(reg, t)),
             release: t.announce,
+            attachments: Vec::new(),
         }
     }
 
@@ -136,6 +141,7 @@ impl Held {
             id: format!("{}/{}", team_id(t), index + 1),
             title: format!("{} チーム{} {} {who}", t.cohort.label(), t.no.0, place(reg, t)),
             release: m.announce,
+            attachments: Vec::new(),
         }
     }
 
@@ -145,6 +151,7 @@ impl Held {
             id: r.file.to_string(),
             title: r.title.clone(),
             release: r.release,
+            attachments: r.attachments.iter().map(|a| format!("assets/{}", a.asset.0)).collect(),
         }
     }
 
@@ -154,6 +161,7 @@ impl Held {
             id: p.file.to_string(),
             title: format!("{}（{}年度）", p.name, p.fiscal_year),
             release,
+            attachments: Vec::new(),
         }
     }
 
@@ -163,6 +171,7 @@ impl Held {
             id: p.file.to_string(),
             title: p.title.clone(),
             release,
+            attachments: Vec::new(),
         }
     }
 }
@@ -178,9 +187,36 @@ fn place(reg: &Registry, t: &Team) -> String {
         .unwrap_or_default()
 }
 
-/// Sorted by release instant, then kind and id.
+/// Sorted by release instant, then kind, then id with its numbers read as numbers (team 2
+/// before team 10, SPEC §1).
 pub(super) fn sort(held: &mut [Held]) {
-    held.sort_by(|a, b| (a.release, a.kind, &a.id).cmp(&(b.release, b.kind, &b.id)));
+    held.sort_by(|a, b| (a.release, a.kind, natural(&a.id)).cmp(&(b.release, b.kind, natural(&b.id))));
+}
+
+/// A piece of an id: its text between numbers, or a number.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Piece<'a> {
+    Text(&'a str),
+    Number(u128, usize),
+}
+
+/// `cohorts/2/teams.yaml#10` as pieces that sort as a person reads them.
+fn natural(id: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut rest = id;
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        if digits > 0 {
+            // Leading zeros break the tie, so `02` and `2` stay apart.
+            out.push(Piece::Number(rest[..digits].parse().unwrap_or(u128::MAX), digits));
+            rest = &rest[digits..];
+        } else {
+            let text = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+            out.push(Piece::Text(&rest[..text]));
+            rest = &rest[text..];
+        }
+    }
+    out
 }
 
 /// The JSON form of SPEC §1.
@@ -219,6 +255,9 @@ impl<'a> HoldbackReport<'a> {
                 h.title,
                 h.id
             ));
+            for a in &h.attachments {
+                s.push_str(&format!("      └ 添付ファイル  {a}\n"));
+            }
         }
         if let Some(next) = self.next_release {
             s.push_str(&format!(
@@ -228,5 +267,36 @@ impl<'a> HoldbackReport<'a> {
             ));
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::natural;
+
+    #[test]
+    fn ids_sort_with_their_numbers_read_as_numbers() {
+        let mut ids = [
+            "cohorts/3/teams.yaml#10",
+            "cohorts/3/teams.yaml#2",
+            "cohorts/3/teams.yaml#1",
+            "cohorts/10/teams.yaml#1",
+            "cohorts/3/teams.yaml#2/10",
+            "cohorts/3/teams.yaml#2/3",
+            "cohorts/3/reports/a.md",
+        ];
+        ids.sort_by(|a, b| natural(a).cmp(&natural(b)));
+        assert_eq!(
+            ids,
+            [
+                "cohorts/3/reports/a.md",
+                "cohorts/3/teams.yaml#1",
+                "cohorts/3/teams.yaml#2",
+                "cohorts/3/teams.yaml#2/3",
+                "cohorts/3/teams.yaml#2/10",
+                "cohorts/3/teams.yaml#10",
+                "cohorts/10/teams.yaml#1",
+            ]
+        );
     }
 }

@@ -9,6 +9,26 @@ use serde::Serialize;
 use crate::model::{CohortNo, Member, Report, Team, urls};
 use crate::publish::Published;
 use crate::stats::{DeclaredFigure, Headline};
+use crate::time::Instant;
+
+/// 非公開プレビュー: when a record shown in a preview is released (SPEC §1: each held item is
+/// marked with its release instant where it appears). `None` in a public build, and for what a
+/// public build at the preview's as-of would show too.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct HeldUntil {
+    /// `2027年9月1日 10:00`, Japan time.
+    pub at: String,
+    pub iso: String,
+}
+
+impl HeldUntil {
+    pub fn of(p: &Published, release: Instant) -> Option<HeldUntil> {
+        (p.preview && release > p.as_of).then(|| HeldUntil {
+            at: release.display_ja(),
+            iso: release.rfc3339(),
+        })
+    }
+}
 
 /// A 支援官 as the public sees them: name, ministry, grade, position — nothing aggregate-only.
 #[derive(Debug, Serialize)]
@@ -22,6 +42,7 @@ pub struct PublicMember {
     pub officer: bool,
     /// `2026年12月31日` once the member has left (離任).
     pub left: Option<String>,
+    pub held_until: Option<HeldUntil>,
 }
 
 impl PublicMember {
@@ -34,6 +55,7 @@ impl PublicMember {
             position: m.position.clone(),
             officer: m.is_officer,
             left: m.left.map(|d| d.display_ja()),
+            held_until: HeldUntil::of(p, m.announce),
         }
     }
 }
@@ -66,6 +88,7 @@ pub struct TeamRow {
     pub has_names: bool,
     pub announce: String,
     pub reports: Vec<ReportRef>,
+    pub held_until: Option<HeldUntil>,
 }
 
 impl TeamRow {
@@ -99,6 +122,7 @@ impl TeamRow {
                 _ => t.announce.date().display_ja(),
             },
             reports: p.reports_of(t.cohort, t.no).map(|r| ReportRef::of(p, r)).collect(),
+            held_until: HeldUntil::of(p, t.announce),
         }
     }
 }
@@ -142,6 +166,7 @@ pub struct ReportRef {
     pub cohort_label: String,
     pub municipality: String,
     pub municipality_href: String,
+    pub held_until: Option<HeldUntil>,
 }
 
 impl ReportRef {
@@ -160,6 +185,7 @@ impl ReportRef {
             cohort_label: r.cohort.label(),
             municipality: m.full_name(),
             municipality_href: urls::municipality(m.code),
+            held_until: HeldUntil::of(p, r.release),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::context::HeldUntil;
 use crate::model::urls;
 use crate::publish::Published;
 use crate::time::Instant;
@@ -16,6 +17,8 @@ pub struct NewsItem {
     pub date_iso: Option<String>,
     pub title: String,
     pub href: String,
+    /// In a preview, when the item really goes public.
+    pub held_until: Option<HeldUntil>,
     #[serde(skip)]
     at: Instant,
 }
@@ -34,6 +37,7 @@ pub fn latest(p: &Published, limit: usize) -> Vec<NewsItem> {
             date_iso: c.announce_shown.is_none().then(|| c.announce.date().iso()),
             title,
             href: urls::cohort(c.no),
+            held_until: HeldUntil::of(p, c.announce),
             at: c.announce,
         }
     });
@@ -42,6 +46,7 @@ pub fn latest(p: &Published, limit: usize) -> Vec<NewsItem> {
         date_iso: Some(r.release.date().iso()),
         title: format!("報告「{}」を掲載しました", r.title),
         href: urls::report(r.cohort, &r.stem),
+        held_until: HeldUntil::of(p, r.release),
         at: r.release,
     });
     let pages = p.pages.iter().filter_map(|pg| {
@@ -53,6 +58,7 @@ pub fn latest(p: &Published, limit: usize) -> Vec<NewsItem> {
             date: words.unwrap_or_else(|| at.date().display_ja()),
             title: format!("「{}」を掲載しました", pg.title),
             href: urls::page(&pg.stem),
+            held_until: HeldUntil::of(p, at),
             at,
         })
     });

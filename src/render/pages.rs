@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::context::ReportRef;
+use super::context::{HeldUntil, ReportRef};
 use super::layout::{Crumb, Layout, MenuItem, OgType, PageSpec, SiteLinks, crumb, root_of};
 use super::markdown::{plain_text, render_markdown};
 use super::views::{DataView, HomeView, NotFoundView, PageView, SearchView};
@@ -112,7 +112,8 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 description,
                 crumbs: vec![],
             };
-            self.emit(spec, &PageView { body: html })?;
+            let held_until = page.release.and_then(|t| HeldUntil::of(self.p, t));
+            self.emit(spec, &PageView { body: html, held_until })?;
         }
         crate::timing::timed("  cohorts", || self.cohorts())?;
         crate::timing::timed("  prefectures", || self.prefectures())?;

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::RenderError;
-use super::context::{ReportRef, TeamRow, fmt_int};
+use super::context::{HeldUntil, ReportRef, TeamRow, fmt_int};
 use super::layout::{OgType, PageSpec, crumb, root_of};
 use super::markdown::{plain_text, render_markdown};
 use super::pages::Renderer;
@@ -79,6 +79,7 @@ impl Renderer<'_, '_> {
                 body: render_markdown(&r.body, &root, &|t| this.p.shows(t)),
                 attachments,
                 team: TeamRow::of(this.p, team),
+                held_until: HeldUntil::of(this.p, r.release),
             };
             let description = r
                 .summary

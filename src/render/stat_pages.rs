@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::charts::{self, ChartFrame};
 use super::colors::MAP_SHADES;
-use super::context::{HeadlineView, TableView, TeamList, fiscal_year_label};
+use super::context::{HeadlineView, HeldUntil, TableView, TeamList, fiscal_year_label};
 use super::layout::{OgType, PageSpec, crumb, root_of};
 use super::pages::{Rendered, Renderer};
 use super::tilemap;
@@ -238,6 +238,7 @@ impl Renderer<'_, '_> {
             announce: c.announce_label(),
             charts: views,
             latest: self.p.latest_cohort().map(|l| l.no) == Some(c.no),
+            held_until: HeldUntil::of(self.p, c.announce),
         };
         let path = urls::cohort(c.no);
         let h = s.headline;

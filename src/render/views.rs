@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::context::{HeadlineView, ReportRef, TeamList, TeamRow};
+use super::context::{HeadlineView, HeldUntil, ReportRef, TeamList, TeamRow};
 use super::data::DataFile;
 use super::program_pages::ProgramRef;
 use super::stat_pages::{ChartView, PrefectureMap};
@@ -25,6 +25,8 @@ pub struct HomeView {
 #[derive(Debug, Serialize)]
 pub struct PageView {
     pub body: String,
+    /// In a preview, when the page really goes public.
+    pub held_until: Option<HeldUntil>,
 }
 
 /// municipality.html
@@ -63,6 +65,8 @@ pub struct ReportView {
     pub body: String,
     pub attachments: Vec<AttachmentView>,
     pub team: TeamRow,
+    /// In a preview, when the report really goes public.
+    pub held_until: Option<HeldUntil>,
 }
 
 /// An attachment of a report, as its page lists it.
@@ -166,6 +170,8 @@ pub struct CohortView {
     pub charts_unshown: Vec<String>,
     /// The latest published cohort (its page links the current team list).
     pub latest: bool,
+    /// In a preview, when the cohort really goes public.
+    pub held_until: Option<HeldUntil>,
 }
 
 /// teams.html
