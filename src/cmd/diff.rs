@@ -28,9 +28,10 @@ pub fn run(args: &DiffArgs) -> i32 {
             as_of,
             preview: false,
             base_url: args.site.base_url.clone(),
-            // The search index is rebuilt from the pages; comparing its shards says nothing more.
+            // Pages as the public build has them (search page and box); the search index itself
+            // is made from the pages, and comparing its shards says nothing more.
             render: crate::render::Options {
-                search: crate::render::Search::Off,
+                search: crate::render::Search::Deferred,
             },
         };
         crate::render_site(&registry, opts, &theme)
