@@ -410,7 +410,7 @@ fn a_preview_marks_each_held_item_with_its_release_instant_where_it_appears() {
         .filter(|l| l.contains("HOLD-report-title"))
         .collect();
     assert!(
-        news.iter().all(|l| l.contains(&format!("{at}公表予定"))) && !news.is_empty(),
+        news.iter().all(|l| l.contains(&format!("{at}に公表予定"))) && !news.is_empty(),
         "{news:?}"
     );
     let reports = page("reports/index.html");
@@ -419,7 +419,7 @@ fn a_preview_marks_each_held_item_with_its_release_instant_where_it_appears() {
         .filter(|l| l.contains("HOLD-report-title"))
         .collect();
     assert!(
-        held.iter().all(|l| l.contains(&format!("{at}公表予定"))) && !held.is_empty(),
+        held.iter().all(|l| l.contains(&format!("{at}に公表予定"))) && !held.is_empty(),
         "{held:?}"
     );
     let released: Vec<String> = texts(&reports, ".report-list li")

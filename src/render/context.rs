@@ -115,7 +115,19 @@ impl TeamRow {
                     href: urls::theme(*a),
                 })
                 .collect(),
-            members: t.members.iter().map(|m| PublicMember::of(p, m)).collect(),
+            // A member is marked only when they join after their team (the team is marked).
+            members: t
+                .members
+                .iter()
+                .map(|m| PublicMember {
+                    held_until: if m.announce > t.announce {
+                        HeldUntil::of(p, m.announce)
+                    } else {
+                        None
+                    },
+                    ..PublicMember::of(p, m)
+                })
+                .collect(),
             has_names: t.members.iter().any(|m| m.name.is_some() || m.position.is_some()),
             announce: match p.cohort(t.cohort) {
                 Some(c) if c.announce == t.announce => c.announce_label(),
