@@ -86,6 +86,15 @@ pub struct ImportTeamsArgs {
     /// 性別・年齢・事務官/技官を期の人数（cohort.yaml）でなく一人ひとりの値として teams.yaml に書く（都道府県別の内訳に必要）
     #[arg(long)]
     pub keep_attributes: bool,
+    /// 名簿にないチームのうち、まだ公表していないものを teams.yaml から消す（公表済みのチームがあれば取り込まない）
+    #[arg(long)]
+    pub complete: bool,
+    /// 取り込みの時刻（既定は現在時刻）。名簿から消えた支援官の離任日と、新しく加わった支援官の公表日時になる
+    #[arg(long, value_parser = parse_time, value_name = "TIME")]
+    pub as_of: Option<Instant>,
+    /// 前回公開したサイトの出力フォルダ（または その data/summary.json）。すでに公表したものを確かめる
+    #[arg(long, value_name = "DIR|summary.json", default_value = "output")]
+    pub previous: PathBuf,
     /// コンテンツのフォルダ
     #[arg(long, default_value = "content")]
     pub content: PathBuf,

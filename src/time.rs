@@ -225,6 +225,11 @@ impl Date {
         CivilDate::new(year, month, day).ok().map(Date)
     }
 
+    /// The day after.
+    pub fn next(self) -> Date {
+        Date(self.0.tomorrow().unwrap_or(self.0))
+    }
+
     /// `2026-10-01`
     pub fn iso(self) -> String {
         self.0.strftime("%Y-%m-%d").to_string()

@@ -58,10 +58,28 @@ fn csv_files_have_one_row_per_published_record() {
             "所属府省庁",
             "役職",
             "氏名",
-            "職名"
+            "職名",
+            "オフィサー",
+            "離任日"
         ]
     );
     assert_eq!(members.len(), 8);
+    // Team 3's 防衛省 member is a 地方創生支援オフィサー (embargo fixture): ○, no 離任日.
+    assert!(
+        members.contains(&vec![
+            "473821".into(),
+            "与那国町".into(),
+            "1".into(),
+            "3".into(),
+            "防衛省".into(),
+            "補佐級".into(),
+            String::new(),
+            String::new(),
+            "○".into(),
+            String::new()
+        ]),
+        "{members:?}"
+    );
     assert_eq!(
         members[0],
         [
@@ -72,7 +90,9 @@ fn csv_files_have_one_row_per_published_record() {
             "総務省",
             "補佐級",
             "架空 一郎",
-            "総務省 架空局 課長補佐"
+            "総務省 架空局 課長補佐",
+            "",
+            ""
         ]
     );
     let (_, municipalities) = csv_rows(&site, "data/municipalities.csv");

@@ -120,21 +120,26 @@ fn a_member_who_leaves_stays_listed_and_changes_no_count() {
         "{ ministry: 総務省, grade: 補佐級, name: 架空 退子, gender: 女性, age: 41, track: 事務官, left: 2026-10-01 }",
     );
     ok(&site.build("2026-09-30"));
-    let before = (
-        rows(&site, "gender"),
-        rows(&site, "age"),
-        summary(&site)["cohorts"][0]["headline"].clone(),
-    );
+    // The headline's counts, apart from how many of them have left.
+    let counts = |site: &Site| {
+        let mut h = summary(site)["cohorts"][0]["headline"].clone();
+        let left = h.as_object_mut().unwrap().remove("left").unwrap();
+        (h, left)
+    };
+    let before = (rows(&site, "gender"), rows(&site, "age"), counts(&site).0);
+    assert_eq!(counts(&site).1, 0);
     let page = site.page("municipalities/013455/index.html").main_text();
     assert!(page.contains("架空 退子") && !page.contains("離任"), "{page}");
 
     ok(&site.build("2026-10-01"));
-    let after = (
-        rows(&site, "gender"),
-        rows(&site, "age"),
-        summary(&site)["cohorts"][0]["headline"].clone(),
-    );
+    let after = (rows(&site, "gender"), rows(&site, "age"), counts(&site).0);
     assert_eq!(before, after);
+    assert_eq!(counts(&site).1, 1, "the headline says one of its members has left");
+    let cohort = site.page("cohorts/1/index.html").main_text();
+    assert!(
+        cohort.contains("支援官の数には、期の途中で離任した1名を含みます。"),
+        "{cohort}"
+    );
     let page = site.page("municipalities/013455/index.html").main_text();
     assert!(
         page.contains("架空 退子") && page.contains("2026年10月1日離任"),

@@ -178,8 +178,8 @@ proptest! {
         std::fs::write(c.join("municipalities.yaml"), "- { code: \"013455\", name: 森町 }\n").unwrap();
         let mut diags = banso::diag::Diagnostics::new();
         let reg = banso::load_registry(c, &mut diags).unwrap();
-        if let Ok(r) = banso::import::roster(text.as_bytes(), std::path::Path::new("r.csv"), &reg, &[], &Default::default()) {
-            prop_assert!(yaml::parse(&r.yaml).is_ok(), "{}", r.yaml);
+        if let Ok(y) = banso::import::roster_yaml(text.as_bytes(), std::path::Path::new("r.csv"), &reg) {
+            prop_assert!(yaml::parse(&y).is_ok(), "{}", y);
         }
     }
 

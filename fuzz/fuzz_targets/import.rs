@@ -31,7 +31,7 @@ fn registry() -> &'static Registry {
 }
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(r) = banso::import::roster(data, Path::new("fuzz.csv"), registry(), &[], &Default::default()) {
-        assert!(banso::load::yaml::parse(&r.yaml).is_ok(), "{}", r.yaml);
+    if let Ok(y) = banso::import::roster_yaml(data, Path::new("fuzz.csv"), registry()) {
+        assert!(banso::load::yaml::parse(&y).is_ok(), "{y}");
     }
 });

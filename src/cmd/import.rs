@@ -3,7 +3,7 @@
 use super::{exit, fail, print_diagnostics};
 use crate::cli::ImportTeamsArgs;
 use crate::diag::Diagnostics;
-use crate::import::{Attributes, ImportError, ImportOptions, WorkbookReader, import_teams};
+use crate::import::{Attributes, Changes, ImportError, ImportOptions, WorkbookReader, import_teams};
 use crate::model::Attribute;
 
 pub fn run_teams(args: &ImportTeamsArgs) -> i32 {
@@ -26,7 +26,15 @@ pub fn run_teams(args: &ImportTeamsArgs) -> i32 {
     let opts = ImportOptions {
         sheet: args.sheet.clone(),
         keep_attributes: args.keep_attributes,
+        complete: args.complete,
+        as_of: args.as_of.unwrap_or_else(crate::time::Instant::now),
+        previous: args.previous.clone(),
         reader: WorkbookReader::Child(exe),
+    };
+    // One import at a time on a content folder: the lock is held until its files are written.
+    let _lock = match lock_content(&args.content) {
+        Ok(l) => l,
+        Err(e) => return fail(&e.into()),
     };
     match import_teams(&raw, &reg, &args.file, args.cohort, &opts) {
         Ok(done) => {
@@ -38,13 +46,16 @@ pub fn run_teams(args: &ImportTeamsArgs) -> i32 {
                 done.members,
                 done.teams_file.display()
             );
-            eprint!("{}", attributes_summary(&done.attributes));
-            if done.kept > 0 {
-                eprintln!(
-                    "  {}チームは、名簿にない項目（継続、課題分野、氏名など）を元の teams.yaml から引き継ぎました",
-                    done.kept
-                );
+            match &done.previous {
+                Some(p) => eprintln!(
+                    "  公表済みかどうかは、前回公開したサイト {}（基準時刻 {}）で確かめました",
+                    p.dir.display(),
+                    p.as_of.map_or_else(|| "不明".to_string(), |t| t.display_ja())
+                ),
+                None => eprintln!("  前回公開したサイトがないため、この期はまだ公表していないものとして取り込みました"),
             }
+            eprint!("{}", changes_summary(&done.changes));
+            eprint!("{}", attributes_summary(&done.attributes));
             for m in &done.added_municipalities {
                 eprintln!("  municipalities.yaml に {m} を加えました");
             }
@@ -65,6 +76,53 @@ pub fn run_teams(args: &ImportTeamsArgs) -> i32 {
         }
         Err(e) => fail(&e),
     }
+}
+
+/// `.<content>.banso-import-lock` beside the content folder (never inside it: the content is
+/// the secretariat's), held while one import reads and rewrites the content (SPEC §1: import
+/// locks the content files it rewrites).
+fn lock_content(content: &std::path::Path) -> Result<std::fs::File, ImportError> {
+    let abs = std::path::absolute(content).map_err(|e| ImportError::Io(content.to_path_buf(), e))?;
+    let name = abs
+        .file_name()
+        .map_or_else(|| "content".into(), |n| n.to_string_lossy().into_owned());
+    let path = abs.with_file_name(format!(".{name}.banso-import-lock"));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| ImportError::Io(path.clone(), e))?;
+    #[cfg(target_os = "linux")]
+    rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive).map_err(|e| ImportError::Io(path, e.into()))?;
+    Ok(file)
+}
+
+/// Every team and member the import added, changed, left, joined or kept.
+fn changes_summary(c: &Changes) -> String {
+    let mut s = String::new();
+    let list = |s: &mut String, what: &str, items: &[String]| {
+        if !items.is_empty() {
+            s.push_str(&format!("  {what} {}:\n", items.len()));
+            for i in items {
+                s.push_str(&format!("    {i}\n"));
+            }
+        }
+    };
+    list(&mut s, "加えたチーム", &c.added);
+    if !c.updated.is_empty() {
+        s.push_str(&format!("  名簿で更新したチーム {}\n", c.updated.len()));
+    }
+    list(&mut s, "名簿にないため、そのまま残したチーム", &c.kept);
+    list(
+        &mut s,
+        "名簿になく、まだ公表していないため消したチーム（--complete）",
+        &c.removed,
+    );
+    list(&mut s, "公表済みのチームに加わる支援官", &c.joined);
+    list(&mut s, "公表済みのチームから離任する支援官（記録は残ります）", &c.left);
+    list(&mut s, "府省庁・役職・氏名が変わる公表済みの支援官", &c.changed);
+    s
 }
 
 /// What the import did with 性別・年齢・事務官/技官, and why it matters.
@@ -88,7 +146,13 @@ fn attributes_summary(a: &Attributes) -> String {
     }
     for attr in a.held.keys() {
         tail.push_str(&format!(
-            "  注意: {}の内訳は公表済みで、名簿の数との違いが最小集計人数より少ないため、cohort.yaml の数をそのままにしました。\n  わずかな変化を載せると、二つの版を比べて入れ替わった人の属性がわかってしまうためです（もう一度取り込めば、違いが最小集計人数に達したときに置き換わります）\n",
+            "  注意: {}の内訳は公表済みで、名簿の数との違いが最小集計人数より少ないため、公開中の数（前回公開したサイトの数）のままにしました。\n  わずかな変化を載せると、二つの版を比べて入れ替わった人の属性がわかってしまうためです（もう一度取り込めば、違いが最小集計人数に達したときに置き換わります）\n",
+            label(*attr)
+        ));
+    }
+    for attr in &a.partial {
+        tail.push_str(&format!(
+            "  注意: 名簿にない公表済みのチームがあるため、{}を期の人数として数えていません（cohort.yaml はそのままです）。すべてのチームのある名簿で取り込むと数えます\n",
             label(*attr)
         ));
     }

@@ -12,7 +12,7 @@ use std::fmt::Write;
 use super::ImportError;
 use crate::load::raw::RawDeclared;
 use crate::load::yaml::{Value, parse};
-use crate::model::Attribute;
+use crate::model::{Attribute, Breakdown};
 
 /// `gender`, `track`, `age`: the keys of `declared.breakdowns`.
 fn key(a: Attribute) -> &'static str {
@@ -28,7 +28,7 @@ fn key(a: Attribute) -> &'static str {
 /// comment after `breakdowns:`.
 pub(super) fn with_breakdowns(
     text: &str,
-    breakdowns: &BTreeMap<Attribute, Vec<u32>>,
+    breakdowns: &BTreeMap<Attribute, Breakdown>,
     note: &str,
 ) -> Result<String, ImportError> {
     let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
@@ -47,7 +47,7 @@ pub(super) fn with_breakdowns(
                 .categories()
                 .iter()
                 .zip(counts)
-                .map(|(c, n)| format!("{c}: {n}"))
+                .filter_map(|(c, n)| Some(format!("{c}: {}", (*n)?)))
                 .collect();
             let _ = write!(b, "{indent}  {}: {{ {} }}{eol}", key(*a), items.join(", "));
         }
@@ -126,7 +126,7 @@ pub(super) fn with_breakdowns(
 }
 
 /// `new` must read as `old` does except for `declared.breakdowns`, which must read as `meant`.
-fn verify(old: &str, new: &str, meant: &BTreeMap<Attribute, Vec<u32>>) -> Result<(), ImportError> {
+fn verify(old: &str, new: &str, meant: &BTreeMap<Attribute, Breakdown>) -> Result<(), ImportError> {
     let fail = |what: &str| Err(ImportError::CohortVerify(what.to_string()));
     let (Ok(before), Ok(after)) = (parse(old), parse(new)) else {
         return fail("書き換えた結果が YAML として読めません");
@@ -195,10 +195,10 @@ mod tests {
 
     const COHORT: &str = "# 第2期\nnumber: 2\nfiscal_year: 2026   # 年度\ndeclared:\n  members: 278   # 公表資料\n  teams: 97\nshown_as:\n  announce: 令和8年3月\n";
 
-    fn counts() -> BTreeMap<Attribute, Vec<u32>> {
+    fn counts() -> BTreeMap<Attribute, Breakdown> {
         BTreeMap::from([
-            (Attribute::Gender, vec![200, 76, 2]),
-            (Attribute::Age, vec![30, 100, 110, 38]),
+            (Attribute::Gender, vec![Some(200), Some(76), Some(2)]),
+            (Attribute::Age, vec![Some(30), Some(100), Some(110), Some(38)]),
         ])
     }
 
@@ -210,7 +210,7 @@ mod tests {
             "# 第2期\nnumber: 2\nfiscal_year: 2026   # 年度\ndeclared:\n  members: 278   # 公表資料\n  teams: 97\n  breakdowns:   # 名簿から集計\n    gender: { 男性: 200, 女性: 76, 回答しない: 2 }\n    age: { 20代: 30, 30代: 100, 40代: 110, 50代以上: 38 }\nshown_as:\n  announce: 令和8年3月\n"
         );
         // Replacing them again changes only the block; removing them gives the file back.
-        let again = with_breakdowns(&out, &BTreeMap::from([(Attribute::Track, vec![5, 3])]), "x").unwrap();
+        let again = with_breakdowns(&out, &BTreeMap::from([(Attribute::Track, vec![Some(5), Some(3)])]), "x").unwrap();
         assert!(
             again.contains("  breakdowns:   # x\n    track: { 事務官: 5, 技官: 3 }\nshown_as:"),
             "{again}"
@@ -234,6 +234,18 @@ mod tests {
             with_breakdowns(&out, &BTreeMap::new(), "n").unwrap(),
             "number: 3\r\nfiscal_year: 2027\r\n"
         );
+    }
+
+    /// A category the roster does not have is not written (no 「回答しない: 0」 the source never gave).
+    #[test]
+    fn only_the_categories_given_are_written() {
+        let out = with_breakdowns(
+            COHORT,
+            &BTreeMap::from([(Attribute::Gender, vec![Some(15), Some(15), None])]),
+            "n",
+        )
+        .unwrap();
+        assert!(out.contains("    gender: { 男性: 15, 女性: 15 }\n"), "{out}");
     }
 
     #[test]

@@ -220,7 +220,25 @@ impl Grid {
     /// (`file` names the workbook in problems). Only rows with a value are made, and no merge
     /// reaches past [`MAX_COLS`], so a range merged over a whole sheet costs no more than its
     /// cells with values.
-    pub(super) fn of_sheet(sheet: SheetCells, file: &Arc<str>) -> Grid {
+    pub(super) fn of_sheet(sheet: SheetCells, file: &Arc<str>) -> Result<Grid, ImportError> {
+        // Two merged ranges over one cell (a file no spreadsheet would save, but a program can
+        // write): which value the cell shows is unknown, and a team could swallow the next.
+        let name = |((t, l), (b, r)): Merge| {
+            format!(
+                "{}:{}",
+                crate::diag::cell_name(&sheet.name, t + 1, l + 1),
+                crate::diag::cell_name("", b + 1, r + 1).trim_start_matches('!')
+            )
+        };
+        for (i, a) in sheet.merges.iter().enumerate() {
+            if let Some(b) = sheet.merges[i + 1..].iter().find(|b| overlap(*a, **b)) {
+                return Err(ImportError::OverlappingMerge(
+                    file.to_string(),
+                    name(*a),
+                    name(*b).rsplit('!').next().unwrap_or_default().to_string(),
+                ));
+            }
+        }
         let mut by_row: BTreeMap<u32, Vec<Cell>> = BTreeMap::new();
         for (r, c, cell) in sheet.cells {
             let row = by_row.entry(r).or_default();
@@ -258,14 +276,19 @@ impl Grid {
             .map(|(r, cells)| Row { cells, line: r + 1 })
             .filter(|r| !r.cells.iter().all(Cell::is_blank))
             .collect();
-        Grid {
+        Ok(Grid {
             rows,
             at: Origin::Sheet {
                 file: Arc::clone(file),
                 sheet: Arc::from(sheet.name.as_str()),
             },
-        }
+        })
     }
+}
+
+/// Whether two merged ranges share a cell.
+fn overlap(((t1, l1), (b1, r1)): Merge, ((t2, l2), (b2, r2)): Merge) -> bool {
+    t1 <= b2 && t2 <= b1 && l1 <= r2 && l2 <= r1
 }
 
 #[cfg(test)]
@@ -298,7 +321,7 @@ mod tests {
             cells: cells.iter().map(|&(r, c, t)| (r, c, Cell::of_text(t))).collect(),
             merges: vec![((1, 1), (3, 1)), ((0, 0), (0, 16_383))],
         };
-        let mut grid = Grid::of_sheet(sheet, &Arc::from("r.xlsx"));
+        let mut grid = Grid::of_sheet(sheet, &Arc::from("r.xlsx")).unwrap();
         let title = grid.rows.remove(0);
         assert_eq!((title.line, title.cells.len()), (1, MAX_COLS as usize));
         assert_eq!(title.cells[255].text, "題");
@@ -317,5 +340,24 @@ mod tests {
         );
         assert_eq!(grid.rows[0].cells[0], Cell::default(), "column A is padding");
         assert_eq!(grid.at(&grid.rows[1], 2).to_string(), "r.xlsx 名簿!C3");
+    }
+
+    /// B6:B20 merged over B2:B7 (teams 6–12 folded into team 5): refused with both ranges.
+    #[test]
+    fn overlapping_merged_ranges_are_refused() {
+        let sheet = SheetCells {
+            name: "名簿".into(),
+            cells: vec![(1, 1, Cell::of_text("05.北海道森町"))],
+            merges: vec![((1, 1), (6, 1)), ((5, 1), (19, 1))],
+        };
+        let err = Grid::of_sheet(sheet, &Arc::from("r.xlsx")).err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            "r.xlsx の結合セル 名簿!B2:B7 と B6:B20 が重なっています。結合を解除して、セルごとに値を書いて保存し直してください"
+        );
+        assert!(
+            !overlap(((1, 1), (6, 1)), ((7, 1), (19, 1))),
+            "adjacent ranges do not overlap"
+        );
     }
 }

@@ -17,6 +17,8 @@
 mod cohort_yaml;
 pub mod gazetteer;
 mod grid;
+mod merge;
+pub mod previous;
 mod roster;
 mod teams_yaml;
 pub mod workbook;
@@ -31,20 +33,31 @@ use serde_saphyr::{DoubleQuoted, FlowMap};
 use crate::diag::Diagnostics;
 use crate::load::RawContent;
 use crate::load::raw::RawTeam;
-use crate::model::{Attribute, MunicipalityCode, Registry};
+use crate::model::{Attribute, Breakdown, MunicipalityCode, Registry};
 use grid::Grid;
-use roster::{Team, decode, pick_sheet, read_roster};
-use teams_yaml::{Carried, comment, emit, merge, to_yaml, verify};
+pub use merge::Changes;
+pub use previous::Previous;
+use roster::{decode, pick_sheet, read_roster};
+use teams_yaml::TeamOut;
+use teams_yaml::{Carried, comment, emit, to_yaml, verify};
 pub use workbook::WorkbookReader;
 
 /// How to import.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ImportOptions {
     /// The sheet of a workbook to read (default: the first with the roster's headings).
     pub sheet: Option<String>,
     /// Write 性別・年齢・事務官/技官 per person into teams.yaml (needed for breakdowns by
     /// prefecture) instead of as the cohort's counts in cohort.yaml.
     pub keep_attributes: bool,
+    /// Remove the teams the roster lacks that are not public yet (public ones are refused).
+    pub complete: bool,
+    /// The import's instant: when a member absent from a public team leaves and a newcomer
+    /// joins (the caller's clock, or `--as-of`).
+    pub as_of: crate::time::Instant,
+    /// The output folder of the site last published (or its data/summary.json): what is
+    /// already public (SPEC §6 (e)).
+    pub previous: PathBuf,
     /// Where a workbook is read: the command line reads it in a bounded child process.
     pub reader: WorkbookReader,
 }
@@ -63,9 +76,11 @@ pub struct Attributes {
     pub cohort_file: Option<PathBuf>,
     /// Declared breakdowns replaced by different counts: the figures they had.
     pub replaced: BTreeMap<Attribute, Vec<u32>>,
-    /// Declared breakdowns already public that the roster's counts differ from by fewer than
-    /// `min_group_size` people: kept as they were (SPEC §6 (c)), with the counts not written.
+    /// Breakdowns the public site shows that the roster's counts differ from by fewer than
+    /// `min_group_size` people: the published counts are kept (SPEC §6 (c)), these not written.
     pub held: BTreeMap<Attribute, Vec<u32>>,
+    /// Attributes not counted for the cohort because the roster lacks some of its teams.
+    pub partial: Vec<Attribute>,
     /// Attributes the roster has no column for that teams.yaml still holds per person (kept
     /// from the old file), with how many members have them.
     pub still_per_person: BTreeMap<Attribute, usize>,
@@ -83,8 +98,10 @@ pub struct Imported {
     pub attributes: Attributes,
     /// Municipalities appended to municipalities.yaml, as `北海道森町 (013455)`.
     pub added_municipalities: Vec<String>,
-    /// Teams whose extra fields were kept from the existing teams.yaml.
-    pub kept: usize,
+    /// Every team and member added, changed, left, joined or kept.
+    pub changes: Changes,
+    /// The site read as the one last published, if there was one.
+    pub previous: Option<Previous>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -126,6 +143,23 @@ pub enum ImportError {
         "{0} がないため、名簿の{1}を期の集計として書けません。先に cohort.yaml を作るか、--keep-attributes で一人ひとりの記録に書いてください"
     )]
     NoCohortFile(PathBuf, String),
+    #[error("{0} の結合セル {1} と {2} が重なっています。結合を解除して、セルごとに値を書いて保存し直してください")]
+    OverlappingMerge(String, String, String),
+    /// The site last published could not be read as such.
+    #[error(
+        "前回公開したサイト {0} を読めません（{1}）。--previous に、公開しているサイトを作った出力フォルダを指定してください"
+    )]
+    Previous(PathBuf, String),
+    /// A cohort that may be public, and no published site to say what it showed.
+    #[error(
+        "第{1}期はすでに公表されている可能性がありますが、前回公開したサイトが {0} にありません。公開中の表示を崩さないため、--previous に公開しているサイトの出力フォルダを指定してください（まだ一度も公開していないなら、--as-of に第{1}期の公表より前の時刻を指定できます）"
+    )]
+    NoPrevious(PathBuf, u32),
+    /// The import's instant is before the site last published.
+    #[error(
+        "取り込みの時刻 {0} が、前回公開したサイトの基準時刻 {1} より前です。公開済みの表示を過去にさかのぼって書き換えないため、取り込めません"
+    )]
+    BeforePrevious(String, String),
     /// Every cell that cannot be mapped, each pointing at its line and column of the file.
     #[error("名簿の {} 件の問題のため取り込めません", .0.error_count())]
     Rows(Diagnostics),
@@ -154,49 +188,121 @@ pub fn import_teams(
         .into_iter()
         .flat_map(|d| d.teams.iter().flat_map(|l| l.items.iter()))
         .collect();
-    let Roster {
-        teams,
-        yaml,
-        kept,
-        read_as,
-        mut attributes,
-    } = roster(&bytes, path, reg, &existing, opts)?;
     let dir = content.join("cohorts").join(cohort.to_string());
     let teams_file = dir.join("teams.yaml");
+    let teams_rel: Arc<str> = Arc::from(format!("cohorts/{cohort}/teams.yaml").as_str());
 
-    // cohort.yaml: the roster's counts replace the declared breakdowns of its attributes
-    // (or, kept per person, the declared ones are dropped so the two do not disagree).
+    // What the public site last showed (SPEC §6 (e)), read before anything is decided.
+    let previous = previous::read(&opts.previous)?;
+    let possibly_public = reg
+        .cohort(crate::model::CohortNo(cohort))
+        .is_some_and(|c| c.announce <= opts.as_of);
+    let public_cohort = match &previous {
+        Some(p) => p.cohorts.contains_key(&cohort),
+        None if possibly_public => return Err(ImportError::NoPrevious(opts.previous.clone(), cohort).into()),
+        None => false,
+    };
+    if let Some(floor) = previous.as_ref().and_then(|p| p.as_of).filter(|f| *f > opts.as_of) {
+        return Err(ImportError::BeforePrevious(opts.as_of.display_ja(), floor.display_ja()).into());
+    }
+
+    let (read, read_as) = read_file(&bytes, path, reg, opts)?;
+    let place = |code: MunicipalityCode| {
+        reg.municipalities
+            .get(&code)
+            .map(|m| m.full_name())
+            .or_else(|| gazetteer::by_code(code).map(|k| format!("{}{}", k.prefecture, k.name)))
+            .unwrap_or_else(|| code.to_string())
+    };
+    let recorded = recorded_attributes(&read);
+    let merger = merge::Merge {
+        cohort,
+        as_of: opts.as_of,
+        previous: previous.as_ref(),
+        complete: opts.complete,
+        carried: Carried {
+            attributes: &recorded,
+            per_person: opts.keep_attributes,
+        },
+        teams_file: Arc::clone(&teams_rel),
+        place: &place,
+    };
+    let merged = merger.run(&read.teams, &existing).map_err(ImportError::Rows)?;
+
+    let k = reg.site.min_group_size;
+    // Per person (--keep-attributes): a correction of recorded values that moves a published
+    // breakdown by fewer than k people would tell, by comparing two builds, whose value it was.
+    if opts.keep_attributes && public_cohort {
+        let mut problems = Diagnostics::new();
+        for a in Attribute::ALL {
+            let cells: Vec<&crate::diag::Span> = merged
+                .corrections
+                .iter()
+                .filter(|(x, _)| *x == a)
+                .map(|(_, c)| c)
+                .collect();
+            let shown = previous.as_ref().and_then(|p| p.shown(cohort, a)).is_some();
+            if shown && !cells.is_empty() && (cells.len() as u32) < k {
+                for c in &cells {
+                    problems.push(
+                        crate::diag::Diagnostic::error(
+                            (*c).clone(),
+                            format!("公表済みの{}の内訳を{}名分だけ変える訂正です", a.name(), cells.len()),
+                        )
+                        .with_help(format!(
+                            "公表済みの内訳は、最小集計人数（{k}名）以上の違いがあるときだけ変えられます。少数の訂正を載せると、前の版と比べて誰の値かがわかってしまいます。訂正はまとめて行うか、この値を元に戻してください"
+                        )),
+                    );
+                }
+            }
+        }
+        if problems.error_count() > 0 {
+            return Err(ImportError::Rows(problems).into());
+        }
+    }
+
+    let mut attributes = counts_of(&read, &recorded, opts.keep_attributes);
+    if !opts.keep_attributes {
+        attributes.still_per_person = still_per_person(&merged.teams, &recorded);
+    }
+    // A roster without some of the cohort's teams cannot give the cohort's counts.
+    let partial = !merged.changes.kept.is_empty();
     let cohort_file = dir.join("cohort.yaml");
-    let declared: BTreeMap<Attribute, Vec<u32>> = dir_of
+    let declared: BTreeMap<Attribute, Breakdown> = dir_of
         .and_then(|d| d.cohort.as_ref())
         .and_then(|c| c.raw.declared.as_ref())
         .and_then(|d| d.breakdowns.as_ref())
         .map(crate::model::validate::declared_breakdowns)
         .unwrap_or_default();
-    // Figures already public move only by at least k people, as per-person counts do: a
-    // smaller change would tell, by comparing two builds, the attribute of whoever joined,
-    // left or was corrected.
-    let public = reg
-        .cohort(crate::model::CohortNo(cohort))
-        .is_some_and(|c| c.announce <= crate::time::Instant::now());
-    let k = reg.site.min_group_size;
     let mut breakdowns = declared.clone();
-    for (a, counts) in &attributes.counts {
+    for (a, counts) in attributes.counts.clone() {
         if opts.keep_attributes {
-            breakdowns.remove(a);
+            breakdowns.remove(&a);
             continue;
         }
-        match declared.get(a) {
-            Some(old) if old == counts => {}
-            Some(old) if public && moved(old, counts) < k => {
-                attributes.held.insert(*a, counts.clone());
+        if partial {
+            attributes.partial.push(a);
+            continue;
+        }
+        // Compared with what the public site last showed, not with cohort.yaml: a roster
+        // imported but never built is not public.
+        let published = previous.as_ref().and_then(|p| p.shown(cohort, a)).cloned();
+        let new = match published {
+            Some(shown) if moved(&shown, &counts) > 0 && moved(&shown, &counts) < k => {
+                attributes.held.insert(a, counts.clone());
+                shown
             }
+            _ => counts,
+        };
+        let new = given(&new);
+        match declared.get(&a) {
+            Some(old) if *old == new => {}
             Some(old) => {
-                attributes.replaced.insert(*a, old.clone());
-                breakdowns.insert(*a, counts.clone());
+                attributes.replaced.insert(a, crate::model::counts_of(old));
+                breakdowns.insert(a, new);
             }
             None => {
-                breakdowns.insert(*a, counts.clone());
+                breakdowns.insert(a, new);
             }
         }
     }
@@ -216,9 +322,12 @@ pub fn import_teams(
         Some(cohort_yaml::with_breakdowns(&text, &breakdowns, &note)?)
     };
 
+    let yaml = emit(&merged.teams, path)?;
+    verify(&yaml, &merged.teams)?;
+
     let mut added: Vec<(MunicipalityCode, String)> = Vec::new();
     let mut new_munis = Vec::new();
-    for code in teams.iter().filter_map(|t| t.code) {
+    for code in read.teams.iter().filter_map(|t| t.code) {
         if !reg.municipalities.contains_key(&code) && !added.iter().any(|(c, _)| *c == code) {
             if let Some(k) = gazetteer::by_code(code) {
                 new_munis.push(FlowMap(MunicipalityYaml {
@@ -259,13 +368,132 @@ pub fn import_teams(
     write_atomically(&teams_file, &yaml)?;
     Ok(Imported {
         teams_file,
-        teams: teams.len(),
-        members: teams.iter().map(|t| t.members.len()).sum(),
+        teams: read.teams.len(),
+        members: read.teams.iter().map(|t| t.members.len()).sum(),
         read_as,
         attributes,
         added_municipalities: added.into_iter().map(|(_, s)| s).collect(),
-        kept,
+        changes: merged.changes,
+        previous,
     })
+}
+
+/// The teams.yaml a roster file makes for a cohort that has none yet (nothing public), read back
+/// and found to say what was meant; writes nothing. Every problem of the roster is an error.
+/// (What `import_teams` does first, apart for tests and fuzzing: any bytes either give a
+/// teams.yaml that parses or are refused.)
+pub fn roster_yaml(bytes: &[u8], name: &Path, reg: &Registry) -> Result<String, ImportError> {
+    let opts = ImportOptions {
+        sheet: None,
+        keep_attributes: false,
+        complete: false,
+        as_of: crate::time::Instant::from_second(0).expect("the epoch is an instant"),
+        previous: PathBuf::new(),
+        reader: WorkbookReader::InProcess,
+    };
+    let (read, _) = read_file(bytes, name, reg, &opts)?;
+    let recorded = recorded_attributes(&read);
+    let place = |code: MunicipalityCode| code.to_string();
+    let merger = merge::Merge {
+        cohort: 0,
+        as_of: opts.as_of,
+        previous: None,
+        complete: false,
+        carried: Carried {
+            attributes: &recorded,
+            per_person: false,
+        },
+        teams_file: Arc::from("teams.yaml"),
+        place: &place,
+    };
+    let merged = merger.run(&read.teams, &[]).map_err(ImportError::Rows)?;
+    let yaml = emit(&merged.teams, name)?;
+    verify(&yaml, &merged.teams)?;
+    Ok(yaml)
+}
+
+/// The roster's rows, from a workbook's sheet or a text file.
+fn read_file(
+    bytes: &[u8],
+    name: &Path,
+    reg: &Registry,
+    opts: &ImportOptions,
+) -> Result<(roster::Read, String), ImportError> {
+    let file: Arc<str> = Arc::from(name.display().to_string());
+    let (grid, read_as) = if workbook::is_workbook(bytes) {
+        let sheets = workbook::read(bytes, name, opts.sheet.as_deref(), &opts.reader)?;
+        let grids = sheets
+            .into_iter()
+            .map(|s| Grid::of_sheet(s, &file))
+            .collect::<Result<Vec<_>, _>>()?;
+        let grid = pick_sheet(grids)
+            .ok_or_else(|| ImportError::Workbook(name.to_path_buf(), "シートがひとつもありません".into()))?;
+        let read_as = format!("シート「{}」", grid.sheet().unwrap_or_default());
+        (grid, read_as)
+    } else {
+        let (text, encoding) = decode(bytes, name)?;
+        (Grid::from_text(&text, &file)?, encoding.to_string())
+    };
+    Ok((read_roster(&grid, reg)?, read_as))
+}
+
+/// The aggregate-only attributes the roster has a column with a value in (a blank column says
+/// nothing: it neither replaces counts nor erases values).
+fn recorded_attributes(read: &roster::Read) -> Vec<Attribute> {
+    let all: Vec<&roster::Member> = read.teams.iter().flat_map(|t| t.members.iter()).collect();
+    read.attributes
+        .iter()
+        .copied()
+        .filter(|&a| all.iter().any(|m| m.category(a).is_some()))
+        .collect()
+}
+
+/// The roster's counts of each recorded attribute, and its blanks.
+fn counts_of(read: &roster::Read, recorded: &[Attribute], per_person: bool) -> Attributes {
+    let all: Vec<&roster::Member> = read.teams.iter().flat_map(|t| t.members.iter()).collect();
+    let mut attributes = Attributes {
+        per_person: per_person && !recorded.is_empty(),
+        ..Attributes::default()
+    };
+    for &a in recorded {
+        let mut counts = vec![0; a.categories().len()];
+        let mut unrecorded = 0;
+        for m in &all {
+            match m.category(a) {
+                Some(i) => counts[i] += 1,
+                None => unrecorded += 1,
+            }
+        }
+        attributes.counts.insert(a, counts);
+        attributes.unrecorded.insert(a, unrecorded);
+    }
+    attributes
+}
+
+/// Attributes the roster has no column for that teams.yaml still holds per person.
+fn still_per_person(out: &[TeamOut], recorded: &[Attribute]) -> BTreeMap<Attribute, usize> {
+    let mut still = BTreeMap::new();
+    for a in Attribute::ALL.into_iter().filter(|a| !recorded.contains(a)) {
+        let n = out
+            .iter()
+            .flat_map(|t| t.members.iter())
+            .filter(|m| match a {
+                Attribute::Gender => m.gender.is_some(),
+                Attribute::Age => m.age.is_some(),
+                Attribute::Track => m.track.is_some(),
+            })
+            .count();
+        if n > 0 {
+            still.insert(a, n);
+        }
+    }
+    still
+}
+
+/// Counts as cohort.yaml writes them: only the categories the roster has (a category nobody
+/// is in is not written, so no chart draws a bar of 0 the source never gave).
+fn given(counts: &[u32]) -> Breakdown {
+    counts.iter().map(|&n| (n > 0).then_some(n)).collect()
 }
 
 /// The roster file's bytes, refused beyond [`workbook::FILE_BOUND`] before it is read.
@@ -279,98 +507,6 @@ fn read_roster_file(path: &Path) -> Result<Vec<u8>, ImportError> {
         return Err(ImportError::TooLarge(path.to_path_buf(), bound));
     }
     Ok(bytes)
-}
-
-/// A roster read and turned into teams.yaml, not yet written anywhere.
-pub struct Roster {
-    teams: Vec<Team>,
-    /// The new teams.yaml, already read back and found to say what was meant.
-    pub yaml: String,
-    /// Teams that kept fields from the existing teams.yaml.
-    pub kept: usize,
-    /// The encoding of a text roster, or the sheet of a workbook.
-    pub read_as: String,
-    /// The counts of the roster's aggregate-only attributes.
-    pub attributes: Attributes,
-}
-
-/// The roster file's bytes (`name` is its file name) → the new teams.yaml, with what the roster
-/// lacks kept from `existing`. Writes nothing; `import_teams` writes the result. Every problem of
-/// the roster is an error here.
-pub fn roster(
-    bytes: &[u8],
-    name: &Path,
-    reg: &Registry,
-    existing: &[&RawTeam],
-    opts: &ImportOptions,
-) -> Result<Roster, ImportError> {
-    let file: Arc<str> = Arc::from(name.display().to_string());
-    let (grid, read_as) = if workbook::is_workbook(bytes) {
-        let sheets = workbook::read(bytes, name, opts.sheet.as_deref(), &opts.reader)?;
-        let grids = sheets.into_iter().map(|s| Grid::of_sheet(s, &file)).collect();
-        let grid = pick_sheet(grids)
-            .ok_or_else(|| ImportError::Workbook(name.to_path_buf(), "シートがひとつもありません".into()))?;
-        let read_as = format!("シート「{}」", grid.sheet().unwrap_or_default());
-        (grid, read_as)
-    } else {
-        let (text, encoding) = decode(bytes, name)?;
-        (Grid::from_text(&text, &file)?, encoding.to_string())
-    };
-    let read = read_roster(&grid, reg)?;
-    let all: Vec<&roster::Member> = read.teams.iter().flat_map(|t| t.members.iter()).collect();
-    // A column with no value in it says nothing: it neither replaces counts nor erases values.
-    let recorded: Vec<Attribute> = read
-        .attributes
-        .iter()
-        .copied()
-        .filter(|&a| all.iter().any(|m| m.category(a).is_some()))
-        .collect();
-    let mut attributes = Attributes {
-        per_person: opts.keep_attributes && !recorded.is_empty(),
-        ..Attributes::default()
-    };
-    for &a in &recorded {
-        let mut counts = vec![0; a.categories().len()];
-        let mut unrecorded = 0;
-        for m in &all {
-            match m.category(a) {
-                Some(i) => counts[i] += 1,
-                None => unrecorded += 1,
-            }
-        }
-        attributes.counts.insert(a, counts);
-        attributes.unrecorded.insert(a, unrecorded);
-    }
-    let carried = Carried {
-        attributes: &recorded,
-        per_person: opts.keep_attributes,
-    };
-    let (out, kept) = merge(&read.teams, existing, carried);
-    if !opts.keep_attributes {
-        for a in Attribute::ALL.into_iter().filter(|a| !recorded.contains(a)) {
-            let n = out
-                .iter()
-                .flat_map(|t| t.members.iter())
-                .filter(|m| match a {
-                    Attribute::Gender => m.gender.is_some(),
-                    Attribute::Age => m.age.is_some(),
-                    Attribute::Track => m.track.is_some(),
-                })
-                .count();
-            if n > 0 {
-                attributes.still_per_person.insert(a, n);
-            }
-        }
-    }
-    let yaml = emit(&out, name)?;
-    verify(&yaml, &out)?;
-    Ok(Roster {
-        teams: read.teams,
-        yaml,
-        kept,
-        read_as,
-        attributes,
-    })
 }
 
 /// How many people two breakdowns of one attribute differ by: the larger of those added to

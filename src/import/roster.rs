@@ -35,6 +35,22 @@ pub(super) struct Member {
     pub(super) gender: Option<Gender>,
     pub(super) age: Option<u32>,
     pub(super) track: Option<Track>,
+    /// 離任日 (the optional column): the member has left, from that date (`YYYY-MM-DD`).
+    pub(super) left: Option<Dated>,
+    /// 公表日 (the optional column): the member joins the team, published at that instant.
+    pub(super) joined: Option<Dated>,
+    /// The row's 所属府省庁 cell: where a problem about the member as a whole points.
+    pub(super) at: Span,
+    /// The cells of 性別, 事務官・技官 and 年齢 (in [`Attribute::ALL`] order), where read.
+    pub(super) attribute_at: [Option<Span>; 3],
+}
+
+/// A date or instant from a roster cell, as teams.yaml writes it, with its cell.
+#[derive(Debug, Clone)]
+pub(super) struct Dated {
+    pub(super) text: String,
+    pub(super) at: crate::time::Instant,
+    pub(super) cell: Span,
 }
 
 impl Member {
@@ -69,6 +85,8 @@ struct Columns {
     gender: Option<usize>,
     age: Option<usize>,
     track: Option<usize>,
+    left: Option<usize>,
+    joined: Option<usize>,
 }
 
 const PLACE: [&str; 4] = ["市町村名", "市町村", "支援先", "支援先市町村"];
@@ -100,6 +118,8 @@ impl Columns {
             self.gender,
             self.age,
             self.track,
+            self.left,
+            self.joined,
         ];
         let mut all: Vec<usize> = [self.place, self.ministry, self.grade]
             .into_iter()
@@ -137,6 +157,8 @@ fn columns(header: &[String], at: impl Fn() -> String) -> Result<Columns, Import
             "事務技術",
             "職種",
         ]),
+        left: find(&["離任日", "離任"]),
+        joined: find(&["公表日", "着任日", "加入日"]),
     })
 }
 
@@ -429,6 +451,28 @@ pub(super) fn read_roster(grid: &Grid, reg: &Registry) -> Result<Read, ImportErr
                 None
             })
         });
+        let mut dated = |c: Option<usize>, what: &str, date_only: bool| -> Option<Dated> {
+            let text = opt(c)?;
+            match dated_cell(&text, date_only) {
+                Some((text, at_instant)) => Some(Dated {
+                    text,
+                    at: at_instant,
+                    cell: at(c.expect("read from its column")),
+                }),
+                None => {
+                    bad(
+                        c,
+                        what,
+                        &text,
+                        "2027-01-15 のように西暦の年-月-日で書くか、空欄にしてください",
+                    );
+                    None
+                }
+            }
+        };
+        let left = dated(cols.left, "離任日", true);
+        let joined = dated(cols.joined, "公表日", false);
+        let attribute_at = [cols.gender, cols.track, cols.age].map(|c| c.filter(|&c| !cell(c).is_empty()).map(at));
         if let (Some(ministry), Some(grade), Some(team)) = (ministry, grade, teams.last_mut()) {
             team.members.push(Member {
                 ministry: ministry.to_string(),
@@ -438,6 +482,10 @@ pub(super) fn read_roster(grid: &Grid, reg: &Registry) -> Result<Read, ImportErr
                 gender,
                 age,
                 track,
+                left,
+                joined,
+                at: at(cols.ministry),
+                attribute_at,
             });
         }
     }
@@ -461,6 +509,27 @@ pub(super) fn read_roster(grid: &Grid, reg: &Registry) -> Result<Read, ImportErr
     } else {
         Err(ImportError::Rows(problems))
     }
+}
+
+/// A 離任日 or 公表日 cell as teams.yaml writes it, and the instant it stands for: `2027-01-15`
+/// (also `2027/1/15`, `2027年1月15日`), or for a 公表日 a time of day too (`2027-01-15T10:00`).
+fn dated_cell(text: &str, date_only: bool) -> Option<(String, crate::time::Instant)> {
+    let t = normalize_name(text);
+    let ymd = |s: &str| -> Option<crate::time::Date> {
+        let parts: Vec<&str> = s.trim_end_matches('日').split(['-', '/', '年', '月']).collect();
+        match parts.as_slice() {
+            [y, m, d] => crate::time::Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?),
+            _ => None,
+        }
+    };
+    if let Some(d) = ymd(&t) {
+        return Some((d.iso(), d.start()));
+    }
+    if date_only {
+        return None;
+    }
+    let at = crate::time::Instant::parse(&t).ok()?;
+    Some((at.rfc3339(), at))
 }
 
 /// 性別 as rosters write it: teams.yaml's words, or 男・女.

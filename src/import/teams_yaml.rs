@@ -1,4 +1,4 @@
-//! Writing teams.yaml: the roster's teams merged with what the old file kept, serialised by
+//! Writing teams.yaml: the teams as merged (`merge`), serialised by
 //! serde-saphyr (the YAML library banso reads with) with every text double-quoted, then read
 //! back and compared before anything is replaced.
 
@@ -8,11 +8,10 @@ use serde::Serialize;
 use serde_saphyr::{DoubleQuoted, FlowMap, FlowSeq};
 
 use super::ImportError;
-use super::roster::Team;
+use super::merge::code_of;
 use crate::load::de::{Lenient, Sp};
-use crate::load::raw::{RawMember, RawTeam, Scalar};
-use crate::model::reference::Grade;
-use crate::model::{Attribute, MunicipalityCode, normalize_name};
+use crate::load::raw::RawTeam;
+use crate::model::{Attribute, MunicipalityCode};
 
 /// One team as it will be written: the roster's values, and what is kept from the old file.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,7 +51,7 @@ pub(super) struct Carried<'a> {
 impl Carried<'_> {
     /// The value to write for attribute `a`: the roster's, none, or the old file's when the
     /// roster has no column for it.
-    fn pick<T>(&self, a: Attribute, roster: Option<T>, old: Option<T>) -> Option<T> {
+    pub(super) fn pick<T>(&self, a: Attribute, roster: Option<T>, old: Option<T>) -> Option<T> {
         match (self.attributes.contains(&a), self.per_person) {
             // A blank cell keeps the old value, as a blank 氏名 does.
             (true, true) => roster.or(old),
@@ -60,82 +59,6 @@ impl Carried<'_> {
             (false, _) => old,
         }
     }
-}
-
-/// The roster's teams with what the roster lacks kept from `existing` where the team (same
-/// number and municipality) and the member (same place, ministry and grade) are the same:
-/// 継続, 課題分野, 公表日時, and each member's name, position, オフィサー flag, own 公表日時,
-/// 離任日 and the attributes the roster has no column for (`carried` says what becomes of the
-/// others). Returns the teams and how many kept something.
-pub(super) fn merge(teams: &[Team], existing: &[&RawTeam], carried: Carried) -> (Vec<TeamOut>, usize) {
-    let mut kept = 0;
-    let mut out = Vec::new();
-    for t in teams {
-        let Some(code) = t.code else { continue };
-        let old = existing
-            .iter()
-            .find(|o| o.number.value == t.number && code_of(&o.municipality.value) == Some(code));
-        kept += usize::from(old.is_some());
-        let text = |v: Option<&Sp<String>>| v.map(|x| x.value.clone());
-        let members = t
-            .members
-            .iter()
-            .enumerate()
-            .map(|(i, m)| {
-                let prev: Option<&RawMember> = old
-                    .and_then(|o| o.members.value.get(i))
-                    .and_then(|l| l.0.as_ref())
-                    .filter(|p| {
-                        normalize_name(&p.ministry.value) == normalize_name(&m.ministry)
-                            && Grade::parse(&p.grade.value).map(Grade::name) == Some(m.grade)
-                    });
-                MemberOut {
-                    ministry: m.ministry.clone(),
-                    grade: m.grade.to_string(),
-                    name: m.name.clone().or_else(|| text(prev.and_then(|p| p.name.as_ref()))),
-                    position: m
-                        .position
-                        .clone()
-                        .or_else(|| text(prev.and_then(|p| p.position.as_ref()))),
-                    officer: prev.and_then(|p| p.officer.as_ref()).is_some_and(|o| o.value),
-                    announce: text(prev.and_then(|p| p.announce.as_ref())),
-                    left: text(prev.and_then(|p| p.left.as_ref())),
-                    gender: carried.pick(
-                        Attribute::Gender,
-                        m.gender.map(|g| Attribute::Gender.categories()[g as usize].to_string()),
-                        text(prev.and_then(|p| p.gender.as_ref())),
-                    ),
-                    age: carried.pick(
-                        Attribute::Age,
-                        m.age,
-                        prev.and_then(|p| p.age.as_ref()).map(|a| a.value),
-                    ),
-                    track: carried.pick(
-                        Attribute::Track,
-                        m.track.map(|t| Attribute::Track.categories()[t as usize].to_string()),
-                        text(prev.and_then(|p| p.track.as_ref())),
-                    ),
-                }
-            })
-            .collect();
-        out.push(TeamOut {
-            number: t.number,
-            code,
-            place: t.place.clone(),
-            continuing: t
-                .continuing
-                .or(old.and_then(|o| o.continuing.as_ref()).map(|c| c.value)),
-            themes: if t.areas.is_empty() {
-                old.map(|o| o.themes.iter().map(|a| a.value.clone()).collect())
-                    .unwrap_or_default()
-            } else {
-                t.areas.iter().map(|a| a.to_string()).collect()
-            },
-            announce: old.and_then(|o| o.announce.as_ref()).map(|a| a.value.clone()),
-            members,
-        });
-    }
-    (out, kept)
 }
 
 /// A text as teams.yaml holds it: double-quoted, so no cell can end a value early, start a
@@ -303,11 +226,4 @@ pub(super) fn verify(yaml: &str, teams: &[TeamOut]) -> Result<(), ImportError> {
         }
     }
     Ok(())
-}
-
-fn code_of(s: &Scalar) -> Option<MunicipalityCode> {
-    match s {
-        Scalar::Text(t) => MunicipalityCode::parse(t).ok(),
-        Scalar::Int(i) => MunicipalityCode::from_int(*i).ok(),
-    }
 }

@@ -271,6 +271,15 @@ fn cell_of(d: &Data) -> Cell {
             ..Cell::default()
         },
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Cell::of_text(&format!("{}", *f as i64)),
+        // A date typed into a date cell (a 離任日, a 公表日): as the content format writes it.
+        Data::DateTime(d) if d.is_datetime() => {
+            let (y, mo, day, h, mi, s, _) = d.to_ymd_hms_milli();
+            if (h, mi, s) == (0, 0, 0) {
+                Cell::of_text(&format!("{y:04}-{mo:02}-{day:02}"))
+            } else {
+                Cell::of_text(&format!("{y:04}-{mo:02}-{day:02}T{h:02}:{mi:02}:{s:02}"))
+            }
+        }
         other => Cell::of_text(other.to_string().trim()),
     }
 }

@@ -21,12 +21,11 @@ pub struct Ministry {
 pub struct MinistryId(pub usize);
 
 /// Every spelling of ministries.yaml, normalised (NFKC, spaces removed). Records may use a
-/// name or an alias (SPEC §2); a short name is for display, so it only feeds suggestions.
-/// Where two ministries share a spelling the first keeps it (the validator reports the other).
-/// Used by the validator for records and by import for roster cells.
+/// name, a short name or an alias (SPEC §2: 国交省 finds 国土交通省). Where two ministries share
+/// a spelling the first keeps it (the validator reports the other). Used by the validator for
+/// records and by import for roster cells.
 #[derive(Clone, Debug, Default)]
 pub struct MinistryIndex {
-    by_name: HashMap<String, MinistryId>,
     by_spelling: HashMap<String, MinistryId>,
     /// Every spelling as written, in file order: what a suggestion is chosen from.
     spellings: Vec<(String, MinistryId)>,
@@ -39,28 +38,21 @@ impl MinistryIndex {
         for (i, m) in ministries.iter().enumerate() {
             let id = MinistryId(i);
             index.canonical.push(m.name.clone());
-            let short = m.short.iter().map(|s| (s, true));
-            let spellings = std::iter::once((&m.name, false))
-                .chain(short)
-                .chain(m.aliases.iter().map(|a| (a, false)));
-            for (spelling, is_short) in spellings {
+            let spellings = std::iter::once(&m.name).chain(m.short.iter()).chain(m.aliases.iter());
+            for spelling in spellings {
                 index.spellings.push((spelling.clone(), id));
                 let key = normalize_name(spelling);
-                if key.is_empty() || index.by_spelling.contains_key(&key) {
-                    continue;
-                }
-                index.by_spelling.insert(key.clone(), id);
-                if !is_short {
-                    index.by_name.insert(key, id);
+                if !key.is_empty() && !index.by_spelling.contains_key(&key) {
+                    index.by_spelling.insert(key, id);
                 }
             }
         }
         index
     }
 
-    /// The ministry a record's name or alias stands for.
+    /// The ministry a record's name, short name or alias stands for.
     pub fn find(&self, written: &str) -> Option<MinistryId> {
-        self.by_name.get(&normalize_name(written)).copied()
+        self.by_spelling.get(&normalize_name(written)).copied()
     }
 
     /// The canonical name `written` most likely meant (もしかして): the closest spelling, or
@@ -89,7 +81,7 @@ mod tests {
     }
 
     #[test]
-    fn names_and_aliases_find_a_ministry_and_short_names_only_suggest_it() {
+    fn names_short_names_and_aliases_find_a_ministry() {
         let index = MinistryIndex::new(&[
             ministry("総務省", None, &[]),
             ministry("公正取引委員会", Some("公取委"), &["公正取引 委員会"]),
@@ -100,8 +92,12 @@ mod tests {
             Some(MinistryId(1)),
             "full-width space normalised"
         );
-        assert_eq!(index.find("公取委"), None, "a short name is for display only");
-        assert_eq!(index.suggest("公取委"), Some("公正取引委員会"));
+        assert_eq!(
+            index.find("公取委"),
+            Some(MinistryId(1)),
+            "a short name finds it too (SPEC §2)"
+        );
+        assert_eq!(index.suggest("公取"), Some("公正取引委員会"));
         assert_eq!(index.suggest("総務"), Some("総務省"), "contained in a name");
         assert_eq!(index.suggest("気象庁"), None);
     }

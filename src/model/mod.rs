@@ -147,7 +147,16 @@ pub struct Declared {
     pub municipality_applicants: Option<u32>,
     /// 公表資料の内訳 — counts per category of an aggregate-only attribute, in the order of
     /// [`Attribute::categories`], for a cohort whose roster keeps no per-person attributes.
-    pub breakdowns: BTreeMap<Attribute, Vec<u32>>,
+    pub breakdowns: BTreeMap<Attribute, Breakdown>,
+}
+
+/// A declared breakdown: a count for each category the source gives, in the order of
+/// [`Attribute::categories`]; `None` for a category it does not give (never drawn as 0).
+pub type Breakdown = Vec<Option<u32>>;
+
+/// A breakdown's counts with the categories not given as 0 (for sums and comparisons).
+pub fn counts_of(b: &[Option<u32>]) -> Vec<u32> {
+    b.iter().map(|c| c.unwrap_or(0)).collect()
 }
 
 /// 伴走支援チーム — two or three members supporting one municipality in one cohort.

@@ -213,6 +213,8 @@ pub struct HeadlineView {
     pub municipalities: u32,
     pub prefectures: u32,
     pub officers: u32,
+    /// Members who have left, counted in `members`.
+    pub left: u32,
     /// The four headline figures as shown: counted from the records, or for a cohort without
     /// its roster the declared ones it has.
     pub figures: Vec<DeclaredView>,
@@ -295,6 +297,7 @@ impl HeadlineView {
             municipalities: h.municipalities,
             prefectures: h.prefectures,
             officers: h.officers,
+            left: h.left,
             figures,
             roster,
             notes,
@@ -357,6 +360,7 @@ mod tests {
             municipalities: 97,
             prefectures: 38,
             officers: 8,
+            left: 0,
         };
         let declared = [
             DeclaredFigure {

@@ -34,7 +34,7 @@ pub const TEAMS_HEADER: [&str; 9] = [
     "支援官数",
     "公表日",
 ];
-pub const MEMBERS_HEADER: [&str; 8] = [
+pub const MEMBERS_HEADER: [&str; 10] = [
     "全国地方公共団体コード",
     "市町村",
     "期",
@@ -43,6 +43,8 @@ pub const MEMBERS_HEADER: [&str; 8] = [
     "役職",
     "氏名",
     "職名",
+    "オフィサー",
+    "離任日",
 ];
 pub const MUNICIPALITIES_HEADER: [&str; 5] = ["全国地方公共団体コード", "都道府県", "市町村", "人口", "支援を受けた期"];
 
@@ -81,6 +83,11 @@ pub fn describe_files(has_programs: bool) -> Vec<DataFile> {
                 ("役職", "指定職、課長級、企画官・室長級、補佐級、係長級のいずれか"),
                 ("氏名", "公表している場合の氏名（ない場合は空欄）"),
                 ("職名", "公表している場合の職名（ない場合は空欄）"),
+                ("オフィサー", "地方創生支援オフィサーなら ○（そうでなければ空欄）"),
+                (
+                    "離任日",
+                    "期の途中で離任した支援官の離任日（YYYY-MM-DD。離任していなければ空欄）",
+                ),
             ],
         },
         DataFile {
@@ -218,6 +225,8 @@ pub(super) fn member_rows<'t>(p: &Published, teams: impl Iterator<Item = &'t Tea
                 member.grade.name().to_string(),
                 member.name.clone().unwrap_or_default(),
                 member.position.clone().unwrap_or_default(),
+                if member.is_officer { "○".into() } else { String::new() },
+                member.left.map(|d| d.iso()).unwrap_or_default(),
             ]);
         }
     }

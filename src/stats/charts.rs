@@ -208,7 +208,7 @@ pub fn person_chart(attr: Attribute, figure: &PersonFigure, min_group_size: u32)
             ),
             Tally::Suppressed,
         ),
-        PersonFigure::Shown { counts, basis } => {
+        PersonFigure::Shown { counts, basis, given } => {
             let (note, counted_at) = match basis {
                 Basis::Records { at, n } => (
                     format!(
@@ -221,10 +221,21 @@ pub fn person_chart(attr: Attribute, figure: &PersonFigure, min_group_size: u32)
                 ),
                 Basis::Declared { n } => (format!("公表資料の数値（{n}名）。"), None),
             };
+            // Only the categories the counts speak of: a category a declared breakdown does not
+            // give is no bar of 0名.
+            let keep = |i: &usize| given.get(*i).copied().unwrap_or(true);
+            let categories = (0..categories.len())
+                .filter(keep)
+                .map(|i| categories[i].clone())
+                .collect();
+            let values = (0..counts.len())
+                .filter(keep)
+                .map(|i| Tally::Count(counts[i]))
+                .collect();
             Chart {
                 id,
                 unit: "名",
-                series: vec![rows(counts.iter().map(|n| Tally::Count(*n)).collect())],
+                series: vec![rows(values)],
                 categories,
                 suppressed: None,
                 note: Some(note),
@@ -351,6 +362,7 @@ mod tests {
         let shown = PersonFigure::Shown {
             counts: vec![7, 3, 0],
             basis: Basis::Records { at, n: 10 },
+            given: vec![true; 3],
         };
         let c = person_chart(Attribute::Gender, &shown, 10);
         assert_eq!(c.categories, ["男性", "女性", "回答しない"], "no 未登録 row");

@@ -37,6 +37,8 @@ pub struct Headline {
     pub prefectures: u32,
     /// 地方創生支援オフィサー among the members.
     pub officers: u32,
+    /// Members who have left (離任) among the members: counted, since they served.
+    pub left: u32,
 }
 
 /// One declared (公表) figure next to what the published records count.
@@ -93,7 +95,8 @@ fn headline(teams: &[&Team]) -> Headline {
         members: members.clone().count() as u32,
         municipalities: municipalities.len() as u32,
         prefectures: prefectures.len() as u32,
-        officers: members.filter(|m| m.is_officer).count() as u32,
+        officers: members.clone().filter(|m| m.is_officer).count() as u32,
+        left: members.filter(|m| m.left.is_some()).count() as u32,
     }
 }
 

@@ -23,8 +23,13 @@ use crate::time::Instant;
 /// What a group's breakdown of one attribute shows at the as-of.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PersonFigure {
-    /// Counts per category (in [`Attribute::categories`] order) and where they come from.
-    Shown { counts: Vec<u32>, basis: Basis },
+    /// Counts per category (in [`Attribute::categories`] order) and where they come from;
+    /// `given`: the categories the counts speak of (a declared breakdown may not give them all).
+    Shown {
+        counts: Vec<u32>,
+        basis: Basis,
+        given: Vec<bool>,
+    },
     /// Fewer than `k` members with the attribute recorded.
     TooFew,
     /// Nobody has it recorded (or the cohort's declared breakdown is not shown yet).
@@ -42,14 +47,15 @@ pub enum Basis {
 
 /// The breakdown of `attr` over a cohort's published `members`, or its declared one.
 pub fn person_figure(attr: Attribute, members: &[&Member], declared: &Declared, k: u32) -> PersonFigure {
-    if let Some(counts) = declared.breakdowns.get(&attr) {
-        let n: u32 = counts.iter().sum();
+    if let Some(declared) = declared.breakdowns.get(&attr) {
+        let n: u32 = declared.iter().flatten().sum();
         return match n {
             0 => PersonFigure::Absent,
             n if n < k => PersonFigure::TooFew,
             n => PersonFigure::Shown {
-                counts: counts.clone(),
+                counts: crate::model::counts_of(declared),
                 basis: Basis::Declared { n },
+                given: declared.iter().map(Option::is_some).collect(),
             },
         };
     }
@@ -64,6 +70,7 @@ pub fn person_figure(attr: Attribute, members: &[&Member], declared: &Declared, 
                 counts[*c] += 1;
             }
             PersonFigure::Shown {
+                given: vec![true; counts.len()],
                 counts,
                 basis: Basis::Records { at, n },
             }
@@ -125,7 +132,7 @@ mod tests {
 
     fn shown(f: &PersonFigure) -> (Vec<u32>, Basis) {
         match f {
-            PersonFigure::Shown { counts, basis } => (counts.clone(), *basis),
+            PersonFigure::Shown { counts, basis, .. } => (counts.clone(), *basis),
             other => panic!("{other:?}"),
         }
     }
@@ -181,10 +188,11 @@ mod tests {
     #[test]
     fn declared_breakdowns_are_used_as_given_and_meet_the_threshold_too() {
         let mut d = Declared::default();
-        d.breakdowns.insert(Attribute::Gender, vec![200, 78, 0]);
+        d.breakdowns
+            .insert(Attribute::Gender, vec![Some(200), Some(78), Some(0)]);
         let (counts, basis) = shown(&person_figure(Attribute::Gender, &[], &d, 10));
         assert_eq!((counts, basis), (vec![200, 78, 0], Basis::Declared { n: 278 }));
-        d.breakdowns.insert(Attribute::Track, vec![5, 3]);
+        d.breakdowns.insert(Attribute::Track, vec![Some(5), Some(3)]);
         assert_eq!(person_figure(Attribute::Track, &[], &d, 10), PersonFigure::TooFew);
     }
     proptest::proptest! {
@@ -209,7 +217,7 @@ mod tests {
                 let now: Vec<&Member> = ms.iter().filter(|m| m.announce <= at(hour)).collect();
                 let recorded_now = now.iter().filter(|m| m.gender.is_some()).count() as u32;
                 match person_figure(Attribute::Gender, &now, &Declared::default(), k) {
-                    PersonFigure::Shown { counts, basis: Basis::Records { at: t, n } } => {
+                    PersonFigure::Shown { counts, basis: Basis::Records { at: t, n }, .. } => {
                         let sum: u32 = counts.iter().sum();
                         proptest::prop_assert_eq!(sum, n);
                         proptest::prop_assert!(n >= k && n <= recorded_now);

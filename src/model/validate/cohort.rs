@@ -236,9 +236,9 @@ impl Validator<'_> {
 }
 
 /// `declared.breakdowns` as counts in the order of [`Attribute::categories`] (a category left
-/// out counts 0).
-pub(crate) fn breakdowns(b: &RawBreakdowns) -> std::collections::BTreeMap<Attribute, Vec<u32>> {
-    let n = |v: &Option<Sp<u32>>| v.as_ref().map_or(0, |x| x.value);
+/// out is `None`: not given, never 0).
+pub(crate) fn breakdowns(b: &RawBreakdowns) -> std::collections::BTreeMap<Attribute, crate::model::Breakdown> {
+    let n = |v: &Option<Sp<u32>>| v.as_ref().map(|x| x.value);
     let mut out = std::collections::BTreeMap::new();
     if let Some(g) = &b.gender {
         let g = &g.value;

@@ -79,7 +79,7 @@ pub(super) fn check_declared(dir: &CohortDir, reg: &Registry, diags: &mut Diagno
             let (Some(pos), Some(counts)) = (pos, parsed.get(&attr)) else {
                 continue;
             };
-            let sum: u32 = counts.iter().sum();
+            let sum: u32 = counts.iter().flatten().sum();
             if let Some(m) = declared_members.filter(|m| sum > *m) {
                 diags.push(
                     Diagnostic::warning(

@@ -63,14 +63,15 @@ impl Validator<'_> {
             );
             return None;
         }
-        if !broken && !TEAM_SIZE.contains(&members.len()) {
+        // A member who left stays recorded (SPEC §6 (c)); the team's size is who is in it.
+        let present = members.iter().filter(|m| m.left.is_none()).count();
+        if !broken && !TEAM_SIZE.contains(&present) {
             self.push(
                 Diagnostic::warning(
                     Span::new(file, r.members.pos),
                     format!(
-                        "チーム {} の支援官が {} 名です（制度では2～3名）",
-                        r.number.value,
-                        members.len()
+                        "チーム {} の支援官が {} 名です（制度では2～3名。離任した人は数えていません）",
+                        r.number.value, present
                     ),
                 )
                 .with_help("人数に誤りがないか確認してください"),
