@@ -19,7 +19,6 @@
 //! Each team is built by destructuring the old record whole, so a field added to teams.yaml is a
 //! compile error here rather than a field the next import drops.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::previous::Previous;
@@ -52,12 +51,21 @@ pub struct Changes {
     pub changed: Vec<String>,
 }
 
-/// The teams to write, what changed, and the cells of recorded attribute values the roster
-/// corrects for a member of a public team (aggregate-only: the rule of SPEC §6 (e)).
+/// The teams to write, what changed, and the recorded attribute values the roster corrects for
+/// a member of a public team (aggregate-only: the rule of SPEC §6 (e)).
 pub(super) struct Merged {
     pub(super) teams: Vec<TeamOut>,
     pub(super) changes: Changes,
-    pub(super) corrections: Vec<(Attribute, Span)>,
+    pub(super) corrections: Vec<Correction>,
+}
+
+/// A recorded value written over: the attribute, its category before and after, the cell.
+#[derive(Debug, Clone)]
+pub(super) struct Correction {
+    pub(super) attribute: Attribute,
+    pub(super) before: usize,
+    pub(super) after: usize,
+    pub(super) cell: Span,
 }
 
 /// What the merge needs besides the roster and the file.
@@ -193,7 +201,7 @@ impl Merge<'_> {
         label: &str,
         problems: &mut Diagnostics,
         changes: &mut Changes,
-        corrections: &mut Vec<(Attribute, Span)>,
+        corrections: &mut Vec<Correction>,
     ) -> Vec<MemberOut> {
         let olds: Vec<&RawMember> = old
             .map(|o| o.members.value.iter().filter_map(|l| l.0.as_ref()).collect())
@@ -202,7 +210,7 @@ impl Merge<'_> {
         // Nameless members of one ministry and grade whose number changes with both sides
         // holding some: nobody can say who left and who joined.
         if public {
-            for (key, rows) in ambiguous(&t.members, &olds) {
+            for (key, rows) in ambiguous(&t.members, &olds, &pairs) {
                 for m in rows {
                     problems.push(
                         Diagnostic::error(
@@ -344,7 +352,7 @@ impl Merge<'_> {
 
 /// The recorded attribute values of one member that the roster changes (a value written over a
 /// different one, not a blank kept), each with the roster's cell.
-fn corrected(m: &Member, before: &MemberOut, after: &MemberOut) -> Vec<(Attribute, Span)> {
+fn corrected(m: &Member, before: &MemberOut, after: &MemberOut) -> Vec<Correction> {
     let cat = |x: &MemberOut, a: Attribute| {
         let gender = x.gender.as_deref().and_then(crate::model::Gender::parse);
         let track = x.track.as_deref().and_then(crate::model::Track::parse);
@@ -353,8 +361,16 @@ fn corrected(m: &Member, before: &MemberOut, after: &MemberOut) -> Vec<(Attribut
     Attribute::ALL
         .into_iter()
         .enumerate()
-        .filter(|&(_, a)| cat(before, a).is_some() && cat(after, a).is_some() && cat(before, a) != cat(after, a))
-        .filter_map(|(i, a)| Some((a, m.attribute_at[i].clone()?)))
+        .filter_map(|(i, a)| {
+            let (b, f) = (cat(before, a)?, cat(after, a)?);
+            let cell = m.attribute_at[i].clone()?;
+            (b != f).then_some(Correction {
+                attribute: a,
+                before: b,
+                after: f,
+                cell,
+            })
+        })
         .collect()
 }
 
@@ -431,34 +447,34 @@ fn pair(roster: &[Member], olds: &[&RawMember]) -> Pairs {
     p
 }
 
-/// Groups of nameless members of one ministry and grade whose number differs between the file
-/// (members not yet left) and the roster, with both sides holding some and no date to say who:
-/// the roster's rows of each.
-fn ambiguous<'r>(roster: &'r [Member], olds: &[&RawMember]) -> Vec<(String, Vec<&'r Member>)> {
-    // (old count, roster count, the roster's rows, whether a row carries a date that says who)
-    let mut groups: BTreeMap<String, (usize, usize, Vec<&Member>, bool)> = BTreeMap::new();
-    for m in roster.iter().filter(|m| m.name.is_none()) {
-        let g = groups.entry(format!("{} {}", m.ministry, m.grade)).or_default();
-        g.1 += 1;
-        g.2.push(m);
-        g.3 |= m.left.is_some() || m.joined.is_some();
+/// Groups of nameless members of one ministry and grade whose number changes between the
+/// file and the roster while both sides have some (matched with each other): which of them left,
+/// or which row is the newcomer, nobody can say without a date. The roster's rows of each.
+fn ambiguous<'r>(roster: &'r [Member], olds: &[&RawMember], pairs: &Pairs) -> Vec<(String, Vec<&'r Member>)> {
+    let post = |m: &Member| format!("{} {}", m.ministry, m.grade);
+    let nameless_pair =
+        |i: usize| pairs.roster_to_old[i].is_some_and(|j| olds[j].name.is_none()) && roster[i].name.is_none();
+    let mut out: Vec<(String, Vec<&Member>)> = Vec::new();
+    for (i, m) in roster.iter().enumerate() {
+        if !nameless_pair(i) || out.iter().any(|(k, _)| *k == post(m)) {
+            continue;
+        }
+        let same = |x: &Member| x.name.is_none() && post(x) == post(m);
+        // Rows of the post the file has no record for (undated newcomers)…
+        let extra_rows = roster
+            .iter()
+            .enumerate()
+            .any(|(k, x)| same(x) && pairs.roster_to_old[k].is_none() && x.joined.is_none());
+        // …or records of the post the roster has no row for (undated leavers).
+        let j = pairs.roster_to_old[i].expect("paired");
+        let extra_olds = olds.iter().enumerate().any(|(k, o)| {
+            pairs.old_to_roster[k].is_none() && o.name.is_none() && o.left.is_none() && same_post(m, o) && k != j
+        });
+        if extra_rows || extra_olds {
+            out.push((post(m), roster.iter().filter(|x| same(x)).collect()));
+        }
     }
-    for o in olds.iter().filter(|o| o.name.is_none() && o.left.is_none()) {
-        let grade = grade_name(&o.grade.value);
-        let key = format!("{} {grade}", o.ministry.value);
-        // Ministries are compared as the roster canonicalised them.
-        let key = groups
-            .keys()
-            .find(|k| normalize_name(k) == normalize_name(&key))
-            .cloned()
-            .unwrap_or(key);
-        groups.entry(key).or_default().0 += 1;
-    }
-    groups
-        .into_iter()
-        .filter(|(_, (old, new, _, dated))| *old > 0 && *new > 0 && old != new && !dated)
-        .map(|(k, (_, _, rows, _))| (k, rows))
-        .collect()
+    out
 }
 
 /// A team of teams.yaml as it is written, to be written again unchanged. Destructured whole:

@@ -230,24 +230,28 @@ pub fn import_teams(
     let merged = merger.run(&read.teams, &existing).map_err(ImportError::Rows)?;
 
     let k = reg.site.min_group_size;
-    // Per person (--keep-attributes): a correction of recorded values that moves a published
+    // Per person (--keep-attributes): corrections of recorded values that move a published
     // breakdown by fewer than k people would tell, by comparing two builds, whose value it was.
+    // The move is measured as everywhere: the larger of the people added to categories and the
+    // people taken from them ([`moved`]).
     if opts.keep_attributes && public_cohort {
         let mut problems = Diagnostics::new();
         for a in Attribute::ALL {
-            let cells: Vec<&crate::diag::Span> = merged
-                .corrections
-                .iter()
-                .filter(|(x, _)| *x == a)
-                .map(|(_, c)| c)
-                .collect();
+            let these: Vec<&merge::Correction> = merged.corrections.iter().filter(|c| c.attribute == a).collect();
+            let mut before = vec![0; a.categories().len()];
+            let mut after = before.clone();
+            for c in &these {
+                before[c.before] += 1;
+                after[c.after] += 1;
+            }
+            let by = moved(&before, &after);
             let shown = previous.as_ref().and_then(|p| p.shown(cohort, a)).is_some();
-            if shown && !cells.is_empty() && (cells.len() as u32) < k {
-                for c in &cells {
+            if shown && by > 0 && by < k {
+                for c in &these {
                     problems.push(
                         crate::diag::Diagnostic::error(
-                            (*c).clone(),
-                            format!("公表済みの{}の内訳を{}名分だけ変える訂正です", a.name(), cells.len()),
+                            c.cell.clone(),
+                            format!("公表済みの{}の内訳を{by}名分だけ変える訂正です", a.name()),
                         )
                         .with_help(format!(
                             "公表済みの内訳は、最小集計人数（{k}名）以上の違いがあるときだけ変えられます。少数の訂正を載せると、前の版と比べて誰の値かがわかってしまいます。訂正はまとめて行うか、この値を元に戻してください"
