@@ -384,3 +384,59 @@ fn the_same_roster_twice_changes_nothing() {
         "{err}"
     );
 }
+
+/// With `--keep-attributes`, a member replaced by a newcomer of the other 性別 (the leaver's row
+/// kept with its 離任日, the newcomer's row with its 公表日) does not move the published breakdown
+/// by one: the newcomer waits for the next 集計時点 and the leaver stays counted. On b4b8799 the
+/// row was overwritten in place and the breakdown moved from 15/15 to 14/16 at the same 集計時点.
+#[test]
+fn a_replacement_with_attributes_per_person_does_not_move_the_breakdown_by_one() {
+    let site = Site::fixture("basic");
+    site.write(
+        "cohorts/1/cohort.yaml",
+        "number: 1\nfiscal_year: 2026\nannounce: 2026-04-01T10:00:00+09:00\nperiod: { start: 2026-04-01, end: 2027-03-31 }\n",
+    );
+    let roster = |extra: &str| {
+        let places = ["01.北海道森町", "02.静岡県森町", "03.沖縄県与那国町"];
+        let mut csv = String::from("市町村名,所属府省庁,役職,氏名,性別,離任日,公表日\n");
+        let mut i = 0;
+        for place in places {
+            for m in 0..10 {
+                let cell = if m == 0 { place } else { "" };
+                let gender = if i < 15 { "女性" } else { "男性" };
+                let left = if i == 0 && !extra.is_empty() { "2026-12-01" } else { "" };
+                csv.push_str(&format!("{cell},総務省,補佐級,架空 {i:02},{gender},{left},\n"));
+                i += 1;
+            }
+            if place.starts_with("01") {
+                csv.push_str(extra);
+            }
+        }
+        csv
+    };
+    ok(&import(&site, &roster(""), "1", "2026-03-01", &["--keep-attributes"]));
+    ok(&site.build("2026-11-23"));
+    let before = String::from_utf8(site.output_file("cohorts/1/charts/gender.csv")).unwrap();
+    assert!(
+        before.contains("男性（名）,15") || before.contains("男性,15"),
+        "{before}"
+    );
+    // 架空 00 (女性) leaves on 2026-12-01; 架空 30 (男性) joins that day.
+    let err = ok(&import(
+        &site,
+        &roster(",総務省,補佐級,架空 30,男性,,2026-12-01\n"),
+        "1",
+        "2026-11-24",
+        &["--keep-attributes"],
+    ));
+    assert!(
+        err.contains("架空 30（2026-12-01 から公表）") && err.contains("架空 00（2026-12-01 から離任）"),
+        "{err}"
+    );
+    ok(&site.build("2026-12-02"));
+    let after = String::from_utf8(site.output_file("cohorts/1/charts/gender.csv")).unwrap();
+    assert_eq!(
+        after, before,
+        "the breakdown shown is the same: the newcomer waits for the next 集計時点"
+    );
+}

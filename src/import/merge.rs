@@ -79,6 +79,9 @@ pub(super) struct Merge<'a> {
     pub(super) teams_file: Arc<str>,
     /// The display name of a municipality (for comments and the summary).
     pub(super) place: &'a dyn Fn(MunicipalityCode) -> String,
+    /// The canonical name of a ministry as teams.yaml may spell it (a short name or an alias):
+    /// a record is compared with the roster, which the import reads into canonical names.
+    pub(super) ministry: &'a dyn Fn(&str) -> Option<String>,
 }
 
 impl Merge<'_> {
@@ -203,9 +206,24 @@ impl Merge<'_> {
         changes: &mut Changes,
         corrections: &mut Vec<Correction>,
     ) -> Vec<MemberOut> {
-        let olds: Vec<&RawMember> = old
-            .map(|o| o.members.value.iter().filter_map(|l| l.0.as_ref()).collect())
-            .unwrap_or_default();
+        // The file's members with their ministry and grade as the roster reads them (teams.yaml
+        // may say 子ども家庭庁 or 室長級 for こども家庭庁 and 企画官・室長級).
+        let canonical: Vec<RawMember> = old
+            .map(|o| o.members.value.iter().filter_map(|l| l.0.as_ref()).collect::<Vec<_>>())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|o| {
+                let mut c = o.clone();
+                if let Some(name) = (self.ministry)(&o.ministry.value) {
+                    c.ministry.value = name;
+                }
+                if let Some(g) = Grade::parse(&o.grade.value) {
+                    c.grade.value = g.name().to_string();
+                }
+                c
+            })
+            .collect();
+        let olds: Vec<&RawMember> = canonical.iter().collect();
         let pairs = pair(&t.members, &olds);
         // Nameless members of one ministry and grade whose number changes with both sides
         // holding some: nobody can say who left and who joined.

@@ -215,6 +215,7 @@ pub fn import_teams(
             .unwrap_or_else(|| code.to_string())
     };
     let recorded = recorded_attributes(&read);
+    let ministry = |written: &str| reg.ministry_index.find(written).map(|id| reg.ministry(id).name.clone());
     let merger = merge::Merge {
         cohort,
         as_of: opts.as_of,
@@ -226,6 +227,7 @@ pub fn import_teams(
         },
         teams_file: Arc::clone(&teams_rel),
         place: &place,
+        ministry: &ministry,
     };
     let merged = merger.run(&read.teams, &existing).map_err(ImportError::Rows)?;
 
@@ -326,7 +328,11 @@ pub fn import_teams(
         Some(cohort_yaml::with_breakdowns(&text, &breakdowns, &note)?)
     };
 
-    let yaml = emit(&merged.teams, path)?;
+    // The secretariat's notes at the top of the old file stay on top of the new one.
+    let kept_comments = std::fs::read_to_string(&teams_file)
+        .map(|old| teams_yaml::leading_comments(&old))
+        .unwrap_or_default();
+    let yaml = emit(&merged.teams, path, &kept_comments)?;
     verify(&yaml, &merged.teams)?;
 
     let mut added: Vec<(MunicipalityCode, String)> = Vec::new();
@@ -409,9 +415,10 @@ pub fn roster_yaml(bytes: &[u8], name: &Path, reg: &Registry) -> Result<String, 
         },
         teams_file: Arc::from("teams.yaml"),
         place: &place,
+        ministry: &|_: &str| None,
     };
     let merged = merger.run(&read.teams, &[]).map_err(ImportError::Rows)?;
-    let yaml = emit(&merged.teams, name)?;
+    let yaml = emit(&merged.teams, name, "")?;
     verify(&yaml, &merged.teams)?;
     Ok(yaml)
 }

@@ -144,12 +144,29 @@ pub(super) fn to_yaml(value: &impl Serialize) -> Result<String, ImportError> {
 
 /// teams.yaml for `teams`: a header naming the roster, and after each municipality code the
 /// roster's 市町村名 as a comment, so a person reading the file sees the place.
-pub(super) fn emit(teams: &[TeamOut], source: &Path) -> Result<String, ImportError> {
+/// The comment lines that open an old teams.yaml (the secretariat's notes on sources and
+/// spellings), kept above what an import writes, without an earlier import's own line.
+pub(super) fn leading_comments(old: &str) -> String {
+    old.lines()
+        .take_while(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        .filter(|l| !l.contains("から banso import teams で"))
+        .map(|l| format!("{}\n", comment(l)))
+        .collect::<String>()
+        .trim_end()
+        .to_string()
+}
+
+pub(super) fn emit(teams: &[TeamOut], source: &Path, kept_comments: &str) -> Result<String, ImportError> {
     let file_name = source
         .file_name()
         .map(|n| comment(&n.to_string_lossy()))
         .unwrap_or_default();
-    let mut y = format!("# 名簿 {file_name} から banso import teams で作成。\n");
+    let mut y = String::new();
+    if !kept_comments.is_empty() {
+        y.push_str(kept_comments);
+        y.push_str("\n#\n");
+    }
+    y.push_str(&format!("# 名簿 {file_name} から banso import teams で作成。\n"));
     for t in teams {
         let team = to_yaml(&[TeamYaml::from(t)])?;
         // Every text is double-quoted with its line breaks escaped, so this line can only be

@@ -40,7 +40,12 @@ fn team(name: &str) -> TeamOut {
 #[test]
 fn every_text_is_double_quoted_and_escaped() {
     // The escapes are YAML 1.2's (§5.7): \t, \", \\, \n, \e for ESC and \L for U+2028.
-    let yaml = emit(&[team("山田\t# 太郎 \"a\\b\nc \u{1b}\u{2028}")], Path::new("名簿.csv")).unwrap();
+    let yaml = emit(
+        &[team("山田\t# 太郎 \"a\\b\nc \u{1b}\u{2028}")],
+        Path::new("名簿.csv"),
+        "",
+    )
+    .unwrap();
     assert!(yaml.contains(r#"name: "山田\t# 太郎 \"a\\b\nc \e\L""#), "{yaml}");
     assert!(yaml.contains(r#"position: "課長補佐: 総務""#), "{yaml}");
     assert!(
@@ -61,7 +66,7 @@ fn every_text_is_double_quoted_and_escaped() {
 #[test]
 fn what_is_written_reads_back_as_meant() {
     let team = team("山田 #太郎, gender: 女性");
-    let yaml = emit(std::slice::from_ref(&team), Path::new("名簿\n.csv")).unwrap();
+    let yaml = emit(std::slice::from_ref(&team), Path::new("名簿\n.csv"), "").unwrap();
     verify(&yaml, std::slice::from_ref(&team)).unwrap_or_else(|e| panic!("{e}\n{yaml}"));
     // A writer that did not quote would fail here rather than write a broken file.
     let unquoted = yaml.replace("\"山田 #太郎, gender: 女性\"", "山田 #太郎, gender: 女性");
@@ -85,4 +90,18 @@ fn shift_jis_is_read() {
         ("市町村名\t役職".to_string(), "UTF-16")
     );
     assert!(decode(&[0x81, 0xff, 0xfd], Path::new("x.csv")).is_err());
+}
+
+/// The secretariat's notes at the top of teams.yaml (sources, spellings) survive an import; an
+/// earlier import's own line does not pile up.
+#[test]
+fn the_notes_atop_the_old_file_are_kept() {
+    let old = "# 出典: 公表資料の一覧。\n# 所属は資料の表記のまま。\n\n# 名簿 a.csv から banso import teams で作成。\n- number: 1\n";
+    let kept = super::teams_yaml::leading_comments(old);
+    assert_eq!(kept, "# 出典: 公表資料の一覧。\n# 所属は資料の表記のまま。");
+    let yaml = emit(&[team("山田")], Path::new("b.csv"), &kept).unwrap();
+    assert!(
+        yaml.starts_with("# 出典: 公表資料の一覧。\n# 所属は資料の表記のまま。\n#\n# 名簿 b.csv から banso import teams で作成。\n- number: 1\n"),
+        "{yaml}"
+    );
 }
