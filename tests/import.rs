@@ -110,7 +110,7 @@ fn updating_keeps_what_the_roster_does_not_carry() {
     assert!(err.contains("  名簿で更新したチーム 97\n"), "{err}");
     let yaml = site.read("cohorts/2/teams.yaml");
     assert_eq!(
-        yaml.matches("officer: true").count(),
+        yaml.matches(", officer: true").count(),
         8,
         "the オフィサー flags are kept"
     );
