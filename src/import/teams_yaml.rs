@@ -147,13 +147,17 @@ pub(super) fn to_yaml(value: &impl Serialize) -> Result<String, ImportError> {
 /// The comment lines that open an old teams.yaml (the secretariat's notes on sources and
 /// spellings), kept above what an import writes, without an earlier import's own line.
 pub(super) fn leading_comments(old: &str) -> String {
-    old.lines()
+    let mut lines: Vec<String> = old
+        .lines()
         .take_while(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
         .filter(|l| !l.contains("から banso import teams で"))
-        .map(|l| format!("{}\n", comment(l)))
-        .collect::<String>()
-        .trim_end()
-        .to_string()
+        .map(comment)
+        .collect();
+    // The separator an earlier import put before its own line goes with it.
+    while lines.last().is_some_and(|l| matches!(l.trim(), "" | "#")) {
+        lines.pop();
+    }
+    lines.join("\n")
 }
 
 pub(super) fn emit(teams: &[TeamOut], source: &Path, kept_comments: &str) -> Result<String, ImportError> {

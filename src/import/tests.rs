@@ -100,6 +100,11 @@ fn the_notes_atop_the_old_file_are_kept() {
     let kept = super::teams_yaml::leading_comments(old);
     assert_eq!(kept, "# 出典: 公表資料の一覧。\n# 所属は資料の表記のまま。");
     let yaml = emit(&[team("山田")], Path::new("b.csv"), &kept).unwrap();
+    assert_eq!(
+        super::teams_yaml::leading_comments(&yaml),
+        kept,
+        "the same again: nothing piles up"
+    );
     assert!(
         yaml.starts_with("# 出典: 公表資料の一覧。\n# 所属は資料の表記のまま。\n#\n# 名簿 b.csv から banso import teams で作成。\n- number: 1\n"),
         "{yaml}"
