@@ -204,9 +204,12 @@ fn import(site: &Site, file: &Path, cohort: &str, extra: &[&str]) -> std::proces
     site.banso(&args)
 }
 
-/// teams.yaml without its first line (which names the roster file).
+/// teams.yaml without the line that names the roster file.
 fn body(yaml: &str) -> String {
-    yaml.split_once('\n').unwrap().1.to_string()
+    yaml.lines()
+        .filter(|l| !l.contains("から banso import teams で作成"))
+        .map(|l| format!("{l}\n"))
+        .collect()
 }
 
 #[test]
