@@ -103,7 +103,7 @@ test('finding 9: a prefecture lists the towns this programme supports, and offer
   assert.equal(json.length, teams);
   assert.ok(json.every((t) => t['都道府県'] === '北海道' && /^01\d{4}$/.test(t['全国地方公共団体コード'])), JSON.stringify(json[0]));
   const csv = Buffer.from(await (await fetch(links[2])).arrayBuffer()).toString('utf8');
-  assert.ok(csv.startsWith('\ufeff全国地方公共団体コード,市町村,期,チーム番号,所属府省庁,役職,氏名,職名\r\n'), csv.slice(0, 80));
+  assert.ok(csv.startsWith('\ufeff全国地方公共団体コード,市町村,期,チーム番号,所属府省庁,役職,氏名,職名,オフィサー,離任日\r\n'), csv.slice(0, 80));
   await page.close();
 });
 
