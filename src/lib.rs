@@ -131,7 +131,7 @@ pub fn render_site_with(
 ) -> Result<Built, Error> {
     let release = timed("publish", || publish::publish(reg, opts.as_of, opts.preview));
     let published = &release.published;
-    let stats = timed("aggregate", || stats::aggregate(published));
+    let stats = timed("aggregate", || stats::aggregate(published, &release.attributes));
     let base = opts.base_url.as_ref().unwrap_or(&reg.site.base_url);
     let plan = render::render(published, &stats, theme, base, opts.render, cache)?;
     Ok(Built {

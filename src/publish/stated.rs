@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::Published;
 use crate::diag::Pos;
-use crate::model::{CohortNo, Registry};
+use crate::model::{CohortNo, MunicipalityCode, Registry};
 
 /// A figure of a held cohort in a published page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,13 +83,14 @@ pub(super) fn stated_figures(reg: &Registry, p: &Published) -> Vec<StatedFigure>
 /// The figures cohort `no` will show once it is wholly public (declared, and counted from all
 /// its records) that this build does not show.
 fn secret_figures(reg: &Registry, p: &Published, no: CohortNo) -> BTreeSet<(u32, Counter)> {
-    let count = |teams: &mut dyn Iterator<Item = &crate::model::Team>| {
+    // Each team as (its municipality, its members).
+    let count = |teams: &mut dyn Iterator<Item = (MunicipalityCode, usize)>| {
         let (mut n, mut members, mut places, mut prefs) = (0, 0, BTreeSet::new(), BTreeSet::new());
-        for t in teams {
+        for (municipality, size) in teams {
             n += 1;
-            members += t.members.len() as u32;
-            places.insert(t.municipality);
-            prefs.insert(t.municipality.prefecture().code);
+            members += size as u32;
+            places.insert(municipality);
+            prefs.insert(municipality.prefecture().code);
         }
         [
             (members, Counter::People),
@@ -98,10 +99,18 @@ fn secret_figures(reg: &Registry, p: &Published, no: CohortNo) -> BTreeSet<(u32,
             (prefs.len() as u32, Counter::Prefectures),
         ]
     };
-    let shown: BTreeSet<(u32, Counter)> = count(&mut p.teams_of(no)).into_iter().collect();
-    let mut figures: BTreeSet<(u32, Counter)> = count(&mut reg.teams.iter().filter(|t| t.cohort == no))
+    let shown: BTreeSet<(u32, Counter)> = count(&mut p.teams_of(no).map(|t| (t.municipality, t.members.len())))
         .into_iter()
         .collect();
+    let mut figures: BTreeSet<(u32, Counter)> = count(
+        &mut reg
+            .teams
+            .iter()
+            .filter(|t| t.cohort == no)
+            .map(|t| (t.municipality, t.members.len())),
+    )
+    .into_iter()
+    .collect();
     if let Some(c) = reg.cohort(no) {
         let d = &c.declared;
         let declared = [

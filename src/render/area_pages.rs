@@ -23,7 +23,6 @@ impl Renderer<'_, '_> {
             .collect();
         let spec = PageSpec {
             path: urls::THEMES,
-            template: "areas.html",
             og_type: OgType::Website,
             title: "課題分野".into(),
             description: "制度の26の課題分野と、それぞれに取り組む伴走支援チーム。".into(),
@@ -46,7 +45,6 @@ impl Renderer<'_, '_> {
             this.page(
                 PageSpec {
                     path: &path,
-                    template: "area.html",
                     og_type: OgType::Website,
                     title,
                     description,

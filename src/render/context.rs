@@ -6,9 +6,9 @@
 
 use serde::Serialize;
 
-use crate::model::{CohortNo, Member, Report, Team, urls};
-use crate::publish::Published;
-use crate::stats::{DeclaredFigure, Headline};
+use crate::model::{CohortNo, Report, urls};
+use crate::publish::{Member, Published, Team};
+use crate::stats::{DeclaredFigure, Figure, Headline};
 use crate::time::Instant;
 
 /// 非公開プレビュー: when a record shown in a preview is released (SPEC §1: each held item is
@@ -235,56 +235,46 @@ pub struct DeclaredView {
 
 impl HeadlineView {
     pub fn of(no: u32, fiscal_year: u32, h: &Headline, declared: &[DeclaredFigure], roster: bool) -> Self {
-        /// (shown label, unit, the label of the declared figure it is).
-        const HEADLINE: [(&str, &str, &str); 4] = [
-            ("伴走支援チーム", "チーム", "伴走支援チーム"),
-            ("地方創生支援官", "名", "支援官"),
-            ("支援対象の市町村", "市町村", "支援対象の市町村"),
-            ("支援対象の道府県", "道府県", "支援対象の道府県"),
-        ];
-        let figures = if roster {
-            HEADLINE
-                .iter()
-                .zip([h.teams, h.members, h.municipalities, h.prefectures])
-                .map(|((label, unit, _), n)| DeclaredView {
-                    label,
-                    unit,
-                    value: fmt_int(u64::from(n)),
+        let figures = Figure::HEADLINE
+            .iter()
+            .filter_map(|&f| {
+                let value = if roster {
+                    match f {
+                        Figure::Teams => h.teams,
+                        Figure::Members => h.members,
+                        Figure::Municipalities => h.municipalities,
+                        _ => h.prefectures,
+                    }
+                } else {
+                    declared.iter().find(|d| d.figure == f)?.declared
+                };
+                Some(DeclaredView {
+                    label: f.headline_label(),
+                    unit: f.unit().symbol(),
+                    value: fmt_int(u64::from(value)),
                 })
-                .collect()
-        } else {
-            HEADLINE
-                .iter()
-                .filter_map(|(label, unit, declared_label)| {
-                    let d = declared.iter().find(|d| d.label == *declared_label)?;
-                    Some(DeclaredView {
-                        label,
-                        unit,
-                        value: fmt_int(u64::from(d.declared)),
-                    })
-                })
-                .collect()
-        };
+            })
+            .collect();
         let notes = declared
             .iter()
             .filter(|d| !d.agrees())
             .map(|d| {
                 format!(
                     "公表資料の集計では{}は{}{}です。このサイトは、記録に登録された{}{}を数えて載せています。",
-                    d.label,
+                    d.figure.label(),
                     fmt_int(u64::from(d.declared)),
-                    d.unit,
+                    d.figure.unit().symbol(),
                     fmt_int(u64::from(d.records.unwrap_or(0))),
-                    d.unit
+                    d.figure.unit().symbol()
                 )
             })
             .collect();
         let declared_only = declared
             .iter()
-            .filter(|d| !d.in_headline)
+            .filter(|d| !d.figure.in_headline())
             .map(|d| DeclaredView {
-                label: d.label,
-                unit: d.unit,
+                label: d.figure.label(),
+                unit: d.figure.unit().symbol(),
                 value: fmt_int(u64::from(d.records.unwrap_or(d.declared))),
             })
             .collect();
@@ -364,25 +354,19 @@ mod tests {
         };
         let declared = [
             DeclaredFigure {
-                label: "支援官",
-                unit: "名",
+                figure: Figure::Members,
                 declared: 278,
                 records: Some(279),
-                in_headline: true,
             },
             DeclaredFigure {
-                label: "伴走支援チーム",
-                unit: "チーム",
+                figure: Figure::Teams,
                 declared: 97,
                 records: Some(97),
-                in_headline: true,
             },
             DeclaredFigure {
-                label: "国の職員からの応募",
-                unit: "名",
+                figure: Figure::StaffApplicants,
                 declared: 308,
                 records: None,
-                in_headline: false,
             },
         ];
         let v = HeadlineView::of(2, 2026, &h, &declared, true);

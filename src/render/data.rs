@@ -8,8 +8,9 @@ use serde_json::json;
 
 use super::charts;
 use crate::model::reference::PREFECTURES;
-use crate::model::{Team, urls};
+use crate::model::urls;
 use crate::publish::Published;
+use crate::publish::Team;
 use crate::stats::Stats;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";

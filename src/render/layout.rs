@@ -86,7 +86,6 @@ pub(super) fn crumb(name: impl Into<String>, href: impl Into<String>) -> Crumb {
 /// One page to emit.
 pub(super) struct PageSpec<'s> {
     pub path: &'s str,
-    pub template: &'s str,
     /// What the page is to a link preview (Open Graph `og:type`).
     pub og_type: OgType,
     pub title: String,

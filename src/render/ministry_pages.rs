@@ -6,8 +6,9 @@ use super::context::{ReportRef, TeamList, fmt_int};
 use super::layout::{OgType, PageSpec, crumb};
 use super::pages::Renderer;
 use super::views::{MinistryCohort, MinistryCount, MinistryListView, MinistryRow, MinistryView};
-use crate::model::{Grade, Ministry, MinistryId, Team, urls};
+use crate::model::{Grade, Ministry, MinistryId, urls};
 use crate::publish::Published;
+use crate::publish::Team;
 
 /// One ministry's share of one cohort: its published members and the teams they are in.
 struct Tally<'p> {
@@ -80,7 +81,6 @@ impl Renderer<'_, '_> {
             .collect();
         let spec = PageSpec {
             path: urls::MINISTRIES,
-            template: "ministries.html",
             og_type: OgType::Website,
             title: "府省庁等別".into(),
             description: "地方創生支援官が所属する府省庁等ごとの、支援官の数と加わっている伴走支援チームの数。".into(),
@@ -127,7 +127,6 @@ impl Renderer<'_, '_> {
             this.page(
                 PageSpec {
                     path,
-                    template: "ministry.html",
                     og_type: OgType::Website,
                     title: m.name.clone(),
                     description,

@@ -47,7 +47,6 @@ impl Renderer<'_, '_> {
             ];
             let spec = PageSpec {
                 path: &path,
-                template: "municipality.html",
                 og_type: OgType::Website,
                 title: m.full_name(),
                 description,

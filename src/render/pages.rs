@@ -1,12 +1,10 @@
 //! The page renderer: one [`Renderer`] walks the published view and hands each page family
 //! (this file's fixed pages, and the `*_pages` modules) the layout and template machinery.
 
-use serde::Serialize;
-
 use super::context::{HeldUntil, ReportRef};
 use super::layout::{Crumb, Layout, MenuItem, OgType, PageSpec, SiteLinks, crumb, root_of};
 use super::markdown::{plain_text, render_markdown};
-use super::views::{DataView, HomeView, NotFoundView, PageView, SearchView};
+use super::views::{DataView, HomeView, NotFoundView, PageView, SearchView, View};
 use super::{Plan, RenderError, Theme, tera_context};
 use crate::model::urls::{self, BaseUrl};
 use crate::publish::Published;
@@ -106,7 +104,6 @@ impl<'a, 'r> Renderer<'a, 'r> {
             let path = urls::page(&page.stem);
             let spec = PageSpec {
                 path: &path,
-                template: "page.html",
                 og_type: OgType::Website,
                 title: page.title.clone(),
                 description,
@@ -127,7 +124,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         self.not_found()
     }
 
-    pub(super) fn emit(&mut self, spec: PageSpec, page: &impl Serialize) -> Result<(), RenderError> {
+    pub(super) fn emit(&mut self, spec: PageSpec, page: &impl View) -> Result<(), RenderError> {
         let rendered = self.page(spec, page)?;
         self.accept(rendered)
     }
@@ -158,7 +155,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
     }
 
     /// One page: layout, template, HTML. Needs only `&self`, so pages render in parallel.
-    pub(super) fn page(&self, spec: PageSpec, page: &impl Serialize) -> Result<Rendered, RenderError> {
+    pub(super) fn page<V: View>(&self, spec: PageSpec, page: &V) -> Result<Rendered, RenderError> {
         let site = self.p.site;
         let is_404 = spec.path == urls::NOT_FOUND;
         let root = if is_404 {
@@ -211,7 +208,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         };
         let key = self
             .cache
-            .map(|_| super::cache::key(self.theme.fingerprint, spec.template, &layout, page));
+            .map(|_| super::cache::key(self.theme.fingerprint, V::TEMPLATE.file(), &layout, page));
         let cached = self.cache.zip(key).and_then(|(c, k)| c.get(k));
         let bytes = match cached {
             Some(bytes) => bytes,
@@ -220,9 +217,9 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 let html = self
                     .theme
                     .tera
-                    .render(spec.template, &ctx)
+                    .render(V::TEMPLATE.file(), &ctx)
                     .map_err(|e| RenderError::Template {
-                        template: spec.template.into(),
+                        template: V::TEMPLATE.file().into(),
                         message: super::theme::error_chain(&e),
                     })?;
                 let bytes = html.into_bytes();
@@ -261,7 +258,6 @@ impl<'a, 'r> Renderer<'a, 'r> {
         self.emit(
             PageSpec {
                 path: "",
-                template: "index.html",
                 og_type: OgType::Website,
                 title: self.p.site.title.clone(),
                 description,
@@ -278,7 +274,6 @@ impl<'a, 'r> Renderer<'a, 'r> {
         };
         let spec = PageSpec {
             path: urls::DATA,
-            template: "data.html",
             og_type: OgType::Website,
             title: "オープンデータ".into(),
             description: "伴走支援チーム・支援官・支援先市町村の一覧と集計値を CSV と JSON で提供しています。".into(),
@@ -291,7 +286,6 @@ impl<'a, 'r> Renderer<'a, 'r> {
     pub(super) fn search_page(&mut self, parts: Vec<String>) -> Result<(), RenderError> {
         let spec = PageSpec {
             path: urls::SEARCH,
-            template: "search.html",
             og_type: OgType::Website,
             title: "サイト内検索".into(),
             description: "このサイトの報告やページを検索できます。".into(),
@@ -303,7 +297,6 @@ impl<'a, 'r> Renderer<'a, 'r> {
     fn not_found(&mut self) -> Result<(), RenderError> {
         let spec = PageSpec {
             path: urls::NOT_FOUND,
-            template: "404.html",
             og_type: OgType::Website,
             title: "ページが見つかりません".into(),
             description: "お探しのページは見つかりませんでした。".into(),

@@ -99,7 +99,6 @@ impl Renderer<'_, '_> {
             .collect();
         let spec = PageSpec {
             path: urls::PROGRAMS,
-            template: "programs.html",
             og_type: OgType::Website,
             title: "関連する伴走支援".into(),
             description: "地方創生伴走支援制度のほかに、国が市町村に行っている伴走支援とその支援先。".into(),
@@ -134,7 +133,6 @@ impl Renderer<'_, '_> {
             self.emit(
                 PageSpec {
                     path: &path,
-                    template: "program.html",
                     og_type: OgType::Website,
                     title,
                     description,

@@ -36,7 +36,6 @@ impl Renderer<'_, '_> {
             };
             let spec = PageSpec {
                 path: &path,
-                template: "reports.html",
                 og_type: OgType::Website,
                 title,
                 description: "伴走支援チームの中間報告・最終報告・活動報告の一覧。".into(),
@@ -89,7 +88,6 @@ impl Renderer<'_, '_> {
             this.page(
                 PageSpec {
                     path: &path,
-                    template: "report.html",
                     og_type: OgType::Article,
                     title: r.title.clone(),
                     description,

@@ -17,7 +17,8 @@ use super::views::{
 };
 use super::{RenderError, data};
 use crate::model::reference::PREFECTURES;
-use crate::model::{Cohort, CohortNo, Prefecture, Region, Team, urls};
+use crate::model::{Cohort, CohortNo, Prefecture, Region, urls};
+use crate::publish::Team;
 use crate::stats::{Chart, Headline, Tally};
 
 /// A chart as a page shows it: the image, its files and its numbers as a table.
@@ -189,7 +190,6 @@ impl Renderer<'_, '_> {
             .collect();
         let spec = PageSpec {
             path: urls::COHORTS,
-            template: "cohorts.html",
             og_type: OgType::Website,
             title: "期ごとの伴走支援".into(),
             description: "地方創生伴走支援制度の期（年度）ごとの伴走支援チームと支援対象の市町村です。".into(),
@@ -267,7 +267,6 @@ impl Renderer<'_, '_> {
         let crumbs = vec![crumb("期ごとの伴走支援", urls::COHORTS)];
         let spec = PageSpec {
             path: &path,
-            template: "cohort.html",
             og_type: OgType::Website,
             title: title.clone(),
             description,
@@ -296,7 +295,6 @@ impl Renderer<'_, '_> {
         ];
         let spec = PageSpec {
             path: &path,
-            template: "teams.html",
             og_type: OgType::Website,
             title: format!("{} 伴走支援チーム一覧", c.no.label()),
             description,
@@ -323,7 +321,6 @@ impl Renderer<'_, '_> {
     pub(super) fn prefectures(&mut self) -> Result<(), RenderError> {
         let spec = PageSpec {
             path: urls::PREFECTURES,
-            template: "prefectures.html",
             og_type: OgType::Website,
             title: "都道府県から探す".into(),
             description: "47都道府県それぞれの伴走支援チームと支援対象の市町村。".into(),
@@ -452,7 +449,6 @@ impl Renderer<'_, '_> {
         let crumbs = vec![crumb("都道府県から探す", urls::PREFECTURES)];
         let spec = PageSpec {
             path: &path,
-            template: "prefecture.html",
             og_type: OgType::Website,
             title: pref.name.to_string(),
             description,

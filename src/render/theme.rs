@@ -10,28 +10,6 @@ use include_dir::{Dir, include_dir};
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
-/// The templates every theme must provide.
-pub const REQUIRED_TEMPLATES: [&str; 18] = [
-    "base.html",
-    "index.html",
-    "page.html",
-    "cohorts.html",
-    "cohort.html",
-    "teams.html",
-    "prefectures.html",
-    "prefecture.html",
-    "municipality.html",
-    "reports.html",
-    "report.html",
-    "areas.html",
-    "area.html",
-    "data.html",
-    "search.html",
-    "programs.html",
-    "program.html",
-    "404.html",
-];
-
 /// A compiled theme.
 pub struct Theme {
     pub tera: tera::Tera,
@@ -46,7 +24,9 @@ pub struct Theme {
 pub enum ThemeError {
     #[error("テーマのフォルダ {0} を読めません: {1}")]
     Io(String, std::io::Error),
-    #[error("テーマに templates/{0} がありません")]
+    #[error(
+        "テーマに templates/{0} がありません。このテンプレートで作るページがあるため必要です。組み込みテーマの themes/default/templates/{0} を写して始められます"
+    )]
     Missing(&'static str),
     #[error("テーマのテンプレートに誤りがあります: {0}")]
     Template(String),
@@ -61,7 +41,6 @@ impl Theme {
         Self::compile(templates, statics)
     }
 
-    /// A theme folder with templates/ and static/.
     /// The theme of `--theme`, or the built-in one.
     pub fn load(dir: Option<&Path>) -> Result<Theme, ThemeError> {
         match dir {
@@ -70,6 +49,7 @@ impl Theme {
         }
     }
 
+    /// A theme folder with templates/ and static/.
     pub fn from_dir(dir: &Path) -> Result<Theme, ThemeError> {
         let io = |e: std::io::Error| ThemeError::Io(dir.display().to_string(), e);
         let mut templates = Vec::new();
@@ -111,7 +91,9 @@ impl Theme {
     }
 
     fn compile(templates: Vec<(String, String)>, statics: BTreeMap<String, Vec<u8>>) -> Result<Theme, ThemeError> {
-        for name in REQUIRED_TEMPLATES {
+        // Every page template a view names; the partials they use (base.html, macros.html)
+        // tera checks as it compiles them.
+        for name in super::views::Template::ALL.iter().map(|t| t.file()) {
             if !templates.iter().any(|(n, _)| n == name) {
                 return Err(ThemeError::Missing(name));
             }
@@ -281,5 +263,39 @@ mod tests {
         assert!(!only_statements("{% if x %}<p>"));
         assert!(!only_statements("{{ x }}"));
         assert!(!only_statements("{% raw %}"));
+    }
+
+    /// The built-in theme's templates, as a theme folder would hold them.
+    fn builtin_templates() -> Vec<(String, String)> {
+        let mut templates = Vec::new();
+        collect_embedded(&DEFAULT_THEME, &mut templates, &mut BTreeMap::new());
+        templates
+    }
+
+    #[test]
+    fn a_theme_without_a_page_template_is_refused_when_loaded_naming_it() {
+        for t in crate::render::views::Template::ALL {
+            let mut templates = builtin_templates();
+            templates.retain(|(n, _)| n != t.file());
+            match Theme::compile(templates, BTreeMap::new()) {
+                Err(ThemeError::Missing(name)) => assert_eq!(name, t.file()),
+                Err(e) => panic!("{}: {e}", t.file()),
+                Ok(_) => panic!("a theme without {} loaded", t.file()),
+            }
+        }
+    }
+
+    #[test]
+    fn a_theme_whose_pages_use_a_missing_partial_is_refused_when_loaded() {
+        for partial in ["macros.html", "base.html"] {
+            let mut templates = builtin_templates();
+            templates.retain(|(n, _)| n != partial);
+            let err = Theme::compile(templates, BTreeMap::new()).err().expect(partial);
+            assert!(
+                matches!(&err, ThemeError::Template(m) if m.contains(partial)),
+                "{partial}: {err}"
+            );
+        }
+        assert!(Theme::compile(builtin_templates(), BTreeMap::new()).is_ok());
     }
 }

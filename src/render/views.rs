@@ -1,7 +1,90 @@
 //! What each template receives as `page`: one typed view per template, so a field a template
-//! reads cannot be renamed or dropped without a compile error here.
+//! reads cannot be renamed or dropped without a compile error here. Each view names its
+//! template ([`View::TEMPLATE`]); [`Template::ALL`] is the list a theme must provide, checked
+//! when the theme is loaded. A new page family is a new [`Template`] variant and its view.
 
 use serde::Serialize;
+
+/// Declares the templates pages are rendered with: the enum, its file names and the list.
+macro_rules! templates {
+    ($($variant:ident => $file:literal,)*) => {
+        /// A page template of the theme.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Template {
+            $($variant,)*
+        }
+
+        impl Template {
+            /// Every page template: what a theme must provide.
+            pub const ALL: &'static [Template] = &[$(Template::$variant,)*];
+
+            /// The file under the theme's templates/.
+            pub fn file(self) -> &'static str {
+                match self {
+                    $(Template::$variant => $file,)*
+                }
+            }
+        }
+    };
+}
+
+templates! {
+    Home => "index.html",
+    Page => "page.html",
+    Cohorts => "cohorts.html",
+    Cohort => "cohort.html",
+    Teams => "teams.html",
+    Prefectures => "prefectures.html",
+    Prefecture => "prefecture.html",
+    Municipality => "municipality.html",
+    Reports => "reports.html",
+    Report => "report.html",
+    Areas => "areas.html",
+    Area => "area.html",
+    Ministries => "ministries.html",
+    Ministry => "ministry.html",
+    Programs => "programs.html",
+    Program => "program.html",
+    Data => "data.html",
+    Search => "search.html",
+    NotFound => "404.html",
+}
+
+/// What one template is given as `page`, and which template that is.
+pub trait View: Serialize {
+    const TEMPLATE: Template;
+}
+
+/// `impl View for X { const TEMPLATE = Template::Y }`, for each pair.
+macro_rules! views {
+    ($($view:ident $(<$($lt:lifetime),* $(,)? $($g:ident: $b:path)?>)? => $t:ident,)*) => {
+        $(impl$(<$($lt,)* $($g: $b)?>)? View for $view$(<$($lt,)* $($g)?>)? {
+            const TEMPLATE: Template = Template::$t;
+        })*
+    };
+}
+
+views! {
+    HomeView => Home,
+    PageView => Page,
+    CohortListView => Cohorts,
+    CohortView => Cohort,
+    TeamsView => Teams,
+    PrefectureListView => Prefectures,
+    PrefectureView => Prefecture,
+    MunicipalityView => Municipality,
+    ReportListView<'a, P: Serialize> => Reports,
+    ReportView => Report,
+    AreaListView => Areas,
+    AreaView => Area,
+    MinistryListView => Ministries,
+    MinistryView => Ministry,
+    ProgramListView => Programs,
+    ProgramView => Program,
+    DataView<'a> => Data,
+    SearchView => Search,
+    NotFoundView => NotFound,
+}
 
 use super::context::{HeadlineView, HeldUntil, ReportRef, TeamList, TeamRow};
 use super::data::DataFile;

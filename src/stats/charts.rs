@@ -9,9 +9,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::figure::Unit;
 use super::person::{Basis, PersonFigure};
 use super::suppress::Tally;
-use crate::model::{Attribute, Grade, IssueAreaNo, Member, PopulationBand, Region};
+use crate::model::{Attribute, Grade, IssueAreaNo, PopulationBand, Region};
+use crate::publish::Member;
 use crate::time::Instant;
 
 /// `未登録`: a record without the attribute.
@@ -81,8 +83,7 @@ impl Series {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Chart {
     pub id: ChartId,
-    /// `名`, `市町村`, `チーム`; empty when each category carries its own unit.
-    pub unit: &'static str,
+    pub unit: Unit,
     pub categories: Vec<String>,
     pub series: Vec<Series>,
     /// Set when the whole breakdown is withheld: why, for readers.
@@ -113,14 +114,14 @@ impl Chart {
         })
     }
 
-    fn single(id: ChartId, unit: &'static str, rows: Vec<(String, u32)>) -> Chart {
+    fn single(id: ChartId, unit: Unit, rows: Vec<(String, u32)>) -> Chart {
         let (categories, values) = rows.into_iter().map(|(c, n)| (c, Tally::Count(n))).unzip();
         Chart {
             id,
             unit,
             categories,
             series: vec![Series {
-                name: count_name(unit).to_string(),
+                name: unit.count_name().to_string(),
                 values,
             }],
             suppressed: None,
@@ -147,15 +148,6 @@ impl Chart {
             .filter_map(|v| v.count())
             .max()
             .unwrap_or(0)
-    }
-}
-
-/// The column name of a single series: `人数`, `市町村数`, `チーム数`.
-fn count_name(unit: &str) -> &'static str {
-    match unit {
-        "名" => "人数",
-        "市町村" => "市町村数",
-        _ => "チーム数",
     }
 }
 
@@ -187,12 +179,12 @@ pub fn person_chart(attr: Attribute, figure: &PersonFigure, min_group_size: u32)
     };
     let categories: Vec<String> = attr.categories().iter().map(|c| c.to_string()).collect();
     let rows = |values: Vec<Tally>| Series {
-        name: count_name("名").to_string(),
+        name: Unit::People.count_name().to_string(),
         values,
     };
     let withheld = |reason: String, value: Tally| Chart {
         id,
-        unit: "名",
+        unit: Unit::People,
         series: vec![rows(vec![value; categories.len()])],
         categories: categories.clone(),
         suppressed: Some(reason),
@@ -234,7 +226,7 @@ pub fn person_chart(attr: Attribute, figure: &PersonFigure, min_group_size: u32)
                 .collect();
             Chart {
                 id,
-                unit: "名",
+                unit: Unit::People,
                 series: vec![rows(values)],
                 categories,
                 suppressed: None,
@@ -249,7 +241,7 @@ pub fn person_chart(attr: Attribute, figure: &PersonFigure, min_group_size: u32)
 pub fn grade_chart(members: &[&Member]) -> Chart {
     let (g, _) = counted(&Grade::ALL, members.iter().map(|m| Some(m.grade)));
     let rows = Grade::ALL.iter().map(|k| (k.name().to_string(), g[k])).collect();
-    Chart::single(ChartId::Grade, "名", rows)
+    Chart::single(ChartId::Grade, Unit::People, rows)
 }
 
 /// 所属府省庁等 — the ministries of ministries.yaml that published members belong to, in its
@@ -261,7 +253,7 @@ pub fn ministry_chart(names: &[String], counts: &[u32]) -> Chart {
         .zip(counts.iter().copied())
         .filter(|(_, n)| *n > 0)
         .collect();
-    Chart::single(ChartId::Ministry, "名", rows)
+    Chart::single(ChartId::Ministry, Unit::People, rows)
 }
 
 /// ⑤地域別: supported municipalities per region, and applicants when applications are recorded.
@@ -285,7 +277,7 @@ pub fn region_chart(supported: &[Region], applicants: Option<&[Region]>) -> Char
     });
     Chart {
         id: ChartId::Region,
-        unit: "市町村",
+        unit: Unit::Municipalities,
         categories: Region::ALL.iter().map(|r| r.name().to_string()).collect(),
         series,
         suppressed: None,
@@ -303,7 +295,11 @@ pub fn population_chart(populations: &[Option<u64>]) -> Chart {
         populations.iter().map(|n| n.map(PopulationBand::of)),
     );
     let rows = p.iter().map(|(b, n)| (b.name().to_string(), *n));
-    Chart::single(ChartId::Population, "市町村", with_unrecorded(rows, unrecorded))
+    Chart::single(
+        ChartId::Population,
+        Unit::Municipalities,
+        with_unrecorded(rows, unrecorded),
+    )
 }
 
 /// 課題分野 of the teams: each team counts once in each of its areas; teams without areas are
@@ -317,7 +313,7 @@ pub fn area_chart(team_areas: &[&[IssueAreaNo]]) -> Chart {
     }
     let unrecorded = team_areas.iter().filter(|a| a.is_empty()).count() as u32;
     let rows = counts.iter().map(|(a, n)| (a.name().to_string(), *n));
-    let mut chart = Chart::single(ChartId::Area, "チーム", with_unrecorded(rows, unrecorded));
+    let mut chart = Chart::single(ChartId::Area, Unit::Teams, with_unrecorded(rows, unrecorded));
     chart.note = Some("一つのチームが複数の課題分野に取り組む場合は、それぞれに数えています。".to_string());
     chart
 }
@@ -326,7 +322,7 @@ pub fn area_chart(team_areas: &[&[IssueAreaNo]]) -> Chart {
 pub fn comparison_chart(cohorts: &[(String, [u32; 4])]) -> Chart {
     Chart {
         id: ChartId::Comparison,
-        unit: "",
+        unit: Unit::Mixed,
         categories: [
             "伴走支援チーム（チーム）",
             "地方創生支援官（名）",

@@ -5,6 +5,7 @@
 //! build and across builds ([`person`]).
 
 pub mod charts;
+pub mod figure;
 pub mod person;
 pub mod suppress;
 
@@ -12,9 +13,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::model::{Attribute, CohortNo, Member, Team};
+use crate::model::{Attribute, CohortNo};
 use crate::publish::Published;
+use crate::publish::{Attributes, Member, Person, Team};
 pub use charts::{Chart, ChartId, Series};
+pub use figure::{DeclaredFigure, Figure, Unit};
 pub use suppress::Tally;
 
 /// Every figure the site shows.
@@ -39,24 +42,6 @@ pub struct Headline {
     pub officers: u32,
     /// Members who have left (離任) among the members: counted, since they served.
     pub left: u32,
-}
-
-/// One declared (公表) figure next to what the published records count.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DeclaredFigure {
-    pub label: &'static str,
-    pub unit: &'static str,
-    pub declared: u32,
-    /// `None` where the records cannot count it (e.g. staff applicants).
-    pub records: Option<u32>,
-    /// One of the four headline figures (shown from the records anyway).
-    pub in_headline: bool,
-}
-
-impl DeclaredFigure {
-    pub fn agrees(&self) -> bool {
-        self.records.is_none_or(|r| r == self.declared)
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -100,14 +85,18 @@ fn headline(teams: &[&Team]) -> Headline {
     }
 }
 
-/// Aggregate the published view.
-pub fn aggregate(p: &Published) -> Stats {
+/// Aggregate the published view, with its members' aggregate-only attributes (`people`).
+pub fn aggregate(p: &Published, people: &Attributes) -> Stats {
     let k = p.site.min_group_size;
     let mut cohorts = Vec::new();
     let mut prefectures: BTreeMap<u8, Vec<PrefectureStats>> = BTreeMap::new();
     for c in &p.cohorts {
         let teams: Vec<&Team> = p.teams_of(c.no).collect();
         let members: Vec<&Member> = teams.iter().flat_map(|t| t.members.iter()).collect();
+        let persons: Vec<&Person> = (0..p.teams.len())
+            .filter(|&i| p.teams[i].cohort == c.no)
+            .flat_map(|i| people.of_team(i))
+            .collect();
         let h = headline(&teams);
         if !c.roster {
             // The declared figures are the cohort's only figures: nothing to compare them with.
@@ -138,7 +127,7 @@ pub fn aggregate(p: &Published) -> Stats {
             });
         }
 
-        let person = |attr| charts::person_chart(attr, &person::person_figure(attr, &members, &c.declared, k), k);
+        let person = |attr| charts::person_chart(attr, &person::person_figure(attr, &persons, &c.declared, k), k);
         let mut all = vec![
             person(Attribute::Gender),
             person(Attribute::Track),
@@ -198,24 +187,22 @@ pub fn aggregate(p: &Published) -> Stats {
 fn declared_figures(cohort: &crate::model::Cohort, h: &Headline, applications: usize) -> Vec<DeclaredFigure> {
     let d = &cohort.declared;
     let apps = (applications > 0).then_some(applications as u32);
-    [
-        ("支援官", "名", d.members, Some(h.members)),
-        ("伴走支援チーム", "チーム", d.teams, Some(h.teams)),
-        ("支援対象の市町村", "市町村", d.municipalities, Some(h.municipalities)),
-        ("支援対象の道府県", "道府県", d.prefectures, Some(h.prefectures)),
-        ("国の職員からの応募", "名", d.staff_applicants, None),
-        ("応募した市町村", "市町村", d.municipality_applicants, apps),
-    ]
-    .into_iter()
-    .enumerate()
-    .filter_map(|(i, (label, unit, declared, records))| {
-        declared.map(|declared| DeclaredFigure {
-            label,
-            unit,
-            declared,
-            records,
-            in_headline: i < 4,
+    Figure::ALL
+        .into_iter()
+        .filter_map(|figure| {
+            let (declared, records) = match figure {
+                Figure::Members => (d.members, Some(h.members)),
+                Figure::Teams => (d.teams, Some(h.teams)),
+                Figure::Municipalities => (d.municipalities, Some(h.municipalities)),
+                Figure::Prefectures => (d.prefectures, Some(h.prefectures)),
+                Figure::StaffApplicants => (d.staff_applicants, None),
+                Figure::MunicipalityApplicants => (d.municipality_applicants, apps),
+            };
+            declared.map(|declared| DeclaredFigure {
+                figure,
+                declared,
+                records,
+            })
         })
-    })
-    .collect()
+        .collect()
 }

@@ -17,7 +17,8 @@
 //! members are public, and totals beside partial breakdowns can be subtracted across builds, so
 //! no simple rule keeps them safe over a sequence of builds (see docs/content-format.md).
 
-use crate::model::{Attribute, Declared, Member};
+use crate::model::{Attribute, Declared};
+use crate::publish::Person;
 use crate::time::Instant;
 
 /// What a group's breakdown of one attribute shows at the as-of.
@@ -46,7 +47,7 @@ pub enum Basis {
 }
 
 /// The breakdown of `attr` over a cohort's published `members`, or its declared one.
-pub fn person_figure(attr: Attribute, members: &[&Member], declared: &Declared, k: u32) -> PersonFigure {
+pub fn person_figure(attr: Attribute, members: &[&Person], declared: &Declared, k: u32) -> PersonFigure {
     if let Some(declared) = declared.breakdowns.get(&attr) {
         let n: u32 = declared.iter().flatten().sum();
         return match n {
@@ -109,21 +110,15 @@ pub fn settled_instant(members: &[(Instant, usize)], k: u32) -> Option<(Instant,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Gender, Grade, MinistryId};
+    use crate::model::Gender;
 
     fn at(hour: i64) -> Instant {
         Instant::parse(&format!("2026-04-{:02}T{:02}:00", 1 + hour / 24, hour % 24)).unwrap()
     }
 
-    fn member(hour: i64, gender: Option<Gender>) -> Member {
-        Member {
-            ministry: MinistryId(0),
-            grade: Grade::DeputyDirectorLevel,
-            name: None,
-            position: None,
-            is_officer: false,
+    fn member(hour: i64, gender: Option<Gender>) -> Person {
+        Person {
             announce: at(hour),
-            left: None,
             gender,
             age: None,
             track: None,
@@ -140,12 +135,12 @@ mod tests {
     #[test]
     fn unrecorded_members_do_not_reach_the_threshold() {
         // 14 members, 6 with a recorded gender: not "6 of 14 shown" (SPEC §6 (a)).
-        let ms: Vec<Member> = (0..14).map(|i| member(0, (i < 6).then_some(Gender::Female))).collect();
-        let refs: Vec<&Member> = ms.iter().collect();
+        let ms: Vec<Person> = (0..14).map(|i| member(0, (i < 6).then_some(Gender::Female))).collect();
+        let refs: Vec<&Person> = ms.iter().collect();
         let f = person_figure(Attribute::Gender, &refs, &Declared::default(), 10);
         assert_eq!(f, PersonFigure::TooFew);
-        let none: Vec<Member> = (0..14).map(|_| member(0, None)).collect();
-        let refs: Vec<&Member> = none.iter().collect();
+        let none: Vec<Person> = (0..14).map(|_| member(0, None)).collect();
+        let refs: Vec<&Person> = none.iter().collect();
         assert_eq!(
             person_figure(Attribute::Gender, &refs, &Declared::default(), 10),
             PersonFigure::Absent
@@ -154,10 +149,10 @@ mod tests {
 
     #[test]
     fn a_late_team_smaller_than_k_leaves_the_breakdown_as_it_was() {
-        let mut ms: Vec<Member> = (0..12).map(|_| member(0, Some(Gender::Male))).collect();
+        let mut ms: Vec<Person> = (0..12).map(|_| member(0, Some(Gender::Male))).collect();
         ms.push(member(24, Some(Gender::Female)));
         ms.push(member(24, Some(Gender::Female)));
-        let refs: Vec<&Member> = ms.iter().collect();
+        let refs: Vec<&Person> = ms.iter().collect();
         let (counts, basis) = shown(&person_figure(Attribute::Gender, &refs, &Declared::default(), 10));
         assert_eq!(counts, [12, 0, 0], "the two who joined later are not in the counts yet");
         assert_eq!(basis, Basis::Records { at: at(0), n: 12 });
@@ -165,7 +160,7 @@ mod tests {
         for _ in 0..8 {
             ms.push(member(48, Some(Gender::Female)));
         }
-        let refs: Vec<&Member> = ms.iter().collect();
+        let refs: Vec<&Person> = ms.iter().collect();
         let (counts, basis) = shown(&person_figure(Attribute::Gender, &refs, &Declared::default(), 10));
         assert_eq!(counts, [12, 10, 0]);
         assert_eq!(basis, Basis::Records { at: at(48), n: 22 });
@@ -207,14 +202,14 @@ mod tests {
             k in 1u32..15,
             roster in proptest::collection::vec((0i64..30, proptest::option::of(0u8..3)), 0..80),
         ) {
-            let ms: Vec<Member> = roster
+            let ms: Vec<Person> = roster
                 .iter()
                 .map(|(h, g)| member(*h, g.map(|g| [Gender::Male, Gender::Female, Gender::NoAnswer][g as usize])))
                 .collect();
             let recorded = ms.iter().filter(|m| m.gender.is_some()).count() as u32;
             let mut last: Option<Vec<u32>> = None;
             for hour in 0..30 {
-                let now: Vec<&Member> = ms.iter().filter(|m| m.announce <= at(hour)).collect();
+                let now: Vec<&Person> = ms.iter().filter(|m| m.announce <= at(hour)).collect();
                 let recorded_now = now.iter().filter(|m| m.gender.is_some()).count() as u32;
                 match person_figure(Attribute::Gender, &now, &Declared::default(), k) {
                     PersonFigure::Shown { counts, basis: Basis::Records { at: t, n }, .. } => {

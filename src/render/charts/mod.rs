@@ -46,8 +46,8 @@ pub fn value_text(chart: &Chart, series: usize, category: usize) -> String {
     let s = &chart.series[series];
     let v = s.values[category];
     match (chart.shows_shares(), v.count(), s.total()) {
-        (true, Some(n), Some(total)) => format!("{}（{}）", cell(v, chart.unit), share(n, total)),
-        _ => cell(v, chart.unit),
+        (true, Some(n), Some(total)) => format!("{}（{}）", cell(v, chart.unit.symbol()), share(n, total)),
+        _ => cell(v, chart.unit.symbol()),
     }
 }
 
@@ -62,7 +62,7 @@ pub fn n_text(chart: &Chart) -> String {
         .series
         .iter()
         .filter_map(|s| {
-            let total = cell(Tally::Count(s.total()?), chart.unit);
+            let total = cell(Tally::Count(s.total()?), chart.unit.symbol());
             Some(if multi { format!("{} {total}", s.name) } else { total })
         })
         .collect();
@@ -102,7 +102,11 @@ pub fn active_title(chart: &Chart, scope: &str) -> String {
         return if all == 0 {
             format!("{subject}：該当なし")
         } else {
-            format!("{subject}：{}{}とも未登録", fmt_int(u64::from(all)), chart.unit)
+            format!(
+                "{subject}：{}{}とも未登録",
+                fmt_int(u64::from(all)),
+                chart.unit.symbol()
+            )
         };
     }
     let max = recorded.iter().map(|(_, n)| *n).max().unwrap_or(0);
@@ -124,7 +128,7 @@ pub fn active_title(chart: &Chart, scope: &str) -> String {
     format!(
         "{subject}：{lead}{who}が{}{}で最多",
         fmt_int(u64::from(max)),
-        chart.unit
+        chart.unit.symbol()
     )
 }
 
@@ -144,10 +148,10 @@ fn comparison_title(chart: &Chart) -> String {
 pub fn csv(chart: &Chart) -> Vec<u8> {
     let mut header = vec!["区分".to_string()];
     header.extend(chart.series.iter().map(|s| {
-        if chart.unit.is_empty() {
+        if chart.unit == crate::stats::Unit::Mixed {
             s.name.clone()
         } else {
-            format!("{}（{}）", s.name, chart.unit)
+            format!("{}（{}）", s.name, chart.unit.symbol())
         }
     }));
     let rows: Vec<Vec<String>> = chart
@@ -188,7 +192,7 @@ pub fn table(chart: &Chart, scope: &str) -> TableView {
     let row = |label: String, values: Vec<(Tally, Option<u32>)>| -> Vec<String> {
         let mut r = vec![label];
         for (v, total) in values {
-            r.push(cell(v, chart.unit));
+            r.push(cell(v, chart.unit.symbol()));
             if let (true, Some(n), Some(t)) = (shares, v.count(), total) {
                 r.push(share(n, t));
             }

@@ -169,8 +169,8 @@ pub fn svg_narrow(chart: &Chart, frame: &ChartFrame) -> DrawnChart {
 fn draw(chart: &Chart, frame: &ChartFrame, layout: Layout) -> DrawnChart {
     let title = active_title(chart, frame.scope);
     let mut subtitle = frame.context.to_string();
-    if !chart.unit.is_empty() {
-        subtitle.push_str(&format!("・単位：{}", chart.unit));
+    if chart.unit != crate::stats::Unit::Mixed {
+        subtitle.push_str(&format!("・単位：{}", chart.unit.symbol()));
     }
     let n = super::n_text(chart);
     if !n.is_empty() {

@@ -5,7 +5,7 @@ use crate::stats::Series;
 fn chart(values: &[u32], categories: &[&str]) -> Chart {
     Chart {
         id: ChartId::Ministry,
-        unit: "名",
+        unit: crate::stats::Unit::People,
         categories: categories.iter().map(|c| c.to_string()).collect(),
         series: vec![Series {
             name: "支援官".into(),
