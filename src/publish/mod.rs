@@ -31,6 +31,7 @@
 pub mod holdback;
 mod published;
 mod record;
+pub mod sources;
 mod stated;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -40,6 +41,7 @@ use crate::time::Instant;
 pub use holdback::{Held, HeldKind, HeldLink, Holdback};
 pub use published::Published;
 pub use record::{Attributes, Member, Person, Team};
+pub use sources::{Changes, Kind, Record, Sources};
 pub use stated::StatedFigure;
 
 /// The result of [`publish`]: what may be shown, the aggregate-only attributes of what is

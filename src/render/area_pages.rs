@@ -8,6 +8,7 @@ use super::views::{AreaItem, AreaListView, AreaView};
 use crate::model::IssueAreaNo;
 use crate::model::reference::issue_area_note;
 use crate::model::urls;
+use crate::publish::Sources;
 
 impl Renderer<'_, '_> {
     pub(super) fn areas(&mut self) -> Result<(), RenderError> {
@@ -23,6 +24,7 @@ impl Renderer<'_, '_> {
             .collect();
         let spec = PageSpec {
             path: urls::THEMES,
+            sources: Sources::all_of(&super::pages::COHORT_KINDS),
             og_type: OgType::Website,
             title: "課題分野".into(),
             description: "制度の26の課題分野と、それぞれに取り組む伴走支援チーム。".into(),
@@ -31,7 +33,8 @@ impl Renderer<'_, '_> {
         self.emit(spec, &AreaListView { areas: list })?;
         let all: Vec<IssueAreaNo> = IssueAreaNo::all().collect();
         self.emit_many(&all, |this, &a| {
-            let teams = TeamList::newest_cohort_first(this.p, this.p.teams.iter().filter(|t| t.areas.contains(&a)));
+            let shown = || this.p.teams.iter().filter(|t| t.areas.contains(&a));
+            let teams = TeamList::newest_cohort_first(this.p, shown());
             let path = urls::theme(a);
             let page = AreaView {
                 no: a.0,
@@ -45,6 +48,7 @@ impl Renderer<'_, '_> {
             this.page(
                 PageSpec {
                     path: &path,
+                    sources: Sources::teams(this.p, shown()),
                     og_type: OgType::Website,
                     title,
                     description,

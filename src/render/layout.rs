@@ -86,6 +86,8 @@ pub(super) fn crumb(name: impl Into<String>, href: impl Into<String>) -> Crumb {
 /// One page to emit.
 pub(super) struct PageSpec<'s> {
     pub path: &'s str,
+    /// The published records the page is made from (its `<lastmod>`).
+    pub sources: crate::publish::Sources,
     /// What the page is to a link preview (Open Graph `og:type`).
     pub og_type: OgType,
     pub title: String,

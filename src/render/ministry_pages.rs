@@ -8,16 +8,17 @@ use super::pages::Renderer;
 use super::views::{MinistryCohort, MinistryCount, MinistryListView, MinistryRow, MinistryView};
 use crate::model::{Grade, Ministry, MinistryId, urls};
 use crate::publish::Published;
+use crate::publish::Sources;
 use crate::publish::Team;
 
 /// One ministry's share of one cohort: its published members and the teams they are in.
-struct Tally<'p> {
+struct Share<'p> {
     cohort: &'p crate::model::Cohort,
     teams: Vec<&'p Team>,
     members: usize,
 }
 
-fn tallies<'p>(p: &'p Published, id: MinistryId) -> Vec<Tally<'p>> {
+fn tallies<'p>(p: &'p Published, id: MinistryId) -> Vec<Share<'p>> {
     p.cohorts
         .iter()
         .filter_map(|c| {
@@ -30,7 +31,7 @@ fn tallies<'p>(p: &'p Published, id: MinistryId) -> Vec<Tally<'p>> {
                 .flat_map(|t| &t.members)
                 .filter(|m| m.ministry == id)
                 .count();
-            (!teams.is_empty()).then_some(Tally {
+            (!teams.is_empty()).then_some(Share {
                 cohort: c,
                 teams,
                 members,
@@ -43,7 +44,7 @@ impl Renderer<'_, '_> {
     pub(super) fn ministries(&mut self) -> Result<(), RenderError> {
         // Each ministry with a page: its path and its teams per cohort, counted once for the list
         // and its own page.
-        let ids: Vec<(MinistryId, String, Vec<Tally>)> = self
+        let ids: Vec<(MinistryId, String, Vec<Share>)> = self
             .p
             .ministry_pages()
             .iter()
@@ -81,6 +82,7 @@ impl Renderer<'_, '_> {
             .collect();
         let spec = PageSpec {
             path: urls::MINISTRIES,
+            sources: Sources::teams(self.p, ids.iter().flat_map(|(_, _, t)| shown(t))),
             og_type: OgType::Website,
             title: "府省庁等別".into(),
             description: "地方創生支援官が所属する府省庁等ごとの、支援官の数と加わっている伴走支援チームの数。".into(),
@@ -127,6 +129,7 @@ impl Renderer<'_, '_> {
             this.page(
                 PageSpec {
                     path,
+                    sources: Sources::teams(this.p, shown(t)),
                     og_type: OgType::Website,
                     title: m.name.clone(),
                     description,
@@ -138,7 +141,12 @@ impl Renderer<'_, '_> {
     }
 }
 
-fn cohort_view(p: &Published, id: MinistryId, x: &Tally) -> MinistryCohort {
+/// The teams a ministry's tallies count: those its page shows.
+fn shown<'t, 'p>(t: &'t [Share<'p>]) -> impl Iterator<Item = &'p Team> + 't {
+    t.iter().flat_map(|x| x.teams.iter().copied())
+}
+
+fn cohort_view(p: &Published, id: MinistryId, x: &Share) -> MinistryCohort {
     let m = p.ministry(id);
     let mut prefectures: Vec<u8> = x.teams.iter().map(|t| t.municipality.prefecture().code).collect();
     prefectures.sort_unstable();

@@ -9,7 +9,6 @@ pub mod charts;
 pub mod colors;
 pub mod context;
 mod data;
-mod lastmod;
 mod layout;
 pub mod markdown;
 mod ministry_pages;
@@ -32,7 +31,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::model::urls::{self, BaseUrl};
-use crate::publish::Published;
+use crate::publish::{Published, Sources};
 use crate::stats::Stats;
 pub use theme::Theme;
 pub use xml::escape;
@@ -49,6 +48,8 @@ pub enum Blob {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Plan {
     files: BTreeMap<String, Blob>,
+    /// Page path (`cohorts/2/`) → the published records the page is made from.
+    sources: BTreeMap<String, Sources>,
 }
 
 impl Plan {
@@ -72,6 +73,16 @@ impl Plan {
         }
         self.files.insert(path, blob);
         Ok(())
+    }
+
+    /// Record that the page at `path` is made from `sources`.
+    pub(crate) fn add_sources(&mut self, path: String, sources: Sources) {
+        self.sources.insert(path, sources);
+    }
+
+    /// The published records the page at `path` (`cohorts/2/`) is made from.
+    pub fn sources(&self, path: &str) -> Option<&Sources> {
+        self.sources.get(path)
     }
 
     pub fn files(&self) -> &BTreeMap<String, Blob> {
@@ -151,7 +162,7 @@ pub fn render(
         }
     }
     crate::timing::timed("data files", || data::render_data(p, stats, &mut plan))?;
-    crate::timing::timed("xml", || xml::render_xml(p, base, &mut plan, &lastmod::LastMod::new(p)))?;
+    crate::timing::timed("xml", || xml::render_xml(p, base, &mut plan))?;
 
     for (path, bytes) in &theme.statics {
         plan.add(format!("{}{path}", urls::STATIC), bytes.clone())?;

@@ -6,6 +6,7 @@ use super::layout::{OgType, PageSpec, crumb};
 use super::pages::Renderer;
 use super::views::MunicipalityView;
 use crate::model::{Municipality, urls};
+use crate::publish::{Record, Sources};
 
 impl Renderer<'_, '_> {
     pub(super) fn municipalities(&mut self) -> Result<(), RenderError> {
@@ -45,8 +46,17 @@ impl Renderer<'_, '_> {
                 crumb("都道府県から探す", urls::PREFECTURES),
                 crumb(pref.name, urls::prefecture(pref.slug)),
             ];
+            let programs_here = this
+                .p
+                .programs
+                .iter()
+                .filter(|pr| pr.support_of(m.code).next().is_some());
+            let sources = programs_here.fold(Sources::teams(this.p, this.p.teams_in(m.code)), |s, pr| {
+                s.with(Record::Program(pr.id.clone()))
+            });
             let spec = PageSpec {
                 path: &path,
+                sources,
                 og_type: OgType::Website,
                 title: m.full_name(),
                 description,

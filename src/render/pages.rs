@@ -7,8 +7,14 @@ use super::markdown::{plain_text, render_markdown};
 use super::views::{DataView, HomeView, NotFoundView, PageView, SearchView, View};
 use super::{Plan, RenderError, Theme, tera_context};
 use crate::model::urls::{self, BaseUrl};
-use crate::publish::Published;
+use crate::publish::{Kind, Published, Record, Sources};
 use crate::stats::Stats;
+
+/// What the top and data pages sum up: the whole site.
+const EVERY_KIND: [Kind; 5] = [Kind::Cohorts, Kind::Teams, Kind::Reports, Kind::Programs, Kind::Pages];
+
+/// What the lists of cohorts, prefectures and 課題分野 count: every cohort, team and report.
+pub(super) const COHORT_KINDS: [Kind; 3] = [Kind::Cohorts, Kind::Teams, Kind::Reports];
 
 pub(super) struct Renderer<'a, 'r> {
     pub(super) p: &'a Published<'r>,
@@ -27,6 +33,8 @@ pub(super) struct Renderer<'a, 'r> {
 #[derive(Default)]
 pub(super) struct Rendered {
     files: Vec<(String, Vec<u8>)>,
+    /// Each page's path and the records it is made from.
+    sources: Vec<(String, Sources)>,
 }
 
 impl Rendered {
@@ -36,6 +44,7 @@ impl Rendered {
 
     pub(super) fn merge(&mut self, other: Rendered) {
         self.files.extend(other.files);
+        self.sources.extend(other.sources);
     }
 }
 
@@ -104,6 +113,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             let path = urls::page(&page.stem);
             let spec = PageSpec {
                 path: &path,
+                sources: Sources::record(Record::Page(page.stem.clone())),
                 og_type: OgType::Website,
                 title: page.title.clone(),
                 description,
@@ -150,6 +160,9 @@ impl<'a, 'r> Renderer<'a, 'r> {
     pub(super) fn accept(&mut self, r: Rendered) -> Result<(), RenderError> {
         for (file, bytes) in r.files {
             self.plan.add(file, bytes)?;
+        }
+        for (path, sources) in r.sources {
+            self.plan.add_sources(path, sources);
         }
         Ok(())
     }
@@ -236,6 +249,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         };
         Ok(Rendered {
             files: vec![(file, bytes)],
+            sources: vec![(spec.path.to_string(), spec.sources)],
         })
     }
 
@@ -258,6 +272,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         self.emit(
             PageSpec {
                 path: "",
+                sources: Sources::all_of(&EVERY_KIND),
                 og_type: OgType::Website,
                 title: self.p.site.title.clone(),
                 description,
@@ -274,6 +289,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         };
         let spec = PageSpec {
             path: urls::DATA,
+            sources: Sources::all_of(&EVERY_KIND),
             og_type: OgType::Website,
             title: "オープンデータ".into(),
             description: "伴走支援チーム・支援官・支援先市町村の一覧と集計値を CSV と JSON で提供しています。".into(),
@@ -286,6 +302,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
     pub(super) fn search_page(&mut self, parts: Vec<String>) -> Result<(), RenderError> {
         let spec = PageSpec {
             path: urls::SEARCH,
+            sources: Sources::none(),
             og_type: OgType::Website,
             title: "サイト内検索".into(),
             description: "このサイトの報告やページを検索できます。".into(),
@@ -297,6 +314,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
     fn not_found(&mut self) -> Result<(), RenderError> {
         let spec = PageSpec {
             path: urls::NOT_FOUND,
+            sources: Sources::none(),
             og_type: OgType::Website,
             title: "ページが見つかりません".into(),
             description: "お探しのページは見つかりませんでした。".into(),

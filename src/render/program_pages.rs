@@ -1,6 +1,7 @@
 //! Other national 伴走支援 (programs/): a page per programme, and what a municipality or a
 //! prefecture receives from each.
 
+use crate::publish::{Kind, Record, Sources};
 use serde::Serialize;
 
 use super::RenderError;
@@ -99,6 +100,7 @@ impl Renderer<'_, '_> {
             .collect();
         let spec = PageSpec {
             path: urls::PROGRAMS,
+            sources: Sources::all_of(&[Kind::Programs]),
             og_type: OgType::Website,
             title: "関連する伴走支援".into(),
             description: "地方創生伴走支援制度のほかに、国が市町村に行っている伴走支援とその支援先。".into(),
@@ -133,6 +135,7 @@ impl Renderer<'_, '_> {
             self.emit(
                 PageSpec {
                     path: &path,
+                    sources: Sources::record(Record::Program(p.id.clone())),
                     og_type: OgType::Website,
                     title,
                     description,

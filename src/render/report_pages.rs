@@ -1,6 +1,7 @@
 //! The report pages: the list of all reports (100 a page, newest first, with a pager) and one
 //! page per report.
 
+use crate::publish::{Kind, Record, Sources};
 use serde::Serialize;
 
 use super::RenderError;
@@ -36,6 +37,7 @@ impl Renderer<'_, '_> {
             };
             let spec = PageSpec {
                 path: &path,
+                sources: Sources::all_of(&[Kind::Reports]),
                 og_type: OgType::Website,
                 title,
                 description: "伴走支援チームの中間報告・最終報告・活動報告の一覧。".into(),
@@ -88,6 +90,7 @@ impl Renderer<'_, '_> {
             this.page(
                 PageSpec {
                     path: &path,
+                    sources: Sources::record(Record::Report(r.cohort, r.stem.clone())),
                     og_type: OgType::Article,
                     title: r.title.clone(),
                     description,

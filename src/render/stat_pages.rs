@@ -19,6 +19,7 @@ use super::{RenderError, data};
 use crate::model::reference::PREFECTURES;
 use crate::model::{Cohort, CohortNo, Prefecture, Region, urls};
 use crate::publish::Team;
+use crate::publish::{Record, Sources};
 use crate::stats::{Chart, Headline, Tally};
 
 /// A chart as a page shows it: the image, its files and its numbers as a table.
@@ -190,6 +191,7 @@ impl Renderer<'_, '_> {
             .collect();
         let spec = PageSpec {
             path: urls::COHORTS,
+            sources: Sources::all_of(&super::pages::COHORT_KINDS),
             og_type: OgType::Website,
             title: "期ごとの伴走支援".into(),
             description: "地方創生伴走支援制度の期（年度）ごとの伴走支援チームと支援対象の市町村です。".into(),
@@ -265,8 +267,11 @@ impl Renderer<'_, '_> {
             )
         };
         let crumbs = vec![crumb("期ごとの伴走支援", urls::COHORTS)];
+        // The cohort's page and its team list show the cohort, its teams and their reports.
+        let sources = Sources::teams(self.p, self.p.teams_of(c.no)).with(Record::Cohort(c.no));
         let spec = PageSpec {
             path: &path,
+            sources: sources.clone(),
             og_type: OgType::Website,
             title: title.clone(),
             description,
@@ -295,6 +300,7 @@ impl Renderer<'_, '_> {
         ];
         let spec = PageSpec {
             path: &path,
+            sources,
             og_type: OgType::Website,
             title: format!("{} 伴走支援チーム一覧", c.no.label()),
             description,
@@ -321,6 +327,7 @@ impl Renderer<'_, '_> {
     pub(super) fn prefectures(&mut self) -> Result<(), RenderError> {
         let spec = PageSpec {
             path: urls::PREFECTURES,
+            sources: Sources::all_of(&super::pages::COHORT_KINDS),
             og_type: OgType::Website,
             title: "都道府県から探す".into(),
             description: "47都道府県それぞれの伴走支援チームと支援対象の市町村。".into(),
@@ -449,6 +456,7 @@ impl Renderer<'_, '_> {
         let crumbs = vec![crumb("都道府県から探す", urls::PREFECTURES)];
         let spec = PageSpec {
             path: &path,
+            sources: Sources::teams(self.p, in_pref_teams.iter().copied()),
             og_type: OgType::Website,
             title: pref.name.to_string(),
             description,

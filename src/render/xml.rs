@@ -31,12 +31,8 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-pub(super) fn render_xml(
-    p: &Published,
-    base: &BaseUrl,
-    plan: &mut Plan,
-    lastmod: &super::lastmod::LastMod,
-) -> Result<(), RenderError> {
+pub(super) fn render_xml(p: &Published, base: &BaseUrl, plan: &mut Plan) -> Result<(), RenderError> {
+    let changes = crate::publish::Changes::of(p);
     let mut sitemap = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -50,7 +46,7 @@ pub(super) fn render_xml(
             .collect();
         for dir in pages {
             let loc = escape(&base.join(&super::markdown::encode_path(&dir)));
-            match lastmod.of(&dir) {
+            match plan.sources(&dir).and_then(|s| changes.last(s)) {
                 Some(t) => {
                     let _ = writeln!(
                         sitemap,
