@@ -55,6 +55,16 @@ impl Renderer<'_, '_> {
         }
     }
 
+    /// The published programmes supporting a municipality of prefecture `pref`.
+    pub(super) fn prefecture_programs(&self, pref: u8) -> impl Iterator<Item = &crate::model::Program> + '_ {
+        self.p.programs.iter().copied().filter(move |p| {
+            p.support
+                .iter()
+                .flat_map(|s| &s.municipalities)
+                .any(|c| c.prefecture().code == pref)
+        })
+    }
+
     /// Published programmes and the municipalities of prefecture `pref` each supports.
     pub(super) fn programs_in_prefecture(&self, pref: u8) -> Vec<ProgramInPrefecture> {
         self.p

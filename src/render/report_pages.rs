@@ -90,7 +90,9 @@ impl Renderer<'_, '_> {
             this.page(
                 PageSpec {
                     path: &path,
-                    sources: Sources::record(Record::Report(r.cohort, r.stem.clone())),
+                    // The page shows the report and, at its foot, the team as it stands now.
+                    sources: Sources::record(Record::Report(r.cohort, r.stem.clone()))
+                        .with(Record::Team(r.cohort, r.team)),
                     og_type: OgType::Article,
                     title: r.title.clone(),
                     description,

@@ -456,7 +456,11 @@ impl Renderer<'_, '_> {
         let crumbs = vec![crumb("都道府県から探す", urls::PREFECTURES)];
         let spec = PageSpec {
             path: &path,
-            sources: Sources::teams(self.p, in_pref_teams.iter().copied()),
+            sources: self
+                .prefecture_programs(pref.code)
+                .fold(Sources::teams(self.p, in_pref_teams.iter().copied()), |s, pr| {
+                    s.with(Record::Program(pr.id.clone()))
+                }),
             og_type: OgType::Website,
             title: pref.name.to_string(),
             description,
