@@ -118,6 +118,49 @@ pub const STYLESHEET: &str = "static/style.css";
 /// `cohorts/charts/`: the comparison of all published cohorts.
 pub const COMPARISON_CHARTS: &str = "cohorts/charts/";
 
+/// `municipalities/`: the folder of the municipality pages.
+pub const MUNICIPALITIES: &str = "municipalities/";
+/// `pagefind/`: the search index and its UI.
+pub const SEARCH_BUNDLE: &str = "pagefind/";
+/// `__banso/`: `serve`'s own addresses (status, live reload); never written.
+pub const SERVE_INTERNAL: &str = "__banso/";
+/// The page of a folder.
+pub const INDEX: &str = "index.html";
+
+/// Every name the site's routes take at the top level, folders and files alike. A page from
+/// pages/ (`<stem>/`) may take none of them ([`reserved_stems`]); a new top-level route is added
+/// here, and the test below fails until it is.
+const TOP_LEVEL: [&str; 18] = [
+    COHORTS,
+    PREFECTURES,
+    MUNICIPALITIES,
+    REPORTS,
+    THEMES,
+    DATA,
+    ASSETS,
+    STATIC,
+    FEED,
+    SITEMAP,
+    ROBOTS,
+    NOT_FOUND,
+    INDEX,
+    SEARCH,
+    SEARCH_BUNDLE,
+    SERVE_INTERNAL,
+    PROGRAMS,
+    MINISTRIES,
+];
+
+/// The page names (file stems under pages/) the site's own routes use: `cohorts`, `404`,
+/// `feed.xml`, … — the top-level folders, and the top-level files with `.html` dropped (a page
+/// `404.md` would be `404/`, beside `404.html`, confusing every server).
+pub fn reserved_stems() -> impl Iterator<Item = &'static str> {
+    TOP_LEVEL.iter().map(|r| {
+        let name = r.trim_end_matches('/');
+        name.strip_suffix(".html").unwrap_or(name)
+    })
+}
+
 /// `<stem>/`: a page from pages/.
 pub fn page(stem: &str) -> String {
     format!("{stem}/")
@@ -156,7 +199,7 @@ pub fn prefecture_charts(slug: &str, no: CohortNo) -> String {
 
 /// `municipalities/<code>/`
 pub fn municipality(code: MunicipalityCode) -> String {
-    format!("municipalities/{code}/")
+    format!("{MUNICIPALITIES}{code}/")
 }
 
 /// `reports/<n>/<stem>/`
@@ -244,6 +287,52 @@ mod tests {
             STYLESHEET,
         ] {
             assert_eq!(classify(list), Some(Target::Fixed), "{list}");
+        }
+    }
+
+    #[test]
+    fn every_route_but_a_free_page_begins_with_a_reserved_name() {
+        let code = MunicipalityCode::parse("013455").unwrap();
+        let two = CohortNo(2);
+        let routes = [
+            cohort(two),
+            cohort_teams(two),
+            cohort_charts(two),
+            COMPARISON_CHARTS.to_string(),
+            prefecture("hokkaido"),
+            prefecture_file("hokkaido", "teams.csv"),
+            prefecture_charts("hokkaido", two),
+            municipality(code),
+            report(two, "x"),
+            reports_page(2),
+            ministry("mlit"),
+            theme(IssueAreaNo(3)),
+            program("p"),
+            asset(&AssetPath("a.pdf".into())),
+            data_file("teams.csv"),
+            STYLESHEET.to_string(),
+            format!("{SEARCH_BUNDLE}pagefind.js"),
+            format!("{SERVE_INTERNAL}status"),
+            FEED.to_string(),
+            NOT_FOUND.to_string(),
+            INDEX.to_string(),
+        ];
+        let reserved: Vec<&str> = reserved_stems().collect();
+        for r in routes {
+            let first = r.split('/').next().unwrap();
+            let first = first.strip_suffix(".html").unwrap_or(first);
+            assert!(reserved.contains(&first), "{r}: {first} is not reserved");
+        }
+        for name in [
+            "404",
+            "index",
+            "feed.xml",
+            "ministries",
+            "pagefind",
+            "__banso",
+            "municipalities",
+        ] {
+            assert!(reserved.contains(&name), "{name}");
         }
     }
 

@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use super::{Blob, Plan, RenderError};
 
 /// Where the index and Pagefind's scripts go.
-pub const BUNDLE_DIR: &str = "pagefind/";
+pub const BUNDLE_DIR: &str = crate::model::urls::SEARCH_BUNDLE;
 
 /// Pages per part of the index, at most: a part's index is held in memory while it is made,
 /// so smaller parts keep a large build's peak memory down (two parts at a time on two cores).

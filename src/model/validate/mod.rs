@@ -40,28 +40,6 @@ use super::code::MunicipalityCode;
 use super::urls::BaseUrl;
 use super::{Asset, AssetPath, CohortNo, MinistryId, MinistryIndex, Municipality, Page, Registry};
 
-/// URL segments the site itself uses; a page may not take them.
-pub const RESERVED_STEMS: [&str; 18] = [
-    "cohorts",
-    "prefectures",
-    "municipalities",
-    "reports",
-    "themes",
-    "data",
-    "assets",
-    "static",
-    "feed.xml",
-    "sitemap.xml",
-    "robots.txt",
-    "404",
-    "index",
-    "search",
-    "pagefind",
-    "__banso",
-    "programs",
-    "ministries",
-];
-
 /// Validate everything `load` read. The registry is returned even when there are errors (with
 /// the broken records left out), so callers decide by `diags.has_errors()`.
 pub fn validate(raw: &RawContent, diags: &mut Diagnostics) -> Registry {
@@ -320,7 +298,7 @@ impl Validator<'_> {
         let mut out = Vec::new();
         for p in pages {
             let stem_ok = self.stem(&p.file, &p.stem);
-            if RESERVED_STEMS.contains(&p.stem.as_str()) {
+            if super::urls::reserved_stems().any(|r| r == p.stem) {
                 self.push(
                     Diagnostic::error(
                         Span::new(&p.file, Pos::new(1, 1, 0)),
@@ -328,7 +306,7 @@ impl Validator<'_> {
                     )
                     .with_help(format!(
                         "ファイル名を変えてください（{} は使えません）",
-                        RESERVED_STEMS.join("、")
+                        super::urls::reserved_stems().collect::<Vec<_>>().join("、")
                     )),
                 );
                 continue;
