@@ -147,6 +147,21 @@ fn report_page_renders_tables_footnotes_attachments_and_escapes_raw_html() {
 }
 
 #[test]
+fn a_report_names_its_team_as_the_team_list_does() {
+    let site = built();
+    let footer = site
+        .page("reports/1/mori-interim/index.html")
+        .texts(".report-team .members li");
+    assert_eq!(
+        footer[0], "総務省 補佐級 架空 一郎 （総務省 架空局 課長補佐）",
+        "職名 is in the footer"
+    );
+    let list = site.page("cohorts/1/teams/index.html");
+    let row = list.texts(".team-table tbody tr:first-child .members li");
+    assert_eq!(footer, row, "one member partial: the footer and the list agree");
+}
+
+#[test]
 fn cohort_page_leads_with_figures_from_the_records() {
     let site = built();
     let page = site.page("cohorts/1/index.html");
