@@ -162,6 +162,26 @@ fn a_report_names_its_team_as_the_team_list_does() {
 }
 
 #[test]
+fn every_list_of_reports_is_newest_first_in_one_order() {
+    let site = Site::fixture("basic");
+    // Same date as mori-interim; released later, and its file name sorts first: the later
+    // release comes first everywhere (the top page and /reports/ once disagreed on ties).
+    let report = |title: &str, release: &str| {
+        format!("---\nteam: 1\nkind: 活動報告\ntitle: {title}\ndate: 2026-10-01\nrelease: {release}\n---\n本文\n")
+    };
+    site.write(
+        "cohorts/1/reports/a-later.md",
+        &report("同日・後で公表（架空）", "2026-10-20T10:00:00+09:00"),
+    );
+    ok(&site.build("2026-11-23"));
+    let titles = |rel: &str, css: &str| site.page(rel).texts(css);
+    let list = titles("reports/index.html", ".report-list li > a");
+    assert_eq!(list, ["同日・後で公表（架空）", "森町チーム 中間報告（架空）"]);
+    assert_eq!(titles("index.html", ".report-list li > a"), list);
+    assert_eq!(titles("ministries/soumu/index.html", ".report-list li > a"), list);
+}
+
+#[test]
 fn cohort_page_leads_with_figures_from_the_records() {
     let site = built();
     let page = site.page("cohorts/1/index.html");

@@ -56,7 +56,7 @@ impl<'r> Published<'r> {
             .map(|(i, t)| ((t.cohort, t.no), i))
             .collect();
         self.reports_by_team = HashMap::new();
-        for r in &self.reports {
+        for r in self.reports_newest_first() {
             self.reports_by_team.entry((r.cohort, r.team)).or_default().push(r);
         }
         self.teams_by_municipality = HashMap::new();
@@ -80,7 +80,7 @@ fn with_pages(ministries: &[Ministry], teams: &[Team]) -> Vec<MinistryId> {
         .collect()
 }
 
-impl Published<'_> {
+impl<'r> Published<'r> {
     pub fn ministry(&self, id: MinistryId) -> &Ministry {
         &self.ministries[id.0]
     }
@@ -117,7 +117,17 @@ impl Published<'_> {
         self.team_index.get(&(cohort, no)).map(|i| &self.teams[*i])
     }
 
-    /// A team's published reports, in file order.
+    /// The published reports, newest first — the one order of every list of reports (the top
+    /// page's, /reports/, a ministry's): by the date a report bears, then the later released,
+    /// then by cohort and file name, so ties always fall the same way. お知らせ and the feed
+    /// answer another question (what the site published last) and order by release instant.
+    pub fn reports_newest_first(&self) -> Vec<&'r Report> {
+        let mut all = self.reports.clone();
+        all.sort_by(|a, b| (b.date, b.release, b.cohort, &b.stem).cmp(&(a.date, a.release, a.cohort, &a.stem)));
+        all
+    }
+
+    /// A team's published reports, newest first (as [`Published::reports_newest_first`]).
     pub fn reports_of(&self, cohort: CohortNo, team: TeamNo) -> impl Iterator<Item = &Report> + '_ {
         self.reports_by_team.get(&(cohort, team)).into_iter().flatten().copied()
     }

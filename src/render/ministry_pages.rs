@@ -97,10 +97,12 @@ impl Renderer<'_, '_> {
             let id = *id;
             let m = this.p.ministry(id);
             let cohorts: Vec<MinistryCohort> = t.iter().rev().map(|x| cohort_view(this.p, id, x)).collect();
-            let reports: Vec<ReportRef> = t
-                .iter()
-                .rev()
-                .flat_map(|x| x.teams.iter().flat_map(|team| this.p.reports_of(team.cohort, team.no)))
+            let teams: std::collections::HashSet<_> = shown(t).map(|team| (team.cohort, team.no)).collect();
+            let reports: Vec<ReportRef> = this
+                .p
+                .reports_newest_first()
+                .into_iter()
+                .filter(|r| teams.contains(&(r.cohort, r.team)))
                 .map(|r| ReportRef::of(this.p, r))
                 .collect();
             let summary: Vec<String> = t

@@ -255,9 +255,13 @@ impl<'a, 'r> Renderer<'a, 'r> {
 
     fn home(&mut self) -> Result<(), RenderError> {
         let headline = self.p.latest_cohort().and_then(|c| self.headline(c));
-        let mut reports: Vec<_> = self.p.reports.iter().collect();
-        reports.sort_by(|a, b| (b.date, b.release, &b.stem).cmp(&(a.date, a.release, &a.stem)));
-        let latest: Vec<ReportRef> = reports.iter().take(6).map(|r| ReportRef::of(self.p, r)).collect();
+        let latest: Vec<ReportRef> = self
+            .p
+            .reports_newest_first()
+            .into_iter()
+            .take(6)
+            .map(|r| ReportRef::of(self.p, r))
+            .collect();
         let page = HomeView {
             news: super::news::latest(self.p, 5),
             teams_href: self.p.latest_roster().map(|c| urls::cohort_teams(c.no)),

@@ -14,8 +14,7 @@ use crate::model::urls;
 
 impl Renderer<'_, '_> {
     pub(super) fn reports(&mut self) -> Result<(), RenderError> {
-        let mut all: Vec<_> = self.p.reports.clone();
-        all.sort_by(|a, b| (b.date, b.cohort, &b.stem).cmp(&(a.date, a.cohort, &a.stem)));
+        let all = self.p.reports_newest_first();
         let list: Vec<ReportRef> = all.iter().map(|r| ReportRef::of(self.p, r)).collect();
         let chunks: Vec<&[ReportRef]> = if list.is_empty() {
             vec![&[]]
