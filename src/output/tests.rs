@@ -1,5 +1,6 @@
 //! Unit tests of `write`: replacing, refusing, and what is left when writing or swapping fails.
 
+use super::stage::{exchange, swap_in};
 use super::*;
 
 /// The as-of these sites are written at.

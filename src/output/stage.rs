@@ -1,0 +1,270 @@
+//! The staging tree: a whole site written beside the output, closed to everyone until it is
+//! swapped in (one rename, or an exchange of two directories), and the leftovers of builds that
+//! died before their swap.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::marker::{self, Claim, Lock, MARKER, Marker};
+use super::{Changes, OutputError, Written, absolute, changes, check_target, io_at};
+use crate::render::{Blob, Plan};
+use crate::time::Instant;
+
+/// A site written in full into a private directory beside the output, waiting to be swapped in.
+/// Dropped without [`Staged::swap_in`], it is removed and the output is as it was.
+#[derive(Debug)]
+pub struct Staged {
+    staging: PathBuf,
+    claim: Claim,
+    as_of: Instant,
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    files: usize,
+    bytes: u64,
+}
+
+/// Write `plan`, the site at `as_of`, into a staging directory beside the claimed output (never
+/// inside it). Its name cannot be guessed, and once written it is closed to everyone, its owner
+/// included, so that no web server can show a site before its time, even one running as the
+/// user who releases (SPEC §1); it opens at the swap.
+pub fn stage(plan: &Plan, claim: &Claim, as_of: Instant) -> Result<Staged, OutputError> {
+    let out = claim.out.as_path();
+    let out_abs = absolute(out).unwrap_or_else(|| out.to_path_buf());
+    let parent = out_abs
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let name = out_abs
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    fs::create_dir_all(&parent).map_err(io_at(&parent))?;
+    remove_leftovers(&parent, &name);
+    let staging = parent.join(format!(
+        ".{name}.banso-staging-{}-{}",
+        std::process::id(),
+        marker::nonce()
+    ));
+    let mut staged = Staged {
+        staging,
+        claim: claim.clone(),
+        as_of,
+        out: out_abs,
+        parent,
+        name,
+        files: 0,
+        bytes: 0,
+    };
+    let marker = Marker {
+        kind: claim.kind,
+        as_of: Some(as_of),
+    };
+    (staged.files, staged.bytes) = write_all(plan, &staged.staging, &marker)?;
+    set_mode(&staged.staging, 0o000)?;
+    Ok(staged)
+}
+
+impl Staged {
+    /// Where the staged site is.
+    pub fn dir(&self) -> &Path {
+        &self.staging
+    }
+
+    /// Swap the staged site (made from `plan`) in for the output, holding the output's lock:
+    /// the output is checked once more, a later site another writer swapped in since the claim
+    /// is never replaced, and what changed is counted against the tree just replaced.
+    pub fn swap_in(self, plan: &Plan) -> Result<Written, OutputError> {
+        crate::hook::pause("before-swap");
+        let _lock = Lock::take(&self.parent, &self.name)?;
+        check_target(&self.out, self.claim.kind, &self.claim.public_default)?;
+        if let Some(refusal) = self.claim.superseded_by(marker::read(&self.out).as_ref(), self.as_of) {
+            return Err(refusal);
+        }
+        // Closed while staged; as readable as the output it replaces once public.
+        let mode = mode_of(&self.out).unwrap_or(0o755);
+        set_mode(&self.staging, mode)?;
+        let old = swap_in(&self.staging, &self.out, &self.parent, &self.name, exchange)?;
+        let changes = match &old {
+            Some(old) => changes(plan, old),
+            None => Changes {
+                added: plan.files().keys().cloned().collect(),
+                ..Changes::default()
+            },
+        };
+        if let Some(old) = old {
+            let _ = fs::remove_dir_all(old);
+        }
+        Ok(Written {
+            files: self.files,
+            bytes: self.bytes,
+            changes,
+        })
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        // After a swap the staging name holds nothing (the old tree was removed) or, on a
+        // failure, the staged tree; either way it goes.
+        let _ = set_mode(&self.staging, 0o700);
+        let _ = fs::remove_dir_all(&self.staging);
+    }
+}
+
+/// A directory's permission bits (`None` where there are none to read).
+fn mode_of(path: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(path).ok().map(|m| m.permissions().mode() & 0o7777)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+fn set_mode(path: &Path, mode: u32) -> Result<(), OutputError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(mode)).map_err(io_at(path))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, mode);
+        Ok(())
+    }
+}
+
+/// Whether other users may list or enter `dir` (a web server serving it could show what is in
+/// it, the staging names among them).
+pub fn readable_by_others(dir: &Path) -> bool {
+    mode_of(dir).is_some_and(|m| m & 0o005 != 0)
+}
+
+/// Write every file of `plan` and the marker into `staging`; (files, bytes).
+fn write_all(plan: &Plan, staging: &Path, marker: &Marker) -> Result<(usize, u64), OutputError> {
+    use rayon::prelude::*;
+    if staging.exists() {
+        fs::remove_dir_all(staging).map_err(io_at(staging))?;
+    }
+    fs::create_dir_all(staging).map_err(io_at(staging))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(staging, fs::Permissions::from_mode(0o700)).map_err(io_at(staging))?;
+    }
+    // Each directory once, a level at a time (parents first), each level in parallel; then the
+    // files in parallel.
+    let mut levels: BTreeMap<usize, BTreeSet<&str>> = BTreeMap::new();
+    for rel in plan.files().keys() {
+        let mut dir = rel.as_str();
+        while let Some((parent, _)) = dir.rsplit_once('/') {
+            if !levels.entry(parent.matches('/').count()).or_default().insert(parent) {
+                break;
+            }
+            dir = parent;
+        }
+    }
+    for dirs in levels.values() {
+        dirs.par_iter().try_for_each(|dir| {
+            let path = staging.join(dir);
+            fs::create_dir(&path).map_err(io_at(&path))
+        })?;
+    }
+    let files: Vec<(&String, &Blob)> = plan.files().iter().collect();
+    let bytes = files
+        .par_iter()
+        .map(|(rel, blob)| {
+            let target = staging.join(rel);
+            match blob {
+                Blob::Bytes(b) => fs::write(&target, b).map(|()| b.len() as u64).map_err(io_at(&target)),
+                Blob::Copy(src) => fs::copy(src, &target).map_err(io_at(src)),
+            }
+        })
+        .try_reduce(|| 0, |a, b| Ok(a + b))?;
+    fs::write(staging.join(MARKER), marker.text()).map_err(io_at(staging))?;
+    Ok((plan.len(), bytes))
+}
+
+/// Replace `out` by `staging`; returns where the previous site now is (to count what changed,
+/// then remove), if there was one. On Linux the two trees are exchanged in one atomic rename, so
+/// a web server reading `out` sees either the old site or the new one, never neither; elsewhere
+/// (or on file systems without exchange) the old tree is moved aside first and put back if the
+/// new one cannot be moved in.
+pub(super) fn swap_in(
+    staging: &Path,
+    out: &Path,
+    parent: &Path,
+    name: &str,
+    exchange: impl Fn(&Path, &Path) -> io::Result<()>,
+) -> Result<Option<PathBuf>, OutputError> {
+    if fs::symlink_metadata(out).is_err() {
+        return fs::rename(staging, out).map(|()| None).map_err(io_at(out));
+    }
+    if exchange(staging, out).is_ok() {
+        // `staging` now holds the previous site.
+        return Ok(Some(staging.to_path_buf()));
+    }
+    let old = parent.join(format!(".{name}.banso-old-{}", std::process::id()));
+    if old.exists() {
+        fs::remove_dir_all(&old).map_err(io_at(&old))?;
+    }
+    fs::rename(out, &old).map_err(|e| {
+        let _ = fs::remove_dir_all(staging);
+        OutputError::Io {
+            path: out.to_path_buf(),
+            source: e,
+        }
+    })?;
+    if let Err(e) = fs::rename(staging, out) {
+        let _ = fs::rename(&old, out);
+        let _ = fs::remove_dir_all(staging);
+        return Err(OutputError::Io {
+            path: out.to_path_buf(),
+            source: e,
+        });
+    }
+    Ok(Some(old))
+}
+
+#[cfg(target_os = "linux")]
+pub(super) fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+pub(super) fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
+    Err(io::Error::other("atomic exchange is not available"))
+}
+
+/// Staging and old trees of earlier builds that were killed before they could clean up.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [format!(".{name}.banso-staging-"), format!(".{name}.banso-old-")];
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        let pid = prefixes.iter().find_map(|p| n.strip_prefix(p.as_str()));
+        if pid.is_some_and(is_gone) {
+            // A staged tree is closed to everyone: opened to be removed.
+            let _ = set_mode(&e.path(), 0o700);
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Whether the build that named a tree `…-<pid>` or `…-<pid>-<nonce>` is gone. A tree named by
+/// this process's own id is kept: a release holds its last good staging while it stages again.
+fn is_gone(rest: &str) -> bool {
+    let pid: Option<u32> = rest.split('-').next().and_then(|p| p.parse().ok());
+    pid.is_some_and(|pid| pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists())
+}
