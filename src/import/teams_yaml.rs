@@ -8,9 +8,9 @@ use serde::Serialize;
 use serde_saphyr::{DoubleQuoted, FlowMap, FlowSeq};
 
 use super::ImportError;
-use super::merge::code_of;
+
 use crate::load::de::{Lenient, Sp};
-use crate::load::raw::RawTeam;
+use crate::load::raw::{RawMember, RawTeam, Scalar};
 use crate::model::{Attribute, MunicipalityCode};
 
 /// One team as it will be written: the roster's values, and what is kept from the old file.
@@ -247,4 +247,67 @@ pub(super) fn verify(yaml: &str, teams: &[TeamOut]) -> Result<(), ImportError> {
         }
     }
     Ok(())
+}
+
+/// A team of teams.yaml as it is written, to be written again unchanged. Destructured whole:
+/// a field added to [`RawTeam`] must be carried here.
+pub(super) fn team_as_written(o: &RawTeam, place: &str) -> TeamOut {
+    let RawTeam {
+        number,
+        municipality,
+        continuing,
+        themes,
+        announce,
+        members,
+    } = o;
+    TeamOut {
+        number: number.value,
+        code: code_of(&municipality.value).expect("a validated team has a code"),
+        place: place.to_string(),
+        continuing: continuing.as_ref().map(|c| c.value),
+        themes: themes.iter().map(|a| a.value.clone()).collect(),
+        announce: announce.as_ref().map(|a| a.value.clone()),
+        members: members
+            .value
+            .iter()
+            .filter_map(|l: &Lenient<RawMember>| l.0.as_ref())
+            .map(member_as_written)
+            .collect(),
+    }
+}
+
+/// A member of teams.yaml as it is written. Destructured whole, as [`team_as_written`].
+pub(super) fn member_as_written(m: &RawMember) -> MemberOut {
+    let RawMember {
+        ministry,
+        grade,
+        name,
+        position,
+        officer,
+        announce,
+        left,
+        gender,
+        age,
+        track,
+    } = m;
+    let text = |v: &Option<Sp<String>>| v.as_ref().map(|x| x.value.clone());
+    MemberOut {
+        ministry: ministry.value.clone(),
+        grade: grade.value.clone(),
+        name: text(name),
+        position: text(position),
+        officer: officer.as_ref().is_some_and(|o| o.value),
+        announce: text(announce),
+        left: text(left),
+        gender: text(gender),
+        age: age.as_ref().map(|a| a.value),
+        track: text(track),
+    }
+}
+
+pub(super) fn code_of(s: &Scalar) -> Option<MunicipalityCode> {
+    match s {
+        Scalar::Text(t) => MunicipalityCode::parse(t).ok(),
+        Scalar::Int(i) => MunicipalityCode::from_int(*i).ok(),
+    }
 }

@@ -5,6 +5,13 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+mod cells;
+mod columns;
+
+use cells::{cell_problem, dated_cell, gender_of, track_of};
+use columns::{columns, header_row};
+pub(super) use columns::{pick_sheet, split_number};
+
 use super::grid::{Cell, Grid};
 use super::{ImportError, gazetteer};
 use crate::diag::{Diagnostic, Span, closest};
@@ -67,175 +74,6 @@ pub(super) fn decode(bytes: &[u8], path: &Path) -> Result<(String, &'static str)
     match encoding::decode(bytes) {
         Some((text, encoding)) if plausible(&text) => Ok((text.into_owned(), encoding.name())),
         _ => Err(ImportError::Encoding(path.to_path_buf())),
-    }
-}
-
-/// Columns found in the header row.
-struct Columns {
-    place: usize,
-    ministry: usize,
-    grade: usize,
-    prefecture: Option<usize>,
-    number: Option<usize>,
-    code: Option<usize>,
-    name: Option<usize>,
-    position: Option<usize>,
-    continuing: Option<usize>,
-    areas: Option<usize>,
-    gender: Option<usize>,
-    age: Option<usize>,
-    track: Option<usize>,
-    left: Option<usize>,
-    joined: Option<usize>,
-}
-
-const PLACE: [&str; 4] = ["市町村名", "市町村", "支援先", "支援先市町村"];
-const MINISTRY: [&str; 5] = ["所属府省庁", "所属府省庁等", "府省庁", "府省庁等", "所属"];
-
-impl Columns {
-    /// The aggregate-only attributes the roster has columns for.
-    fn attributes(&self) -> Vec<Attribute> {
-        [
-            (self.gender, Attribute::Gender),
-            (self.track, Attribute::Track),
-            (self.age, Attribute::Age),
-        ]
-        .into_iter()
-        .filter_map(|(c, a)| c.map(|_| a))
-        .collect()
-    }
-
-    /// Every column read (for formula errors).
-    fn read(&self) -> Vec<usize> {
-        let optional = [
-            self.prefecture,
-            self.number,
-            self.code,
-            self.name,
-            self.position,
-            self.continuing,
-            self.areas,
-            self.gender,
-            self.age,
-            self.track,
-            self.left,
-            self.joined,
-        ];
-        let mut all: Vec<usize> = [self.place, self.ministry, self.grade]
-            .into_iter()
-            .chain(optional.into_iter().flatten())
-            .collect();
-        all.sort_unstable();
-        all
-    }
-}
-
-fn columns(header: &[String], at: impl Fn() -> String) -> Result<Columns, ImportError> {
-    let find = |names: &[&str]| header.iter().position(|h| names.contains(&normalize_name(h).as_str()));
-    let missing = |what: &'static str| {
-        let found: Vec<&str> = header.iter().map(String::as_str).filter(|h| !h.is_empty()).collect();
-        ImportError::Column(what, found.join("、"), at())
-    };
-    Ok(Columns {
-        place: find(&PLACE).ok_or_else(|| missing("市町村名"))?,
-        ministry: find(&MINISTRY).ok_or_else(|| missing("所属府省庁"))?,
-        grade: find(&["役職"]).ok_or_else(|| missing("役職"))?,
-        prefecture: find(&["都道府県", "都道府県名"]),
-        number: find(&["チーム番号", "番号", "No.", "No"]),
-        code: find(&["団体コード", "全国地方公共団体コード"]),
-        name: find(&["氏名"]),
-        position: find(&["職名"]),
-        continuing: find(&["継続", "継続・新規"]),
-        areas: find(&["課題分野", "テーマ", "支援テーマ"]),
-        gender: find(&["性別"]),
-        age: find(&["年齢", "年齢(歳)", "満年齢"]),
-        track: find(&[
-            "事務官・技官",
-            "事務官/技官",
-            "事務官技官",
-            "事務・技術",
-            "事務技術",
-            "職種",
-        ]),
-        left: find(&["離任日", "離任"]),
-        joined: find(&["公表日", "着任日", "加入日"]),
-    })
-}
-
-/// What is wrong with a cell of a column the roster reads (`column` its heading), if anything:
-/// a formula error, a formula whose result was never saved, or a character a single-line field
-/// may not hold (SPEC §2). Line breaks and tabs are layout in a cell that is matched by name
-/// (a 市町村名 broken over two lines), but not in one written as it is (`written_as_is`: 氏名,
-/// 職名), where an Alt+Enter would become a line break in teams.yaml that `check` refuses.
-fn cell_problem(cell: &Cell, column: &str, written_as_is: bool, at: impl Fn() -> Span) -> Option<Diagnostic> {
-    if let Some(e) = &cell.error {
-        return Some(
-            Diagnostic::error(at(), format!("「{column}」の列のセルが式のエラー（{e}）です"))
-                .with_help("式を直すか値を書き込んで保存し直してから、もう一度取り込んでください"),
-        );
-    }
-    if cell.uncomputed {
-        return Some(
-            Diagnostic::error(at(), format!("「{column}」の列のセルは式ですが、計算した値が保存されていません"))
-                .with_help(
-                    "表計算ソフトで開いて保存し直す（式が計算されます）か、式を値に置き換えてから、もう一度取り込んでください",
-                ),
-        );
-    }
-    if cell.merged_from_above {
-        return None; // reported at the merged range's first cell
-    }
-    let (i, c) =
-        crate::model::text::disallowed_char(&cell.text).filter(|(_, c)| written_as_is || !c.is_whitespace())?;
-    let help = if c.is_whitespace() {
-        "セルの中の改行（Alt+Enter）やタブを消すか、空白に置き換えてから、もう一度取り込んでください"
-    } else {
-        "見えない文字です。セルの値を打ち直してから、もう一度取り込んでください"
-    };
-    Some(
-        Diagnostic::error(
-            at(),
-            format!(
-                "「{column}」の列のセルの{}文字目に{}があります",
-                i + 1,
-                crate::model::text::describe_char(c)
-            ),
-        )
-        .with_help(help),
-    )
-}
-
-/// The row holding the column headings: the first of the first rows to name both the
-/// 市町村名 and the 所属府省庁 column (the official list has a title above its table).
-fn header_row(grid: &Grid) -> Option<usize> {
-    grid.rows.iter().take(HEADER_SEARCH).position(|r| {
-        let has = |names: &[&str]| {
-            r.cells
-                .iter()
-                .any(|c| names.contains(&normalize_name(&c.text).as_str()))
-        };
-        has(&PLACE) && has(&MINISTRY)
-    })
-}
-
-/// How many rows from the top may come before the headings.
-const HEADER_SEARCH: usize = 20;
-
-/// The sheet of `grids` that holds a roster, and the row of its headings: the first sheet with
-/// headings, or the first sheet (whose missing column is then reported).
-pub(super) fn pick_sheet(grids: Vec<Grid>) -> Option<Grid> {
-    let first = grids.iter().position(|g| header_row(g).is_some()).unwrap_or(0);
-    grids.into_iter().nth(first)
-}
-
-/// `01.北海道森町` → (Some(1), "北海道森町").
-pub(super) fn split_number(cell: &str) -> (Option<u32>, String) {
-    let cell = normalize_name(cell);
-    let digits: String = cell.chars().take_while(char::is_ascii_digit).collect();
-    let rest = cell[digits.len()..].trim_start_matches(['.', '．', '、', ' ']);
-    match digits.parse() {
-        Ok(n) if !digits.is_empty() && rest.len() < cell.len() => (Some(n), rest.to_string()),
-        _ => (None, cell),
     }
 }
 
@@ -508,46 +346,5 @@ pub(super) fn read_roster(grid: &Grid, reg: &Registry) -> Result<Read, ImportErr
         })
     } else {
         Err(ImportError::Rows(problems))
-    }
-}
-
-/// A 離任日 or 公表日 cell as teams.yaml writes it, and the instant it stands for: `2027-01-15`
-/// (also `2027/1/15`, `2027年1月15日`), or for a 公表日 a time of day too (`2027-01-15T10:00`).
-fn dated_cell(text: &str, date_only: bool) -> Option<(String, crate::time::Instant)> {
-    let t = normalize_name(text);
-    let ymd = |s: &str| -> Option<crate::time::Date> {
-        let parts: Vec<&str> = s.trim_end_matches('日').split(['-', '/', '年', '月']).collect();
-        match parts.as_slice() {
-            [y, m, d] => crate::time::Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?),
-            _ => None,
-        }
-    };
-    if let Some(d) = ymd(&t) {
-        return Some((d.iso(), d.start()));
-    }
-    if date_only {
-        return None;
-    }
-    let at = crate::time::Instant::parse(&t).ok()?;
-    Some((at.rfc3339(), at))
-}
-
-/// 性別 as rosters write it: teams.yaml's words, or 男・女.
-fn gender_of(text: &str) -> Option<Gender> {
-    match normalize_name(text).as_str() {
-        "男" => Some(Gender::Male),
-        "女" => Some(Gender::Female),
-        "無回答" => Some(Gender::NoAnswer),
-        other => Gender::parse(other),
-    }
-}
-
-/// 事務官・技官の別: teams.yaml's words, or 事務・技術.
-fn track_of(text: &str) -> Option<Track> {
-    match normalize_name(text).as_str() {
-        "事務" => Some(Track::Administrative),
-        "技術" | "技術系" => Some(Track::Technical),
-        "事務系" => Some(Track::Administrative),
-        other => Track::parse(other),
     }
 }
