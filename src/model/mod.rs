@@ -408,10 +408,6 @@ impl Registry {
         let announces = teams.flat_map(|t| std::iter::once(t.announce).chain(t.members.iter().map(|m| m.announce)));
         Some(announces.fold(cohort.announce, Instant::max))
     }
-
-    pub fn team(&self, cohort: CohortNo, no: TeamNo) -> Option<&Team> {
-        self.teams.iter().find(|t| t.cohort == cohort && t.no == no)
-    }
 }
 
 /// 関連する伴走支援 — another national programme (e.g. デジタル実装伴走支援事業) and the

@@ -352,7 +352,6 @@ impl Validator<'_> {
         out
     }
 
-    /// Two files whose URLs differ only by letter case would be one page on many web servers.
     /// `release_with: cohorts/<n>`: the instant nothing of that cohort is held any more, so a
     /// page that states the cohort's figures goes public with them, never before.
     fn released_with(&mut self, file: &Arc<str>, with: &Sp<String>, reg: &Registry) -> Option<Instant> {
@@ -374,6 +373,7 @@ impl Validator<'_> {
         at
     }
 
+    /// Two files whose URLs differ only by letter case would be one page on many web servers.
     pub fn case_collisions<'f>(&mut self, stems: impl Iterator<Item = (&'f Arc<str>, &'f str)>) {
         let mut seen: HashMap<String, &Arc<str>> = HashMap::new();
         for (file, stem) in stems {
