@@ -1,20 +1,102 @@
 //! The repository's real content/ (the 第2期 roster) builds into the site people will read.
+//!
+//! Figures are not written here: they are counted from the content's own records and declared
+//! figures ([`Facts`]), so a correction of the roster or of cohort.yaml does not break a test
+//! that checks the pages agree with them. What is checked by value is what the source states
+//! (team 1 is 北海道森町, the member printed before team 41's line belongs to it).
 
-mod common;
+use std::collections::{BTreeMap, BTreeSet};
 
-use common::{Site, ok};
+use crate::common::{Site, ok};
+use banso::model::{CohortNo, Registry};
 
 const AS_OF: &str = "2026-11-23";
+
+/// What the real content's records and cohort.yaml say about 第2期.
+struct Facts {
+    teams: usize,
+    members: usize,
+    municipalities: usize,
+    prefectures: usize,
+    /// Municipalities with a page: supported by a team or by a programme.
+    with_pages: usize,
+    /// Municipalities supported by a programme (other than this one).
+    programme_towns: usize,
+    declared_members: u32,
+    staff_applicants: u32,
+    municipality_applicants: u32,
+    /// cohort.yaml's `members:` line under `declared:`, as `file:line:column`.
+    declared_members_at: String,
+    /// Members per ministry name, and per grade name.
+    per_ministry: BTreeMap<String, usize>,
+    per_grade: BTreeMap<String, usize>,
+}
+
+impl Facts {
+    fn of(site: &Site) -> Facts {
+        let mut diags = banso::diag::Diagnostics::default();
+        let reg: Registry = banso::load_registry(&site.content(), &mut diags).unwrap();
+        let two = CohortNo(2);
+        let teams: Vec<_> = reg.teams.iter().filter(|t| t.cohort == two).collect();
+        let members: Vec<_> = teams.iter().flat_map(|t| &t.members).collect();
+        let towns: BTreeSet<_> = teams.iter().map(|t| t.municipality).collect();
+        let prefectures: BTreeSet<_> = towns.iter().map(|m| m.prefecture().code).collect();
+        let programme_towns: BTreeSet<_> = reg
+            .programs
+            .iter()
+            .flat_map(|p| p.support.iter().flat_map(|s| s.municipalities.iter().copied()))
+            .collect();
+        let with_pages: BTreeSet<_> = towns.union(&programme_towns).collect();
+        let mut per_ministry = BTreeMap::new();
+        let mut per_grade = BTreeMap::new();
+        for m in &members {
+            *per_ministry
+                .entry(reg.ministries[m.ministry.0].name.clone())
+                .or_default() += 1;
+            *per_grade.entry(m.grade.name().to_string()).or_default() += 1;
+        }
+        let d = &reg.cohorts.iter().find(|c| c.no == two).unwrap().declared;
+        let yaml = site.read("cohorts/2/cohort.yaml");
+        let (line, col) = yaml
+            .lines()
+            .enumerate()
+            .skip_while(|(_, l)| !l.starts_with("declared:"))
+            .find_map(|(i, l)| {
+                let rest = l.trim_start().strip_prefix("members:")?;
+                let col = l.len() - rest.trim_start().len() + 1;
+                Some((i + 1, col))
+            })
+            .unwrap();
+        Facts {
+            teams: teams.len(),
+            members: members.len(),
+            municipalities: towns.len(),
+            prefectures: prefectures.len(),
+            with_pages: with_pages.len(),
+            programme_towns: programme_towns.len(),
+            declared_members: d.members.unwrap(),
+            staff_applicants: d.staff_applicants.unwrap(),
+            municipality_applicants: d.municipality_applicants.unwrap(),
+            declared_members_at: format!("cohorts/2/cohort.yaml:{line}:{col}"),
+            per_ministry,
+            per_grade,
+        }
+    }
+}
 
 #[test]
 fn real_content_builds_the_second_cohort_as_the_source_gives_it() {
     let site = Site::real();
+    let f = Facts::of(&site);
     let err = ok(&site.build(AS_OF));
     assert!(
-        err.contains("警告: 公表数値の支援官数 278名 と記録の 279名 が合いません"),
+        err.contains(&format!(
+            "警告: 公表数値の支援官数 {}名 と記録の {}名 が合いません",
+            f.declared_members, f.members
+        )),
         "{err}"
     );
-    assert!(err.contains("--> cohorts/2/cohort.yaml:16:12"), "{err}");
+    assert!(err.contains(&format!("--> {}", f.declared_members_at)), "{err}");
 
     let files = site.output_tree();
     // The control for the scan before the announcement: once published, the town is found in
@@ -22,7 +104,7 @@ fn real_content_builds_the_second_cohort_as_the_source_gives_it() {
     assert!(
         files.iter().any(|(path, bytes)| path.starts_with("pagefind/")
             && bytes.starts_with(&[0x1f, 0x8b])
-            && String::from_utf8_lossy(&common::readable(bytes)).contains("駒ヶ根")),
+            && String::from_utf8_lossy(&crate::common::readable(bytes)).contains("駒ヶ根")),
         "the search index names 駒ヶ根 once the cohort is published"
     );
     let prefectures = files
@@ -32,13 +114,13 @@ fn real_content_builds_the_second_cohort_as_the_source_gives_it() {
     assert_eq!(prefectures, 47);
     let municipalities = files.keys().filter(|k| k.starts_with("municipalities/")).count();
     assert_eq!(
-        municipalities, 110,
-        "97 supported by teams and 15 by デジタル実装伴走支援事業, むかわ町 and 最上町 by both"
+        municipalities, f.with_pages,
+        "supported by teams or by デジタル実装伴走支援事業 (むかわ町 and 最上町 by both), one page each"
     );
 
     let teams = site.page("cohorts/2/teams/index.html");
-    assert_eq!(teams.count("table.team-table tbody tr"), 97);
-    assert_eq!(teams.count("table.team-table tbody tr ul.members li"), 279);
+    assert_eq!(teams.count("table.team-table tbody tr"), f.teams);
+    assert_eq!(teams.count("table.team-table tbody tr ul.members li"), f.members);
     let rows = teams.texts("table.team-table tbody tr");
     assert!(rows[0].starts_with("1 北海道森町"), "{}", rows[0]);
     assert!(
@@ -52,7 +134,7 @@ fn real_content_builds_the_second_cohort_as_the_source_gives_it() {
         "{}",
         rows[40]
     );
-    assert!(rows[96].starts_with("97 沖縄県与那国町"), "{}", rows[96]);
+    assert!(rows[f.teams - 1].contains("沖縄県与那国町"), "{}", rows[f.teams - 1]);
     // Unknown 継続 stays blank; no invented themes.
     assert_eq!(
         teams.count("td[data-label='継続・新規']"),
@@ -69,18 +151,25 @@ fn real_content_builds_the_second_cohort_as_the_source_gives_it() {
     assert_eq!(cohort.text("h1"), "第2期（令和8年度）");
     assert_eq!(
         cohort.texts(".figures dd"),
-        ["97 チーム", "279 名", "97 市町村", "38 道府県"]
+        [
+            format!("{} チーム", f.teams),
+            format!("{} 名", f.members),
+            format!("{} 市町村", f.municipalities),
+            format!("{} 道府県", f.prefectures)
+        ]
     );
     assert_eq!(
         cohort.text(".note-diff"),
-        "公表資料の集計では支援官は278名です。このサイトは、記録に登録された279名を数えて載せています。"
+        format!(
+            "公表資料の集計では支援官は{}名です。このサイトは、記録に登録された{}名を数えて載せています。",
+            f.declared_members, f.members
+        )
     );
     assert!(cohort.main_text().contains("地方創生支援オフィサー8名を含みます"));
-    assert!(
-        cohort
-            .main_text()
-            .contains("国の職員からの応募：308名、応募した市町村：115市町村")
-    );
+    assert!(cohort.main_text().contains(&format!(
+        "国の職員からの応募：{}名、応募した市町村：{}市町村",
+        f.staff_applicants, f.municipality_applicants
+    )));
     assert!(
         cohort
             .main_text()
@@ -107,14 +196,23 @@ fn variant_spellings_in_the_source_are_shown_by_their_canonical_names() {
     }
     let nagiso = site.page("municipalities/204234/index.html");
     assert_eq!(nagiso.text("h1"), "長野県南木曽町 （なぎそまち）");
+    // Each ministry's row counts its members in the records.
+    let f = Facts::of(&site);
     let ministry = site.page("cohorts/2/index.html").texts("#table-ministry tbody tr");
-    assert_eq!(ministry.first().map(String::as_str), Some("内閣官房 24名 8.6%"));
-    assert!(ministry.contains(&"国土交通省 40名 14.3%".to_string()), "{ministry:?}");
+    assert!(
+        ministry[0].starts_with("内閣官房 "),
+        "ministries.yaml's order: {ministry:?}"
+    );
+    for name in ["内閣官房", "国土交通省"] {
+        let row = format!("{name} {}名 ", f.per_ministry[name]);
+        assert!(ministry.iter().any(|r| r.starts_with(&row)), "{row}: {ministry:?}");
+    }
 }
 
 #[test]
 fn before_the_announcement_nothing_of_the_second_cohort_is_published() {
     let site = Site::real();
+    let f = Facts::of(&site);
     let err = ok(&site.build("2026-03-27T09:59:59+09:00"));
     assert!(
         !err.contains("まだ公表しきっていません"),
@@ -124,12 +222,12 @@ fn before_the_announcement_nothing_of_the_second_cohort_is_published() {
     assert!(!files.keys().any(|k| k.starts_with("cohorts/2")));
     let municipalities = files.keys().filter(|k| k.starts_with("municipalities/")).count();
     assert_eq!(
-        municipalities, 15,
+        municipalities, f.programme_towns,
         "only the municipalities of デジタル実装伴走支援事業"
     );
     for (path, bytes) in &files {
         // Gzipped search-index files unpacked: a town's name in the index is a trace too.
-        let text = String::from_utf8_lossy(&common::readable(bytes)).into_owned();
+        let text = String::from_utf8_lossy(&crate::common::readable(bytes)).into_owned();
         assert!(
             !text.contains("駒ヶ根"),
             "{path} names a supported municipality before the announcement"
@@ -137,15 +235,18 @@ fn before_the_announcement_nothing_of_the_second_cohort_is_published() {
         assert!(!text.contains("第2期の伴走支援"), "{path}");
         // 第2期's figures (declared, and counted from its roster) are its own pages' to show.
         for figure in [
-            "278名",
-            "279名",
-            "308名",
-            "97チーム",
-            "97市町村",
-            "38道府県",
-            "115市町村",
+            format!("{}名", f.declared_members),
+            format!("{}名", f.members),
+            format!("{}名", f.staff_applicants),
+            format!("{}チーム", f.teams),
+            format!("{}市町村", f.municipalities),
+            format!("{}道府県", f.prefectures),
+            format!("{}市町村", f.municipality_applicants),
         ] {
-            assert!(!text.contains(figure), "{path} states {figure} before the announcement");
+            assert!(
+                !text.contains(&figure),
+                "{path} states {figure} before the announcement"
+            );
         }
     }
     assert_eq!(
@@ -192,17 +293,15 @@ fn real_content_draws_the_charts_it_has_numbers_for_and_says_why_the_others_are_
         !text.contains("秘匿"),
         "nothing of 第2期 is withheld, so nothing says so: {text}"
     );
-    assert_eq!(
-        page.texts("#chart-grade tbody tr"),
-        [
-            "指定職 7名 2.5%",
-            "課長級 41名 14.7%",
-            "企画官・室長級 36名 12.9%",
-            "補佐級 130名 46.6%",
-            "係長級 65名 23.3%",
-            "計 279名 100.0%"
-        ]
-    );
+    // Each grade's row counts its members in the records, and the total is every member.
+    let f = Facts::of(&site);
+    let grades = page.texts("#chart-grade tbody tr");
+    assert_eq!(grades.len(), f.per_grade.len() + 1, "{grades:?}");
+    for (grade, n) in &f.per_grade {
+        let row = format!("{grade} {n}名 ");
+        assert!(grades.iter().any(|r| r.starts_with(&row)), "{row}: {grades:?}");
+    }
+    assert_eq!(grades.last().unwrap(), &format!("計 {}名 100.0%", f.members));
     // Every supported municipality has its population: no 「未登録 0市町村」 row.
     assert!(
         page.texts("#chart-population tbody tr")
@@ -293,9 +392,12 @@ fn the_first_cohort_is_its_declared_figures_alone_with_no_invented_roster() {
     assert_eq!(
         news,
         [
-            "令和8年3月中下旬以降 順次（募集要項の予定） 「これまでの実績」を掲載しました",
-            "令和8年3月中下旬以降 順次（募集要項の予定） 第2期の伴走支援チーム97チームを公表しました",
-            "令和7年度（公表日は資料にありません） 第1期の実績（公表資料の数値）を掲載しました",
+            "令和8年3月中下旬以降 順次（募集要項の予定） 「これまでの実績」を掲載しました".to_string(),
+            format!(
+                "令和8年3月中下旬以降 順次（募集要項の予定） 第2期の伴走支援チーム{}チームを公表しました",
+                Facts::of(&site).teams
+            ),
+            "令和7年度（公表日は資料にありません） 第1期の実績（公表資料の数値）を掲載しました".to_string(),
         ]
     );
     assert_eq!(
@@ -317,9 +419,15 @@ fn a_prefecture_lists_its_teams_in_number_order_and_each_ministry_has_its_count(
         .collect();
     // The 第2期 summary numbers 北海道's eleven teams 1 to 11, in that order.
     assert_eq!(numbers, (1..=11).collect::<Vec<u32>>());
-    // 国土交通省: 40 rows of the seed's 第2期 roster (counted from the source list); its page says so.
+    // 国土交通省's page counts its members in the records.
+    let f = Facts::of(&site);
     let lead = site.page("ministries/mlit/index.html").text(".ministry-cohort p");
-    assert!(lead.starts_with("第2期では、国土交通省の支援官40名が"), "{lead}");
+    let mlit = format!("第2期では、国土交通省の支援官{}名が", f.per_ministry["国土交通省"]);
+    assert!(lead.starts_with(&mlit), "{lead}");
     let list = site.page("ministries/index.html").texts("tbody th");
-    assert_eq!(list.len(), 32, "every ministry of the 第2期 roster: {list:?}");
+    assert_eq!(
+        list.len(),
+        f.per_ministry.len(),
+        "every ministry of the 第2期 roster: {list:?}"
+    );
 }

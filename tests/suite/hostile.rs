@@ -1,9 +1,7 @@
 //! Hostile and broken input: every bad input is a clear error at its place, every hostile one
 //! becomes harmless output, nothing panics, nothing escapes the output directory.
 
-mod common;
-
-use common::{Site, ok, stderr, tree};
+use crate::common::{Site, ok, stderr, tree};
 
 const AS_OF: &str = "2026-11-23";
 

@@ -1,8 +1,6 @@
 //! What `banso build` tells a person and a script.
 
-mod common;
-
-use common::{Site, ok, stderr, stdout};
+use crate::common::{Site, ok, stderr, stdout};
 
 #[test]
 fn build_says_what_it_built_what_is_held_and_how_long_it_took() {

@@ -1,9 +1,7 @@
 //! Other national 伴走支援 (programs/): a municipality's page lists every published support it
 //! receives, across programmes; a held programme leaves no trace.
 
-mod common;
-
-use common::{Site, ok, readable};
+use crate::common::{Site, ok, readable};
 
 const AS_OF: &str = "2026-11-23";
 
@@ -139,7 +137,7 @@ fn programme_records_are_validated() {
     );
     let o = site.check(AS_OF);
     assert_eq!(o.status.code(), Some(1));
-    let err = common::stderr(&o);
+    let err = crate::common::stderr(&o);
     assert!(
         err.contains("--> programs/bad.yaml:2:14") && err.contains("年度 7 は西暦の年度ではありません"),
         "{err}"

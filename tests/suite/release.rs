@@ -1,13 +1,11 @@
 //! `banso release`: the site of a release instant staged ahead of time beside the output and
 //! swapped in at that instant, with the old site in place until then and after any failure.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use common::{Site, ok, tree};
+use crate::common::{Site, ok, tree};
 
 fn now_secs() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
@@ -158,7 +156,7 @@ fn invalid_content_releases_nothing() {
         "--at",
         "2026-06-01T10:00",
     ]);
-    assert_eq!(o.status.code(), Some(1), "{}", common::stderr(&o));
+    assert_eq!(o.status.code(), Some(1), "{}", crate::common::stderr(&o));
     assert_eq!(tree(&site.out()), old);
 }
 
@@ -263,7 +261,7 @@ fn a_postponement_saved_while_release_stages_is_never_missed() {
         err.contains("内容が変わったため、公表時刻のサイトを作り直しました"),
         "{err}"
     );
-    let held = common::stdout(&site.holdback(&rfc3339(t), &[]));
+    let held = crate::common::stdout(&site.holdback(&rfc3339(t), &[]));
     assert!(held.contains("2030-01-01 10:00  チーム  第1期 チーム3"), "{held}");
 }
 
@@ -306,7 +304,7 @@ fn a_build_that_finishes_after_a_release_never_puts_the_older_site_back() {
     assert!(out.join("municipalities/473821/index.html").exists());
     go(pauses.path(), "before-swap");
     let o = build.wait_with_output().unwrap();
-    let err = common::stderr(&o);
+    let err = crate::common::stderr(&o);
     assert_eq!(o.status.code(), Some(3), "{err}");
     assert!(
         err.contains("別の処理が基準時刻 2026年6月1日 10:00 のサイトを入れ替えて置きました")
@@ -499,8 +497,8 @@ fn release_counts_as_diff_does_and_keeps_held_addresses_out_of_the_journal() {
 fn release_and_diff_use_the_given_theme_and_address() {
     let site = Site::fixture("embargo");
     let theme = site.dir.path().join("theme");
-    let default = Path::new(common::REPO).join("themes/default");
-    common::copy_dir(&default, &theme);
+    let default = Path::new(crate::common::REPO).join("themes/default");
+    crate::common::copy_dir(&default, &theme);
     let base = std::fs::read_to_string(theme.join("templates/base.html")).unwrap();
     std::fs::write(
         theme.join("templates/base.html"),
@@ -531,7 +529,7 @@ fn release_and_diff_use_the_given_theme_and_address() {
         "{sitemap}"
     );
     let content = site.content();
-    let diff = common::stdout(&site.banso(&[
+    let diff = crate::common::stdout(&site.banso(&[
         "diff",
         "--content",
         content.to_str().unwrap(),

@@ -4,9 +4,7 @@
 //! final report released 2027-04-01 10:00; cohort 2, its town 大船渡市 and the page news-hold
 //! released 2027-04-01 10:00).
 
-mod common;
-
-use common::{Site, ok, readable, stderr, stdout, tree};
+use crate::common::{Site, ok, readable, stderr, stdout, tree};
 
 /// Every file of the last build as text (gzip members unpacked), with its path.
 fn all_text(site: &Site) -> String {
@@ -308,7 +306,7 @@ fn an_attachment_of_a_held_report_is_held_with_it_even_when_linked() {
 fn a_cohort_folder_is_named_by_its_plain_number_only() {
     for name in ["02", "+2", "２"] {
         let site = Site::fixture("embargo");
-        common::copy_dir(&site.path("cohorts/2"), &site.path(&format!("cohorts/{name}")));
+        crate::common::copy_dir(&site.path("cohorts/2"), &site.path(&format!("cohorts/{name}")));
         let err = fails_with(&site.check("2026-11-23"), 1);
         assert!(
             err.contains(&format!("--> cohorts/{name}/cohort.yaml")) && err.contains(&format!("フォルダ名「{name}」")),

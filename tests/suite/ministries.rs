@@ -1,8 +1,6 @@
 //! 府省庁等 pages: what one ministry's officials support, from published records only.
 
-mod common;
-
-use common::{Site, ok, stderr};
+use crate::common::{Site, ok, stderr};
 
 /// The embargo fixture with 環境省 (id env), whose only member is in team 3 of 第1期,
 /// published on 2026-06-01.

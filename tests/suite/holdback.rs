@@ -1,8 +1,6 @@
 //! `banso holdback`: every held item with its release instant, as text and JSON.
 
-mod common;
-
-use common::{Site, ok, stdout};
+use crate::common::{Site, ok, stdout};
 
 fn holdback(site: &Site, as_of: &str, json: bool) -> String {
     let o = site.holdback(as_of, if json { &["--format", "json"] } else { &[] });
@@ -148,9 +146,9 @@ fn invalid_content_is_reported_instead_of_listed() {
     let o = site.holdback("2026-11-23", &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        common::stderr(&o).contains("--> cohorts/2/cohort.yaml:4:11"),
+        crate::common::stderr(&o).contains("--> cohorts/2/cohort.yaml:4:11"),
         "{}",
-        common::stderr(&o)
+        crate::common::stderr(&o)
     );
 }
 
@@ -293,7 +291,7 @@ fn a_page_released_with_a_cohort_waits_for_its_late_team_and_its_late_member() {
     );
     let absent = |as_of: &str| {
         ok(&site.build(as_of));
-        let leaked: Vec<String> = common::tree(&site.out())
+        let leaked: Vec<String> = crate::common::tree(&site.out())
             .into_iter()
             .filter(|(path, bytes)| {
                 path.contains("results") || String::from_utf8_lossy(bytes).contains("HOLD-results-page")
@@ -331,7 +329,7 @@ fn release_with_names_an_existing_cohort_and_is_not_given_with_release() {
         "---\ntitle: B\nrelease: 2027-01-01T00:00:00+09:00\nrelease_with: cohorts/2\n---\n本文\n",
     );
     let o = site.check("2026-11-23");
-    let err = common::stderr(&o);
+    let err = crate::common::stderr(&o);
     assert!(!o.status.success());
     assert!(
         err.contains("エラー: release_with「cohorts/9」に当たる期がありません\n --> pages/a.md:3:15"),

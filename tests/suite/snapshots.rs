@@ -3,9 +3,7 @@
 //! A change to any of them shows as a diff to review; accept it with `cargo insta review` (or
 //! `INSTA_UPDATE=always cargo test --test snapshots`) only after reading it.
 
-mod common;
-
-use common::{Site, ok, stderr, stdout};
+use crate::common::{Site, ok, stderr, stdout};
 use scraper::Selector;
 
 const AS_OF: &str = "2026-11-23";

@@ -4,8 +4,6 @@
 //! deleted. A trace of a held record anywhere (a count, a chart category, a file name, a
 //! sitemap date, an index word) makes the two differ.
 
-mod common;
-
 use std::path::Path;
 
 use banso::time::Instant;
@@ -35,14 +33,14 @@ fn check_fixture(content: &Path, what: &str) {
     let instants = instants(&reg);
     assert!(instants.len() > 1, "{what} holds something back at some instant");
     for as_of in instants {
-        common::assert_same_as_never_written(&reg, as_of, what);
+        crate::common::assert_same_as_never_written(&reg, as_of, what);
     }
 }
 
 #[test]
 fn the_embargo_fixture_equals_itself_without_what_is_held() {
     check_fixture(
-        &Path::new(common::REPO).join("tests/fixtures/embargo/content"),
+        &Path::new(crate::common::REPO).join("tests/fixtures/embargo/content"),
         "embargo",
     );
 }
@@ -50,20 +48,20 @@ fn the_embargo_fixture_equals_itself_without_what_is_held() {
 #[test]
 fn the_charts_and_basic_fixtures_equal_themselves_without_what_is_held() {
     for name in ["charts", "basic"] {
-        let content = Path::new(common::REPO)
+        let content = Path::new(crate::common::REPO)
             .join("tests/fixtures")
             .join(name)
             .join("content");
         let reg = load(&content);
         for as_of in instants(&reg) {
-            common::assert_same_as_never_written(&reg, as_of, name);
+            crate::common::assert_same_as_never_written(&reg, as_of, name);
         }
     }
 }
 
 #[test]
 fn the_contract_fixture_equals_itself_without_what_is_held() {
-    let content = Path::new(common::REPO).join("../shared/checks/fixtures/site/content");
+    let content = Path::new(crate::common::REPO).join("../shared/checks/fixtures/site/content");
     if !content.is_dir() {
         eprintln!("note: ../shared not beside the repository; contract fixture skipped");
         return;
@@ -73,10 +71,10 @@ fn the_contract_fixture_equals_itself_without_what_is_held() {
 
 #[test]
 fn the_real_content_before_and_at_the_announcement_equals_itself_without_what_is_held() {
-    let reg = load(&Path::new(common::REPO).join("content"));
+    let reg = load(&Path::new(crate::common::REPO).join("content"));
     let announce = reg.cohorts.iter().map(|c| c.announce.as_second()).max().unwrap();
     for s in [announce - 1, announce] {
-        common::assert_same_as_never_written(&reg, Instant::from_second(s).unwrap(), "content/");
+        crate::common::assert_same_as_never_written(&reg, Instant::from_second(s).unwrap(), "content/");
     }
 }
 
@@ -84,12 +82,12 @@ fn the_real_content_before_and_at_the_announcement_equals_itself_without_what_is
 fn the_comparison_catches_a_trace_of_a_held_record() {
     // The check itself: a site with a held team differs from one where the team was deleted
     // but published anyway (the trimmed registry at a later instant keeps the team).
-    let site = common::Site::fixture("embargo");
+    let site = crate::common::Site::fixture("embargo");
     let reg = load(&site.content());
     let before = Instant::parse("2026-05-01").unwrap();
     let theme = banso::render::Theme::builtin().unwrap();
     let held = banso::render_site(&reg, banso::SiteOptions::at(before), &theme).unwrap();
-    let leaky = common::without_unpublished(&reg, Instant::parse("2026-06-01T10:00").unwrap());
+    let leaky = crate::common::without_unpublished(&reg, Instant::parse("2026-06-01T10:00").unwrap());
     let leaked = banso::render_site(
         &leaky,
         banso::SiteOptions::at(Instant::parse("2026-06-01T10:00").unwrap()),
@@ -97,8 +95,8 @@ fn the_comparison_catches_a_trace_of_a_held_record() {
     )
     .unwrap();
     assert_ne!(
-        common::plan_files(&held.plan),
-        common::plan_files(&leaked.plan),
+        crate::common::plan_files(&held.plan),
+        crate::common::plan_files(&leaked.plan),
         "a site with team 3 differs from one without it"
     );
 }

@@ -2,15 +2,13 @@
 //! byte for byte what a fresh build gives — after edits, and when the as-of instant moves either
 //! way, so a page cached while something was published cannot outlive its holdback.
 
-mod common;
-
 use std::collections::BTreeMap;
 
+use crate::common::Site;
 use banso::diag::Diagnostics;
 use banso::render::{Blob, Options, Search, Theme};
 use banso::time::Instant;
 use banso::{Caches, SiteOptions};
-use common::Site;
 
 fn render(site: &Site, as_of: &str, caches: Option<&Caches>) -> BTreeMap<String, Vec<u8>> {
     let mut diags = Diagnostics::new();

@@ -1,11 +1,9 @@
 //! The holdback promise (SPEC §3) on the `embargo` fixture: nothing held back leaves a trace in
 //! any byte or file name, and everything appears at its release instant.
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::{Site, banso_in, ok, stderr, tree};
+use crate::common::{Site, banso_in, ok, stderr, tree};
 
 /// Strings that belong only to held-back records of the fixture (cohort 2, the final report,
 /// its attachments, the news page), lowercase: Pagefind lowercases the words it indexes, so
@@ -28,7 +26,7 @@ const HELD: [&str; 10] = [
 fn traces(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
     let mut found = Vec::new();
     for (path, bytes) in files {
-        let text = String::from_utf8_lossy(&common::readable(bytes)).to_lowercase();
+        let text = String::from_utf8_lossy(&crate::common::readable(bytes)).to_lowercase();
         let name = path.to_lowercase();
         for h in HELD {
             if name.contains(h) {
@@ -74,7 +72,7 @@ fn one_second_before_release_nothing_shows_and_at_release_everything_does() {
     let index_words: String = at
         .iter()
         .filter(|(p, _)| p.starts_with("pagefind/index/"))
-        .map(|(_, b)| String::from_utf8_lossy(&common::readable(b)).into_owned())
+        .map(|(_, b)| String::from_utf8_lossy(&crate::common::readable(b)).into_owned())
         .collect();
     assert!(
         index_words.contains("渓谷") && index_words.contains("hold"),
@@ -366,7 +364,7 @@ fn every_record_is_either_published_or_held_at_every_instant() {
     }
     for as_of in instants {
         let release = banso::publish::publish(&reg, as_of, false);
-        common::assert_published_and_held_cover_the_registry(&reg, &release);
+        crate::common::assert_published_and_held_cover_the_registry(&reg, &release);
     }
     assert!(
         banso::publish::publish(&reg, banso::time::Instant::parse("2030-01-01").unwrap(), false)

@@ -2,9 +2,7 @@
 //! 21 synthetic members announced 2026-04-01 10:00, 19 of them with gender, track and age
 //! recorded (counted by hand: 男性 9, 女性 8, 回答しない 2). k = min_group_size = 10.
 
-mod common;
-
-use common::{Site, ok, stderr};
+use crate::common::{Site, ok, stderr};
 
 /// The rows of a cohort chart's table, e.g. `["男性 9名", …]`.
 fn rows(site: &Site, chart: &str) -> Vec<String> {
@@ -189,7 +187,7 @@ fn a_member_joining_later_is_held_until_then_and_counted_with_the_threshold() {
     let all: String = site
         .output_tree()
         .values()
-        .map(|b| String::from_utf8_lossy(&common::readable(b)).into_owned())
+        .map(|b| String::from_utf8_lossy(&crate::common::readable(b)).into_owned())
         .collect();
     assert!(!all.contains("HOLD-late-member"));
     let holdback = site.holdback("2026-06-30", &["--format", "json"]);
@@ -291,7 +289,7 @@ fn declared_breakdowns_are_shown_only_once_nothing_of_the_cohort_is_held() {
     let all: String = site
         .output_tree()
         .values()
-        .map(|b| String::from_utf8_lossy(&common::readable(b)).into_owned())
+        .map(|b| String::from_utf8_lossy(&crate::common::readable(b)).into_owned())
         .collect();
     assert!(!all.contains("公表資料の数値"), "nothing of the declared figures");
     ok(&site.build("2026-05-01T10:00"));

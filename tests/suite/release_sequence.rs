@@ -6,8 +6,6 @@
 //! track breakdown is either the same or differs by at least k people; one second before each
 //! release, the site equals the site of the content with every unreleased record deleted.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -90,7 +88,7 @@ fn at(secs: i64) -> String {
     let (days, rem) = (t.div_euclid(86400), t.rem_euclid(86400));
     format!(
         "{}T{:02}:{:02}:{:02}+09:00",
-        common::civil_from_days(days),
+        crate::common::civil_from_days(days),
         rem / 3600,
         rem % 3600 / 60,
         rem % 60
@@ -127,7 +125,12 @@ fn write_content(dir: &Path, cohorts: &[CohortSpec], pages: &[Option<i64>]) -> W
     let mut muni_names = Vec::new();
     for p in PREFIXES {
         let name = marker();
-        writeln!(munis, "- {{ code: \"{p}{}\", name: 町{name} }}", common::check_digit(p)).unwrap();
+        writeln!(
+            munis,
+            "- {{ code: \"{p}{}\", name: 町{name} }}",
+            crate::common::check_digit(p)
+        )
+        .unwrap();
         muni_names.push(name);
     }
     write("municipalities.yaml", &munis);
@@ -149,7 +152,7 @@ fn write_content(dir: &Path, cohorts: &[CohortSpec], pages: &[Option<i64>]) -> W
             instants.insert(ta);
             let m = (ci * 2 + ti) % PREFIXES.len();
             muni_from[m] = muni_from[m].min(ta);
-            let code = format!("{}{}", PREFIXES[m], common::check_digit(PREFIXES[m]));
+            let code = format!("{}{}", PREFIXES[m], crate::common::check_digit(PREFIXES[m]));
             writeln!(
                 teams,
                 "- number: {}\n  municipality: \"{code}\"\n  announce: {}\n  members:",
@@ -173,7 +176,7 @@ fn write_content(dir: &Path, cohorts: &[CohortSpec], pages: &[Option<i64>]) -> W
                     // A date: the day after joining plus `days`, at 00:00 Japan time.
                     let base = Instant::parse("2026-01-01T00:00:00+09:00").unwrap().as_second();
                     let day = (base + joins + 9 * HOUR).div_euclid(86400) + 1 + days;
-                    let left = common::civil_from_days(day);
+                    let left = crate::common::civil_from_days(day);
                     instants.insert(Instant::parse(&left).unwrap().as_second() - base);
                     write!(fields, ", left: {left}").unwrap();
                 }
@@ -226,7 +229,7 @@ fn write_content(dir: &Path, cohorts: &[CohortSpec], pages: &[Option<i64>]) -> W
 }
 
 fn readable(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(&common::readable(bytes)).into_owned()
+    String::from_utf8_lossy(&crate::common::readable(bytes)).into_owned()
 }
 
 /// (cohort, chart) → values of each gender, track and age breakdown shown in a build.
@@ -283,11 +286,11 @@ proptest! {
         for secs in world.instants.iter().flat_map(|t| [t - 1, *t]) {
             let as_of = Instant::parse(&at(secs)).unwrap();
             prop_assert_eq!(as_of.as_second(), base + secs);
-            common::assert_published_and_held_cover_the_registry(&registry, &banso::publish::publish(&registry, as_of, false));
+            crate::common::assert_published_and_held_cover_the_registry(&registry, &banso::publish::publish(&registry, as_of, false));
             if !world.instants.contains(&secs) {
                 // One second before a release: the site equals the site of the same content
                 // with every unreleased record deleted.
-                common::assert_same_as_never_written(&registry, as_of, "release sequence");
+                crate::common::assert_same_as_never_written(&registry, as_of, "release sequence");
             }
             let built = banso::render_site_with(&registry, banso::SiteOptions::at(as_of), &theme, Some(&cache)).unwrap();
             let mut haystack = String::new();

@@ -2,11 +2,9 @@
 //! mid-year change or a corrected list brings, keeps every published record and figure. "Public"
 //! is what the last build in `out/` showed (`--previous`).
 
-mod common;
-
 use std::path::Path;
 
-use common::{Site, ok, stderr};
+use crate::common::{Site, ok, stderr};
 
 /// Import `csv` (written into the scratch folder) as cohort `cohort`'s roster at `as_of`, with
 /// the site in `out/` as the one last published, and `extra` arguments.
@@ -33,7 +31,7 @@ fn import(site: &Site, csv: &str, cohort: &str, as_of: &str, extra: &[&str]) -> 
 
 /// tests/fixtures/import/roster-2.csv (the official 第2期 list), with LF line ends.
 fn roster_2() -> String {
-    std::fs::read_to_string(Path::new(common::REPO).join("tests/fixtures/import/roster-2.csv"))
+    std::fs::read_to_string(Path::new(crate::common::REPO).join("tests/fixtures/import/roster-2.csv"))
         .unwrap()
         .replace("\r\n", "\n")
 }

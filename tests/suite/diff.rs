@@ -1,8 +1,6 @@
 //! `banso diff`: what a release changes, compared with two real builds of the same content.
 
-mod common;
-
-use common::{Site, ok, stdout, tree};
+use crate::common::{Site, ok, stdout, tree};
 use serde_json::Value;
 
 fn diff_json(site: &Site, from: &str, to: Option<&str>) -> Value {
@@ -20,7 +18,7 @@ fn diff_json(site: &Site, from: &str, to: Option<&str>) -> Value {
         args.extend(["--to", to]);
     }
     let o = site.banso(&args);
-    assert!(o.status.success(), "{}", common::stderr(&o));
+    assert!(o.status.success(), "{}", crate::common::stderr(&o));
     serde_json::from_str(&stdout(&o)).unwrap()
 }
 
@@ -36,7 +34,7 @@ fn diff_text(site: &Site, from: &str, to: &str) -> String {
         "--to",
         to,
     ]);
-    assert!(o.status.success(), "{}", common::stderr(&o));
+    assert!(o.status.success(), "{}", crate::common::stderr(&o));
     stdout(&o)
 }
 
@@ -57,7 +55,7 @@ fn assert_lists_match(
 ) -> [Vec<String>; 3] {
     // The search index's files are not compared (pages are, with their search box).
     let [added, changed, removed] =
-        common::tree_changes(a, b).map(|v| v.into_iter().filter(|p| !p.starts_with("pagefind/")).collect());
+        crate::common::tree_changes(a, b).map(|v| v.into_iter().filter(|p| !p.starts_with("pagefind/")).collect());
     assert_eq!(strings(&d["added"]), added, "{what}");
     assert_eq!(strings(&d["removed"]), removed, "{what}");
     let d_changed: Vec<String> = d["changed"]
@@ -213,7 +211,7 @@ fn the_public_block_is_what_two_builds_make_public_at_each_release() {
         let a = tree(&site.out());
         ok(&site.build_with(next, &[]));
         let b = tree(&site.out());
-        let [added, _, _] = common::tree_changes(&a, &b);
+        let [added, _, _] = crate::common::tree_changes(&a, &b);
         let added_like = |prefix: &str, depth: usize| -> Vec<String> {
             added
                 .iter()
@@ -313,7 +311,7 @@ fn the_text_a_signer_reads_says_what_goes_public_first_and_what_changes_in_its_t
         "{text}"
     );
     assert!(!text.contains("\n    + 0\n") && !text.contains("\"series\""), "{text}");
-    let full = common::stdout(&site.banso(&[
+    let full = crate::common::stdout(&site.banso(&[
         "diff",
         "--content",
         site.content().to_str().unwrap(),

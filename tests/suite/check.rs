@@ -1,9 +1,7 @@
 //! `banso check` (and `build`) on broken content: exit 1, every problem with file:line:col and a
 //! fix, nothing written.
 
-mod common;
-
-use common::{Site, stderr, tree};
+use crate::common::{Site, stderr, tree};
 
 const AS_OF: &str = "2026-11-23";
 
@@ -100,7 +98,7 @@ fn short_names_are_read_as_their_ministry() {
     );
     let o = site.check(AS_OF);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    common::ok(&site.build(AS_OF));
+    crate::common::ok(&site.build(AS_OF));
     let members = String::from_utf8(site.output_file("data/members.csv")).unwrap();
     assert!(
         !members.contains("国交省") && members.contains("国土交通省,課長級"),

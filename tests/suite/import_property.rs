@@ -12,8 +12,6 @@
 //! It drives the library (as the command line does, the workbook reader aside) so that a case of
 //! a dozen imports and builds takes a fraction of a second.
 
-mod common;
-
 use std::path::Path;
 
 use banso::import::{ImportOptions, WorkbookReader, import_teams};
@@ -159,7 +157,7 @@ fn moved(a: &[u64], b: &[u64]) -> u64 {
 }
 
 struct Run {
-    site: common::Site,
+    site: crate::common::Site,
     theme: banso::render::Theme,
     keep: bool,
     clock: i64,
@@ -253,7 +251,7 @@ proptest! {
         genders in prop::collection::vec(any::<bool>(), 24),
         ops in prop::collection::vec(op(), 3..9),
     ) {
-        let site = common::Site::fixture("charts");
+        let site = crate::common::Site::fixture("charts");
         let mut people: Vec<Person> = (0..24)
             .map(|i| Person {
                 team: i / 3,

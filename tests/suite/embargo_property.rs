@@ -5,8 +5,6 @@
 //! byte for byte, the site of the same content with every unreleased record deleted, so a held
 //! record cannot show as a count, a chart category, a sitemap date or a feed entry either.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -122,7 +120,7 @@ fn time_text(secs: i64, form: usize) -> String {
     let utc = base + secs;
     let jst = utc + 9 * HOUR;
     let (days, rem) = (jst.div_euclid(86400), jst.rem_euclid(86400));
-    let date = common::civil_from_days(days);
+    let date = crate::common::civil_from_days(days);
     let (h, m, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
     match form % 3 {
         0 => format!("{date}T{h:02}:{m:02}:{s:02}+09:00"),
@@ -131,7 +129,7 @@ fn time_text(secs: i64, form: usize) -> String {
             let (d2, r2) = (utc.div_euclid(86400), utc.rem_euclid(86400));
             format!(
                 "{}T{:02}:{:02}:{:02}Z",
-                common::civil_from_days(d2),
+                crate::common::civil_from_days(d2),
                 r2 / 3600,
                 r2 % 3600 / 60,
                 r2 % 60
@@ -165,7 +163,7 @@ fn write_content(dir: &Path, spec: &Spec) -> World {
         writeln!(
             munis,
             "- {{ code: \"{prefix}{}\", name: 町{name}, kana: {kana}, population: 1000 }}",
-            common::check_digit(prefix)
+            crate::common::check_digit(prefix)
         )
         .unwrap();
         muni_markers.push((name, kana));
@@ -223,7 +221,7 @@ fn write_content(dir: &Path, spec: &Spec) -> World {
                 teams,
                 "- number: {}\n  municipality: \"{prefix}{}\"",
                 ti + 1,
-                common::check_digit(prefix)
+                crate::common::check_digit(prefix)
             )
             .unwrap();
             if t.delay > 0 || ti % 2 == 0 {
@@ -294,7 +292,7 @@ fn write_content(dir: &Path, spec: &Spec) -> World {
                 format!(
                     "\"{}{}\"",
                     MUNICIPALITY_PREFIXES[*i],
-                    common::check_digit(MUNICIPALITY_PREFIXES[*i])
+                    crate::common::check_digit(MUNICIPALITY_PREFIXES[*i])
                 )
             })
             .collect();
@@ -384,6 +382,6 @@ proptest! {
             let found = haystack.contains(marker.as_str());
             prop_assert_eq!(found, *published, "marker {} (published: {}) at as-of {}", marker, published, as_of);
         }
-        common::assert_same_as_never_written(&registry, as_of, "random content");
+        crate::common::assert_same_as_never_written(&registry, as_of, "random content");
     }
 }

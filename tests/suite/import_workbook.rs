@@ -4,12 +4,10 @@
 //! 性別・年齢・事務官/技官 become the cohort's counts, not per-person values; broken workbooks are
 //! refused at their sheet and cell with nothing written.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::{Site, ok, stderr};
+use crate::common::{Site, ok, stderr};
 use rust_xlsxwriter::{Format, Formula, Workbook};
 use spreadsheet_ods::{Sheet, WorkBook};
 
@@ -114,7 +112,8 @@ fn write_ods(path: &Path, sheets: &[SheetSpec]) {
 
 /// The rows of tests/fixtures/import/roster-2.csv (the 第2期 list), without its BOM.
 fn official_rows() -> Vec<Vec<String>> {
-    let text = std::fs::read_to_string(Path::new(common::REPO).join("tests/fixtures/import/roster-2.csv")).unwrap();
+    let text =
+        std::fs::read_to_string(Path::new(crate::common::REPO).join("tests/fixtures/import/roster-2.csv")).unwrap();
     text.trim_start_matches('\u{feff}')
         .lines()
         .map(|l| l.split(',').map(str::to_string).collect())
@@ -216,7 +215,7 @@ fn body(yaml: &str) -> String {
 fn xlsx_and_ods_in_the_official_layout_rebuild_the_teams_yaml_of_the_csv_import() {
     let csv_site = Site::real();
     std::fs::remove_file(csv_site.path("cohorts/2/teams.yaml")).unwrap();
-    let csv = Path::new(common::REPO).join("tests/fixtures/import/roster-2.csv");
+    let csv = Path::new(crate::common::REPO).join("tests/fixtures/import/roster-2.csv");
     ok(&import(&csv_site, &csv, "2", &[]));
     let from_csv = csv_site.read("cohorts/2/teams.yaml");
     assert_eq!(from_csv.matches("- number: ").count(), 97);
@@ -245,7 +244,7 @@ fn a_sheet_can_be_named_and_a_missing_one_is_reported_with_the_sheets_there_are(
     let site = Site::real();
     let file = site.dir.path().join("book.xlsx");
     write_xlsx(&file, &official_sheets());
-    let before = common::tree(&site.content());
+    let before = crate::common::tree(&site.content());
     let o = import(&site, &file, "2", &["--sheet", "説明"]);
     assert_eq!(o.status.code(), Some(3));
     assert!(
@@ -260,7 +259,7 @@ fn a_sheet_can_be_named_and_a_missing_one_is_reported_with_the_sheets_there_are(
         "{}",
         stderr(&o)
     );
-    assert!(common::tree(&site.content()) == before, "nothing written");
+    assert!(crate::common::tree(&site.content()) == before, "nothing written");
     ok(&import(&site, &file, "2", &["--sheet", "名簿"]));
 }
 
@@ -520,10 +519,10 @@ fn refused(ext: &str, sheets: &[SheetSpec]) -> String {
         "xlsx" => write_xlsx(&file, sheets),
         _ => write_ods(&file, sheets),
     }
-    let before = common::tree(&site.content());
+    let before = crate::common::tree(&site.content());
     let o = import(&site, &file, "1", &[]);
     assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(common::tree(&site.content()) == before, "nothing written");
+    assert!(crate::common::tree(&site.content()) == before, "nothing written");
     stderr(&o)
 }
 
@@ -634,7 +633,7 @@ fn import_within_1gb(site: &Site, file: &Path) -> std::process::Output {
 #[cfg(unix)]
 #[test]
 fn hostile_workbooks_are_refused_within_a_memory_bound_and_a_valid_one_still_imports() {
-    let fixtures = Path::new(common::REPO).join("tests/fixtures/import");
+    let fixtures = Path::new(crate::common::REPO).join("tests/fixtures/import");
     let cases = [
         (
             "mutated.xls",
@@ -655,13 +654,16 @@ fn hostile_workbooks_are_refused_within_a_memory_bound_and_a_valid_one_still_imp
     ];
     for (name, message) in cases {
         let site = attribute_site();
-        let before = common::tree(&site.content());
+        let before = crate::common::tree(&site.content());
         let started = std::time::Instant::now();
         let o = import_within_1gb(&site, &fixtures.join(name));
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(3), "{name}: {err}");
         assert!(err.contains(&format!("{name} {message}")), "{name}: {err}");
-        assert!(common::tree(&site.content()) == before, "{name}: nothing written");
+        assert!(
+            crate::common::tree(&site.content()) == before,
+            "{name}: nothing written"
+        );
         eprintln!("{name}: refused in {:.2} s", started.elapsed().as_secs_f64());
     }
     let site = attribute_site();
@@ -679,8 +681,8 @@ fn hostile_workbooks_are_refused_within_a_memory_bound_and_a_valid_one_still_imp
 #[test]
 fn a_formula_cell_without_a_saved_value_is_refused_at_its_cell() {
     let site = attribute_site();
-    let file = Path::new(common::REPO).join("tests/fixtures/import/uncomputed-formula.xlsx");
-    let before = common::tree(&site.content());
+    let file = Path::new(crate::common::REPO).join("tests/fixtures/import/uncomputed-formula.xlsx");
+    let before = crate::common::tree(&site.content());
     let o = import(&site, &file, "1", &[]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
@@ -689,19 +691,19 @@ fn a_formula_cell_without_a_saved_value_is_refused_at_its_cell() {
             && err.contains("uncomputed-formula.xlsx 名簿!D2\n"),
         "{err}"
     );
-    assert!(common::tree(&site.content()) == before, "nothing written");
+    assert!(crate::common::tree(&site.content()) == before, "nothing written");
 }
 
 #[test]
 fn a_password_protected_workbook_is_refused_whatever_its_name() {
     // tests/fixtures/import/encrypted.xlsx: a two-row synthetic roster saved with password
     // "banso" (Office's standard encryption, as Excel writes it).
-    let encrypted = Path::new(common::REPO).join("tests/fixtures/import/encrypted.xlsx");
+    let encrypted = Path::new(crate::common::REPO).join("tests/fixtures/import/encrypted.xlsx");
     for name in ["roster.xlsx", "roster.csv", "roster"] {
         let site = attribute_site();
         let file = site.dir.path().join(name);
         std::fs::copy(&encrypted, &file).unwrap();
-        let before = common::tree(&site.content());
+        let before = crate::common::tree(&site.content());
         let o = import(&site, &file, "1", &[]);
         assert_eq!(o.status.code(), Some(3), "{name}");
         assert!(
@@ -709,7 +711,7 @@ fn a_password_protected_workbook_is_refused_whatever_its_name() {
             "{name}: {}",
             stderr(&o)
         );
-        assert!(common::tree(&site.content()) == before, "nothing written");
+        assert!(crate::common::tree(&site.content()) == before, "nothing written");
     }
 }
 
@@ -727,7 +729,7 @@ fn an_xls_workbook_with_merged_cells_reads_as_its_csv_export_does() {
         site.read("cohorts/1/teams.yaml")
     };
     let site = attribute_site();
-    let xls = Path::new(common::REPO).join("tests/fixtures/import/roster-synthetic.xls");
+    let xls = Path::new(crate::common::REPO).join("tests/fixtures/import/roster-synthetic.xls");
     let err = ok(&import(&site, &xls, "1", &[]));
     assert!(err.contains("（シート「名簿」）: 3チーム・7名を"), "{err}");
     let yaml = site.read("cohorts/1/teams.yaml");
@@ -837,7 +839,7 @@ fn a_value_far_from_the_table_is_refused_at_its_cell_instead_of_filling_memory()
     ws.write_string(1, 2, "補佐級").unwrap();
     ws.write_string(1_048_575, 16_383, "x").unwrap();
     book.save(&file).unwrap();
-    let before = common::tree(&site.content());
+    let before = crate::common::tree(&site.content());
     let o = import(&site, &file, "1", &[]);
     assert_eq!(o.status.code(), Some(3));
     assert!(
@@ -845,7 +847,7 @@ fn a_value_far_from_the_table_is_refused_at_its_cell_instead_of_filling_memory()
         "{}",
         stderr(&o)
     );
-    assert!(common::tree(&site.content()) == before);
+    assert!(crate::common::tree(&site.content()) == before);
 }
 
 #[test]

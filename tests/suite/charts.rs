@@ -3,9 +3,7 @@
 //! 沖縄県 9, 岩手県 2 in 第1期 (two without gender, track or age: 19 recorded each); 岩手県 3 in
 //! 第2期. Breakdowns across builds are tests/privacy.rs.
 
-mod common;
-
-use common::{Site, ok};
+use crate::common::{Site, ok};
 use serde_json::Value;
 
 const AS_OF: &str = "2026-11-23";

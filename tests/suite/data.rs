@@ -1,9 +1,7 @@
 //! Reaching readers: open data files parsed as CSV and JSON, the Atom feed parsed with a real
 //! parser, sharing metadata and the sitemap's lastmod, the search index's contents.
 
-mod common;
-
-use common::{Site, ok, readable};
+use crate::common::{Site, ok, readable};
 
 fn embargo_at(as_of: &str) -> Site {
     let site = Site::fixture("embargo");

@@ -1,14 +1,12 @@
 //! `banso serve` on a free loopback port: pages are served, an edit shows up within seconds, a
 //! broken edit shows its problem on the page while the server keeps running.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Site, tree};
+use crate::common::{Site, tree};
 
 struct Server {
     child: Child,
@@ -103,7 +101,7 @@ fn served_index(port: u16, entry: &str) -> String {
         .expect("a language hash in the entry");
     let (status, meta) = get_bytes(port, &format!("/pagefind/pagefind.{hash}.pf_meta"));
     assert_eq!(status, 200, "the index metadata the entry names is served");
-    let meta = common::readable(&meta);
+    let meta = crate::common::readable(&meta);
     let mut text = String::from_utf8_lossy(&meta).into_owned();
     let mut files = 0;
     for h in pagefind_hashes(&meta) {
@@ -114,7 +112,7 @@ fn served_index(port: u16, entry: &str) -> String {
             let (status, bytes) = get_bytes(port, &path);
             if status == 200 {
                 files += 1;
-                text.push_str(&String::from_utf8_lossy(&common::readable(&bytes)));
+                text.push_str(&String::from_utf8_lossy(&crate::common::readable(&bytes)));
             }
         }
     }

@@ -1,8 +1,6 @@
 //! Building the `basic` fixture and looking at the pages as a reader would.
 
-mod common;
-
-use common::{Site, ok, tree};
+use crate::common::{Site, ok, tree};
 
 const AS_OF: &str = "2026-11-23";
 
@@ -326,7 +324,7 @@ fn base_url_flag_overrides_site_yaml_in_every_file() {
     let missing = site.page("404.html");
     assert_eq!(missing.attrs("link[rel=stylesheet]", "href"), ["/x/static/style.css"]);
     for (path, bytes) in site.output_tree() {
-        let body = String::from_utf8_lossy(&common::readable(&bytes)).into_owned();
+        let body = String::from_utf8_lossy(&crate::common::readable(&bytes)).into_owned();
         assert!(
             !body.contains("test.example.invalid"),
             "{path} still names site.yaml's base_url"
@@ -345,7 +343,7 @@ fn a_base_url_that_is_not_an_absolute_address_is_refused_before_anything_is_writ
     ] {
         let o = site.build_with(AS_OF, &["--base-url", bad]);
         assert_eq!(o.status.code(), Some(2), "{bad}");
-        let err = common::stderr(&o);
+        let err = crate::common::stderr(&o);
         assert!(
             err.contains("--base-url") && err.contains("絶対 URL ではありません"),
             "{bad}: {err}"
@@ -359,7 +357,7 @@ fn a_base_url_that_is_not_an_absolute_address_is_refused_before_anything_is_writ
     );
     let o = site.build(AS_OF);
     assert_eq!(o.status.code(), Some(1));
-    let err = common::stderr(&o);
+    let err = crate::common::stderr(&o);
     assert!(
         err.contains(
             "base_url「test.example.invalid/banso/」が絶対 URL ではありません（https:// から始まっていません）"

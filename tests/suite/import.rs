@@ -1,16 +1,14 @@
 //! `banso import teams`: the 第2期 roster, rendered as an Excel export would be (UTF-8 CSV and
 //! CP932 TSV), recreates the roster that content/ holds.
 
-mod common;
-
 use std::path::Path;
 
-use common::{Site, ok, stderr};
+use crate::common::{Site, ok, stderr};
 
 const AS_OF: &str = "2026-11-23";
 
 fn fixture(name: &str) -> String {
-    Path::new(common::REPO)
+    Path::new(crate::common::REPO)
         .join("tests/fixtures/import")
         .join(name)
         .to_string_lossy()
@@ -207,12 +205,15 @@ fn a_file_in_another_encoding_or_without_the_columns_is_refused_clearly() {
         "{}",
         stderr(&o)
     );
-    let content_before = common::tree(&site.content());
+    let content_before = crate::common::tree(&site.content());
     std::fs::write(&file, [0x81u8, 0xff, 0xfd, 0x0a]).unwrap();
     let o = import(&site, file.to_str().unwrap());
     assert_eq!(o.status.code(), Some(3));
     assert!(stderr(&o).contains("文字コードを判別できません"), "{}", stderr(&o));
-    assert!(common::tree(&site.content()) == content_before, "nothing written");
+    assert!(
+        crate::common::tree(&site.content()) == content_before,
+        "nothing written"
+    );
 }
 
 #[test]

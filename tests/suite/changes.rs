@@ -1,14 +1,12 @@
 //! Each build says which files it added, changed and removed against the output it replaced,
 //! so an upload sends only those.
 
-mod common;
-
-use common::{Site, stdout, tree};
+use crate::common::{Site, stdout, tree};
 use serde_json::Value;
 
 fn json_build(site: &Site, as_of: &str) -> Value {
     let o = site.build_with(as_of, &["--format", "json", "--quiet"]);
-    assert!(o.status.success(), "{}", common::stderr(&o));
+    assert!(o.status.success(), "{}", crate::common::stderr(&o));
     serde_json::from_str(&stdout(&o)).unwrap()
 }
 
@@ -36,7 +34,7 @@ fn the_change_lists_match_a_comparison_of_the_two_trees() {
     // Team 3 of 第1期 is published at 2026-06-01 10:00: pages change, its town's page is added.
     let second = json_build(&site, "2026-06-01T10:00");
     let b = tree(&site.out());
-    let [added, changed, removed] = common::tree_changes(&a, &b);
+    let [added, changed, removed] = crate::common::tree_changes(&a, &b);
     assert_eq!(list(&second, "added"), added);
     assert_eq!(list(&second, "changed"), changed);
     assert_eq!(list(&second, "removed"), removed);
@@ -52,7 +50,7 @@ fn the_change_lists_match_a_comparison_of_the_two_trees() {
     // Back to before the release (a content rollback): the town's page goes again.
     let third = json_build(&site, "2026-05-01");
     assert!(list(&third, "removed").contains(&"municipalities/473821/index.html".to_string()));
-    let [added, changed, removed] = common::tree_changes(&b, &tree(&site.out()));
+    let [added, changed, removed] = crate::common::tree_changes(&b, &tree(&site.out()));
     assert_eq!(
         (list(&third, "added"), list(&third, "changed"), list(&third, "removed")),
         (added, changed, removed)
@@ -63,7 +61,7 @@ fn the_change_lists_match_a_comparison_of_the_two_trees() {
     for key in ["added", "changed", "removed"] {
         assert!(list(&again, key).is_empty(), "{key}: {:?}", list(&again, key));
     }
-    let text = common::ok(&site.build("2026-05-01"));
+    let text = crate::common::ok(&site.build("2026-05-01"));
     assert!(
         text.contains("前回の出力から 追加 0・変更 0・削除 0 ファイル"),
         "{text}"
