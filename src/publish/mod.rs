@@ -173,24 +173,7 @@ fn teams(
             people.push(person);
         }
         if shown_cohorts.contains(&t.cohort) && rule.shown(t.announce) {
-            let crate::model::Team {
-                cohort,
-                no,
-                municipality,
-                continuing,
-                areas,
-                announce,
-                members: _,
-            } = t;
-            teams.push(Team {
-                cohort: *cohort,
-                no: *no,
-                municipality: *municipality,
-                continuing: *continuing,
-                areas: areas.clone(),
-                announce: *announce,
-                members,
-            });
+            teams.push(Team::of(t, members));
             attributes.teams.push(people);
         } else {
             incomplete.insert(t.cohort);

@@ -28,6 +28,31 @@ pub struct Team {
     pub members: Vec<Member>,
 }
 
+impl Team {
+    /// A team of the registry as published, with the members shown. Destructured whole, so a
+    /// field added to [`model::Team`] is a compile error here until it is published or left out.
+    pub(super) fn of(t: &model::Team, members: Vec<Member>) -> Team {
+        let model::Team {
+            cohort,
+            no,
+            municipality,
+            continuing,
+            areas,
+            announce,
+            members: _,
+        } = t;
+        Team {
+            cohort: *cohort,
+            no: *no,
+            municipality: *municipality,
+            continuing: *continuing,
+            areas: areas.clone(),
+            announce: *announce,
+            members,
+        }
+    }
+}
+
 /// 地方創生支援官 as published: name, ministry, grade, position, and when — nothing
 /// aggregate-only.
 #[derive(Clone, Debug, PartialEq, Eq)]
