@@ -2,24 +2,33 @@
 //!
 //! Pipeline position: `aggregate` → **`render`** → `write`. Pure: nothing here touches disk, so
 //! `check` can run everything up to here and `serve` can serve the plan from memory.
+//!
+//! Where things are:
+//!
+//! - `mod.rs` — [`render`], the whole build in order; [`Plan`], [`Blob`], [`RenderError`],
+//!   [`Options`], [`Search`].
+//! - `renderer.rs` — the `Renderer` every page goes through: menu, layout, template, page cache;
+//!   `all_pages`, the list of page families and the order they are made in; `PageSpec`.
+//! - `pages/` — one file per page family, each an `impl Renderer` block: `home.rs` (top page,
+//!   お知らせ), `fixed.rs` (pages from pages/, 404, search, data), `cohort.rs` (/cohorts/ with
+//!   the team lists, /prefectures/ and the tile map), `municipality.rs`, `ministry.rs`,
+//!   `issue_area.rs` (課題分野), `report.rs`, `program.rs`.
+//! - `views/` — what a template receives: `mod.rs` one struct per template, `layout.rs` what
+//!   every page shares (`layout`, breadcrumbs, menu), `parts.rs` what several views share
+//!   (team rows, report links, headline figures, charts, the tile map).
+//! - `charts/` — a chart as SVG, CSV, table and JSON.
+//! - `data/` — /data/: the open-data CSV and JSON files and summary.json.
+//! - `search.rs` (Pagefind index), `xml.rs` (feed, sitemap), `markdown.rs`, `theme.rs`,
+//!   `tilemap.rs`, `colors.rs`, `cache.rs` (pages reused by `serve`).
 
-mod area_pages;
 mod cache;
 pub mod charts;
 pub mod colors;
-pub mod context;
 mod data;
-mod layout;
 pub mod markdown;
-mod ministry_pages;
-mod municipality_pages;
-mod news;
 mod pages;
-mod program_pages;
-mod report_pages;
-
+mod renderer;
 pub mod search;
-mod stat_pages;
 pub mod theme;
 pub mod tilemap;
 mod views;
@@ -27,8 +36,6 @@ mod xml;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-
-use serde::Serialize;
 
 use crate::model::urls::{self, BaseUrl};
 use crate::publish::{Published, Sources};
@@ -149,7 +156,7 @@ pub fn render(
     opts: Options,
     cache: Option<&PageCache>,
 ) -> Result<Plan, RenderError> {
-    let mut r = pages::Renderer::new(p, stats, theme, base, opts, cache);
+    let mut r = renderer::Renderer::new(p, stats, theme, base, opts, cache);
     crate::timing::timed("render pages", || r.all_pages())?;
     if opts.search != Search::Off {
         let parts = search::extra_parts(&r.plan);
@@ -174,15 +181,6 @@ pub fn render(
         c.finish_build();
     }
     Ok(plan)
-}
-
-/// `{"layout": …, "root": "../", "page": …}` for a template.
-fn tera_context(layout: &layout::Layout, page: &impl Serialize) -> tera::Context {
-    let mut ctx = tera::Context::new();
-    ctx.insert("layout", layout);
-    ctx.insert("root", &layout.root);
-    ctx.insert("page", page);
-    ctx
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ mod svg;
 
 use serde_json::json;
 
-use super::context::{TableView, fmt_int};
+use super::views::parts::{TableView, fmt_int};
 use crate::stats::charts::UNRECORDED;
 use crate::stats::{Chart, ChartId, Tally};
 pub use svg::{DrawnChart, FONT, svg, svg_narrow};

@@ -1,17 +1,19 @@
 //! The page renderer: one [`Renderer`] walks the published view and hands each page family
-//! (this file's fixed pages, and the `*_pages` modules) the layout and template machinery.
+//! (`pages/`, one file each) the layout and template machinery. [`Renderer::all_pages`] is the
+//! list of page families, in the order they are made; a family describes each page with a
+//! [`PageSpec`] and its view, and [`Renderer::emit`] turns the two into a file of the plan.
 
-use super::context::{HeldUntil, ReportRef};
-use super::layout::{Crumb, Layout, MenuItem, OgType, PageSpec, SiteLinks, crumb, root_of};
-use super::markdown::{plain_text, render_markdown};
-use super::views::{DataView, HomeView, NotFoundView, PageView, SearchView, View};
-use super::{Plan, RenderError, Theme, tera_context};
+use serde::Serialize;
+
+use super::views::View;
+use super::views::layout::{Crumb, Layout, MenuItem, SiteLinks, crumb, root_of};
+use super::{Plan, RenderError, Theme};
 use crate::model::urls::{self, BaseUrl};
-use crate::publish::{Kind, Published, Record, Sources};
+use crate::publish::{Kind, Published, Sources};
 use crate::stats::Stats;
 
 /// What the top and data pages sum up: the whole site.
-const EVERY_KIND: [Kind; 5] = [Kind::Cohorts, Kind::Teams, Kind::Reports, Kind::Programs, Kind::Pages];
+pub(super) const EVERY_KIND: [Kind; 5] = [Kind::Cohorts, Kind::Teams, Kind::Reports, Kind::Programs, Kind::Pages];
 
 /// What the lists of cohorts, prefectures and 課題分野 count: every cohort, team and report.
 pub(super) const COHORT_KINDS: [Kind; 3] = [Kind::Cohorts, Kind::Teams, Kind::Reports];
@@ -101,27 +103,12 @@ impl<'a, 'r> Renderer<'a, 'r> {
         self.plan
     }
 
+    /// Every page family, in order: the page registry. Each call is a file of `pages/`; the
+    /// search page is made last, by [`super::render`], from the index parts of these.
     pub fn all_pages(&mut self) -> Result<(), RenderError> {
         crate::timing::timed("  home", || self.home())?;
-
-        for page in &self.p.pages {
-            let html = render_markdown(&page.body, &root_of(&urls::page(&page.stem)), &|t| self.p.shows(t));
-            let description = page
-                .description
-                .clone()
-                .unwrap_or_else(|| plain_text(&page.body, &|t| self.p.shows(t), 110));
-            let path = urls::page(&page.stem);
-            let spec = PageSpec {
-                path: &path,
-                sources: Sources::record(Record::Page(page.stem.clone())),
-                og_type: OgType::Website,
-                title: page.title.clone(),
-                description,
-                crumbs: vec![],
-            };
-            let held_until = page.release.and_then(|t| HeldUntil::of(self.p, t));
-            self.emit(spec, &PageView { body: html, held_until })?;
-        }
+        self.free_pages()?;
+        // The cohorts, each with its team list.
         crate::timing::timed("  cohorts", || self.cohorts())?;
         crate::timing::timed("  prefectures", || self.prefectures())?;
         crate::timing::timed("  municipalities", || self.municipalities())?;
@@ -252,78 +239,41 @@ impl<'a, 'r> Renderer<'a, 'r> {
             sources: vec![(spec.path.to_string(), spec.sources)],
         })
     }
+}
 
-    fn home(&mut self) -> Result<(), RenderError> {
-        let headline = self.p.latest_cohort().and_then(|c| self.headline(c));
-        let latest: Vec<ReportRef> = self
-            .p
-            .reports_newest_first()
-            .into_iter()
-            .take(6)
-            .map(|r| ReportRef::of(self.p, r))
-            .collect();
-        let page = HomeView {
-            news: super::news::latest(self.p, 5),
-            teams_href: self.p.latest_roster().map(|c| urls::cohort_teams(c.no)),
-            headline,
-            map: self.prefecture_map("./"),
-            reports: latest,
-            intro: self.p.site.description.clone(),
-        };
-        let description = self.p.site.description.clone().unwrap_or_else(|| {
-            "国の職員が2～3名のチームで中小規模の市町村を支援する地方創生伴走支援制度の、チーム・支援先・報告をまとめたサイトです。".into()
-        });
-        self.emit(
-            PageSpec {
-                path: "",
-                sources: Sources::all_of(&EVERY_KIND),
-                og_type: OgType::Website,
-                title: self.p.site.title.clone(),
-                description,
-                crumbs: vec![],
-            },
-            &page,
-        )
-    }
+/// One page to emit.
+pub(super) struct PageSpec<'s> {
+    pub path: &'s str,
+    /// The published records the page is made from (its `<lastmod>`).
+    pub sources: crate::publish::Sources,
+    /// What the page is to a link preview (Open Graph `og:type`).
+    pub og_type: OgType,
+    pub title: String,
+    pub description: String,
+    pub crumbs: Vec<Crumb>,
+}
 
-    fn data_page(&mut self) -> Result<(), RenderError> {
-        let page = DataView {
-            files: super::data::describe_files(!self.p.programs.is_empty()),
-            license: &self.p.site.license,
-        };
-        let spec = PageSpec {
-            path: urls::DATA,
-            sources: Sources::all_of(&EVERY_KIND),
-            og_type: OgType::Website,
-            title: "オープンデータ".into(),
-            description: "伴走支援チーム・支援官・支援先市町村の一覧と集計値を CSV と JSON で提供しています。".into(),
-            crumbs: vec![],
-        };
-        self.emit(spec, &page)
-    }
+/// Open Graph `og:type`: a report is an article, every other page the site's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum OgType {
+    Website,
+    Article,
+}
 
-    /// The search page; `parts` are the index parts after the first, which it merges.
-    pub(super) fn search_page(&mut self, parts: Vec<String>) -> Result<(), RenderError> {
-        let spec = PageSpec {
-            path: urls::SEARCH,
-            sources: Sources::none(),
-            og_type: OgType::Website,
-            title: "サイト内検索".into(),
-            description: "このサイトの報告やページを検索できます。".into(),
-            crumbs: vec![],
-        };
-        self.emit(spec, &SearchView { parts })
+impl OgType {
+    pub(super) fn as_str(self) -> &'static str {
+        match self {
+            OgType::Website => "website",
+            OgType::Article => "article",
+        }
     }
+}
 
-    fn not_found(&mut self) -> Result<(), RenderError> {
-        let spec = PageSpec {
-            path: urls::NOT_FOUND,
-            sources: Sources::none(),
-            og_type: OgType::Website,
-            title: "ページが見つかりません".into(),
-            description: "お探しのページは見つかりませんでした。".into(),
-            crumbs: vec![],
-        };
-        self.emit(spec, &NotFoundView {})
-    }
+/// `{"layout": …, "root": "../", "page": …}` for a template.
+fn tera_context(layout: &Layout, page: &impl Serialize) -> tera::Context {
+    let mut ctx = tera::Context::new();
+    ctx.insert("layout", layout);
+    ctx.insert("root", &layout.root);
+    ctx.insert("page", page);
+    ctx
 }

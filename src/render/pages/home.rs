@@ -1,30 +1,51 @@
+//! The top page: the latest cohort's headline figures, the tile map, the newest reports, and
 //! お知らせ — what is new on the site, newest first: cohorts announced, reports published, pages
 //! released at a set time. From the published view only, so nothing held is announced.
 
-use serde::Serialize;
-
-use super::context::HeldUntil;
 use crate::model::urls;
-use crate::publish::Published;
-use crate::time::Instant;
+use crate::publish::{Published, Sources};
+use crate::render::RenderError;
+use crate::render::renderer::{EVERY_KIND, OgType, PageSpec, Renderer};
+use crate::render::views::HomeView;
+use crate::render::views::parts::{HeldUntil, NewsItem, ReportRef};
 
-/// One line of the top page's お知らせ.
-#[derive(Debug, Serialize)]
-pub struct NewsItem {
-    /// As pages show it: a date, or the source's words for a cohort's announcement.
-    pub date: String,
-    /// `2026-03-27` for `<time datetime>`, when the date is a date.
-    pub date_iso: Option<String>,
-    pub title: String,
-    pub href: String,
-    /// In a preview, when the item really goes public.
-    pub held_until: Option<HeldUntil>,
-    #[serde(skip)]
-    at: Instant,
+impl Renderer<'_, '_> {
+    pub(in crate::render) fn home(&mut self) -> Result<(), RenderError> {
+        let headline = self.p.latest_cohort().and_then(|c| self.headline(c));
+        let latest: Vec<ReportRef> = self
+            .p
+            .reports_newest_first()
+            .into_iter()
+            .take(6)
+            .map(|r| ReportRef::of(self.p, r))
+            .collect();
+        let page = HomeView {
+            news: news(self.p, 5),
+            teams_href: self.p.latest_roster().map(|c| urls::cohort_teams(c.no)),
+            headline,
+            map: self.prefecture_map("./"),
+            reports: latest,
+            intro: self.p.site.description.clone(),
+        };
+        let description = self.p.site.description.clone().unwrap_or_else(|| {
+            "国の職員が2～3名のチームで中小規模の市町村を支援する地方創生伴走支援制度の、チーム・支援先・報告をまとめたサイトです。".into()
+        });
+        self.emit(
+            PageSpec {
+                path: "",
+                sources: Sources::all_of(&EVERY_KIND),
+                og_type: OgType::Website,
+                title: self.p.site.title.clone(),
+                description,
+                crumbs: vec![],
+            },
+            &page,
+        )
+    }
 }
 
-/// The `limit` newest items.
-pub fn latest(p: &Published, limit: usize) -> Vec<NewsItem> {
+/// The `limit` newest items of お知らせ.
+fn news(p: &Published, limit: usize) -> Vec<NewsItem> {
     let cohorts = p.cohorts.iter().map(|c| {
         let title = if c.roster {
             let teams = p.teams_of(c.no).count();

@@ -1,15 +1,16 @@
-//! 市町村 pages: one per published municipality, with its teams and other programmes.
+//! 市町村 pages: one per published municipality (/municipalities/CODE/), with its teams and
+//! other programmes.
 
-use super::RenderError;
-use super::context::{TeamRow, fmt_int};
-use super::layout::{OgType, PageSpec, crumb};
-use super::pages::Renderer;
-use super::views::MunicipalityView;
 use crate::model::{Municipality, urls};
 use crate::publish::{Record, Sources};
+use crate::render::RenderError;
+use crate::render::renderer::{OgType, PageSpec, Renderer};
+use crate::render::views::MunicipalityView;
+use crate::render::views::layout::crumb;
+use crate::render::views::parts::{TeamRow, fmt_int};
 
 impl Renderer<'_, '_> {
-    pub(super) fn municipalities(&mut self) -> Result<(), RenderError> {
+    pub(in crate::render) fn municipalities(&mut self) -> Result<(), RenderError> {
         let all: Vec<_> = self.p.municipalities.values().copied().collect();
         self.emit_many(&all, |this, m| {
             let pref = m.prefecture();
@@ -94,5 +95,5 @@ fn search_names(m: &Municipality) -> Vec<String> {
             .filter(|s| s.chars().count() >= 2);
         names.extend(stem.map(str::to_string));
     }
-    super::search::exact_names(names)
+    crate::render::search::exact_names(names)
 }

@@ -1,26 +1,13 @@
-//! Other national 伴走支援 (programs/): a page per programme, and what a municipality or a
-//! prefecture receives from each.
+//! Other national 伴走支援 (programs/): the list (/programs/), a page per programme, and what a
+//! municipality or a prefecture receives from each.
 
-use crate::publish::{Kind, Record, Sources};
-use serde::Serialize;
-
-use super::RenderError;
-use super::context::fiscal_year_label;
-use super::layout::{OgType, PageSpec, crumb};
-use super::pages::Renderer;
-use super::views::{NamedLink, ProgramInPrefecture, ProgramListItem, ProgramListView, ProgramView, SupportView};
 use crate::model::{MunicipalityCode, urls};
-
-/// One programme's support of one municipality, as its page lists it.
-#[derive(Debug, Serialize)]
-pub struct ProgramRef {
-    pub name: String,
-    pub fiscal_year: String,
-    pub href: String,
-    pub url: Option<String>,
-    /// `類型③ 広域連携事業推進枠（北海道 東胆振の5市町）`
-    pub kinds: Vec<String>,
-}
+use crate::publish::{Kind, Record, Sources};
+use crate::render::RenderError;
+use crate::render::renderer::{OgType, PageSpec, Renderer};
+use crate::render::views::layout::crumb;
+use crate::render::views::parts::{NamedLink, ProgramRef, fiscal_year_label};
+use crate::render::views::{ProgramInPrefecture, ProgramListItem, ProgramListView, ProgramView, SupportView};
 
 impl Renderer<'_, '_> {
     /// What `code` receives from each published programme.
@@ -89,7 +76,7 @@ impl Renderer<'_, '_> {
             .collect()
     }
 
-    pub(super) fn programs(&mut self) -> Result<(), RenderError> {
+    pub(in crate::render) fn programs(&mut self) -> Result<(), RenderError> {
         if self.p.programs.is_empty() {
             return Ok(());
         }

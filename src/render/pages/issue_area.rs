@@ -1,17 +1,17 @@
-//! 課題分野 pages: the list of the 26 areas, and one page per area with its teams.
+//! 課題分野 pages: the list of the 26 areas (/themes/), and one page per area with its teams.
 
-use super::RenderError;
-use super::context::TeamList;
-use super::layout::{OgType, PageSpec, crumb};
-use super::pages::Renderer;
-use super::views::{AreaItem, AreaListView, AreaView};
 use crate::model::IssueAreaNo;
 use crate::model::reference::issue_area_note;
 use crate::model::urls;
 use crate::publish::Sources;
+use crate::render::RenderError;
+use crate::render::renderer::{COHORT_KINDS, OgType, PageSpec, Renderer};
+use crate::render::views::layout::crumb;
+use crate::render::views::parts::TeamList;
+use crate::render::views::{AreaItem, AreaListView, AreaView};
 
 impl Renderer<'_, '_> {
-    pub(super) fn areas(&mut self) -> Result<(), RenderError> {
+    pub(in crate::render) fn areas(&mut self) -> Result<(), RenderError> {
         let per_area = |a: IssueAreaNo| self.p.teams.iter().filter(|t| t.areas.contains(&a)).count();
         let list: Vec<_> = IssueAreaNo::all()
             .map(|a| AreaItem {
@@ -24,7 +24,7 @@ impl Renderer<'_, '_> {
             .collect();
         let spec = PageSpec {
             path: urls::THEMES,
-            sources: Sources::all_of(&super::pages::COHORT_KINDS),
+            sources: Sources::all_of(&COHORT_KINDS),
             og_type: OgType::Website,
             title: "課題分野".into(),
             description: "制度の26の課題分野と、それぞれに取り組む伴走支援チーム。".into(),

@@ -3,58 +3,23 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
-
-use super::charts::{self, ChartFrame};
-use super::colors::MAP_SHADES;
-use super::context::{HeadlineView, HeldUntil, TableView, TeamList, fiscal_year_label};
-use super::layout::{OgType, PageSpec, crumb, root_of};
-use super::pages::{Rendered, Renderer};
-use super::tilemap;
-use super::views::{
-    CohortListItem, CohortListView, CohortView, NamedLink, PrefectureCohortView, PrefectureListView, PrefectureTile,
-    PrefectureView, RegionView, TeamsView,
-};
-use super::{RenderError, data};
 use crate::model::reference::PREFECTURES;
 use crate::model::{Cohort, CohortNo, Prefecture, Region, urls};
 use crate::publish::Team;
 use crate::publish::{Record, Sources};
+use crate::render::charts::{self, ChartFrame};
+use crate::render::colors::MAP_SHADES;
+use crate::render::renderer::{COHORT_KINDS, OgType, PageSpec, Rendered, Renderer};
+use crate::render::views::layout::{crumb, root_of};
+use crate::render::views::parts::{
+    ChartView, HeadlineView, HeldUntil, LegendItem, NamedLink, PrefectureMap, PrefectureTile, RegionView, TeamList,
+    fiscal_year_label,
+};
+use crate::render::views::{
+    CohortListItem, CohortListView, CohortView, PrefectureCohortView, PrefectureListView, PrefectureView, TeamsView,
+};
+use crate::render::{RenderError, data, tilemap};
 use crate::stats::{Chart, Headline, Tally};
-
-/// A chart as a page shows it: the image, its files and its numbers as a table.
-#[derive(Debug, Serialize)]
-pub struct ChartView {
-    /// Unique on its page: `gender`, or `2-gender` on a prefecture page.
-    pub id: String,
-    pub title: String,
-    /// Site paths of the chart's files.
-    pub svg: String,
-    pub csv: String,
-    pub width: u32,
-    pub height: u32,
-    /// The same chart drawn for phones, shown on screens narrower than the wide drawing.
-    pub narrow_svg: String,
-    pub narrow_width: u32,
-    pub narrow_height: u32,
-    /// Largest screen width in px that gets the narrow drawing.
-    pub narrow_below: u32,
-    pub table: TableView,
-}
-
-/// The tile map and the same counts as a list by region.
-#[derive(Debug, Serialize)]
-pub struct PrefectureMap {
-    pub svg: String,
-    pub legend: Vec<LegendItem>,
-    pub regions: Vec<RegionView>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct LegendItem {
-    pub label: String,
-    pub fill: String,
-}
 
 impl Renderer<'_, '_> {
     pub(super) fn headline(&self, c: &Cohort) -> Option<HeadlineView> {
@@ -160,7 +125,7 @@ impl Renderer<'_, '_> {
         }
     }
 
-    pub(super) fn cohorts(&mut self) -> Result<(), RenderError> {
+    pub(in crate::render) fn cohorts(&mut self) -> Result<(), RenderError> {
         let mut charts = Rendered::default();
         let comparison = match &self.stats.comparison {
             Some(chart) => {
@@ -191,7 +156,7 @@ impl Renderer<'_, '_> {
             .collect();
         let spec = PageSpec {
             path: urls::COHORTS,
-            sources: Sources::all_of(&super::pages::COHORT_KINDS),
+            sources: Sources::all_of(&COHORT_KINDS),
             og_type: OgType::Website,
             title: "期ごとの伴走支援".into(),
             description: "地方創生伴走支援制度の期（年度）ごとの伴走支援チームと支援対象の市町村です。".into(),
@@ -324,10 +289,10 @@ impl Renderer<'_, '_> {
         }
     }
 
-    pub(super) fn prefectures(&mut self) -> Result<(), RenderError> {
+    pub(in crate::render) fn prefectures(&mut self) -> Result<(), RenderError> {
         let spec = PageSpec {
             path: urls::PREFECTURES,
-            sources: Sources::all_of(&super::pages::COHORT_KINDS),
+            sources: Sources::all_of(&COHORT_KINDS),
             og_type: OgType::Website,
             title: "都道府県から探す".into(),
             description: "47都道府県それぞれの伴走支援チームと支援対象の市町村。".into(),
@@ -443,7 +408,7 @@ impl Renderer<'_, '_> {
             )
         };
         let page = PrefectureView {
-            search_names: super::search::exact_names(prefecture_names(pref)),
+            search_names: crate::render::search::exact_names(prefecture_names(pref)),
             files,
             name: pref.name,
             region: pref.region.name(),

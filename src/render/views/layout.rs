@@ -1,6 +1,6 @@
-//! What every page shares: the layout (site, place in the site, navigation, preview banner),
-//! the links to the fixed pages, breadcrumbs, and the spec a page family hands to
-//! [`super::pages::Renderer`].
+//! What every page shares, given to templates as `layout`: the site, the page's place in it,
+//! navigation, the preview banner, the links to the fixed pages, and breadcrumbs. Made by
+//! `Renderer::page` (renderer.rs) from a page's `PageSpec`.
 
 use serde::Serialize;
 
@@ -49,7 +49,7 @@ pub struct SiteLinks {
 }
 
 impl SiteLinks {
-    pub(super) fn from(root: &str) -> Self {
+    pub(in crate::render) fn from(root: &str) -> Self {
         let link = |route: &str| format!("{root}{route}");
         SiteLinks {
             prefectures: link(urls::PREFECTURES),
@@ -58,7 +58,7 @@ impl SiteLinks {
             search: link(urls::SEARCH),
             feed: link(urls::FEED),
             stylesheet: link(urls::STYLESHEET),
-            search_bundle: link(super::search::BUNDLE_DIR),
+            search_bundle: link(crate::render::search::BUNDLE_DIR),
         }
     }
 }
@@ -76,38 +76,10 @@ pub struct MenuItem {
     pub current: bool,
 }
 
-pub(super) fn crumb(name: impl Into<String>, href: impl Into<String>) -> Crumb {
+pub(in crate::render) fn crumb(name: impl Into<String>, href: impl Into<String>) -> Crumb {
     Crumb {
         name: name.into(),
         href: Some(href.into()),
-    }
-}
-
-/// One page to emit.
-pub(super) struct PageSpec<'s> {
-    pub path: &'s str,
-    /// The published records the page is made from (its `<lastmod>`).
-    pub sources: crate::publish::Sources,
-    /// What the page is to a link preview (Open Graph `og:type`).
-    pub og_type: OgType,
-    pub title: String,
-    pub description: String,
-    pub crumbs: Vec<Crumb>,
-}
-
-/// Open Graph `og:type`: a report is an article, every other page the site's.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum OgType {
-    Website,
-    Article,
-}
-
-impl OgType {
-    pub(super) fn as_str(self) -> &'static str {
-        match self {
-            OgType::Website => "website",
-            OgType::Article => "article",
-        }
     }
 }
 

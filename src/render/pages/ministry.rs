@@ -1,15 +1,15 @@
-//! 府省庁等 pages: the list of ministries whose 支援官 are published, and one page per ministry
+//! 府省庁等 pages: the list of ministries whose 支援官 are published (/ministries/), and one page per ministry
 //! with the teams its officials join, by cohort, and those teams' reports.
 
-use super::RenderError;
-use super::context::{ReportRef, TeamList, fmt_int};
-use super::layout::{OgType, PageSpec, crumb};
-use super::pages::Renderer;
-use super::views::{MinistryCohort, MinistryCount, MinistryListView, MinistryRow, MinistryView};
 use crate::model::{Grade, Ministry, MinistryId, urls};
 use crate::publish::Published;
 use crate::publish::Sources;
 use crate::publish::Team;
+use crate::render::RenderError;
+use crate::render::renderer::{OgType, PageSpec, Renderer};
+use crate::render::views::layout::crumb;
+use crate::render::views::parts::{ReportRef, TeamList, fmt_int};
+use crate::render::views::{MinistryCohort, MinistryCount, MinistryListView, MinistryRow, MinistryView};
 
 /// One ministry's share of one cohort: its published members and the teams they are in.
 struct Share<'p> {
@@ -41,7 +41,7 @@ fn tallies<'p>(p: &'p Published, id: MinistryId) -> Vec<Share<'p>> {
 }
 
 impl Renderer<'_, '_> {
-    pub(super) fn ministries(&mut self) -> Result<(), RenderError> {
+    pub(in crate::render) fn ministries(&mut self) -> Result<(), RenderError> {
         // Each ministry with a page: its path and its teams per cohort, counted once for the list
         // and its own page.
         let ids: Vec<(MinistryId, String, Vec<Share>)> = self
@@ -200,5 +200,5 @@ fn cohort_view(p: &Published, id: MinistryId, x: &Share) -> MinistryCohort {
 /// What a search matches exactly to put this page first: the name, its short form and its
 /// other spellings.
 fn search_names(m: &Ministry) -> Vec<String> {
-    super::search::exact_names(std::iter::once(&m.name).chain(&m.short).chain(&m.aliases))
+    crate::render::search::exact_names(std::iter::once(&m.name).chain(&m.short).chain(&m.aliases))
 }

@@ -2,8 +2,14 @@
 //! reads cannot be renamed or dropped without a compile error here. Each view names its
 //! template ([`View::TEMPLATE`]); [`Template::ALL`] is the list a theme must provide, checked
 //! when the theme is loaded. A new page family is a new [`Template`] variant and its view.
+//!
+//! What several views share is in [`parts`]; what every page shares, the `layout` beside
+//! `page`, is in [`layout`].
 
 use serde::Serialize;
+
+pub mod layout;
+pub mod parts;
 
 /// Declares the templates pages are rendered with: the enum, its file names and the list.
 macro_rules! templates {
@@ -86,16 +92,16 @@ views! {
     NotFoundView => NotFound,
 }
 
-use super::context::{HeadlineView, HeldUntil, ReportRef, TeamList, TeamRow};
-use super::data::DataFile;
-use super::program_pages::ProgramRef;
-use super::stat_pages::{ChartView, PrefectureMap};
+use crate::render::data::DataFile;
+use parts::{
+    ChartView, HeadlineView, HeldUntil, NamedLink, NewsItem, PrefectureMap, ProgramRef, ReportRef, TeamList, TeamRow,
+};
 
 /// index.html
 #[derive(Debug, Serialize)]
 pub struct HomeView {
     /// お知らせ: the newest cohorts, reports and timed pages.
-    pub news: Vec<super::news::NewsItem>,
+    pub news: Vec<NewsItem>,
     /// The latest team list kept here.
     pub teams_href: Option<String>,
     pub headline: Option<HeadlineView>,
@@ -203,28 +209,6 @@ pub struct SearchView {
 /// 404.html needs nothing of its own.
 #[derive(Debug, Serialize)]
 pub struct NotFoundView {}
-
-/// A name and the link to its page (a municipality, a prefecture).
-#[derive(Debug, Serialize)]
-pub struct NamedLink {
-    pub name: String,
-    pub href: String,
-}
-
-/// One region of the prefecture list beside the tile map.
-#[derive(Debug, Serialize)]
-pub struct RegionView {
-    pub name: &'static str,
-    pub prefectures: Vec<PrefectureTile>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct PrefectureTile {
-    pub name: &'static str,
-    pub slug: &'static str,
-    pub href: String,
-    pub teams: u32,
-}
 
 /// cohorts.html
 #[derive(Debug, Serialize)]

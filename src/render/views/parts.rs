@@ -1,8 +1,11 @@
-//! テンプレートに渡すデータ — the template view, kept apart from the model.
+//! テンプレートに渡すデータ — the parts several views share: a team row and a team list, a
+//! member, a link to a report, a programme or a place, a cohort's headline figures, a chart,
+//! the tile map, a line of お知らせ; and the number and year formats they use.
 //!
-//! Templates only ever see these structs. [`PublicMember`] has no gender, age or track: those
-//! attributes are aggregate-only and have no path into a page. Links are site paths without a
-//! leading slash (`municipalities/013455/`); templates put `{{ root }}` in front.
+//! Templates only ever see these structs and the views of [`super`]. [`PublicMember`] has no
+//! gender, age or track: those attributes are aggregate-only and have no path into a page. Links
+//! are site paths without a leading slash (`municipalities/013455/`); templates put `{{ root }}`
+//! in front.
 
 use serde::Serialize;
 
@@ -304,6 +307,89 @@ pub struct TableView {
     pub head: Vec<String>,
     pub rows: Vec<Vec<String>>,
     pub note: Option<String>,
+}
+
+/// A chart as a page shows it: the image, its files and its numbers as a table.
+#[derive(Debug, Serialize)]
+pub struct ChartView {
+    /// Unique on its page: `gender`, or `2-gender` on a prefecture page.
+    pub id: String,
+    pub title: String,
+    /// Site paths of the chart's files.
+    pub svg: String,
+    pub csv: String,
+    pub width: u32,
+    pub height: u32,
+    /// The same chart drawn for phones, shown on screens narrower than the wide drawing.
+    pub narrow_svg: String,
+    pub narrow_width: u32,
+    pub narrow_height: u32,
+    /// Largest screen width in px that gets the narrow drawing.
+    pub narrow_below: u32,
+    pub table: TableView,
+}
+
+/// The tile map and the same counts as a list by region.
+#[derive(Debug, Serialize)]
+pub struct PrefectureMap {
+    pub svg: String,
+    pub legend: Vec<LegendItem>,
+    pub regions: Vec<RegionView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LegendItem {
+    pub label: String,
+    pub fill: String,
+}
+
+/// One region of the prefecture list beside the tile map.
+#[derive(Debug, Serialize)]
+pub struct RegionView {
+    pub name: &'static str,
+    pub prefectures: Vec<PrefectureTile>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PrefectureTile {
+    pub name: &'static str,
+    pub slug: &'static str,
+    pub href: String,
+    pub teams: u32,
+}
+
+/// A name and the link to its page (a municipality, a prefecture).
+#[derive(Debug, Serialize)]
+pub struct NamedLink {
+    pub name: String,
+    pub href: String,
+}
+
+/// One programme's support of one municipality, as its page lists it.
+#[derive(Debug, Serialize)]
+pub struct ProgramRef {
+    pub name: String,
+    pub fiscal_year: String,
+    pub href: String,
+    pub url: Option<String>,
+    /// `類型③ 広域連携事業推進枠（北海道 東胆振の5市町）`
+    pub kinds: Vec<String>,
+}
+
+/// One line of the top page's お知らせ.
+#[derive(Debug, Serialize)]
+pub struct NewsItem {
+    /// As pages show it: a date, or the source's words for a cohort's announcement.
+    pub date: String,
+    /// `2026-03-27` for `<time datetime>`, when the date is a date.
+    pub date_iso: Option<String>,
+    pub title: String,
+    pub href: String,
+    /// In a preview, when the item really goes public.
+    pub held_until: Option<HeldUntil>,
+    /// When the item went or goes public: the order of the list (not shown).
+    #[serde(skip)]
+    pub at: Instant,
 }
 
 /// `令和8年度` (from 2019), otherwise `2018年度`.

@@ -1,19 +1,19 @@
 //! The report pages: the list of all reports (100 a page, newest first, with a pager) and one
 //! page per report.
 
-use crate::publish::{Kind, Record, Sources};
 use serde::Serialize;
 
-use super::RenderError;
-use super::context::{HeldUntil, ReportRef, TeamRow, fmt_int};
-use super::layout::{OgType, PageSpec, crumb, root_of};
-use super::markdown::{plain_text, render_markdown};
-use super::pages::Renderer;
-use super::views::{AttachmentView, ReportListView, ReportView};
 use crate::model::urls;
+use crate::publish::{Kind, Record, Sources};
+use crate::render::RenderError;
+use crate::render::markdown::{plain_text, render_markdown};
+use crate::render::renderer::{OgType, PageSpec, Renderer};
+use crate::render::views::layout::{crumb, root_of};
+use crate::render::views::parts::{HeldUntil, ReportRef, TeamRow, fmt_int};
+use crate::render::views::{AttachmentView, ReportListView, ReportView};
 
 impl Renderer<'_, '_> {
-    pub(super) fn reports(&mut self) -> Result<(), RenderError> {
+    pub(in crate::render) fn reports(&mut self) -> Result<(), RenderError> {
         let all = self.p.reports_newest_first();
         let list: Vec<ReportRef> = all.iter().map(|r| ReportRef::of(self.p, r)).collect();
         let chunks: Vec<&[ReportRef]> = if list.is_empty() {
@@ -64,7 +64,7 @@ impl Renderer<'_, '_> {
                     let size = this.p.assets.get(&a.asset).map(|x| human_size(x.size));
                     AttachmentView {
                         title: a.title.clone(),
-                        href: super::markdown::asset_href(&a.asset),
+                        href: crate::render::markdown::asset_href(&a.asset),
                         format: ext,
                         size,
                     }
