@@ -10,13 +10,13 @@
 //! - `renderer.rs` — the `Renderer` every page goes through: menu, layout, template, page cache;
 //!   `all_pages`, the list of page families and the order they are made in; `PageSpec`.
 //! - `pages/` — one file per page family, each an `impl Renderer` block: `home.rs` (top page,
-//!   お知らせ), `fixed.rs` (pages from pages/, 404, search, data), `cohort.rs` (/cohorts/ with
-//!   the team lists, /prefectures/ and the tile map), `municipality.rs`, `ministry.rs`,
-//!   `issue_area.rs` (課題分野), `report.rs`, `program.rs`.
+//!   お知らせ), `fixed.rs` (pages from pages/, 404, search, data), `cohort.rs` (/cohorts/),
+//!   `team_list.rs` (/cohorts/N/teams/), `prefecture.rs` (/prefectures/ and the tile map),
+//!   `municipality.rs`, `ministry.rs`, `issue_area.rs` (課題分野), `report.rs`, `program.rs`.
 //! - `views/` — what a template receives: `mod.rs` one struct per template, `layout.rs` what
 //!   every page shares (`layout`, breadcrumbs, menu), `parts.rs` what several views share
 //!   (team rows, report links, headline figures, charts, the tile map).
-//! - `charts/` — a chart as SVG, CSV, table and JSON.
+//! - `charts/` — a chart as SVG, CSV, table and JSON; `emit.rs` writes a page's chart files.
 //! - `data/` — /data/: the open-data CSV and JSON files and summary.json.
 //! - `search.rs` (Pagefind index), `xml.rs` (feed, sitemap), `markdown.rs`, `theme.rs`,
 //!   `tilemap.rs`, `colors.rs`, `cache.rs` (pages reused by `serve`).

@@ -108,7 +108,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
     pub fn all_pages(&mut self) -> Result<(), RenderError> {
         crate::timing::timed("  home", || self.home())?;
         self.free_pages()?;
-        // The cohorts, each with its team list.
+        // The cohorts, each with its team list (`pages/team_list.rs`).
         crate::timing::timed("  cohorts", || self.cohorts())?;
         crate::timing::timed("  prefectures", || self.prefectures())?;
         crate::timing::timed("  municipalities", || self.municipalities())?;

@@ -3,7 +3,11 @@
 //!
 //! Bars are horizontal so Japanese category names read naturally; every bar carries its value as
 //! text, series are named in the value labels, so colour never carries meaning alone.
+//!
+//! `svg.rs` draws; `emit.rs` is the page side, writing a chart's files beside the page that
+//! shows it (a `Renderer` method the cohort and prefecture pages call).
 
+pub(in crate::render) mod emit;
 mod svg;
 
 use serde_json::json;

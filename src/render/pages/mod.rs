@@ -4,9 +4,9 @@
 //!
 //! - `home.rs` — the top page and its お知らせ
 //! - `fixed.rs` — the pages from pages/, the 404 page, the search page, the data page
-//! - `cohort.rs` — the pages built from figures: /cohorts/ and a page per cohort with its
-//!   charts and its team list (/cohorts/N/teams/), /prefectures/ and a page per prefecture with
-//!   its files, the tile map
+//! - `cohort.rs` — /cohorts/ and a page per cohort with its charts
+//! - `team_list.rs` — /cohorts/N/teams/, a cohort's team list
+//! - `prefecture.rs` — /prefectures/, a page per prefecture with its files, the tile map
 //! - `municipality.rs` — a page per municipality (/municipalities/CODE/)
 //! - `ministry.rs` — /ministries/ and a page per 府省庁等
 //! - `issue_area.rs` — /themes/ and a page per 課題分野
@@ -19,5 +19,7 @@ mod home;
 mod issue_area;
 mod ministry;
 mod municipality;
+mod prefecture;
 mod program;
 mod report;
+mod team_list;

@@ -1,0 +1,91 @@
+//! A chart as a page carries it: [`Renderer::emit_chart`] draws a chart's SVG (wide and narrow)
+//! and CSV into the page's folder and gives the view the page shows; the sentences saying which
+//! charts a page leaves out, and why. Used by the cohort and prefecture pages.
+
+use super::ChartFrame;
+use crate::render::RenderError;
+use crate::render::charts;
+use crate::render::renderer::{Rendered, Renderer};
+use crate::render::views::parts::ChartView;
+use crate::stats::{Chart, Tally};
+
+impl Renderer<'_, '_> {
+    /// The line under every chart naming where its numbers come from.
+    fn source_line(&self) -> String {
+        format!(
+            "出典：{}（{}）の公表済みの記録から作成",
+            self.p.site.title, self.p.site.publisher
+        )
+    }
+
+    /// Write a chart's SVG and CSV into `dir` (a site path ending in `/`) and describe it.
+    /// `anchor` makes the chart's element ids unique on its page.
+    /// Draw `chart` into `out` (SVG and CSV under `dir`); the view the page shows.
+    pub(in crate::render) fn emit_chart(
+        &self,
+        out: &mut Rendered,
+        dir: &str,
+        anchor: &str,
+        chart: &Chart,
+        scope: &str,
+        context: &str,
+    ) -> Result<ChartView, RenderError> {
+        let source = self.source_line();
+        let frame = ChartFrame {
+            scope,
+            context,
+            source: &source,
+            license: &self.p.site.license,
+        };
+        let drawn = charts::svg(chart, &frame);
+        let narrow = charts::svg_narrow(chart, &frame);
+        let svg = format!("{dir}{}.svg", chart.id.slug());
+        let narrow_svg = format!("{dir}{}-narrow.svg", chart.id.slug());
+        let csv = format!("{dir}{}.csv", chart.id.slug());
+        out.file(svg.clone(), drawn.svg.into_bytes());
+        out.file(narrow_svg.clone(), narrow.svg.into_bytes());
+        out.file(csv.clone(), charts::csv(chart));
+        let mut table = charts::table(chart, scope);
+        table.id = anchor.to_string();
+        Ok(ChartView {
+            id: anchor.to_string(),
+            title: charts::active_title(chart, scope),
+            svg,
+            csv,
+            width: drawn.width,
+            height: drawn.height,
+            narrow_svg,
+            narrow_width: narrow.width,
+            narrow_height: narrow.height,
+            // Below the wide drawing's width plus the page's side margins, it would be scaled down.
+            narrow_below: drawn.width + 31,
+            table,
+        })
+    }
+}
+
+/// What the page does not draw, and why, in words: a breakdown withheld to protect the few
+/// people it counts, or one with nothing recorded (no bar of 0 or 未登録 is drawn for it).
+pub(in crate::render) fn unshown_sentences(unshown: &[&Chart]) -> Vec<String> {
+    let withheld = |c: &&&Chart| c.series.iter().flat_map(|s| &s.values).any(|v| *v == Tally::Suppressed);
+    let (secret, unrecorded): (Vec<&Chart>, Vec<&Chart>) = unshown.iter().partition(withheld);
+    let names = |charts: &[&Chart]| charts.iter().map(|c| c.subject()).collect::<Vec<_>>().join("、");
+    let mut out = Vec::new();
+    if !unrecorded.is_empty() {
+        out.push(format!(
+            "{}は、公表済みの記録から数えられないため、図表を載せていません。",
+            names(&unrecorded)
+        ));
+    }
+    // A withheld breakdown says its own reason (「性別が登録されている支援官が10名未満のため…」);
+    // one withheld only so that another cannot be worked out says the general one.
+    let (own, general): (Vec<&Chart>, Vec<&Chart>) = secret.iter().partition(|c| c.suppressed.is_some());
+    out.extend(own.iter().filter_map(|c| c.suppressed.clone()));
+    if !general.is_empty() {
+        out.push(format!(
+            "{}は、人数が少なく一人ひとりがわかるおそれがあるため、内訳を載せていません。",
+            names(&general)
+        ));
+    }
+    out
+}

@@ -1,0 +1,216 @@
+//! The prefectures: the list with the tile map (/prefectures/), and a page per prefecture with
+//! its teams, municipalities, charts per cohort, related programmes, and its teams and members
+//! as CSV and JSON beside the page. The tile map is on the top page too.
+
+use std::collections::BTreeMap;
+
+use crate::model::reference::PREFECTURES;
+use crate::model::{Prefecture, Region, urls};
+use crate::publish::Team;
+use crate::publish::{Record, Sources};
+use crate::render::charts::emit::unshown_sentences;
+use crate::render::colors::MAP_SHADES;
+use crate::render::renderer::{COHORT_KINDS, OgType, PageSpec, Rendered, Renderer};
+use crate::render::views::layout::{crumb, root_of};
+use crate::render::views::parts::{LegendItem, NamedLink, PrefectureMap, PrefectureTile, RegionView, TeamList};
+use crate::render::views::{PrefectureCohortView, PrefectureListView, PrefectureView};
+use crate::render::{RenderError, data, tilemap};
+use crate::stats::{Chart, Headline};
+
+impl Renderer<'_, '_> {
+    /// The tile map (links relative to `root`) and the regional list beside it.
+    pub(super) fn prefecture_map(&self, root: &str) -> PrefectureMap {
+        let mut per_pref: BTreeMap<u8, u32> = BTreeMap::new();
+        for t in &self.p.teams {
+            *per_pref.entry(t.municipality.prefecture().code).or_default() += 1;
+        }
+        let step = tilemap::step_for(per_pref.values().copied().max().unwrap_or(0));
+        let legend = tilemap::legend(step)
+            .into_iter()
+            .map(|(label, shade)| LegendItem {
+                label,
+                fill: MAP_SHADES[shade].0.hex(),
+            })
+            .collect();
+        let regions = Region::ALL
+            .iter()
+            .map(|r| {
+                let prefs: Vec<_> = PREFECTURES
+                    .iter()
+                    .filter(|p| p.region == *r)
+                    .map(|p| PrefectureTile {
+                        name: p.name,
+                        slug: p.slug,
+                        href: urls::prefecture(p.slug),
+                        teams: per_pref.get(&p.code).copied().unwrap_or(0),
+                    })
+                    .collect();
+                RegionView {
+                    name: r.name(),
+                    prefectures: prefs,
+                }
+            })
+            .collect();
+        PrefectureMap {
+            svg: tilemap::tile_map(&per_pref, root),
+            legend,
+            regions,
+        }
+    }
+
+    pub(in crate::render) fn prefectures(&mut self) -> Result<(), RenderError> {
+        let spec = PageSpec {
+            path: urls::PREFECTURES,
+            sources: Sources::all_of(&COHORT_KINDS),
+            og_type: OgType::Website,
+            title: "都道府県から探す".into(),
+            description: "47都道府県それぞれの伴走支援チームと支援対象の市町村。".into(),
+            crumbs: vec![],
+        };
+        let map = self.prefecture_map(&root_of(urls::PREFECTURES));
+        self.emit(spec, &PrefectureListView { map })?;
+        self.emit_many(&PREFECTURES, |this, pref| this.prefecture(pref))
+    }
+
+    /// The prefecture's teams and members as the /data/ files are (CSV with the same columns,
+    /// and JSON), so its own site can mirror or embed them: written beside its page.
+    fn prefecture_files(
+        &self,
+        out: &mut Rendered,
+        pref: &Prefecture,
+        teams: &[&Team],
+    ) -> Result<Vec<NamedLink>, RenderError> {
+        let tables = [
+            (
+                "teams",
+                "チーム一覧",
+                &data::TEAMS_HEADER[..],
+                data::team_rows(self.p, teams.iter().copied()),
+            ),
+            (
+                "members",
+                "支援官一覧",
+                &data::MEMBERS_HEADER[..],
+                data::member_rows(self.p, teams.iter().copied()),
+            ),
+        ];
+        let mut links = Vec::new();
+        for (stem, label, header, rows) in tables {
+            for (ext, kind) in [("csv", "CSV"), ("json", "JSON")] {
+                let name = format!("{stem}.{ext}");
+                let bytes = if ext == "csv" {
+                    data::csv_bytes(&name, header, &rows)?
+                } else {
+                    data::json_rows(&name, header, &rows)?
+                };
+                let href = urls::prefecture_file(pref.slug, &name);
+                out.file(href.clone(), bytes);
+                links.push(NamedLink {
+                    name: format!("{label}（{kind}）"),
+                    href,
+                });
+            }
+        }
+        Ok(links)
+    }
+
+    /// A prefecture's page with its charts.
+    fn prefecture(&self, pref: &Prefecture) -> Result<Rendered, RenderError> {
+        let mut out = Rendered::default();
+        let in_pref = |code: crate::model::MunicipalityCode| code.prefecture().code == pref.code;
+        let in_pref_teams: Vec<&Team> = self.p.teams.iter().filter(|t| in_pref(t.municipality)).collect();
+        let teams = TeamList::newest_cohort_first(self.p, in_pref_teams.iter().copied());
+        // The towns this programme supports; those supported only by another programme are
+        // listed under that programme's name (関連する伴走支援), never mixed in here.
+        let municipalities: Vec<_> = self
+            .p
+            .municipalities
+            .values()
+            .filter(|m| in_pref(m.code) && self.p.teams_in(m.code).next().is_some())
+            .map(|m| NamedLink {
+                name: m.name.clone(),
+                href: urls::municipality(m.code),
+            })
+            .collect();
+        let files = if teams.rows.is_empty() {
+            Vec::new()
+        } else {
+            self.prefecture_files(&mut out, pref, &in_pref_teams)?
+        };
+        let mut cohorts = Vec::new();
+        for ps in self.stats.prefectures.get(&pref.code).into_iter().flatten().rev() {
+            let scope = format!("{}・{}", pref.name, ps.cohort.label());
+            let dir = urls::prefecture_charts(pref.slug, ps.cohort);
+            let mut charts = Vec::new();
+            let (shown, unshown): (Vec<&Chart>, Vec<&Chart>) = ps.charts.iter().partition(|c| c.shows_figures());
+            for chart in shown {
+                let anchor = format!("{}-{}", ps.cohort.0, chart.id.slug());
+                charts.push(self.emit_chart(&mut out, &dir, &anchor, chart, &scope, &scope)?);
+            }
+            let Headline {
+                teams,
+                members,
+                municipalities,
+                ..
+            } = ps.headline;
+            cohorts.push(PrefectureCohortView {
+                cohort_label: ps.cohort.label(),
+                cohort_href: urls::cohort(ps.cohort),
+                teams,
+                members,
+                municipalities,
+                charts,
+                charts_unshown: unshown_sentences(&unshown),
+            });
+        }
+        let description = if teams.rows.is_empty() {
+            format!(
+                "{}の地方創生伴走支援。公表済みの伴走支援チームはまだありません。",
+                pref.name
+            )
+        } else {
+            format!(
+                "{}の地方創生伴走支援：{}市町村、{}チーム。",
+                pref.name,
+                municipalities.len(),
+                teams.rows.len()
+            )
+        };
+        let page = PrefectureView {
+            search_names: crate::render::search::exact_names(prefecture_names(pref)),
+            files,
+            name: pref.name,
+            region: pref.region.name(),
+            teams,
+            municipalities,
+            cohorts,
+            programs: self.programs_in_prefecture(pref.code),
+        };
+        let path = urls::prefecture(pref.slug);
+        let crumbs = vec![crumb("都道府県から探す", urls::PREFECTURES)];
+        let spec = PageSpec {
+            path: &path,
+            sources: self
+                .prefecture_programs(pref.code)
+                .fold(Sources::teams(self.p, in_pref_teams.iter().copied()), |s, pr| {
+                    s.with(Record::Program(pr.id.clone()))
+                }),
+            og_type: OgType::Website,
+            title: pref.name.to_string(),
+            description,
+            crumbs,
+        };
+        out.merge(self.page(spec, &page)?);
+        Ok(out)
+    }
+}
+
+/// What a search matches exactly to put a prefecture's page first: 宮城県 and 宮城 (北海道 alone).
+fn prefecture_names(pref: &Prefecture) -> Vec<String> {
+    let short = tilemap::short_name(pref.name);
+    let mut names = vec![pref.name.to_string()];
+    if short != pref.name {
+        names.push(short.to_string());
+    }
+    names
+}
