@@ -17,7 +17,6 @@ pub mod diag;
 pub mod hash;
 pub mod hook;
 pub mod import;
-pub mod links;
 pub mod load;
 pub mod model;
 pub mod output;

@@ -111,7 +111,7 @@ pub fn newly_public(a: &Published, b: &Published) -> Public {
             public.teams.push(PublicTeam {
                 cohort: t.cohort.label(),
                 number: t.no.0,
-                place: Place::of(b.municipality(t.municipality)),
+                place: Place::of(b.town(t)),
             });
         }
         // Members are records of their team: the ones beyond those published before, with the

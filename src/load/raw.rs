@@ -150,6 +150,7 @@ pub struct RawTeam {
     pub number: Sp<u32>,
     pub municipality: Sp<Scalar>,
     pub continuing: Option<Sp<bool>>,
+    /// 課題分野, under the key SPEC §2 gives teams.yaml (`areas` from the model on).
     #[serde(default)]
     pub themes: Vec<Sp<String>>,
     pub announce: Option<Sp<String>>,
@@ -176,6 +177,7 @@ pub struct RawMember {
 #[derive(Clone, Debug, Deserialize)]
 pub struct RawApplication {
     pub municipality: Sp<Scalar>,
+    /// 課題分野, under the key SPEC §2 gives applications.yaml (`areas` from the model on).
     #[serde(default)]
     pub fields: Vec<Sp<String>>,
     pub compound: Option<Sp<bool>>,

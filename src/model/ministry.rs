@@ -16,9 +16,10 @@ pub struct Ministry {
     pub aliases: Vec<String>,
 }
 
-/// Index of a [`Ministry`] in [`super::Registry::ministries`] (= display order).
+/// The place of a [`Ministry`] in [`super::Registry::ministries`] (= display order), like
+/// [`super::CohortNo`]; not its `id` in ministries.yaml, which is the slug of its page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct MinistryId(pub usize);
+pub struct MinistryNo(pub usize);
 
 /// Every spelling of ministries.yaml, normalised (NFKC, spaces removed). Records may use a
 /// name, a short name or an alias (SPEC §2: 国交省 finds 国土交通省). Where two ministries share
@@ -26,9 +27,9 @@ pub struct MinistryId(pub usize);
 /// records and by import for roster cells.
 #[derive(Clone, Debug, Default)]
 pub struct MinistryIndex {
-    by_spelling: HashMap<String, MinistryId>,
+    by_spelling: HashMap<String, MinistryNo>,
     /// Every spelling as written, in file order: what a suggestion is chosen from.
-    spellings: Vec<(String, MinistryId)>,
+    spellings: Vec<(String, MinistryNo)>,
     canonical: Vec<String>,
 }
 
@@ -36,7 +37,7 @@ impl MinistryIndex {
     pub fn new(ministries: &[Ministry]) -> Self {
         let mut index = Self::default();
         for (i, m) in ministries.iter().enumerate() {
-            let id = MinistryId(i);
+            let id = MinistryNo(i);
             index.canonical.push(m.name.clone());
             let spellings = std::iter::once(&m.name).chain(m.short.iter()).chain(m.aliases.iter());
             for spelling in spellings {
@@ -51,7 +52,7 @@ impl MinistryIndex {
     }
 
     /// The ministry a record's name, short name or alias stands for.
-    pub fn find(&self, written: &str) -> Option<MinistryId> {
+    pub fn find(&self, written: &str) -> Option<MinistryNo> {
         self.by_spelling.get(&normalize_name(written)).copied()
     }
 
@@ -86,15 +87,15 @@ mod tests {
             ministry("総務省", None, &[]),
             ministry("公正取引委員会", Some("公取委"), &["公正取引 委員会"]),
         ]);
-        assert_eq!(index.find("総務省"), Some(MinistryId(0)));
+        assert_eq!(index.find("総務省"), Some(MinistryNo(0)));
         assert_eq!(
             index.find("公正取引　委員会"),
-            Some(MinistryId(1)),
+            Some(MinistryNo(1)),
             "full-width space normalised"
         );
         assert_eq!(
             index.find("公取委"),
-            Some(MinistryId(1)),
+            Some(MinistryNo(1)),
             "a short name finds it too (SPEC §2)"
         );
         assert_eq!(index.suggest("公取"), Some("公正取引委員会"));
@@ -108,7 +109,7 @@ mod tests {
             ministry("内閣府", None, &["内閣"]),
             ministry("内閣官房", None, &["内閣"]),
         ]);
-        assert_eq!(index.find("内閣"), Some(MinistryId(0)));
-        assert_eq!(index.find("内閣官房"), Some(MinistryId(1)));
+        assert_eq!(index.find("内閣"), Some(MinistryNo(0)));
+        assert_eq!(index.find("内閣官房"), Some(MinistryNo(1)));
     }
 }

@@ -21,7 +21,7 @@ use unicode_normalization::UnicodeNormalization;
 
 pub use code::MunicipalityCode;
 pub use link::{Link, Target};
-pub use ministry::{Ministry, MinistryId, MinistryIndex};
+pub use ministry::{Ministry, MinistryIndex, MinistryNo};
 pub use reference::{AgeBand, Grade, IssueAreaNo, PopulationBand, Prefecture, Region};
 
 use crate::time::{Date, Instant};
@@ -217,7 +217,7 @@ pub const AGE_RANGE: std::ops::RangeInclusive<u32> = 18..=80;
 /// reach a template (the render context has no field for them).
 #[derive(Clone, Debug)]
 pub struct Member {
-    pub ministry: MinistryId,
+    pub ministry: MinistryNo,
     pub grade: Grade,
     pub name: Option<String>,
     pub position: Option<String>,
@@ -392,7 +392,7 @@ pub struct Page {
 }
 
 impl Registry {
-    pub fn ministry(&self, id: MinistryId) -> &Ministry {
+    pub fn ministry(&self, id: MinistryNo) -> &Ministry {
         &self.ministries[id.0]
     }
 

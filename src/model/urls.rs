@@ -92,8 +92,8 @@ impl fmt::Display for BaseUrl {
 pub const COHORTS: &str = "cohorts/";
 /// `prefectures/`
 pub const PREFECTURES: &str = "prefectures/";
-/// `themes/`
-pub const THEMES: &str = "themes/";
+/// `themes/`: the 26 課題分野 (SPEC §5 names the path `themes`; the code says issue area).
+pub const ISSUE_AREAS: &str = "themes/";
 /// `reports/`
 pub const REPORTS: &str = "reports/";
 /// `programs/`
@@ -135,7 +135,7 @@ const TOP_LEVEL: [&str; 18] = [
     PREFECTURES,
     MUNICIPALITIES,
     REPORTS,
-    THEMES,
+    ISSUE_AREAS,
     DATA,
     ASSETS,
     STATIC,
@@ -217,9 +217,9 @@ pub fn ministry(slug: &str) -> String {
     format!("ministries/{slug}/")
 }
 
-/// `themes/<NN>/`
-pub fn theme(area: IssueAreaNo) -> String {
-    format!("themes/{}/", area.two_digits())
+/// `themes/<NN>/`: one 課題分野.
+pub fn issue_area(area: IssueAreaNo) -> String {
+    format!("{ISSUE_AREAS}{}/", area.two_digits())
 }
 
 /// `programs/<id>/`
@@ -260,7 +260,7 @@ mod tests {
             (page("about"), Target::Page("about".into())),
             (program("digital"), Target::Program("digital".into())),
             (prefecture("hokkaido"), Target::Fixed),
-            (theme(IssueAreaNo(3)), Target::Fixed),
+            (issue_area(IssueAreaNo(3)), Target::Fixed),
             (reports_page(2), Target::Fixed),
             (data_file("teams.csv"), Target::Fixed),
             (
@@ -275,7 +275,7 @@ mod tests {
         for list in [
             COHORTS,
             PREFECTURES,
-            THEMES,
+            ISSUE_AREAS,
             REPORTS,
             PROGRAMS,
             DATA,
@@ -306,7 +306,7 @@ mod tests {
             report(two, "x"),
             reports_page(2),
             ministry("mlit"),
-            theme(IssueAreaNo(3)),
+            issue_area(IssueAreaNo(3)),
             program("p"),
             asset(&AssetPath("a.pdf".into())),
             data_file("teams.csv"),
@@ -377,7 +377,7 @@ mod tests {
         assert_eq!(cohort_teams(CohortNo(12)), "cohorts/12/teams/");
         assert_eq!(municipality(code), "municipalities/032034/");
         assert_eq!(report(CohortNo(1), "final"), "reports/1/final/");
-        assert_eq!(theme(IssueAreaNo(7)), "themes/07/");
+        assert_eq!(issue_area(IssueAreaNo(7)), "themes/07/");
         assert_eq!(prefecture("tokyo"), "prefectures/tokyo/");
         assert_eq!(prefecture_charts("tokyo", CohortNo(3)), "prefectures/tokyo/charts/3/");
     }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::Team;
 use crate::model::{
-    Application, Asset, AssetPath, Cohort, CohortNo, Ministry, MinistryId, Municipality, MunicipalityCode, Page,
+    Application, Asset, AssetPath, Cohort, CohortNo, Ministry, MinistryNo, Municipality, MunicipalityCode, Page,
     Program, Report, Site, Target, TeamNo,
 };
 use crate::time::Instant;
@@ -42,7 +42,7 @@ pub struct Published<'r> {
     pub(super) reports_by_team: HashMap<(CohortNo, TeamNo), Vec<&'r Report>>,
     pub(super) teams_by_municipality: HashMap<MunicipalityCode, Vec<usize>>,
     /// The 府省庁等 with a page, in display order (see [`Published::ministry_pages`]).
-    pub(super) ministry_pages: Vec<MinistryId>,
+    pub(super) ministry_pages: Vec<MinistryNo>,
 }
 
 impl<'r> Published<'r> {
@@ -69,29 +69,29 @@ impl<'r> Published<'r> {
 }
 
 /// The ministries with an `id` that a member of `teams` (published ones) belongs to.
-fn with_pages(ministries: &[Ministry], teams: &[Team]) -> Vec<MinistryId> {
+fn with_pages(ministries: &[Ministry], teams: &[Team]) -> Vec<MinistryNo> {
     let mut used = vec![false; ministries.len()];
     for m in teams.iter().flat_map(|t| &t.members) {
         used[m.ministry.0] = true;
     }
     (0..ministries.len())
-        .map(MinistryId)
+        .map(MinistryNo)
         .filter(|id| used[id.0] && ministries[id.0].slug.is_some())
         .collect()
 }
 
 impl<'r> Published<'r> {
-    pub fn ministry(&self, id: MinistryId) -> &Ministry {
+    pub fn ministry(&self, id: MinistryNo) -> &Ministry {
         &self.ministries[id.0]
     }
 
     /// The 府省庁等 that have a page: an `id`, and a published member, in display order.
-    pub fn ministry_pages(&self) -> &[MinistryId] {
+    pub fn ministry_pages(&self) -> &[MinistryNo] {
         &self.ministry_pages
     }
 
     /// The site path of a ministry's page, where it has one (`ministries/mlit/`).
-    pub fn ministry_href(&self, id: MinistryId) -> Option<String> {
+    pub fn ministry_href(&self, id: MinistryNo) -> Option<String> {
         self.ministry(id).slug.as_deref().map(crate::model::urls::ministry)
     }
 
@@ -141,9 +141,15 @@ impl<'r> Published<'r> {
             .map(|i| &self.teams[*i])
     }
 
-    /// The municipality a published team supports.
-    pub fn municipality(&self, code: MunicipalityCode) -> &Municipality {
-        self.municipalities[&code]
+    /// A published municipality (one a published team or programme supports).
+    pub fn municipality(&self, code: MunicipalityCode) -> Option<&'r Municipality> {
+        self.municipalities.get(&code).copied()
+    }
+
+    /// The municipality a published team supports: published with the team (`municipalities`
+    /// in [`super`] publishes every town a published team supports), so it is always here.
+    pub fn town(&self, t: &Team) -> &'r Municipality {
+        self.municipalities[&t.municipality]
     }
 
     /// Whether the page or file a site link points at is part of this build.

@@ -11,7 +11,7 @@
 //! ```
 
 use crate::model::{
-    self, Attribute, CohortNo, Gender, Grade, IssueAreaNo, MinistryId, MunicipalityCode, TeamNo, Track,
+    self, Attribute, CohortNo, Gender, Grade, IssueAreaNo, MinistryNo, MunicipalityCode, TeamNo, Track,
 };
 use crate::time::{Date, Instant};
 
@@ -57,7 +57,7 @@ impl Team {
 /// aggregate-only.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Member {
-    pub ministry: MinistryId,
+    pub ministry: MinistryNo,
     pub grade: Grade,
     pub name: Option<String>,
     pub position: Option<String>,

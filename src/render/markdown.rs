@@ -4,7 +4,7 @@
 
 use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 
-use crate::links::{UNSAFE_SCHEMES, markdown_options, scheme};
+use crate::model::link::destination::{UNSAFE_SCHEMES, markdown_options, scheme};
 use crate::model::{AssetPath, Body, Target, urls};
 
 /// What a written-out address (`<https://…>`) of a held record shows until its release.

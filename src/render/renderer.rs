@@ -74,7 +74,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         }
         // A menu item leads to something: the 課題分野 and 報告 pages once there is one to show.
         if p.teams.iter().any(|t| !t.areas.is_empty()) {
-            menu.push(("課題分野".into(), urls::THEMES.into()));
+            menu.push(("課題分野".into(), urls::ISSUE_AREAS.into()));
         }
         if !p.reports.is_empty() {
             menu.push(("報告".into(), urls::REPORTS.into()));

@@ -87,7 +87,7 @@ fn feed(p: &Published, base: &BaseUrl) -> String {
         .iter()
         .map(|r| {
             let team = p.team(r.cohort, r.team).expect("published report has a published team");
-            let m = p.municipality(team.municipality);
+            let m = p.town(team);
             let path = urls::report(r.cohort, &r.stem);
             Entry {
                 id: base.join(&path),

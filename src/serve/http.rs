@@ -81,7 +81,7 @@ pub(super) fn inject(html: &[u8], problems: Option<&str>) -> Vec<u8> {
 
 pub(super) fn respond(request: &Request, site: &RwLock<Site>) -> Response {
     let url = request.target.split(['?', '#']).next().unwrap_or("/");
-    let path = crate::links::percent_decode(url.trim_start_matches('/'));
+    let path = crate::model::link::destination::percent_decode(url.trim_start_matches('/'));
     let (plan, index, build, problems) = {
         let s = site.read().unwrap_or_else(|e| e.into_inner());
         (s.plan.clone(), s.index.clone(), s.build, s.problems.clone())

@@ -145,7 +145,10 @@ pub fn aggregate(p: &Published, people: &Attributes) -> Stats {
             &regions,
             (!applications.is_empty()).then_some(&applicant_regions[..]),
         ));
-        let populations: Vec<_> = supported.iter().map(|m| p.municipality(*m).population).collect();
+        let populations: Vec<_> = supported
+            .iter()
+            .map(|m| p.municipality(*m).and_then(|m| m.population))
+            .collect();
         all.push(charts::population_chart(&populations));
         let mut per_ministry = vec![0u32; p.ministries.len()];
         for m in &members {

@@ -281,7 +281,7 @@ fn normalize(p: &std::path::Path) -> String {
 }
 
 fn percent_decode(s: &str) -> String {
-    banso::links::percent_decode(s)
+    banso::model::link::destination::percent_decode(s)
 }
 
 #[test]

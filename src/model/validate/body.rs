@@ -8,9 +8,9 @@ use pulldown_cmark::{Event, Parser, Tag};
 
 use super::{Lookups, Validator};
 use crate::diag::{Diagnostic, Diagnostics, Pos, Span, closest};
-use crate::links::{UNSAFE_SCHEMES, markdown_options, percent_decode, resolve, scheme};
 use crate::load::de::Sp;
 use crate::model::link::classify;
+use crate::model::link::destination::{UNSAFE_SCHEMES, markdown_options, percent_decode, resolve, scheme};
 use crate::model::urls::{self, BaseUrl};
 use crate::model::{AssetPath, Body, Link, Registry, Target};
 

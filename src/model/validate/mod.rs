@@ -38,7 +38,7 @@ use crate::time::{Date, Instant};
 
 use super::code::MunicipalityCode;
 use super::urls::BaseUrl;
-use super::{Asset, AssetPath, CohortNo, MinistryId, MinistryIndex, Municipality, Page, Registry};
+use super::{Asset, AssetPath, CohortNo, MinistryIndex, MinistryNo, Municipality, Page, Registry};
 
 /// Validate everything `load` read. The registry is returned even when there are errors (with
 /// the broken records left out), so callers decide by `diags.has_errors()`.
@@ -275,7 +275,7 @@ impl Validator<'_> {
     }
 
     /// A 府省庁等 name or alias (after NFKC, spaces removed).
-    pub fn ministry_ref(&mut self, file: &Arc<str>, name: &Sp<String>, l: &Lookups) -> Option<MinistryId> {
+    pub fn ministry_ref(&mut self, file: &Arc<str>, name: &Sp<String>, l: &Lookups) -> Option<MinistryNo> {
         if let Some(id) = l.ministry_index.find(&name.value) {
             return Some(id);
         }

@@ -64,7 +64,7 @@ pub(in crate::render) fn csv_bytes<H: AsRef<str>>(
 pub(in crate::render) fn team_rows<'t>(p: &Published, teams: impl Iterator<Item = &'t Team>) -> Vec<Vec<String>> {
     teams
         .map(|t| {
-            let m = p.municipality(t.municipality);
+            let m = p.town(t);
             vec![
                 m.code.to_string(),
                 m.prefecture().name.to_string(),
@@ -101,7 +101,7 @@ fn announce_date(p: &Published, t: &Team) -> String {
 pub(in crate::render) fn member_rows<'t>(p: &Published, teams: impl Iterator<Item = &'t Team>) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     for t in teams {
-        let m = p.municipality(t.municipality);
+        let m = p.town(t);
         for member in &t.members {
             rows.push(vec![
                 m.code.to_string(),
@@ -162,7 +162,7 @@ pub(super) fn programs_csv(p: &Published) -> Result<Vec<u8>, RenderError> {
     for program in &p.programs {
         for s in &program.support {
             for code in &s.municipalities {
-                let m = p.municipality(*code);
+                let Some(m) = p.municipality(*code) else { continue };
                 rows.push(vec![
                     m.code.to_string(),
                     m.prefecture().name.to_string(),

@@ -157,7 +157,7 @@ impl Renderer<'_, '_> {
         let dates: BTreeSet<_> = self
             .p
             .teams_of(no)
-            .filter_map(|t| self.p.municipality(t.municipality).population_as_of)
+            .filter_map(|t| self.p.town(t).population_as_of)
             .collect();
         match dates.iter().next() {
             Some(d) if dates.len() == 1 => format!("人口は住民基本台帳人口（{}現在）。", d.display_ja()),

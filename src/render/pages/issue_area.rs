@@ -18,12 +18,12 @@ impl Renderer<'_, '_> {
                 no: a.0,
                 two: a.two_digits(),
                 name: a.name(),
-                href: urls::theme(a),
+                href: urls::issue_area(a),
                 teams: per_area(a),
             })
             .collect();
         let spec = PageSpec {
-            path: urls::THEMES,
+            path: urls::ISSUE_AREAS,
             sources: Sources::all_of(&COHORT_KINDS),
             og_type: OgType::Website,
             title: "課題分野".into(),
@@ -35,7 +35,7 @@ impl Renderer<'_, '_> {
         self.emit_many(&all, |this, &a| {
             let shown = || this.p.teams.iter().filter(|t| t.areas.contains(&a));
             let teams = TeamList::newest_cohort_first(this.p, shown());
-            let path = urls::theme(a);
+            let path = urls::issue_area(a);
             let page = AreaView {
                 no: a.0,
                 name: a.name(),
@@ -43,7 +43,7 @@ impl Renderer<'_, '_> {
                 teams,
             };
             let description = format!("課題分野「{}」に取り組む伴走支援チーム。", a.name());
-            let crumbs = vec![crumb("課題分野", urls::THEMES)];
+            let crumbs = vec![crumb("課題分野", urls::ISSUE_AREAS)];
             let title = format!("{}. {}", a.0, a.name());
             this.page(
                 PageSpec {

@@ -1,7 +1,7 @@
 //! 府省庁等 pages: the list of ministries whose 支援官 are published (/ministries/), and one page per ministry
 //! with the teams its officials join, by cohort, and those teams' reports.
 
-use crate::model::{Grade, Ministry, MinistryId, urls};
+use crate::model::{Grade, Ministry, MinistryNo, urls};
 use crate::publish::Published;
 use crate::publish::Sources;
 use crate::publish::Team;
@@ -18,7 +18,7 @@ struct Share<'p> {
     members: usize,
 }
 
-fn tallies<'p>(p: &'p Published, id: MinistryId) -> Vec<Share<'p>> {
+fn tallies<'p>(p: &'p Published, id: MinistryNo) -> Vec<Share<'p>> {
     p.cohorts
         .iter()
         .filter_map(|c| {
@@ -44,7 +44,7 @@ impl Renderer<'_, '_> {
     pub(in crate::render) fn ministries(&mut self) -> Result<(), RenderError> {
         // Each ministry with a page: its path and its teams per cohort, counted once for the list
         // and its own page.
-        let ids: Vec<(MinistryId, String, Vec<Share>)> = self
+        let ids: Vec<(MinistryNo, String, Vec<Share>)> = self
             .p
             .ministry_pages()
             .iter()
@@ -148,7 +148,7 @@ fn shown<'t, 'p>(t: &'t [Share<'p>]) -> impl Iterator<Item = &'p Team> + 't {
     t.iter().flat_map(|x| x.teams.iter().copied())
 }
 
-fn cohort_view(p: &Published, id: MinistryId, x: &Share) -> MinistryCohort {
+fn cohort_view(p: &Published, id: MinistryNo, x: &Share) -> MinistryCohort {
     let m = p.ministry(id);
     let mut prefectures: Vec<u8> = x.teams.iter().map(|t| t.municipality.prefecture().code).collect();
     prefectures.sort_unstable();

@@ -34,12 +34,13 @@ impl Renderer<'_, '_> {
             .collect()
     }
 
-    fn link(&self, code: MunicipalityCode) -> NamedLink {
-        let m = self.p.municipality(code);
-        NamedLink {
+    /// A link to a supported municipality's page (a published programme's towns are published).
+    fn link(&self, code: MunicipalityCode) -> Option<NamedLink> {
+        let m = self.p.municipality(code)?;
+        Some(NamedLink {
             name: m.full_name(),
             href: urls::municipality(code),
-        }
+        })
     }
 
     /// The published programmes supporting a municipality of prefecture `pref`.
@@ -64,7 +65,7 @@ impl Renderer<'_, '_> {
                     .iter()
                     .flat_map(|s| &s.municipalities)
                     .filter(|c| c.prefecture().code == pref && seen.insert(**c))
-                    .map(|c| self.link(*c))
+                    .filter_map(|c| self.link(*c))
                     .collect();
                 (!links.is_empty()).then(|| ProgramInPrefecture {
                     name: p.name.clone(),
@@ -111,7 +112,7 @@ impl Renderer<'_, '_> {
                 .map(|s| SupportView {
                     kind: s.kind.clone(),
                     group: s.group.clone(),
-                    municipalities: s.municipalities.iter().map(|c| self.link(*c)).collect(),
+                    municipalities: s.municipalities.iter().filter_map(|c| self.link(*c)).collect(),
                 })
                 .collect();
             let page = ProgramView {

@@ -96,7 +96,7 @@ pub struct TeamRow {
 
 impl TeamRow {
     pub fn of(p: &Published, t: &Team) -> Self {
-        let m = p.municipality(t.municipality);
+        let m = p.town(t);
         let pref = m.prefecture();
         TeamRow {
             cohort: t.cohort.0,
@@ -115,7 +115,7 @@ impl TeamRow {
                 .map(|a| AreaRef {
                     no: a.0,
                     name: a.name(),
-                    href: urls::theme(*a),
+                    href: urls::issue_area(*a),
                 })
                 .collect(),
             // A member is marked only when they join after their team (the team is marked).
@@ -189,7 +189,7 @@ impl ReportRef {
         let team = p
             .team(r.cohort, r.team)
             .expect("a published report's team is published");
-        let m = p.municipality(team.municipality);
+        let m = p.town(team);
         ReportRef {
             title: r.title.clone(),
             href: urls::report(r.cohort, &r.stem),

@@ -6,6 +6,8 @@
 //! is rendered as its text alone, so the output says nothing of a held report's file name or a
 //! held team's town (SPEC §3 "Across builds").
 
+pub mod destination;
+
 use super::{AssetPath, CohortNo, MunicipalityCode, Prefecture, urls};
 use crate::diag::Pos;
 

@@ -1,4 +1,5 @@
-//! Link destinations in Markdown: schemes, percent-decoding, resolution inside content/.
+//! Link destinations in Markdown as written: schemes, percent-decoding, resolution inside
+//! content/ (what a site link then points at is the parent module's [`super::classify`]).
 //! Shared by validation (which checks them) and rendering (which rewrites them).
 
 /// The Markdown extensions banso renders (render uses the same set).
