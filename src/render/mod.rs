@@ -8,8 +8,9 @@
 //! - `mod.rs` — [`render`], the whole build in order; [`Plan`], [`Blob`], [`RenderError`],
 //!   [`Options`], [`Search`].
 //! - `renderer.rs` — the `Renderer` every page goes through: menu, layout, template, page cache;
-//!   `all_pages`, the list of page families and the order they are made in; `PageSpec`.
-//! - `pages/` — one file per page family, each an `impl Renderer` block: `home.rs` (top page,
+//!   `PageSpec`.
+//! - `pages/` — `mod.rs` lists the page families (`all_pages`, in the order they are made), one
+//!   file per family, each an `impl Renderer` block: `home.rs` (top page,
 //!   お知らせ), `fixed.rs` (pages from pages/, 404, search, data), `cohort.rs` (/cohorts/),
 //!   `team_list.rs` (/cohorts/N/teams/), `prefecture.rs` (/prefectures/ and the tile map),
 //!   `municipality.rs`, `ministry.rs`, `issue_area.rs` (課題分野), `report.rs`, `program.rs`.

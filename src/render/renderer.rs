@@ -1,7 +1,8 @@
 //! The page renderer: one [`Renderer`] walks the published view and hands each page family
-//! (`pages/`, one file each) the layout and template machinery. [`Renderer::all_pages`] is the
-//! list of page families, in the order they are made; a family describes each page with a
-//! [`PageSpec`] and its view, and [`Renderer::emit`] turns the two into a file of the plan.
+//! (`pages/`, one file each) the layout and template machinery. `Renderer::all_pages` (in
+//! `pages/mod.rs`) is the list of page families, in the order they are made; a family describes
+//! each page with a [`PageSpec`] and its view, and [`Renderer::emit`] turns the two into a file
+//! of the plan.
 
 use serde::Serialize;
 
@@ -105,22 +106,6 @@ impl<'a, 'r> Renderer<'a, 'r> {
 
     /// Every page family, in order: the page registry. Each call is a file of `pages/`; the
     /// search page is made last, by [`super::render`], from the index parts of these.
-    pub fn all_pages(&mut self) -> Result<(), RenderError> {
-        crate::timing::timed("  home", || self.home())?;
-        self.free_pages()?;
-        // The cohorts, each with its team list (`pages/team_list.rs`).
-        crate::timing::timed("  cohorts", || self.cohorts())?;
-        crate::timing::timed("  prefectures", || self.prefectures())?;
-        crate::timing::timed("  municipalities", || self.municipalities())?;
-        crate::timing::timed("  reports", || self.reports())?;
-        crate::timing::timed("  areas", || self.areas())?;
-        crate::timing::timed("  ministries", || self.ministries())?;
-        crate::timing::timed("  programs", || self.programs())?;
-
-        self.data_page()?;
-        self.not_found()
-    }
-
     pub(super) fn emit(&mut self, spec: PageSpec, page: &impl View) -> Result<(), RenderError> {
         let rendered = self.page(spec, page)?;
         self.accept(rendered)
