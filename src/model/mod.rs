@@ -159,9 +159,12 @@ pub fn counts_of(b: &[Option<u32>]) -> Vec<u32> {
     b.iter().map(|c| c.unwrap_or(0)).collect()
 }
 
-/// 伴走支援チーム — two or three members supporting one municipality in one cohort.
+/// 伴走支援チーム — two or three members supporting one municipality in one cohort. `M` is
+/// the member as the registry holds it, or as published ([`crate::publish::Team`] is
+/// `Team<publish::Member>`), so a field added here reaches the published team and render
+/// without being restated.
 #[derive(Clone, Debug)]
-pub struct Team {
+pub struct Team<M = Member> {
     pub cohort: CohortNo,
     pub no: TeamNo,
     pub municipality: MunicipalityCode,
@@ -169,7 +172,22 @@ pub struct Team {
     pub continuing: Option<bool>,
     pub areas: Vec<IssueAreaNo>,
     pub announce: Instant,
-    pub members: Vec<Member>,
+    pub members: Vec<M>,
+}
+
+impl<M> Team<M> {
+    /// The same team with other members (those published, without their attributes).
+    pub fn with_members<N>(&self, members: Vec<N>) -> Team<N> {
+        Team {
+            cohort: self.cohort,
+            no: self.no,
+            municipality: self.municipality,
+            continuing: self.continuing,
+            areas: self.areas.clone(),
+            announce: self.announce,
+            members,
+        }
+    }
 }
 
 /// 性別 (aggregate-only).

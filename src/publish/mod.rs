@@ -173,7 +173,7 @@ fn teams(
             people.push(person);
         }
         if shown_cohorts.contains(&t.cohort) && rule.shown(t.announce) {
-            teams.push(Team::of(t, members));
+            teams.push(t.with_members(members));
             attributes.teams.push(people);
         } else {
             incomplete.insert(t.cohort);

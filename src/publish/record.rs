@@ -10,48 +10,12 @@
 //! }
 //! ```
 
-use crate::model::{
-    self, Attribute, CohortNo, Gender, Grade, IssueAreaNo, MinistryNo, MunicipalityCode, TeamNo, Track,
-};
+use crate::model::{self, Attribute, Gender, Grade, MinistryNo, Track};
 use crate::time::{Date, Instant};
 
-/// 伴走支援チーム as published: its published members only.
-#[derive(Clone, Debug)]
-pub struct Team {
-    pub cohort: CohortNo,
-    pub no: TeamNo,
-    pub municipality: MunicipalityCode,
-    /// 継続 (true) or 新規 (false); `None` when the records do not say.
-    pub continuing: Option<bool>,
-    pub areas: Vec<IssueAreaNo>,
-    pub announce: Instant,
-    pub members: Vec<Member>,
-}
-
-impl Team {
-    /// A team of the registry as published, with the members shown. Destructured whole, so a
-    /// field added to [`model::Team`] is a compile error here until it is published or left out.
-    pub(super) fn of(t: &model::Team, members: Vec<Member>) -> Team {
-        let model::Team {
-            cohort,
-            no,
-            municipality,
-            continuing,
-            areas,
-            announce,
-            members: _,
-        } = t;
-        Team {
-            cohort: *cohort,
-            no: *no,
-            municipality: *municipality,
-            continuing: *continuing,
-            areas: areas.clone(),
-            announce: *announce,
-            members,
-        }
-    }
-}
+/// 伴走支援チーム as published: its published members only, each without the aggregate-only
+/// attributes.
+pub type Team = model::Team<Member>;
 
 /// 地方創生支援官 as published: name, ministry, grade, position, and when — nothing
 /// aggregate-only.
