@@ -162,9 +162,11 @@ impl Pager {
 }
 
 fn human_size(bytes: u64) -> String {
+    let kb = bytes as f64 / 1024.0;
     match bytes {
         0..=1023 => format!("{bytes}B"),
-        1024..=1_048_575 => format!("{:.0}KB", bytes as f64 / 1024.0),
+        // A size that rounds to 1024KB is shown as the 1.0MB it is.
+        _ if kb.round() < 1024.0 => format!("{kb:.0}KB"),
         _ => format!("{:.1}MB", bytes as f64 / 1_048_576.0),
     }
 }
@@ -178,6 +180,9 @@ mod tests {
         assert_eq!(human_size(622), "622B");
         assert_eq!(human_size(2048), "2KB");
         assert_eq!(human_size(3 * 1_048_576 / 2), "1.5MB");
+        assert_eq!(human_size(1_048_063), "1023KB");
+        assert_eq!(human_size(1_048_064), "1.0MB", "not 1024KB");
+        assert_eq!(human_size(1_048_575), "1.0MB");
     }
 
     #[test]
