@@ -40,6 +40,8 @@ pub struct Published<'r> {
     /// Lookups over the lists above (built once; pages ask them thousands of times).
     pub(super) team_index: HashMap<(CohortNo, TeamNo), usize>,
     pub(super) reports_by_team: HashMap<(CohortNo, TeamNo), Vec<&'r Report>>,
+    /// `reports` newest first (see [`Published::reports_newest_first`]).
+    pub(super) reports_newest: Vec<&'r Report>,
     pub(super) teams_by_municipality: HashMap<MunicipalityCode, Vec<usize>>,
     /// The 府省庁等 with a page, in display order (see [`Published::ministry_pages`]).
     pub(super) ministry_pages: Vec<MinistryNo>,
@@ -55,8 +57,11 @@ impl<'r> Published<'r> {
             .enumerate()
             .map(|(i, t)| ((t.cohort, t.no), i))
             .collect();
+        self.reports_newest = self.reports.clone();
+        self.reports_newest
+            .sort_by(|a, b| (b.date, b.release, b.cohort, &b.stem).cmp(&(a.date, a.release, a.cohort, &a.stem)));
         self.reports_by_team = HashMap::new();
-        for r in self.reports_newest_first() {
+        for r in self.reports_newest.iter().copied() {
             self.reports_by_team.entry((r.cohort, r.team)).or_default().push(r);
         }
         self.teams_by_municipality = HashMap::new();
@@ -121,10 +126,8 @@ impl<'r> Published<'r> {
     /// page's, /reports/, a ministry's): by the date a report bears, then the later released,
     /// then by cohort and file name, so ties always fall the same way. お知らせ and the feed
     /// answer another question (what the site published last) and order by release instant.
-    pub fn reports_newest_first(&self) -> Vec<&'r Report> {
-        let mut all = self.reports.clone();
-        all.sort_by(|a, b| (b.date, b.release, b.cohort, &b.stem).cmp(&(a.date, a.release, a.cohort, &a.stem)));
-        all
+    pub fn reports_newest_first(&self) -> &[&'r Report] {
+        &self.reports_newest
     }
 
     /// A team's published reports, newest first (as [`Published::reports_newest_first`]).

@@ -44,6 +44,19 @@ pub struct Headline {
     pub left: u32,
 }
 
+impl Headline {
+    /// The headline's count of a figure; `None` for one the records cannot count.
+    pub fn count(&self, f: Figure) -> Option<u32> {
+        match f {
+            Figure::Members => Some(self.members),
+            Figure::Teams => Some(self.teams),
+            Figure::Municipalities => Some(self.municipalities),
+            Figure::Prefectures => Some(self.prefectures),
+            Figure::StaffApplicants | Figure::MunicipalityApplicants => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct CohortStats {
     pub no: CohortNo,
@@ -193,13 +206,18 @@ fn declared_figures(cohort: &crate::model::Cohort, h: &Headline, applications: u
     Figure::ALL
         .into_iter()
         .filter_map(|figure| {
-            let (declared, records) = match figure {
-                Figure::Members => (d.members, Some(h.members)),
-                Figure::Teams => (d.teams, Some(h.teams)),
-                Figure::Municipalities => (d.municipalities, Some(h.municipalities)),
-                Figure::Prefectures => (d.prefectures, Some(h.prefectures)),
-                Figure::StaffApplicants => (d.staff_applicants, None),
-                Figure::MunicipalityApplicants => (d.municipality_applicants, apps),
+            let declared = match figure {
+                Figure::Members => d.members,
+                Figure::Teams => d.teams,
+                Figure::Municipalities => d.municipalities,
+                Figure::Prefectures => d.prefectures,
+                Figure::StaffApplicants => d.staff_applicants,
+                Figure::MunicipalityApplicants => d.municipality_applicants,
+            };
+            // Applications are counted from their own records, not the headline.
+            let records = match figure {
+                Figure::MunicipalityApplicants => apps,
+                f => h.count(f),
             };
             declared.map(|declared| DeclaredFigure {
                 figure,

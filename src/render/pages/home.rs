@@ -15,7 +15,7 @@ impl Renderer<'_, '_> {
         let latest: Vec<ReportRef> = self
             .p
             .reports_newest_first()
-            .into_iter()
+            .iter()
             .take(6)
             .map(|r| ReportRef::of(self.p, r))
             .collect();

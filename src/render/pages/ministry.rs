@@ -101,7 +101,7 @@ impl Renderer<'_, '_> {
             let reports: Vec<ReportRef> = this
                 .p
                 .reports_newest_first()
-                .into_iter()
+                .iter()
                 .filter(|r| teams.contains(&(r.cohort, r.team)))
                 .map(|r| ReportRef::of(this.p, r))
                 .collect();

@@ -242,12 +242,7 @@ impl HeadlineView {
             .iter()
             .filter_map(|&f| {
                 let value = if roster {
-                    match f {
-                        Figure::Teams => h.teams,
-                        Figure::Members => h.members,
-                        Figure::Municipalities => h.municipalities,
-                        _ => h.prefectures,
-                    }
+                    h.count(f)?
                 } else {
                     declared.iter().find(|d| d.figure == f)?.declared
                 };
