@@ -49,7 +49,7 @@ impl Renderer<'_, '_> {
             };
             this.page(spec, &page)
         })?;
-        self.emit_many(&all, |this, r| {
+        self.emit_many(all, |this, r| {
             let path = urls::report(r.cohort, &r.stem);
             let root = root_of(&path);
             let team = this
