@@ -16,16 +16,18 @@
 //! - **No date before the last published site**: a new 離任日 or 公表日 (or the import's own
 //!   instant) before the as-of of the site last published would rewrite what it showed.
 //!
-//! Each team is built by destructuring the old record whole ([`super::teams_yaml::team_as_written`]),
-//! so a field added to teams.yaml is a
-//! compile error here rather than a field the next import drops.
+//! A team's keys the roster has no column for (`announce`, and any key added to teams.yaml) are
+//! carried from the old team as the YAML values they hold ([`super::teams_yaml::Rest`]), so the
+//! next import drops none of them; a member is destructured whole
+//! ([`super::teams_yaml::member_as_written`]), so a field added to a member is a compile error
+//! here rather than a field the next import drops.
 
 use std::sync::Arc;
 
 use super::pairing::{ambiguous, pair};
 use super::previous::Previous;
 use super::roster::{Member, Team};
-use super::teams_yaml::{Carried, MemberOut, TeamOut, code_of, member_as_written, team_as_written};
+use super::teams_yaml::{Carried, MemberOut, Rest, TeamOut, code_of, member_as_written, team_as_written};
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::load::de::Sp;
 use crate::load::raw::{RawMember, RawTeam};
@@ -79,6 +81,8 @@ pub(super) struct Merge<'a> {
     pub(super) carried: Carried<'a>,
     /// teams.yaml as read, for problems about a team the roster lacks.
     pub(super) teams_file: Arc<str>,
+    /// Each old team's keys import does not write, by team number (`teams_yaml::rests`).
+    pub(super) rests: &'a std::collections::BTreeMap<u32, Rest>,
     /// The display name of a municipality (for comments and the summary).
     pub(super) place: &'a dyn Fn(MunicipalityCode) -> String,
     /// The canonical name of a ministry as teams.yaml may spell it (a short name or an alias):
@@ -87,6 +91,10 @@ pub(super) struct Merge<'a> {
 }
 
 impl Merge<'_> {
+    fn rest(&self, old: &RawTeam) -> Rest {
+        self.rests.get(&old.number.value).cloned().unwrap_or_default()
+    }
+
     fn public(&self, number: u32) -> bool {
         self.previous.is_some_and(|p| p.has_team(self.cohort, number))
     }
@@ -158,7 +166,7 @@ impl Merge<'_> {
                 } else {
                     t.areas.iter().map(|a| a.to_string()).collect()
                 },
-                announce: old.and_then(|o| o.announce.as_ref()).map(|a| a.value.clone()),
+                rest: old.map(|o| self.rest(o)).unwrap_or_default(),
                 members,
             });
         }
@@ -172,7 +180,7 @@ impl Merge<'_> {
             let label = format!("チーム{n} {place}");
             if !self.complete {
                 changes.kept.push(label);
-                out.push(team_as_written(o, &place));
+                out.push(team_as_written(o, &place, self.rest(o)));
             } else if self.public(n) {
                 problems.push(
                     Diagnostic::error(

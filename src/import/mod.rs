@@ -209,6 +209,8 @@ pub fn import_teams(
     }
 
     let (read, read_as) = read_file(&bytes, path, reg, opts)?;
+    let old_text = std::fs::read_to_string(&teams_file).ok();
+    let rests = old_text.as_deref().map(teams_yaml::rests).unwrap_or_default();
     let place = |code: MunicipalityCode| {
         reg.municipalities
             .get(&code)
@@ -228,6 +230,7 @@ pub fn import_teams(
             per_person: opts.keep_attributes,
         },
         teams_file: Arc::clone(&teams_rel),
+        rests: &rests,
         place: &place,
         ministry: &ministry,
     };
@@ -331,9 +334,7 @@ pub fn import_teams(
     };
 
     // The secretariat's notes at the top of the old file stay on top of the new one.
-    let kept_comments = std::fs::read_to_string(&teams_file)
-        .map(|old| teams_yaml::leading_comments(&old))
-        .unwrap_or_default();
+    let kept_comments = old_text.as_deref().map(teams_yaml::leading_comments).unwrap_or_default();
     let yaml = emit(&merged.teams, path, &kept_comments)?;
     verify(&yaml, &merged.teams)?;
 
@@ -416,6 +417,7 @@ pub fn roster_yaml(bytes: &[u8], name: &Path, reg: &Registry) -> Result<String, 
             per_person: false,
         },
         teams_file: Arc::from("teams.yaml"),
+        rests: &BTreeMap::new(),
         place: &place,
         ministry: &|_: &str| None,
     };

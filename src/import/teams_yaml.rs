@@ -1,16 +1,23 @@
 //! Writing teams.yaml: the teams as merged (`merge`), serialised by
 //! serde-saphyr (the YAML library banso reads with) with every text double-quoted, then read
 //! back and compared before anything is replaced.
+//!
+//! Import owns the keys the roster has columns for ([`WRITTEN`]). Every other key of a team
+//! already in teams.yaml is carried as the YAML value it holds ([`Rest`]), whatever its name:
+//! a key added to teams.yaml needs no change here, and the read-back check compares it too.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Serialize;
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde_saphyr::{DoubleQuoted, FlowMap, FlowSeq};
 
 use super::ImportError;
 
 use crate::load::de::{Lenient, Sp};
 use crate::load::raw::{RawMember, RawTeam, Scalar};
+use crate::load::yaml::{Node, Value};
 use crate::model::{Attribute, MunicipalityCode};
 
 /// One team as it will be written: the roster's values, and what is kept from the old file.
@@ -21,8 +28,114 @@ pub(super) struct TeamOut {
     pub(super) place: String,
     pub(super) continuing: Option<bool>,
     pub(super) themes: Vec<String>,
-    pub(super) announce: Option<String>,
+    /// The old team's keys import does not write (`announce`, and any key added later).
+    pub(super) rest: Rest,
     pub(super) members: Vec<MemberOut>,
+}
+
+/// The keys of a team import writes: from the roster, or where it has no column, from the old
+/// team's typed record. Written in this order, with [`Rest`] before `members` (SPEC §2's order).
+const WRITTEN: [&str; 5] = ["number", "municipality", "continuing", "themes", "members"];
+
+/// The keys of an old team that import does not write, in the order written, with their values.
+pub(super) type Rest = Vec<(String, Plain)>;
+
+/// A YAML value without the place it was written: what a carried key holds.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Plain {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Plain>),
+    Map(Vec<(String, Plain)>),
+}
+
+impl From<&Node> for Plain {
+    fn from(n: &Node) -> Self {
+        match &n.value {
+            Value::Null => Plain::Null,
+            Value::Bool(b) => Plain::Bool(*b),
+            Value::Int(i) => Plain::Int(*i),
+            Value::Float(f) => Plain::Float(*f),
+            Value::Str(s) => Plain::Str(s.clone()),
+            Value::Seq(items) => Plain::Seq(items.iter().map(Plain::from).collect()),
+            Value::Map(entries) => Plain::Map(entries.iter().map(|(k, v)| (k.text.clone(), Plain::from(v))).collect()),
+        }
+    }
+}
+
+impl Serialize for Plain {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Plain::Null => s.serialize_unit(),
+            Plain::Bool(b) => s.serialize_bool(*b),
+            Plain::Int(i) => match i64::try_from(*i) {
+                Ok(i) => s.serialize_i64(i),
+                Err(_) => s.serialize_i128(*i),
+            },
+            Plain::Float(f) => s.serialize_f64(*f),
+            // Double-quoted like every text import writes: read back as the same text.
+            Plain::Str(t) => DoubleQuoted(t.as_str()).serialize(s),
+            Plain::Seq(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Plain::Map(entries) => serialize_entries(entries, s),
+        }
+    }
+}
+
+fn serialize_entries<S: Serializer>(entries: &[(String, Plain)], s: S) -> Result<S::Ok, S::Error> {
+    let mut map = s.serialize_map(Some(entries.len()))?;
+    for (k, v) in entries {
+        map.serialize_entry(k, v)?;
+    }
+    map.end()
+}
+
+/// [`Rest`] written as keys of the team's own mapping.
+struct Flat<'a>(&'a Rest);
+
+impl Serialize for Flat<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serialize_entries(self.0, s)
+    }
+}
+
+/// The keys of one team's mapping that import does not write.
+fn rest_of(team: &Node) -> Rest {
+    match &team.value {
+        Value::Map(entries) => entries
+            .iter()
+            .filter(|(k, _)| !WRITTEN.contains(&k.text.as_str()))
+            .map(|(k, v)| (k.text.clone(), Plain::from(v)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The keys import does not write of each team of an old teams.yaml, by team number. A file
+/// that does not parse gives none (the content was checked before an import starts).
+pub(super) fn rests(old: &str) -> BTreeMap<u32, Rest> {
+    let Ok(Node { value: Value::Seq(teams), .. }) = crate::load::yaml::parse(old) else {
+        return BTreeMap::new();
+    };
+    teams
+        .iter()
+        .filter_map(|t| {
+            let Value::Map(entries) = &t.value else { return None };
+            let number = entries.iter().find_map(|(k, v)| match v.value {
+                Value::Int(n) if k.text == "number" => u32::try_from(n).ok(),
+                _ => None,
+            })?;
+            Some((number, rest_of(t)))
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -78,8 +191,8 @@ struct TeamYaml<'a> {
     continuing: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     themes: Option<FlowSeq<Vec<Text<'a>>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    announce: Option<Text<'a>>,
+    #[serde(flatten)]
+    rest: Flat<'a>,
     members: Vec<FlowMap<MemberYaml<'a>>>,
 }
 
@@ -131,7 +244,7 @@ impl<'a> From<&'a TeamOut> for TeamYaml<'a> {
             municipality: DoubleQuoted(t.code.to_string()),
             continuing: t.continuing,
             themes: (!t.themes.is_empty()).then(|| FlowSeq(t.themes.iter().map(|a| text(a)).collect())),
-            announce: t.announce.as_deref().map(text),
+            rest: Flat(&t.rest),
             members,
         }
     }
@@ -210,11 +323,15 @@ pub(super) fn verify(yaml: &str, teams: &[TeamOut]) -> Result<(), ImportError> {
         return fail(format!("{}行目: {}", issue.pos.line, issue.message));
     }
     let read: Vec<RawTeam> = read.unwrap_or_default().into_iter().filter_map(|l| l.0).collect();
-    if read.len() != teams.len() {
+    let nodes: &[Node] = match &node.value {
+        Value::Seq(items) => items,
+        _ => &[],
+    };
+    if read.len() != teams.len() || nodes.len() != teams.len() {
         return fail(format!("{}チームのはずが{}チーム", teams.len(), read.len()));
     }
     let text = |v: &Option<Sp<String>>| v.as_ref().map(|x| x.value.clone());
-    for (r, t) in read.iter().zip(teams) {
+    for ((r, t), n) in read.iter().zip(teams).zip(nodes) {
         let members: Vec<MemberOut> = r
             .members
             .value
@@ -239,7 +356,7 @@ pub(super) fn verify(yaml: &str, teams: &[TeamOut]) -> Result<(), ImportError> {
             place: t.place.clone(),
             continuing: r.continuing.as_ref().map(|c| c.value),
             themes: r.themes.iter().map(|a| a.value.clone()).collect(),
-            announce: text(&r.announce),
+            rest: rest_of(n),
             members,
         };
         if &back != t || code_of(&r.municipality.value) != Some(t.code) {
@@ -249,16 +366,16 @@ pub(super) fn verify(yaml: &str, teams: &[TeamOut]) -> Result<(), ImportError> {
     Ok(())
 }
 
-/// A team of teams.yaml as it is written, to be written again unchanged. Destructured whole:
-/// a field added to [`RawTeam`] must be carried here.
-pub(super) fn team_as_written(o: &RawTeam, place: &str) -> TeamOut {
+/// A team of teams.yaml as it is written, to be written again unchanged: the keys import
+/// writes from `o`, the others as `rest` holds them.
+pub(super) fn team_as_written(o: &RawTeam, place: &str, rest: Rest) -> TeamOut {
     let RawTeam {
         number,
         municipality,
         continuing,
         themes,
-        announce,
         members,
+        ..
     } = o;
     TeamOut {
         number: number.value,
@@ -266,7 +383,7 @@ pub(super) fn team_as_written(o: &RawTeam, place: &str) -> TeamOut {
         place: place.to_string(),
         continuing: continuing.as_ref().map(|c| c.value),
         themes: themes.iter().map(|a| a.value.clone()).collect(),
-        announce: announce.as_ref().map(|a| a.value.clone()),
+        rest,
         members: members
             .value
             .iter()

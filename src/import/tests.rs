@@ -1,7 +1,7 @@
 use std::path::Path;
 
 use super::roster::{decode, split_number};
-use super::teams_yaml::{MemberOut, TeamOut, comment, emit, verify};
+use super::teams_yaml::{MemberOut, Plain, TeamOut, comment, emit, verify};
 use crate::model::MunicipalityCode;
 
 #[test]
@@ -21,7 +21,7 @@ fn team(name: &str) -> TeamOut {
         place: "北海道森町\n# x".into(),
         continuing: Some(true),
         themes: vec!["観光".into()],
-        announce: Some("2026-03-27T10:00:00+09:00".into()),
+        rest: vec![("announce".into(), Plain::Str("2026-03-27T10:00:00+09:00".into()))],
         members: vec![MemberOut {
             ministry: "防衛省".into(),
             grade: "補佐級".into(),
@@ -71,6 +71,31 @@ fn what_is_written_reads_back_as_meant() {
     // A writer that did not quote would fail here rather than write a broken file.
     let unquoted = yaml.replace("\"山田 #太郎, gender: 女性\"", "山田 #太郎, gender: 女性");
     assert!(verify(&unquoted, &[team]).is_err(), "{unquoted}");
+}
+
+/// A key import does not write is carried as the value it holds, whatever its shape: what is
+/// written reads back as the same value, and `rests` finds it under the team's number.
+#[test]
+fn keys_import_does_not_write_are_carried_as_they_are() {
+    let value = Plain::Map(vec![
+        ("text".into(), Plain::Str("a: b # c, [d]\n\"e\"".into())),
+        ("code".into(), Plain::Str("013455".into())),
+        ("when".into(), Plain::Str("2026-04-01".into())),
+        ("yes".into(), Plain::Bool(true)),
+        ("n".into(), Plain::Int(-7)),
+        ("x".into(), Plain::Float(1.5)),
+        ("none".into(), Plain::Null),
+        ("list".into(), Plain::Seq(vec![Plain::Str("null".into()), Plain::Seq(vec![])])),
+    ]);
+    let yaml = super::teams_yaml::to_yaml(&value).unwrap();
+    let node = crate::load::yaml::parse(&yaml).unwrap_or_else(|e| panic!("{e:?}\n{yaml}"));
+    assert_eq!(Plain::from(&node), value, "{yaml}");
+
+    let team = team("架空 太郎");
+    let yaml = emit(std::slice::from_ref(&team), Path::new("名簿.csv"), "").unwrap();
+    let rests = super::teams_yaml::rests(&yaml);
+    assert_eq!(rests.get(&1), Some(&team.rest), "{yaml}");
+    assert!(yaml.contains("announce: \"2026-03-27T10:00:00+09:00\""), "{yaml}");
 }
 
 #[test]
