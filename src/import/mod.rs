@@ -334,7 +334,10 @@ pub fn import_teams(
     };
 
     // The secretariat's notes at the top of the old file stay on top of the new one.
-    let kept_comments = old_text.as_deref().map(teams_yaml::leading_comments).unwrap_or_default();
+    let kept_comments = old_text
+        .as_deref()
+        .map(teams_yaml::leading_comments)
+        .unwrap_or_default();
     let yaml = emit(&merged.teams, path, &kept_comments)?;
     verify(&yaml, &merged.teams)?;
 

@@ -122,7 +122,11 @@ fn rest_of(team: &Node) -> Rest {
 /// The keys import does not write of each team of an old teams.yaml, by team number. A file
 /// that does not parse gives none (the content was checked before an import starts).
 pub(super) fn rests(old: &str) -> BTreeMap<u32, Rest> {
-    let Ok(Node { value: Value::Seq(teams), .. }) = crate::load::yaml::parse(old) else {
+    let Ok(Node {
+        value: Value::Seq(teams),
+        ..
+    }) = crate::load::yaml::parse(old)
+    else {
         return BTreeMap::new();
     };
     teams

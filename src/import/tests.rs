@@ -85,7 +85,10 @@ fn keys_import_does_not_write_are_carried_as_they_are() {
         ("n".into(), Plain::Int(-7)),
         ("x".into(), Plain::Float(1.5)),
         ("none".into(), Plain::Null),
-        ("list".into(), Plain::Seq(vec![Plain::Str("null".into()), Plain::Seq(vec![])])),
+        (
+            "list".into(),
+            Plain::Seq(vec![Plain::Str("null".into()), Plain::Seq(vec![])]),
+        ),
     ]);
     let yaml = super::teams_yaml::to_yaml(&value).unwrap();
     let node = crate::load::yaml::parse(&yaml).unwrap_or_else(|e| panic!("{e:?}\n{yaml}"));
