@@ -235,9 +235,28 @@ impl Date {
         self.0.strftime("%Y-%m-%d").to_string()
     }
 
-    /// `2026年10月1日`
+    /// `2026年10月1日` (messages of the command line).
     pub fn display_ja(self) -> String {
         format!("{}年{}月{}日", self.0.year(), self.0.month(), self.0.day())
+    }
+
+    /// `令和8年10月1日（2026年10月1日）`: a date as every page shows it, 和暦 with 西暦 in
+    /// parentheses (SPEC §2); before 平成, 西暦 alone.
+    pub fn wareki(self) -> String {
+        let (y, m, d) = (i32::from(self.0.year()), self.0.month(), self.0.day());
+        let era = [("令和", (2019, 5, 1)), ("平成", (1989, 1, 8))]
+            .into_iter()
+            .find(|(_, (ey, em, ed))| (y, i32::from(m), i32::from(d)) >= (*ey, *em, *ed));
+        match era {
+            Some((name, (first, ..))) => {
+                let year = match y - first + 1 {
+                    1 => "元".to_string(),
+                    n => n.to_string(),
+                };
+                format!("{name}{year}年{m}月{d}日（{}）", self.display_ja())
+            }
+            None => self.display_ja(),
+        }
     }
 
     /// The start of this day in Japan time.
@@ -380,6 +399,13 @@ mod tests {
         let d = Date::parse("2026-10-01").unwrap();
         assert_eq!(d.iso(), "2026-10-01");
         assert_eq!(d.display_ja(), "2026年10月1日");
+        assert_eq!(d.wareki(), "令和8年10月1日（2026年10月1日）");
+        let on = |s: &str| Date::parse(s).unwrap().wareki();
+        assert_eq!(on("2019-05-01"), "令和元年5月1日（2019年5月1日）");
+        assert_eq!(on("2019-04-30"), "平成31年4月30日（2019年4月30日）");
+        assert_eq!(on("2020-01-01"), "令和2年1月1日（2020年1月1日）");
+        assert_eq!(on("1989-01-08"), "平成元年1月8日（1989年1月8日）");
+        assert_eq!(on("1989-01-07"), "1989年1月7日");
         assert!(Date::parse("2026-10-01T10:00").is_err());
         assert!(Date::parse("2026-02-30").is_err());
         assert_eq!(

@@ -15,6 +15,23 @@ pub fn run(args: &CheckArgs) -> i32 {
             return fail(&e);
         }
     };
+    // A placeholder announcement still to come decides when the cohort goes public.
+    for c in registry.cohorts.iter().filter(|c| c.announce > as_of) {
+        if let Some(at) = &c.placeholder {
+            diags.push(
+                crate::diag::Diagnostic::warning(
+                    at.clone(),
+                    format!(
+                        "{}の公表の日時 {} は仮の値のままです。この時刻になると{}が公開されます",
+                        c.no.label(),
+                        c.announce.display_ja(),
+                        c.no.label()
+                    ),
+                )
+                .with_help("公表の日時が決まったら announce を直し、announce_confirmed: false の行を消してください"),
+            );
+        }
+    }
     if !diags.has_errors() {
         // Every page is rendered (that is where links to held records are found); the search
         // index is made from those pages and can find no problem of the content, so it is

@@ -19,9 +19,19 @@ fn unix_now() -> f64 {
 
 fn next_release(args: &ReleaseArgs) -> Result<Option<Instant>, i32> {
     let registry = super::load_valid(&args.site.content)?;
-    Ok(crate::publish::publish(&registry, Instant::now(), false)
-        .holdback
-        .next_release())
+    let holdback = crate::publish::publish(&registry, Instant::now(), false).holdback;
+    // A placeholder instant is not a release time: publishing at it, or at anything after it,
+    // would publish a cohort whose date is not decided.
+    if let Some(h) = holdback.next_unconfirmed() {
+        eprintln!(
+            "次に公表を待つ「{}」の時刻 {} は仮の値です（{} の announce_confirmed: false）。--at next では選びません。公表の日時が決まったら cohort.yaml の announce を直して announce_confirmed の行を消すか、--at で時刻を指定してください",
+            h.title,
+            h.release.display_ja(),
+            h.id.split('#').next().unwrap_or(&h.id)
+        );
+        return Err(exit::USAGE);
+    }
+    Ok(holdback.next_release())
 }
 
 fn counts(c: &Counts) -> String {

@@ -76,9 +76,25 @@ pub struct RawCohort {
     pub announce: Sp<String>,
     pub period: Sp<RawPeriod>,
     pub declared: Option<RawDeclared>,
+    /// `false`: `announce` is the secretariat's placeholder, not a date the source gives. It
+    /// still governs the holdback but is never shown as the date something happened.
+    pub announce_confirmed: Option<Sp<bool>>,
     /// How pages show the dates, in the source's words, when `announce` and `period` are the
     /// secretariat's best instants rather than dates the source gives.
     pub shown_as: Option<RawShownAs>,
+    /// The documents the cohort's figures and charts rest on, cited on its pages.
+    #[serde(default)]
+    pub sources: Vec<Sp<RawSource>>,
+}
+
+/// One source document, each field only as the document gives it.
+#[derive(Clone, Debug, Deserialize)]
+pub struct RawSource {
+    pub title: Sp<String>,
+    pub publisher: Option<Sp<String>>,
+    /// A day, a month or a phrase, shown as written.
+    pub date: Option<Sp<String>>,
+    pub url: Option<Sp<String>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -104,6 +120,30 @@ pub struct RawDeclared {
     pub municipality_applicants: Option<Sp<u32>>,
     /// Counts per category of gender, age and track (SPEC §6 (d)).
     pub breakdowns: Option<RawBreakdowns>,
+    /// A known difference between a figure and the records, shown as the figure's note.
+    pub notes: Option<Sp<RawNotes>>,
+    /// 継続支援対象.
+    pub continuing: Option<Sp<RawPlaces>>,
+    /// 新規支援対象.
+    pub new: Option<Sp<RawPlaces>>,
+}
+
+/// `declared.notes`: a note per figure, under the figure's key.
+#[derive(Clone, Debug, Deserialize)]
+pub struct RawNotes {
+    pub members: Option<Sp<String>>,
+    pub teams: Option<Sp<String>>,
+    pub municipalities: Option<Sp<String>>,
+    pub prefectures: Option<Sp<String>>,
+    pub staff_applicants: Option<Sp<String>>,
+    pub municipality_applicants: Option<Sp<String>>,
+}
+
+/// `declared.continuing` / `declared.new`: how many municipalities in how many prefectures.
+#[derive(Clone, Debug, Deserialize)]
+pub struct RawPlaces {
+    pub municipalities: Option<Sp<u32>>,
+    pub prefectures: Option<Sp<u32>>,
 }
 
 /// `declared.breakdowns`: the official counts of aggregate-only attributes.

@@ -118,21 +118,58 @@ pub struct Cohort {
     /// Whether the cohort's roster (teams.yaml) is kept here. Without it (第1期) the cohort is
     /// its declared figures alone: shown as the official ones, with no team list or charts.
     pub roster: bool,
+    /// Where `announce_confirmed: false` is written, when `announce` is the secretariat's
+    /// placeholder: it governs the holdback, and is never shown as the date the cohort was
+    /// announced (pages use `announce_shown`).
+    pub placeholder: Option<crate::diag::Span>,
+    /// The documents the cohort's figures and charts rest on.
+    pub sources: Vec<Source>,
+}
+
+/// A source document as it names itself; each field only as the document gives it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Source {
+    pub title: String,
+    pub publisher: Option<String>,
+    /// As written: a day, a month or a phrase.
+    pub date: Option<String>,
+    pub url: Option<String>,
+}
+
+impl Source {
+    /// 「国の職員による自治体伴走支援」（内閣官房・内閣府、令和8年3月）: what a citation line shows.
+    pub fn citation(&self) -> String {
+        let by: Vec<&str> = [self.publisher.as_deref(), self.date.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        if by.is_empty() {
+            format!("「{}」", self.title)
+        } else {
+            format!("「{}」（{}）", self.title, by.join("、"))
+        }
+    }
 }
 
 impl Cohort {
+    /// Whether `at` is this cohort's announcement while that is a placeholder: any record
+    /// announced with the cohort carries it, and none may show it as a date.
+    pub fn unconfirmed(&self, at: Instant) -> bool {
+        self.placeholder.is_some() && at == self.announce
+    }
+
     /// The announcement as pages show it: the source's words, or the date.
     pub fn announce_label(&self) -> String {
         self.announce_shown
             .clone()
-            .unwrap_or_else(|| self.announce.date().display_ja())
+            .unwrap_or_else(|| self.announce.date().wareki())
     }
 
     /// The support period as pages show it: the source's words, or 「…～…」.
     pub fn period_label(&self) -> String {
         self.period_shown
             .clone()
-            .unwrap_or_else(|| format!("{}～{}", self.period_start.display_ja(), self.period_end.display_ja()))
+            .unwrap_or_else(|| format!("{}～{}", self.period_start.wareki(), self.period_end.wareki()))
     }
 }
 
@@ -148,6 +185,30 @@ pub struct Declared {
     /// 公表資料の内訳 — counts per category of an aggregate-only attribute, in the order of
     /// [`Attribute::categories`], for a cohort whose roster keeps no per-person attributes.
     pub breakdowns: BTreeMap<Attribute, Breakdown>,
+    /// A known difference between a figure and the records, as the figure's note.
+    pub notes: DeclaredNotes,
+    /// 継続支援対象.
+    pub continuing: Option<Places>,
+    /// 新規支援対象.
+    pub new: Option<Places>,
+}
+
+/// `declared.notes`: one note per declared figure.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeclaredNotes {
+    pub members: Option<String>,
+    pub teams: Option<String>,
+    pub municipalities: Option<String>,
+    pub prefectures: Option<String>,
+    pub staff_applicants: Option<String>,
+    pub municipality_applicants: Option<String>,
+}
+
+/// So many municipalities in so many prefectures (継続 or 新規).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Places {
+    pub municipalities: Option<u32>,
+    pub prefectures: Option<u32>,
 }
 
 /// A declared breakdown: a count for each category the source gives, in the order of

@@ -50,6 +50,10 @@ pub struct Held {
     /// A report's attachments (`assets/…`, under content/), held with it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<String>,
+    /// `release` is a cohort's placeholder announcement (`announce_confirmed: false`): it
+    /// still holds the item, but `release --at next` will not take it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unconfirmed: bool,
 }
 
 /// A link in a published body to something held at the as-of: rendered as its text alone.
@@ -77,6 +81,12 @@ impl Holdback {
     /// When the first held item is released.
     pub fn next_release(&self) -> Option<Instant> {
         next_release(&self.held)
+    }
+
+    /// The first held item, when its release is a placeholder (`announce_confirmed: false`):
+    /// `release --at next` will not take it, nor any later instant (that would publish it too).
+    pub fn next_unconfirmed(&self) -> Option<&Held> {
+        self.held.first().filter(|h| h.unconfirmed)
     }
 
     /// A warning for each link to a held thing (the build goes on; the link shows as text).
@@ -117,6 +127,7 @@ impl Held {
             title: c.no.label(),
             release: c.announce,
             attachments: Vec::new(),
+            unconfirmed: false,
         }
     }
 
@@ -127,6 +138,7 @@ impl Held {
             title: format!("{} チーム{} {}", t.cohort.label(), t.no.0, place(reg, t)),
             release: t.announce,
             attachments: Vec::new(),
+            unconfirmed: false,
         }
     }
 
@@ -142,6 +154,7 @@ impl Held {
             title: format!("{} チーム{} {} {who}", t.cohort.label(), t.no.0, place(reg, t)),
             release: m.announce,
             attachments: Vec::new(),
+            unconfirmed: false,
         }
     }
 
@@ -152,6 +165,7 @@ impl Held {
             title: r.title.clone(),
             release: r.release,
             attachments: r.attachments.iter().map(|a| format!("assets/{}", a.asset.0)).collect(),
+            unconfirmed: false,
         }
     }
 
@@ -162,6 +176,7 @@ impl Held {
             title: format!("{}（{}年度）", p.name, p.fiscal_year),
             release,
             attachments: Vec::new(),
+            unconfirmed: false,
         }
     }
 
@@ -172,6 +187,7 @@ impl Held {
             title: p.title.clone(),
             release,
             attachments: Vec::new(),
+            unconfirmed: false,
         }
     }
 }
@@ -191,6 +207,13 @@ fn place(reg: &Registry, t: &Team) -> String {
 /// before team 10, SPEC §1).
 pub(super) fn sort(held: &mut [Held]) {
     held.sort_by(|a, b| (a.release, a.kind, natural(&a.id)).cmp(&(b.release, b.kind, natural(&b.id))));
+}
+
+/// Mark each held item released at a cohort's placeholder announcement.
+pub(super) fn mark_unconfirmed(reg: &Registry, held: &mut [Held]) {
+    for h in held {
+        h.unconfirmed = reg.cohorts.iter().any(|c| c.unconfirmed(h.release));
+    }
 }
 
 /// A piece of an id: its text between numbers, or a number.

@@ -83,6 +83,7 @@ pub fn publish(reg: &Registry, as_of: Instant, preview: bool) -> Release<'_> {
     let (pages, held_pages) = pages(reg, rule, &mut held);
     let programs = programs(reg, rule, &mut held);
     holdback::sort(&mut held);
+    holdback::mark_unconfirmed(reg, &mut held);
     let published = Published {
         as_of,
         preview,

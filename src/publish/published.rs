@@ -114,6 +114,26 @@ impl<'r> Published<'r> {
         self.cohorts.iter().find(|c| c.no == no)
     }
 
+    /// The cohort whose unconfirmed announcement `at` is, if it is one (SPEC §2
+    /// `announce_confirmed`): such an instant is never shown as the date something happened.
+    pub fn unconfirmed(&self, at: Instant) -> Option<&Cohort> {
+        self.cohorts.iter().find(|c| c.unconfirmed(at))
+    }
+
+    /// `at` as a date a reader may be shown: `None` for an unconfirmed announcement.
+    pub fn confirmed(&self, at: Instant) -> Option<Instant> {
+        self.unconfirmed(at).is_none().then_some(at)
+    }
+
+    /// When something happened, as a page says it: 和暦（西暦）, or the source's words for an
+    /// unconfirmed announcement.
+    pub fn when(&self, at: Instant) -> String {
+        match self.unconfirmed(at) {
+            Some(c) => c.announce_label(),
+            None => at.date().wareki(),
+        }
+    }
+
     pub fn teams_of(&self, cohort: CohortNo) -> impl Iterator<Item = &Team> + '_ {
         self.teams.iter().filter(move |t| t.cohort == cohort)
     }

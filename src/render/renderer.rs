@@ -30,6 +30,8 @@ pub(super) struct Renderer<'a, 'r> {
     pub(super) plan: Plan,
     menu: Vec<(String, String)>,
     footer: Vec<(String, String)>,
+    /// When each published record last changed (a page's 「数値の更新」).
+    changes: crate::publish::Changes,
 }
 
 /// Pages (and their chart files) rendered but not yet added to the plan.
@@ -96,6 +98,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             plan: Plan::default(),
             menu,
             footer,
+            changes: crate::publish::Changes::of(p),
         }
     }
 
@@ -186,6 +189,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             menu: items(&self.menu),
             footer_pages: items(&self.footer),
             preview: self.p.preview.then(|| self.p.as_of.display_ja()),
+            updated: self.changes.last(&spec.sources).map(|t| self.p.when(t)),
             is_home: spec.path.is_empty(),
             og_type: spec.og_type.as_str(),
             search_box: self.opts.search != super::Search::Off && spec.path != urls::SEARCH,

@@ -42,11 +42,24 @@ pub(super) fn render_xml(p: &Published, base: &BaseUrl, plan: &mut Plan) -> Resu
             .keys()
             .filter_map(|k| k.strip_suffix("index.html"))
             .filter(|dir| (dir.is_empty() || dir.ends_with('/')) && *dir != urls::SEARCH)
+            // A page that asks search engines not to index it (a 課題分野 with nothing published)
+            // is not offered to them either.
+            .filter(|dir| {
+                !matches!(
+                    plan.files().get(&format!("{dir}index.html")),
+                    Some(super::Blob::Bytes(html)) if contains(html, br#"<meta name="robots" content="noindex"#)
+                )
+            })
             .map(str::to_string)
             .collect();
         for dir in pages {
             let loc = escape(&base.join(&super::markdown::encode_path(&dir)));
-            match plan.sources(&dir).and_then(|s| changes.last(s)) {
+            // A placeholder instant is no date of a change (SPEC §2 `announce_confirmed`).
+            match plan
+                .sources(&dir)
+                .and_then(|s| changes.last(s))
+                .and_then(|t| p.confirmed(t))
+            {
                 Some(t) => {
                     let _ = writeln!(
                         sitemap,
@@ -102,11 +115,22 @@ fn feed(p: &Published, base: &BaseUrl) -> String {
         })
         .chain(p.cohorts.iter().map(|c| Entry {
             id: base.join(&urls::cohort(c.no)),
-            title: format!("{}の伴走支援チームを公表しました", c.no.label()),
+            title: if c.roster {
+                format!("{}の伴走支援チームを公表しました", c.no.label())
+            } else {
+                format!("{}の実績（公表資料の数値）を掲載しました", c.no.label())
+            },
             link: base.join(&urls::cohort(c.no)),
             updated: c.announce,
-            summary: format!("{}の伴走支援チームと支援対象の市町村を公表しました。", c.no.label()),
+            summary: if c.roster {
+                format!("{}の伴走支援チームと支援対象の市町村を公表しました。", c.no.label())
+            } else {
+                format!("{}のチーム数などの公表資料の数値を掲載しました。", c.no.label())
+            },
         }))
+        // An entry is dated by when it happened: one whose instant is a placeholder is left out
+        // (SPEC §2), and the feed's own <updated> is its newest entry's.
+        .filter(|e| p.confirmed(e.updated).is_some())
         .collect();
     entries.sort_by(|a, b| (b.updated, &b.id).cmp(&(a.updated, &a.id)));
     let updated = entries.first().map(|e| e.updated).unwrap_or(p.as_of);
@@ -145,6 +169,10 @@ fn feed(p: &Published, base: &BaseUrl) -> String {
     }
     x.push_str("</feed>\n");
     x
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 #[cfg(test)]

@@ -171,7 +171,13 @@ fn with_unrecorded(rows: impl Iterator<Item = (String, u32)>, unrecorded: u32) -
 }
 
 /// ①性別 ②事務官・技官 ④年齢: one attribute's breakdown of a cohort (see [`super::person`]).
-pub fn person_chart(attr: Attribute, figure: &PersonFigure, min_group_size: u32) -> Chart {
+/// `when` says an instant as pages do (a placeholder announcement in the source's words).
+pub fn person_chart(
+    attr: Attribute,
+    figure: &PersonFigure,
+    min_group_size: u32,
+    when: &dyn Fn(Instant) -> String,
+) -> Chart {
     let id = match attr {
         Attribute::Gender => ChartId::Gender,
         Attribute::Track => ChartId::Track,
@@ -204,8 +210,8 @@ pub fn person_chart(attr: Attribute, figure: &PersonFigure, min_group_size: u32)
             let (note, counted_at) = match basis {
                 Basis::Records { at, n } => (
                     format!(
-                        "集計時点：{}（{}が登録されている支援官{}名）。",
-                        at.display_ja(),
+                        "集計時点：{}。{}が登録されている支援官{}名による。",
+                        when(*at),
                         attr.name(),
                         n
                     ),
@@ -360,19 +366,19 @@ mod tests {
             basis: Basis::Records { at, n: 10 },
             given: vec![true; 3],
         };
-        let c = person_chart(Attribute::Gender, &shown, 10);
+        let c = person_chart(Attribute::Gender, &shown, 10, &|t| t.date().wareki());
         assert_eq!(c.categories, ["男性", "女性", "回答しない"], "no 未登録 row");
         assert_eq!(values(&c), [Some(7), Some(3), Some(0)]);
         assert_eq!(c.counted_at, Some(at));
         assert_eq!(
             c.note.as_deref(),
-            Some("集計時点：2026年4月1日 10:00（性別が登録されている支援官10名）。")
+            Some("集計時点：令和8年4月1日（2026年4月1日）。性別が登録されている支援官10名による。")
         );
         for (figure, reason) in [
             (PersonFigure::TooFew, "性別が登録されている支援官が10名未満のため"),
             (PersonFigure::Absent, "性別の内訳は掲載していません"),
         ] {
-            let c = person_chart(Attribute::Gender, &figure, 10);
+            let c = person_chart(Attribute::Gender, &figure, 10, &|t| t.date().wareki());
             assert!(c.suppressed.as_deref().unwrap().contains(reason), "{c:?}");
             assert!(
                 values(&c).iter().all(Option::is_none),

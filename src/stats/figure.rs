@@ -117,6 +117,8 @@ pub struct DeclaredFigure {
     pub declared: u32,
     /// `None` where the records cannot count it (e.g. staff applicants).
     pub records: Option<u32>,
+    /// cohort.yaml's `declared.notes` for this figure: a known difference, in the editors' words.
+    pub note: Option<String>,
 }
 
 impl DeclaredFigure {
@@ -125,16 +127,17 @@ impl DeclaredFigure {
     }
 }
 
-/// summary.json's `declared` entries: `{label, unit, declared, records, in_headline}`.
+/// summary.json's `declared` entries: `{label, unit, declared, records, in_headline, note}`.
 impl Serialize for DeclaredFigure {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("DeclaredFigure", 5)?;
+        let mut st = s.serialize_struct("DeclaredFigure", 6)?;
         st.serialize_field("label", self.figure.label())?;
         st.serialize_field("unit", &self.figure.unit())?;
         st.serialize_field("declared", &self.declared)?;
         st.serialize_field("records", &self.records)?;
         st.serialize_field("in_headline", &self.figure.in_headline())?;
+        st.serialize_field("note", &self.note)?;
         st.end()
     }
 }
@@ -154,11 +157,12 @@ mod tests {
             figure: Figure::StaffApplicants,
             declared: 500,
             records: None,
+            note: None,
         })
         .unwrap();
         assert_eq!(
             json,
-            r#"{"label":"国の職員からの応募","unit":"名","declared":500,"records":null,"in_headline":false}"#
+            r#"{"label":"国の職員からの応募","unit":"名","declared":500,"records":null,"in_headline":false,"note":null}"#
         );
     }
 }

@@ -136,15 +136,18 @@ pub fn aggregate(p: &Published, people: &Attributes) -> Stats {
             prefectures.entry(*code).or_default().push(PrefectureStats {
                 cohort: c.no,
                 headline: headline(ts),
-                charts: vec![charts::grade_chart(&ms)],
+                charts: vec![based(charts::grade_chart(&ms), base_people(ms.len()))],
             });
         }
 
-        let person = |attr| charts::person_chart(attr, &person::person_figure(attr, &persons, &c.declared, k), k);
+        let when = |at| p.when(at);
+        let person =
+            |attr| charts::person_chart(attr, &person::person_figure(attr, &persons, &c.declared, k), k, &when);
+        let places = |n: usize| format!("伴走支援チーム一覧の{n}市町村による。");
         let mut all = vec![
             person(Attribute::Gender),
             person(Attribute::Track),
-            charts::grade_chart(&members),
+            based(charts::grade_chart(&members), base_people(members.len())),
             person(Attribute::Age),
         ];
         let applications: Vec<_> = p.applications.iter().filter(|a| a.cohort == c.no).collect();
@@ -154,23 +157,29 @@ pub fn aggregate(p: &Published, people: &Attributes) -> Stats {
             .iter()
             .map(|a| a.municipality.prefecture().region)
             .collect();
-        all.push(charts::region_chart(
-            &regions,
-            (!applications.is_empty()).then_some(&applicant_regions[..]),
+        all.push(based(
+            charts::region_chart(&regions, (!applications.is_empty()).then_some(&applicant_regions[..])),
+            places(supported.len()),
         ));
         let populations: Vec<_> = supported
             .iter()
             .map(|m| p.municipality(*m).and_then(|m| m.population))
             .collect();
-        all.push(charts::population_chart(&populations));
+        all.push(based(charts::population_chart(&populations), places(supported.len())));
         let mut per_ministry = vec![0u32; p.ministries.len()];
         for m in &members {
             per_ministry[m.ministry.0] += 1;
         }
         let names: Vec<String> = p.ministries.iter().map(|m| m.name.clone()).collect();
-        all.push(charts::ministry_chart(&names, &per_ministry));
+        all.push(based(
+            charts::ministry_chart(&names, &per_ministry),
+            base_people(members.len()),
+        ));
         let areas: Vec<&[_]> = teams.iter().map(|t| t.areas.as_slice()).collect();
-        all.push(charts::area_chart(&areas));
+        all.push(based(
+            charts::area_chart(&areas),
+            format!("伴走支援チーム一覧の{}チームによる。", teams.len()),
+        ));
 
         cohorts.push(CohortStats {
             no: c.no,
@@ -200,19 +209,35 @@ pub fn aggregate(p: &Published, people: &Attributes) -> Stats {
     }
 }
 
+/// 「伴走支援チーム一覧の279名による。」: the base of a chart counted from the records.
+fn base_people(n: usize) -> String {
+    format!("伴走支援チーム一覧の{n}名による。")
+}
+
+/// `chart` with the base it is counted from at the head of its note (SPEC §2: a chart computed
+/// from the records states its base, which may differ from the declared figure).
+fn based(mut chart: Chart, base: String) -> Chart {
+    chart.note = Some(match chart.note.take() {
+        Some(note) => format!("{base}{note}"),
+        None => base,
+    });
+    chart
+}
+
 fn declared_figures(cohort: &crate::model::Cohort, h: &Headline, applications: usize) -> Vec<DeclaredFigure> {
     let d = &cohort.declared;
     let apps = (applications > 0).then_some(applications as u32);
     Figure::ALL
         .into_iter()
         .filter_map(|figure| {
-            let declared = match figure {
-                Figure::Members => d.members,
-                Figure::Teams => d.teams,
-                Figure::Municipalities => d.municipalities,
-                Figure::Prefectures => d.prefectures,
-                Figure::StaffApplicants => d.staff_applicants,
-                Figure::MunicipalityApplicants => d.municipality_applicants,
+            let n = &d.notes;
+            let (declared, note) = match figure {
+                Figure::Members => (d.members, &n.members),
+                Figure::Teams => (d.teams, &n.teams),
+                Figure::Municipalities => (d.municipalities, &n.municipalities),
+                Figure::Prefectures => (d.prefectures, &n.prefectures),
+                Figure::StaffApplicants => (d.staff_applicants, &n.staff_applicants),
+                Figure::MunicipalityApplicants => (d.municipality_applicants, &n.municipality_applicants),
             };
             // Applications are counted from their own records, not the headline.
             let records = match figure {
@@ -223,6 +248,7 @@ fn declared_figures(cohort: &crate::model::Cohort, h: &Headline, applications: u
                 figure,
                 declared,
                 records,
+                note: note.clone(),
             })
         })
         .collect()

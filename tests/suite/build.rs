@@ -106,7 +106,10 @@ fn municipality_page_shows_population_and_its_team_and_report() {
     let site = built();
     let page = site.page("municipalities/013455/index.html");
     let text = page.main_text();
-    assert!(text.contains("13,582人（2025年1月1日現在、住民基本台帳）"), "{text}");
+    assert!(
+        text.contains("13,582人（令和7年1月1日（2025年1月1日）現在、住民基本台帳）"),
+        "{text}"
+    );
     assert!(text.contains("第1期 チーム1"), "{text}");
     assert!(text.contains("森町チーム 中間報告（架空）"), "{text}");
     assert_eq!(
@@ -180,15 +183,22 @@ fn every_list_of_reports_is_newest_first_in_one_order() {
 }
 
 #[test]
-fn cohort_page_leads_with_figures_from_the_records() {
+fn cohort_page_leads_with_the_declared_figure_and_notes_the_record_count() {
     let site = built();
     let page = site.page("cohorts/1/index.html");
     assert_eq!(page.text("h1"), "第1期（令和8年度）");
-    assert_eq!(page.texts(".figures dd"), ["3 チーム", "8 名", "3 市町村", "3 道府県"]);
-    let note = page.text(".note-diff");
+    // Declared 9 members; the fixture's teams.yaml lists 8: the official figure leads (※).
     assert_eq!(
-        note,
-        "公表資料の集計では支援官は9名です。このサイトは、記録に登録された8名を数えて載せています。"
+        page.texts(".figures dd"),
+        ["3 チーム", "9 名 ※", "3 市町村", "3 道府県"]
+    );
+    let note = page.text(".note-diff");
+    assert_eq!(note, "※支援官：公表数値は9名、伴走支援チーム一覧から数えると8名です。");
+    // Every chart counted from the records states its base.
+    assert!(
+        page.main_text().contains("伴走支援チーム一覧の8名による。"),
+        "{}",
+        page.main_text()
     );
     let grades = page.texts("#table-grade tbody tr");
     assert_eq!(

@@ -84,7 +84,7 @@ fn cohort_charts_match_hand_counted_numbers_in_table_csv_and_json() {
     );
     let text = site.page(page).main_text();
     assert!(
-        text.contains("集計時点：2026年4月1日 10:00（性別が登録されている支援官19名）。"),
+        text.contains("集計時点：令和8年4月1日（2026年4月1日）。性別が登録されている支援官19名による。"),
         "{text}"
     );
     assert_eq!(

@@ -224,10 +224,13 @@ fn the_sitemap_dates_published_pages_only() {
     assert!(sitemap.contains(
         "<loc>https://test.example.invalid/banso/themes/16/</loc><lastmod>2026-04-01T10:00:00+09:00</lastmod>"
     ));
-    assert!(
-        sitemap.contains("<loc>https://test.example.invalid/banso/themes/25/</loc></url>"),
-        "no team, no date"
-    );
+    // A 課題分野 with no published team says so, is noindex and is not in the sitemap.
+    assert!(!sitemap.contains("/themes/25/"), "{sitemap}");
+    let empty = String::from_utf8(site.output_file("themes/25/index.html")).unwrap();
+    assert!(empty.contains(r#"<meta name="robots" content="noindex">"#));
+    assert!(!empty.contains("data-pagefind-body"), "not in the site's search either");
+    let full = String::from_utf8(site.output_file("themes/16/index.html")).unwrap();
+    assert!(!full.contains("noindex") && full.contains("data-pagefind-body"));
     // 総務省 is in team 1 (its report, 2026-10-15) and team 3 (2026-06-01); 国土交通省 only in
     // team 2 (第1期, 2026-04-01; its final report is held).
     assert!(sitemap.contains(

@@ -45,6 +45,22 @@ fn roster(site: &Site) -> (Vec<u8>, Vec<u8>) {
     (site.output_file("data/teams.csv"), site.output_file("data/members.csv"))
 }
 
+/// teams.csv with its 継続 column (the 6th) emptied: the roster has no 継続 column, and
+/// content/ marks the two teams the source shows as 継続.
+fn without_continuing(csv: &[u8]) -> String {
+    let text = String::from_utf8(csv.to_vec()).unwrap();
+    text.lines()
+        .map(|l| {
+            let mut cells: Vec<&str> = l.split(',').collect();
+            if cells.len() > 5 && cells[5] == "継続" {
+                cells[5] = "";
+            }
+            cells.join(",")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// members.csv with its オフィサー column (the 9th) emptied.
 fn without_officer(csv: &[u8]) -> String {
     let text = String::from_utf8(csv.to_vec()).unwrap();
@@ -76,12 +92,13 @@ fn utf8_csv_and_cp932_tsv_recreate_the_second_cohort() {
             }),
             "{err}"
         );
-        assert!(
-            err.contains("警告: 公表数値の支援官数 278名 と記録の 279名 が合いません"),
-            "the check runs after the import: {err}"
-        );
+        // The check after the import finds the known difference noted (declared.notes).
+        assert!(!err.contains("警告"), "the check runs after the import: {err}");
         let imported = roster(&site);
-        assert!(imported.0 == original.0, "{file}: teams.csv differs");
+        assert!(
+            without_continuing(&imported.0) == without_continuing(&original.0),
+            "{file}: teams.csv differs"
+        );
         // The roster has no オフィサー column: that flag is teams.yaml's alone.
         assert_eq!(
             without_officer(&imported.1),
@@ -237,7 +254,10 @@ fn utf16_in_either_byte_order_recreates_the_second_cohort() {
             "{name}: {err}"
         );
         let imported = roster(&site);
-        assert!(imported.0 == original.0, "{name}: teams.csv differs");
+        assert!(
+            without_continuing(&imported.0) == without_continuing(&original.0),
+            "{name}: teams.csv differs"
+        );
         assert_eq!(
             without_officer(&imported.1),
             without_officer(&original.1),

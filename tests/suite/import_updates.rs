@@ -159,7 +159,7 @@ fn an_overwritten_row_keeps_the_leaver_and_adds_the_newcomer() {
     assert!(
         cells
             .iter()
-            .any(|c| c.contains("架空 一郎") && c.contains("2026年11月25日離任")),
+            .any(|c| c.contains("架空 一郎") && c.contains("令和8年11月25日（2026年11月25日）離任")),
         "{cells:?}"
     );
     assert!(

@@ -69,7 +69,7 @@ fn a_late_team_of_two_changes_no_breakdown_between_builds() {
     assert_eq!(members_before, 21);
     let text = site.page("cohorts/1/index.html").main_text();
     assert!(
-        text.contains("集計時点：2026年4月1日 10:00（性別が登録されている支援官19名）"),
+        text.contains("集計時点：令和8年4月1日（2026年4月1日）。性別が登録されている支援官19名による。"),
         "the breakdown says which instant it counts: {text}"
     );
     // Nor can the prefecture's: prefecture pages carry no gender, age or track at all.
@@ -140,7 +140,7 @@ fn a_member_who_leaves_stays_listed_and_changes_no_count() {
     );
     let page = site.page("municipalities/013455/index.html").main_text();
     assert!(
-        page.contains("架空 退子") && page.contains("2026年10月1日離任"),
+        page.contains("架空 退子") && page.contains("令和8年10月1日（2026年10月1日）離任"),
         "{page}"
     );
     let members = String::from_utf8(site.output_file("data/members.csv")).unwrap();

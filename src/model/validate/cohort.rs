@@ -7,8 +7,10 @@ use super::{Lookups, Validator};
 use crate::diag::{Diagnostic, Pos, Span};
 use crate::load::CohortDir;
 use crate::load::de::Sp;
-use crate::load::raw::{RawBreakdowns, RawCohort};
-use crate::model::{Application, Attribute, Cohort, CohortNo, Declared, Registry, TeamNo};
+use crate::load::raw::{RawBreakdowns, RawCohort, RawDeclared, RawNotes, RawPlaces, RawSource};
+use crate::model::{
+    Application, Attribute, Cohort, CohortNo, Declared, DeclaredNotes, Places, Registry, Source, TeamNo,
+};
 use crate::time::Instant;
 
 impl Validator<'_> {
@@ -194,7 +196,25 @@ impl Validator<'_> {
                 .and_then(|d| d.breakdowns.as_ref())
                 .map(breakdowns)
                 .unwrap_or_default(),
+            notes: d
+                .and_then(|d| d.notes.as_ref())
+                .map(|n| self.notes(file, d.expect("notes are under declared"), &n.value))
+                .unwrap_or_default(),
+            continuing: d.and_then(|d| d.continuing.as_ref()).map(|p| places(&p.value)),
+            new: d.and_then(|d| d.new.as_ref()).map(|p| places(&p.value)),
         };
+        let sources = r.sources.iter().filter_map(|s| self.source(file, &s.value)).collect();
+        // A placeholder instant is never shown: pages need the source's words for it.
+        let words = r.shown_as.as_ref().and_then(|s| s.announce.as_ref());
+        if let Some(c) = r.announce_confirmed.as_ref().filter(|c| !c.value && words.is_none()) {
+            self.push(
+                Diagnostic::error(
+                    Span::new(file, c.pos),
+                    "公表の日時が仮の値（announce_confirmed: false）なのに、ページに出す言葉（shown_as の announce）がありません",
+                )
+                .with_help("資料の表現（例：「令和8年3月中下旬以降 順次」）を shown_as: { announce: … } に書いてください。仮の日時はページに出しません"),
+            );
+        }
         if !number_ok {
             return None;
         }
@@ -208,6 +228,86 @@ impl Validator<'_> {
             roster: dir.teams.is_some() || dir.teams_unreadable,
             announce_shown: r.shown_as.as_ref().and_then(|s| self.optional_text(file, &s.announce)),
             period_shown: r.shown_as.as_ref().and_then(|s| self.optional_text(file, &s.period)),
+            placeholder: r
+                .announce_confirmed
+                .as_ref()
+                .filter(|c| !c.value)
+                .map(|c| Span::new(file, c.pos)),
+            sources,
+        })
+    }
+
+    /// `declared.notes`: each note's text; a note for a figure not declared is an error at it.
+    fn notes(&mut self, file: &Arc<str>, d: &RawDeclared, n: &RawNotes) -> DeclaredNotes {
+        let pairs = [
+            (&n.members, d.members.is_some(), "members"),
+            (&n.teams, d.teams.is_some(), "teams"),
+            (&n.municipalities, d.municipalities.is_some(), "municipalities"),
+            (&n.prefectures, d.prefectures.is_some(), "prefectures"),
+            (&n.staff_applicants, d.staff_applicants.is_some(), "staff_applicants"),
+            (
+                &n.municipality_applicants,
+                d.municipality_applicants.is_some(),
+                "municipality_applicants",
+            ),
+        ];
+        let mut out = [None, None, None, None, None, None];
+        for (i, (note, declared, key)) in pairs.into_iter().enumerate() {
+            let Some(text) = note else { continue };
+            if !declared {
+                self.push(
+                    Diagnostic::error(
+                        Span::new(file, text.pos),
+                        format!("notes の {key} に対応する公表数値（declared の {key}）がありません"),
+                    )
+                    .with_help(format!("declared に {key} の数値を書くか、この注記を消してください")),
+                );
+                continue;
+            }
+            out[i] = self.optional_text(file, note);
+        }
+        let [
+            members,
+            teams,
+            municipalities,
+            prefectures,
+            staff_applicants,
+            municipality_applicants,
+        ] = out;
+        DeclaredNotes {
+            members,
+            teams,
+            municipalities,
+            prefectures,
+            staff_applicants,
+            municipality_applicants,
+        }
+    }
+
+    /// One entry of `sources`: its title and what else it gives; a link must be http(s).
+    fn source(&mut self, file: &Arc<str>, s: &RawSource) -> Option<Source> {
+        let title = self.optional_text(file, &Some(s.title.clone()));
+        if title.is_none() {
+            self.error(file, s.title.pos, "出典の title が空です".to_string());
+        }
+        let url = s.url.as_ref().and_then(|u| {
+            let ok = url::Url::parse(u.value.trim()).is_ok_and(|p| matches!(p.scheme(), "https" | "http"));
+            if !ok {
+                self.push(
+                    Diagnostic::error(
+                        Span::new(file, u.pos),
+                        format!("出典の url「{}」は Web のアドレスではありません", u.value),
+                    )
+                    .with_help("https:// から始まるアドレスを書いてください（わからなければ url を書かずにおきます）"),
+                );
+            }
+            ok.then(|| u.value.trim().to_string())
+        });
+        Some(Source {
+            title: title?,
+            publisher: self.optional_text(file, &s.publisher),
+            date: self.optional_text(file, &s.date),
+            url,
         })
     }
 
@@ -232,6 +332,14 @@ impl Validator<'_> {
                 );
             }
         }
+    }
+}
+
+/// `declared.continuing` / `declared.new`.
+fn places(p: &RawPlaces) -> Places {
+    Places {
+        municipalities: p.municipalities.as_ref().map(|m| m.value),
+        prefectures: p.prefectures.as_ref().map(|m| m.value),
     }
 }
 

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::load::CohortDir;
 use crate::load::de::Sp;
+use crate::load::raw::RawNotes;
 use crate::model::{Attribute, CohortNo, Registry};
 
 /// Compare a cohort's `declared:` with its validated records.
@@ -23,6 +24,9 @@ pub(super) fn check_declared(dir: &CohortDir, reg: &Registry, diags: &mut Diagno
     let prefectures: BTreeSet<_> = municipalities.iter().map(|c| c.prefecture().code).collect();
     let applications = reg.applications.iter().filter(|a| a.cohort == no).count();
 
+    let notes = declared.notes.as_ref().map(|n| &n.value);
+    // A figure with a note explains its difference on the page: no warning for it.
+    let noted = |note: fn(&RawNotes) -> &Option<Sp<String>>| notes.is_some_and(|n| note(n).is_some());
     let mut compare = |field: &Option<Sp<u32>>, what: &str, unit: &str, records: usize, source: &str| {
         let Some(d) = field else { return };
         if d.value as usize != records {
@@ -32,23 +36,38 @@ pub(super) fn check_declared(dir: &CohortDir, reg: &Registry, diags: &mut Diagno
                     format!("公表数値の{what} {}{unit} と記録の {records}{unit} が合いません", d.value),
                 )
                 .with_help(format!(
-                    "{source} と公表資料を見比べてください。サイトには記録から数えた {records}{unit} を載せ、公表数値との違いを注記します"
+                    "{source} と公表資料を見比べてください。サイトには公表数値を載せ、記録から数えた {records}{unit} を注記します。違いの理由がわかっているなら declared の notes に書くと、その文を注記として載せ、この警告は出なくなります"
                 )),
             );
         }
     };
     let teams_file = format!("cohorts/{}/teams.yaml", no.0);
-    compare(&declared.members, "支援官数", "名", members, &teams_file);
-    compare(&declared.teams, "チーム数", "チーム", teams.len(), &teams_file);
+    let unnoted = |field: &Option<Sp<u32>>, note: fn(&RawNotes) -> &Option<Sp<String>>| {
+        if noted(note) { None } else { field.clone() }
+    };
     compare(
-        &declared.municipalities,
+        &unnoted(&declared.members, |n| &n.members),
+        "支援官数",
+        "名",
+        members,
+        &teams_file,
+    );
+    compare(
+        &unnoted(&declared.teams, |n| &n.teams),
+        "チーム数",
+        "チーム",
+        teams.len(),
+        &teams_file,
+    );
+    compare(
+        &unnoted(&declared.municipalities, |n| &n.municipalities),
         "支援対象の市町村数",
         "市町村",
         municipalities.len(),
         &teams_file,
     );
     compare(
-        &declared.prefectures,
+        &unnoted(&declared.prefectures, |n| &n.prefectures),
         "道府県数",
         "道府県",
         prefectures.len(),
@@ -57,12 +76,41 @@ pub(super) fn check_declared(dir: &CohortDir, reg: &Registry, diags: &mut Diagno
     if dir.applications.is_some() {
         let apps_file = format!("cohorts/{}/applications.yaml", no.0);
         compare(
-            &declared.municipality_applicants,
+            &unnoted(&declared.municipality_applicants, |n| &n.municipality_applicants),
             "応募市町村数",
             "市町村",
             applications,
             &apps_file,
         );
+    }
+    // 継続・新規: compared only when every team says which it is (a blank is unknown, not 新規).
+    if !teams.is_empty() && teams.iter().all(|t| t.continuing.is_some()) {
+        for (places, is_continuing, what) in [
+            (&declared.continuing, true, "継続支援対象"),
+            (&declared.new, false, "新規支援対象"),
+        ] {
+            let Some(places) = places else { continue };
+            let these: BTreeSet<_> = teams
+                .iter()
+                .filter(|t| t.continuing == Some(is_continuing))
+                .map(|t| t.municipality)
+                .collect();
+            let prefs: BTreeSet<_> = these.iter().map(|c| c.prefecture().code).collect();
+            compare(
+                &places.value.municipalities,
+                &format!("{what}の市町村数"),
+                "市町村",
+                these.len(),
+                &teams_file,
+            );
+            compare(
+                &places.value.prefectures,
+                &format!("{what}の道府県数"),
+                "道府県",
+                prefs.len(),
+                &teams_file,
+            );
+        }
     }
     if let Some(b) = &declared.breakdowns {
         let declared_members = declared.members.as_ref().map(|m| m.value);

@@ -3,19 +3,33 @@
 //! charts a page leaves out, and why. Used by the cohort and prefecture pages.
 
 use super::ChartFrame;
+use crate::model::Source;
 use crate::render::RenderError;
 use crate::render::charts;
 use crate::render::renderer::{Rendered, Renderer};
 use crate::render::views::parts::ChartView;
 use crate::stats::{Chart, Tally};
 
+/// Where a chart stands: its scope (「第2期」), the page's context, the sources it rests on.
+#[derive(Clone, Copy)]
+pub(in crate::render) struct Place<'a> {
+    pub scope: &'a str,
+    pub context: &'a str,
+    pub sources: &'a [Source],
+}
+
 impl Renderer<'_, '_> {
-    /// The line under every chart naming where its numbers come from.
-    fn source_line(&self) -> String {
-        format!(
-            "出典：{}（{}）の公表済みの記録から作成",
-            self.p.site.title, self.p.site.publisher
-        )
+    /// The line under every chart naming where its numbers come from: the documents the
+    /// cohort's records rest on (cohort.yaml `sources`), or without any, the site's records.
+    fn source_line(&self, sources: &[Source]) -> String {
+        if sources.is_empty() {
+            return format!(
+                "出典：{}（{}）の公表済みの記録から作成",
+                self.p.site.title, self.p.site.publisher
+            );
+        }
+        let cited: Vec<String> = sources.iter().map(Source::citation).collect();
+        format!("出典：{}をもとに作成", cited.join("、"))
     }
 
     /// Write a chart's SVG and CSV into `dir` (a site path ending in `/`) and describe it.
@@ -27,10 +41,14 @@ impl Renderer<'_, '_> {
         dir: &str,
         anchor: &str,
         chart: &Chart,
-        scope: &str,
-        context: &str,
+        place: Place<'_>,
     ) -> Result<ChartView, RenderError> {
-        let source = self.source_line();
+        let Place {
+            scope,
+            context,
+            sources,
+        } = place;
+        let source = self.source_line(sources);
         let frame = ChartFrame {
             scope,
             context,

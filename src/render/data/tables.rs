@@ -84,12 +84,12 @@ pub(in crate::render) fn team_rows<'t>(p: &Published, teams: impl Iterator<Item 
 }
 
 /// 公表日: the team's announce date, blank where it is only the cohort's and the source gives
-/// no day for that (cohort.yaml `shown_as.announce`, 「3月中下旬以降 順次」): a cell holds no
-/// date the source does not give.
+/// no day for that (cohort.yaml `shown_as.announce`, 「3月中下旬以降 順次」) or where it is a
+/// placeholder (`announce_confirmed: false`): a cell holds no date the source does not give.
 fn announce_date(p: &Published, t: &Team) -> String {
-    let approximate = p
-        .cohort(t.cohort)
-        .is_some_and(|c| c.announce_shown.is_some() && c.announce == t.announce);
+    let approximate = p.unconfirmed(t.announce).is_some()
+        || p.cohort(t.cohort)
+            .is_some_and(|c| c.announce_shown.is_some() && c.announce == t.announce);
     if approximate {
         String::new()
     } else {

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use crate::model::{Cohort, CohortNo, urls};
 use crate::publish::{Record, Sources};
 use crate::render::RenderError;
-use crate::render::charts::emit::unshown_sentences;
+use crate::render::charts::emit::{Place, unshown_sentences};
 use crate::render::renderer::{COHORT_KINDS, OgType, PageSpec, Rendered, Renderer};
 use crate::render::views::layout::crumb;
 use crate::render::views::parts::{HeadlineView, HeldUntil, fiscal_year_label};
@@ -17,13 +17,20 @@ impl Renderer<'_, '_> {
     /// Cohort `c`'s headline figures, as its page, the list of cohorts and the top page show them.
     pub(super) fn headline(&self, c: &Cohort) -> Option<HeadlineView> {
         let s = self.stats.cohort(c.no)?;
-        Some(HeadlineView::of(
-            c.no.0,
-            c.fiscal_year,
-            &s.headline,
-            &s.declared,
-            s.roster,
-        ))
+        let mut view = HeadlineView::of(c.no.0, c.fiscal_year, &s.headline, &s.declared, s.roster, &c.sources);
+        view.places = crate::render::views::parts::places_line(&c.declared);
+        Some(view)
+    }
+
+    /// The sources of every published cohort, each once, in cohort order.
+    fn all_sources(&self) -> Vec<crate::model::Source> {
+        let mut all: Vec<crate::model::Source> = Vec::new();
+        for s in self.p.cohorts.iter().flat_map(|c| &c.sources) {
+            if !all.contains(s) {
+                all.push(s.clone());
+            }
+        }
+        all
     }
 
     pub(in crate::render) fn cohorts(&mut self) -> Result<(), RenderError> {
@@ -36,8 +43,11 @@ impl Renderer<'_, '_> {
                     urls::COMPARISON_CHARTS,
                     "comparison",
                     chart,
-                    "各期",
-                    &context,
+                    Place {
+                        scope: "各期",
+                        context: &context,
+                        sources: &self.all_sources(),
+                    },
                 )?)
             }
             None => None,
@@ -80,7 +90,9 @@ impl Renderer<'_, '_> {
         let Some(s) = self.stats.cohort(c.no) else {
             return Ok(out);
         };
-        let headline = HeadlineView::of(c.no.0, c.fiscal_year, &s.headline, &s.declared, s.roster);
+        let Some(headline) = self.headline(c) else {
+            return Ok(out);
+        };
         let title = format!("{}（{}）", c.no.label(), fiscal_year_label(c.fiscal_year));
         let dir = urls::cohort_charts(c.no);
         let mut views = Vec::new();
@@ -89,14 +101,28 @@ impl Renderer<'_, '_> {
             let noted;
             let chart = if chart.id == crate::stats::ChartId::Population {
                 noted = crate::stats::Chart {
-                    note: Some(self.population_note(c.no)),
+                    note: Some(format!(
+                        "{}{}",
+                        chart.note.as_deref().unwrap_or_default(),
+                        self.population_note(c.no)
+                    )),
                     ..chart.clone()
                 };
                 &noted
             } else {
                 chart
             };
-            views.push(self.emit_chart(&mut out, &dir, chart.id.slug(), chart, &c.no.label(), &title)?);
+            views.push(self.emit_chart(
+                &mut out,
+                &dir,
+                chart.id.slug(),
+                chart,
+                Place {
+                    scope: &c.no.label(),
+                    context: &title,
+                    sources: &c.sources,
+                },
+            )?);
         }
         let page = CohortView {
             charts_intro: charts_intro(&shown),
@@ -160,7 +186,7 @@ impl Renderer<'_, '_> {
             .filter_map(|t| self.p.town(t).population_as_of)
             .collect();
         match dates.iter().next() {
-            Some(d) if dates.len() == 1 => format!("人口は住民基本台帳人口（{}現在）。", d.display_ja()),
+            Some(d) if dates.len() == 1 => format!("人口は住民基本台帳人口（{}現在）。", d.wareki()),
             _ => "人口は住民基本台帳人口。".to_string(),
         }
     }

@@ -63,7 +63,7 @@ fn news(p: &Published, limit: usize) -> Vec<NewsItem> {
         }
     });
     let reports = p.reports.iter().map(|r| NewsItem {
-        date: r.release.date().display_ja(),
+        date: r.release.date().wareki(),
         date_iso: Some(r.release.date().iso()),
         title: format!("報告「{}」を掲載しました", r.title),
         href: urls::report(r.cohort, &r.stem),
@@ -73,10 +73,14 @@ fn news(p: &Published, limit: usize) -> Vec<NewsItem> {
     let pages = p.pages.iter().filter_map(|pg| {
         let at = pg.release?;
         // A page released with a cohort whose date is given in words is dated in those words.
-        let words = pg.released_with.and_then(|no| p.cohort(no)?.announce_shown.clone());
+        // So is one released at a placeholder instant.
+        let words = pg
+            .released_with
+            .and_then(|no| p.cohort(no)?.announce_shown.clone())
+            .or_else(|| p.unconfirmed(at).map(|c| c.announce_label()));
         Some(NewsItem {
             date_iso: words.is_none().then(|| at.date().iso()),
-            date: words.unwrap_or_else(|| at.date().display_ja()),
+            date: words.unwrap_or_else(|| at.date().wareki()),
             title: format!("「{}」を掲載しました", pg.title),
             href: urls::page(&pg.stem),
             held_until: HeldUntil::of(p, at),

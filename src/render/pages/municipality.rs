@@ -38,7 +38,7 @@ impl Renderer<'_, '_> {
                 prefecture: pref.name,
                 prefecture_href: urls::prefecture(pref.slug),
                 population: m.population.map(fmt_int),
-                population_as_of: m.population_as_of.map(|d| d.display_ja()),
+                population_as_of: m.population_as_of.map(|d| d.wareki()),
                 teams,
                 programs,
             };

@@ -8,7 +8,7 @@ use crate::model::reference::PREFECTURES;
 use crate::model::{Prefecture, Region, urls};
 use crate::publish::Team;
 use crate::publish::{Record, Sources};
-use crate::render::charts::emit::unshown_sentences;
+use crate::render::charts::emit::{Place, unshown_sentences};
 use crate::render::colors::MAP_SHADES;
 use crate::render::renderer::{COHORT_KINDS, OgType, PageSpec, Rendered, Renderer};
 use crate::render::views::layout::{crumb, root_of};
@@ -19,6 +19,82 @@ use crate::stats::{Chart, Headline};
 
 impl Renderer<'_, '_> {
     /// The tile map (links relative to `root`) and the regional list beside it.
+    /// The published cohorts whose team lists are kept here, and those known only by their
+    /// declared figures (第1期): per-prefecture counts cover the first alone.
+    fn listed_and_unlisted(&self) -> (Vec<String>, Vec<String>) {
+        let (listed, unlisted): (Vec<_>, Vec<_>) = self.p.cohorts.iter().partition(|c| c.roster);
+        let labels = |cs: Vec<&crate::model::Cohort>| cs.iter().map(|c| c.no.label()).collect();
+        (labels(listed), labels(unlisted))
+    }
+
+    /// What the per-prefecture counts cover, said from what is published (SPEC §2: a statement
+    /// about what the site shows is made from what it shows).
+    fn coverage(&self) -> String {
+        let (listed, unlisted) = self.listed_and_unlisted();
+        let mut s = if listed.is_empty() {
+            "都道府県ごとのチーム数は、伴走支援チーム一覧を載せている期のチームを数えます。".to_string()
+        } else {
+            format!(
+                "都道府県ごとのチーム数は、伴走支援チーム一覧を載せている{}の公表済みのチームの数です。",
+                listed.join("・")
+            )
+        };
+        if !unlisted.is_empty() {
+            s.push_str(&format!(
+                "{}は伴走支援チーム一覧をこのサイトに載せていないため、数に含みません。",
+                unlisted.join("・")
+            ));
+        }
+        s
+    }
+
+    /// A prefecture page's words where it has no team: what the lists kept here show, and
+    /// what the site cannot say.
+    fn no_team_here(&self, pref: &Prefecture) -> String {
+        let (listed, unlisted) = self.listed_and_unlisted();
+        let mut s = if listed.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "{}の伴走支援チーム一覧には、{}の市町村はありません。",
+                listed.join("・"),
+                pref.name
+            )
+        };
+        if !unlisted.is_empty() {
+            s.push_str(&format!(
+                "{}は伴走支援チーム一覧をこのサイトに載せていないため、{}の支援先はわかりません。",
+                unlisted.join("・"),
+                pref.name
+            ));
+        }
+        if s.is_empty() {
+            s = "公表済みの伴走支援チームはまだありません。".to_string();
+        }
+        s
+    }
+
+    /// Where a prefecture page's readers find the breakdowns it does not show: the cohorts whose
+    /// pages show gender, age or track, from the charts those pages carry.
+    fn breakdowns_elsewhere(&self) -> String {
+        use crate::stats::ChartId;
+        let person = [ChartId::Gender, ChartId::Age, ChartId::Track];
+        let shown: Vec<String> = self
+            .stats
+            .cohorts
+            .iter()
+            .filter(|s| s.charts.iter().any(|c| person.contains(&c.id) && c.shows_figures()))
+            .map(|s| s.no.label())
+            .collect();
+        let mut s =
+            "支援官の性別・年齢・事務官と技官の別は、一人ひとりがわからないよう、都道府県ごとには載せていません。"
+                .to_string();
+        if !shown.is_empty() {
+            s.push_str(&format!("期全体の集計は{}のページに載せています。", shown.join("・")));
+        }
+        s
+    }
+
     pub(super) fn prefecture_map(&self, root: &str) -> PrefectureMap {
         let mut per_pref: BTreeMap<u8, u32> = BTreeMap::new();
         for t in &self.p.teams {
@@ -55,6 +131,8 @@ impl Renderer<'_, '_> {
             svg: tilemap::tile_map(&per_pref, root),
             legend,
             regions,
+            coverage: self.coverage(),
+            counted: self.p.cohorts.iter().any(|c| c.roster),
         }
     }
 
@@ -145,7 +223,13 @@ impl Renderer<'_, '_> {
             let (shown, unshown): (Vec<&Chart>, Vec<&Chart>) = ps.charts.iter().partition(|c| c.shows_figures());
             for chart in shown {
                 let anchor = format!("{}-{}", ps.cohort.0, chart.id.slug());
-                charts.push(self.emit_chart(&mut out, &dir, &anchor, chart, &scope, &scope)?);
+                let sources = self.p.cohort(ps.cohort).map_or(&[][..], |c| &c.sources[..]);
+                let place = Place {
+                    scope: &scope,
+                    context: &scope,
+                    sources,
+                };
+                charts.push(self.emit_chart(&mut out, &dir, &anchor, chart, place)?);
             }
             let Headline {
                 teams,
@@ -164,10 +248,7 @@ impl Renderer<'_, '_> {
             });
         }
         let description = if teams.rows.is_empty() {
-            format!(
-                "{}の地方創生伴走支援。公表済みの伴走支援チームはまだありません。",
-                pref.name
-            )
+            format!("{}の地方創生伴走支援。{}", pref.name, self.no_team_here(pref))
         } else {
             format!(
                 "{}の地方創生伴走支援：{}市町村、{}チーム。",
@@ -185,6 +266,8 @@ impl Renderer<'_, '_> {
             municipalities,
             cohorts,
             programs: self.programs_in_prefecture(pref.code),
+            no_team: self.no_team_here(pref),
+            breakdowns: self.breakdowns_elsewhere(),
         };
         let path = urls::prefecture(pref.slug);
         let crumbs = vec![crumb("都道府県から探す", urls::PREFECTURES)];

@@ -73,7 +73,7 @@ impl Renderer<'_, '_> {
             let page = ReportView {
                 title: r.title.clone(),
                 kind: r.kind.name(),
-                date: r.date.display_ja(),
+                date: r.date.wareki(),
                 date_iso: r.date.iso(),
                 summary: r.summary.clone(),
                 body: render_markdown(&r.body, &root, &|t| this.p.shows(t)),

@@ -24,6 +24,9 @@ pub struct Layout {
     pub footer_pages: Vec<MenuItem>,
     /// As-of time shown in the 非公開プレビュー banner.
     pub preview: Option<String>,
+    /// When the records the page is made from last changed, as pages say a date (the source's
+    /// words for a placeholder): what a page with figures states as their date.
+    pub updated: Option<String>,
     pub is_home: bool,
     /// `article` for reports, `website` otherwise (OpenGraph).
     pub og_type: &'static str,

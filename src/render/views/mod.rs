@@ -268,6 +268,10 @@ pub struct PrefectureView {
     pub municipalities: Vec<NamedLink>,
     pub cohorts: Vec<PrefectureCohortView>,
     pub programs: Vec<ProgramInPrefecture>,
+    /// What the page says where it lists no team (made from what is published).
+    pub no_team: String,
+    /// Where the breakdowns the page does not show are.
+    pub breakdowns: String,
 }
 
 /// Headline figures of one prefecture in one cohort, with its charts.

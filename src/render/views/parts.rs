@@ -57,7 +57,7 @@ impl PublicMember {
             name: m.name.clone(),
             position: m.position.clone(),
             officer: m.is_officer,
-            left: m.left.map(|d| d.display_ja()),
+            left: m.left.map(|d| d.wareki()),
             held_until: HeldUntil::of(p, m.announce),
         }
     }
@@ -134,7 +134,7 @@ impl TeamRow {
             has_names: t.members.iter().any(|m| m.name.is_some() || m.position.is_some()),
             announce: match p.cohort(t.cohort) {
                 Some(c) if c.announce == t.announce => c.announce_label(),
-                _ => t.announce.date().display_ja(),
+                _ => p.when(t.announce),
             },
             reports: p.reports_of(t.cohort, t.no).map(|r| ReportRef::of(p, r)).collect(),
             held_until: HeldUntil::of(p, t.announce),
@@ -148,6 +148,8 @@ impl TeamRow {
 pub struct TeamList {
     pub rows: Vec<TeamRow>,
     pub has_continuing: bool,
+    /// Some rows say 継続 or 新規 and some do not: the blank ones are unknown, and the list says so.
+    pub continuing_partly_known: bool,
     pub has_areas: bool,
 }
 
@@ -163,6 +165,8 @@ impl TeamList {
         let rows: Vec<TeamRow> = teams.map(|t| TeamRow::of(p, t)).collect();
         TeamList {
             has_continuing: rows.iter().any(|t| t.continuing.is_some()),
+            continuing_partly_known: rows.iter().any(|t| t.continuing.is_some())
+                && rows.iter().any(|t| t.continuing.is_none()),
             has_areas: rows.iter().any(|t| !t.areas.is_empty()),
             rows,
         }
@@ -194,7 +198,7 @@ impl ReportRef {
             title: r.title.clone(),
             href: urls::report(r.cohort, &r.stem),
             kind: r.kind.name(),
-            date: r.date.display_ja(),
+            date: r.date.wareki(),
             date_iso: r.date.iso(),
             summary: r.summary.clone(),
             cohort_label: r.cohort.label(),
@@ -218,15 +222,39 @@ pub struct HeadlineView {
     pub officers: u32,
     /// Members who have left, counted in `members`.
     pub left: u32,
-    /// The four headline figures as shown: counted from the records, or for a cohort without
-    /// its roster the declared ones it has.
+    /// The four headline figures as shown: the declared (official) one where the cohort has it,
+    /// else the count of the published records.
     pub figures: Vec<DeclaredView>,
     /// Whether the cohort's team list is kept here (its pages link it).
     pub roster: bool,
-    /// Declared figures that differ from the records, with a note each.
+    /// For each declared figure the records count differently: the editors' note
+    /// (`declared.notes`), or the record count. Marked ※ at the figure.
     pub notes: Vec<String>,
     /// Declared figures that the records cannot count (e.g. applicants), shown as declared.
     pub declared_only: Vec<DeclaredView>,
+    /// The documents the figures rest on (cohort.yaml `sources`).
+    pub sources: Vec<SourceView>,
+    /// 継続・新規 as the source counts them (`declared.continuing` / `new`).
+    pub places: Option<String>,
+}
+
+/// A source as a citation line shows it: 「title」（publisher、date）, linked where it has a URL.
+#[derive(Debug, Serialize)]
+pub struct SourceView {
+    pub citation: String,
+    pub url: Option<String>,
+}
+
+impl SourceView {
+    pub fn all(sources: &[crate::model::Source]) -> Vec<SourceView> {
+        sources
+            .iter()
+            .map(|s| SourceView {
+                citation: s.citation(),
+                url: s.url.clone(),
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -234,37 +262,71 @@ pub struct DeclaredView {
     pub label: &'static str,
     pub unit: &'static str,
     pub value: String,
+    /// Whether a note below speaks of this figure (※).
+    pub noted: bool,
+}
+
+/// 「継続支援対象：33道府県の47市町村、新規支援対象：30道府県の50市町村（公表資料）」.
+pub fn places_line(d: &crate::model::Declared) -> Option<String> {
+    let said = |what: &str, p: &Option<crate::model::Places>| {
+        let p = (*p)?;
+        Some(match (p.prefectures, p.municipalities) {
+            (Some(pr), Some(m)) => format!("{what}：{pr}道府県の{m}市町村"),
+            (None, Some(m)) => format!("{what}：{m}市町村"),
+            (Some(pr), None) => format!("{what}：{pr}道府県"),
+            (None, None) => return None,
+        })
+    };
+    let parts: Vec<String> = [said("継続支援対象", &d.continuing), said("新規支援対象", &d.new)]
+        .into_iter()
+        .flatten()
+        .collect();
+    (!parts.is_empty()).then(|| format!("{}（公表資料）", parts.join("、")))
 }
 
 impl HeadlineView {
-    pub fn of(no: u32, fiscal_year: u32, h: &Headline, declared: &[DeclaredFigure], roster: bool) -> Self {
+    pub fn of(
+        no: u32,
+        fiscal_year: u32,
+        h: &Headline,
+        declared: &[DeclaredFigure],
+        roster: bool,
+        sources: &[crate::model::Source],
+    ) -> Self {
+        let noted = |d: &DeclaredFigure| !d.agrees() || d.note.is_some();
+        // The declared figure leads; without one, the records' count (none for a cohort
+        // without its roster).
         let figures = Figure::HEADLINE
             .iter()
             .filter_map(|&f| {
-                let value = if roster {
-                    h.count(f)?
-                } else {
-                    declared.iter().find(|d| d.figure == f)?.declared
+                let d = declared.iter().find(|d| d.figure == f);
+                let value = match d {
+                    Some(d) => d.declared,
+                    None if roster => h.count(f)?,
+                    None => return None,
                 };
                 Some(DeclaredView {
                     label: f.headline_label(),
                     unit: f.unit().symbol(),
                     value: fmt_int(u64::from(value)),
+                    noted: d.is_some_and(noted),
                 })
             })
             .collect();
         let notes = declared
             .iter()
-            .filter(|d| !d.agrees())
+            .filter(|d| noted(d))
             .map(|d| {
-                format!(
-                    "公表資料の集計では{}は{}{}です。このサイトは、記録に登録された{}{}を数えて載せています。",
-                    d.figure.label(),
-                    fmt_int(u64::from(d.declared)),
-                    d.figure.unit().symbol(),
-                    fmt_int(u64::from(d.records.unwrap_or(0))),
-                    d.figure.unit().symbol()
-                )
+                let unit = d.figure.unit().symbol();
+                match (&d.note, d.records) {
+                    (Some(note), _) => format!("※{}：{note}", d.figure.label()),
+                    (None, records) => format!(
+                        "※{}：公表数値は{}{unit}、伴走支援チーム一覧から数えると{}{unit}です。",
+                        d.figure.label(),
+                        fmt_int(u64::from(d.declared)),
+                        fmt_int(u64::from(records.unwrap_or(0))),
+                    ),
+                }
             })
             .collect();
         let declared_only = declared
@@ -273,7 +335,8 @@ impl HeadlineView {
             .map(|d| DeclaredView {
                 label: d.figure.label(),
                 unit: d.figure.unit().symbol(),
-                value: fmt_int(u64::from(d.records.unwrap_or(d.declared))),
+                value: fmt_int(u64::from(d.declared)),
+                noted: noted(d),
             })
             .collect();
         HeadlineView {
@@ -290,6 +353,8 @@ impl HeadlineView {
             roster,
             notes,
             declared_only,
+            sources: SourceView::all(sources),
+            places: None,
         }
     }
 }
@@ -330,6 +395,11 @@ pub struct PrefectureMap {
     pub svg: String,
     pub legend: Vec<LegendItem>,
     pub regions: Vec<RegionView>,
+    /// Which cohorts the counts cover, made from what is published.
+    pub coverage: String,
+    /// Whether any published cohort has its team list here (else the tiles count nothing and
+    /// are not drawn).
+    pub counted: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -438,24 +508,35 @@ mod tests {
                 figure: Figure::Members,
                 declared: 278,
                 records: Some(279),
+                note: None,
             },
             DeclaredFigure {
                 figure: Figure::Teams,
                 declared: 97,
                 records: Some(97),
+                note: None,
             },
             DeclaredFigure {
                 figure: Figure::StaffApplicants,
                 declared: 308,
                 records: None,
+                note: None,
             },
         ];
-        let v = HeadlineView::of(2, 2026, &h, &declared, true);
+        let v = HeadlineView::of(2, 2026, &h, &declared, true, &[]);
+        // The official figure leads; the records' count is the note.
+        let members = v.figures.iter().find(|f| f.label == "地方創生支援官").unwrap();
+        assert_eq!((members.value.as_str(), members.noted), ("278", true));
         assert_eq!(
             v.notes,
-            ["公表資料の集計では支援官は278名です。このサイトは、記録に登録された279名を数えて載せています。"]
+            ["※支援官：公表数値は278名、伴走支援チーム一覧から数えると279名です。"]
         );
         assert_eq!(v.declared_only.len(), 1);
         assert_eq!(v.declared_only[0].value, "308");
+        // An editors' note replaces the generated one.
+        let mut with_note = declared.clone();
+        with_note[0].note = Some("公表資料の集計は278名、一覧表の行は279名分です".into());
+        let v = HeadlineView::of(2, 2026, &h, &with_note, true, &[]);
+        assert_eq!(v.notes, ["※支援官：公表資料の集計は278名、一覧表の行は279名分です"]);
     }
 }
