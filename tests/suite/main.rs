@@ -31,3 +31,4 @@ mod release_sequence;
 mod robustness;
 mod serve;
 mod snapshots;
+mod statements;
