@@ -297,3 +297,72 @@ fn no_search_leaves_out_the_index_the_search_page_and_the_box() {
         full.iter().filter(|(p, _)| same(p)).collect::<Vec<_>>()
     );
 }
+
+/// Every folder with CSVs has a CSVW `csv-metadata.json` describing each of them: its columns
+/// are the CSV's header row in order, and every cell of a number or date column reads as one
+/// (or is empty, or 秘匿 in a chart).
+#[test]
+fn every_csv_is_described_by_its_folders_csvw_metadata() {
+    let site = Site::real();
+    ok(&site.build("2026-12-06"));
+    let files = site.output_tree();
+    let mut described = 0;
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".csv")) {
+        let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+        let meta_path = format!("{dir}/csv-metadata.json");
+        let meta: serde_json::Value = serde_json::from_slice(
+            files
+                .get(&meta_path)
+                .unwrap_or_else(|| panic!("no {meta_path} for {path}")),
+        )
+        .unwrap();
+        assert_eq!(meta["@context"][0], "http://www.w3.org/ns/csvw");
+        assert!(meta["dc:license"].as_str().is_some_and(|l| !l.is_empty()));
+        let table = meta["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["url"] == name)
+            .unwrap_or_else(|| panic!("{meta_path} does not describe {name}"));
+        assert!(table["dc:title"].as_str().is_some_and(|t| !t.is_empty()), "{path}");
+        let columns = table["tableSchema"]["columns"].as_array().unwrap();
+        let text = String::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap().to_vec()).unwrap();
+        let mut rows = csv::Reader::from_reader(text.as_bytes());
+        let header: Vec<String> = rows.headers().unwrap().iter().map(str::to_string).collect();
+        let titles: Vec<&str> = columns.iter().map(|c| c["titles"].as_str().unwrap()).collect();
+        assert_eq!(header, titles, "{path}");
+        for row in rows.records() {
+            let row = row.unwrap();
+            for (cell, c) in row.iter().zip(columns) {
+                let nulls: Vec<&str> = match &c["null"] {
+                    serde_json::Value::String(s) => vec![s.as_str()],
+                    serde_json::Value::Array(a) => a.iter().filter_map(|v| v.as_str()).collect(),
+                    _ => vec![],
+                };
+                if nulls.contains(&cell) {
+                    continue;
+                }
+                let ok = match &c["datatype"] {
+                    serde_json::Value::String(t) if t == "string" => true,
+                    serde_json::Value::String(t) if t == "integer" => cell.parse::<i64>().is_ok(),
+                    serde_json::Value::String(t) if t == "nonNegativeInteger" => cell.parse::<u64>().is_ok(),
+                    d if d["base"] == "date" => banso::time::Date::parse(cell).is_ok(),
+                    other => panic!("{path}: unexpected datatype {other}"),
+                };
+                assert!(ok, "{path}: 「{cell}」 is not a {}", c["datatype"]);
+            }
+        }
+        described += 1;
+    }
+    assert!(
+        described > 50,
+        "the real site's CSVs: /data/, prefectures and charts ({described})"
+    );
+    // /data/ links it.
+    assert!(
+        site.page("data/index.html")
+            .attrs("main a", "href")
+            .iter()
+            .any(|h| h.ends_with("csv-metadata.json"))
+    );
+}

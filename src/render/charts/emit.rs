@@ -6,6 +6,7 @@ use super::ChartFrame;
 use crate::model::Source;
 use crate::render::RenderError;
 use crate::render::charts;
+use crate::render::data::csvw;
 use crate::render::renderer::{Rendered, Renderer};
 use crate::render::views::parts::ChartView;
 use crate::stats::{Chart, Tally};
@@ -65,9 +66,11 @@ impl Renderer<'_, '_> {
         out.file(csv.clone(), charts::csv(chart));
         let mut table = charts::table(chart, scope);
         table.id = anchor.to_string();
+        let title = charts::active_title(chart, scope);
+        let csvw = csvw_table(chart, &format!("{scope}の{}", chart.subject()), &source);
         Ok(ChartView {
             id: anchor.to_string(),
-            title: charts::active_title(chart, scope),
+            title,
             svg,
             csv,
             width: drawn.width,
@@ -78,7 +81,52 @@ impl Renderer<'_, '_> {
             // Below the wide drawing's width plus the page's side margins, it would be scaled down.
             narrow_below: drawn.width + 31,
             table,
+            csvw,
         })
+    }
+
+    /// The charts' folder's `csv-metadata.json` (one table group for the CSVs of `views`).
+    pub(in crate::render) fn chart_metadata(
+        &self,
+        out: &mut Rendered,
+        dir: &str,
+        title: &str,
+        views: &mut [ChartView],
+    ) -> Result<(), RenderError> {
+        if views.is_empty() {
+            return Ok(());
+        }
+        let tables: Vec<csvw::Table> = views
+            .iter_mut()
+            .map(|v| std::mem::replace(&mut v.csvw, csvw::Table::default()))
+            .collect();
+        out.file(format!("{dir}{}", csvw::FILE), csvw::metadata(self.p, title, &tables)?);
+        Ok(())
+    }
+}
+
+/// A chart's CSV for CSVW: 区分, then a count column per series in the chart's unit.
+fn csvw_table(chart: &Chart, title: &str, source: &str) -> csvw::Table {
+    let unit = (chart.unit != crate::stats::Unit::Mixed).then(|| chart.unit.symbol().to_string());
+    let mut columns = vec![csvw::Column {
+        title: "区分".into(),
+        kind: csvw::Kind::Text,
+        description: None,
+        unit: None,
+    }];
+    let header = charts::csv_header(chart);
+    columns.extend(header.into_iter().skip(1).map(|h| csvw::Column {
+        title: h,
+        kind: csvw::Kind::Count,
+        description: None,
+        unit: unit.clone(),
+    }));
+    csvw::Table {
+        url: format!("{}.csv", chart.id.slug()),
+        title: title.to_string(),
+        description: chart.suppressed.clone().or_else(|| chart.note.clone()),
+        source: Some(source.trim_start_matches("出典：").to_string()),
+        columns,
     }
 }
 

@@ -149,7 +149,8 @@ fn comparison_title(chart: &Chart) -> String {
 }
 
 /// The chart's numbers as CSV (UTF-8 with BOM): one row per category, one column per series.
-pub fn csv(chart: &Chart) -> Vec<u8> {
+/// The chart CSV's header row: 区分, then each series with its unit.
+pub fn csv_header(chart: &Chart) -> Vec<String> {
     let mut header = vec!["区分".to_string()];
     header.extend(chart.series.iter().map(|s| {
         if chart.unit == crate::stats::Unit::Mixed {
@@ -158,6 +159,11 @@ pub fn csv(chart: &Chart) -> Vec<u8> {
             format!("{}（{}）", s.name, chart.unit.symbol())
         }
     }));
+    header
+}
+
+pub fn csv(chart: &Chart) -> Vec<u8> {
+    let header = csv_header(chart);
     let rows: Vec<Vec<String>> = chart
         .categories
         .iter()

@@ -5,6 +5,7 @@
 //! tables themselves (rows, CSV and JSON bytes), which a prefecture's page writes too, are in
 //! [`tables`].
 
+pub(super) mod csvw;
 mod tables;
 
 use serde::Serialize;
@@ -129,9 +130,43 @@ pub(super) fn render_data(p: &Published, stats: &Stats, plan: &mut Plan) -> Resu
         plan.add(urls::data_file("programs.csv"), programs_csv(p)?)?;
     }
 
+    plan.add(
+        urls::data_file(csvw::FILE),
+        data_metadata(p, &describe_files(!p.programs.is_empty()))?,
+    )?;
+
     let json = serde_json::to_vec_pretty(&summary(p, stats))
         .map_err(|e| RenderError::Data("summary.json".into(), e.to_string()))?;
     plan.add(urls::data_file("summary.json"), json)
+}
+
+/// The CSVW description of the CSVs among `files` (/data/'s, or a prefecture's copies).
+pub(super) fn data_metadata(p: &Published, files: &[DataFile]) -> Result<Vec<u8>, RenderError> {
+    let source = sources_cited(p);
+    let tables: Vec<csvw::Table> = files
+        .iter()
+        .filter(|f| f.name.ends_with(".csv"))
+        .map(|f| csvw::Table {
+            url: f.name.to_string(),
+            title: f.title.to_string(),
+            description: Some(f.description.to_string()),
+            source: source.clone(),
+            columns: f.columns.iter().map(|(t, d)| csvw::Column::of_data(t, d)).collect(),
+        })
+        .collect();
+    csvw::metadata(p, &format!("{}のオープンデータ", p.site.title), &tables)
+}
+
+/// The sources of the published cohorts, as one citation line (none without any).
+fn sources_cited(p: &Published) -> Option<String> {
+    let mut cited: Vec<String> = Vec::new();
+    for s in p.cohorts.iter().flat_map(|c| &c.sources) {
+        let c = s.citation();
+        if !cited.contains(&c) {
+            cited.push(c);
+        }
+    }
+    (!cited.is_empty()).then(|| cited.join("、"))
 }
 
 /// summary.json: per published cohort its headline and declared figures and every chart's

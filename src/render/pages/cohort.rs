@@ -38,7 +38,7 @@ impl Renderer<'_, '_> {
         let comparison = match &self.stats.comparison {
             Some(chart) => {
                 let context = "公表済みの期ごとの主要数値".to_string();
-                Some(self.emit_chart(
+                let mut view = self.emit_chart(
                     &mut charts,
                     urls::COMPARISON_CHARTS,
                     "comparison",
@@ -48,7 +48,14 @@ impl Renderer<'_, '_> {
                         context: &context,
                         sources: &self.all_sources(),
                     },
-                )?)
+                )?;
+                self.chart_metadata(
+                    &mut charts,
+                    urls::COMPARISON_CHARTS,
+                    &context,
+                    std::slice::from_mut(&mut view),
+                )?;
+                Some(view)
             }
             None => None,
         };
@@ -124,6 +131,7 @@ impl Renderer<'_, '_> {
                 },
             )?);
         }
+        self.chart_metadata(&mut out, &dir, &format!("{title}の図表の数値"), &mut views)?;
         let page = CohortView {
             charts_intro: charts_intro(&shown),
             charts_unshown: unshown_sentences(&unshown),

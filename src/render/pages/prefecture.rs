@@ -189,6 +189,14 @@ impl Renderer<'_, '_> {
                 });
             }
         }
+        let described: Vec<_> = data::describe_files(false)
+            .into_iter()
+            .filter(|f| matches!(f.name, "teams.csv" | "members.csv"))
+            .collect();
+        out.file(
+            urls::prefecture_file(pref.slug, data::csvw::FILE),
+            data::data_metadata(self.p, &described)?,
+        );
         Ok(links)
     }
 
@@ -231,6 +239,7 @@ impl Renderer<'_, '_> {
                 };
                 charts.push(self.emit_chart(&mut out, &dir, &anchor, chart, place)?);
             }
+            self.chart_metadata(&mut out, &dir, &format!("{scope}の図表の数値"), &mut charts)?;
             let Headline {
                 teams,
                 members,

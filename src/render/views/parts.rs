@@ -387,6 +387,9 @@ pub struct ChartView {
     /// Largest screen width in px that gets the narrow drawing.
     pub narrow_below: u32,
     pub table: TableView,
+    /// The CSV as its folder's CSVW metadata describes it.
+    #[serde(skip)]
+    pub csvw: crate::render::data::csvw::Table,
 }
 
 /// The tile map and the same counts as a list by region.
