@@ -98,7 +98,7 @@ impl Renderer<'_, '_> {
         }
         let tables: Vec<csvw::Table> = views
             .iter_mut()
-            .map(|v| std::mem::replace(&mut v.csvw, csvw::Table::default()))
+            .map(|v| std::mem::take(&mut v.csvw))
             .collect();
         out.file(format!("{dir}{}", csvw::FILE), csvw::metadata(self.p, title, &tables)?);
         Ok(())
