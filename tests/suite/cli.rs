@@ -11,7 +11,7 @@ fn build_says_what_it_built_what_is_held_and_how_long_it_took() {
         "{err}"
     );
     assert!(
-        err.contains("ページ 94（うち報告 1）、図表 8、データ 4、添付ファイル 1"),
+        err.contains("ページ 94（うち報告 1）、図表 8、データ 5、添付ファイル 1"),
         "{err}"
     );
     assert!(err.contains("公表待ち 4件（次の公表 2027-04-01 10:00）"), "{err}");

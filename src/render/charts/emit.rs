@@ -96,10 +96,7 @@ impl Renderer<'_, '_> {
         if views.is_empty() {
             return Ok(());
         }
-        let tables: Vec<csvw::Table> = views
-            .iter_mut()
-            .map(|v| std::mem::take(&mut v.csvw))
-            .collect();
+        let tables: Vec<csvw::Table> = views.iter_mut().map(|v| std::mem::take(&mut v.csvw)).collect();
         out.file(format!("{dir}{}", csvw::FILE), csvw::metadata(self.p, title, &tables)?);
         Ok(())
     }

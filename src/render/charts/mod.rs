@@ -119,10 +119,12 @@ pub fn active_title(chart: &Chart, scope: &str) -> String {
         .filter(|(_, n)| *n == max)
         .map(|(i, _)| chart.categories[*i].as_str())
         .collect();
-    let who = if tops.len() == 1 {
-        tops[0].to_string()
-    } else {
-        format!("{}など", tops[0])
+    // A tie is said as one: every first, each with the count (「内閣官房、総務省が各2名で最多」),
+    // or the first two and how many share it.
+    let (who, each) = match tops.len() {
+        1 => (tops[0].to_string(), ""),
+        2 | 3 => (tops.join("、"), "各"),
+        n => (format!("{}、{}など{n}区分", tops[0], tops[1]), "各"),
     };
     let lead = if chart.series.len() > 1 {
         format!("{}は", series.name)
@@ -130,7 +132,7 @@ pub fn active_title(chart: &Chart, scope: &str) -> String {
         String::new()
     };
     format!(
-        "{subject}：{lead}{who}が{}{}で最多",
+        "{subject}：{lead}{who}が{each}{}{}で最多",
         fmt_int(u64::from(max)),
         chart.unit.symbol()
     )

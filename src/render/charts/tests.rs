@@ -33,6 +33,17 @@ fn titles_say_what_the_chart_shows() {
         active_title(&c, "第2期"),
         "第2期の支援官の所属府省庁等：国土交通省が40名で最多"
     );
+    // A tie is said as one, never as 「…など」 that hides who shares it.
+    let c = chart(&[5, 2, 5], &["課長級", "係長級", "補佐級"]);
+    assert_eq!(
+        active_title(&c, "第2期"),
+        "第2期の支援官の所属府省庁等：課長級、補佐級が各5名で最多"
+    );
+    let c = chart(&[1, 1, 1, 1], &["A省", "B省", "C省", "D省"]);
+    assert_eq!(
+        active_title(&c, "第2期"),
+        "第2期の支援官の所属府省庁等：A省、B省など4区分が各1名で最多"
+    );
     let c = chart(&[0, 0, 279], &["男性", "女性", "未登録"]);
     assert_eq!(
         active_title(&c, "第2期"),

@@ -29,8 +29,37 @@ pub struct DataFile {
     pub columns: Vec<(&'static str, &'static str)>,
 }
 
-/// What the /data/ page says about each file that the build writes.
-pub fn describe_files(has_programs: bool) -> Vec<DataFile> {
+/// Whether any published cohort's page shows a breakdown of gender, age or track: what the
+/// data page may say summary.json holds.
+pub fn breakdowns_shown(stats: &Stats) -> bool {
+    use crate::stats::ChartId;
+    stats
+        .cohorts
+        .iter()
+        .flat_map(|c| &c.charts)
+        .any(|c| matches!(c.id, ChartId::Gender | ChartId::Age | ChartId::Track) && c.shows_figures())
+}
+
+/// A chart summary.json carries: one its page draws, or one withheld to protect the few people
+/// it counts (its numbers null, `suppressed` true). One with nothing recorded is left out: its
+/// categories would be labels for numbers nobody has.
+fn in_summary(chart: &crate::stats::Chart) -> bool {
+    chart.shows_figures()
+        || chart
+            .series
+            .iter()
+            .flat_map(|s| &s.values)
+            .any(|v| *v == crate::stats::Tally::Suppressed)
+}
+
+/// What the /data/ page says about each file that the build writes (`breakdowns`: whether
+/// summary.json holds any breakdown of gender, age or track, [`breakdowns_shown`]).
+pub fn describe_files(has_programs: bool, breakdowns: bool) -> Vec<DataFile> {
+    let members = if breakdowns {
+        "公表済みのチームの支援官。1行が1人です。性別・年齢・事務官/技官の別は含みません（期全体の集計値を summary.json に載せています）。"
+    } else {
+        "公表済みのチームの支援官。1行が1人です。性別・年齢・事務官/技官の別は含みません。"
+    };
     let files = vec![
         DataFile {
             name: "teams.csv",
@@ -57,7 +86,7 @@ pub fn describe_files(has_programs: bool) -> Vec<DataFile> {
         DataFile {
             name: "members.csv",
             title: "地方創生支援官一覧",
-            description: "公表済みのチームの支援官。1行が1人です。性別・年齢・事務官/技官の別は含みません（集計値のみ summary.json に載せています）。",
+            description: members,
             columns: vec![
                 ("全国地方公共団体コード", "支援先市町村の団体コード（文字列）"),
                 ("市町村", "支援先の市町村名"),
@@ -132,7 +161,7 @@ pub(super) fn render_data(p: &Published, stats: &Stats, plan: &mut Plan) -> Resu
 
     plan.add(
         urls::data_file(csvw::FILE),
-        data_metadata(p, &describe_files(!p.programs.is_empty()))?,
+        data_metadata(p, &describe_files(!p.programs.is_empty(), breakdowns_shown(stats)))?,
     )?;
 
     let json = serde_json::to_vec_pretty(&summary(p, stats))
@@ -191,7 +220,7 @@ fn summary(p: &Published, stats: &Stats) -> serde_json::Value {
                 "roster": c.roster,
                 "headline": c.roster.then_some(&s.headline),
                 "declared": s.declared,
-                "charts": s.charts.iter().map(|ch| charts::to_json(ch, &scope)).collect::<Vec<_>>(),
+                "charts": s.charts.iter().filter(|ch| in_summary(ch)).map(|ch| charts::to_json(ch, &scope)).collect::<Vec<_>>(),
             }))
         })
         .collect();
@@ -208,14 +237,14 @@ fn summary(p: &Published, stats: &Stats) -> serde_json::Value {
                     json!({
                         "cohort": ps.cohort.0,
                         "headline": { "teams": ps.headline.teams, "members": ps.headline.members, "municipalities": ps.headline.municipalities },
-                        "charts": ps.charts.iter().map(|ch| charts::to_json(ch, &scope)).collect::<Vec<_>>(),
+                        "charts": ps.charts.iter().filter(|ch| in_summary(ch)).map(|ch| charts::to_json(ch, &scope)).collect::<Vec<_>>(),
                     })
                 }).collect::<Vec<_>>(),
             }))
         })
         .collect();
     json!({
-        "description": "公表済みの記録から数えた集計値。null は秘匿した値（suppressed が true の図表）です。",
+        "description": "各期の公表数値（declared）と、公表済みの記録から数えた集計値。null は秘匿した値（suppressed が true の図表）です。",
         "min_group_size": p.site.min_group_size,
         "cohorts": cohorts,
         "comparison": stats.comparison.as_ref().map(|c| charts::to_json(c, "各期")),

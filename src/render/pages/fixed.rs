@@ -36,7 +36,10 @@ impl Renderer<'_, '_> {
 
     pub(in crate::render) fn data_page(&mut self) -> Result<(), RenderError> {
         let page = DataView {
-            files: crate::render::data::describe_files(!self.p.programs.is_empty()),
+            files: crate::render::data::describe_files(
+                !self.p.programs.is_empty(),
+                crate::render::data::breakdowns_shown(self.stats),
+            ),
             license: &self.p.site.license,
         };
         let spec = PageSpec {

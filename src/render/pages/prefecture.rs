@@ -189,7 +189,7 @@ impl Renderer<'_, '_> {
                 });
             }
         }
-        let described: Vec<_> = data::describe_files(false)
+        let described: Vec<_> = data::describe_files(false, data::breakdowns_shown(self.stats))
             .into_iter()
             .filter(|f| matches!(f.name, "teams.csv" | "members.csv"))
             .collect();
