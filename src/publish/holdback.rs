@@ -273,10 +273,11 @@ impl<'a> HoldbackReport<'a> {
             let kind = h.kind.name_ja();
             let pad = " ".repeat(6usize.saturating_sub(unicode_width::UnicodeWidthStr::width(kind)));
             s.push_str(&format!(
-                "  {}  {kind}{pad}  {}  ({})\n",
+                "  {}  {kind}{pad}  {}  ({}){}\n",
                 h.release.display_short(),
                 h.title,
-                h.id
+                h.id,
+                if h.unconfirmed { "  ※仮の日時" } else { "" }
             ));
             for a in &h.attachments {
                 s.push_str(&format!("      └ 添付ファイル  {a}\n"));

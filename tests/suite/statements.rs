@@ -224,3 +224,42 @@ fn prefecture_pages_say_which_cohorts_they_count_from_what_is_published() {
     let hokkaido = site.page("prefectures/hokkaido/index.html");
     assert_eq!(hokkaido.text("main p.meta"), "北海道");
 }
+
+#[test]
+fn holdback_marks_a_placeholder_instant() {
+    let site = placeholder_site();
+    let o = site.banso(&[
+        "holdback",
+        "--content",
+        site.content().to_str().unwrap(),
+        "--as-of",
+        "2026-03-01",
+    ]);
+    let out = crate::common::stdout(&o);
+    assert!(out.contains("第1期  (cohorts/1/cohort.yaml)  ※仮の日時"), "{out}");
+    let o = site.banso(&[
+        "holdback",
+        "--content",
+        site.content().to_str().unwrap(),
+        "--as-of",
+        "2026-03-01",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&crate::common::stdout(&o)).unwrap();
+    let cohort = json["held"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["kind"] == "cohort")
+        .unwrap();
+    assert_eq!(cohort["unconfirmed"], true);
+    // Team 3's own instant is no placeholder.
+    let team3 = json["held"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == "cohorts/1/teams.yaml#3")
+        .unwrap();
+    assert!(team3.get("unconfirmed").is_none(), "{team3}");
+}
