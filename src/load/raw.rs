@@ -56,6 +56,8 @@ pub struct RawMinistry {
     pub short: Option<Sp<String>>,
     #[serde(default)]
     pub aliases: Vec<Sp<String>>,
+    /// `府省庁等` (default) or `オフィサー出向先等`.
+    pub group: Option<Sp<String>>,
 }
 
 /// One entry of municipalities.yaml.

@@ -14,6 +14,36 @@ pub struct Ministry {
     pub slug: Option<String>,
     pub short: Option<String>,
     pub aliases: Vec<String>,
+    /// ministries.yaml `group`: which of the two groups lists and charts show it under.
+    pub group: MinistryGroup,
+}
+
+/// ministries.yaml `group` — 府省庁等 (the default) or オフィサー出向先等, the bodies of
+/// 地方創生支援オフィサー. Lists and charts of ministries show the groups apart, in this order,
+/// each with its subtotal (SPEC §2).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum MinistryGroup {
+    #[default]
+    Ministries,
+    OfficerBodies,
+}
+
+impl MinistryGroup {
+    pub const ALL: [MinistryGroup; 2] = [MinistryGroup::Ministries, MinistryGroup::OfficerBodies];
+
+    /// The value ministries.yaml spells it with, and the heading it is shown under.
+    pub fn name(self) -> &'static str {
+        match self {
+            MinistryGroup::Ministries => "府省庁等",
+            MinistryGroup::OfficerBodies => "オフィサー出向先等",
+        }
+    }
+
+    /// ministries.yaml's spelling (after NFKC, without spaces).
+    pub fn parse(text: &str) -> Option<MinistryGroup> {
+        let text = normalize_name(text);
+        Self::ALL.into_iter().find(|g| g.name() == text)
+    }
 }
 
 /// The place of a [`Ministry`] in [`super::Registry::ministries`] (= display order), like
@@ -78,7 +108,19 @@ mod tests {
             slug: None,
             short: short.map(String::from),
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            group: MinistryGroup::default(),
         }
+    }
+
+    #[test]
+    fn groups_are_read_as_ministries_yaml_spells_them() {
+        assert_eq!(MinistryGroup::parse("府省庁等"), Some(MinistryGroup::Ministries));
+        assert_eq!(
+            MinistryGroup::parse(" オフィサー出向先等 "),
+            Some(MinistryGroup::OfficerBodies)
+        );
+        assert_eq!(MinistryGroup::parse("オフィサー"), None);
+        assert_eq!(MinistryGroup::default(), MinistryGroup::Ministries);
     }
 
     #[test]

@@ -21,7 +21,7 @@ use unicode_normalization::UnicodeNormalization;
 
 pub use code::MunicipalityCode;
 pub use link::{Link, Target};
-pub use ministry::{Ministry, MinistryIndex, MinistryNo};
+pub use ministry::{Ministry, MinistryGroup, MinistryIndex, MinistryNo};
 pub use reference::{AgeBand, Grade, IssueAreaNo, PopulationBand, Prefecture, Region};
 
 use crate::time::{Date, Instant};

@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::figure::Unit;
 use super::person::{Basis, PersonFigure};
 use super::suppress::Tally;
-use crate::model::{Attribute, Grade, IssueAreaNo, PopulationBand, Region};
+use crate::model::{Attribute, Grade, IssueAreaNo, MinistryGroup, PopulationBand, Region};
 use crate::publish::Member;
 use crate::time::Instant;
 
@@ -79,12 +79,23 @@ impl Series {
     }
 }
 
+/// A run of consecutive categories shown apart under its name, with its subtotal: the
+/// 所属府省庁等 chart's 府省庁等 and オフィサー出向先等 (SPEC §2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CategoryGroup {
+    pub name: String,
+    /// How many categories it holds, from where the group before it ends.
+    pub len: usize,
+}
+
 /// The numbers of one chart.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Chart {
     pub id: ChartId,
     pub unit: Unit,
     pub categories: Vec<String>,
+    /// The categories in groups, in order, covering them all; empty where the chart has none.
+    pub groups: Vec<CategoryGroup>,
     pub series: Vec<Series>,
     /// Set when the whole breakdown is withheld: why, for readers.
     pub suppressed: Option<String>,
@@ -120,6 +131,7 @@ impl Chart {
             id,
             unit,
             categories,
+            groups: Vec::new(),
             series: vec![Series {
                 name: unit.count_name().to_string(),
                 values,
@@ -138,6 +150,24 @@ impl Chart {
             && self.suppressed.is_none()
             && self.categories.len() > 1
             && self.series.iter().all(|s| s.total().is_some_and(|n| n > 0))
+    }
+
+    /// Each group with the range of its categories, in order; none for a chart without groups.
+    pub fn grouped(&self) -> Vec<(&CategoryGroup, std::ops::Range<usize>)> {
+        let mut start = 0;
+        self.groups
+            .iter()
+            .map(|g| {
+                let range = start..start + g.len;
+                start = range.end;
+                (g, range)
+            })
+            .collect()
+    }
+
+    /// A group's subtotal in series `si`: the sum of its categories' counts, when all are counts.
+    pub fn subtotal(&self, si: usize, range: std::ops::Range<usize>) -> Option<u32> {
+        self.series[si].values[range].iter().map(|v| v.count()).sum()
     }
 
     /// The largest shown value (for scaling bars).
@@ -193,6 +223,7 @@ pub fn person_chart(
         unit: Unit::People,
         series: vec![rows(vec![value; categories.len()])],
         categories: categories.clone(),
+        groups: Vec::new(),
         suppressed: Some(reason),
         note: None,
         counted_at: None,
@@ -235,6 +266,7 @@ pub fn person_chart(
                 unit: Unit::People,
                 series: vec![rows(values)],
                 categories,
+                groups: Vec::new(),
                 suppressed: None,
                 note: Some(note),
                 counted_at,
@@ -251,15 +283,37 @@ pub fn grade_chart(members: &[&Member]) -> Chart {
 }
 
 /// 所属府省庁等 — the ministries of ministries.yaml that published members belong to, in its
-/// order (a ministry nobody published belongs to is no category: SPEC §3).
-pub fn ministry_chart(names: &[String], counts: &[u32]) -> Chart {
-    let rows = names
+/// order within each group (a ministry nobody published belongs to is no category: SPEC §3).
+/// The groups (府省庁等, オフィサー出向先等) are shown apart once any category is outside the
+/// default one; a group with no category is left out.
+pub fn ministry_chart(ministries: &[(String, MinistryGroup)], counts: &[u32]) -> Chart {
+    let mut rows: Vec<(MinistryGroup, String, u32)> = ministries
         .iter()
-        .cloned()
         .zip(counts.iter().copied())
         .filter(|(_, n)| *n > 0)
+        .map(|((name, group), n)| (*group, name.clone(), n))
         .collect();
-    Chart::single(ChartId::Ministry, Unit::People, rows)
+    // Stable: file order within a group.
+    rows.sort_by_key(|(g, _, _)| *g);
+    let groups = if rows.iter().all(|(g, _, _)| *g == MinistryGroup::default()) {
+        Vec::new()
+    } else {
+        MinistryGroup::ALL
+            .iter()
+            .map(|g| CategoryGroup {
+                name: g.name().to_string(),
+                len: rows.iter().filter(|(x, _, _)| x == g).count(),
+            })
+            .filter(|g| g.len > 0)
+            .collect()
+    };
+    let mut chart = Chart::single(
+        ChartId::Ministry,
+        Unit::People,
+        rows.into_iter().map(|(_, name, n)| (name, n)).collect(),
+    );
+    chart.groups = groups;
+    chart
 }
 
 /// ⑤地域別: supported municipalities per region, and applicants when applications are recorded.
@@ -285,6 +339,7 @@ pub fn region_chart(supported: &[Region], applicants: Option<&[Region]>) -> Char
         id: ChartId::Region,
         unit: Unit::Municipalities,
         categories: Region::ALL.iter().map(|r| r.name().to_string()).collect(),
+        groups: Vec::new(),
         series,
         suppressed: None,
         note: applicants
@@ -337,6 +392,7 @@ pub fn comparison_chart(cohorts: &[(String, [u32; 4])]) -> Chart {
         ]
         .map(String::from)
         .to_vec(),
+        groups: Vec::new(),
         series: cohorts
             .iter()
             .map(|(name, v)| Series {
@@ -389,10 +445,38 @@ mod tests {
 
     #[test]
     fn ministries_nobody_published_belongs_to_are_left_out() {
-        let names = ["内閣官房", "デジタル庁", "防衛省"].map(String::from);
+        let names = ["内閣官房", "デジタル庁", "防衛省"].map(|n| (n.to_string(), MinistryGroup::Ministries));
         let c = ministry_chart(&names, &[3, 0, 2]);
         assert_eq!(c.categories, ["内閣官房", "防衛省"]);
         assert_eq!(values(&c), [Some(3), Some(2)]);
+        assert!(c.groups.is_empty(), "one group: nothing to show apart");
+    }
+
+    #[test]
+    fn officer_bodies_are_a_group_of_their_own_after_the_ministries() {
+        use MinistryGroup::{Ministries, OfficerBodies};
+        let names = [
+            ("日本郵便", OfficerBodies),
+            ("内閣官房", Ministries),
+            ("北海道大学", OfficerBodies),
+            ("防衛省", Ministries),
+            ("デジタル庁", Ministries),
+        ]
+        .map(|(n, g)| (n.to_string(), g));
+        let c = ministry_chart(&names, &[1, 3, 1, 2, 0]);
+        assert_eq!(c.categories, ["内閣官房", "防衛省", "日本郵便", "北海道大学"]);
+        let groups: Vec<_> = c
+            .grouped()
+            .into_iter()
+            .map(|(g, r)| (g.name.clone(), c.subtotal(0, r)))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                ("府省庁等".to_string(), Some(5)),
+                ("オフィサー出向先等".to_string(), Some(2))
+            ]
+        );
     }
 
     #[test]

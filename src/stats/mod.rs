@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::model::{Attribute, CohortNo};
 use crate::publish::Published;
 use crate::publish::{Attributes, Member, Person, Team};
-pub use charts::{Chart, ChartId, Series};
+pub use charts::{CategoryGroup, Chart, ChartId, Series};
 pub use figure::{DeclaredFigure, Figure, Unit};
 pub use suppress::Tally;
 
@@ -170,7 +170,7 @@ pub fn aggregate(p: &Published, people: &Attributes) -> Stats {
         for m in &members {
             per_ministry[m.ministry.0] += 1;
         }
-        let names: Vec<String> = p.ministries.iter().map(|m| m.name.clone()).collect();
+        let names: Vec<(String, _)> = p.ministries.iter().map(|m| (m.name.clone(), m.group)).collect();
         all.push(based(
             charts::ministry_chart(&names, &per_ministry),
             base_people(members.len()),

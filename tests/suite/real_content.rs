@@ -208,13 +208,32 @@ fn variant_spellings_in_the_source_are_shown_by_their_canonical_names() {
     let f = Facts::of(&site);
     let ministry = site.page("cohorts/2/index.html").texts("#table-ministry tbody tr");
     assert!(
-        ministry[0].starts_with("内閣官房 "),
-        "ministries.yaml's order: {ministry:?}"
+        ministry[1].starts_with("内閣官房 "),
+        "ministries.yaml's order, under the group's heading: {ministry:?}"
     );
     for name in ["内閣官房", "国土交通省"] {
         let row = format!("{name} {}名 ", f.per_ministry[name]);
         assert!(ministry.iter().any(|r| r.starts_with(&row)), "{row}: {ministry:?}");
     }
+}
+
+/// The source (seeds/001) counts the 支援官's bodies as 「24省庁等」 and 「地方創生支援オフィサー
+/// …8名を含む」: the list and the chart show the two groups with those sizes, and the
+/// オフィサー group's members are the headline's オフィサー.
+#[test]
+fn the_ministries_are_the_sources_24_and_the_officers_bodies_apart() {
+    let site = Site::real();
+    ok(&site.build(AS_OF));
+    let list = site.page("ministries/index.html");
+    assert_eq!(list.texts("main h2"), ["府省庁等（24）", "オフィサー出向先等（8）"]);
+    let cohort = site.page("cohorts/2/index.html");
+    assert_eq!(
+        cohort.texts("#table-ministry th[scope=rowgroup]"),
+        ["府省庁等（24）", "オフィサー出向先等（8）"]
+    );
+    let subtotals = cohort.texts("#table-ministry tr.subtotal");
+    assert!(subtotals[1].starts_with("小計 8名 "), "{subtotals:?}");
+    assert!(cohort.main_text().contains("地方創生支援オフィサー8名を含みます"));
 }
 
 #[test]

@@ -87,6 +87,32 @@ fn every_problem_of_every_file_is_reported_at_its_place() {
 }
 
 #[test]
+fn a_ministry_group_is_read_and_an_unknown_one_is_an_error_naming_both_values() {
+    use crate::model::MinistryGroup;
+    let ministries =
+        "- name: 総務省\n- name: 北海道大学\n  group: オフィサー出向先等\n- name: 架空機構\n  group: オフィサー\n";
+    let (reg, diags) = validated(&[("ministries.yaml", ministries)]);
+    let groups: Vec<_> = reg.ministries.iter().map(|m| (m.name.as_str(), m.group)).collect();
+    assert_eq!(
+        groups,
+        [
+            ("総務省", MinistryGroup::Ministries),
+            ("北海道大学", MinistryGroup::OfficerBodies),
+            ("架空機構", MinistryGroup::Ministries),
+        ],
+        "no group is 府省庁等; a wrong one is reported and the entry kept, so records naming it are not"
+    );
+    assert_eq!(diags.error_count(), 1, "{}", diags.render());
+    let text = diags.render();
+    assert!(text.contains("group「オフィサー」は使えません"), "{text}");
+    assert!(text.contains("--> ministries.yaml:5:10"), "{text}");
+    assert!(
+        text.contains("group は 府省庁等 か オフィサー出向先等 で書いてください（書かなければ 府省庁等）"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_body_nested_too_deep_is_refused_with_its_place() {
     let deep = format!("{}x", "> ".repeat(MAX_NESTING_FOR_TEST + 1));
     let (body, diags) = validate_markdown(&deep);

@@ -8,7 +8,7 @@ use crate::diag::{Diagnostic, Pos, Span};
 use crate::load::raw::RawMunicipality;
 use crate::load::{Listed, RawContent};
 use crate::model::urls::BaseUrl;
-use crate::model::{Ministry, Municipality, MunicipalityCode, Site, Team, normalize_name};
+use crate::model::{Ministry, MinistryGroup, Municipality, MunicipalityCode, Site, Team, normalize_name};
 
 impl Validator<'_> {
     pub(super) fn site(&mut self, raw: &RawContent) -> Site {
@@ -105,12 +105,27 @@ impl Validator<'_> {
                 }
                 seen.insert(key, (name.clone(), s.pos));
             }
+            // A wrong group is reported; the entry stays (as 府省庁等), so the records naming it
+            // are not reported as well.
+            let group = m.group.as_ref().map_or(MinistryGroup::default(), |g| {
+                MinistryGroup::parse(&g.value).unwrap_or_else(|| {
+                    self.push(
+                        Diagnostic::error(
+                            Span::new(&list.file, g.pos),
+                            format!("group「{}」は使えません", g.value),
+                        )
+                        .with_help(group_help()),
+                    );
+                    MinistryGroup::default()
+                })
+            });
             at.push(m.id.is_none().then(|| Span::new(&list.file, m.name.pos)));
             out.push(Ministry {
                 name,
                 slug,
                 short: self.optional_text(&list.file, &m.short),
                 aliases: m.aliases.iter().map(|a| a.value.trim().to_string()).collect(),
+                group,
             });
         }
         (out, at)
@@ -172,6 +187,12 @@ impl Validator<'_> {
             population_as_of,
         })
     }
+}
+
+/// 「group は 府省庁等 か オフィサー出向先等 で書いてください…」: the values ministries.yaml allows.
+fn group_help() -> String {
+    let [default, other] = MinistryGroup::ALL.map(MinistryGroup::name);
+    format!("group は {default} か {other} で書いてください（書かなければ {default}）")
 }
 
 /// A URL slug: lowercase ASCII letters, digits and inner hyphens (`jftc`, `nta-kanazawa`).

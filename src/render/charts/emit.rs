@@ -112,11 +112,14 @@ fn csvw_table(chart: &Chart, title: &str, source: &str) -> csvw::Table {
         unit: None,
     }];
     let header = charts::csv_header(chart);
-    columns.extend(header.into_iter().skip(1).map(|h| csvw::Column {
-        title: h,
-        kind: csvw::Kind::Count,
-        description: None,
-        unit: unit.clone(),
+    columns.extend(header.into_iter().skip(1).map(|h| {
+        let group = h == charts::GROUP_COLUMN;
+        csvw::Column {
+            kind: if group { csvw::Kind::Text } else { csvw::Kind::Count },
+            unit: if group { None } else { unit.clone() },
+            title: h,
+            description: None,
+        }
     }));
     csvw::Table {
         url: format!("{}.csv", chart.id.slug()),

@@ -12,7 +12,7 @@ mod svg;
 
 use serde_json::json;
 
-use super::views::parts::{TableView, fmt_int};
+use super::views::parts::{TableGroup, TableView, fmt_int};
 use crate::stats::charts::UNRECORDED;
 use crate::stats::{Chart, ChartId, Tally};
 pub use svg::{DrawnChart, FONT, svg, svg_narrow};
@@ -119,20 +119,26 @@ pub fn active_title(chart: &Chart, scope: &str) -> String {
         .filter(|(_, n)| *n == max)
         .map(|(i, _)| chart.categories[*i].as_str())
         .collect();
-    // A tie is said as one: every first, each with the count (「内閣官房、総務省が各2名で最多」),
-    // or the first two and how many share it.
-    let (who, each) = match tops.len() {
-        1 => (tops[0].to_string(), ""),
-        2 | 3 => (tops.join("、"), "各"),
-        n => (format!("{}、{}など{n}区分", tops[0], tops[1]), "各"),
+    // A tie is said as one: 「補佐級と課長級が各5名」, never one of them with 「など」.
+    let (who, each) = match tops.as_slice() {
+        [one] => (one.to_string(), ""),
+        [a, b] => (format!("{a}と{b}"), "各"),
+        [a, b, c] => (format!("{a}、{b}、{c}"), "各"),
+        more => (format!("{}など{}区分", more[..3].join("、"), more.len()), "各"),
     };
     let lead = if chart.series.len() > 1 {
         format!("{}は", series.name)
     } else {
         String::new()
     };
+    // Where every category with a count ties, none is the most: 「補佐級と係長級が各1名」.
+    let most = if tops.len() > 1 && recorded.iter().all(|(_, n)| *n == 0 || *n == max) {
+        ""
+    } else {
+        "で最多"
+    };
     format!(
-        "{subject}：{lead}{who}が{each}{}{}で最多",
+        "{subject}：{lead}{who}が{each}{}{}{most}",
         fmt_int(u64::from(max)),
         chart.unit.symbol()
     )
@@ -151,9 +157,14 @@ fn comparison_title(chart: &Chart) -> String {
 }
 
 /// The chart's numbers as CSV (UTF-8 with BOM): one row per category, one column per series.
-/// The chart CSV's header row: 区分, then each series with its unit.
+/// The chart CSV's header row: 区分, the 分類 column of a chart with groups, then each
+/// series with its unit.
 pub fn csv_header(chart: &Chart) -> Vec<String> {
+    let grouped = chart.grouped();
     let mut header = vec!["区分".to_string()];
+    if !grouped.is_empty() {
+        header.push(GROUP_COLUMN.to_string());
+    }
     header.extend(chart.series.iter().map(|s| {
         if chart.unit == crate::stats::Unit::Mixed {
             s.name.clone()
@@ -164,14 +175,27 @@ pub fn csv_header(chart: &Chart) -> Vec<String> {
     header
 }
 
+/// A chart with groups says each category's group in a 分類 column rather than in subtotal
+/// rows, so every row is one category and a column sums to the total.
 pub fn csv(chart: &Chart) -> Vec<u8> {
     let header = csv_header(chart);
+    let grouped = chart.grouped();
+    let group_of = |i: usize| {
+        grouped
+            .iter()
+            .find(|(_, r)| r.contains(&i))
+            .map(|(g, _)| g.name.clone())
+            .unwrap_or_default()
+    };
     let rows: Vec<Vec<String>> = chart
         .categories
         .iter()
         .enumerate()
         .map(|(i, c)| {
             let mut row = vec![c.clone()];
+            if !grouped.is_empty() {
+                row.push(group_of(i));
+            }
             row.extend(chart.series.iter().map(|s| match s.values[i] {
                 Tally::Count(n) => n.to_string(),
                 Tally::Suppressed => "秘匿".to_string(),
@@ -183,6 +207,29 @@ pub fn csv(chart: &Chart) -> Vec<u8> {
         .collect();
     // Writing into memory cannot fail.
     super::data::csv_bytes("chart.csv", &header, &rows).unwrap_or_default()
+}
+
+/// The CSV column naming a category's group (`府省庁等`, `オフィサー出向先等`).
+pub const GROUP_COLUMN: &str = "分類";
+
+/// A group's subtotal as the chart shows it, every series: `小計 271名（97.1%）`.
+pub fn subtotal_text(chart: &Chart, range: std::ops::Range<usize>) -> String {
+    let multi = chart.series.len() > 1;
+    let parts: Vec<String> = chart
+        .series
+        .iter()
+        .enumerate()
+        .map(|(si, s)| {
+            let n = chart.subtotal(si, range.clone());
+            let v = n.map_or(Tally::Unknown, Tally::Count);
+            let text = match (chart.shows_shares(), n, s.total()) {
+                (true, Some(n), Some(total)) => format!("{}（{}）", cell(v, chart.unit.symbol()), share(n, total)),
+                _ => cell(v, chart.unit.symbol()),
+            };
+            if multi { format!("{} {text}", s.name) } else { text }
+        })
+        .collect();
+    format!("小計 {}", parts.join("・"))
 }
 
 /// The chart's numbers as an HTML table for the page: a 構成比 column beside each series and
@@ -211,24 +258,52 @@ pub fn table(chart: &Chart, scope: &str) -> TableView {
         }
         r
     };
-    let mut rows: Vec<Vec<String>> = chart
-        .categories
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            row(
-                c.clone(),
-                chart.series.iter().map(|s| (s.values[i], s.total())).collect(),
-            )
+    let item = |i: usize| {
+        row(
+            chart.categories[i].clone(),
+            chart.series.iter().map(|s| (s.values[i], s.total())).collect(),
+        )
+    };
+    let mut groups: Vec<TableGroup> = chart
+        .grouped()
+        .into_iter()
+        .map(|(g, range)| TableGroup {
+            heading: Some(group_heading(&g.name, range.len())),
+            subtotal: Some(row(
+                "小計".to_string(),
+                (0..chart.series.len())
+                    .map(|si| {
+                        let n = chart.subtotal(si, range.clone());
+                        (n.map_or(Tally::Unknown, Tally::Count), chart.series[si].total())
+                    })
+                    .collect(),
+            )),
+            rows: range.map(item).collect(),
         })
         .collect();
+    if groups.is_empty() {
+        groups.push(TableGroup {
+            heading: None,
+            rows: (0..chart.categories.len()).map(item).collect(),
+            subtotal: None,
+        });
+    }
     if shares {
         let totals = chart
             .series
             .iter()
             .map(|s| (s.total().map_or(Tally::Unknown, Tally::Count), s.total()))
             .collect();
-        rows.push(row("計".to_string(), totals));
+        let total = row("計".to_string(), totals);
+        // After the groups' subtotals, the 計 row stands apart from them.
+        match groups.as_mut_slice() {
+            [only] if only.heading.is_none() => only.rows.push(total),
+            _ => groups.push(TableGroup {
+                heading: None,
+                rows: vec![total],
+                subtotal: None,
+            }),
+        }
     }
     let note = match (&chart.suppressed, &chart.note) {
         (Some(r), _) => Some(r.clone()),
@@ -238,14 +313,19 @@ pub fn table(chart: &Chart, scope: &str) -> TableView {
         id: chart.id.slug().to_string(),
         caption: format!("{scope}の{}", chart.subject()),
         head,
-        rows,
+        groups,
         note,
     }
 }
 
+/// A group's heading with how many categories it holds: `府省庁等（24）`.
+pub fn group_heading(name: &str, len: usize) -> String {
+    format!("{name}（{}）", fmt_int(len as u64))
+}
+
 /// The chart's numbers for summary.json; withheld values are `null` with `"suppressed": true`.
 pub fn to_json(chart: &Chart, scope: &str) -> serde_json::Value {
-    json!({
+    let mut value = json!({
         "id": chart.id.slug(),
         "title": active_title(chart, scope),
         "unit": chart.unit,
@@ -257,7 +337,24 @@ pub fn to_json(chart: &Chart, scope: &str) -> serde_json::Value {
         "suppressed": chart.suppressed.is_some(),
         "note": chart.suppressed.clone().or_else(|| chart.note.clone()),
         "counted_at": chart.counted_at.map(|t| t.rfc3339()),
-    })
+    });
+    // Groups, where the chart has them: consecutive runs of `categories`, each with its
+    // subtotal per series.
+    let groups: Vec<serde_json::Value> = chart
+        .grouped()
+        .into_iter()
+        .map(|(g, range)| {
+            json!({
+                "name": g.name,
+                "categories": range.len(),
+                "subtotals": (0..chart.series.len()).map(|si| chart.subtotal(si, range.clone())).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    if let (false, Some(map)) = (groups.is_empty(), value.as_object_mut()) {
+        map.insert("groups".to_string(), groups.into());
+    }
+    value
 }
 
 #[cfg(test)]

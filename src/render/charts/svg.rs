@@ -195,11 +195,13 @@ fn draw(chart: &Chart, frame: &ChartFrame, layout: Layout) -> DrawnChart {
     } else {
         28.0
     };
-    let block = layout.label_h + bars_h;
     let body_h = if chart.suppressed.is_some() {
         48.0
     } else {
-        block * chart.categories.len() as f64
+        rows(chart, layout, text_w)
+            .iter()
+            .map(|r| r.height(layout, bars_h))
+            .sum()
     };
     let title_step = (layout.title_px * 1.45).round();
     let sub_step = (sub_px * 1.5).round();
@@ -237,7 +239,7 @@ fn draw(chart: &Chart, frame: &ChartFrame, layout: Layout) -> DrawnChart {
                 ));
             }
         } else {
-            draw_bars(&root, chart, top, layout);
+            draw_bars(&root, chart, top, layout, text_w);
         }
         for (i, line) in note_lines.iter().enumerate() {
             let pos = (16, (top + body_h + 12.0 + 18.0 * i as f64) as i32);
@@ -257,11 +259,59 @@ fn draw(chart: &Chart, frame: &ChartFrame, layout: Layout) -> DrawnChart {
     }
 }
 
+/// What the bars' area holds, top to bottom: a group's heading (its name, size and subtotal,
+/// in lines), then the group's categories; only categories for a chart without groups. A
+/// category's label is in lines where it sits above its bars (the narrow layout), so a long
+/// name (国立研究開発法人新エネルギー・産業技術総合開発機構) wraps instead of leaving the frame.
+enum Row {
+    Heading(Vec<String>),
+    Category(usize, Vec<String>),
+}
+
+const HEADING_LINE: f64 = 18.0;
+
+impl Row {
+    fn height(&self, layout: Layout, bars_h: f64) -> f64 {
+        match self {
+            Row::Heading(lines) => 12.0 + HEADING_LINE * lines.len() as f64,
+            Row::Category(_, lines) => layout.label_h * lines.len() as f64 + bars_h,
+        }
+    }
+}
+
+fn rows(chart: &Chart, layout: Layout, text_w: f64) -> Vec<Row> {
+    let category = |ci: usize| {
+        let name = &chart.categories[ci];
+        let lines = if layout.label_h > 0.0 {
+            wrap(name, TEXT_PX, layout.width - layout.x0 - 16.0)
+        } else {
+            vec![name.clone()]
+        };
+        Row::Category(ci, lines)
+    };
+    let grouped = chart.grouped();
+    if grouped.is_empty() {
+        return (0..chart.categories.len()).map(category).collect();
+    }
+    grouped
+        .into_iter()
+        .flat_map(|(g, range)| {
+            let text = format!(
+                "{}　{}",
+                super::group_heading(&g.name, range.len()),
+                super::subtotal_text(chart, range.clone())
+            );
+            std::iter::once(Row::Heading(wrap(&text, TEXT_PX, text_w))).chain(range.map(category))
+        })
+        .collect()
+}
+
 fn draw_bars<DB: DrawingBackend>(
     root: &DrawingArea<DB, plotters::coord::Shift>,
     chart: &Chart,
     top: f64,
     layout: Layout,
+    text_w: f64,
 ) {
     let max = f64::from(chart.max().max(1));
     let x0 = layout.x0;
@@ -281,29 +331,67 @@ fn draw_bars<DB: DrawingBackend>(
         28.0
     };
     let block = layout.label_h + bars_h;
-    for (ci, category) in chart.categories.iter().enumerate() {
-        let y = top + block * ci as f64;
-        let label = if above {
-            Text::new(
-                category.clone(),
-                (x0 as i32, (y + 2.0) as i32),
-                style(TEXT_PX, colors::TEXT, LEFT),
-            )
+    // The axis the bars grow from: one line per run of bars in the wide layout (broken by
+    // group headings), beside each row's bars only in the narrow one, where the labels above
+    // start at the same x.
+    let mut axes: Vec<(f64, f64)> = Vec::new();
+    let mut y = top;
+    let mut run_start: Option<f64> = None;
+    for (ri, row) in rows(chart, layout, text_w).iter().enumerate() {
+        let h = row.height(layout, bars_h);
+        let (ci, lines) = match row {
+            Row::Heading(lines) => {
+                if let Some(from) = run_start.take() {
+                    axes.push((from, y));
+                }
+                if ri > 0 {
+                    // A rule between groups, so the second reads as apart from the first.
+                    root.draw(&PathElement::new(
+                        vec![(16, (y + 4.0) as i32), ((layout.width - 16.0) as i32, (y + 4.0) as i32)],
+                        ShapeStyle::from(&rgb(colors::TEXT_SUB)).stroke_width(1),
+                    ))
+                    .ok();
+                }
+                for (i, line) in lines.iter().enumerate() {
+                    root.draw(&Text::new(
+                        line.clone(),
+                        (16, (y + 10.0 + HEADING_LINE * i as f64) as i32),
+                        bold(TEXT_PX, colors::TEXT, LEFT),
+                    ))
+                    .ok();
+                }
+                y += h;
+                continue;
+            }
+            Row::Category(ci, lines) => (*ci, lines),
+        };
+        let category = &chart.categories[ci];
+        if above {
+            for (i, line) in lines.iter().enumerate() {
+                let at = (x0 as i32, (y + 2.0 + layout.label_h * i as f64) as i32);
+                root.draw(&Text::new(line.clone(), at, style(TEXT_PX, colors::TEXT, LEFT)))
+                    .ok();
+            }
         } else {
             let label_y = y + block / 2.0 - if multi { 2.0 } else { 0.0 };
-            Text::new(
+            let label = Text::new(
                 category.clone(),
                 ((x0 - 8.0) as i32, label_y as i32),
                 style(TEXT_PX, colors::TEXT, right),
-            )
-        };
-        root.draw(&label).ok();
-        let y = y + layout.label_h;
+            );
+            root.draw(&label).ok();
+        }
+        let bars_top = y + layout.label_h * lines.len() as f64;
+        if above {
+            axes.push((bars_top, bars_top + bars_h));
+        } else if run_start.is_none() {
+            run_start = Some(y);
+        }
         for (si, series) in chart.series.iter().enumerate() {
             let (bar_top, bar_h) = if multi {
-                (y + 4.0 + 20.0 * si as f64, 16.0)
+                (bars_top + 4.0 + 20.0 * si as f64, 16.0)
             } else {
-                (y + 5.0, 18.0)
+                (bars_top + 5.0, 18.0)
             };
             let paint = if category == UNRECORDED {
                 colors::UNRECORDED
@@ -323,23 +411,17 @@ fn draw_bars<DB: DrawingBackend>(
             ))
             .ok();
         }
+        y += h;
     }
-    // The axis the bars grow from: one line in the wide layout, beside each row's bars only
-    // in the narrow one, where the labels above start at the same x.
-    let axis = |from: f64, to: f64| {
+    if let Some(from) = run_start {
+        axes.push((from, y));
+    }
+    for (from, to) in axes {
         root.draw(&PathElement::new(
             vec![(x0 as i32, from as i32), (x0 as i32, to as i32)],
             ShapeStyle::from(&rgb(colors::TEXT_SUB)).stroke_width(1),
         ))
         .ok();
-    };
-    if above {
-        for ci in 0..chart.categories.len() {
-            let y = top + block * ci as f64 + layout.label_h;
-            axis(y, y + bars_h);
-        }
-    } else {
-        axis(top, top + block * chart.categories.len() as f64);
     }
 }
 
@@ -371,20 +453,33 @@ pub(super) fn describe(chart: &Chart, frame: &ChartFrame) -> String {
     match &chart.suppressed {
         Some(reason) => parts.push(reason.clone()),
         None => {
+            // A chart with groups describes each group apart: its heading, subtotal, categories.
+            let grouped = chart.grouped();
+            let runs: Vec<(Option<String>, std::ops::Range<usize>)> = if grouped.is_empty() {
+                vec![(None, 0..chart.categories.len())]
+            } else {
+                grouped
+                    .into_iter()
+                    .map(|(g, r)| (Some(super::group_heading(&g.name, r.len())), r))
+                    .collect()
+            };
             for (si, s) in chart.series.iter().enumerate() {
-                let values: Vec<String> = chart
-                    .categories
-                    .iter()
-                    .zip(&s.values)
-                    .enumerate()
-                    .map(|(ci, (c, _))| format!("{c} {}", super::value_text(chart, si, ci)))
-                    .collect();
-                let prefix = if chart.series.len() > 1 {
-                    format!("{}：", s.name)
-                } else {
-                    String::new()
-                };
-                parts.push(format!("{prefix}{}", values.join("、")));
+                for (heading, range) in &runs {
+                    let values: Vec<String> = range
+                        .clone()
+                        .map(|ci| format!("{} {}", chart.categories[ci], super::value_text(chart, si, ci)))
+                        .collect();
+                    let mut prefix = if chart.series.len() > 1 {
+                        format!("{}：", s.name)
+                    } else {
+                        String::new()
+                    };
+                    if let Some(h) = heading {
+                        let subtotal = super::subtotal_text(chart, range.clone());
+                        prefix.push_str(&format!("{h}、{subtotal}："));
+                    }
+                    parts.push(format!("{prefix}{}", values.join("、")));
+                }
             }
         }
     }

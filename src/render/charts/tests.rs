@@ -7,6 +7,7 @@ fn chart(values: &[u32], categories: &[&str]) -> Chart {
         id: ChartId::Ministry,
         unit: crate::stats::Unit::People,
         categories: categories.iter().map(|c| c.to_string()).collect(),
+        groups: Vec::new(),
         series: vec![Series {
             name: "支援官".into(),
             values: values.iter().map(|n| Tally::Count(*n)).collect(),
@@ -33,22 +34,127 @@ fn titles_say_what_the_chart_shows() {
         active_title(&c, "第2期"),
         "第2期の支援官の所属府省庁等：国土交通省が40名で最多"
     );
-    // A tie is said as one, never as 「…など」 that hides who shares it.
-    let c = chart(&[5, 2, 5], &["課長級", "係長級", "補佐級"]);
-    assert_eq!(
-        active_title(&c, "第2期"),
-        "第2期の支援官の所属府省庁等：課長級、補佐級が各5名で最多"
-    );
-    let c = chart(&[1, 1, 1, 1], &["A省", "B省", "C省", "D省"]);
-    assert_eq!(
-        active_title(&c, "第2期"),
-        "第2期の支援官の所属府省庁等：A省、B省など4区分が各1名で最多"
-    );
     let c = chart(&[0, 0, 279], &["男性", "女性", "未登録"]);
     assert_eq!(
         active_title(&c, "第2期"),
         "第2期の支援官の所属府省庁等：279名とも未登録"
     );
+}
+
+#[test]
+fn a_tie_is_said_as_a_tie() {
+    let grades = ["指定職", "課長級", "企画官・室長級", "補佐級", "係長級"];
+    let title = |values: &[u32]| active_title(&chart(values, &grades), "長野県・第2期");
+    assert_eq!(
+        title(&[0, 5, 2, 5, 0]),
+        "長野県・第2期の支援官の所属府省庁等：課長級と補佐級が各5名で最多"
+    );
+    assert_eq!(
+        title(&[1, 3, 3, 3, 0]),
+        "長野県・第2期の支援官の所属府省庁等：課長級、企画官・室長級、補佐級が各3名で最多"
+    );
+    assert_eq!(
+        title(&[2, 2, 2, 2, 1]),
+        "長野県・第2期の支援官の所属府省庁等：指定職、課長級、企画官・室長級など4区分が各2名で最多"
+    );
+    assert_eq!(
+        title(&[0, 0, 0, 1, 1]),
+        "長野県・第2期の支援官の所属府省庁等：補佐級と係長級が各1名",
+        "where every category with a count ties, none is the most"
+    );
+    assert_eq!(
+        title(&[0, 0, 0, 4, 0]),
+        "長野県・第2期の支援官の所属府省庁等：補佐級が4名で最多"
+    );
+}
+
+fn grouped() -> Chart {
+    let mut c = chart(&[24, 40, 1, 1], &["内閣官房", "国土交通省", "日本郵便", "北海道大学"]);
+    c.groups = vec![
+        crate::stats::CategoryGroup {
+            name: "府省庁等".into(),
+            len: 2,
+        },
+        crate::stats::CategoryGroup {
+            name: "オフィサー出向先等".into(),
+            len: 2,
+        },
+    ];
+    c
+}
+
+#[test]
+fn groups_show_apart_with_subtotals_in_table_svg_and_json_and_as_a_column_in_csv() {
+    let c = grouped();
+    let t = table(&c, "第2期");
+    let shape: Vec<_> = t
+        .groups
+        .iter()
+        .map(|g| (g.heading.clone(), g.rows.len(), g.subtotal.clone()))
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            (
+                Some("府省庁等（2）".to_string()),
+                2,
+                Some(vec!["小計".to_string(), "64名".into(), "97.0%".into()])
+            ),
+            (
+                Some("オフィサー出向先等（2）".to_string()),
+                2,
+                Some(vec!["小計".to_string(), "2名".into(), "3.0%".into()])
+            ),
+            (None, 1, None),
+        ]
+    );
+    assert_eq!(t.groups[2].rows[0], ["計", "66名", "100.0%"]);
+
+    let csv = String::from_utf8(csv(&c)).unwrap();
+    assert_eq!(
+        csv.trim_start_matches('\u{feff}').lines().collect::<Vec<_>>(),
+        [
+            "区分,分類,支援官（名）",
+            "内閣官房,府省庁等,24",
+            "国土交通省,府省庁等,40",
+            "日本郵便,オフィサー出向先等,1",
+            "北海道大学,オフィサー出向先等,1",
+        ],
+        "one header row, one category a row: no subtotal row to double a column's sum"
+    );
+
+    let json = to_json(&c, "第2期");
+    assert_eq!(
+        json["groups"],
+        serde_json::json!([
+            {"name": "府省庁等", "categories": 2, "subtotals": [64]},
+            {"name": "オフィサー出向先等", "categories": 2, "subtotals": [2]},
+        ])
+    );
+    assert!(to_json(&chart(&[1], &["内閣官房"]), "第2期").get("groups").is_none());
+
+    for s in [svg(&c, &frame()).svg, svg_narrow(&c, &frame()).svg] {
+        assert!(s.contains(">府省庁等（2）　小計 64名（97.0%）</text>"), "{s}");
+        assert!(s.contains(">オフィサー出向先等（2）　小計 2名（3.0%）</text>"), "{s}");
+        assert!(
+            s.contains("<desc id=\"chart-desc\">第2期（令和8年度）。n＝66名。府省庁等（2）、小計 64名（97.0%）：内閣官房 24名（36.4%）、国土交通省 40名（60.6%）。オフィサー出向先等（2）、小計 2名（3.0%）：日本郵便 1名（1.5%）、北海道大学 1名（1.5%）。出典：試験</desc>"),
+            "{s}"
+        );
+    }
+}
+
+#[test]
+fn a_long_label_wraps_above_its_bar_on_a_phone_and_stays_whole_beside_it() {
+    let name = "国立研究開発法人新エネルギー・産業技術総合開発機構";
+    let c = chart(&[40, 1], &["国土交通省", name]);
+    let narrow = svg_narrow(&c, &frame()).svg;
+    assert!(!narrow.contains(&format!(">{name}</text>")), "{narrow}");
+    assert!(
+        narrow.contains(">国立研究開発法人新エネルギー・産業技術総合開発</text>"),
+        "{narrow}"
+    );
+    assert!(narrow.contains(">機構</text>"), "{narrow}");
+    assert!(svg(&c, &frame()).svg.contains(&format!(">{name}</text>")));
 }
 
 #[test]
@@ -93,7 +199,7 @@ fn a_withheld_chart_shows_no_number_anywhere() {
         String::from_utf8(csv(&c)).unwrap(),
         "\u{feff}区分,支援官（名）\r\n男性,秘匿\r\n女性,秘匿\r\n未登録,秘匿\r\n"
     );
-    assert_eq!(table(&c, "第2期").rows[0], ["男性", "秘匿"]);
+    assert_eq!(table(&c, "第2期").groups[0].rows[0], ["男性", "秘匿"]);
     assert_eq!(to_json(&c, "第2期")["series"][0]["values"], json!([null, null, null]));
 }
 
@@ -147,8 +253,8 @@ fn a_breakdown_carries_n_and_shares_in_chart_and_table() {
     assert!(s.contains(">24名（30.0%）<") && s.contains(">16名（20.0%）<"));
     let t = table(&c, "第2期");
     assert_eq!(t.head, ["区分", "支援官", "構成比"]);
-    assert_eq!(t.rows[0], ["内閣官房", "24名", "30.0%"]);
-    assert_eq!(t.rows.last().unwrap(), &["計", "80名", "100.0%"]);
+    assert_eq!(t.groups[0].rows[0], ["内閣官房", "24名", "30.0%"]);
+    assert_eq!(t.groups[0].rows.last().unwrap(), &["計", "80名", "100.0%"]);
     // A withheld value leaves the total unknown: no shares, no n.
     let mut c = c;
     c.series[0].values[0] = Tally::Suppressed;

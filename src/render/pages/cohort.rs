@@ -3,13 +3,13 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{Cohort, CohortNo, urls};
+use crate::model::{Cohort, CohortNo, MinistryGroup, urls};
 use crate::publish::{Record, Sources};
 use crate::render::RenderError;
 use crate::render::charts::emit::{Place, unshown_sentences};
 use crate::render::renderer::{COHORT_KINDS, OgType, PageSpec, Rendered, Renderer};
 use crate::render::views::layout::crumb;
-use crate::render::views::parts::{HeadlineView, HeldUntil, fiscal_year_label};
+use crate::render::views::parts::{HeadlineView, HeldUntil, OFFICER_DEFINITION, fiscal_year_label};
 use crate::render::views::{CohortListItem, CohortListView, CohortView};
 use crate::stats::Chart;
 
@@ -60,7 +60,7 @@ impl Renderer<'_, '_> {
             None => None,
         };
         self.accept(charts)?;
-        let list: Vec<_> = self
+        let mut list: Vec<_> = self
             .p
             .cohorts
             .iter()
@@ -72,6 +72,14 @@ impl Renderer<'_, '_> {
                 announce: c.announce_label(),
             })
             .collect();
+        // 地方創生支援オフィサー is said once: under the first cohort that has any.
+        let mut said = false;
+        for item in &mut list {
+            if said {
+                item.headline.officer_definition = None;
+            }
+            said |= item.headline.officer_definition.is_some();
+        }
         let spec = PageSpec {
             path: urls::COHORTS,
             sources: Sources::all_of(&COHORT_KINDS),
@@ -132,6 +140,16 @@ impl Renderer<'_, '_> {
             )?);
         }
         self.chart_metadata(&mut out, &dir, &format!("{title}の図表の数値"), &mut views)?;
+        // The ministry chart's group オフィサー出向先等 says what an オフィサー is when the
+        // headline (which comes first) has no オフィサー to count.
+        if headline.officer_definition.is_none() {
+            let officer_group = MinistryGroup::OfficerBodies.name();
+            let defines = |c: &&Chart| c.groups.iter().any(|g| g.name == officer_group);
+            if let Some(i) = shown.iter().position(defines) {
+                let table = &mut views[i].table;
+                table.note = Some(format!("{}{OFFICER_DEFINITION}", table.note.take().unwrap_or_default()));
+            }
+        }
         let page = CohortView {
             charts_intro: charts_intro(&shown),
             charts_unshown: unshown_sentences(&unshown),

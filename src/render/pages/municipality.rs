@@ -7,7 +7,7 @@ use crate::render::RenderError;
 use crate::render::renderer::{OgType, PageSpec, Renderer};
 use crate::render::views::MunicipalityView;
 use crate::render::views::layout::crumb;
-use crate::render::views::parts::{TeamRow, fmt_int};
+use crate::render::views::parts::{OFFICER_DEFINITION, TeamRow, fmt_int};
 
 impl Renderer<'_, '_> {
     pub(in crate::render) fn municipalities(&mut self) -> Result<(), RenderError> {
@@ -39,6 +39,10 @@ impl Renderer<'_, '_> {
                 prefecture_href: urls::prefecture(pref.slug),
                 population: m.population.map(fmt_int),
                 population_as_of: m.population_as_of.map(|d| d.wareki()),
+                officer_note: teams
+                    .iter()
+                    .any(|t| t.members.iter().any(|m| m.officer))
+                    .then_some(OFFICER_DEFINITION),
                 teams,
                 programs,
             };

@@ -9,7 +9,7 @@ use crate::render::RenderError;
 use crate::render::markdown::{plain_text, render_markdown};
 use crate::render::renderer::{OgType, PageSpec, Renderer};
 use crate::render::views::layout::{crumb, root_of};
-use crate::render::views::parts::{HeldUntil, ReportRef, TeamRow, fmt_int};
+use crate::render::views::parts::{HeldUntil, OFFICER_DEFINITION, ReportRef, TeamRow, fmt_int};
 use crate::render::views::{AttachmentView, ReportListView, ReportView};
 
 impl Renderer<'_, '_> {
@@ -70,6 +70,7 @@ impl Renderer<'_, '_> {
                     }
                 })
                 .collect();
+            let team_row = TeamRow::of(this.p, team);
             let page = ReportView {
                 title: r.title.clone(),
                 kind: r.kind.name(),
@@ -78,7 +79,8 @@ impl Renderer<'_, '_> {
                 summary: r.summary.clone(),
                 body: render_markdown(&r.body, &root, &|t| this.p.shows(t)),
                 attachments,
-                team: TeamRow::of(this.p, team),
+                officer_note: team_row.members.iter().any(|m| m.officer).then_some(OFFICER_DEFINITION),
+                team: team_row,
                 held_until: HeldUntil::of(this.p, r.release),
             };
             let description = r

@@ -132,6 +132,8 @@ pub struct MunicipalityView {
     pub population: Option<String>,
     pub population_as_of: Option<String>,
     pub teams: Vec<TeamRow>,
+    /// What the 「支援オフィサー」 mark means, when a member shown has it.
+    pub officer_note: Option<&'static str>,
     pub programs: Vec<ProgramRef>,
 }
 
@@ -154,6 +156,8 @@ pub struct ReportView {
     pub body: String,
     pub attachments: Vec<AttachmentView>,
     pub team: TeamRow,
+    /// What the 「支援オフィサー」 mark means, when a member of the team has it.
+    pub officer_note: Option<&'static str>,
     /// In a preview, when the report really goes public.
     pub held_until: Option<HeldUntil>,
 }
@@ -331,12 +335,31 @@ pub struct SupportView {
     pub municipalities: Vec<NamedLink>,
 }
 
-/// ministries.html: each 府省庁等 with published 支援官, with counts per cohort.
+/// ministries.html: each 府省庁等 with published 支援官, with counts per cohort, in the groups
+/// of ministries.yaml (府省庁等, オフィサー出向先等), each with its subtotal.
 #[derive(Debug, Serialize)]
 pub struct MinistryListView {
     /// `第2期`, one per column pair.
     pub cohorts: Vec<String>,
+    /// One table each; a list with one group (府省庁等) has no headings.
+    pub groups: Vec<MinistryGroupView>,
+    /// Where the list shows オフィサー出向先等: what an オフィサー is, said with the groups.
+    pub officer_definition: Option<&'static str>,
+}
+
+/// One group of the ministry list.
+#[derive(Debug, Serialize)]
+pub struct MinistryGroupView {
+    /// `府省庁等` or `オフィサー出向先等`: the first column's heading.
+    pub name: &'static str,
+    /// `府省庁等（24）`, where the list has groups.
+    pub heading: Option<String>,
+    pub caption: String,
     pub rows: Vec<MinistryRow>,
+    /// `小計`, or `計` for a list without groups.
+    pub subtotal_label: &'static str,
+    /// Per cohort: the group's members, and the teams any of them is in (each team once).
+    pub subtotal: Vec<MinistryCount>,
 }
 
 #[derive(Debug, Serialize)]
@@ -359,6 +382,10 @@ pub struct MinistryView {
     /// Exact names a search puts this page first for (a Pagefind filter, not shown).
     pub search_names: Vec<String>,
     pub name: String,
+    /// For a body of オフィサー出向先等: its group's name, said under the heading with what
+    /// an オフィサー is.
+    pub officer_group: Option<&'static str>,
+    pub officer_definition: Option<&'static str>,
     pub cohorts: Vec<MinistryCohort>,
     pub reports: Vec<ReportRef>,
 }

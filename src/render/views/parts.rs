@@ -142,6 +142,11 @@ impl TeamRow {
     }
 }
 
+/// 地方創生支援オフィサー in one sentence, in the words of the programme's summary
+/// (「地方創生支援オフィサー(現役出向する国職員等への業務委嘱)」). A page says it once, where
+/// the word first appears (SPEC §2): each view that can be that place has a field for it.
+pub const OFFICER_DEFINITION: &str = "地方創生支援オフィサーは、現役出向する国職員等への業務委嘱による支援官です。";
+
 /// A list of teams and which optional columns it needs (a column nobody has data for is left
 /// out rather than shown empty).
 #[derive(Debug, Serialize)]
@@ -151,6 +156,9 @@ pub struct TeamList {
     /// Some rows say 継続 or 新規 and some do not: the blank ones are unknown, and the list says so.
     pub continuing_partly_known: bool,
     pub has_areas: bool,
+    /// What the 「支援オフィサー」 mark means, said above the list when it shows one and
+    /// nothing above it on the page has said it ([`TeamList::officer_said`]).
+    pub officer_note: Option<&'static str>,
 }
 
 impl TeamList {
@@ -168,8 +176,22 @@ impl TeamList {
             continuing_partly_known: rows.iter().any(|t| t.continuing.is_some())
                 && rows.iter().any(|t| t.continuing.is_none()),
             has_areas: rows.iter().any(|t| !t.areas.is_empty()),
+            officer_note: rows
+                .iter()
+                .any(|t| t.members.iter().any(|m| m.officer))
+                .then_some(OFFICER_DEFINITION),
             rows,
         }
+    }
+
+    /// Leave the 支援オフィサー note to what comes before this list on its page, when
+    /// `said` (the page has defined the word already); whether the page has said it after
+    /// this list.
+    pub fn officer_said(&mut self, said: bool) -> bool {
+        if said {
+            self.officer_note = None;
+        }
+        said || self.officer_note.is_some()
     }
 }
 
@@ -220,6 +242,9 @@ pub struct HeadlineView {
     pub municipalities: u32,
     pub prefectures: u32,
     pub officers: u32,
+    /// Said after the number of 地方創生支援オフィサー, where it is the word's first use on
+    /// the page (the list of cohorts says it once).
+    pub officer_definition: Option<&'static str>,
     /// Members who have left, counted in `members`.
     pub left: u32,
     /// The four headline figures as shown: the declared (official) one where the cohort has it,
@@ -348,6 +373,7 @@ impl HeadlineView {
             municipalities: h.municipalities,
             prefectures: h.prefectures,
             officers: h.officers,
+            officer_definition: (h.officers > 0).then_some(OFFICER_DEFINITION),
             left: h.left,
             figures,
             roster,
@@ -359,14 +385,25 @@ impl HeadlineView {
     }
 }
 
-/// A table the templates render generically: caption, header row, body rows.
+/// A table the templates render generically: caption, header row, body rows in groups.
 #[derive(Debug, Serialize)]
 pub struct TableView {
     pub id: String,
     pub caption: String,
     pub head: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+    /// One `<tbody>` each: a table without groups has one, without a heading.
+    pub groups: Vec<TableGroup>,
     pub note: Option<String>,
+}
+
+/// Rows shown together: under a heading, ending in their subtotal, where the table has groups.
+#[derive(Debug, Serialize)]
+pub struct TableGroup {
+    /// `府省庁等（24）`
+    pub heading: Option<String>,
+    pub rows: Vec<Vec<String>>,
+    /// The 小計 row.
+    pub subtotal: Option<Vec<String>>,
 }
 
 /// A chart as a page shows it: the image, its files and its numbers as a table.
