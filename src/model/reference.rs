@@ -151,12 +151,14 @@ pub const ISSUE_AREAS: [&str; 26] = [
     "その他",
 ];
 
-/// What the programme rules add in brackets to some areas, shown on the area's page.
+/// What the programme rules add in brackets to some areas (募集要項: 「⑥まちづくり（関連インフラ
+/// 整備含む）」「㉒生活環境（食品アクセス・買い物困難者支援）」「㉔国際関係（姉妹都市、海外販路開拓等）」),
+/// as the sentence the area's page shows: 「この分野には…」.
 pub fn issue_area_note(no: IssueAreaNo) -> Option<&'static str> {
     match no.0 {
         6 => Some("関連インフラ整備を含みます"),
-        22 => Some("食品アクセス・買い物困難者支援など"),
-        24 => Some("姉妹都市、海外販路開拓など"),
+        22 => Some("食品アクセス・買い物困難者支援を含みます"),
+        24 => Some("姉妹都市、海外販路開拓などを含みます"),
         _ => None,
     }
 }
@@ -325,6 +327,19 @@ impl PopulationBand {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each note is a sentence (「この分野には…を含みます。」), and says no more than the rules'
+    /// brackets: 22's has no 「など」 there, 24's 「等」 is 「など」.
+    #[test]
+    fn issue_area_notes_are_sentences_true_to_the_rules() {
+        let notes: Vec<(u8, &str)> = IssueAreaNo::all()
+            .filter_map(|a| issue_area_note(a).map(|n| (a.0, n)))
+            .collect();
+        assert_eq!(notes.iter().map(|(n, _)| *n).collect::<Vec<_>>(), [6, 22, 24]);
+        assert!(notes.iter().all(|(_, n)| n.ends_with("を含みます")), "{notes:?}");
+        assert!(!notes[1].1.contains("など"));
+        assert!(notes[2].1.contains("など"));
+    }
 
     #[test]
     fn prefectures_are_47_with_unique_slugs_in_code_order() {
