@@ -45,15 +45,16 @@ fn roster(site: &Site) -> (Vec<u8>, Vec<u8>) {
     (site.output_file("data/teams.csv"), site.output_file("data/members.csv"))
 }
 
-/// teams.csv with its 継続 column (the 6th) emptied: the roster has no 継続 column, and
-/// content/ marks the two teams the source shows as 継続.
-fn without_continuing(csv: &[u8]) -> String {
+/// A CSV with the cells of column `col` (from 0) that hold `mark` emptied: teams.csv's 継続 (the
+/// roster has no 継続 column; content/ marks the two teams the source shows as 継続) and
+/// members.csv's オフィサー (the roster has no オフィサー column).
+fn blank(csv: &[u8], col: usize, mark: &str) -> String {
     let text = String::from_utf8(csv.to_vec()).unwrap();
     text.lines()
         .map(|l| {
             let mut cells: Vec<&str> = l.split(',').collect();
-            if cells.len() > 5 && cells[5] == "継続" {
-                cells[5] = "";
+            if cells.get(col) == Some(&mark) {
+                cells[col] = "";
             }
             cells.join(",")
         })
@@ -61,19 +62,12 @@ fn without_continuing(csv: &[u8]) -> String {
         .join("\n")
 }
 
-/// members.csv with its オフィサー column (the 9th) emptied.
+fn without_continuing(csv: &[u8]) -> String {
+    blank(csv, 5, "継続")
+}
+
 fn without_officer(csv: &[u8]) -> String {
-    let text = String::from_utf8(csv.to_vec()).unwrap();
-    text.lines()
-        .map(|l| {
-            let mut cells: Vec<&str> = l.split(',').collect();
-            if cells.len() > 8 && cells[8] == "○" {
-                cells[8] = "";
-            }
-            cells.join(",")
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    blank(csv, 8, "○")
 }
 
 #[test]

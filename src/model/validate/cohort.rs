@@ -239,48 +239,31 @@ impl Validator<'_> {
 
     /// `declared.notes`: each note's text; a note for a figure not declared is an error at it.
     fn notes(&mut self, file: &Arc<str>, d: &RawDeclared, n: &RawNotes) -> DeclaredNotes {
-        let pairs = [
-            (&n.members, d.members.is_some(), "members"),
-            (&n.teams, d.teams.is_some(), "teams"),
-            (&n.municipalities, d.municipalities.is_some(), "municipalities"),
-            (&n.prefectures, d.prefectures.is_some(), "prefectures"),
-            (&n.staff_applicants, d.staff_applicants.is_some(), "staff_applicants"),
-            (
+        let mut note = |text: &Option<Sp<String>>, declared: bool, key: &str| {
+            let t = text.as_ref()?;
+            if declared {
+                return self.optional_text(file, text);
+            }
+            self.push(
+                Diagnostic::error(
+                    Span::new(file, t.pos),
+                    format!("notes の {key} に対応する公表数値（declared の {key}）がありません"),
+                )
+                .with_help(format!("declared に {key} の数値を書くか、この注記を消してください")),
+            );
+            None
+        };
+        DeclaredNotes {
+            members: note(&n.members, d.members.is_some(), "members"),
+            teams: note(&n.teams, d.teams.is_some(), "teams"),
+            municipalities: note(&n.municipalities, d.municipalities.is_some(), "municipalities"),
+            prefectures: note(&n.prefectures, d.prefectures.is_some(), "prefectures"),
+            staff_applicants: note(&n.staff_applicants, d.staff_applicants.is_some(), "staff_applicants"),
+            municipality_applicants: note(
                 &n.municipality_applicants,
                 d.municipality_applicants.is_some(),
                 "municipality_applicants",
             ),
-        ];
-        let mut out = [None, None, None, None, None, None];
-        for (i, (note, declared, key)) in pairs.into_iter().enumerate() {
-            let Some(text) = note else { continue };
-            if !declared {
-                self.push(
-                    Diagnostic::error(
-                        Span::new(file, text.pos),
-                        format!("notes の {key} に対応する公表数値（declared の {key}）がありません"),
-                    )
-                    .with_help(format!("declared に {key} の数値を書くか、この注記を消してください")),
-                );
-                continue;
-            }
-            out[i] = self.optional_text(file, note);
-        }
-        let [
-            members,
-            teams,
-            municipalities,
-            prefectures,
-            staff_applicants,
-            municipality_applicants,
-        ] = out;
-        DeclaredNotes {
-            members,
-            teams,
-            municipalities,
-            prefectures,
-            staff_applicants,
-            municipality_applicants,
         }
     }
 
