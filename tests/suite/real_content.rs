@@ -401,7 +401,7 @@ fn the_first_cohort_is_its_declared_figures_alone_with_no_invented_roster() {
         page.main_text()
             .contains("第1期の名簿（チーム一覧）はこのサイトに登録していないため、公表資料の数値を載せています。")
     );
-    assert!(page.main_text().contains("公表 令和7年度"), "{}", page.main_text());
+    assert!(page.main_text().contains("公表 不明"), "{}", page.main_text());
     assert!(
         !page.main_text().contains("資料にありません"),
         "no editors' note on a page"
@@ -424,7 +424,7 @@ fn the_first_cohort_is_its_declared_figures_alone_with_no_invented_roster() {
                 "令和8年3月中下旬以降 順次 第2期の伴走支援チーム{}チームを公表しました",
                 Facts::of(&site).teams
             ),
-            "令和7年度 第1期の実績（公表資料の数値）を掲載しました".to_string(),
+            "不明 第1期の実績（公表資料の数値）を掲載しました".to_string(),
         ]
     );
     assert_eq!(

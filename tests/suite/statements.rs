@@ -263,3 +263,20 @@ fn holdback_marks_a_placeholder_instant() {
         .unwrap();
     assert!(team3.get("unconfirmed").is_none(), "{team3}");
 }
+
+/// A page's summary for search engines and link previews says what the page shows: the headline
+/// as shown (the official figure) and the charts it draws, nothing it says it lacks.
+#[test]
+fn a_cohort_pages_summary_says_what_the_page_shows() {
+    let site = Site::real();
+    ok(&site.build("2026-12-06"));
+    let page = site.page("cohorts/2/index.html");
+    let description = page.attrs("meta[name='description']", "content").remove(0);
+    assert!(description.contains("地方創生支援官278名"), "{description}");
+    assert!(!description.contains("279"), "{description}");
+    assert!(description.contains("支援官の役職"), "{description}");
+    assert!(
+        !description.contains("性別"),
+        "no breakdown of gender is drawn: {description}"
+    );
+}

@@ -161,23 +161,23 @@ impl Renderer<'_, '_> {
             held_until: HeldUntil::of(self.p, c.announce),
         };
         let path = urls::cohort(c.no);
-        let h = s.headline;
+        // Said from what the page shows: the headline as shown (the declared figure where there
+        // is one) and the subjects of the charts it draws.
+        let figures: Vec<String> = page
+            .headline
+            .figures
+            .iter()
+            .map(|f| format!("{}{}{}", f.label, f.value, f.unit))
+            .collect();
         let description = if c.roster {
-            format!(
-                "{}の伴走支援：{}チーム・支援官{}名、{}道府県の{}市町村。性別、役職、年齢、地域、人口規模などの集計。",
-                c.no.label(),
-                h.teams,
-                h.members,
-                h.prefectures,
-                h.municipalities
-            )
+            let drawn: Vec<&str> = shown.iter().map(|ch| ch.subject()).collect();
+            let charts = if drawn.is_empty() {
+                String::new()
+            } else {
+                format!("{}の図表。", drawn.join("、"))
+            };
+            format!("{}の伴走支援：{}。{charts}", c.no.label(), figures.join("、"))
         } else {
-            let figures: Vec<String> = page
-                .headline
-                .figures
-                .iter()
-                .map(|f| format!("{}{}{}", f.label, f.value, f.unit))
-                .collect();
             format!(
                 "{}の伴走支援の実績（公表資料の数値）：{}。",
                 c.no.label(),
