@@ -46,22 +46,28 @@ impl Renderer<'_, '_> {
 
 /// The `limit` newest items of お知らせ.
 fn news(p: &Published, limit: usize) -> Vec<NewsItem> {
-    let cohorts = p.cohorts.iter().map(|c| {
-        let title = if c.roster {
-            let teams = p.teams_of(c.no).count();
-            format!("{}の伴走支援チーム{}チームを公表しました", c.no.label(), teams)
-        } else {
-            format!("{}の実績（公表資料の数値）を掲載しました", c.no.label())
-        };
-        NewsItem {
-            date: c.announce_label(),
-            date_iso: c.announce_shown.is_none().then(|| c.announce.date().iso()),
-            title,
-            href: urls::cohort(c.no),
-            held_until: HeldUntil::of(p, c.announce),
-            at: c.announce,
-        }
-    });
+    // A cohort known only by its declared figures, at a placeholder instant, is no news with a
+    // date: its figures are on its page, and the feed leaves it out too.
+    let cohorts = p
+        .cohorts
+        .iter()
+        .filter(|c| c.roster || p.confirmed(c.announce).is_some())
+        .map(|c| {
+            let title = if c.roster {
+                let teams = p.teams_of(c.no).count();
+                format!("{}の伴走支援チーム{}チームを公表しました", c.no.label(), teams)
+            } else {
+                format!("{}の実績（公表資料の数値）を掲載しました", c.no.label())
+            };
+            NewsItem {
+                date: c.announce_label(),
+                date_iso: c.announce_shown.is_none().then(|| c.announce.date().iso()),
+                title,
+                href: urls::cohort(c.no),
+                held_until: HeldUntil::of(p, c.announce),
+                at: c.announce,
+            }
+        });
     let reports = p.reports.iter().map(|r| NewsItem {
         date: r.release.date().wareki(),
         date_iso: Some(r.release.date().iso()),
