@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use super::{AssetPath, CohortNo, IssueAreaNo, MunicipalityCode};
+use super::{AssetPath, CohortNo, IssueAreaNo, MunicipalityCode, TeamNo};
 
 /// The site's absolute address (`https://www.example.go.jp/banso-shien/`): http or https, a
 /// host, no query or fragment, ending in `/`. [`BaseUrl::parse`] is the only way to make one,
@@ -115,6 +115,8 @@ pub const ROBOTS: &str = "robots.txt";
 pub const NOT_FOUND: &str = "404.html";
 /// The theme's stylesheet.
 pub const STYLESHEET: &str = "static/style.css";
+/// The site's icon (every page links it, so no browser asks for a missing /favicon.ico).
+pub const FAVICON: &str = "static/favicon.svg";
 /// `cohorts/charts/`: the comparison of all published cohorts.
 pub const COMPARISON_CHARTS: &str = "cohorts/charts/";
 
@@ -174,6 +176,17 @@ pub fn cohort(no: CohortNo) -> String {
 /// `cohorts/<n>/teams/`
 pub fn cohort_teams(no: CohortNo) -> String {
     format!("cohorts/{}/teams/", no.0)
+}
+
+/// `team-2-40`: the id of a team wherever a page lists it (cohort and number, since a town's or
+/// a ministry's page can list teams of two cohorts).
+pub fn team_anchor(cohort: CohortNo, no: TeamNo) -> String {
+    format!("team-{}-{}", cohort.0, no.0)
+}
+
+/// `cohorts/2/teams/#team-2-40`: a team in its cohort's team list.
+pub fn team(cohort: CohortNo, no: TeamNo) -> String {
+    format!("{}#{}", cohort_teams(cohort), team_anchor(cohort, no))
 }
 
 /// `cohorts/<n>/charts/`: the folder of a cohort's chart files.
@@ -285,6 +298,7 @@ mod tests {
             ROBOTS,
             NOT_FOUND,
             STYLESHEET,
+            FAVICON,
         ] {
             assert_eq!(classify(list), Some(Target::Fixed), "{list}");
         }

@@ -549,3 +549,19 @@ fn without_as_of_the_site_is_built_as_of_now() {
     ok(&site.build_into(&explicit, report["as_of"].as_str().unwrap(), &[]));
     assert!(tree(&out) == tree(&explicit));
 }
+
+/// Every page links the site's icon, which is written: no browser asks for a missing
+/// /favicon.ico (a console error on every page).
+#[test]
+fn every_page_links_an_icon_that_exists() {
+    let site = built();
+    let files = site.output_tree();
+    assert!(files["static/favicon.svg"].starts_with(b"<svg"));
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        assert!(
+            html.contains("static/favicon.svg\" type=\"image/svg+xml\">"),
+            "{path} links no icon"
+        );
+    }
+}

@@ -458,3 +458,31 @@ fn a_prefecture_lists_its_teams_in_number_order_and_each_ministry_has_its_count(
         "every ministry of the 第2期 roster: {list:?}"
     );
 }
+
+/// Each team has one anchor, `team-<cohort>-<number>`, on every page that lists it, and every
+/// link to a team goes to its row in its cohort's team list.
+#[test]
+fn each_team_is_reachable_by_its_anchor_from_its_town_prefecture_and_ministries() {
+    let site = Site::real();
+    ok(&site.build(AS_OF));
+    let list = site.page("cohorts/2/teams/index.html");
+    let ids = list.attrs("table.team-table tbody tr", "id");
+    assert_eq!(ids.len(), Facts::of(&site).teams);
+    assert!(
+        ids.iter().enumerate().all(|(i, id)| *id == format!("team-2-{}", i + 1)),
+        "{ids:?}"
+    );
+    // 岡谷市 (team 40): its town page, 長野県's page and 防衛省's page all point at the row.
+    let target = "cohorts/2/teams/#team-2-40";
+    let town = site.page("municipalities/202045/index.html");
+    assert_eq!(town.attrs("section.team-card", "id"), ["team-2-40"]);
+    assert!(
+        town.attrs("section.team-card a", "href")
+            .contains(&format!("../../{target}"))
+    );
+    for page in ["prefectures/nagano/index.html", "ministries/mod/index.html"] {
+        let p = site.page(page);
+        assert!(p.attrs("tr", "id").contains(&"team-2-40".to_string()), "{page}");
+        assert!(p.attrs("tr a", "href").contains(&format!("../../{target}")), "{page}");
+    }
+}

@@ -280,3 +280,32 @@ fn a_cohort_pages_summary_says_what_the_page_shows() {
         "no breakdown of gender is drawn: {description}"
     );
 }
+
+/// No page skips a heading level (h1 → h3 on /prefectures/ once did), on the real site before
+/// and after 第2期.
+#[test]
+fn no_page_skips_a_heading_level() {
+    let site = Site::real();
+    for at in ["2026-03-01", "2026-12-06"] {
+        ok(&site.build(at));
+        let headings = scraper::Selector::parse("main h1, main h2, main h3, main h4, main h5, main h6").unwrap();
+        let mut pages = 0;
+        for (path, bytes) in site.output_tree() {
+            if !path.ends_with(".html") {
+                continue;
+            }
+            let html = scraper::Html::parse_document(&String::from_utf8_lossy(&bytes));
+            let levels: Vec<u8> = html
+                .select(&headings)
+                .map(|h| h.value().name()[1..].parse().unwrap())
+                .collect();
+            let mut last = 0;
+            for l in &levels {
+                assert!(*l <= last + 1, "{at} {path}: h{l} after h{last} ({levels:?})");
+                last = *l;
+            }
+            pages += 1;
+        }
+        assert!(pages > 100, "{pages}");
+    }
+}

@@ -518,13 +518,14 @@ pub(super) fn tidy(svg: &str) -> String {
         .replace(&format!(" font-family=\"{FONT}\""), "")
 }
 
-/// Give plotters' SVG a role, a title and a description, and the Japanese language.
+/// Give plotters' SVG a role, a title and a description, and the Japanese language (`xml:lang`:
+/// `lang` is HTML's, not valid on a standalone SVG).
 pub(super) fn accessible(svg: String, title: &str, desc: &str) -> String {
     let esc = crate::render::xml::escape;
     let svg = tidy(&svg);
     let Some(open_end) = svg.find('>') else { return svg };
     format!(
-        "{} role=\"img\" aria-labelledby=\"chart-title chart-desc\" xml:lang=\"ja\" lang=\"ja\"><title id=\"chart-title\">{}</title><desc id=\"chart-desc\">{}</desc><style>text{{font-family:{FONT}}}</style>{}",
+        "{} role=\"img\" aria-labelledby=\"chart-title chart-desc\" xml:lang=\"ja\"><title id=\"chart-title\">{}</title><desc id=\"chart-desc\">{}</desc><style>text{{font-family:{FONT}}}</style>{}",
         &svg[..open_end],
         esc(title),
         esc(desc),

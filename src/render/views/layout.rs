@@ -47,6 +47,7 @@ pub struct SiteLinks {
     pub search: String,
     pub feed: String,
     pub stylesheet: String,
+    pub favicon: String,
     /// The folder of the search index and its UI (`pagefind/`).
     pub search_bundle: String,
 }
@@ -61,6 +62,7 @@ impl SiteLinks {
             search: link(urls::SEARCH),
             feed: link(urls::FEED),
             stylesheet: link(urls::STYLESHEET),
+            favicon: link(urls::FAVICON),
             search_bundle: link(crate::render::search::BUNDLE_DIR),
         }
     }

@@ -78,6 +78,9 @@ pub struct TeamRow {
     pub cohort_label: String,
     pub cohort_href: String,
     pub number: u32,
+    /// Its id on every page that lists it (`team-2-40`), and its place in the team list.
+    pub anchor: String,
+    pub href: String,
     pub code: String,
     pub prefecture: &'static str,
     pub prefecture_href: String,
@@ -103,6 +106,8 @@ impl TeamRow {
             cohort_label: t.cohort.label(),
             cohort_href: urls::cohort(t.cohort),
             number: t.no.0,
+            anchor: urls::team_anchor(t.cohort, t.no),
+            href: urls::team(t.cohort, t.no),
             code: m.code.to_string(),
             prefecture: pref.name,
             prefecture_href: urls::prefecture(pref.slug),
