@@ -62,12 +62,9 @@ impl<'a, 'r> Renderer<'a, 'r> {
         opts: super::Options,
         cache: Option<&'a super::PageCache>,
     ) -> Self {
-        let mut menu: Vec<(String, String)> = p
-            .pages
-            .iter()
-            .filter(|pg| pg.order.is_some())
-            .map(|pg| (pg.title.clone(), urls::page(&pg.stem)))
-            .collect();
+        // The tasks readers come for first (the teams, by prefecture, by ministry, the data), then
+        // the pages about the programme.
+        let mut menu: Vec<(String, String)> = Vec::new();
         if let Some(c) = p.latest_roster() {
             menu.push(("チーム一覧".into(), urls::cohort_teams(c.no)));
         }
@@ -83,6 +80,12 @@ impl<'a, 'r> Renderer<'a, 'r> {
             menu.push(("報告".into(), urls::REPORTS.into()));
         }
         menu.push(("オープンデータ".into(), urls::DATA.into()));
+        menu.extend(
+            p.pages
+                .iter()
+                .filter(|pg| pg.order.is_some())
+                .map(|pg| (pg.title.clone(), urls::page(&pg.stem))),
+        );
         let footer = p
             .pages
             .iter()

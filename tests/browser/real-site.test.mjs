@@ -296,6 +296,33 @@ test('finding 10: on a phone the map goes with its legend and the header is smal
   await page.close();
 });
 
+test('the header: at 320 and 375 px one row with a メニュー button that opens every menu item on screen, tasks first; at 1280 px one row', async () => {
+  for (const width of [320, 375]) {
+    const page = await site.browser.newPage({ viewport: { width, height: 667 } });
+    await page.goto(site.server.url + 'cohorts/2/');
+    const header = await page.locator('header').first().evaluate((h) => h.getBoundingClientRect().height);
+    assert.ok(header < 667 * 0.25, `${width}px: header ${header}px of 667`);
+    await page.click('.phone-menu > summary');
+    const items = await page.$$eval('.menu-panel nav a', (as) => as.map((a) => {
+      const r = a.getBoundingClientRect();
+      return { text: a.textContent.trim(), left: r.left, right: r.right, h: r.height };
+    }));
+    assert.deepEqual(items.slice(0, 4).map((i) => i.text), ['チーム一覧', '都道府県別', '府省庁等別', 'オープンデータ'], 'the tasks first');
+    for (const i of items) assert.ok(i.left >= 0 && i.right <= width && i.h >= 44, `${width}px: ${JSON.stringify(i)} is on screen and tall enough to tap`);
+    const sideways = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(sideways <= width, `${width}px: the page scrolls sideways (${sideways})`);
+    assert.ok(await page.locator('.menu-panel input[type=search]').isVisible(), 'the search box is in the menu');
+    await page.screenshot({ path: screenshotPath(`real-menu-${width}.png`) });
+    await page.close();
+  }
+  const page = await site.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(site.server.url + 'cohorts/2/');
+  const tops = await page.$$eval('.global-nav a, .wide-search input', (es) => es.map((e) => Math.round(e.getBoundingClientRect().top)));
+  assert.ok(tops.length > 5 && Math.max(...tops) - Math.min(...tops) < 20, `one row at 1280: ${tops}`);
+  assert.equal(await page.locator('.phone-menu').isVisible(), false);
+  await page.close();
+});
+
 test('finding 13: before 第2期 is announced, no free page or search entry states its figures', async () => {
   const early = await serve(buildSite(join(REPO, 'content'), '2026-03-01'));
   const page = await site.browser.newPage({ viewport: { width: 1280, height: 900 } });
