@@ -267,7 +267,8 @@ fn the_search_index_holds_published_words_only() {
     assert!(site.out().join("search/index.html").is_file());
     assert_eq!(
         site.page("index.html").attrs("form.site-search", "action"),
-        ["./search/"]
+        ["./search/", "./search/"],
+        "the phone's menu and the wide header each hold the search box"
     );
 }
 
