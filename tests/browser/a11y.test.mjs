@@ -132,8 +132,11 @@ async function tabOrder(site, path, n) {
 test('the keyboard reaches the skip link, search, menu and tables, with a visible focus', async () => {
   const top = await tabOrder(real, '', 12);
   assert.equal(top[0].text, '本文へ移動', JSON.stringify(top[0]));
-  assert.ok(top.some((f) => f.tag === 'input' && f.in === 'site-search'), 'the search box is reached');
-  assert.ok(top.some((f) => f.in === 'メインメニュー' && f.text === 'チーム一覧'), 'the menu is reached');
+  const search = top.findIndex((f) => f.tag === 'input' && f.in.split(' ').includes('site-search'));
+  const menu = top.findIndex((f) => f.in === 'メインメニュー' && f.text === 'チーム一覧');
+  assert.ok(search >= 0, 'the search box is reached');
+  assert.ok(menu >= 0, 'the menu is reached');
+  assert.ok(menu < search, 'Tab reaches the menu before the search box, as they stand on screen');
   for (const f of top) assert.ok(f.visible && f.outline, `focus is visible on ${JSON.stringify(f)}`);
   const teams = await tabOrder(real, 'cohorts/2/teams/', 20);
   assert.ok(teams.some((f) => f.hasTable), `a table is reached: ${JSON.stringify(teams.map((f) => f.in))}`);
