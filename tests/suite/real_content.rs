@@ -486,3 +486,15 @@ fn each_team_is_reachable_by_its_anchor_from_its_town_prefecture_and_ministries(
         assert!(p.attrs("tr a", "href").contains(&format!("../../{target}")), "{page}");
     }
 }
+
+/// A prefecture's teams, all of one cohort, say the cohort once in the caption rather than in a
+/// 期 column repeating 「第2期」 on every row.
+#[test]
+fn a_list_of_one_cohorts_teams_names_the_cohort_once() {
+    let site = Site::real();
+    ok(&site.build(AS_OF));
+    let nagano = site.page("prefectures/nagano/index.html");
+    assert_eq!(nagano.text("table.team-table caption"), "長野県の伴走支援チーム（第2期）");
+    assert!(!nagano.texts("table.team-table th").contains(&"期".to_string()));
+    assert_eq!(nagano.count("table.team-table td[data-label='期']"), 0);
+}

@@ -164,6 +164,9 @@ pub struct TeamList {
     /// What the 「支援オフィサー」 mark means, said above the list when it shows one and
     /// nothing above it on the page has said it ([`TeamList::officer_said`]).
     pub officer_note: Option<&'static str>,
+    /// 「（第2期）」 when every row belongs to one cohort, else empty: a list of several cohorts'
+    /// teams shows a 期 column; one of a single cohort says it once, after its caption.
+    pub one_cohort: String,
 }
 
 impl TeamList {
@@ -185,6 +188,10 @@ impl TeamList {
                 .iter()
                 .any(|t| t.members.iter().any(|m| m.officer))
                 .then_some(OFFICER_DEFINITION),
+            one_cohort: match rows.first() {
+                Some(first) if rows.iter().all(|t| t.cohort == first.cohort) => format!("（{}）", first.cohort_label),
+                _ => String::new(),
+            },
             rows,
         }
     }
