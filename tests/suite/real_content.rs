@@ -494,7 +494,10 @@ fn a_list_of_one_cohorts_teams_names_the_cohort_once() {
     let site = Site::real();
     ok(&site.build(AS_OF));
     let nagano = site.page("prefectures/nagano/index.html");
-    assert_eq!(nagano.text("table.team-table caption"), "長野県の伴走支援チーム（第2期）");
+    assert_eq!(
+        nagano.text("table.team-table caption"),
+        "長野県の伴走支援チーム（第2期）"
+    );
     assert!(!nagano.texts("table.team-table th").contains(&"期".to_string()));
     assert_eq!(nagano.count("table.team-table td[data-label='期']"), 0);
 }
