@@ -39,7 +39,7 @@ test('finding 3: a prefecture page opens with its team table', async () => {
         table: next?.querySelector('caption')?.textContent, charts: document.querySelectorAll('main figure.chart').length };
     });
     assert.equal(first.heading, '伴走支援チーム');
-    assert.equal(first.table, '北海道の伴走支援チーム');
+    assert.equal(first.table, '北海道の伴走支援チーム（第2期）');
     // The table starts on the first screen, above every chart.
     assert.ok(first.tableTop < 900, `table at ${first.tableTop}px at ${width}px`);
     const chartTop = await page.evaluate(() => document.querySelector('main figure.chart')?.getBoundingClientRect().top + window.scrollY);
