@@ -91,7 +91,7 @@ impl Theme {
     }
 
     fn compile(templates: Vec<(String, String)>, statics: BTreeMap<String, Vec<u8>>) -> Result<Theme, ThemeError> {
-        // Every page template a view names; the partials they use (base.html, macros.html)
+        // Every page template a view names; the partials they use (base.html, header.html, macros.html)
         // tera checks as it compiles them.
         for name in super::views::Template::ALL.iter().map(|t| t.file()) {
             if !templates.iter().any(|(n, _)| n == name) {
@@ -287,7 +287,7 @@ mod tests {
 
     #[test]
     fn a_theme_whose_pages_use_a_missing_partial_is_refused_when_loaded() {
-        for partial in ["macros.html", "base.html"] {
+        for partial in ["macros.html", "base.html", "header.html"] {
             let mut templates = builtin_templates();
             templates.retain(|(n, _)| n != partial);
             let err = Theme::compile(templates, BTreeMap::new()).err().expect(partial);

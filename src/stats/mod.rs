@@ -82,6 +82,18 @@ impl Stats {
     pub fn cohort(&self, no: CohortNo) -> Option<&CohortStats> {
         self.cohorts.iter().find(|c| c.no == no)
     }
+
+    /// The cohorts whose pages draw a breakdown of gender, age or track.
+    pub fn with_person_breakdowns(&self) -> impl Iterator<Item = CohortNo> + '_ {
+        self.cohorts
+            .iter()
+            .filter(|s| {
+                s.charts
+                    .iter()
+                    .any(|c| matches!(c.id, ChartId::Gender | ChartId::Age | ChartId::Track) && c.shows_figures())
+            })
+            .map(|s| s.no)
+    }
 }
 
 fn headline(teams: &[&Team]) -> Headline {

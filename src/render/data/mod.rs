@@ -32,12 +32,7 @@ pub struct DataFile {
 /// Whether any published cohort's page shows a breakdown of gender, age or track: what the
 /// data page may say summary.json holds.
 pub fn breakdowns_shown(stats: &Stats) -> bool {
-    use crate::stats::ChartId;
-    stats
-        .cohorts
-        .iter()
-        .flat_map(|c| &c.charts)
-        .any(|c| matches!(c.id, ChartId::Gender | ChartId::Age | ChartId::Track) && c.shows_figures())
+    stats.with_person_breakdowns().next().is_some()
 }
 
 /// A chart summary.json carries: one its page draws, or one withheld to protect the few people

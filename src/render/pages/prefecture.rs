@@ -77,15 +77,7 @@ impl Renderer<'_, '_> {
     /// Where a prefecture page's readers find the breakdowns it does not show: the cohorts whose
     /// pages show gender, age or track, from the charts those pages carry.
     fn breakdowns_elsewhere(&self) -> String {
-        use crate::stats::ChartId;
-        let person = [ChartId::Gender, ChartId::Age, ChartId::Track];
-        let shown: Vec<String> = self
-            .stats
-            .cohorts
-            .iter()
-            .filter(|s| s.charts.iter().any(|c| person.contains(&c.id) && c.shows_figures()))
-            .map(|s| s.no.label())
-            .collect();
+        let shown: Vec<String> = self.stats.with_person_breakdowns().map(|no| no.label()).collect();
         let mut s =
             "支援官の性別・年齢・事務官と技官の別は、一人ひとりがわからないよう、都道府県ごとには載せていません。"
                 .to_string();
