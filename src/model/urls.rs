@@ -184,6 +184,11 @@ pub fn team_anchor(cohort: CohortNo, no: TeamNo) -> String {
     format!("team-{}-{}", cohort.0, no.0)
 }
 
+/// `pref-nagano`: a prefecture's heading in a team list grouped by prefecture.
+pub fn prefecture_anchor(slug: &str) -> String {
+    format!("pref-{slug}")
+}
+
 /// `cohorts/2/teams/#team-2-40`: a team in its cohort's team list.
 pub fn team(cohort: CohortNo, no: TeamNo) -> String {
     format!("{}#{}", cohort_teams(cohort), team_anchor(cohort, no))

@@ -28,6 +28,7 @@ pub mod colors;
 mod data;
 pub mod markdown;
 mod pages;
+mod print;
 mod renderer;
 pub mod search;
 pub mod theme;

@@ -174,13 +174,16 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 .collect()
         };
         let links = SiteLinks::from(&root);
+        let canonical = self.base.join(if is_404 { "" } else { spec.path });
+        let updated = self.changes.last(&spec.sources).map(|t| self.p.when(t));
         let layout = Layout {
             site_title: site.title.clone(),
             publisher: site.publisher.clone(),
             license: site.license.clone(),
             root,
             path: spec.path.to_string(),
-            canonical: self.base.join(if is_404 { "" } else { spec.path }),
+            print_footer: super::print::footer(&canonical, &site.publisher, &site.title, updated.as_deref()),
+            canonical,
             head_title: if spec.path.is_empty() {
                 site.title.clone()
             } else {
@@ -192,7 +195,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             menu: items(&self.menu),
             footer_pages: items(&self.footer),
             preview: self.p.preview.then(|| self.p.as_of.display_ja()),
-            updated: self.changes.last(&spec.sources).map(|t| self.p.when(t)),
+            updated,
             is_home: spec.path.is_empty(),
             og_type: spec.og_type.as_str(),
             search_box: self.opts.search != super::Search::Off && spec.path != urls::SEARCH,
@@ -214,7 +217,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
                         template: V::TEMPLATE.file().into(),
                         message: super::theme::error_chain(&e),
                     })?;
-                let bytes = html.into_bytes();
+                let bytes = super::print::link_addresses(html, &layout.canonical).into_bytes();
                 if let Some((c, k)) = self.cache.zip(key) {
                     c.put(k, &bytes);
                 }

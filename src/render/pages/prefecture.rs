@@ -198,18 +198,14 @@ impl Renderer<'_, '_> {
         let in_pref = |code: crate::model::MunicipalityCode| code.prefecture().code == pref.code;
         let in_pref_teams: Vec<&Team> = self.p.teams.iter().filter(|t| in_pref(t.municipality)).collect();
         let teams = TeamList::newest_cohort_first(self.p, in_pref_teams.iter().copied());
-        // The towns this programme supports; those supported only by another programme are
-        // listed under that programme's name (関連する伴走支援), never mixed in here.
-        let municipalities: Vec<_> = self
+        // The towns this programme supports (the team table links each); those supported only
+        // by another programme are listed under that programme's name (関連する伴走支援).
+        let towns = self
             .p
             .municipalities
             .values()
             .filter(|m| in_pref(m.code) && self.p.teams_in(m.code).next().is_some())
-            .map(|m| NamedLink {
-                name: m.name.clone(),
-                href: urls::municipality(m.code),
-            })
-            .collect();
+            .count();
         let files = if teams.rows.is_empty() {
             Vec::new()
         } else {
@@ -254,7 +250,7 @@ impl Renderer<'_, '_> {
             format!(
                 "{}の地方創生伴走支援：{}市町村、{}チーム。",
                 pref.name,
-                municipalities.len(),
+                towns,
                 teams.rows.len()
             )
         };
@@ -264,7 +260,6 @@ impl Renderer<'_, '_> {
             name: pref.name,
             region: pref.region.name(),
             teams,
-            municipalities,
             cohorts,
             programs: self.programs_in_prefecture(pref.code),
             no_team: self.no_team_here(pref),

@@ -27,6 +27,9 @@ pub struct Layout {
     /// When the records the page is made from last changed, as pages say a date (the source's
     /// words for a placeholder): what a page with figures states as their date.
     pub updated: Option<String>,
+    /// The printed footer of every page on paper (a CSS `content` value): address, publisher,
+    /// site, `updated`, page number.
+    pub print_footer: String,
     pub is_home: bool,
     /// `article` for reports, `website` otherwise (OpenGraph).
     pub og_type: &'static str,

@@ -94,7 +94,8 @@ views! {
 
 use crate::render::data::DataFile;
 use parts::{
-    ChartView, HeadlineView, HeldUntil, NamedLink, NewsItem, PrefectureMap, ProgramRef, ReportRef, TeamList, TeamRow,
+    ChartView, FilterChoice, HeadlineView, HeldUntil, NamedLink, NewsItem, PrefectureMap, ProgramRef, ReportRef,
+    TeamGroup, TeamList, TeamRow,
 };
 
 /// index.html
@@ -250,7 +251,16 @@ pub struct CohortView {
 pub struct TeamsView {
     pub cohort_label: String,
     pub cohort_href: String,
+    pub count: usize,
+    /// The list's notes and columns (its rows are in `groups`).
     pub teams: TeamList,
+    /// The teams by prefecture, in JIS order, each in number order.
+    pub groups: Vec<TeamGroup>,
+    /// The filter's choices: prefectures and 府省庁等 of the listed (published) teams only.
+    pub prefectures: Vec<FilterChoice>,
+    pub ministries: Vec<FilterChoice>,
+    /// /ministries/, where the site has it (for readers without script).
+    pub ministries_page: Option<&'static str>,
 }
 
 /// prefectures.html
@@ -269,7 +279,6 @@ pub struct PrefectureView {
     pub name: &'static str,
     pub region: &'static str,
     pub teams: TeamList,
-    pub municipalities: Vec<NamedLink>,
     pub cohorts: Vec<PrefectureCohortView>,
     pub programs: Vec<ProgramInPrefecture>,
     /// What the page says where it lists no team (made from what is published).

@@ -83,6 +83,7 @@ pub struct TeamRow {
     pub href: String,
     pub code: String,
     pub prefecture: &'static str,
+    pub prefecture_slug: &'static str,
     pub prefecture_href: String,
     pub municipality: String,
     pub municipality_href: String,
@@ -110,6 +111,7 @@ impl TeamRow {
             href: urls::team(t.cohort, t.no),
             code: m.code.to_string(),
             prefecture: pref.name,
+            prefecture_slug: pref.slug,
             prefecture_href: urls::prefecture(pref.slug),
             municipality: m.name.clone(),
             municipality_href: urls::municipality(m.code),
@@ -204,6 +206,56 @@ impl TeamList {
             self.officer_note = None;
         }
         said || self.officer_note.is_some()
+    }
+}
+
+/// One prefecture's teams in a cohort's team list (grouped as the official list is).
+#[derive(Debug, Serialize)]
+pub struct TeamGroup {
+    pub prefecture: &'static str,
+    /// Its heading's id on the team list (`pref-nagano`), the jump list's target.
+    pub anchor: String,
+    /// The prefecture's own page.
+    pub href: String,
+    pub teams: TeamList,
+}
+
+/// A choice of the team list's filter: a prefecture or a 府省庁等 with published teams.
+#[derive(Debug, Serialize)]
+pub struct FilterChoice {
+    /// What rows carry in `data-prefecture` / `data-ministries`.
+    pub value: String,
+    pub name: String,
+    /// The page that lists the same teams, for readers without script.
+    pub href: Option<String>,
+    pub teams: usize,
+}
+
+impl TeamList {
+    /// This list cut where the prefecture changes (rows in prefecture order), every group with
+    /// the whole list's columns; what is said once above or below the list (the オフィサー
+    /// mark, blank 継続・新規) stays with `self`'s fields and is cleared in the groups.
+    pub fn by_prefecture(&mut self) -> Vec<TeamGroup> {
+        let mut groups: Vec<TeamGroup> = Vec::new();
+        for row in std::mem::take(&mut self.rows) {
+            if groups.last().is_none_or(|g| g.prefecture != row.prefecture) {
+                groups.push(TeamGroup {
+                    prefecture: row.prefecture,
+                    anchor: urls::prefecture_anchor(row.prefecture_slug),
+                    href: row.prefecture_href.clone(),
+                    teams: TeamList {
+                        rows: Vec::new(),
+                        has_continuing: self.has_continuing,
+                        continuing_partly_known: false,
+                        has_areas: self.has_areas,
+                        officer_note: None,
+                        one_cohort: self.one_cohort.clone(),
+                    },
+                });
+            }
+            groups.last_mut().expect("pushed above").teams.rows.push(row);
+        }
+        groups
     }
 }
 

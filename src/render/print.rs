@@ -1,0 +1,277 @@
+//! What a page needs on paper that the screen does not show: where each link goes. Links stay
+//! relative on screen (the site works from any folder); a printed page names the absolute
+//! address (from `base_url`):
+//!
+//! - a link in running text gets `data-print="<address>"`, which the print stylesheet writes
+//!   after the link text (generated content: no text is added to the page, its search index or
+//!   what a screen reader reads);
+//! - a link in a table, a drawing or a heading (a team list has hundreds) is listed once, with
+//!   its text (its `aria-label` if it has one), in a list at the end of `<main>` that only
+//!   print shows (「表・図・見出しのリンク先」);
+//! - links within the page (`#…`, or the page's own address with a fragment), and links in the
+//!   site's navigation, get neither.
+//!
+//! It works on the HTML the site's templates write: tags are found by `<`, attributes by their
+//! double-quoted values; `<script>` and `<style>` bodies are skipped.
+
+use url::Url;
+
+/// `html` with print addresses added to the links in its `<main>`; `page` is the page's own
+/// absolute address, the base of its relative links. Unchanged when `page` is not a URL or the
+/// page has no `<main>`.
+pub fn link_addresses(html: String, page: &str) -> String {
+    let Ok(base) = Url::parse(page) else {
+        return html;
+    };
+    let Some(start) = html.find("<main") else {
+        return html;
+    };
+    let Some(end) = html.rfind("</main>") else {
+        return html;
+    };
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    out.push_str(&html[..start]);
+    let mut listed: Vec<(String, String)> = Vec::new();
+    let mut boxed = 0usize; // depth of <table> and <svg> around the current tag
+    let mut nav = 0usize; // depth of <nav>: navigation prints no addresses
+    let body = &html[start..end];
+    let mut at = 0;
+    while let Some(lt) = body[at..].find('<').map(|i| at + i) {
+        out.push_str(&body[at..lt]);
+        let Some(gt) = body[lt..].find('>').map(|i| lt + i + 1) else {
+            at = lt;
+            break;
+        };
+        let tag = &body[lt..gt];
+        let name = tag_name(tag);
+        match name.as_str() {
+            "script" | "style" => {
+                let close = format!("</{name}");
+                let stop = body[gt..].find(&close).map_or(body.len(), |i| gt + i);
+                out.push_str(&body[lt..stop]);
+                at = stop;
+                continue;
+            }
+            "table" | "svg" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => boxed += 1,
+            "/table" | "/svg" | "/h1" | "/h2" | "/h3" | "/h4" | "/h5" | "/h6" => boxed = boxed.saturating_sub(1),
+            "nav" => nav += 1,
+            "/nav" => nav = nav.saturating_sub(1),
+            _ => {}
+        }
+        at = gt;
+        if name != "a" || nav > 0 {
+            out.push_str(tag);
+            continue;
+        }
+        let Some(address) = attr(tag, "href").and_then(|href| absolute(&base, &href)) else {
+            out.push_str(tag);
+            continue;
+        };
+        if boxed == 0 {
+            out.push_str(&tag[..tag.len() - 1]);
+            out.push_str(" data-print=\"");
+            out.push_str(&escape(&address));
+            out.push_str("\">");
+        } else {
+            out.push_str(tag);
+            let text_end = body[gt..].find("</a>").map_or(gt, |i| gt + i);
+            let text = attr(tag, "aria-label").unwrap_or_else(|| plain_text(&body[gt..text_end]));
+            if !listed.iter().any(|(a, _)| *a == address) {
+                listed.push((address, text));
+            }
+        }
+    }
+    out.push_str(&body[at..]);
+    if !listed.is_empty() {
+        out.push_str("<div class=\"print-links\" data-pagefind-ignore>\n<p class=\"print-links-title\">表・図・見出しのリンク先</p>\n<ul>\n");
+        for (address, text) in &listed {
+            out.push_str("<li>");
+            out.push_str(&escape(text));
+            out.push_str("：");
+            out.push_str(&escape(address));
+            out.push_str("</li>\n");
+        }
+        out.push_str("</ul>\n</div>\n");
+    }
+    out.push_str(&html[end..]);
+    out
+}
+
+/// The content of the `@page` footer (a CSS value): the page's address, then who publishes the
+/// site and its name, the date the page's records last changed, and the page number.
+pub fn footer(page: &str, publisher: &str, site: &str, updated: Option<&str>) -> String {
+    let mut second = format!("{publisher}「{site}」");
+    if let Some(date) = updated {
+        second.push_str("　更新：");
+        second.push_str(date);
+    }
+    second.push('　');
+    format!(
+        "{} \"\\A \" {} counter(page) \" / \" counter(pages)",
+        css_string(page),
+        css_string(&second)
+    )
+}
+
+/// `s` as a CSS string, safe inside `<style>` (no `</style>` can end it).
+fn css_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '<' => out.push_str("\\3C "),
+            '\n' => out.push_str("\\A "),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `a`, `/table`, `svg` (lower case) for `<a href=…>`, `</table>`, `<svg …>`.
+fn tag_name(tag: &str) -> String {
+    tag[1..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '/' || *c == '!' || *c == '-')
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// The value of a double-quoted attribute, unescaped.
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=\"");
+    let from = tag.find(&key)? + key.len();
+    let len = tag[from..].find('"')?;
+    Some(unescape(&tag[from..from + len]))
+}
+
+/// The absolute address of `href` from `base`, or `None` for a place on the same page (or an
+/// address that does not parse).
+fn absolute(base: &Url, href: &str) -> Option<String> {
+    if href.starts_with('#') {
+        return None;
+    }
+    let url = base.join(href).ok()?;
+    let mut without_fragment = url.clone();
+    without_fragment.set_fragment(None);
+    if without_fragment.as_str() == base.as_str() {
+        return None;
+    }
+    Some(url.into())
+}
+
+/// The text of some HTML: tags dropped, entities of the kind the templates write unescaped,
+/// spaces collapsed.
+fn plain_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    unescape(&text).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&#x2F;", "/")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_footer_is_one_css_value_that_cannot_end_its_style_element() {
+        let f = footer(
+            "https://example.jp/a/",
+            "内閣府",
+            "x</style>\"y",
+            Some("令和8年3月27日（2026年3月27日）"),
+        );
+        assert_eq!(
+            f,
+            "\"https://example.jp/a/\" \"\\A \" \"内閣府「x\\3C /style>\\\"y」　更新：令和8年3月27日（2026年3月27日）　\" counter(page) \" / \" counter(pages)"
+        );
+        assert!(!f.contains("</"));
+    }
+
+    const PAGE: &str = "https://example.jp/banso/prefectures/nagano/";
+
+    fn page(main: &str) -> String {
+        format!(
+            "<html><body><nav><a href=\"../../\">ホーム</a></nav><main id=\"main\">{main}</main><footer><a href=\"../../about/\">概要</a></footer></body></html>"
+        )
+    }
+
+    #[test]
+    fn a_link_in_text_carries_its_absolute_address() {
+        let out = link_addresses(page("<p><a href=\"../../cohorts/2/\">第2期</a>の</p>"), PAGE);
+        assert!(
+            out.contains("<a href=\"../../cohorts/2/\" data-print=\"https://example.jp/banso/cohorts/2/\">第2期</a>"),
+            "{out}"
+        );
+        assert!(!out.contains("print-links"), "no table, no list: {out}");
+    }
+
+    #[test]
+    fn links_outside_main_and_within_the_page_are_left_alone() {
+        let out = link_addresses(
+            page("<p><a href=\"#team-2-40\">40</a> <a href=\"../../prefectures/nagano/#x\">x</a></p>"),
+            PAGE,
+        );
+        assert_eq!(out.matches("data-print").count(), 0, "{out}");
+        assert!(out.contains("<nav><a href=\"../../\">ホーム</a></nav>"));
+        assert!(out.contains("<footer><a href=\"../../about/\">概要</a></footer>"));
+    }
+
+    #[test]
+    fn table_links_are_listed_once_at_the_end_of_main() {
+        let table = "<table><tr><th><a href=\"../../municipalities/20214/\">茅野<b>市</b></a></th>\
+                     <td><a href=\"../../ministries/mlit/\">国土交通省</a></td></tr>\
+                     <tr><td><a href=\"../../ministries/mlit/\">国土交通省</a></td></tr></table>";
+        let out = link_addresses(
+            page(&format!(
+                "{table}<p><a href=\"https://www.chisou.go.jp/?a=1&amp;b=2\">外部</a></p>"
+            )),
+            PAGE,
+        );
+        assert!(out.contains(table), "the table itself is unchanged: {out}");
+        let list = &out[out.find("print-links").expect("a list")..];
+        assert!(
+            list.contains("<li>茅野市：https://example.jp/banso/municipalities/20214/</li>"),
+            "{list}"
+        );
+        assert_eq!(list.matches("ministries/mlit/").count(), 1, "{list}");
+        assert!(list.find("print-links").is_some() && out.find("</main>") > out.find("print-links"));
+        assert!(
+            out.contains("data-print=\"https://www.chisou.go.jp/?a=1&amp;b=2\""),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn scripts_are_copied_as_they_are() {
+        let script = "<script>if (a < b && c > d) { x = \"<a href='y'>\"; }</script>";
+        let out = link_addresses(page(script), PAGE);
+        assert!(out.contains(script), "{out}");
+        assert!(!out.contains("data-print"));
+    }
+}
