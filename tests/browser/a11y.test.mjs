@@ -116,7 +116,10 @@ test('the audit itself finds known problems, experimental rules and console erro
   const seen = watch(page, real);
   await page.goto(real.url + 'about/');
   await page.setContent('<!DOCTYPE html><html lang="ja"><title>t</title><main><img src="x.png"><p style="color:#aaa">薄い文字</p>'
-    + '<button aria-label="Close">Send</button></main></html>');
+    + '<button aria-label="Close">Send</button>'
+    // A caption written as the first row, which only axe's experimental rules catch.
+    + '<table><tr><td colspan="3">各県の件数</td></tr><tr><th>県</th><th>件数</th><th>人数</th></tr>'
+    + '<tr><td>北海道</td><td>1</td><td>2</td></tr><tr><td>青森</td><td>3</td><td>4</td></tr></table></main></html>');
   await page.addScriptTag({ content: AXE });
   const results = await page.evaluate((options) => window.axe.run(document, options), AXE_OPTIONS);
   await page.evaluate(async (url) => {
@@ -127,7 +130,7 @@ test('the audit itself finds known problems, experimental rules and console erro
   await page.waitForTimeout(100);
   await page.close();
   const ids = results.violations.map((v) => v.id).sort();
-  assert.deepEqual(ids, ['color-contrast', 'image-alt', 'label-content-name-mismatch']);
+  assert.deepEqual(ids, ['color-contrast', 'image-alt', 'label-content-name-mismatch', 'table-fake-caption', 'td-has-header']);
   const kinds = seen.map((s) => s.replace(/:.*/, '')).sort();
   assert.deepEqual([...new Set(kinds)], ['HTTP 404', 'console error', 'uncaught'], seen.join('\n'));
 });
