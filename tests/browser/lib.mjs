@@ -27,10 +27,23 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8', '.js': 'text/javascript', '.pdf': 'application/pdf',
 };
 
-/** Serve `root` on 127.0.0.1 (a free port); resolves to { url, close }. */
-export function serve(root) {
+/**
+ * The path the site built from `content` is published under (from its site.yaml `base_url`):
+ * the 404 page, served at any address, links its style sheet and menu from there.
+ */
+export function publishedPath(content) {
+  const base = /^base_url:\s*(\S+)/m.exec(readFileSync(join(content, 'site.yaml'), 'utf8'));
+  return base ? new URL(base[1]).pathname : '/';
+}
+
+/**
+ * Serve `root` on 127.0.0.1 (a free port); resolves to { url, close }. With `base` (a path such
+ * as `/banso/`), the site is also served under it, as where it is published.
+ */
+export function serve(root, base = '/') {
   const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (base !== '/' && path.startsWith(base)) path = '/' + path.slice(base.length);
     let file = join(root, path);
     if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
