@@ -359,3 +359,55 @@ test('finding 14: dates the source does not give are its words, and the contact 
   assert.ok((await page.locator('tbody th').allTextContents()).includes('国税庁金沢国税局'));
   await page.close();
 });
+
+test('the team list: by prefecture with a jump list; the filter narrows it by prefecture and by ministry', async () => {
+  const page = await site.browser.newPage({ viewport: { width: 375, height: 667 } });
+  await page.goto(site.server.url + 'cohorts/2/teams/');
+  const groups = await page.$$eval('.team-group', (gs) => gs.map((g) => ({ id: g.id, h: g.querySelector('h2').textContent, rows: g.querySelectorAll('tbody tr').length })));
+  assert.equal(groups.reduce((n, g) => n + g.rows, 0), 97, 'every team once');
+  assert.equal(groups[0].id, 'pref-hokkaido');
+  assert.match(groups.find((g) => g.id === 'pref-nagano').h, /^長野県（5チーム）$/);
+  const jumps = await page.$$eval('.jump-list a', (as) => as.map((a) => a.getAttribute('href')));
+  assert.deepEqual(jumps, groups.map((g) => `#${g.id}`), 'the jump list names every group, in order');
+  const visible = () => page.$$eval('.team-group tbody tr', (rs) => rs.filter((r) => r.getClientRects().length > 0)
+    .map((r) => ({ id: r.id, group: r.closest('.team-group').id, members: r.querySelector('.members').textContent })));
+  await page.selectOption('.team-filter select[name=prefecture]', 'pref-nagano');
+  let rows = await visible();
+  assert.deepEqual(rows.map((r) => r.id), ['team-2-40', 'team-2-41', 'team-2-42', 'team-2-43', 'team-2-44']);
+  assert.match(await page.textContent('.filter-status'), /5チーム/);
+  await page.selectOption('.team-filter select[name=prefecture]', '');
+  await page.selectOption('.team-filter select[name=ministry]', '国土交通省');
+  rows = await visible();
+  const all = await page.$$eval('.team-group tbody tr .members', (ms) => ms.filter((m) => m.textContent.includes('国土交通省')).length);
+  assert.equal(rows.length, all, 'every team with a 国土交通省 member, and no other');
+  assert.ok(rows.length > 10 && rows.every((r) => r.members.includes('国土交通省')), `${rows.length} rows`);
+  const hidden = await page.$$eval('.team-group', (gs) => gs.filter((g) => g.hidden).length);
+  assert.ok(hidden > 0, 'a prefecture with no such team is hidden with its heading');
+  const sideways = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(sideways <= 375, `the filter fits a phone (${sideways})`);
+  await page.close();
+  // Without script: no filter, but the way to each ministry's page.
+  const ctx = await site.browser.newContext({ javaScriptEnabled: false, viewport: { width: 375, height: 667 } });
+  const plain = await ctx.newPage();
+  await plain.goto(site.server.url + 'cohorts/2/teams/');
+  assert.equal(await plain.locator('.team-filter').isVisible(), false);
+  assert.equal(await plain.getAttribute('.filter-links a', 'href'), '../../../ministries/');
+  await ctx.close();
+});
+
+test('each team is reached by its anchor from its town, its prefecture and a ministry page', async () => {
+  const page = await site.browser.newPage({ viewport: { width: 375, height: 667 } });
+  for (const from of ['municipalities/202045/', 'prefectures/nagano/', 'ministries/mlit/']) {
+    await page.goto(site.server.url + from);
+    const link = page.locator('main a[href$="#team-2-40"], main a[href$="#team-2-43"]').first();
+    const href = await link.getAttribute('href');
+    await link.click();
+    await page.waitForLoadState();
+    const id = new URL(page.url()).hash.slice(1);
+    assert.ok(/^team-2-4[03]$/.test(id), `${from}: ${href} → ${page.url()}`);
+    const box = await page.locator(`#${id}`).boundingBox();
+    assert.ok(box && box.y >= -2 && box.y < 667, `${from}: ${id} is on screen after the jump (${box?.y})`);
+    assert.match(await page.locator(`#${id}`).textContent(), /岡谷市|朝日村/);
+  }
+  await page.close();
+});
