@@ -52,28 +52,32 @@ fn team_list_shows_members_by_canonical_names() {
     let page = site.page("cohorts/1/teams/index.html");
     assert_eq!(page.count("table.team-table tbody tr"), 3);
     let rows = page.texts("table.team-table tbody tr");
-    assert!(
-        rows[0].contains("北海道森町") && rows[0].contains("継続"),
-        "{}",
-        rows[0]
+    // Grouped by prefecture (the heading names it; the rows name the town).
+    assert_eq!(
+        page.texts(".team-group h2"),
+        ["北海道 （1チーム）", "静岡県 （1チーム）", "沖縄県 （1チーム）"]
     );
+    assert!(rows[0].contains("森町") && rows[0].contains("継続"), "{}", rows[0]);
     assert!(
         rows[0].contains("公正取引委員会 補佐級 架空 二子"),
         "alias shown as canonical: {}",
         rows[0]
     );
     assert!(rows[0].contains("防衛省 企画官・室長級"), "{}", rows[0]);
+    assert!(rows[1].contains("森町") && rows[1].contains("新規"), "{}", rows[1]);
     assert!(
-        rows[1].contains("静岡県森町") && rows[1].contains("新規"),
-        "{}",
-        rows[1]
-    );
-    assert!(
-        rows[2].contains("沖縄県与那国町") && rows[2].contains("支援オフィサー"),
+        rows[2].contains("与那国町") && rows[2].contains("支援オフィサー"),
         "{}",
         rows[2]
     );
-    assert_eq!(page.text("caption"), "第1期 伴走支援チーム一覧");
+    assert_eq!(
+        page.texts("caption"),
+        [
+            "北海道の伴走支援チーム（第1期）",
+            "静岡県の伴走支援チーム（第1期）",
+            "沖縄県の伴走支援チーム（第1期）"
+        ]
+    );
     assert_eq!(page.attrs("html", "lang"), ["ja"]);
 }
 
@@ -158,7 +162,7 @@ fn a_report_names_its_team_as_the_team_list_does() {
         "職名 is in the footer"
     );
     let list = site.page("cohorts/1/teams/index.html");
-    let row = list.texts(".team-table tbody tr:first-child .members li");
+    let row = list.texts("#team-1-1 .members li");
     assert_eq!(footer, row, "one member partial: the footer and the list agree");
 }
 

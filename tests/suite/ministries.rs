@@ -42,10 +42,16 @@ fn a_ministry_page_lists_the_published_teams_its_officials_join() {
         rows.iter().all(|r| r.starts_with("北海道") || r.starts_with("沖縄県")),
         "{rows:?}"
     );
+    // Its own members in their column (team 1: 補佐級 with name and 職名, team 3: 課長級); the
+    // others' bodies in the next.
     assert_eq!(
-        page.texts(".members li.marked .ministry"),
-        ["総務省", "総務省"],
-        "its own members stand out"
+        page.texts(".compact-table tbody td:nth-child(3)"),
+        ["補佐級 架空 一郎 （総務省 架空局 課長補佐）", "課長級"]
+    );
+    let others = page.texts(".compact-table tbody td:nth-child(4)");
+    assert!(
+        others.iter().all(|o| !o.contains("総務省") && o.contains("防衛省")),
+        "{others:?}"
     );
     // Team 1's interim report is released on 2026-10-15: listed from then, not before.
     assert_eq!(page.count(".report-list li"), 0);

@@ -116,7 +116,17 @@ fn real_content_builds_the_second_cohort_as_the_source_gives_it() {
     assert_eq!(teams.count("table.team-table tbody tr"), f.teams);
     assert_eq!(teams.count("table.team-table tbody tr ul.members li"), f.members);
     let rows = teams.texts("table.team-table tbody tr");
-    assert!(rows[0].starts_with("1 北海道森町"), "{}", rows[0]);
+    assert!(rows[0].starts_with("1 森町"), "{}", rows[0]);
+    assert_eq!(
+        teams.texts("#pref-hokkaido tbody tr")[0],
+        rows[0],
+        "under 北海道's heading"
+    );
+    // Grouped as the official list is, by prefecture in JIS order: 38 prefectures.
+    let groups = teams.texts(".team-group h2");
+    assert_eq!(groups.len(), 38, "{groups:?}");
+    assert_eq!(groups[0], "北海道 （11チーム）");
+    assert_eq!(groups[37], "沖縄県 （2チーム）");
     assert!(
         rows[0].contains("防衛省 補佐級") && rows[0].contains("金融庁 指定職"),
         "{}",
@@ -124,11 +134,13 @@ fn real_content_builds_the_second_cohort_as_the_source_gives_it() {
     );
     // The member printed before the numbered line in the source belongs to team 41.
     assert!(
-        rows[40].starts_with("41 長野県駒ヶ根市") && rows[40].contains("内閣官房 指定職"),
+        rows[40].starts_with("41 駒ヶ根市")
+            && rows[40].contains("内閣官房 指定職")
+            && teams.texts("#pref-nagano tbody tr")[1] == rows[40],
         "{}",
         rows[40]
     );
-    assert!(rows[f.teams - 1].contains("沖縄県与那国町"), "{}", rows[f.teams - 1]);
+    assert!(rows[f.teams - 1].contains("与那国町"), "{}", rows[f.teams - 1]);
     // 継続 where the source shows it (teams 12 and 40, 第1期 towns in its pages); an unknown
     // one stays blank, never 新規.
     let continuing = teams.texts("td[data-label='継続・新規']");

@@ -309,3 +309,109 @@ fn no_page_skips_a_heading_level() {
         assert!(pages > 100, "{pages}");
     }
 }
+
+/// The basic fixture with team 3 (沖縄県, announced 2026-06-01) given a member of a body no
+/// other team has, so a held-back team's prefecture and body are both its own.
+fn late_team_site() -> Site {
+    let site = Site::fixture("basic");
+    site.replace(
+        "cohorts/1/teams.yaml",
+        "- { ministry: 内閣官房, grade: 係長級 }",
+        "- { ministry: 復興庁, grade: 係長級 }",
+    );
+    let ministries = site.read("ministries.yaml");
+    site.write(
+        "ministries.yaml",
+        &format!("{ministries}- name: 復興庁\n  id: reconstruction\n"),
+    );
+    site
+}
+
+#[test]
+fn the_team_list_is_grouped_by_prefecture_and_its_filter_offers_only_published_choices() {
+    let site = late_team_site();
+    ok(&site.build("2026-05-01"));
+    let list = site.page("cohorts/1/teams/index.html");
+    assert_eq!(list.attrs(".team-group", "id"), ["pref-hokkaido", "pref-shizuoka"]);
+    assert_eq!(list.attrs(".jump-list a", "href"), ["#pref-hokkaido", "#pref-shizuoka"]);
+    assert_eq!(list.attrs(".team-group tbody tr", "id"), ["team-1-1", "team-1-2"]);
+    assert_eq!(
+        list.attrs("select[name=prefecture] option", "value"),
+        ["", "pref-hokkaido", "pref-shizuoka"]
+    );
+    let bodies = list.attrs("select[name=ministry] option", "value");
+    assert_eq!(
+        bodies,
+        ["", "内閣官房", "総務省", "国土交通省", "防衛省", "公正取引委員会"]
+    );
+    // Team 3 is held: neither its prefecture nor its own body is offered or named anywhere.
+    for (path, bytes) in site.output_tree() {
+        let t = String::from_utf8_lossy(&crate::common::readable(&bytes)).to_string();
+        assert!(!t.contains("復興庁"), "{path} names the held team's body");
+    }
+    assert!(!list.main_text().contains("沖縄"));
+    // The control: once it is announced, both are there.
+    ok(&site.build("2026-07-01"));
+    let list = site.page("cohorts/1/teams/index.html");
+    assert_eq!(
+        list.attrs(".team-group", "id"),
+        ["pref-hokkaido", "pref-shizuoka", "pref-okinawa"]
+    );
+    assert!(
+        list.attrs("select[name=ministry] option", "value")
+            .contains(&"復興庁".to_string())
+    );
+}
+
+#[test]
+fn a_prefecture_page_links_each_town_once_and_a_ministry_page_lists_its_members_compactly() {
+    let site = Site::fixture("basic");
+    ok(&site.build("2026-11-23"));
+    let pref = site.page("prefectures/hokkaido/index.html");
+    assert_eq!(
+        pref.attrs("main a[href$='municipalities/013455/']", "href").len(),
+        1,
+        "the team table links the town; no second list repeats it"
+    );
+    let mod_page = site.page("ministries/mod/index.html");
+    assert_eq!(
+        mod_page.attrs(".compact-table tbody tr", "id"),
+        ["team-1-1", "team-1-3"]
+    );
+    assert_eq!(
+        mod_page.texts(".compact-table thead th")[2],
+        "防衛省の 支援官",
+        "a break allowed before 支援官"
+    );
+    // This body's members in their column, the others' bodies in the next.
+    let cells = mod_page.texts(".compact-table tbody tr:first-child td");
+    assert!(cells[1].contains("室長級") && !cells[1].contains("総務省"), "{cells:?}");
+    assert!(cells[2].contains("総務省") && !cells[2].contains("防衛省"), "{cells:?}");
+    assert_eq!(
+        mod_page.attrs(".compact-table tbody tr:first-child a", "href")[0],
+        "../../cohorts/1/teams/#team-1-1"
+    );
+}
+
+#[test]
+fn printed_links_carry_their_absolute_address_and_table_links_are_listed_once() {
+    let site = Site::fixture("basic");
+    ok(&site.build("2026-11-23"));
+    let pref = site.page("prefectures/hokkaido/index.html");
+    let printed = pref.attrs("main a[data-print]", "data-print");
+    assert!(!printed.is_empty());
+    assert!(printed.iter().all(|a| a.starts_with("https://")), "{printed:?}");
+    // Links stay relative on screen.
+    assert!(
+        pref.attrs("main a[data-print]", "href")
+            .iter()
+            .all(|h| !h.starts_with("https://"))
+    );
+    let listed = pref.texts(".print-links li");
+    let town = listed.iter().filter(|l| l.contains("/municipalities/013455/")).count();
+    assert_eq!(town, 1, "{listed:?}");
+    // The footer for paper names the page.
+    let head = String::from_utf8(site.output_file("prefectures/hokkaido/index.html")).unwrap();
+    assert!(head.contains("@bottom-center { content: \""), "{head}");
+    assert!(head.contains("prefectures/hokkaido/\" \"\\A \""), "{head}");
+}
