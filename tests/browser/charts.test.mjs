@@ -2,8 +2,9 @@
 // lays out with a font that has Japanese glyphs, and the numbers read as they should.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { servedSite, screenshotPath, REPO } from './lib.mjs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, dirname, relative, sep } from 'node:path';
+import { servedSite, screenshotPath, buildSite, serve, REPO } from './lib.mjs';
 
 const site = servedSite(join(REPO, 'content'));
 
@@ -77,4 +78,81 @@ test('charts on the cohort page load as images with their numbers beside them', 
   const notes = await page.locator('main p.note').allTextContents();
   assert.ok(notes.some((n) => n.startsWith('支援官の性別、支援官の事務官・技官の別、支援官の年齢、伴走支援チームの課題分野は')), notes.join('\n'));
   await page.close();
+});
+
+/** Every page of the built site `root` (its path under the site) that shows a chart. */
+function pagesWithCharts(root) {
+  const pages = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name === 'index.html' && readFileSync(path, 'utf8').includes('<figure class="chart"')) {
+        pages.push(relative(root, dirname(path)).split(sep).map((p) => `${p}/`).join(''));
+      }
+    }
+  };
+  walk(root);
+  return pages.sort();
+}
+
+test('on a phone every chart of the real site is drawn 340 px wide with all its text inside, under a caption', async () => {
+  const out = buildSite(join(REPO, 'content'), '2026-12-06');
+  const server = await serve(out);
+  const pages = pagesWithCharts(out);
+  // The cohort page and the prefecture pages of 第2期 at least.
+  assert.ok(pages.includes('cohorts/2/') && pages.length > 30, pages.join(' '));
+  const page = await site.browser.newPage({ viewport: { width: 375, height: 800 } });
+  const drawings = [];
+  for (const path of pages) {
+    await page.goto(server.url + path);
+    const figures = await page.evaluate(async () => Promise.all([...document.querySelectorAll('figure.chart')].map(async (f) => {
+      const img = f.querySelector('picture img');
+      img.loading = 'eager';
+      await img.decode().catch(() => {});
+      return {
+        id: f.id,
+        caption: f.querySelector(':scope > figcaption')?.textContent.trim() ?? '',
+        src: img.currentSrc,
+        width: img.getBoundingClientRect().width,
+      };
+    })));
+    assert.ok(figures.length > 0, path);
+    for (const f of figures) {
+      assert.ok(f.caption.length > 0, `${path}#${f.id} has no caption`);
+      assert.ok(f.src.endsWith('-narrow.svg'), `${path}#${f.id} shows ${f.src} on a phone`);
+      // Drawn at its own size, not scaled down: the text is read at the size it was drawn.
+      assert.equal(f.width, 340, `${path}#${f.id} is ${f.width}px wide`);
+      drawings.push({ page: path, src: f.src });
+    }
+  }
+  const svg = await site.browser.newPage({ viewport: { width: 375, height: 800 } });
+  const outside = [];
+  for (const d of drawings) {
+    await svg.goto(d.src);
+    const measured = await svg.evaluate(() => {
+      const root = document.documentElement;
+      const box = root.viewBox.baseVal;
+      return {
+        box: { w: box.width, h: box.height },
+        texts: [...document.querySelectorAll('text')].map((t) => {
+          const b = t.getBBox();
+          return { text: t.textContent, x: b.x, y: b.y, w: b.width, h: b.height };
+        }),
+      };
+    });
+    assert.equal(measured.box.w, 340, d.src);
+    assert.ok(measured.texts.length > 3, d.src);
+    for (const t of measured.texts) {
+      assert.ok(t.w > 0 && t.h > 0, `${d.src}: 「${t.text}」 is laid out`);
+      if (t.x < 0 || t.x + t.w > measured.box.w || t.y < 0 || t.y + t.h > measured.box.h) {
+        outside.push(`${d.src}: 「${t.text}」 spans x ${t.x.toFixed(1)}..${(t.x + t.w).toFixed(1)}, y ${t.y.toFixed(1)}..${(t.y + t.h).toFixed(1)} of ${measured.box.w}×${measured.box.h}`);
+      }
+    }
+  }
+  assert.deepEqual(outside, []);
+  console.log(`# measured ${drawings.length} phone drawings on ${pages.length} pages`);
+  await svg.close();
+  await page.close();
+  await server.close();
 });

@@ -12,9 +12,18 @@ use crate::stats::charts::UNRECORDED;
 /// System fonts that carry Japanese, in the order a reader's machine is likely to have them.
 pub const FONT: &str = "Hiragino Sans, Hiragino Kaku Gothic ProN, Noto Sans CJK JP, Noto Sans JP, BIZ UDPGothic, Yu Gothic, Meiryo, sans-serif";
 
-/// Approximate width in pixels of `text` at `px` (full-width characters 1 em, others 0.6 em).
+/// Width in pixels of `text` at `px`, estimated on the wide side so that what is laid out by it
+/// fits: full-width characters 1 em, Latin capitals 0.7 em (M and W 0.95, m and w 0.85), other
+/// ASCII 0.6 em. Drawn in a proportional Japanese font, digits take about 0.55 em.
 pub(super) fn text_width(text: &str, px: f64) -> f64 {
-    text.chars().map(|c| if c.is_ascii() { 0.6 } else { 1.0 }).sum::<f64>() * px
+    let em = |c: char| match c {
+        'M' | 'W' => 0.95,
+        'm' | 'w' => 0.85,
+        'A'..='Z' => 0.7,
+        c if c.is_ascii() => 0.6,
+        _ => 1.0,
+    };
+    text.chars().map(em).sum::<f64>() * px
 }
 
 /// Break `text` into lines no wider than `width` pixels at `px`, never inside a number
@@ -25,7 +34,9 @@ pub(super) fn wrap(text: &str, px: f64, width: f64) -> Vec<String> {
     let breakable = |before: Option<char>, prev: char, next: char| {
         let in_number = (prev.is_ascii_digit() && (next.is_ascii_alphanumeric() || "万千億.,%".contains(next)))
             || (".,".contains(prev) && next.is_ascii_digit())
-            || ("万千億".contains(prev) && before.is_some_and(|b| b.is_ascii_digit()) && next == '人');
+            || ("万千億".contains(prev) && before.is_some_and(|b| b.is_ascii_digit()) && next == '人')
+            // Nor inside a Latin word or abbreviation (NEDO, JICA).
+            || (prev.is_ascii_alphanumeric() && next.is_ascii_alphanumeric());
         !NO_START.contains(next) && !NO_END.contains(prev) && !in_number
     };
     let mut lines: Vec<Vec<char>> = vec![Vec::new()];
@@ -95,6 +106,9 @@ struct Layout {
     /// Left edge of the bars; labels sit left of it (wide) or above the bars (narrow).
     x0: f64,
     bar_w: f64,
+    /// Values go on a line of their own under their bars (the narrow layout, where a value
+    /// beside its longest bar would leave too short a scale).
+    value_below: bool,
     /// Height of a label line above the bars (0 in the wide layout).
     label_h: f64,
     title_px: f64,
@@ -105,6 +119,26 @@ struct Layout {
 const NARROW_WIDTH: f64 = 340.0;
 
 const TEXT_PX: f64 = 13.0;
+
+/// Space between a bar's end and its value.
+const VALUE_GAP: f64 = 6.0;
+
+/// The shortest scale (the longest bar) the narrow layout draws with values beside the bars.
+const MIN_BAR: f64 = 120.0;
+
+/// Height of a value's line under its bar.
+const VALUE_LINE: f64 = 18.0;
+
+/// Height of the bars of one category, with their values where these are under the bars.
+fn bars_height(chart: &Chart, layout: Layout, values: &[Vec<String>]) -> f64 {
+    let below: f64 = values.iter().map(|v| VALUE_LINE * v.len() as f64).sum();
+    let bars = if chart.series.len() > 1 {
+        chart.series.len() as f64 * 20.0 + 12.0
+    } else {
+        28.0
+    };
+    bars + if layout.value_below { below } else { 0.0 }
+}
 
 impl Layout {
     fn value_w(chart: &Chart) -> f64 {
@@ -128,17 +162,40 @@ impl Layout {
             width: (16.0 + label_w + bar_w + Self::value_w(chart) + 16.0).max(640.0).ceil(),
             x0: 16.0 + label_w,
             bar_w,
+            value_below: false,
             label_h: 0.0,
             title_px: 18.0,
             small_px: 11.0,
         }
     }
 
+    /// The narrow layout's scale: the longest that leaves every value beside its bar inside
+    /// the drawing (a long bar with a short value may reach further than a short bar with a
+    /// long one); with less than [`MIN_BAR`] left so, the values go under their bars instead.
     fn narrow(chart: &Chart) -> Layout {
+        let room = NARROW_WIDTH - 32.0;
+        let max = f64::from(chart.max().max(1));
+        let fit = (0..chart.series.len())
+            .flat_map(|si| (0..chart.categories.len()).map(move |ci| (si, ci)))
+            .map(|(si, ci)| {
+                let share = f64::from(chart.series[si].values[ci].count().unwrap_or(0)) / max;
+                let free = room - VALUE_GAP - text_width(&value_label(chart, si, ci), TEXT_PX);
+                if share > 0.0 {
+                    free / share
+                } else if free >= 0.0 {
+                    room
+                } else {
+                    0.0
+                }
+            })
+            .fold(room, f64::min)
+            .floor();
+        let value_below = fit < MIN_BAR;
         Layout {
             width: NARROW_WIDTH,
             x0: 16.0,
-            bar_w: (NARROW_WIDTH - 32.0 - Self::value_w(chart)).max(96.0),
+            bar_w: if value_below { room } else { fit },
+            value_below,
             label_h: 18.0,
             title_px: 16.0,
             small_px: 12.0,
@@ -189,18 +246,12 @@ fn draw(chart: &Chart, frame: &ChartFrame, layout: Layout) -> DrawnChart {
         (None, Some(n)) => wrap(n, 12.0, text_w),
         _ => Vec::new(),
     };
-    let n_series = chart.series.len() as f64;
-    let bars_h = if chart.series.len() > 1 {
-        n_series * 20.0 + 12.0
-    } else {
-        28.0
-    };
     let body_h = if chart.suppressed.is_some() {
         48.0
     } else {
         rows(chart, layout, text_w)
             .iter()
-            .map(|r| r.height(layout, bars_h))
+            .map(|r| r.height(chart, layout))
             .sum()
     };
     let title_step = (layout.title_px * 1.45).round();
@@ -265,16 +316,17 @@ fn draw(chart: &Chart, frame: &ChartFrame, layout: Layout) -> DrawnChart {
 /// name (国立研究開発法人新エネルギー・産業技術総合開発機構) wraps instead of leaving the frame.
 enum Row {
     Heading(Vec<String>),
-    Category(usize, Vec<String>),
+    /// A category, its label's lines and each series' value in lines.
+    Category(usize, Vec<String>, Vec<Vec<String>>),
 }
 
 const HEADING_LINE: f64 = 18.0;
 
 impl Row {
-    fn height(&self, layout: Layout, bars_h: f64) -> f64 {
+    fn height(&self, chart: &Chart, layout: Layout) -> f64 {
         match self {
             Row::Heading(lines) => 12.0 + HEADING_LINE * lines.len() as f64,
-            Row::Category(_, lines) => layout.label_h * lines.len() as f64 + bars_h,
+            Row::Category(_, lines, values) => layout.label_h * lines.len() as f64 + bars_height(chart, layout, values),
         }
     }
 }
@@ -287,7 +339,17 @@ fn rows(chart: &Chart, layout: Layout, text_w: f64) -> Vec<Row> {
         } else {
             vec![name.clone()]
         };
-        Row::Category(ci, lines)
+        let values = (0..chart.series.len())
+            .map(|si| {
+                let value = value_label(chart, si, ci);
+                if layout.value_below {
+                    wrap(&value, TEXT_PX, layout.width - layout.x0 - 16.0)
+                } else {
+                    vec![value]
+                }
+            })
+            .collect();
+        Row::Category(ci, lines, values)
     };
     let grouped = chart.grouped();
     if grouped.is_empty() {
@@ -325,12 +387,6 @@ fn draw_bars<DB: DrawingBackend>(
         v_pos: VPos::Center,
     };
     let multi = chart.series.len() > 1;
-    let bars_h = if multi {
-        chart.series.len() as f64 * 20.0 + 12.0
-    } else {
-        28.0
-    };
-    let block = layout.label_h + bars_h;
     // The axis the bars grow from: one line per run of bars in the wide layout (broken by
     // group headings), beside each row's bars only in the narrow one, where the labels above
     // start at the same x.
@@ -338,8 +394,8 @@ fn draw_bars<DB: DrawingBackend>(
     let mut y = top;
     let mut run_start: Option<f64> = None;
     for (ri, row) in rows(chart, layout, text_w).iter().enumerate() {
-        let h = row.height(layout, bars_h);
-        let (ci, lines) = match row {
+        let h = row.height(chart, layout);
+        let (ci, lines, values) = match row {
             Row::Heading(lines) => {
                 if let Some(from) = run_start.take() {
                     axes.push((from, y));
@@ -363,7 +419,7 @@ fn draw_bars<DB: DrawingBackend>(
                 y += h;
                 continue;
             }
-            Row::Category(ci, lines) => (*ci, lines),
+            Row::Category(ci, lines, values) => (*ci, lines, values),
         };
         let category = &chart.categories[ci];
         if above {
@@ -373,7 +429,7 @@ fn draw_bars<DB: DrawingBackend>(
                     .ok();
             }
         } else {
-            let label_y = y + block / 2.0 - if multi { 2.0 } else { 0.0 };
+            let label_y = y + h / 2.0 - if multi { 2.0 } else { 0.0 };
             let label = Text::new(
                 category.clone(),
                 ((x0 - 8.0) as i32, label_y as i32),
@@ -383,13 +439,15 @@ fn draw_bars<DB: DrawingBackend>(
         }
         let bars_top = y + layout.label_h * lines.len() as f64;
         if above {
-            axes.push((bars_top, bars_top + bars_h));
+            axes.push((bars_top, y + h));
         } else if run_start.is_none() {
             run_start = Some(y);
         }
+        // Where values go under their bars, each series' bar moves down past the values above.
+        let mut below = 0.0;
         for (si, series) in chart.series.iter().enumerate() {
             let (bar_top, bar_h) = if multi {
-                (bars_top + 4.0 + 20.0 * si as f64, 16.0)
+                (bars_top + 4.0 + 20.0 * si as f64 + below, 16.0)
             } else {
                 (bars_top + 5.0, 18.0)
             };
@@ -403,9 +461,18 @@ fn draw_bars<DB: DrawingBackend>(
             if n > 0 {
                 bar(root, paint, (x0, bar_top), (x0 + len.max(2.0), bar_top + bar_h));
             }
-            let lx = x0 + len.max(0.0) + 6.0;
+            if layout.value_below {
+                for (i, line) in values[si].iter().enumerate() {
+                    let at = (x0 as i32, (bar_top + bar_h + 3.0 + VALUE_LINE * i as f64) as i32);
+                    root.draw(&Text::new(line.clone(), at, style(TEXT_PX, colors::TEXT, LEFT)))
+                        .ok();
+                }
+                below += VALUE_LINE * values[si].len() as f64;
+                continue;
+            }
+            let lx = x0 + len.max(0.0) + VALUE_GAP;
             root.draw(&Text::new(
-                value_label(chart, si, ci),
+                values[si].concat(),
                 (lx as i32, (bar_top + bar_h / 2.0) as i32),
                 style(TEXT_PX, colors::TEXT, left_mid),
             ))

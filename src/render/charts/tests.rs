@@ -281,3 +281,63 @@ fn the_narrow_drawing_fits_a_phone_with_text_of_twelve_px_or_more() {
         assert!(d.svg.contains(text), "{text} missing");
     }
 }
+
+/// Each `<text>` of `svg` with its estimated left and right edges (every text is drawn
+/// anchored at its start).
+fn text_extents(svg: &str) -> Vec<(String, f64, f64)> {
+    svg.split("<text ")
+        .skip(1)
+        .map(|t| {
+            let (tag, rest) = t.split_at(t.find('>').unwrap());
+            let tag = format!(" {tag}");
+            let attr = |name: &str| -> f64 {
+                let v = &tag[tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3..];
+                v[..v.find('"').unwrap()].parse().unwrap()
+            };
+            assert!(tag.contains(" text-anchor=\"start\""), "{t}");
+            let body = &rest[1..rest.find("</text>").unwrap()];
+            let text = body.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">");
+            let x = attr("x");
+            let w = super::svg::text_width(&text, attr("font-size"));
+            (text, x, x + w)
+        })
+        .collect()
+}
+
+fn assert_within_phone(c: &Chart) {
+    let d = svg_narrow(c, &frame());
+    assert_eq!(d.width, 340);
+    let extents = text_extents(&d.svg);
+    assert!(extents.len() > 6, "{extents:?}");
+    for (text, from, to) in extents {
+        assert!(
+            from >= 0.0 && to <= 340.0,
+            "「{text}」 spans {from:.0}..{to:.0}, past the 340 px drawing"
+        );
+    }
+}
+
+#[test]
+fn every_text_of_the_narrow_drawing_stays_within_a_phone() {
+    // 27 characters, then a value far above the others.
+    let long = "国立研究開発法人新エネルギー・産業技術総合開発機構本部";
+    assert_eq!(long.chars().count(), 27);
+    let c = chart(&[123_456, 3], &[long, "国土交通省"]);
+    assert_within_phone(&c);
+    // Two series, so each value label names its series: 「伴走支援 123,456名（97.8%）」.
+    let mut two = c.clone();
+    two.series.insert(
+        0,
+        Series {
+            name: "応募のあった自治体".into(),
+            values: vec![Tally::Count(98_765), Tally::Count(2)],
+        },
+    );
+    assert_within_phone(&two);
+    // Latin capitals are wider than digits: a name with an abbreviation in it.
+    let latin = chart(
+        &[40, 1],
+        &["WWW MMM", "独立行政法人国際協力機構（JICA）MOMOWOWOWMWMWMWM"],
+    );
+    assert_within_phone(&latin);
+}
