@@ -19,7 +19,8 @@
 //!   (team rows, report links, headline figures, charts, the tile map).
 //! - `charts/` — a chart as SVG, CSV, table and JSON; `emit.rs` writes a page's chart files.
 //! - `data/` — /data/: the open-data CSV and JSON files and summary.json.
-//! - `search.rs` (Pagefind index), `xml.rs` (feed, sitemap), `markdown.rs`, `theme.rs`,
+//! - `search.rs` (Pagefind index), `shortcuts.rs` (the search page's table of navigation pages),
+//!   `xml.rs` (feed, sitemap), `markdown.rs`, `theme.rs`,
 //!   `tilemap.rs`, `colors.rs`, `cache.rs` (pages reused by `serve`).
 
 mod cache;
@@ -31,6 +32,7 @@ mod pages;
 mod print;
 mod renderer;
 pub mod search;
+mod shortcuts;
 pub mod theme;
 pub mod tilemap;
 mod views;

@@ -105,6 +105,12 @@ impl<'a, 'r> Renderer<'a, 'r> {
         }
     }
 
+    /// The pages the site's menus lead to (the menu, then the footer), as page paths: the
+    /// search page's shortcuts start from these.
+    pub(super) fn navigation(&self) -> impl Iterator<Item = &str> {
+        self.menu.iter().chain(&self.footer).map(|(_, href)| href.as_str())
+    }
+
     /// The pages.
     pub fn finish(self) -> Plan {
         self.plan

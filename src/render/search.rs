@@ -5,7 +5,8 @@
 //! report finds it. Each page marks what to index with `data-pagefind-body` on `<main>`;
 //! pages without it are left out: 404, the search page, and the pages that only list what
 //! other pages hold (home, the report list, the lists of prefectures, 課題分野, ministries and
-//! cohorts, open data), so a search leads to the report or town itself. Prefecture, 課題分野
+//! cohorts, open data), so a search leads to the report or town itself; the search page finds
+//! those pages by name from its own table of them (`shortcuts.rs`). Prefecture, 課題分野
 //! and ministry pages are found by their own words, not by every team they list, and a town's
 //! page not by the words of its reports' summaries (`data-pagefind-ignore` on those lists). Only [`digest`] of each page is handed to Pagefind.
 //!

@@ -77,9 +77,10 @@ export async function searchSettled(page) {
   await page.waitForSelector('#search-status[data-state=done]', { timeout: 30000 });
 }
 
-/** The results the search page shows: title, link path, summary line and excerpt text. */
+/** The results the search page gives as answers (not those listed apart as matching only part
+ * of the query): title, link path, summary line and excerpt text. */
 export function searchResults(page) {
-  return page.$$eval('.search-result', (rs) => rs.map((r) => {
+  return page.$$eval('#search-results .search-result', (rs) => rs.map((r) => {
     const a = r.querySelector('.search-result-title a');
     return {
       text: a.textContent.trim(), href: a.href, path: new URL(a.href).pathname,

@@ -29,6 +29,7 @@ mod real_content;
 mod release;
 mod release_sequence;
 mod robustness;
+mod search_shortcuts;
 mod serve;
 mod snapshots;
 mod statements;

@@ -3,12 +3,12 @@
 
 use crate::model::urls;
 use crate::publish::{Record, Sources};
-use crate::render::RenderError;
 use crate::render::markdown::{plain_text, render_markdown};
 use crate::render::renderer::{EVERY_KIND, OgType, PageSpec, Renderer};
 use crate::render::views::layout::root_of;
 use crate::render::views::parts::HeldUntil;
 use crate::render::views::{DataView, NotFoundView, PageView, SearchView};
+use crate::render::{RenderError, shortcuts};
 
 impl Renderer<'_, '_> {
     /// A page per file of pages/, from its Markdown.
@@ -63,7 +63,15 @@ impl Renderer<'_, '_> {
             description: "このサイトの報告やページを検索できます。".into(),
             crumbs: vec![],
         };
-        self.emit(spec, &SearchView { parts })
+        // The navigation pages: what the menus lead to, then every published cohort's pages.
+        let mut paths: Vec<String> = self.navigation().map(String::from).collect();
+        paths.push(urls::COHORTS.into());
+        for c in &self.p.cohorts {
+            paths.extend([urls::cohort(c.no), urls::cohort_teams(c.no)]);
+        }
+        let table = shortcuts::shortcuts(&self.plan, &paths, &self.p.site.title);
+        let shortcuts = shortcuts::to_json(&table);
+        self.emit(spec, &SearchView { parts, shortcuts })
     }
 
     pub(in crate::render) fn not_found(&mut self) -> Result<(), RenderError> {

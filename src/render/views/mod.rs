@@ -205,10 +205,12 @@ pub struct DataView<'a> {
     pub license: &'a str,
 }
 
-/// search.html: the index parts after the first, which the page merges.
+/// search.html: the index parts after the first, which the page merges, and the table of
+/// navigation pages (`shortcuts.rs`) as JSON.
 #[derive(Debug, Serialize)]
 pub struct SearchView {
     pub parts: Vec<String>,
+    pub shortcuts: String,
 }
 
 /// 404.html needs nothing of its own.
