@@ -87,7 +87,7 @@ pub fn link_addresses(html: String, page: &str) -> String {
         for (address, text) in &listed {
             out.push_str("<li>");
             out.push_str(&escape(text));
-            out.push_str("：");
+            out.push('：');
             out.push_str(&escape(address));
             out.push_str("</li>\n");
         }
