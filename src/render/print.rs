@@ -11,10 +11,16 @@
 //! - links within the page (`#…`, or the page's own address with a fragment), and links in the
 //!   site's navigation, get neither.
 //!
-//! It works on the HTML the site's templates write: tags are found by `<`, attributes by their
-//! double-quoted values; `<script>` and `<style>` bodies are skipped.
+//! It works on the HTML the site's templates and its Markdown renderer write (tera and
+//! pulldown-cmark escape `<` and `>` in attribute values; raw HTML in Markdown is shown as
+//! text): tags are found by `<` and `>`, attributes by their double-quoted, lower-case names;
+//! `<script>` and `<style>` bodies are skipped. A custom theme writing `href='…'` gets no printed
+//! address for that link (it still works).
 
 use url::Url;
+
+use super::shortcuts::{strip_tags, unescape};
+use super::xml::escape;
 
 /// `html` with print addresses added to the links in its `<main>`; `page` is the page's own
 /// absolute address, the base of its relative links. Unchanged when `page` is not a URL or the
@@ -26,7 +32,7 @@ pub fn link_addresses(html: String, page: &str) -> String {
     let Some(start) = html.find("<main") else {
         return html;
     };
-    let Some(end) = html.rfind("</main>") else {
+    let Some(end) = html.rfind("</main>").filter(|end| *end > start) else {
         return html;
     };
     let mut out = String::with_capacity(html.len() + html.len() / 8);
@@ -52,6 +58,7 @@ pub fn link_addresses(html: String, page: &str) -> String {
                 at = stop;
                 continue;
             }
+            "svg" if tag.ends_with("/>") => {}
             "table" | "svg" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => boxed += 1,
             "/table" | "/svg" | "/h1" | "/h2" | "/h3" | "/h4" | "/h5" | "/h6" => boxed = boxed.saturating_sub(1),
             "nav" => nav += 1,
@@ -67,15 +74,19 @@ pub fn link_addresses(html: String, page: &str) -> String {
             out.push_str(tag);
             continue;
         };
-        if boxed == 0 {
+        let text_end = body[gt..].find("</a>").map_or(gt, |i| gt + i);
+        let text = plain_text(&body[gt..text_end]);
+        if text == address {
+            // An address written out as its own link text says itself on paper.
+            out.push_str(tag);
+        } else if boxed == 0 {
             out.push_str(&tag[..tag.len() - 1]);
             out.push_str(" data-print=\"");
             out.push_str(&escape(&address));
             out.push_str("\">");
         } else {
             out.push_str(tag);
-            let text_end = body[gt..].find("</a>").map_or(gt, |i| gt + i);
-            let text = attr(tag, "aria-label").unwrap_or_else(|| plain_text(&body[gt..text_end]));
+            let text = attr(tag, "aria-label").unwrap_or(text);
             if !listed.iter().any(|(a, _)| *a == address) {
                 listed.push((address, text));
             }
@@ -122,6 +133,7 @@ fn css_string(s: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '<' => out.push_str("\\3C "),
             '\n' => out.push_str("\\A "),
+            '\r' => out.push_str("\\D "),
             c => out.push(c),
         }
     }
@@ -146,52 +158,35 @@ fn attr(tag: &str, name: &str) -> Option<String> {
     Some(unescape(&tag[from..from + len]))
 }
 
-/// The absolute address of `href` from `base`, or `None` for a place on the same page (or an
-/// address that does not parse).
+/// The absolute address of `href` from `base` as a reader types it (`#h-お問い合わせ`, not
+/// `%E3%81…`), or `None` for a place on the same page, an address that is not http(s)
+/// (`mailto:` says itself) or one that does not parse.
 fn absolute(base: &Url, href: &str) -> Option<String> {
     if href.starts_with('#') {
         return None;
     }
     let url = base.join(href).ok()?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
     let mut without_fragment = url.clone();
     without_fragment.set_fragment(None);
     if without_fragment.as_str() == base.as_str() {
         return None;
     }
-    Some(url.into())
+    Some(
+        percent_encoding::percent_decode_str(url.as_str())
+            .decode_utf8_lossy()
+            .into_owned(),
+    )
 }
 
-/// The text of some HTML: tags dropped, entities of the kind the templates write unescaped,
-/// spaces collapsed.
+/// The text of some HTML: tags dropped, character references unescaped, spaces collapsed.
 fn plain_text(html: &str) -> String {
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    unescape(&text).split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&#x27;", "'")
-        .replace("&#39;", "'")
-        .replace("&#x2F;", "/")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    unescape(&strip_tags(html))
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -265,6 +260,29 @@ mod tests {
             out.contains("data-print=\"https://www.chisou.go.jp/?a=1&amp;b=2\""),
             "{out}"
         );
+    }
+
+    #[test]
+    fn addresses_print_as_typed_and_mail_links_and_spelled_out_addresses_get_none() {
+        let out = link_addresses(
+            page(
+                "<p><a href=\"../../about/#h-%E5%95%8F%E5%90%88%E3%81%9B\">問合せ</a> \
+                  <a href=\"mailto:x@example.jp\">x@example.jp</a> \
+                  <a href=\"https://www.chisou.go.jp/\">https://www.chisou.go.jp/</a></p>",
+            ),
+            PAGE,
+        );
+        assert!(
+            out.contains("data-print=\"https://example.jp/banso/about/#h-問合せ\""),
+            "{out}"
+        );
+        assert_eq!(out.matches("data-print").count(), 1, "{out}");
+    }
+
+    #[test]
+    fn a_page_whose_main_is_out_of_order_is_left_as_it_is() {
+        let html = "<p></main></p><main><a href=\"../x/\">x</a>".to_string();
+        assert_eq!(link_addresses(html.clone(), PAGE), html);
     }
 
     #[test]

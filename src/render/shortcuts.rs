@@ -125,7 +125,8 @@ fn between<'h>(html: &'h str, open: &str, close: &str) -> Option<&'h str> {
     Some(&html[start..start + len])
 }
 
-fn strip_tags(s: &str) -> String {
+/// The text of some HTML, its tags dropped (character references left as they are).
+pub(super) fn strip_tags(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut in_tag = false;
     for c in s.chars() {
@@ -140,7 +141,7 @@ fn strip_tags(s: &str) -> String {
 }
 
 /// The character references the templates write (`&amp;`, `&#x2F;` …) back to characters.
-fn unescape(s: &str) -> String {
+pub(super) fn unescape(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
     }

@@ -54,7 +54,7 @@ for (const [path, most] of CASES) {
       .filter((a) => a.getClientRects().length > 0 && !a.closest('nav'))
       .map((a) => new URL(a.getAttribute('href'), location.href))
       .filter((u) => u.pathname !== location.pathname)
-      .map((u) => u.pathname.slice(1) + u.hash));
+      .map((u) => decodeURIComponent(u.pathname.slice(1) + u.hash)));
     assert.ok(links.length > 5, `${path}: ${links.length} links`);
     const updated = await page.$eval('main', () => document.querySelector('.updated')?.textContent.replace(/^数値の更新：/, '') ?? null);
     for (const format of ['A4', 'Letter']) {

@@ -26,22 +26,12 @@ impl Renderer<'_, '_> {
             count
         );
         let groups = teams.by_prefecture();
-        let prefectures = groups
-            .iter()
-            .map(|g| FilterChoice {
-                value: g.anchor.clone(),
-                name: g.prefecture.to_string(),
-                href: Some(g.href.clone()),
-                teams: g.teams.rows.len(),
-            })
-            .collect();
         let page = TeamsView {
             cohort_label: c.no.label(),
             cohort_href: urls::cohort(c.no),
             count,
             teams,
             groups,
-            prefectures,
             ministries: self.ministry_choices(&in_order),
             ministries_page: (!self.p.ministry_pages().is_empty()).then_some(urls::MINISTRIES),
         };
@@ -62,7 +52,7 @@ impl Renderer<'_, '_> {
     }
 
     /// The 府省庁等 with a member in `teams`, in the site's order, each with how many of the
-    /// teams it is in and its page.
+    /// teams it is in.
     fn ministry_choices(&self, teams: &[&Team]) -> Vec<FilterChoice> {
         let mut counts: BTreeMap<MinistryNo, usize> = BTreeMap::new();
         for t in teams {
@@ -80,7 +70,6 @@ impl Renderer<'_, '_> {
                 FilterChoice {
                     value: name.clone(),
                     name,
-                    href: self.p.ministry_href(id),
                     teams: n,
                 }
             })

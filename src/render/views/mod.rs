@@ -258,8 +258,8 @@ pub struct TeamsView {
     pub teams: TeamList,
     /// The teams by prefecture, in JIS order, each in number order.
     pub groups: Vec<TeamGroup>,
-    /// The filter's choices: prefectures and 府省庁等 of the listed (published) teams only.
-    pub prefectures: Vec<FilterChoice>,
+    /// The filter's 府省庁等: those of the listed (published) teams only (its prefectures are
+    /// the groups).
     pub ministries: Vec<FilterChoice>,
     /// /ministries/, where the site has it (for readers without script).
     pub ministries_page: Option<&'static str>,

@@ -220,14 +220,12 @@ pub struct TeamGroup {
     pub teams: TeamList,
 }
 
-/// A choice of the team list's filter: a prefecture or a 府省庁等 with published teams.
+/// A 府省庁等 the team list's filter offers: one with a member in a listed (published) team.
 #[derive(Debug, Serialize)]
 pub struct FilterChoice {
-    /// What rows carry in `data-prefecture` / `data-ministries`.
+    /// What rows carry in `data-ministries`.
     pub value: String,
     pub name: String,
-    /// The page that lists the same teams, for readers without script.
-    pub href: Option<String>,
     pub teams: usize,
 }
 
