@@ -175,7 +175,9 @@ pub fn decode(s: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let Some(semi) = rest[..rest.len().min(12)].find(';') else {
+        // A reference is at most `&#x10FFFF;` long; look no further (by find, not by slicing a
+        // byte count, which could cut a character in two).
+        let Some(semi) = rest.find(';').filter(|&i| i < 12) else {
             out.push('&');
             rest = &rest[1..];
             continue;
@@ -308,6 +310,13 @@ mod tests {
                 "min_group_size = 10"
             ]
         );
+    }
+
+    #[test]
+    fn text_after_a_reference_is_never_cut_inside_a_character() {
+        // `&amp;` then Japanese: twelve bytes from the `&` fall inside 「う」.
+        assert_eq!(decode("&amp;あいうえお"), "&あいうえお");
+        assert_eq!(decode("&あいうえお;"), "&あいうえお;");
     }
 
     #[test]

@@ -19,8 +19,9 @@
 
 use url::Url;
 
-use super::shortcuts::{strip_tags, unescape};
+use super::shortcuts::strip_tags;
 use super::xml::escape;
+use crate::compare::text::decode;
 
 /// `html` with print addresses added to the links in its `<main>`; `page` is the page's own
 /// absolute address, the base of its relative links. Unchanged when `page` is not a URL or the
@@ -155,7 +156,7 @@ fn attr(tag: &str, name: &str) -> Option<String> {
     let key = format!(" {name}=\"");
     let from = tag.find(&key)? + key.len();
     let len = tag[from..].find('"')?;
-    Some(unescape(&tag[from..from + len]))
+    Some(decode(&tag[from..from + len]))
 }
 
 /// The absolute address of `href` from `base` as a reader types it (`#h-お問い合わせ`, not
@@ -183,7 +184,7 @@ fn absolute(base: &Url, href: &str) -> Option<String> {
 
 /// The text of some HTML: tags dropped, character references unescaped, spaces collapsed.
 fn plain_text(html: &str) -> String {
-    unescape(&strip_tags(html))
+    decode(&strip_tags(html))
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")

@@ -20,6 +20,7 @@
 //! spellings of 問い合わせ) and a few words readers use for them (スケジュール → 日程); that
 //! small table of general words lives in the page's script and names no record.
 
+use crate::compare::text::decode;
 use serde::Serialize;
 
 use super::Plan;
@@ -59,14 +60,14 @@ pub fn shortcuts(plan: &Plan, paths: &[String], site_title: &str) -> Vec<Shortcu
         let Some(title) = between(&html, "<title>", "</title>") else {
             continue;
         };
-        let title = unescape(title);
+        let title = decode(title);
         let title = title
             .strip_suffix(site_title)
             .and_then(|t| t.strip_suffix('｜'))
             .unwrap_or(&title)
             .to_string();
         let about = between(&html, "<meta name=\"description\" content=\"", "\"")
-            .map(unescape)
+            .map(decode)
             .unwrap_or_default();
         let prose = html.contains("data-pagefind-meta=\"kind:prose\"");
         let sections = if prose { sections(&html, path) } else { vec![] };
@@ -101,13 +102,13 @@ fn sections(html: &str, path: &str) -> Vec<Section> {
     while let Some(at) = rest.find("<h2 id=\"") {
         rest = &rest[at + "<h2 id=\"".len()..];
         let Some(id_end) = rest.find('"') else { break };
-        let id = unescape(&rest[..id_end]);
+        let id = decode(&rest[..id_end]);
         let Some(open_end) = rest.find('>') else { break };
         let Some(close) = rest.find("</h2>") else { break };
         if close < open_end {
             break;
         }
-        let title = unescape(&strip_tags(&rest[open_end + 1..close]));
+        let title = decode(&strip_tags(&rest[open_end + 1..close]));
         rest = &rest[close..];
         if !title.trim().is_empty() {
             out.push(Section {
@@ -137,50 +138,6 @@ pub(super) fn strip_tags(s: &str) -> String {
             _ => {}
         }
     }
-    out
-}
-
-/// The character references the templates write (`&amp;`, `&#x2F;` …) back to characters.
-pub(super) fn unescape(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let Some(semi) = rest.find(';').filter(|&i| i <= 10) else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let name = &rest[1..semi];
-        let c = match name {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            _ => name
-                .strip_prefix("#x")
-                .or_else(|| name.strip_prefix("#X"))
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
-                .and_then(char::from_u32),
-        };
-        match c {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[semi + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
     out
 }
 
@@ -253,11 +210,5 @@ mod tests {
         );
         let back: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(back[0]["title"], "</script><b>&");
-    }
-
-    #[test]
-    fn references_come_back_as_characters() {
-        assert_eq!(unescape("a&amp;b&#x2F;c&#39;d&lt;"), "a&b/c'd<");
-        assert_eq!(unescape("& &zz; &amp"), "& &zz; &amp");
     }
 }
