@@ -191,7 +191,11 @@ test('the keyboard reaches the skip link, search, menu and tables, with a visibl
   assert.ok(menu >= 0, 'the menu is reached');
   assert.ok(menu < search, 'Tab reaches the menu before the search box, as they stand on screen');
   for (const f of top) assert.ok(f.visible && f.outline, `focus is visible on ${JSON.stringify(f)}`);
-  const teams = await tabOrder(real, 'cohorts/2/teams/', 20);
+  // The team list: the filter, then the jump list (38 prefectures), then the tables.
+  const teams = await tabOrder(real, 'cohorts/2/teams/', 70);
+  const filter = teams.findIndex((f) => f.tag === 'select');
+  const jump = teams.findIndex((f) => f.text.startsWith('北海道'));
+  assert.ok(filter >= 0 && jump > filter, `the filter, then the jump list: ${JSON.stringify(teams.map((f) => f.text))}`);
   assert.ok(teams.some((f) => f.hasTable), `a table is reached: ${JSON.stringify(teams.map((f) => f.in))}`);
   const cohort = await tabOrder(real, 'cohorts/2/', 20);
   assert.ok(cohort.some((f) => f.hasTable), 'the chart tables are reached');

@@ -143,18 +143,24 @@ fn real_content_builds_the_second_cohort_as_the_source_gives_it() {
     assert!(rows[f.teams - 1].contains("与那国町"), "{}", rows[f.teams - 1]);
     // 継続 where the source shows it (teams 12 and 40, 第1期 towns in its pages); an unknown
     // one stays blank, never 新規.
-    let continuing = teams.texts("td[data-label='継続・新規']");
-    let marked: Vec<(usize, &str)> = continuing
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !c.is_empty())
-        .map(|(i, c)| (i + 1, c.as_str()))
+    let marked: Vec<(String, String)> = teams
+        .attrs(".team-group tbody tr", "id")
+        .into_iter()
+        .filter_map(|id| {
+            let cell = teams.texts(&format!("#{id} td[data-label='継続・新規']")).pop()?;
+            (!cell.is_empty()).then_some((id, cell))
+        })
         .collect();
     assert_eq!(
         marked,
-        [(12, "継続"), (40, "継続")],
+        [
+            ("team-2-12".to_string(), "継続".to_string()),
+            ("team-2-40".to_string(), "継続".to_string())
+        ],
         "an unknown 継続 is not shown as anything"
     );
+    // The column is only in the tables of prefectures where a team has it (岩手県, 長野県).
+    assert_eq!(teams.count("th.col-continuing"), 2);
     assert!(
         teams.main_text().contains("空欄は記録にないもの"),
         "a blank 継続 is said to be unknown"

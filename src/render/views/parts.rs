@@ -230,8 +230,8 @@ pub struct FilterChoice {
 }
 
 impl TeamList {
-    /// This list cut where the prefecture changes (rows in prefecture order), every group with
-    /// the whole list's columns; what is said once above or below the list (the オフィサー
+    /// This list cut where the prefecture changes (rows in prefecture order), each group with
+    /// the columns its rows have; what is said once above or below the list (the オフィサー
     /// mark, blank 継続・新規) stays with `self`'s fields and is cleared in the groups.
     pub fn by_prefecture(&mut self) -> Vec<TeamGroup> {
         let mut groups: Vec<TeamGroup> = Vec::new();
@@ -243,15 +243,21 @@ impl TeamList {
                     href: row.prefecture_href.clone(),
                     teams: TeamList {
                         rows: Vec::new(),
-                        has_continuing: self.has_continuing,
+                        has_continuing: false,
                         continuing_partly_known: false,
-                        has_areas: self.has_areas,
+                        has_areas: false,
                         officer_note: None,
                         one_cohort: self.one_cohort.clone(),
                     },
                 });
             }
             groups.last_mut().expect("pushed above").teams.rows.push(row);
+        }
+        // A group's table leaves out a column none of its rows has (as any list does).
+        for g in &mut groups {
+            let rows = &g.teams.rows;
+            g.teams.has_continuing = rows.iter().any(|t| t.continuing.is_some());
+            g.teams.has_areas = rows.iter().any(|t| !t.areas.is_empty());
         }
         groups
     }
