@@ -27,8 +27,11 @@ pub(super) fn text_width(text: &str, px: f64) -> f64 {
 }
 
 /// Break `text` into lines no wider than `width` pixels at `px`, never inside a number
-/// (`1万人`, `14.3%`) nor before a closing mark or after an opening one (禁則).
+/// (`1万人`, `14.3%`) nor before a closing mark or after an opening one (禁則), and after the
+/// end of a phrase where one is near.
 pub(super) fn wrap(text: &str, px: f64, width: f64) -> Vec<String> {
+    // What ends a phrase: a line may well end after one of these.
+    const PHRASE_END: &str = "：、。・）」』のがはをにでともや";
     const NO_START: &str = "、。，．・：；）」』】〕％%ー～？！";
     const NO_END: &str = "（「『【〔";
     let breakable = |before: Option<char>, prev: char, next: char| {
@@ -47,16 +50,20 @@ pub(super) fn wrap(text: &str, px: f64, width: f64) -> Vec<String> {
             line.push(c);
             continue;
         }
-        // Carry the shortest unbreakable tail over to the next line; with no break allowed
-        // anywhere in the line, break here.
+        // Break after a phrase (「…自治体数：」「九州・沖縄が」) when one ends near the end of the
+        // line, rather than inside a word (「九／州」「国土交通／省」); else carry the shortest
+        // unbreakable tail over to the next line; with no break allowed anywhere, break here.
         let len = line.len();
-        let cut = (1..=len)
+        let allowed = |cut: usize| {
+            let next = if cut == len { c } else { line[cut] };
+            let before = cut.checked_sub(2).map(|i| line[i]);
+            breakable(before, line[cut - 1], next)
+        };
+        let near = len.saturating_sub((len / 2).min(8)).max(1);
+        let cut = (near..=len)
             .rev()
-            .find(|&cut| {
-                let next = if cut == len { c } else { line[cut] };
-                let before = cut.checked_sub(2).map(|i| line[i]);
-                breakable(before, line[cut - 1], next)
-            })
+            .find(|&cut| PHRASE_END.contains(line[cut - 1]) && allowed(cut))
+            .or_else(|| (1..=len).rev().find(|&cut| allowed(cut)))
             .unwrap_or(len);
         let mut next: Vec<char> = line.split_off(cut);
         next.push(c);

@@ -149,11 +149,9 @@ fn a_long_label_wraps_above_its_bar_on_a_phone_and_stays_whole_beside_it() {
     let c = chart(&[40, 1], &["国土交通省", name]);
     let narrow = svg_narrow(&c, &frame()).svg;
     assert!(!narrow.contains(&format!(">{name}</text>")), "{narrow}");
-    assert!(
-        narrow.contains(">国立研究開発法人新エネルギー・産業技術総合開発</text>"),
-        "{narrow}"
-    );
-    assert!(narrow.contains(">機構</text>"), "{narrow}");
+    // Broken after the phrase 「…エネルギー・」, not before 「機構」 alone.
+    assert!(narrow.contains(">国立研究開発法人新エネルギー・</text>"), "{narrow}");
+    assert!(narrow.contains(">産業技術総合開発機構</text>"), "{narrow}");
     assert!(svg(&c, &frame()).svg.contains(&format!(">{name}</text>")));
 }
 
@@ -229,8 +227,13 @@ fn wrapping_keeps_numbers_and_marks_with_their_words() {
     assert!(lines.iter().any(|l| l.contains("14.3%")), "{lines:?}");
     let lines = wrap("あいうえおかき3万人けこ", 10.0, 10.0 * 9.0);
     assert!(lines.iter().any(|l| l.contains("3万人")), "{lines:?}");
+    // A line ends after a phrase near its end, not inside the next word (「：九／州」).
     let lines = wrap("地域別の伴走支援自治体数：九州・沖縄", 18.0, 18.0 * 15.0);
-    assert_eq!(lines, ["地域別の伴走支援自治体数：九", "州・沖縄"]);
+    assert_eq!(lines, ["地域別の伴走支援自治体数：", "九州・沖縄"]);
+    let lines = wrap("あいうえおかきくけこの九州", 10.0, 120.0);
+    assert_eq!(lines, ["あいうえおかきくけこの", "九州"]);
+    // With no phrase end in the last half of the line, the plain break.
+    assert_eq!(wrap("あいうえおかきくけこ", 10.0, 50.0), ["あいうえお", "かきくけこ"]);
 }
 
 #[test]
