@@ -141,8 +141,9 @@ fn resolve(base: &str, href: &str) -> String {
     path
 }
 
-/// The value of attribute `name` in a tag's text, entities decoded.
-fn attr(tag: &str, name: &str) -> Option<String> {
+/// The value of attribute `name` in a tag's text (quoted either way or not at all), entities
+/// decoded.
+pub fn attr(tag: &str, name: &str) -> Option<String> {
     let mut search = tag;
     loop {
         let at = search.find(name)?;

@@ -13,15 +13,14 @@
 //!
 //! It works on the HTML the site's templates and its Markdown renderer write (tera and
 //! pulldown-cmark escape `<` and `>` in attribute values; raw HTML in Markdown is shown as
-//! text): tags are found by `<` and `>`, attributes by their double-quoted, lower-case names;
-//! `<script>` and `<style>` bodies are skipped. A custom theme writing `href='…'` gets no printed
-//! address for that link (it still works).
+//! text): tags are found by `<` and `>`, attributes as `banso diff` reads them
+//! ([`crate::compare::text`]); `<script>` and `<style>` bodies are skipped.
 
 use url::Url;
 
 use super::shortcuts::strip_tags;
 use super::xml::escape;
-use crate::compare::text::decode;
+use crate::compare::text::{attr, decode};
 
 /// `html` with print addresses added to the links in its `<main>`; `page` is the page's own
 /// absolute address, the base of its relative links. Unchanged when `page` is not a URL or the
@@ -149,14 +148,6 @@ fn tag_name(tag: &str) -> String {
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '/' || *c == '!' || *c == '-')
         .collect::<String>()
         .to_ascii_lowercase()
-}
-
-/// The value of a double-quoted attribute, unescaped.
-fn attr(tag: &str, name: &str) -> Option<String> {
-    let key = format!(" {name}=\"");
-    let from = tag.find(&key)? + key.len();
-    let len = tag[from..].find('"')?;
-    Some(decode(&tag[from..from + len]))
 }
 
 /// The absolute address of `href` from `base` as a reader types it (`#h-お問い合わせ`, not
