@@ -118,21 +118,21 @@ pub struct Built {
 
 /// publish + aggregate + render: the site at `opts.as_of`, in memory.
 pub fn render_site(reg: &Registry, opts: SiteOptions, theme: &Theme) -> Result<Built, Error> {
-    render_site_with(reg, opts, theme, None)
+    render_site_with(reg, opts, theme, render::Reuse::default())
 }
 
-/// [`render_site`], reusing the pages of `cache` whose context has not changed (`serve`).
+/// [`render_site`], reusing what `reuse` holds of earlier builds (`serve`, `build`).
 pub fn render_site_with(
     reg: &Registry,
     opts: SiteOptions,
     theme: &Theme,
-    cache: Option<&render::PageCache>,
+    reuse: render::Reuse<'_>,
 ) -> Result<Built, Error> {
     let release = timed("publish", || publish::publish(reg, opts.as_of, opts.preview));
     let published = &release.published;
     let stats = timed("aggregate", || stats::aggregate(published, &release.attributes));
     let base = opts.base_url.as_ref().unwrap_or(&reg.site.base_url);
-    let plan = render::render(published, &stats, theme, base, opts.render, cache)?;
+    let plan = render::render(published, &stats, theme, base, opts.render, reuse)?;
     Ok(Built {
         plan,
         holdback: release.holdback,

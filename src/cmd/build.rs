@@ -47,6 +47,19 @@ pub fn run(args: &BuildArgs) -> i32 {
         }
         return exit::INVALID;
     }
+    // Parts of the search index whose pages are unchanged are taken from the last build into
+    // this output. Only a public build keeps them: a preview's pages are not public.
+    let index_cache = (!args.preview && !args.no_search)
+        .then(|| match output::private_cache(&out, "search") {
+            Ok(dir) => Some(crate::render::search::PartCache::on_disk(dir)),
+            Err(why) => {
+                if !args.quiet {
+                    eprintln!("注意: 検索の索引を次の build で使い回すためのキャッシュを使えません（{why}）。索引は毎回すべて作ります");
+                }
+                None
+            }
+        })
+        .flatten();
     let built = crate::render::Theme::load(args.site.theme.as_deref())
         .map_err(crate::Error::from)
         .and_then(|theme| {
@@ -62,7 +75,11 @@ pub fn run(args: &BuildArgs) -> i32 {
                     },
                 },
             };
-            crate::render_site(&registry, opts, &theme)
+            let reuse = crate::render::Reuse {
+                pages: None,
+                index: index_cache.as_ref(),
+            };
+            crate::render_site_with(&registry, opts, &theme, reuse)
         })
         .and_then(|built| {
             let written = crate::timing::timed("write", || {

@@ -13,8 +13,10 @@ use std::path::{Path, PathBuf};
 use crate::render::{Blob, Plan};
 use crate::time::Instant;
 
+mod cache;
 mod marker;
 mod stage;
+pub use cache::private_cache;
 pub use marker::{Claim, Lock, MARKER, Marker, read as read_marker};
 pub use stage::{Staged, readable_by_others, stage};
 

@@ -150,16 +150,26 @@ pub enum Search {
 
 pub use cache::PageCache;
 
-/// Render the whole site; with a `cache`, pages unchanged since the cache's last build are
-/// reused (`serve`).
+/// What a build may take from earlier ones instead of making it again: pages whose template and
+/// context are unchanged (`serve`), and parts of the search index whose pages are unchanged
+/// (`serve` in memory, `build` on disk). Either way the result is what a build from nothing
+/// makes.
+#[derive(Clone, Copy, Default)]
+pub struct Reuse<'a> {
+    pub pages: Option<&'a PageCache>,
+    pub index: Option<&'a search::PartCache>,
+}
+
+/// Render the whole site, reusing what `reuse` holds.
 pub fn render(
     p: &Published,
     stats: &Stats,
     theme: &Theme,
     base: &BaseUrl,
     opts: Options,
-    cache: Option<&PageCache>,
+    reuse: Reuse<'_>,
 ) -> Result<Plan, RenderError> {
+    let cache = reuse.pages;
     let mut r = renderer::Renderer::new(p, stats, theme, base, opts, cache);
     crate::timing::timed("render pages", || r.all_pages())?;
     if opts.search != Search::Off {
@@ -168,7 +178,7 @@ pub fn render(
     }
     let mut plan = r.finish();
     if opts.search == Search::Full {
-        for (path, bytes) in crate::timing::timed("search index", || search::search_index(&plan))? {
+        for (path, bytes) in crate::timing::timed("search index", || search::search_index_with(&plan, reuse.index))? {
             plan.add(path, bytes)?;
         }
     }

@@ -50,10 +50,10 @@ pub fn link_addresses(html: String, page: &str) -> String {
         };
         let tag = &body[lt..gt];
         let name = tag_name(tag);
-        match name.as_str() {
+        match name {
             "script" | "style" => {
-                let close = format!("</{name}");
-                let stop = body[gt..].find(&close).map_or(body.len(), |i| gt + i);
+                let close = if name == "script" { "</script" } else { "</style" };
+                let stop = body[gt..].find(close).map_or(body.len(), |i| gt + i);
                 out.push_str(&body[lt..stop]);
                 at = stop;
                 continue;
@@ -141,13 +141,16 @@ fn css_string(s: &str) -> String {
     out
 }
 
-/// `a`, `/table`, `svg` (lower case) for `<a href=…>`, `</table>`, `<svg …>`.
-fn tag_name(tag: &str) -> String {
-    tag[1..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '/' || *c == '!' || *c == '-')
-        .collect::<String>()
-        .to_ascii_lowercase()
+/// `a`, `/table`, `svg` for `<a href=…>`, `</table>`, `<svg …>`: the templates write tag names
+/// in lower case, and an upper-case one (only in raw HTML, which Markdown shows as text) is
+/// never one of the names looked for, so it is left as it is.
+fn tag_name(tag: &str) -> &str {
+    let rest = &tag[1..];
+    let len = rest
+        .bytes()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == b'/' || *c == b'!' || *c == b'-')
+        .count();
+    &rest[..len]
 }
 
 /// The absolute address of `href` from `base` as a reader types it (`#h-お問い合わせ`, not

@@ -11,10 +11,13 @@
 //! page not by the words of its reports' summaries (`data-pagefind-ignore` on those lists). Only [`digest`] of each page is handed to Pagefind.
 //!
 //! Pagefind indexes one page at a time, and its Japanese segmentation is the slowest step of a
-//! large build. A large site's index is therefore made in parts (page *i* goes to part
-//! *i mod n*), each indexed on its own core; the search page merges them in the browser
-//! (`mergeIndex`). The number of parts depends only on the number of pages, so the output does
-//! not depend on the machine. A site of up to [`SPLIT_FROM`] pages has one part.
+//! large build. A large site's index is therefore made in parts, each indexed on its own core;
+//! the search page merges them in the browser (`mergeIndex`). The number of parts depends only
+//! on the number of pages, so the output does not depend on the machine. A site of up to
+//! [`SPLIT_FROM`] pages has one part. A page's part is chosen by its path ([`part_of`]), not its
+//! position, so an added or removed report changes the part it falls in and leaves the others
+//! as they were: a [`PartCache`] then gives every other part back without indexing it again
+//! (`serve` keeps one in memory, `build` one on disk, [`PartCache::on_disk`]).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -86,12 +89,137 @@ pub fn search_index(plan: &Plan) -> Result<Files, RenderError> {
     search_index_with(plan, None)
 }
 
-/// The parts of an earlier index, for `serve`: a part whose pages are what they were (the same
-/// paths and the same [`digest`]s) is taken as it was, so an edit to one report re-indexes the
-/// one or two parts its pages are in, not the site. Only the latest index's parts are kept.
+/// The parts of an earlier index: a part whose pages are what they were (the same paths and
+/// the same [`digest`]s, indexed by the same banso) is taken as it was, so an edit to one report
+/// re-indexes the part its page is in, not the site. Only the latest index's parts are kept.
+///
+/// `serve` keeps one in memory; `build` one in a private directory ([`PartCache::on_disk`]),
+/// one file per part, named by the part's key. A file that cannot be read back whole is
+/// indexed again, so a damaged cache costs time, never a wrong index.
 #[derive(Default)]
 pub struct PartCache {
     parts: Mutex<HashMap<u128, Files>>,
+    disk: Option<std::path::PathBuf>,
+}
+
+impl PartCache {
+    /// A cache kept in `dir` (which the caller made private: see `output::private_cache`).
+    pub fn on_disk(dir: std::path::PathBuf) -> Self {
+        PartCache {
+            parts: Mutex::default(),
+            disk: Some(dir),
+        }
+    }
+
+    /// The parts kept from the previous index (for memory, taken out: they are put back as
+    /// this index's parts when it is done).
+    fn earlier(&self) -> HashMap<u128, Files> {
+        std::mem::take(&mut *self.parts.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// A kept part, from memory or from disk.
+    fn get(&self, earlier: &HashMap<u128, Files>, key: u128) -> Option<Files> {
+        if let Some(files) = earlier.get(&key) {
+            return Some(files.clone());
+        }
+        let bytes = std::fs::read(self.disk.as_ref()?.join(part_file(key))).ok()?;
+        decode_part(&bytes)
+    }
+
+    /// This index's parts become the ones kept; the others go.
+    fn keep(&self, made: &[(u128, Files)]) {
+        let Some(dir) = &self.disk else {
+            *self.parts.lock().unwrap_or_else(|e| e.into_inner()) =
+                made.iter().map(|(k, files)| (*k, files.clone())).collect();
+            return;
+        };
+        let names: std::collections::HashSet<String> = made.iter().map(|(k, _)| part_file(*k)).collect();
+        // Written under a temporary name and renamed, so a part file is whole or absent. A
+        // cache that cannot be written only makes the next build slower.
+        for (key, files) in made {
+            let path = dir.join(part_file(*key));
+            if !path.exists() {
+                let tmp = dir.join(format!(".{}.{}", part_file(*key), std::process::id()));
+                if write_private(&tmp, &encode_part(files)).is_ok() {
+                    let _ = std::fs::rename(&tmp, &path);
+                }
+                let _ = std::fs::remove_file(&tmp);
+            }
+        }
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(PART_SUFFIX) && !names.contains(&name) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+const PART_SUFFIX: &str = ".part";
+const PART_MAGIC: &[u8] = b"banso search part 1\n";
+
+fn part_file(key: u128) -> String {
+    format!("{key:032x}{PART_SUFFIX}")
+}
+
+/// A file only its owner can read.
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(bytes)
+}
+
+/// A part's files as one file: a header, then each path and contents with their lengths.
+fn encode_part(files: &Files) -> Vec<u8> {
+    let size: usize = files.iter().map(|(n, b)| n.len() + b.len() + 12).sum();
+    let mut out = Vec::with_capacity(PART_MAGIC.len() + size);
+    out.extend_from_slice(PART_MAGIC);
+    for (name, bytes) in files {
+        out.extend_from_slice(&(name.len() as u32).to_le_bytes());
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        out.extend_from_slice(bytes);
+    }
+    out
+}
+
+/// [`encode_part`] read back; `None` unless the whole file reads exactly.
+fn decode_part(bytes: &[u8]) -> Option<Files> {
+    fn take<'b>(rest: &mut &'b [u8], n: usize) -> Option<&'b [u8]> {
+        let (head, tail) = (rest.get(..n)?, rest.get(n..)?);
+        *rest = tail;
+        Some(head)
+    }
+    let mut rest = bytes.strip_prefix(PART_MAGIC)?;
+    let mut files = Vec::new();
+    while !rest.is_empty() {
+        let name_len = u32::from_le_bytes(take(&mut rest, 4)?.try_into().ok()?) as usize;
+        let name = std::str::from_utf8(take(&mut rest, name_len)?).ok()?.to_string();
+        let len = usize::try_from(u64::from_le_bytes(take(&mut rest, 8)?.try_into().ok()?)).ok()?;
+        files.push((name, take(&mut rest, len)?.to_vec()));
+    }
+    Some(files)
+}
+
+/// Which banso made a part: its version and, for a build during development, the size and
+/// time of its program file, so that a changed indexer never takes a part an earlier one made.
+fn indexer() -> u128 {
+    static INDEXER: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
+    *INDEXER.get_or_init(|| {
+        let mut h = crate::hash::Hash128::default();
+        h.bytes(env!("CARGO_PKG_VERSION").as_bytes()).bytes(&[0]);
+        let program = std::env::current_exe().and_then(std::fs::metadata);
+        if let Ok(meta) = program {
+            h.bytes(&meta.len().to_le_bytes());
+            if let Ok(t) = meta.modified().map(|t| t.duration_since(std::time::UNIX_EPOCH)) {
+                h.bytes(&format!("{t:?}").into_bytes());
+            }
+        }
+        h.finish()
+    })
 }
 
 /// Bundle files: path under `pagefind/` and contents.
@@ -108,32 +236,37 @@ pub fn search_index_with(plan: &Plan, cache: Option<&PartCache>) -> Result<Files
         .collect();
     let n = part_count(pages.len());
     let mut parts: Vec<Vec<(&str, &str)>> = vec![Vec::new(); n];
-    for (i, (dir, html)) in pages.iter().enumerate() {
-        parts[i % n].push((dir, html));
+    for (dir, html) in &pages {
+        parts[part_of(dir, n)].push((dir, html));
     }
-    let earlier = cache.map(|c| std::mem::take(&mut *c.parts.lock().unwrap_or_else(|e| e.into_inner())));
+    let earlier = cache.map(PartCache::earlier).unwrap_or_default();
     let made: Vec<(u128, Files)> = parts
         .into_par_iter()
         .enumerate()
         .map(|(i, pages)| {
             let key = part_key(i + 1, &pages);
-            match earlier.as_ref().and_then(|m| m.get(&key)) {
-                Some(files) => Ok((key, files.clone())),
+            match cache.and_then(|c| c.get(&earlier, key)) {
+                Some(files) => Ok((key, files)),
                 None => index_part(i + 1, &pages).map(|files| (key, files)),
             }
         })
         .collect::<Result<_, _>>()?;
     if let Some(c) = cache {
-        *c.parts.lock().unwrap_or_else(|e| e.into_inner()) =
-            made.iter().map(|(k, files)| (*k, files.clone())).collect();
+        c.keep(&made);
     }
     Ok(made.into_iter().flat_map(|(_, files)| files).collect())
 }
 
-/// What a part is made from: its number and each page's path and digest.
+/// The part (0-based, of `n`) a page goes to: by its path alone, so pages added or removed
+/// elsewhere do not move it. (Pages keep site order within a part.)
+fn part_of(dir: &str, n: usize) -> usize {
+    (crate::hash::of(dir.as_bytes()) % n as u128) as usize
+}
+
+/// What a part is made from: the indexer, the part's number and each page's path and digest.
 fn part_key(no: usize, pages: &[(&str, &str)]) -> u128 {
     let mut h = crate::hash::Hash128::default();
-    h.bytes(&no.to_le_bytes());
+    h.bytes(&indexer().to_le_bytes()).bytes(&no.to_le_bytes());
     for (dir, html) in pages {
         h.bytes(dir.as_bytes()).bytes(&[0]).bytes(html.as_bytes()).bytes(&[0]);
     }
@@ -305,53 +438,155 @@ mod tests {
     fn site(pages: usize, edited: &[usize]) -> Plan {
         let mut plan = Plan::default();
         for i in 0..pages {
-            let word = if edited.contains(&i) { "渓谷" } else { "棚田" };
-            let html = PAGE
-                .replace("森町チーム", &format!("チーム{i}"))
-                .replace("棚田と", &format!("{word}と"));
-            plan.add(format!("reports/1/r{i}/index.html"), html.into_bytes())
-                .unwrap();
+            add_page(&mut plan, i, edited.contains(&i));
         }
         plan
+    }
+
+    fn page_dir(i: usize) -> String {
+        format!("reports/1/r{i}/")
+    }
+
+    fn add_page(plan: &mut Plan, i: usize, edited: bool) {
+        let word = if edited { "渓谷" } else { "棚田" };
+        let html = PAGE
+            .replace("森町チーム", &format!("チーム{i}"))
+            .replace("棚田と", &format!("{word}と"));
+        plan.add(format!("{}index.html", page_dir(i)), html.into_bytes())
+            .unwrap();
+    }
+
+    /// The first page (by number) in part `part` (0-based) of two.
+    fn first_in(part: usize) -> usize {
+        (0..).find(|i| part_of(&page_dir(*i), 2) == part).unwrap()
+    }
+
+    /// The bundle directory prefix of 0-based part `part`.
+    fn prefix(part: usize) -> String {
+        part_dir(part + 1)
+    }
+
+    /// Index `plan` with `cache` after poisoning every kept part; returns the index and the
+    /// directories whose files came back poisoned (taken from the cache, not indexed).
+    fn kept_after_poison(cache: &PartCache, plan: &Plan) -> (Files, Vec<String>) {
+        let poison = |files: &mut Files| files.iter_mut().for_each(|(_, bytes)| *bytes = b"kept".to_vec());
+        cache.parts.lock().unwrap().values_mut().for_each(poison);
+        let files = search_index_with(plan, Some(cache)).unwrap();
+        let mut kept: Vec<String> = files
+            .iter()
+            .filter(|(_, b)| b == b"kept")
+            .map(|(n, _)| (0..2).map(prefix).filter(|p| n.starts_with(p.as_str())).last().unwrap())
+            .collect();
+        kept.dedup();
+        (files, kept)
     }
 
     #[test]
     fn serve_reindexes_only_the_part_an_edit_is_in() {
         let cache = PartCache::default();
-        let before = site(SPLIT_FROM + 2, &[]);
+        let n = SPLIT_FROM + 2;
+        let before = site(n, &[]);
         let first = search_index_with(&before, Some(&cache)).unwrap();
         assert_eq!(first, search_index(&before).unwrap());
         assert_eq!(cache.parts.lock().unwrap().len(), 2, "two parts kept");
 
         // One page edited: the result is what a build from nothing makes.
-        let after = site(SPLIT_FROM + 2, &[5]);
+        let after = site(n, &[5]);
         assert_eq!(
             search_index_with(&after, Some(&cache)).unwrap(),
             search_index(&after).unwrap()
         );
 
-        // The part without the edited page was taken from the cache: poison both kept parts,
-        // edit a page of the first part (even pages) as well, and only the second part's
-        // poison comes back.
-        let poison = |files: &mut Files| files.iter_mut().for_each(|(_, bytes)| *bytes = b"kept".to_vec());
-        cache.parts.lock().unwrap().values_mut().for_each(poison);
-        let again = site(SPLIT_FROM + 2, &[4, 5]);
-        let files = search_index_with(&again, Some(&cache)).unwrap();
-        let kept: Vec<&str> = files
-            .iter()
-            .filter(|(_, b)| b == b"kept")
-            .map(|(n, _)| n.as_str())
-            .collect();
-        assert!(
-            !kept.is_empty() && kept.iter().all(|n| n.starts_with("pagefind/part-2/")),
-            "{kept:?}"
-        );
+        // A page of the first part edited: only the second part comes from the cache.
+        let (files, kept) = kept_after_poison(&cache, &site(n, &[5, first_in(0)]));
+        if part_of(&page_dir(5), 2) == 0 {
+            assert_eq!(kept, vec![prefix(1)]);
+        } else {
+            assert!(kept.is_empty(), "both parts changed: {kept:?}");
+        }
         assert!(
             files
                 .iter()
-                .any(|(n, b)| !n.starts_with("pagefind/part-2/") && b != b"kept"),
-            "part 1 remade"
+                .any(|(n, b)| n.starts_with("pagefind/") && !n.starts_with(&prefix(1)) && b != b"kept")
         );
+    }
+
+    #[test]
+    fn an_added_page_reindexes_only_the_part_it_falls_in() {
+        let n = SPLIT_FROM + 40;
+        let cache = PartCache::default();
+        let before = site(n, &[]);
+        search_index_with(&before, Some(&cache)).unwrap();
+        // A page numbered between the others (site order puts `r1000` after `r1`), as a new
+        // report lands among the old ones: the other part keeps every page.
+        let mut after = before.clone();
+        add_page(&mut after, 1000, false);
+        let grown = 1 - part_of(&page_dir(1000), 2);
+        let (files, kept) = kept_after_poison(&cache, &after);
+        assert_eq!(kept, vec![prefix(grown)], "the part without the new page is kept");
+        // And with the poison gone, the kept part is what indexing from nothing gives.
+        let cache = PartCache::default();
+        search_index_with(&before, Some(&cache)).unwrap();
+        assert_eq!(
+            search_index_with(&after, Some(&cache)).unwrap(),
+            search_index(&after).unwrap()
+        );
+        assert!(files.iter().any(|(_, b)| b != b"kept"));
+    }
+
+    #[test]
+    fn a_cache_on_disk_gives_back_whole_parts_and_ignores_damaged_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let plan = site(SPLIT_FROM + 2, &[]);
+        let fresh = search_index(&plan).unwrap();
+        let made = search_index_with(&plan, Some(&PartCache::on_disk(dir.path().into()))).unwrap();
+        assert_eq!(made, fresh);
+        let stored: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        assert_eq!(stored.len(), 2, "one file a part: {stored:?}");
+        #[cfg(unix)]
+        for path in &stored {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        // A new cache on the same directory (the next `build`) takes both parts from disk.
+        let poison_free = search_index_with(&plan, Some(&PartCache::on_disk(dir.path().into()))).unwrap();
+        assert_eq!(poison_free, fresh);
+        // A cut or altered file is indexed again, never read as a part.
+        let bytes = std::fs::read(&stored[0]).unwrap();
+        std::fs::write(&stored[0], &bytes[..bytes.len() - 3]).unwrap();
+        assert_eq!(decode_part(&bytes[..bytes.len() - 3]), None);
+        let mut extra = bytes.clone();
+        extra.push(0);
+        assert_eq!(decode_part(&extra), None);
+        assert_eq!(
+            search_index_with(&plan, Some(&PartCache::on_disk(dir.path().into()))).unwrap(),
+            fresh
+        );
+        // Parts of an index no longer built are removed.
+        let other = site(SPLIT_FROM + 2, &[0, 1, 2, 3, first_in(0), first_in(1)]);
+        search_index_with(&other, Some(&PartCache::on_disk(dir.path().into()))).unwrap();
+        let now: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        assert_eq!(now.len(), 2, "{now:?}");
+        assert!(stored.iter().all(|p| !now.contains(p)));
+    }
+
+    #[test]
+    fn a_part_file_reads_back_as_written() {
+        let files: Files = vec![
+            ("pagefind/a.pf_meta".into(), vec![1, 2, 3]),
+            ("pagefind/b".into(), vec![]),
+        ];
+        assert_eq!(decode_part(&encode_part(&files)), Some(files));
+        assert_eq!(decode_part(&encode_part(&Vec::new())), Some(Vec::new()));
+        assert_eq!(decode_part(b"something else"), None);
     }
 
     #[test]

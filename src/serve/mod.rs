@@ -227,7 +227,15 @@ impl Builder {
                                 search: crate::render::Search::Deferred,
                             },
                         };
-                        crate::render_site_with(&registry, opts, &theme, Some(&caches.pages))
+                        crate::render_site_with(
+                            &registry,
+                            opts,
+                            &theme,
+                            crate::render::Reuse {
+                                pages: Some(&caches.pages),
+                                index: None,
+                            },
+                        )
                     })
                     .map(|built| {
                         next = built.holdback.next_release().filter(|_| cfg.as_of.is_none());

@@ -21,9 +21,11 @@ fn render(site: &Site, as_of: &str, caches: Option<&Caches>) -> BTreeMap<String,
         ..SiteOptions::at(Instant::parse(as_of).unwrap())
     };
     let theme = Theme::builtin().unwrap();
-    let plan = banso::render_site_with(&registry, opts, &theme, caches.map(|c| &c.pages))
-        .unwrap()
-        .plan;
+    let reuse = banso::render::Reuse {
+        pages: caches.map(|c| &c.pages),
+        index: None,
+    };
+    let plan = banso::render_site_with(&registry, opts, &theme, reuse).unwrap().plan;
     plan.files()
         .iter()
         .map(|(path, blob)| {

@@ -292,7 +292,7 @@ proptest! {
                 // with every unreleased record deleted.
                 crate::common::assert_same_as_never_written(&registry, as_of, "release sequence");
             }
-            let built = banso::render_site_with(&registry, banso::SiteOptions::at(as_of), &theme, Some(&cache)).unwrap();
+            let built = banso::render_site_with(&registry, banso::SiteOptions::at(as_of), &theme, banso::render::Reuse { pages: Some(&cache), index: None }).unwrap();
             let mut haystack = String::new();
             for (path, blob) in built.plan.files() {
                 haystack.push_str(path);
