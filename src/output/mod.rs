@@ -89,7 +89,53 @@ pub struct Changes {
 /// Compare `plan` with the files now in `out` (the banso marker aside).
 pub fn changes(plan: &Plan, out: &Path) -> Changes {
     use rayon::prelude::*;
-    let mut old: std::collections::BTreeSet<String> = walkdir::WalkDir::new(out)
+    let files: Vec<(&String, &Blob)> = plan.files().iter().collect();
+    let state: Vec<Option<bool>> = files
+        .par_iter()
+        .map(|(rel, blob)| differs(&out.join(rel), blob))
+        .collect();
+    changes_known(plan, out, &state)
+}
+
+/// Whether the regular file at `before` differs from what `blob` holds (`None`: no such file).
+fn differs(before: &Path, blob: &Blob) -> Option<bool> {
+    let meta = fs::symlink_metadata(before).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    let same = match blob {
+        Blob::Bytes(b) => meta.len() == b.len() as u64 && fs::read(before).is_ok_and(|now| now == **b),
+        Blob::Copy(src) => {
+            fs::metadata(src).is_ok_and(|m| m.len() == meta.len())
+                && fs::read(before)
+                    .ok()
+                    .is_some_and(|old| fs::read(src).is_ok_and(|new| new == old))
+        }
+    };
+    Some(!same)
+}
+
+/// [`changes`] when it is already known, file by file, whether each planned file differs from
+/// the one in `out` (`None`: not there): only `out`'s file names are read.
+pub(crate) fn changes_known(plan: &Plan, out: &Path, changed: &[Option<bool>]) -> Changes {
+    let mut old = files_in(out);
+    let mut c = Changes::default();
+    for (rel, state) in plan.files().keys().zip(changed) {
+        let was_there = old.remove(rel.as_str());
+        match state {
+            Some(true) => c.changed.push(rel.clone()),
+            Some(false) => {}
+            None if was_there => c.changed.push(rel.clone()),
+            None => c.added.push(rel.clone()),
+        }
+    }
+    c.removed = old.into_iter().collect();
+    c
+}
+
+/// The files under `out` (the banso marker aside), as site paths.
+fn files_in(out: &Path) -> BTreeSet<String> {
+    walkdir::WalkDir::new(out)
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
@@ -102,50 +148,13 @@ pub fn changes(plan: &Plan, out: &Path) -> Changes {
             Some(rel.join("/"))
         })
         .filter(|rel| rel != MARKER)
-        .collect();
-    let files: Vec<(&String, &Blob)> = plan.files().iter().collect();
-    let state: Vec<Option<bool>> = files
-        .par_iter()
-        .map(|(rel, blob)| {
-            let before = fs::read(out.join(rel)).ok()?;
-            let same = match blob {
-                Blob::Bytes(b) => before == **b,
-                Blob::Copy(src) => fs::read(src).is_ok_and(|now| now == before),
-            };
-            Some(!same)
-        })
-        .collect();
-    let mut c = Changes::default();
-    for ((rel, _), state) in files.iter().zip(state) {
-        let was_there = old.remove(rel.as_str());
-        match state {
-            Some(true) => c.changed.push((*rel).clone()),
-            Some(false) => {}
-            None if was_there => c.changed.push((*rel).clone()),
-            None => c.added.push((*rel).clone()),
-        }
-    }
-    c.removed = old.into_iter().collect();
-    c
+        .collect()
 }
 
 /// Whether the output `dir` holds exactly the files of `plan` (the marker and the paths `skip`
 /// keeps out aside): no file more, none less, each the same bytes.
 pub fn holds(dir: &Path, plan: &Plan, skip: impl Fn(&str) -> bool) -> bool {
-    let on_disk: BTreeSet<String> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let rel = e.path().strip_prefix(dir).ok()?;
-            let parts: Vec<String> = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            Some(parts.join("/"))
-        })
-        .filter(|rel| rel != MARKER && !skip(rel))
-        .collect();
+    let on_disk: BTreeSet<String> = files_in(dir).into_iter().filter(|rel| !skip(rel)).collect();
     let planned: BTreeSet<&String> = plan.files().keys().filter(|k| !skip(k)).collect();
     on_disk.len() == planned.len()
         && planned.iter().all(|rel| {

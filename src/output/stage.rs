@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::marker::{self, Claim, Lock, MARKER, Marker};
-use super::{Changes, OutputError, Written, absolute, changes, check_target, io_at};
+use super::{Changes, OutputError, Written, absolute, changes, changes_known, check_target, differs, io_at};
 use crate::render::{Blob, Plan};
 use crate::time::Instant;
 
@@ -25,6 +25,40 @@ pub struct Staged {
     name: String,
     files: usize,
     bytes: u64,
+    /// The site that was in place when this one was staged, and for each planned file whether
+    /// it differs from that site's (`None`: not there).
+    compared: Option<(Previous, Vec<Option<bool>>)>,
+}
+
+/// The site in place when a new one is staged: where, and which directory it is (so the swap
+/// can tell whether it still replaces that one).
+#[derive(Debug)]
+struct Previous {
+    dir: PathBuf,
+    id: (u64, u64),
+}
+
+impl Previous {
+    fn of(dir: &Path) -> Option<Previous> {
+        Some(Previous {
+            dir: dir.to_path_buf(),
+            id: dir_id(dir)?,
+        })
+    }
+}
+
+/// A directory's device and inode: the same tree, wherever it has been renamed to.
+fn dir_id(dir: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        fs::symlink_metadata(dir).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
 }
 
 /// Write `plan`, the site at `as_of`, into a staging directory beside the claimed output (never
@@ -58,12 +92,19 @@ pub fn stage(plan: &Plan, claim: &Claim, as_of: Instant) -> Result<Staged, Outpu
         name,
         files: 0,
         bytes: 0,
+        compared: None,
     };
     let marker = Marker {
         kind: claim.kind,
         as_of: Some(as_of),
     };
-    (staged.files, staged.bytes) = write_all(plan, &staged.staging, &marker)?;
+    // Files that are the same as in the site now in place are linked from it, not written again.
+    let previous = marker::present(&staged.out)
+        .then(|| Previous::of(&staged.out))
+        .flatten();
+    let written = write_all(plan, &staged.staging, &marker, previous.as_ref())?;
+    (staged.files, staged.bytes) = (written.files, written.bytes);
+    staged.compared = previous.map(|p| (p, written.changed));
     set_mode(&staged.staging, 0o000)?;
     Ok(staged)
 }
@@ -89,7 +130,11 @@ impl Staged {
         set_mode(&self.staging, mode)?;
         let old = swap_in(&self.staging, &self.out, &self.parent, &self.name, exchange)?;
         let changes = match &old {
-            Some(old) => changes(plan, old),
+            // The tree replaced is the one the files were compared with while staging.
+            Some(old) => match &self.compared {
+                Some((previous, changed)) if dir_id(old) == Some(previous.id) => changes_known(plan, old, changed),
+                _ => changes(plan, old),
+            },
             None => Changes {
                 added: plan.files().keys().cloned().collect(),
                 ..Changes::default()
@@ -148,8 +193,24 @@ pub fn readable_by_others(dir: &Path) -> bool {
     mode_of(dir).is_some_and(|m| m & 0o005 != 0)
 }
 
-/// Write every file of `plan` and the marker into `staging`; (files, bytes).
-fn write_all(plan: &Plan, staging: &Path, marker: &Marker) -> Result<(usize, u64), OutputError> {
+/// What [`write_all`] did.
+struct WriteAll {
+    files: usize,
+    bytes: u64,
+    /// For each file of the plan, in order: whether it differs from the previous site's
+    /// (`None`: the previous site has no such file, or there is no previous site).
+    changed: Vec<Option<bool>>,
+}
+
+/// Write every file of `plan` and the marker into `staging`. A file whose bytes are those of
+/// the same path in `previous` (the site in place) is hard-linked from it instead: the staged
+/// tree is whole either way, and the swap stays one rename.
+fn write_all(
+    plan: &Plan,
+    staging: &Path,
+    marker: &Marker,
+    previous: Option<&Previous>,
+) -> Result<WriteAll, OutputError> {
     use rayon::prelude::*;
     if staging.exists() {
         fs::remove_dir_all(staging).map_err(io_at(staging))?;
@@ -179,18 +240,30 @@ fn write_all(plan: &Plan, staging: &Path, marker: &Marker) -> Result<(usize, u64
         })?;
     }
     let files: Vec<(&String, &Blob)> = plan.files().iter().collect();
-    let bytes = files
+    let done: Vec<(u64, Option<bool>)> = files
         .par_iter()
         .map(|(rel, blob)| {
             let target = staging.join(rel);
-            match blob {
-                Blob::Bytes(b) => fs::write(&target, b).map(|()| b.len() as u64).map_err(io_at(&target)),
-                Blob::Copy(src) => fs::copy(src, &target).map_err(io_at(src)),
+            let before = previous.map(|p| p.dir.join(rel));
+            let changed = before.as_deref().and_then(|b| differs(b, blob));
+            if let (Some(before), Some(false)) = (&before, changed) {
+                if let Ok(len) = fs::hard_link(before, &target).and_then(|()| fs::metadata(&target)) {
+                    return Ok((len.len(), changed));
+                }
             }
+            let len = match blob {
+                Blob::Bytes(b) => fs::write(&target, b).map(|()| b.len() as u64).map_err(io_at(&target))?,
+                Blob::Copy(src) => fs::copy(src, &target).map_err(io_at(src))?,
+            };
+            Ok((len, changed))
         })
-        .try_reduce(|| 0, |a, b| Ok(a + b))?;
+        .collect::<Result<_, OutputError>>()?;
     fs::write(staging.join(MARKER), marker.text()).map_err(io_at(staging))?;
-    Ok((plan.len(), bytes))
+    Ok(WriteAll {
+        files: plan.len(),
+        bytes: done.iter().map(|(len, _)| len).sum(),
+        changed: done.into_iter().map(|(_, c)| c).collect(),
+    })
 }
 
 /// Replace `out` by `staging`; returns where the previous site now is (to count what changed,

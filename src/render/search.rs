@@ -36,9 +36,9 @@ pub const BUNDLE_DIR: &str = crate::model::urls::SEARCH_BUNDLE;
 pub const PART_PAGES: usize = 2500;
 
 /// A site of more pages than this is indexed in at least two parts, so that two cores share
-/// the work (the real site has about 700); smaller sites keep one part and the browser fetches
-/// one index.
-pub const SPLIT_FROM: usize = 200;
+/// the work and an edit re-indexes half of it (the real site indexes about 200 pages); smaller
+/// sites keep one part and the browser fetches one index.
+pub const SPLIT_FROM: usize = 100;
 
 /// Parts at most (the browser fetches each part's entry and metadata when search starts).
 pub const MAX_PARTS: usize = 8;
@@ -398,10 +398,10 @@ mod tests {
     #[test]
     fn small_sites_have_one_part_and_larger_ones_a_power_of_two() {
         assert_eq!(part_count(0), 1);
-        assert_eq!(part_count(150), 1);
+        assert_eq!(part_count(80), 1);
         assert_eq!(part_count(SPLIT_FROM), 1);
         assert_eq!(part_count(SPLIT_FROM + 1), 2);
-        assert_eq!(part_count(700), 2, "the real site: two parts, one a core");
+        assert_eq!(part_count(200), 2, "the real site: two parts, one a core");
         assert_eq!(part_count(PART_PAGES), 2);
         assert_eq!(part_count(2 * PART_PAGES), 2);
         assert_eq!(part_count(2 * PART_PAGES + 1), 4);

@@ -1,0 +1,340 @@
+//! An incremental build is a cold build: for random sequences of edits and of as-of steps (a
+//! release instant passing, or the clock set back), what a build reuses from the one before —
+//! `serve`'s caches in memory (files as read, pages as rendered, search parts), `build`'s search
+//! parts on disk and the files it links from the output it replaces — never makes a byte differ
+//! from a build from nothing of the same content at the same instant.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use proptest::prelude::*;
+
+use crate::common::{Site, banso_env, ok, tree};
+use banso::Caches;
+use banso::diag::Diagnostics;
+use banso::render::search::{PartCache, search_index, search_index_with};
+use banso::render::{Blob, Options, Reuse, Search, Theme};
+use banso::time::Instant;
+
+/// The embargo fixture's release instants, one second before each, and one long after.
+const INSTANTS: [&str; 8] = [
+    "2026-05-01",
+    "2026-06-01T09:59:59",
+    "2026-06-01T10:00",
+    "2026-10-15T09:59:59",
+    "2026-10-15T10:00",
+    "2027-04-01T09:59:59",
+    "2027-04-01T10:00",
+    "2030-01-01",
+];
+
+/// One thing the secretariat does between two builds.
+#[derive(Debug, Clone)]
+enum Step {
+    /// Move the as-of instant to `INSTANTS[i]`.
+    At(usize),
+    /// Edit a released report's text.
+    EditReport(u8),
+    /// Edit the held report (its text must appear exactly when it is released).
+    EditHeld(u8),
+    /// Change a record many pages are made from.
+    ToggleContinuing,
+    /// Move a team's announcement (its own release instant) later or back.
+    MoveAnnouncement(bool),
+    /// Add a page, or remove it again.
+    AddPage(bool),
+    /// Change the site's description (every page's layout).
+    EditSite(u8),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        3 => (0..INSTANTS.len()).prop_map(Step::At),
+        2 => any::<u8>().prop_map(Step::EditReport),
+        1 => any::<u8>().prop_map(Step::EditHeld),
+        1 => Just(Step::ToggleContinuing),
+        1 => any::<bool>().prop_map(Step::MoveAnnouncement),
+        1 => any::<bool>().prop_map(Step::AddPage),
+        1 => any::<u8>().prop_map(Step::EditSite),
+    ]
+}
+
+/// Carry out `step` on `site`; returns the as-of to build at next.
+fn apply(site: &Site, step: &Step, as_of: &mut &'static str) {
+    let set = |rel: &str, from_line: &str, to: String| {
+        let text = site.read(rel);
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with(from_line))
+            .unwrap_or_else(|| panic!("{from_line} in {rel}"));
+        lines[at] = to;
+        site.write(rel, &(lines.join("\n") + "\n"));
+    };
+    match step {
+        Step::At(i) => *as_of = INSTANTS[*i],
+        Step::EditReport(n) => {
+            let rel = "cohorts/1/reports/mori-interim.md";
+            let text = site.read(rel);
+            site.write(rel, &format!("{text}\n追記{n}の段落です。\n"));
+        }
+        Step::EditHeld(n) => {
+            let rel = "cohorts/1/reports/final-hold.md";
+            let text = site.read(rel);
+            site.write(rel, &format!("{text}\n保留中の追記{n}です。\n"));
+        }
+        Step::ToggleContinuing => {
+            let rel = "cohorts/1/teams.yaml";
+            let text = site.read(rel);
+            let toggled = if text.contains("  continuing: true\n") {
+                text.replacen("  continuing: true\n", "  continuing: false\n", 1)
+            } else {
+                text.replacen("  continuing: false\n", "  continuing: true\n", 1)
+            };
+            site.write(rel, &toggled);
+        }
+        Step::MoveAnnouncement(later) => {
+            let when = if *later { "2026-10-15T10:00" } else { "2026-06-01T10:00" };
+            set("cohorts/1/teams.yaml", "  announce:", format!("  announce: {when}"));
+        }
+        Step::AddPage(add) => {
+            let path = site.path("pages/added.md");
+            if *add {
+                site.write(
+                    "pages/added.md",
+                    "---\ntitle: 追加したページ（架空）\n---\n試験のために足したページです。\n",
+                );
+            } else if path.exists() {
+                std::fs::remove_file(path).unwrap();
+            }
+        }
+        Step::EditSite(n) => {
+            let text = site.read("site.yaml");
+            let line = text.lines().find(|l| l.starts_with("description:"));
+            let new = format!("description: 試験用の架空のサイト{n}");
+            let text = match line {
+                Some(l) => text.replacen(l, &new, 1),
+                None => format!("{text}{new}\n"),
+            };
+            site.write("site.yaml", &text);
+        }
+    }
+}
+
+/// The site with its search index, rendered in memory with `caches` (or from nothing).
+fn in_memory(site: &Site, as_of: &str, caches: Option<(&Caches, &PartCache)>) -> BTreeMap<String, Vec<u8>> {
+    let mut diags = Diagnostics::new();
+    let registry = banso::load_registry_with(&site.content(), &mut diags, caches.map(|c| &c.0.load)).unwrap();
+    assert!(!diags.has_errors(), "{}", diags.render());
+    let opts = banso::SiteOptions {
+        render: Options {
+            search: Search::Deferred,
+        },
+        ..banso::SiteOptions::at(Instant::parse(as_of).unwrap())
+    };
+    let reuse = Reuse {
+        pages: caches.map(|c| &c.0.pages),
+        index: None,
+    };
+    let plan = banso::render_site_with(&registry, opts, &Theme::builtin().unwrap(), reuse)
+        .unwrap()
+        .plan;
+    let index = match caches {
+        Some((_, parts)) => search_index_with(&plan, Some(parts)),
+        None => search_index(&plan),
+    };
+    let mut files: BTreeMap<String, Vec<u8>> = plan
+        .files()
+        .iter()
+        .map(|(path, blob)| {
+            let bytes = match blob {
+                Blob::Bytes(b) => b.clone(),
+                Blob::Copy(p) => std::fs::read(p).unwrap(),
+            };
+            (path.clone(), bytes)
+        })
+        .collect();
+    files.extend(index.unwrap());
+    files
+}
+
+/// Paths where two trees differ (either side missing, or other bytes).
+fn differing(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    a.keys()
+        .chain(b.keys())
+        .filter(|k| a.get(*k) != b.get(*k))
+        .cloned()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// `banso build` of `site` at `as_of` into `out`, with its search cache under `cache`.
+fn build(site: &Site, out: &Path, cache: &Path, as_of: &str) {
+    let content = site.content();
+    let args = [
+        "build",
+        "--content",
+        content.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--as-of",
+        as_of,
+        "--quiet",
+    ];
+    ok(&banso_env(
+        site.content().parent().unwrap(),
+        &args,
+        &[("BANSO_CACHE_DIR", cache.to_str().unwrap())],
+    ));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+
+    /// `serve`: the caches kept in memory between rebuilds.
+    #[test]
+    fn serve_after_any_edits_and_instants_equals_a_build_from_nothing(steps in proptest::collection::vec(step(), 1..7)) {
+        let site = Site::fixture("embargo");
+        let (caches, parts) = (Caches::default(), PartCache::default());
+        let mut as_of = "2026-05-01";
+        in_memory(&site, as_of, Some((&caches, &parts)));
+        for s in &steps {
+            apply(&site, s, &mut as_of);
+            let kept = in_memory(&site, as_of, Some((&caches, &parts)));
+            let cold = in_memory(&site, as_of, None);
+            let differ = differing(&kept, &cold);
+            prop_assert!(differ.is_empty(), "after {:?} at {}: {:?}", s, as_of, differ);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 5, ..ProptestConfig::default() })]
+
+    /// `build` into the output of the build before (its search parts cached on disk, unchanged
+    /// files linked from the old output) equals `build` into a new folder with no cache.
+    #[test]
+    fn build_into_the_last_output_equals_a_build_from_nothing(steps in proptest::collection::vec(step(), 1..5)) {
+        let site = Site::fixture("embargo");
+        let work = tempfile::tempdir().unwrap();
+        let (out, cache) = (work.path().join("out"), work.path().join("cache"));
+        let mut as_of = "2026-05-01";
+        build(&site, &out, &cache, as_of);
+        for (i, s) in steps.iter().enumerate() {
+            apply(&site, s, &mut as_of);
+            build(&site, &out, &cache, as_of);
+            let cold = work.path().join(format!("cold-{i}"));
+            build(&site, &cold, &work.path().join(format!("cold-cache-{i}")), as_of);
+            let differ = differing(&tree(&out), &tree(&cold));
+            prop_assert!(differ.is_empty(), "after {:?} at {}: {:?}", s, as_of, differ);
+        }
+    }
+}
+
+/// Inode of a file (the same inode: the file was linked, not written again).
+#[cfg(unix)]
+fn inode(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).unwrap().ino()
+}
+
+/// The search parts kept in a build cache (file names: one a part, named by what it holds).
+fn kept_parts(cache: &Path) -> std::collections::BTreeSet<String> {
+    walkdir::WalkDir::new(cache)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".part"))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn a_page_edit_on_the_real_site_reindexes_one_part_and_rewrites_only_what_changed() {
+    let site = Site::real();
+    let work = tempfile::tempdir().unwrap();
+    let (out, cache) = (work.path().join("out"), work.path().join("cache"));
+    let as_of = "2026-12-06";
+    build(&site, &out, &cache, as_of);
+    let first = kept_parts(&cache);
+    assert_eq!(first.len(), 2, "the real site's index is made in two parts: {first:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let banso = cache.join("banso");
+        assert_eq!(std::fs::metadata(&banso).unwrap().permissions().mode() & 0o777, 0o700);
+        assert!(!banso.starts_with(&out));
+    }
+    #[cfg(unix)]
+    let (css, faq) = (inode(&out.join("static/style.css")), inode(&out.join("faq/index.html")));
+
+    let text = site.read("pages/faq.md");
+    site.write("pages/faq.md", &format!("{text}\n試験のために足した段落です。\n"));
+    build(&site, &out, &cache, as_of);
+    let second = kept_parts(&cache);
+    assert_eq!(second.len(), 2);
+    assert_eq!(
+        first.intersection(&second).count(),
+        1,
+        "one part taken back, one made again"
+    );
+    #[cfg(unix)]
+    {
+        assert_eq!(inode(&out.join("static/style.css")), css, "an unchanged file is linked");
+        assert_ne!(inode(&out.join("faq/index.html")), faq, "the edited page is written");
+    }
+    assert!(
+        std::fs::read_to_string(out.join("faq/index.html"))
+            .unwrap()
+            .contains("試験のために足した段落")
+    );
+
+    let cold = work.path().join("cold");
+    build(&site, &cold, &work.path().join("cold-cache"), as_of);
+    assert_eq!(differing(&tree(&out), &tree(&cold)), Vec::<String>::new());
+}
+
+#[test]
+fn previews_and_releases_leave_the_build_cache_alone() {
+    let site = Site::fixture("embargo");
+    let cache = site.dir.path().join("private-cache");
+    let env = [("BANSO_CACHE_DIR", cache.to_str().unwrap())];
+    let content = site.content();
+    let preview = site.dir.path().join("preview");
+    ok(&banso_env(
+        site.dir.path(),
+        &[
+            "build",
+            "--preview",
+            "--content",
+            content.to_str().unwrap(),
+            "--output",
+            preview.to_str().unwrap(),
+            "--as-of",
+            "2030-01-01",
+        ],
+        &env,
+    ));
+    ok(&site.build_into(&site.out(), "2026-05-01", &[("BANSO_CACHE_DIR", "/nonexistent/never")]));
+    // A release a moment ahead: staged, then swapped in at its instant.
+    let at = banso::time::Instant::from_second(banso::time::Instant::now().as_second() + 2)
+        .unwrap()
+        .rfc3339();
+    ok(&banso_env(
+        site.dir.path(),
+        &[
+            "release",
+            "--content",
+            content.to_str().unwrap(),
+            "--output",
+            site.out().to_str().unwrap(),
+            "--at",
+            &at,
+        ],
+        &env,
+    ));
+    assert!(!cache.exists(), "nothing of a preview or a release in the cache");
+    // A public build does fill it.
+    ok(&site.build_into(&site.out(), "2026-05-01", &env));
+    assert_eq!(kept_parts(&cache).len(), 1);
+}
