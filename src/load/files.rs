@@ -184,7 +184,7 @@ impl Reader<'_> {
                 return None;
             }
         }
-        let cached = self.cache.and_then(|c| Some((c, super::Cache::stamp(&full)?)));
+        let cached = self.cache.and_then(|c| Some((c, c.stamp(&full)?)));
         if let Some((diags, read)) = cached.and_then(|(c, stamp)| c.get_read::<(Arc<str>, T)>(&full, stamp)) {
             self.diags.absorb(diags);
             return read;

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 
 use super::files::sorted_entries;
 use super::raw::*;
-use super::{AssetFile, Cache, CohortDir, LoadError, MdFile, Named, Reader, Rec, front_matter, yaml};
+use super::{AssetFile, CohortDir, LoadError, MdFile, Named, Reader, Rec, front_matter, yaml};
 use crate::diag::{Diagnostic, Diagnostics, Span};
 
 impl Reader<'_> {
@@ -84,7 +84,7 @@ impl Reader<'_> {
                     diags.push(d);
                     return (diags, None);
                 }
-                let cached = cache.and_then(|c| Some((c, Cache::stamp(path)?)));
+                let cached = cache.and_then(|c| Some((c, c.stamp(path)?)));
                 if let Some(hit) = cached.and_then(|(c, stamp)| c.get::<T>(path, stamp)) {
                     return hit;
                 }

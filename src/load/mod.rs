@@ -121,6 +121,9 @@ pub fn load_content_cached(
         return Err(LoadError::Missing(root.to_path_buf()));
     }
     let real_root = std::fs::canonicalize(root).map_err(io_err(root))?;
+    if let Some(c) = cache {
+        c.begin_load();
+    }
     let mut r = Reader {
         root,
         diags,

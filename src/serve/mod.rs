@@ -67,9 +67,14 @@ pub enum ServeError {
 }
 
 /// Build, serve and rebuild until the process is stopped.
-pub fn serve(cfg: ServeConfig) -> Result<(), crate::Error> {
+pub fn serve(mut cfg: ServeConfig) -> Result<(), crate::Error> {
     if !cfg.content.is_dir() {
         return Err(crate::load::LoadError::Missing(cfg.content.clone()).into());
+    }
+    // The watcher reports absolute paths: the content is read under the same ones, so that a
+    // rebuild reads again exactly the files it names.
+    if let Ok(abs) = std::fs::canonicalize(&cfg.content) {
+        cfg.content = abs;
     }
     let listener =
         std::net::TcpListener::bind(("127.0.0.1", cfg.port)).map_err(|e| ServeError::Bind(cfg.port, e.to_string()))?;
@@ -84,24 +89,36 @@ pub fn serve(cfg: ServeConfig) -> Result<(), crate::Error> {
         let site = Arc::clone(&site);
         std::thread::spawn(move || index_in_background(index_rx, &site));
     }
+    let caches = Arc::new(crate::Caches::default());
     let builder = Builder {
         cfg: cfg.clone(),
         base_url: base_url.clone(),
         site: Arc::clone(&site),
-        caches: crate::Caches::default(),
+        caches: Arc::clone(&caches),
         index: index_tx,
     };
     // Watch before the first build, so that nothing saved while it runs goes unnoticed.
     // Changes only: reading the files while rebuilding must not count as a change.
     let (tx, rx) = channel();
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        if let Ok(e) = event {
+    let seen = Arc::clone(&caches);
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| match event {
+        Ok(e) if e.need_rescan() || (e.paths.is_empty() && !matches!(e.kind, EventKind::Access(_))) => {
+            seen.load.lost_track();
+            let _ = tx.send(());
+        }
+        Ok(e)
             if matches!(
                 e.kind,
                 EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
-            ) {
-                let _ = tx.send(());
-            }
+            ) =>
+        {
+            seen.load.changed(e.paths);
+            let _ = tx.send(());
+        }
+        Ok(_) => {}
+        Err(_) => {
+            seen.load.lost_track();
+            let _ = tx.send(());
         }
     })
     .map_err(|e| ServeError::Watch(cfg.content.clone(), e.to_string()))?;
@@ -110,6 +127,7 @@ pub fn serve(cfg: ServeConfig) -> Result<(), crate::Error> {
             .watch(dir, RecursiveMode::Recursive)
             .map_err(|e| ServeError::Watch(dir.clone(), e.to_string()))?;
     }
+    caches.load.watched();
     let mut next = builder.rebuild_safely();
 
     {
@@ -150,7 +168,7 @@ struct Builder {
     cfg: ServeConfig,
     base_url: BaseUrl,
     site: Arc<RwLock<Site>>,
-    caches: crate::Caches,
+    caches: Arc<crate::Caches>,
     /// Each new site goes to the background indexer.
     index: Sender<Arc<Plan>>,
 }

@@ -21,10 +21,14 @@ impl Drop for Server {
 }
 
 fn start(site: &Site, extra: &[&str]) -> Server {
-    let content = site.content();
+    start_at(site, site.content().to_str().unwrap(), extra)
+}
+
+/// `banso serve --content <content>`, run in the site's folder.
+fn start_at(site: &Site, content: &str, extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_banso"))
         .current_dir(site.dir.path())
-        .args(["serve", "--content", content.to_str().unwrap(), "--port", "0"])
+        .args(["serve", "--content", content, "--port", "0"])
         .args(extra)
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
@@ -181,6 +185,58 @@ fn edits_appear_and_broken_edits_are_shown_while_the_server_keeps_running() {
     site.replace("pages/about.md", "title: [閉じていない", "title: 直した題名");
     let body = wait_for(server.port, "/about/", |b| b.contains("<h1>直した題名</h1>"));
     assert!(!body.contains("banso-errors"));
+}
+
+/// A rebuild reads again only the files the watcher names: every way an editor or a script
+/// changes files must name the right ones, with the content folder given as a relative path.
+#[test]
+fn every_kind_of_save_is_picked_up_with_a_relative_content_folder() {
+    let site = Site::fixture("embargo");
+    let server = start_at(&site, "content", &["--as-of", "2030-01-01"]);
+    let report = "/reports/1/mori-interim/";
+    wait_for(server.port, report, |b| b.contains("棚田の保全"));
+
+    // Written in place.
+    site.replace("cohorts/1/reports/mori-interim.md", "棚田の保全", "段々畑の保全");
+    wait_for(server.port, report, |b| b.contains("段々畑の保全"));
+
+    // Saved as editors do: a new file renamed over the old one.
+    let path = site.path("cohorts/1/reports/mori-interim.md");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("段々畑の保全", "茶畑の保全");
+    let tmp = site.path("cohorts/1/reports/.mori-interim.md.swp");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
+    wait_for(server.port, report, |b| b.contains("茶畑の保全"));
+
+    // A YAML record many pages are made from.
+    site.replace("cohorts/1/teams.yaml", "name: 架空 三郎", "name: 架空 三太");
+    wait_for(server.port, "/cohorts/1/teams/", |b| b.contains("架空 三太"));
+
+    // The reports folder moved away and back (a folder event stands for its files), with an
+    // edit made while it was away.
+    let reports = site.path("cohorts/1/reports");
+    let away = site.dir.path().join("reports-away");
+    std::fs::rename(&reports, &away).unwrap();
+    let (status, _) = {
+        let started = Instant::now();
+        loop {
+            let (status, body) = get(server.port, report);
+            if status == 404 || started.elapsed() > Duration::from_secs(10) {
+                break (status, body);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    assert_eq!(status, 404, "the report went with its folder");
+    let moved = away.join("mori-interim.md");
+    let text = std::fs::read_to_string(&moved)
+        .unwrap()
+        .replace("茶畑の保全", "果樹園の保全");
+    std::fs::write(&moved, text).unwrap();
+    std::fs::rename(&away, &reports).unwrap();
+    wait_for(server.port, report, |b| b.contains("果樹園の保全"));
 }
 
 #[test]
