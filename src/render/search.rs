@@ -32,16 +32,19 @@ use super::{Blob, Plan, RenderError};
 pub const BUNDLE_DIR: &str = crate::model::urls::SEARCH_BUNDLE;
 
 /// Pages per part of the index, at most: a part's index is held in memory while it is made,
-/// so smaller parts keep a large build's peak memory down (two parts at a time on two cores).
-pub const PART_PAGES: usize = 2500;
+/// so smaller parts keep a large build's peak memory down (two parts at a time on two cores),
+/// and an edit re-indexes the part its page is in, so smaller parts make an edit cheaper (a
+/// part of 1,000 pages takes about a second on one core).
+pub const PART_PAGES: usize = 1000;
 
 /// A site of more pages than this is indexed in at least two parts, so that two cores share
 /// the work and an edit re-indexes half of it (the real site indexes about 200 pages); smaller
 /// sites keep one part and the browser fetches one index.
 pub const SPLIT_FROM: usize = 100;
 
-/// Parts at most (the browser fetches each part's entry and metadata when search starts).
-pub const MAX_PARTS: usize = 8;
+/// Parts at most: the browser fetches each part's entry and metadata when search starts, and a
+/// chunk of each part's word index for each word searched.
+pub const MAX_PARTS: usize = 16;
 
 fn failed(e: impl std::fmt::Display) -> RenderError {
     RenderError::Data(BUNDLE_DIR.into(), e.to_string())
@@ -406,8 +409,8 @@ mod tests {
         assert_eq!(part_count(2 * PART_PAGES), 2);
         assert_eq!(part_count(2 * PART_PAGES + 1), 4);
         assert_eq!(part_count(4 * PART_PAGES), 4);
-        assert_eq!(part_count(11_800), 8);
-        assert_eq!(part_count(57_000), 8);
+        assert_eq!(part_count(11_800), 16, "10,000 reports: parts of about 740 pages");
+        assert_eq!(part_count(57_000), 16);
         assert_eq!(part_count(1_000_000), MAX_PARTS);
     }
 

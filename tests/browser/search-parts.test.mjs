@@ -1,5 +1,5 @@
 // A large site's search index is made in parts (src/render/search.rs) that the search page
-// merges in the browser. On a synthetic site big enough for four parts (at most 2,500 pages
+// merges in the browser. On a synthetic site big enough for four parts (at most 1,000 pages
 // each), a report indexed in each part is found from the search box, so merging works over
 // relative bundle paths.
 import { test, before, after } from 'node:test';
@@ -14,8 +14,9 @@ import { buildSite, serve, launch, searchSettled, searchResults, REPO } from './
 let root, server, browser;
 before(async () => {
   const content = join(mkdtempSync(join(tmpdir(), 'banso-parts-')), 'content');
-  // 4,500 synthetic reports: with the municipality and list pages, over 5,000 indexed pages.
-  execFileSync('python3', [join(REPO, 'benches/generate.py'), '--reports', '4500', '--banso', content]);
+  // 1,800 synthetic reports: with the 1,741 municipality pages and the others, between 3,000
+  // and 4,000 indexed pages.
+  execFileSync('python3', [join(REPO, 'benches/generate.py'), '--reports', '1800', '--banso', content]);
   root = buildSite(content, '2030-01-01');
   server = await serve(root);
   browser = await launch();
