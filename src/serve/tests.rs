@@ -20,7 +20,7 @@ fn serving_now_reads_the_clock_it_is_given_and_waits_for_the_next_release() {
         },
         base_url: BaseUrl::parse("http://127.0.0.1:1/").unwrap(),
         site: Arc::new(RwLock::new(Site::default())),
-        caches: crate::Caches::default(),
+        caches: Arc::default(),
         index,
     };
     let next = builder.rebuild();
