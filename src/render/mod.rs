@@ -176,14 +176,14 @@ pub fn render(
         let parts = search::extra_parts(&r.plan);
         r.search_page(parts)?;
     }
-    let mut plan = r.finish();
+    let (mut plan, changes) = r.finish();
     if opts.search == Search::Full {
         for (path, bytes) in crate::timing::timed("search index", || search::search_index_with(&plan, reuse.index))? {
             plan.add(path, bytes)?;
         }
     }
     crate::timing::timed("data files", || data::render_data(p, stats, &mut plan))?;
-    crate::timing::timed("xml", || xml::render_xml(p, base, &mut plan))?;
+    crate::timing::timed("xml", || xml::render_xml(p, base, &changes, &mut plan))?;
 
     for (path, bytes) in &theme.statics {
         plan.add(format!("{}{path}", urls::STATIC), bytes.clone())?;

@@ -111,9 +111,9 @@ impl<'a, 'r> Renderer<'a, 'r> {
         self.menu.iter().chain(&self.footer).map(|(_, href)| href.as_str())
     }
 
-    /// The pages.
-    pub fn finish(self) -> Plan {
-        self.plan
+    /// The pages, and when each published record last changed (the sitemap's dates).
+    pub fn finish(self) -> (Plan, crate::publish::Changes) {
+        (self.plan, self.changes)
     }
 
     /// Every page family, in order: the page registry. Each call is a file of `pages/`; the

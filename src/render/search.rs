@@ -478,7 +478,7 @@ mod tests {
         let mut kept: Vec<String> = files
             .iter()
             .filter(|(_, b)| b == b"kept")
-            .map(|(n, _)| (0..2).map(prefix).filter(|p| n.starts_with(p.as_str())).last().unwrap())
+            .map(|(n, _)| (0..2).rev().map(prefix).find(|p| n.starts_with(p.as_str())).unwrap())
             .collect();
         kept.dedup();
         (files, kept)

@@ -31,8 +31,12 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-pub(super) fn render_xml(p: &Published, base: &BaseUrl, plan: &mut Plan) -> Result<(), RenderError> {
-    let changes = crate::publish::Changes::of(p);
+pub(super) fn render_xml(
+    p: &Published,
+    base: &BaseUrl,
+    changes: &crate::publish::Changes,
+    plan: &mut Plan,
+) -> Result<(), RenderError> {
     let mut sitemap = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
