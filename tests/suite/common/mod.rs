@@ -147,11 +147,12 @@ pub fn banso_in(cwd: &Path, args: &[&str]) -> Output {
 /// `banso <args>` in `cwd` with extra environment variables (e.g. `TZ`).
 pub fn banso_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = assert_cmd::Command::cargo_bin("banso").unwrap();
-    // Each test's search-index cache in its own scratch folder, not the user's ~/.cache.
+    // The tests' search-index caches in one scratch folder, not the user's ~/.cache (each
+    // output has its own cache in it; those of removed outputs go after an hour).
     cmd.current_dir(cwd)
         .env("NO_COLOR", "1")
         .env_remove("TZ")
-        .env("BANSO_CACHE_DIR", cwd.join(".banso-cache"))
+        .env("BANSO_CACHE_DIR", std::env::temp_dir().join("banso-test-cache"))
         .args(args);
     for (k, v) in env {
         cmd.env(k, v);
