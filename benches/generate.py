@@ -118,6 +118,15 @@ def generate(reports: int, per_team: int, banso: Path | None, hugo: Path | None,
             (banso / f"cohorts/{c}/teams.yaml").write_text("\n".join(teams_yaml) + "\n", encoding="utf-8")
 
 
+def report_file(content: Path, n: int, site: Path | None = None) -> tuple[Path, str]:
+    """One generated report, picked by `n` (any number; spread over the cohorts, the same for all
+    three trees): its file in banso's content/cohorts/N/reports/ or, given `site`, in that Hugo or
+    Zola site's content/reports/N/; and the path of its page (the same in all three)."""
+    reports = sorted(content.glob("cohorts/*/reports/*.md"))
+    report = reports[(n * 7919) % len(reports)]
+    cohort, stem = report.parts[-3], report.stem
+    return (site / f"content/reports/{cohort}/{stem}.md" if site else report), f"/reports/{cohort}/{stem}/"
+
 def write_banso_base(root: Path, munis: list[dict]) -> None:
     for d in ["pages", "assets"]:
         (root / d).mkdir(parents=True, exist_ok=True)
