@@ -43,10 +43,10 @@ impl Theme {
 
     /// The theme of `--theme`, or the built-in one.
     pub fn load(dir: Option<&Path>) -> Result<Theme, ThemeError> {
-        match dir {
+        crate::timing::timed("theme", || match dir {
             Some(d) => Theme::from_dir(d),
             None => Theme::builtin(),
-        }
+        })
     }
 
     /// A theme folder with templates/ and static/.

@@ -96,6 +96,7 @@ pub fn serve(mut cfg: ServeConfig) -> Result<(), crate::Error> {
         site: Arc::clone(&site),
         caches: Arc::clone(&caches),
         index: index_tx,
+        builtin: std::sync::OnceLock::new(),
     };
     // Watch before the first build, so that nothing saved while it runs goes unnoticed.
     // Changes only: reading the files while rebuilding must not count as a change.
@@ -171,6 +172,8 @@ struct Builder {
     caches: Arc<crate::Caches>,
     /// Each new site goes to the background indexer.
     index: Sender<Arc<Plan>>,
+    /// The built-in theme, compiled once: it is part of the program and cannot change.
+    builtin: std::sync::OnceLock<Arc<crate::render::Theme>>,
 }
 
 /// Make the search index of each new site, skipping to the newest when several are waiting.
@@ -207,6 +210,19 @@ fn index_in_background(jobs: Receiver<Arc<Plan>>, site: &RwLock<Site>) {
 }
 
 impl Builder {
+    /// The theme to build with: a `--theme` folder read afresh (its files may have changed), the
+    /// built-in one compiled once.
+    fn theme(&self) -> Result<Arc<crate::render::Theme>, crate::render::theme::ThemeError> {
+        if self.cfg.theme.is_some() {
+            return crate::render::Theme::load(self.cfg.theme.as_deref()).map(Arc::new);
+        }
+        if let Some(t) = self.builtin.get() {
+            return Ok(Arc::clone(t));
+        }
+        let t = Arc::new(crate::render::Theme::builtin()?);
+        Ok(Arc::clone(self.builtin.get_or_init(|| t)))
+    }
+
     /// [`Builder::rebuild`], surviving a bug: a panic while building keeps the last good site
     /// up and says so, instead of stopping the server the secretariat is editing against.
     fn rebuild_safely(&self) -> Option<Instant> {
@@ -234,7 +250,8 @@ impl Builder {
             match crate::load_registry_with(&cfg.content, &mut diags, Some(&caches.load)) {
                 Err(e) => Err(format!("エラー: {e}\n")),
                 Ok(_) if diags.has_errors() => Err(diags.render()),
-                Ok(registry) => crate::render::Theme::load(cfg.theme.as_deref())
+                Ok(registry) => self
+                    .theme()
                     .map_err(crate::Error::from)
                     .and_then(|theme| {
                         let opts = crate::SiteOptions {

@@ -22,6 +22,7 @@ fn serving_now_reads_the_clock_it_is_given_and_waits_for_the_next_release() {
         site: Arc::new(RwLock::new(Site::default())),
         caches: Arc::default(),
         index,
+        builtin: std::sync::OnceLock::new(),
     };
     let next = builder.rebuild();
     assert_eq!(
