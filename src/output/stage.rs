@@ -245,10 +245,21 @@ fn write_all(
         .map(|(rel, blob)| {
             let target = staging.join(rel);
             let before = previous.map(|p| p.dir.join(rel));
-            let changed = before.as_deref().and_then(|b| differs(b, blob));
-            if let (Some(before), Some(false)) = (&before, changed) {
-                if let Ok(len) = fs::hard_link(before, &target).and_then(|()| fs::metadata(&target)) {
-                    return Ok((len.len(), changed));
+            let mut changed = None;
+            if let Some(before) = &before {
+                match fs::symlink_metadata(before) {
+                    Ok(m) if m.is_file() && Some(m.len()) != blob_len(blob) => changed = Some(true),
+                    Ok(m) if m.is_file() && fs::hard_link(before, &target).is_ok() => {
+                        // What was linked is compared, not what the path held a moment before:
+                        // another writer may swap the output in the meantime.
+                        if differs(&target, blob) == Some(false) {
+                            return Ok((m.len(), Some(false)));
+                        }
+                        fs::remove_file(&target).map_err(io_at(&target))?;
+                        changed = Some(true);
+                    }
+                    Ok(m) if m.is_file() => changed = differs(before, blob),
+                    _ => {}
                 }
             }
             let len = match blob {
@@ -264,6 +275,14 @@ fn write_all(
         bytes: done.iter().map(|(len, _)| len).sum(),
         changed: done.into_iter().map(|(_, c)| c).collect(),
     })
+}
+
+/// The length of what `blob` holds (`None` when a copied file cannot be read).
+fn blob_len(blob: &Blob) -> Option<u64> {
+    match blob {
+        Blob::Bytes(b) => Some(b.len() as u64),
+        Blob::Copy(src) => fs::metadata(src).ok().map(|m| m.len()),
+    }
 }
 
 /// Replace `out` by `staging`; returns where the previous site now is (to count what changed,

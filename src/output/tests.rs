@@ -340,3 +340,52 @@ fn with_the_exchange_the_previous_tree_is_removed() {
     assert_eq!(names(tmp.path()), ["out"]);
     assert!(swapped.get() || cfg!(not(target_os = "linux")));
 }
+
+#[cfg(unix)]
+fn inode(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata(path).unwrap().ino()
+}
+
+#[test]
+#[cfg(unix)]
+fn a_file_the_output_already_holds_is_linked_and_any_other_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, public) = (tmp.path().join("out"), tmp.path().join("output"));
+    let asset = tmp.path().join("slides.pdf");
+    fs::write(&asset, "%PDF-1").unwrap();
+    let with_asset = |files: &[(&str, &str)]| {
+        let mut p = plan(files);
+        p.add_blob("assets/slides.pdf".into(), Blob::Copy(asset.clone()))
+            .unwrap();
+        p
+    };
+    let first = with_asset(&[("same.html", "same"), ("sized.html", "aaaa"), ("grown.html", "a")]);
+    write_plan(&first, &out, OutputKind::Public, &public, at()).unwrap();
+    let before: Vec<u64> = ["same.html", "sized.html", "grown.html", "assets/slides.pdf"]
+        .iter()
+        .map(|f| inode(&out.join(f)))
+        .collect();
+    // Same bytes; same size with other bytes; another size; a copied file unchanged; one new.
+    let second = with_asset(&[
+        ("same.html", "same"),
+        ("sized.html", "bbbb"),
+        ("grown.html", "ab"),
+        ("new.html", "n"),
+    ]);
+    let written = write_plan(&second, &out, OutputKind::Public, &public, at()).unwrap();
+    assert_eq!(inode(&out.join("same.html")), before[0], "linked from the old output");
+    assert_eq!(inode(&out.join("assets/slides.pdf")), before[3], "a copied file too");
+    assert_ne!(inode(&out.join("sized.html")), before[1]);
+    assert_eq!(fs::read_to_string(out.join("sized.html")).unwrap(), "bbbb");
+    assert_eq!(fs::read_to_string(out.join("grown.html")).unwrap(), "ab");
+    assert!(holds(&out, &second, |_| false), "the output is exactly the plan");
+    assert_eq!(written.changes.added, ["new.html"]);
+    assert_eq!(written.changes.changed, ["grown.html", "sized.html"]);
+    assert!(written.changes.removed.is_empty());
+    assert_eq!(
+        changes(&second, &out),
+        Changes::default(),
+        "compared with itself, nothing changed"
+    );
+}
