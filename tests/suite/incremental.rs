@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::common::Site;
+use crate::common::{Site, plan_files};
 use banso::diag::Diagnostics;
-use banso::render::{Blob, Options, Search, Theme};
+use banso::render::{Options, Search, Theme};
 use banso::time::Instant;
 use banso::{Caches, SiteOptions};
 
@@ -26,16 +26,7 @@ fn render(site: &Site, as_of: &str, caches: Option<&Caches>) -> BTreeMap<String,
         index: None,
     };
     let plan = banso::render_site_with(&registry, opts, &theme, reuse).unwrap().plan;
-    plan.files()
-        .iter()
-        .map(|(path, blob)| {
-            let bytes = match blob {
-                Blob::Bytes(b) => b.clone(),
-                Blob::Copy(p) => std::fs::read(p).unwrap(),
-            };
-            (path.clone(), bytes)
-        })
-        .collect()
+    plan_files(&plan)
 }
 
 /// The cached rebuild equals a fresh one; returns it.

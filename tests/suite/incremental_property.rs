@@ -9,11 +9,11 @@ use std::path::Path;
 
 use proptest::prelude::*;
 
-use crate::common::{Site, banso_env, ok, tree};
+use crate::common::{Site, banso_env, ok, plan_files, tree};
 use banso::Caches;
 use banso::diag::Diagnostics;
 use banso::render::search::{PartCache, search_index, search_index_with};
-use banso::render::{Blob, Options, Reuse, Search, Theme};
+use banso::render::{Options, Reuse, Search, Theme};
 use banso::time::Instant;
 
 /// The embargo fixture's release instants, one second before each, and one long after.
@@ -143,17 +143,7 @@ fn in_memory(site: &Site, as_of: &str, caches: Option<(&Caches, &PartCache)>) ->
         Some((_, parts)) => search_index_with(&plan, Some(parts)),
         None => search_index(&plan),
     };
-    let mut files: BTreeMap<String, Vec<u8>> = plan
-        .files()
-        .iter()
-        .map(|(path, blob)| {
-            let bytes = match blob {
-                Blob::Bytes(b) => b.clone(),
-                Blob::Copy(p) => std::fs::read(p).unwrap(),
-            };
-            (path.clone(), bytes)
-        })
-        .collect();
+    let mut files = plan_files(&plan);
     files.extend(index.unwrap());
     files
 }
@@ -171,22 +161,7 @@ fn differing(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> Ve
 
 /// `banso build` of `site` at `as_of` into `out`, with its search cache under `cache`.
 fn build(site: &Site, out: &Path, cache: &Path, as_of: &str) {
-    let content = site.content();
-    let args = [
-        "build",
-        "--content",
-        content.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-        "--as-of",
-        as_of,
-        "--quiet",
-    ];
-    ok(&banso_env(
-        site.content().parent().unwrap(),
-        &args,
-        &[("BANSO_CACHE_DIR", cache.to_str().unwrap())],
-    ));
+    ok(&site.build_into(out, as_of, &[("BANSO_CACHE_DIR", cache.to_str().unwrap())]));
 }
 
 proptest! {
