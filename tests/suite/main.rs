@@ -22,6 +22,7 @@ mod import_property;
 mod import_updates;
 mod import_workbook;
 mod incremental;
+mod minify;
 mod ministries;
 mod privacy;
 mod programs;
