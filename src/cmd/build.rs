@@ -73,6 +73,8 @@ pub fn run(args: &BuildArgs) -> i32 {
                     } else {
                         crate::render::Search::Full
                     },
+                    // The command line or site.yaml turns it on.
+                    minify: args.minify || registry.site.minify,
                 },
             };
             let reuse = crate::render::Reuse {

@@ -39,6 +39,7 @@ pub fn run(args: &CheckArgs) -> i32 {
         let opts = crate::SiteOptions {
             render: crate::render::Options {
                 search: crate::render::Search::Deferred,
+                minify: false,
             },
             ..crate::SiteOptions::at(as_of)
         };

@@ -32,6 +32,7 @@ pub fn run(args: &DiffArgs) -> i32 {
             // is made from the pages, and comparing its shards says nothing more.
             render: crate::render::Options {
                 search: crate::render::Search::Deferred,
+                minify: false,
             },
         };
         crate::render_site(&registry, opts, &theme)

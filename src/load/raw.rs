@@ -45,6 +45,8 @@ pub struct RawSite {
     pub min_group_size: Option<Sp<u32>>,
     /// One sentence about the site, used as the top page's description.
     pub description: Option<Sp<String>>,
+    /// Minify pages, CSS and JS on `build` and `release` (as `build --minify`).
+    pub minify: Option<Sp<bool>>,
 }
 
 /// One entry of ministries.yaml.

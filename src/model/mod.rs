@@ -64,6 +64,8 @@ pub struct Site {
     /// Person-attribute aggregates over fewer people than this are suppressed.
     pub min_group_size: u32,
     pub description: Option<String>,
+    /// `minify: true`: `build` and `release` minify pages, CSS and JS (as `build --minify`).
+    pub minify: bool,
 }
 
 /// 市町村 — a municipality record of municipalities.yaml.

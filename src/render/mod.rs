@@ -21,13 +21,15 @@
 //! - `data/` — /data/: the open-data CSV and JSON files and summary.json.
 //! - `search.rs` (Pagefind index), `shortcuts.rs` (the search page's table of navigation pages),
 //!   `xml.rs` (feed, sitemap), `markdown.rs`, `theme.rs`,
-//!   `tilemap.rs`, `colors.rs`, `cache.rs` (pages reused by `serve`).
+//!   `tilemap.rs`, `colors.rs`, `cache.rs` (pages reused by `serve`), `minify.rs` (`--minify`,
+//!   after everything else).
 
 mod cache;
 pub mod charts;
 pub mod colors;
 mod data;
 pub mod markdown;
+mod minify;
 mod pages;
 mod print;
 mod renderer;
@@ -127,12 +129,18 @@ pub enum RenderError {
     Template { template: String, message: String },
     #[error("データファイル {0} を作れません: {1}")]
     Data(String, String),
+    #[error("{path} を縮小できません（--minify）: {message}")]
+    Minify { path: String, message: String },
 }
 
 /// What a build includes beyond the pages every site has.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
     pub search: Search,
+    /// Minify pages, CSS and JS as the last step (`build --minify`, site.yaml `minify: true`);
+    /// the search index of [`Search::Full`] is made before, from the pages as rendered.
+    /// `serve` and `diff` leave it off.
+    pub minify: bool,
 }
 
 /// Site search: the search page, the header search box and the Pagefind index.
@@ -190,6 +198,9 @@ pub fn render(
     }
     for (path, asset) in &p.assets {
         plan.add_blob(urls::asset(path), Blob::Copy(asset.source.clone()))?;
+    }
+    if opts.minify {
+        crate::timing::timed("minify", || minify::minify_plan(&mut plan))?;
     }
     if let Some(c) = cache {
         c.finish_build();

@@ -260,6 +260,7 @@ impl Builder {
                             base_url: Some(self.base_url.clone()),
                             render: crate::render::Options {
                                 search: crate::render::Search::Deferred,
+                                minify: false,
                             },
                         };
                         crate::render_site_with(

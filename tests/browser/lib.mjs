@@ -13,11 +13,14 @@ export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BANSO = process.env.BANSO ?? join(REPO, 'target/release/banso');
 export const SCREENSHOTS = join(REPO, 'tests/browser/screenshots');
 
-/** Build `content` at `asOf` into a fresh temporary directory; returns the output path. */
-export function buildSite(content, asOf = '2026-11-23') {
+/**
+ * Build `content` at `asOf` into a fresh temporary directory, with `extra` arguments
+ * (`['--minify']`); returns the output path.
+ */
+export function buildSite(content, asOf = '2026-11-23', extra = []) {
   const dir = mkdtempSync(join(tmpdir(), 'banso-browser-'));
   const out = join(dir, 'site');
-  execFileSync(BANSO, ['build', '--content', content, '--output', out, '--as-of', asOf], { stdio: 'pipe' });
+  execFileSync(BANSO, ['build', '--content', content, '--output', out, '--as-of', asOf, ...extra], { stdio: 'pipe' });
   return out;
 }
 

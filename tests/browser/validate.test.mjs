@@ -2,7 +2,8 @@
 // the fixture site (which has the page kinds the real content has none of yet, a report among
 // them) goes through the Nu Html Checker (vnu.jar, from the npm package vnu-jar) in one Java run,
 // together with a page and a chart known to be invalid, so the check cannot pass by checking
-// nothing. Needs Java 11 or later (`java`, or $JAVA); .ci/run installs Debian's JRE.
+// nothing. The pages of both sites built with `--minify` are checked too: minifying must leave
+// them valid. Needs Java 11 or later (`java`, or $JAVA); .ci/run installs Debian's JRE.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -33,11 +34,14 @@ let messages;
 before(() => {
   sites.real = buildSite(join(REPO, 'content'), '2026-12-06');
   sites.fixture = buildSite(join(REPO, 'tests/fixtures/embargo/content'));
+  sites.realMin = buildSite(join(REPO, 'content'), '2026-12-06', ['--minify']);
+  sites.fixtureMin = buildSite(join(REPO, 'tests/fixtures/embargo/content'), '2026-11-23', ['--minify']);
   const dir = mkdtempSync(join(tmpdir(), 'banso-vnu-'));
   bad = { page: join(dir, 'bad.html'), chart: join(dir, 'bad.svg') };
   writeFileSync(bad.page, BAD_PAGE);
   writeFileSync(bad.chart, BAD_CHART);
-  sites.files = [...filesUnder(sites.real, ['.html', '.svg']), ...filesUnder(sites.fixture, ['.html', '.svg'])];
+  sites.files = [...filesUnder(sites.real, ['.html', '.svg']), ...filesUnder(sites.fixture, ['.html', '.svg']),
+    ...filesUnder(sites.realMin, ['.html']), ...filesUnder(sites.fixtureMin, ['.html'])];
   const started = Date.now();
   const run = spawnSync(JAVA, ['-jar', VNU_JAR, '--errors-only', '--format', 'json', '--stdout', '--skip-non-html',
     '--also-check-svg', ...sites.files, bad.page, bad.chart], { encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -66,8 +70,10 @@ function errorsOf(file) {
 /** One readable line per message: the file (relative to its site), line, column and message. */
 function describe(m) {
   const path = m.url ? fileURLToPath(m.url) : '(no file)';
-  const site = [sites.real, sites.fixture].find((s) => path.startsWith(s + '/'));
-  const where = site ? `${site === sites.real ? 'content' : 'fixture'}:${relative(site, path)}` : path;
+  const names = new Map([[sites.real, 'content'], [sites.fixture, 'fixture'], [sites.realMin, 'content --minify'],
+    [sites.fixtureMin, 'fixture --minify']]);
+  const site = [...names.keys()].find((s) => path.startsWith(s + '/'));
+  const where = site ? `${names.get(site)}:${relative(site, path)}` : path;
   return `${where}:${m.lastLine ?? '?'}:${m.firstColumn ?? m.lastColumn ?? '?'}: ${m.type}: ${m.message}`;
 }
 
@@ -83,5 +89,14 @@ test('every page and chart of the real site and of the fixture site is valid', (
   assert.ok(sites.files.filter((f) => f.endsWith('.html')).length > 300, 'the pages of both sites are checked');
   assert.ok(sites.files.filter((f) => f.endsWith('.svg')).length > 90, 'the charts of both sites are checked');
   const errors = errorsOf(null).map(describe);
+  assert.equal(errors.length, 0, `${errors.length} errors:\n${errors.join('\n')}`);
+});
+
+test('the pages of both sites built with --minify are valid too', () => {
+  const minified = [sites.realMin, sites.fixtureMin];
+  const inMinified = (f) => minified.some((s) => f.startsWith(s + '/'));
+  const pages = sites.files.filter(inMinified);
+  assert.ok(pages.length > 150, `${pages.length} minified pages checked`);
+  const errors = errorsOf(null).filter((m) => m.url && inMinified(fileURLToPath(m.url))).map(describe);
   assert.equal(errors.length, 0, `${errors.length} errors:\n${errors.join('\n')}`);
 });

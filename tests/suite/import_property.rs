@@ -203,6 +203,7 @@ impl Run {
             base_url: None,
             render: banso::render::Options {
                 search: banso::render::Search::Off,
+                minify: false,
             },
         };
         let built = banso::render_site(&reg, opts, &self.theme).unwrap();

@@ -17,6 +17,7 @@ fn render(site: &Site, as_of: &str, caches: Option<&Caches>) -> BTreeMap<String,
     let opts = SiteOptions {
         render: Options {
             search: Search::Deferred,
+            minify: false,
         },
         ..SiteOptions::at(Instant::parse(as_of).unwrap())
     };

@@ -23,6 +23,7 @@ mod import_updates;
 mod import_workbook;
 mod incremental;
 mod incremental_property;
+mod minify;
 mod ministries;
 mod privacy;
 mod programs;

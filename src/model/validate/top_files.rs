@@ -19,6 +19,7 @@ impl Validator<'_> {
             license: String::new(),
             min_group_size: 10,
             description: None,
+            minify: false,
         };
         let Some(rec) = &raw.site else { return site };
         let (f, r) = (&rec.file, &rec.raw);
@@ -26,6 +27,7 @@ impl Validator<'_> {
         site.publisher = self.text(f, "publisher", &r.publisher).unwrap_or_default();
         site.license = self.text(f, "license", &r.license).unwrap_or_default();
         site.description = self.optional_text(f, &r.description);
+        site.minify = r.minify.as_ref().is_some_and(|m| m.value);
         match BaseUrl::parse(&r.base_url.value) {
             Ok(url) => site.base_url = url,
             Err(why) => self.push(
