@@ -129,6 +129,7 @@ fn in_memory(site: &Site, as_of: &str, caches: Option<(&Caches, &PartCache)>) ->
     let opts = banso::SiteOptions {
         render: Options {
             search: Search::Deferred,
+            minify: false,
         },
         ..banso::SiteOptions::at(Instant::parse(as_of).unwrap())
     };
