@@ -7,7 +7,7 @@ use std::path::Path;
 
 use scraper::{Html, Selector};
 
-use crate::common::{Page, Site, banso_env, copy_dir, ok, stderr, tree};
+use crate::common::{Page, Site, copy_dir, ok, stderr, tree};
 
 const AS_OF: &str = "2030-01-01";
 
@@ -18,19 +18,9 @@ fn built(site: &Site, name: &str, extra: &[&str]) -> BTreeMap<String, Vec<u8>> {
 
 fn built_env(site: &Site, name: &str, extra: &[&str], env: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
     let out = site.dir.path().join(name);
-    let content = site.content();
-    let mut args = vec![
-        "build",
-        "--content",
-        content.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-        "--as-of",
-        AS_OF,
-        "--quiet",
-    ];
+    let mut args = vec!["--quiet"];
     args.extend(extra);
-    ok(&banso_env(site.dir.path(), &args, env));
+    ok(&site.build_into_with(&out, AS_OF, &args, env));
     tree(&out)
 }
 

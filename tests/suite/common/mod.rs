@@ -56,8 +56,13 @@ impl Site {
 
     /// `banso build` into `out` (instead of `out/`) with environment variables.
     pub fn build_into(&self, out: &Path, as_of: &str, env: &[(&str, &str)]) -> Output {
+        self.build_into_with(out, as_of, &[], env)
+    }
+
+    /// [`Site::build_into`] with extra arguments.
+    pub fn build_into_with(&self, out: &Path, as_of: &str, extra: &[&str], env: &[(&str, &str)]) -> Output {
         let content = self.content();
-        let args = [
+        let mut args = vec![
             "build",
             "--content",
             content.to_str().unwrap(),
@@ -66,6 +71,7 @@ impl Site {
             "--as-of",
             as_of,
         ];
+        args.extend(extra);
         banso_env(self.dir.path(), &args, env)
     }
 
