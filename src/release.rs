@@ -121,7 +121,9 @@ impl Releaser<'_> {
             return Ok(Err(fingerprint));
         }
         let plan = self.render(&registry, self.job.at, Search::Full)?;
-        let staged = output::stage(&plan, self.claim, self.job.at)?;
+        // Written whole, not linked from the live output: a staging can wait hours, and a file
+        // linked from the live site would follow any change made to that site meanwhile.
+        let staged = output::stage(&plan, self.claim, self.job.at, false)?;
         let pending = self.pending(&registry, &plan)?;
         Ok(Ok(Good {
             staged,

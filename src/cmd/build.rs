@@ -48,8 +48,10 @@ pub fn run(args: &BuildArgs) -> i32 {
         return exit::INVALID;
     }
     // Parts of the search index whose pages are unchanged are taken from the last build into
-    // this output. Only a public build keeps them: a preview's pages are not public.
-    let index_cache = (!args.preview && !args.no_search)
+    // this output. Only a public build of now keeps them: a preview's pages are not public.
+    // A build at a later instant than now holds pages not yet public: it leaves the cache alone.
+    let future = args.as_of.is_some_and(|t| t > Instant::now());
+    let index_cache = (!args.preview && !args.no_search && !future)
         .then(|| match output::private_cache(&out, "search") {
             Ok(dir) => Some(crate::render::search::PartCache::on_disk(dir)),
             Err(why) => {
@@ -85,7 +87,7 @@ pub fn run(args: &BuildArgs) -> i32 {
         })
         .and_then(|built| {
             let written = crate::timing::timed("write", || {
-                output::stage(&built.plan, &claim, as_of)?.swap_in(&built.plan)
+                output::stage(&built.plan, &claim, as_of, true)?.swap_in(&built.plan)
             })?;
             Ok((built, written))
         });

@@ -34,7 +34,47 @@ struct Watch {
 /// A 128-bit SipHash of a file's bytes. Hashing is cheap next to parsing, and unlike size and
 /// modification time it cannot miss an edit that keeps both (coarse clocks, tools that restore
 /// timestamps).
-pub(super) type Stamp = u128;
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Stamp {
+    hash: u128,
+    /// The file's size, times and inode when it was hashed: a file the watcher did not name is
+    /// taken as it was only if these are the same too (a watcher can miss events: network and
+    /// container file systems, a file written through another hard link).
+    seen: Option<Seen>,
+}
+
+/// Two stamps are the same file contents when their hashes are.
+impl PartialEq for Stamp {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash
+    }
+}
+
+/// What `stat` says of a file: size, modification time and, on Unix, change time and inode
+/// (which no tool can set back).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Seen {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    changed: (i64, i64, u64),
+}
+
+impl Seen {
+    fn of(m: &std::fs::Metadata) -> Seen {
+        #[cfg(unix)]
+        let changed = {
+            use std::os::unix::fs::MetadataExt;
+            (m.ctime(), m.ctime_nsec(), m.ino())
+        };
+        #[cfg(not(unix))]
+        let changed = (0, 0, 0);
+        Seen {
+            len: m.len(),
+            modified: m.modified().ok(),
+            changed,
+        }
+    }
+}
 
 struct Cached {
     stamp: Stamp,
@@ -79,16 +119,21 @@ impl Cache {
     /// has not changed since, else read now. `None` for a file that cannot be read or is too
     /// large to cache (reading it then reports the problem).
     pub(super) fn stamp(&self, path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        let seen = Seen::of(&meta);
         if !self.changed_since_last_load(path) {
             let map = self.md.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(c) = map.get(path) {
+            if let Some(c) = map.get(path).filter(|c| c.stamp.seen == Some(seen)) {
                 return Some(c.stamp);
             }
         }
-        if std::fs::metadata(path).ok()?.len() > MAX_TEXT_BYTES {
+        if meta.len() > MAX_TEXT_BYTES {
             return None;
         }
-        Some(crate::hash::of(&std::fs::read(path).ok()?))
+        Some(Stamp {
+            hash: crate::hash::of(&std::fs::read(path).ok()?),
+            seen: Some(seen),
+        })
     }
 
     fn changed_since_last_load(&self, path: &Path) -> bool {
@@ -134,6 +179,44 @@ impl Cache {
                 stamp,
                 read: Arc::new(read.clone()),
             },
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file the watcher did not name is read again when `stat` says it changed (an event the
+    /// watcher missed), and taken as it was otherwise.
+    #[test]
+    fn a_change_the_watcher_missed_is_caught_by_the_files_size_and_times() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.md"), dir.path().join("b.md"));
+        std::fs::write(&a, "one").unwrap();
+        std::fs::write(&b, "two").unwrap();
+        let cache = Cache::default();
+        cache.watched();
+        cache.begin_load(); // the first load reads everything
+        for p in [&a, &b] {
+            let stamp = cache.stamp(p).unwrap();
+            cache.put(p, stamp, &(Diagnostics::new(), Some(String::from("as read"))));
+        }
+        cache.begin_load(); // nothing named since
+        let before = cache.stamp(&b).unwrap();
+        assert_eq!(before.hash, crate::hash::of(b"two"));
+        std::fs::write(&a, "changed").unwrap(); // no event reaches the cache
+        let now = cache.stamp(&a).unwrap();
+        assert_eq!(
+            now.hash,
+            crate::hash::of(b"changed"),
+            "read again: its size and times moved"
+        );
+        assert!(cache.get_read::<String>(&a, now).is_none(), "not the cached text");
+        assert_eq!(cache.stamp(&b).unwrap().hash, before.hash);
+        assert_eq!(
+            cache.get_read::<String>(&b, before).and_then(|(_, v)| v).as_deref(),
+            Some("as read")
         );
     }
 }

@@ -264,7 +264,7 @@ pub fn write_plan(
     as_of: Instant,
 ) -> Result<Written, OutputError> {
     let claim = claim(out, kind, public_default)?;
-    stage(plan, &claim, as_of)?.swap_in(plan)
+    stage(plan, &claim, as_of, true)?.swap_in(plan)
 }
 
 #[cfg(test)]

@@ -65,7 +65,10 @@ fn dir_id(dir: &Path) -> Option<(u64, u64)> {
 /// inside it). Its name cannot be guessed, and once written it is closed to everyone, its owner
 /// included, so that no web server can show a site before its time, even one running as the
 /// user who releases (SPEC §1); it opens at the swap.
-pub fn stage(plan: &Plan, claim: &Claim, as_of: Instant) -> Result<Staged, OutputError> {
+///
+/// With `link_unchanged`, a file whose bytes are those of the site in place is hard-linked from
+/// it (see [`write_all`]); `release`, whose staging waits for its instant, writes every file.
+pub fn stage(plan: &Plan, claim: &Claim, as_of: Instant, link_unchanged: bool) -> Result<Staged, OutputError> {
     let out = claim.out.as_path();
     let out_abs = absolute(out).unwrap_or_else(|| out.to_path_buf());
     let parent = out_abs
@@ -99,7 +102,7 @@ pub fn stage(plan: &Plan, claim: &Claim, as_of: Instant) -> Result<Staged, Outpu
         as_of: Some(as_of),
     };
     // Files that are the same as in the site now in place are linked from it, not written again.
-    let previous = marker::present(&staged.out)
+    let previous = (link_unchanged && marker::present(&staged.out))
         .then(|| Previous::of(&staged.out))
         .flatten();
     let written = write_all(plan, &staged.staging, &marker, previous.as_ref())?;
@@ -239,6 +242,9 @@ fn write_all(
             fs::create_dir(&path).map_err(io_at(&path))
         })?;
     }
+    // A linked file keeps its owner and mode: link only files that have what a file written now
+    // gets (a probe written and removed), so a changed umask or user takes effect everywhere.
+    let fresh = fresh_file_identity(staging)?;
     let files: Vec<(&String, &Blob)> = plan.files().iter().collect();
     let done: Vec<(u64, Option<bool>)> = files
         .par_iter()
@@ -249,7 +255,7 @@ fn write_all(
             if let Some(before) = &before {
                 match fs::symlink_metadata(before) {
                     Ok(m) if m.is_file() && Some(m.len()) != blob_len(blob) => changed = Some(true),
-                    Ok(m) if m.is_file() && fs::hard_link(before, &target).is_ok() => {
+                    Ok(m) if m.is_file() && file_identity(&m) == fresh && fs::hard_link(before, &target).is_ok() => {
                         // What was linked is compared, not what the path held a moment before:
                         // another writer may swap the output in the meantime.
                         if differs(&target, blob) == Some(false) {
@@ -275,6 +281,29 @@ fn write_all(
         bytes: done.iter().map(|(len, _)| len).sum(),
         changed: done.into_iter().map(|(_, c)| c).collect(),
     })
+}
+
+/// Owner and permission bits of a file (`None` where there are none to read).
+fn file_identity(m: &fs::Metadata) -> Option<(u32, u32)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((m.uid(), m.mode() & 0o7777))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = m;
+        None
+    }
+}
+
+/// The owner and mode a file written into `dir` now gets.
+fn fresh_file_identity(dir: &Path) -> Result<Option<(u32, u32)>, OutputError> {
+    let probe = dir.join(".probe");
+    fs::write(&probe, b"").map_err(io_at(&probe))?;
+    let identity = fs::metadata(&probe).map_err(io_at(&probe))?;
+    fs::remove_file(&probe).map_err(io_at(&probe))?;
+    Ok(file_identity(&identity))
 }
 
 /// The length of what `blob` holds (`None` when a copied file cannot be read).

@@ -49,7 +49,12 @@ pub fn link_addresses(html: String, page: &str) -> String {
             break;
         };
         let tag = &body[lt..gt];
-        let name = tag_name(tag);
+        let lower;
+        let mut name = tag_name(tag);
+        if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower = name.to_ascii_lowercase();
+            name = &lower;
+        }
         match name {
             "script" | "style" => {
                 let close = if name == "script" { "</script" } else { "</style" };
@@ -141,9 +146,8 @@ fn css_string(s: &str) -> String {
     out
 }
 
-/// `a`, `/table`, `svg` for `<a href=…>`, `</table>`, `<svg …>`: the templates write tag names
-/// in lower case, and an upper-case one (only in raw HTML, which Markdown shows as text) is
-/// never one of the names looked for, so it is left as it is.
+/// `a`, `/table`, `svg` for `<a href=…>`, `</table>`, `<svg …>`, as written (the caller lowers
+/// the rare upper-case name, from a custom theme).
 fn tag_name(tag: &str) -> &str {
     let rest = &tag[1..];
     let len = rest

@@ -125,8 +125,14 @@ impl PartCache {
         if let Some(files) = earlier.get(&key) {
             return Some(files.clone());
         }
-        let bytes = std::fs::read(self.disk.as_ref()?.join(part_file(key))).ok()?;
-        decode_part(&bytes)
+        let path = self.disk.as_ref()?.join(part_file(key));
+        let bytes = std::fs::read(&path).ok()?;
+        let files = decode_part(&bytes);
+        if files.is_none() {
+            // Damaged: removed, so that this build's part is written in its place.
+            let _ = std::fs::remove_file(&path);
+        }
+        files
     }
 
     /// This index's parts become the ones kept; the others go.
@@ -243,21 +249,43 @@ pub fn search_index_with(plan: &Plan, cache: Option<&PartCache>) -> Result<Files
         parts[part_of(dir, n)].push((dir, html));
     }
     let earlier = cache.map(PartCache::earlier).unwrap_or_default();
-    let made: Vec<(u128, Files)> = parts
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, pages)| {
-            let key = part_key(i + 1, &pages);
-            match cache.and_then(|c| c.get(&earlier, key)) {
-                Some(files) => Ok((key, files)),
-                None => index_part(i + 1, &pages).map(|files| (key, files)),
-            }
-        })
-        .collect::<Result<_, _>>()?;
+    let one = |i: usize, pages: &Vec<(&str, &str)>| {
+        let key = part_key(i + 1, pages);
+        match cache.and_then(|c| c.get(&earlier, key)) {
+            Some(files) => Ok((key, files)),
+            None => index_part(i + 1, pages).map(|files| (key, files)),
+        }
+    };
+    let made: Vec<(u128, Files)> = on_plain_threads(&parts, one).into_iter().collect::<Result<_, _>>()?;
     if let Some(c) = cache {
         c.keep(&made);
     }
     Ok(made.into_iter().flat_map(|(_, files)| files).collect())
+}
+
+/// `f(i, item)` for every item, on as many plain threads as the pool has (not on the pool's
+/// own): each part is indexed inside a runtime of its own, and Pagefind works on the rayon pool
+/// within it, so a pool thread waiting there could take up another part and start a runtime
+/// inside a runtime, which panics. Results in the items' order.
+fn on_plain_threads<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done: Mutex<Vec<(usize, R)>> = Mutex::new(Vec::with_capacity(items.len()));
+    let threads = rayon::current_num_threads().clamp(1, items.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    let r = f(i, item);
+                    done.lock().unwrap_or_else(|e| e.into_inner()).push((i, r));
+                }
+            });
+        }
+    });
+    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// The part (0-based, of `n`) a page goes to: by its path alone, so pages added or removed
@@ -270,8 +298,11 @@ fn part_of(dir: &str, n: usize) -> usize {
 fn part_key(no: usize, pages: &[(&str, &str)]) -> u128 {
     let mut h = crate::hash::Hash128::default();
     h.bytes(&indexer().to_le_bytes()).bytes(&no.to_le_bytes());
+    // Each field after its length, so that no two page lists give the same bytes.
     for (dir, html) in pages {
-        h.bytes(dir.as_bytes()).bytes(&[0]).bytes(html.as_bytes()).bytes(&[0]);
+        for field in [dir, html] {
+            h.bytes(&(field.len() as u64).to_le_bytes()).bytes(field.as_bytes());
+        }
     }
     h.finish()
 }

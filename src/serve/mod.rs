@@ -110,7 +110,7 @@ pub fn serve(mut cfg: ServeConfig) -> Result<(), crate::Error> {
         Ok(e)
             if matches!(
                 e.kind,
-                EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+                EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) | EventKind::Any | EventKind::Other
             ) =>
         {
             seen.load.changed(e.paths);

@@ -271,7 +271,7 @@ fn a_page_edit_on_the_real_site_reindexes_one_part_and_rewrites_only_what_change
 }
 
 #[test]
-fn previews_and_releases_leave_the_build_cache_alone() {
+fn previews_future_builds_and_releases_leave_the_build_cache_alone() {
     let site = Site::fixture("embargo");
     let cache = site.dir.path().join("private-cache");
     let env = [("BANSO_CACHE_DIR", cache.to_str().unwrap())];
@@ -291,6 +291,8 @@ fn previews_and_releases_leave_the_build_cache_alone() {
         ],
         &env,
     ));
+    // A public build at an instant still to come holds pages not yet public either.
+    ok(&site.build_into(&site.dir.path().join("ahead"), "2099-01-01", &env));
     ok(&site.build_into(&site.out(), "2026-05-01", &[("BANSO_CACHE_DIR", "/nonexistent/never")]));
     // A release a moment ahead: staged, then swapped in at its instant.
     let at = banso::time::Instant::from_second(banso::time::Instant::now().as_second() + 2)
@@ -309,7 +311,10 @@ fn previews_and_releases_leave_the_build_cache_alone() {
         ],
         &env,
     ));
-    assert!(!cache.exists(), "nothing of a preview or a release in the cache");
+    assert!(
+        !cache.exists(),
+        "nothing of a preview, a future build or a release in the cache"
+    );
     // A public build does fill it.
     ok(&site.build_into(&site.out(), "2026-05-01", &env));
     assert_eq!(kept_parts(&cache).len(), 1);
