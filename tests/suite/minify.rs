@@ -320,16 +320,7 @@ fn release_minifies_when_site_yaml_says_so() {
     let released = site.output_tree();
     assert!(text(&released["index.html"]).starts_with("<!doctype html><html lang=ja>"));
     let out = site.dir.path().join("built");
-    let content = site.content();
-    ok(&site.banso(&[
-        "build",
-        "--content",
-        content.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-        "--as-of",
-        at,
-    ]));
+    ok(&site.build_into(&out, at, &[]));
     let changed = crate::common::tree_changes(&tree(&out), &released);
     assert!(
         changed.iter().all(Vec::is_empty),
