@@ -21,6 +21,22 @@ impl Hash128 {
         self
     }
 
+    /// Writes `value` by its `Hash` (a derived one takes every field, in order, strings ended
+    /// and sequences counted, so different values write different bytes).
+    pub fn value(&mut self, value: &impl std::hash::Hash) -> &mut Self {
+        struct Into<'a>(&'a mut Hash128);
+        impl Hasher for Into<'_> {
+            fn write(&mut self, bytes: &[u8]) {
+                self.0.bytes(bytes);
+            }
+            fn finish(&self) -> u64 {
+                self.0.finish() as u64
+            }
+        }
+        value.hash(&mut Into(self));
+        self
+    }
+
     pub fn finish(&self) -> u128 {
         self.0.finish128().into()
     }

@@ -7,7 +7,7 @@ use crate::diag::closest;
 use super::normalize_name;
 
 /// 府省庁等 — an organisation 支援官 come from; its index in ministries.yaml is its display order.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Ministry {
     pub name: String,
     /// ministries.yaml `id`: the slug of /ministries/<id>/; without one there is no page.

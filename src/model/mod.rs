@@ -69,7 +69,7 @@ pub struct Site {
 }
 
 /// 市町村 — a municipality record of municipalities.yaml.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Municipality {
     pub code: MunicipalityCode,
     pub name: String,
@@ -226,7 +226,7 @@ pub fn counts_of(b: &[Option<u32>]) -> Vec<u32> {
 /// the member as the registry holds it, or as published ([`crate::publish::Team`] is
 /// `Team<publish::Member>`), so a field added here reaches the published team and render
 /// without being restated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Team<M = Member> {
     pub cohort: CohortNo,
     pub no: TeamNo,
@@ -413,7 +413,7 @@ pub struct Asset {
 }
 
 /// Markdown text and what each of its site links and images points to.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct Body {
     pub markdown: String,
     /// The line of its file the Markdown starts on.
@@ -433,14 +433,14 @@ impl Body {
 }
 
 /// A file attached to a report.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Attachment {
     pub asset: AssetPath,
     pub title: String,
 }
 
 /// 報告 — a report of one team, from cohorts/<n>/reports/<stem>.md.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Report {
     pub cohort: CohortNo,
     pub team: TeamNo,

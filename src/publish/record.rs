@@ -19,7 +19,7 @@ pub type Team = model::Team<Member>;
 
 /// 地方創生支援官 as published: name, ministry, grade, position, and when — nothing
 /// aggregate-only.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Member {
     pub ministry: MinistryNo,
     pub grade: Grade,

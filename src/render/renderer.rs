@@ -8,8 +8,11 @@ use serde::Serialize;
 
 use super::views::View;
 use super::views::layout::{Crumb, Layout, MenuItem, SiteLinks, crumb, root_of};
+use super::views::parts::TeamRow;
 use super::{Plan, RenderError, Theme};
+use crate::hash::Hash128;
 use crate::model::urls::{self, BaseUrl};
+use crate::model::{CohortNo, TeamNo};
 use crate::publish::{Kind, Published, Sources};
 use crate::stats::Stats;
 
@@ -27,6 +30,11 @@ pub(super) struct Renderer<'a, 'r> {
     base: &'a BaseUrl,
     opts: super::Options,
     cache: Option<&'a super::PageCache>,
+    /// With a page cache: what every page's layout is made from besides the page itself (the
+    /// site, menus, preview, options, address, theme), hashed once a build.
+    layout_key: u128,
+    /// With a page cache: each published team's key, made on first use (see [`Renderer::team_key`]).
+    team_keys: std::sync::OnceLock<std::collections::HashMap<(CohortNo, TeamNo), u128>>,
     pub(super) plan: Plan,
     menu: Vec<(String, String)>,
     footer: Vec<(String, String)>,
@@ -91,6 +99,17 @@ impl<'a, 'r> Renderer<'a, 'r> {
             .iter()
             .map(|pg| (pg.title.clone(), urls::page(&pg.stem)))
             .collect();
+        let layout_key = match cache {
+            Some(_) => {
+                let mut w = Hash128::default();
+                w.bytes(&theme.fingerprint.to_le_bytes());
+                // The as-of reaches the layout only as a preview's banner.
+                let banner = p.preview.then(|| p.as_of.display_ja());
+                debug_key(&mut w, &(p.site, &menu, &footer, banner, opts.search, base));
+                w.finish()
+            }
+            None => 0,
+        };
         Renderer {
             p,
             stats,
@@ -98,6 +117,8 @@ impl<'a, 'r> Renderer<'a, 'r> {
             base,
             opts,
             cache,
+            layout_key,
+            team_keys: std::sync::OnceLock::new(),
             plan: Plan::default(),
             menu,
             footer,
@@ -153,6 +174,93 @@ impl<'a, 'r> Renderer<'a, 'r> {
 
     /// One page: layout, template, HTML. Needs only `&self`, so pages render in parallel.
     pub(super) fn page<V: View>(&self, spec: PageSpec, page: &V) -> Result<Rendered, RenderError> {
+        self.page_under(spec, page, None)
+    }
+
+    /// A page whose view is made only when the page cache has no page of the same inputs.
+    ///
+    /// `inputs` writes into the key everything the page's title, description, crumbs and view
+    /// are made from besides its path and sources (records by their `Debug` form, which names
+    /// every field, so a field added later is in the key without being listed; teams by
+    /// [`Renderer::team_key`]; what `Published` answers about them, such as `shows` for each link
+    /// target of a body). The key adds the layout's inputs: [`Renderer::layout_key`], the
+    /// template, the path and the page's 「更新」 date from its sources. Held records are not in
+    /// the published view, and whether a target is shown is part of the key, so a page reused
+    /// is the page a build from nothing would make (`tests/suite/incremental_property.rs`).
+    /// Without a page cache (`build`), `make` is called at once.
+    pub(super) fn page_from<'s, V: View>(
+        &self,
+        path: &'s str,
+        sources: Sources,
+        inputs: impl FnOnce(&mut Hash128),
+        make: impl FnOnce() -> (PageText, V),
+    ) -> Result<Rendered, RenderError> {
+        let key = self.cache.map(|_| {
+            let mut w = Hash128::default();
+            w.bytes(&self.layout_key.to_le_bytes())
+                .bytes(V::TEMPLATE.file().as_bytes())
+                .bytes(&[0xff])
+                .bytes(path.as_bytes())
+                .bytes(&[0xff]);
+            let updated = self.changes.last(&sources).map(|t| self.p.when(t));
+            debug_key(&mut w, &updated);
+            inputs(&mut w);
+            w.finish()
+        });
+        if let Some(bytes) = self.cache.zip(key).and_then(|(c, k)| c.get(k)) {
+            return Ok(Rendered {
+                files: vec![(page_file(path), bytes)],
+                sources: vec![(path.to_string(), sources)],
+            });
+        }
+        let (text, view) = make();
+        let spec = PageSpec {
+            path,
+            sources,
+            og_type: text.og_type,
+            title: text.title,
+            description: text.description,
+            crumbs: text.crumbs,
+        };
+        self.page_under(spec, &view, key)
+    }
+
+    /// Whether pages are reused from a page cache (`serve`): keys are made only then.
+    pub(super) fn caching(&self) -> bool {
+        self.cache.is_some()
+    }
+
+    /// A published team's key for [`Renderer::page_from`]: the team with its members as
+    /// published, its municipality, the sort keys of its reports, and its row as pages list it
+    /// (ministry names and pages, its reports, its announcement as said). The keys of all teams are made once a build, on first
+    /// use; a key of 0 matches nothing.
+    pub(super) fn team_key(&self, cohort: CohortNo, no: TeamNo) -> u128 {
+        let keys = self.team_keys.get_or_init(|| {
+            use rayon::prelude::*;
+            self.p
+                .teams
+                .par_iter()
+                .map(|t| {
+                    let mut w = Hash128::default();
+                    record_key(&mut w, &(t, self.p.municipality(t.municipality)));
+                    // The order of its reports among other teams' (lists sort by these).
+                    for r in self.p.reports_of(t.cohort, t.no) {
+                        record_key(&mut w, &(r.date, r.release, r.cohort, &r.stem));
+                    }
+                    // What the row says (names of its ministries, municipality and prefecture,
+                    // its reports, when it was announced) as the pages show it; a row that does
+                    // not serialise gets no key (0: never matched, rendered again).
+                    match serde_json::to_writer(&mut w, &TeamRow::of(self.p, t)) {
+                        Ok(()) => ((t.cohort, t.no), w.finish()),
+                        Err(_) => ((t.cohort, t.no), 0),
+                    }
+                })
+                .collect()
+        });
+        keys.get(&(cohort, no)).copied().unwrap_or(0)
+    }
+
+    fn page_under<V: View>(&self, spec: PageSpec, page: &V, key: Option<u128>) -> Result<Rendered, RenderError> {
         let site = self.p.site;
         let is_404 = spec.path == urls::NOT_FOUND;
         let root = if is_404 {
@@ -207,9 +315,10 @@ impl<'a, 'r> Renderer<'a, 'r> {
             search_box: self.opts.search != super::Search::Off && spec.path != urls::SEARCH,
             links,
         };
-        let key = self
-            .cache
-            .map(|_| super::cache::key(self.theme.fingerprint, V::TEMPLATE.file(), &layout, page));
+        let key = key.or_else(|| {
+            self.cache
+                .map(|_| super::cache::key(self.theme.fingerprint, V::TEMPLATE.file(), &layout, page))
+        });
         let cached = self.cache.zip(key).and_then(|(c, k)| c.get(k));
         let bytes = match cached {
             Some(bytes) => bytes,
@@ -230,16 +339,44 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 bytes
             }
         };
-        let file = if is_404 {
-            urls::NOT_FOUND.to_string()
-        } else {
-            format!("{}index.html", spec.path)
-        };
         Ok(Rendered {
-            files: vec![(file, bytes)],
+            files: vec![(page_file(spec.path), bytes)],
             sources: vec![(spec.path.to_string(), spec.sources)],
         })
     }
+}
+
+/// The file of the page at `path`.
+fn page_file(path: &str) -> String {
+    if path == urls::NOT_FOUND {
+        urls::NOT_FOUND.to_string()
+    } else {
+        format!("{path}index.html")
+    }
+}
+
+/// Writes `value` into a key by its derived `Hash`, which takes every field, so the key of a
+/// record changes with any of them (a field added later included).
+pub(super) fn record_key(w: &mut Hash128, value: &impl std::hash::Hash) {
+    w.value(value);
+}
+
+/// Writes `value`'s `Debug` form into a key: for small values without `Hash` (derived `Debug`
+/// also names every field). Written straight into the hasher, not built as text.
+pub(super) fn debug_key(w: &mut Hash128, value: &impl std::fmt::Debug) {
+    use std::io::Write;
+    // Writing into a hasher does not fail; if formatting did, the key would be wrong only in
+    // not matching an earlier page, which renders the page again.
+    let _ = write!(w, "{value:?}");
+    w.bytes(&[0xff]);
+}
+
+/// What a page says of itself besides its path and sources (see [`Renderer::page_from`]).
+pub(super) struct PageText {
+    pub og_type: OgType,
+    pub title: String,
+    pub description: String,
+    pub crumbs: Vec<Crumb>,
 }
 
 /// One page to emit.

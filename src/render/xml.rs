@@ -51,7 +51,7 @@ pub(super) fn render_xml(
             .filter(|dir| {
                 !matches!(
                     plan.files().get(&format!("{dir}index.html")),
-                    Some(super::Blob::Bytes(html)) if contains(html, br#"<meta name="robots" content="noindex"#)
+                    Some(super::Blob::Bytes(html)) if contains(head(html), br#"<meta name="robots" content="noindex"#)
                 )
             })
             .map(str::to_string)
@@ -173,6 +173,12 @@ fn feed(p: &Published, base: &BaseUrl) -> String {
     }
     x.push_str("</feed>\n");
     x
+}
+
+/// A page's `<head>` (where a robots `<meta>` belongs), or the whole page when it has no
+/// `</head>`: a page is read up to it rather than to its end.
+fn head(html: &[u8]) -> &[u8] {
+    memchr::memmem::find(html, b"</head>").map_or(html, |end| &html[..end])
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

@@ -45,6 +45,19 @@ enum Step {
     AddPage(bool),
     /// Change the site's description (every page's layout).
     EditSite(u8),
+    /// Rename a published member (team rows on team, town, area, ministry and report pages).
+    RenameMember(u8),
+    /// Move a member of team 2 to another 府省庁等 or back (two ministry pages, the ministry
+    /// list, and the team's row everywhere).
+    MoveMember(bool),
+    /// Retitle the released report (its page, the lists, its team's row).
+    RetitleReport(u8),
+    /// Change the released report's date (its place among the reports, newest first).
+    RedateReport(bool),
+    /// Change a municipality's population (its page, the population charts).
+    EditPopulation(u8),
+    /// Change a ministry's short name (its page's search names).
+    EditMinistry(u8),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -56,6 +69,12 @@ fn step() -> impl Strategy<Value = Step> {
         1 => any::<bool>().prop_map(Step::MoveAnnouncement),
         1 => any::<bool>().prop_map(Step::AddPage),
         1 => any::<u8>().prop_map(Step::EditSite),
+        1 => any::<u8>().prop_map(Step::RenameMember),
+        1 => any::<bool>().prop_map(Step::MoveMember),
+        1 => any::<u8>().prop_map(Step::RetitleReport),
+        1 => any::<bool>().prop_map(Step::RedateReport),
+        1 => any::<u8>().prop_map(Step::EditPopulation),
+        1 => any::<u8>().prop_map(Step::EditMinistry),
     ]
 }
 
@@ -118,11 +137,45 @@ fn apply(site: &Site, step: &Step, as_of: &mut &'static str) {
             };
             site.write("site.yaml", &text);
         }
+        Step::RenameMember(n) => set(
+            "cohorts/1/teams.yaml",
+            "      name: 架空 一郎",
+            format!("      name: 架空 一郎{n}"),
+        ),
+        Step::MoveMember(away) => {
+            let ministry = if *away { "国土交通省" } else { "総務省" };
+            set(
+                "cohorts/1/teams.yaml",
+                "    - { ministry: ",
+                format!("    - {{ ministry: {ministry}, grade: 係長級, name: 架空 三郎 }}"),
+            );
+        }
+        Step::RetitleReport(n) => set(
+            "cohorts/1/reports/mori-interim.md",
+            "title:",
+            format!("title: 森町チーム 中間報告{n}（架空）"),
+        ),
+        Step::RedateReport(earlier) => {
+            let date = if *earlier { "2026-09-01" } else { "2026-10-01" };
+            set("cohorts/1/reports/mori-interim.md", "date:", format!("date: {date}"));
+        }
+        Step::EditPopulation(n) => set(
+            "municipalities.yaml",
+            "  population: 13582",
+            format!("  population: 13582{}", n % 10),
+        ),
+        Step::EditMinistry(n) => set("ministries.yaml", "  short: 国交省", format!("  short: 国交省{n}")),
     }
 }
 
-/// The site with its search index, rendered in memory with `caches` (or from nothing).
-fn in_memory(site: &Site, as_of: &str, caches: Option<(&Caches, &PartCache)>) -> BTreeMap<String, Vec<u8>> {
+/// The site with its search index, rendered in memory with `caches` (or from nothing); with
+/// `preview`, as `serve --preview` shows it (held records marked with their release).
+fn in_memory(
+    site: &Site,
+    as_of: &str,
+    preview: bool,
+    caches: Option<(&Caches, &PartCache)>,
+) -> BTreeMap<String, Vec<u8>> {
     let mut diags = Diagnostics::new();
     let registry = banso::load_registry_with(&site.content(), &mut diags, caches.map(|c| &c.0.load)).unwrap();
     assert!(!diags.has_errors(), "{}", diags.render());
@@ -131,6 +184,7 @@ fn in_memory(site: &Site, as_of: &str, caches: Option<(&Caches, &PartCache)>) ->
             search: Search::Deferred,
             minify: false,
         },
+        preview,
         ..banso::SiteOptions::at(Instant::parse(as_of).unwrap())
     };
     let reuse = Reuse {
@@ -166,19 +220,22 @@ fn build(site: &Site, out: &Path, cache: &Path, as_of: &str) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
     /// `serve`: the caches kept in memory between rebuilds.
     #[test]
-    fn serve_after_any_edits_and_instants_equals_a_build_from_nothing(steps in proptest::collection::vec(step(), 1..7)) {
+    fn serve_after_any_edits_and_instants_equals_a_build_from_nothing(
+        steps in proptest::collection::vec(step(), 1..7),
+        preview in any::<bool>(),
+    ) {
         let site = Site::fixture("embargo");
         let (caches, parts) = (Caches::default(), PartCache::default());
         let mut as_of = "2026-05-01";
-        in_memory(&site, as_of, Some((&caches, &parts)));
+        in_memory(&site, as_of, preview, Some((&caches, &parts)));
         for s in &steps {
             apply(&site, s, &mut as_of);
-            let kept = in_memory(&site, as_of, Some((&caches, &parts)));
-            let cold = in_memory(&site, as_of, None);
+            let kept = in_memory(&site, as_of, preview, Some((&caches, &parts)));
+            let cold = in_memory(&site, as_of, preview, None);
             let differ = differing(&kept, &cold);
             prop_assert!(differ.is_empty(), "after {:?} at {}: {:?}", s, as_of, differ);
         }

@@ -34,7 +34,7 @@ pub enum Target {
 }
 
 /// A link of a body: where it points and where it is written.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Link {
     pub target: Target,
     pub pos: Pos,

@@ -1,11 +1,12 @@
 //! 課題分野 pages: the list of the 26 areas (/themes/), and one page per area with its teams.
 
+use crate::hash::Hash128;
 use crate::model::IssueAreaNo;
 use crate::model::reference::issue_area_note;
 use crate::model::urls;
 use crate::publish::Sources;
 use crate::render::RenderError;
-use crate::render::renderer::{COHORT_KINDS, OgType, PageSpec, Renderer};
+use crate::render::renderer::{COHORT_KINDS, OgType, PageSpec, PageText, Renderer, record_key};
 use crate::render::views::layout::crumb;
 use crate::render::views::parts::TeamList;
 use crate::render::views::{AreaItem, AreaListView, AreaView};
@@ -34,28 +35,26 @@ impl Renderer<'_, '_> {
         let all: Vec<IssueAreaNo> = IssueAreaNo::all().collect();
         self.emit_many(&all, |this, &a| {
             let shown = || this.p.teams.iter().filter(|t| t.areas.contains(&a));
-            let teams = TeamList::newest_cohort_first(this.p, shown());
             let path = urls::issue_area(a);
-            let page = AreaView {
-                no: a.0,
-                name: a.name(),
-                note: issue_area_note(a),
-                teams,
+            let inputs = |w: &mut Hash128| {
+                let teams: Vec<u128> = shown().map(|t| this.team_key(t.cohort, t.no)).collect();
+                record_key(w, &(a, teams));
             };
-            let description = format!("課題分野「{}」に取り組む伴走支援チーム。", a.name());
-            let crumbs = vec![crumb("課題分野", urls::ISSUE_AREAS)];
-            let title = format!("{}. {}", a.0, a.name());
-            this.page(
-                PageSpec {
-                    path: &path,
-                    sources: Sources::teams(this.p, shown()),
+            this.page_from(&path, Sources::teams(this.p, shown()), inputs, || {
+                let page = AreaView {
+                    no: a.0,
+                    name: a.name(),
+                    note: issue_area_note(a),
+                    teams: TeamList::newest_cohort_first(this.p, shown()),
+                };
+                let text = PageText {
                     og_type: OgType::Website,
-                    title,
-                    description,
-                    crumbs,
-                },
-                &page,
-            )
+                    title: format!("{}. {}", a.0, a.name()),
+                    description: format!("課題分野「{}」に取り組む伴走支援チーム。", a.name()),
+                    crumbs: vec![crumb("課題分野", urls::ISSUE_AREAS)],
+                };
+                (text, page)
+            })
         })
     }
 }

@@ -1,13 +1,14 @@
 //! 府省庁等 pages: the list of ministries whose 支援官 are published (/ministries/), and one page per ministry
 //! with the teams its officials join, by cohort, and those teams' reports.
 
+use crate::hash::Hash128;
 use crate::model::{Grade, Ministry, MinistryGroup, MinistryNo, urls};
 use crate::publish::Published;
 use crate::publish::Sources;
 use crate::publish::Team;
 use crate::render::RenderError;
 use crate::render::charts::group_heading;
-use crate::render::renderer::{OgType, PageSpec, Renderer};
+use crate::render::renderer::{OgType, PageSpec, PageText, Renderer, record_key};
 use crate::render::views::layout::crumb;
 use crate::render::views::parts::{OFFICER_DEFINITION, ReportRef, TeamList, fmt_int};
 use crate::render::views::{
@@ -143,57 +144,67 @@ impl Renderer<'_, '_> {
         self.emit_many(&ids, |this, (id, path, t)| {
             let id = *id;
             let m = this.p.ministry(id);
-            let officer_body = m.group == MinistryGroup::OfficerBodies;
-            let mut cohorts: Vec<MinistryCohort> = t.iter().rev().map(|x| cohort_view(this.p, id, x)).collect();
-            // The 支援オフィサー mark is explained once: under the heading of a body of
-            // オフィサー出向先等, else above the first list that shows it.
-            cohorts
-                .iter_mut()
-                .fold(officer_body, |said, c| c.teams.officer_said(said));
-            let teams: std::collections::HashSet<_> = shown(t).map(|team| (team.cohort, team.no)).collect();
-            let reports: Vec<ReportRef> = this
-                .p
-                .reports_newest_first()
-                .iter()
-                .filter(|r| teams.contains(&(r.cohort, r.team)))
-                .map(|r| ReportRef::of(this.p, r))
-                .collect();
-            let summary: Vec<String> = t
-                .iter()
-                .rev()
-                .map(|x| {
-                    format!(
-                        "{} {}チーム（支援官{}名）",
-                        x.cohort.no.label(),
-                        x.teams.len(),
-                        x.members
-                    )
-                })
-                .collect();
-            let description = format!(
-                "{}の地方創生支援官が加わる伴走支援チーム：{}。",
-                m.name,
-                summary.join("、")
-            );
-            let page = MinistryView {
-                search_names: search_names(m),
-                name: m.name.clone(),
-                officer_group: officer_body.then_some(m.group.name()),
-                officer_definition: officer_body.then_some(OFFICER_DEFINITION),
-                cohorts,
-                reports,
+            let inputs = |w: &mut Hash128| {
+                // Its teams by cohort: every member's ministry, grade and 離任 are in the team's
+                // key, the reports listed are the teams' own.
+                let shares: Vec<_> = t
+                    .iter()
+                    .map(|x| {
+                        let teams: Vec<u128> = x.teams.iter().map(|team| this.team_key(team.cohort, team.no)).collect();
+                        (x.cohort.no, x.members, teams)
+                    })
+                    .collect();
+                record_key(w, &(m, shares));
             };
-            this.page(
-                PageSpec {
-                    path,
-                    sources: Sources::teams(this.p, shown(t)),
+            this.page_from(path, Sources::teams(this.p, shown(t)), inputs, || {
+                let officer_body = m.group == MinistryGroup::OfficerBodies;
+                let mut cohorts: Vec<MinistryCohort> = t.iter().rev().map(|x| cohort_view(this.p, id, x)).collect();
+                // The 支援オフィサー mark is explained once: under the heading of a body of
+                // オフィサー出向先等, else above the first list that shows it.
+                cohorts
+                    .iter_mut()
+                    .fold(officer_body, |said, c| c.teams.officer_said(said));
+                let teams: std::collections::HashSet<_> = shown(t).map(|team| (team.cohort, team.no)).collect();
+                let reports: Vec<ReportRef> = this
+                    .p
+                    .reports_newest_first()
+                    .iter()
+                    .filter(|r| teams.contains(&(r.cohort, r.team)))
+                    .map(|r| ReportRef::of(this.p, r))
+                    .collect();
+                let summary: Vec<String> = t
+                    .iter()
+                    .rev()
+                    .map(|x| {
+                        format!(
+                            "{} {}チーム（支援官{}名）",
+                            x.cohort.no.label(),
+                            x.teams.len(),
+                            x.members
+                        )
+                    })
+                    .collect();
+                let description = format!(
+                    "{}の地方創生支援官が加わる伴走支援チーム：{}。",
+                    m.name,
+                    summary.join("、")
+                );
+                let page = MinistryView {
+                    search_names: search_names(m),
+                    name: m.name.clone(),
+                    officer_group: officer_body.then_some(m.group.name()),
+                    officer_definition: officer_body.then_some(OFFICER_DEFINITION),
+                    cohorts,
+                    reports,
+                };
+                let text = PageText {
                     og_type: OgType::Website,
                     title: m.name.clone(),
                     description,
                     crumbs: vec![crumb("府省庁等別", urls::MINISTRIES)],
-                },
-                &page,
-            )
+                };
+                (text, page)
+            })
         })
     }
 }

@@ -1,10 +1,11 @@
 //! 市町村 pages: one per published municipality (/municipalities/CODE/), with its teams and
 //! other programmes.
 
+use crate::hash::Hash128;
 use crate::model::{Municipality, urls};
 use crate::publish::{Record, Sources};
 use crate::render::RenderError;
-use crate::render::renderer::{OgType, PageSpec, Renderer};
+use crate::render::renderer::{OgType, PageText, Renderer, debug_key, record_key};
 use crate::render::views::MunicipalityView;
 use crate::render::views::layout::crumb;
 use crate::render::views::parts::{OFFICER_DEFINITION, TeamRow, fmt_int};
@@ -14,43 +15,8 @@ impl Renderer<'_, '_> {
         let all: Vec<_> = self.p.municipalities.values().copied().collect();
         self.emit_many(&all, |this, m| {
             let pref = m.prefecture();
-            let teams: Vec<TeamRow> = this.p.teams_in(m.code).rev().map(|t| TeamRow::of(this.p, t)).collect();
             let programs = this.program_refs(m.code);
-            let supports: Vec<String> = teams
-                .iter()
-                .map(|t| {
-                    format!(
-                        "地方創生伴走支援制度 {} チーム{}（{}）",
-                        t.cohort_label,
-                        t.number,
-                        ministries_of(t)
-                    )
-                })
-                .chain(programs.iter().map(|p| format!("{}（{}）", p.name, p.fiscal_year)))
-                .collect();
-            let description = format!("{}が受けている国の伴走支援：{}。", m.full_name(), supports.join("、"));
-            let page = MunicipalityView {
-                search_names: search_names(m),
-                name: m.name.clone(),
-                full_name: m.full_name(),
-                kana: m.kana.clone(),
-                code: m.code.to_string(),
-                prefecture: pref.name,
-                prefecture_href: urls::prefecture(pref.slug),
-                population: m.population.map(fmt_int),
-                population_as_of: m.population_as_of.map(|d| d.wareki()),
-                officer_note: teams
-                    .iter()
-                    .any(|t| t.members.iter().any(|m| m.officer))
-                    .then_some(OFFICER_DEFINITION),
-                teams,
-                programs,
-            };
             let path = urls::municipality(m.code);
-            let crumbs = vec![
-                crumb("都道府県から探す", urls::PREFECTURES),
-                crumb(pref.name, urls::prefecture(pref.slug)),
-            ];
             let programs_here = this
                 .p
                 .programs
@@ -59,15 +25,55 @@ impl Renderer<'_, '_> {
             let sources = programs_here.fold(Sources::teams(this.p, this.p.teams_in(m.code)), |s, pr| {
                 s.with(Record::Program(pr.id.clone()))
             });
-            let spec = PageSpec {
-                path: &path,
-                sources,
-                og_type: OgType::Website,
-                title: m.full_name(),
-                description,
-                crumbs,
+            let inputs = |w: &mut Hash128| {
+                let teams: Vec<u128> = this.p.teams_in(m.code).map(|t| this.team_key(t.cohort, t.no)).collect();
+                record_key(w, &(m, teams));
+                // The programmes as the page lists them (rarely any).
+                debug_key(w, &programs);
             };
-            this.page(spec, &page)
+            this.page_from(&path, sources, inputs, || {
+                let teams: Vec<TeamRow> = this.p.teams_in(m.code).rev().map(|t| TeamRow::of(this.p, t)).collect();
+                let supports: Vec<String> = teams
+                    .iter()
+                    .map(|t| {
+                        format!(
+                            "地方創生伴走支援制度 {} チーム{}（{}）",
+                            t.cohort_label,
+                            t.number,
+                            ministries_of(t)
+                        )
+                    })
+                    .chain(programs.iter().map(|p| format!("{}（{}）", p.name, p.fiscal_year)))
+                    .collect();
+                let description = format!("{}が受けている国の伴走支援：{}。", m.full_name(), supports.join("、"));
+                let page = MunicipalityView {
+                    search_names: search_names(m),
+                    name: m.name.clone(),
+                    full_name: m.full_name(),
+                    kana: m.kana.clone(),
+                    code: m.code.to_string(),
+                    prefecture: pref.name,
+                    prefecture_href: urls::prefecture(pref.slug),
+                    population: m.population.map(fmt_int),
+                    population_as_of: m.population_as_of.map(|d| d.wareki()),
+                    officer_note: teams
+                        .iter()
+                        .any(|t| t.members.iter().any(|m| m.officer))
+                        .then_some(OFFICER_DEFINITION),
+                    teams,
+                    programs: programs.clone(),
+                };
+                let text = PageText {
+                    og_type: OgType::Website,
+                    title: m.full_name(),
+                    description,
+                    crumbs: vec![
+                        crumb("都道府県から探す", urls::PREFECTURES),
+                        crumb(pref.name, urls::prefecture(pref.slug)),
+                    ],
+                };
+                (text, page)
+            })
         })
     }
 }

@@ -3,11 +3,13 @@
 
 use serde::Serialize;
 
+use crate::hash::Hash128;
+use crate::model::Report;
 use crate::model::urls;
 use crate::publish::{Kind, Record, Sources};
 use crate::render::RenderError;
 use crate::render::markdown::{plain_text, render_markdown};
-use crate::render::renderer::{OgType, PageSpec, Renderer};
+use crate::render::renderer::{OgType, PageText, Renderer, record_key};
 use crate::render::views::layout::{crumb, root_of};
 use crate::render::views::parts::{HeldUntil, OFFICER_DEFINITION, ReportRef, TeamRow, fmt_int};
 use crate::render::views::{AttachmentView, ReportListView, ReportView};
@@ -15,92 +17,117 @@ use crate::render::views::{AttachmentView, ReportListView, ReportView};
 impl Renderer<'_, '_> {
     pub(in crate::render) fn reports(&mut self) -> Result<(), RenderError> {
         let all = self.p.reports_newest_first();
-        let list: Vec<ReportRef> = all.iter().map(|r| ReportRef::of(self.p, r)).collect();
-        let chunks: Vec<&[ReportRef]> = if list.is_empty() {
-            vec![&[]]
-        } else {
-            list.chunks(REPORTS_PER_PAGE).collect()
-        };
-        let pages: Vec<(usize, &[ReportRef])> = chunks.into_iter().enumerate().map(|(i, c)| (i + 1, c)).collect();
-        let total = pages.len();
-        let count = fmt_int(list.len() as u64);
-        self.emit_many(&pages, |this, &(no, reports)| {
-            let path = reports_list_path(no);
-            let (title, crumbs) = if no == 1 {
-                ("報告".to_string(), vec![])
-            } else {
-                (
-                    format!("報告（{no}／{total}ページ）"),
-                    vec![crumb("報告", urls::REPORTS)],
-                )
-            };
-            let spec = PageSpec {
-                path: &path,
-                sources: Sources::all_of(&[Kind::Reports]),
-                og_type: OgType::Website,
-                title,
-                description: "伴走支援チームの中間報告・最終報告・活動報告の一覧。".into(),
-                crumbs,
-            };
-            let page = ReportListView {
-                reports,
-                count: &count,
-                pager: Pager::new(no, total),
-            };
-            this.page(spec, &page)
-        })?;
-        self.emit_many(all, |this, r| {
-            let path = urls::report(r.cohort, &r.stem);
-            let root = root_of(&path);
-            let team = this
-                .p
-                .team(r.cohort, r.team)
-                .expect("published report has a published team");
-            let attachments: Vec<_> = r
-                .attachments
-                .iter()
-                .map(|a| {
-                    let ext = a.asset.0.rsplit('.').next().unwrap_or("").to_uppercase();
-                    let size = this.p.assets.get(&a.asset).map(|x| human_size(x.size));
-                    AttachmentView {
-                        title: a.title.clone(),
-                        href: crate::render::markdown::asset_href(&a.asset),
-                        format: ext,
-                        size,
-                    }
+        // Each report with its team's key: what its line in a list and its own page are made
+        // from besides the links of its body (only with a page cache).
+        let keys: Vec<u128> = if self.caching() {
+            use rayon::prelude::*;
+            all.par_iter()
+                .map(|r| {
+                    let mut w = Hash128::default();
+                    record_key(&mut w, &(r, self.team_key(r.cohort, r.team)));
+                    w.finish()
                 })
-                .collect();
-            let team_row = TeamRow::of(this.p, team);
-            let page = ReportView {
-                title: r.title.clone(),
-                kind: r.kind.name(),
-                date: r.date.wareki(),
-                date_iso: r.date.iso(),
-                summary: r.summary.clone(),
-                body: render_markdown(&r.body, &root, &|t| this.p.shows(t)),
-                attachments,
-                officer_note: team_row.members.iter().any(|m| m.officer).then_some(OFFICER_DEFINITION),
-                team: team_row,
-                held_until: HeldUntil::of(this.p, r.release),
+                .collect()
+        } else {
+            vec![0; all.len()]
+        };
+        let pages: Vec<(usize, &[&Report], &[u128])> = if all.is_empty() {
+            vec![(1, &[], &[])]
+        } else {
+            all.chunks(REPORTS_PER_PAGE)
+                .zip(keys.chunks(REPORTS_PER_PAGE))
+                .enumerate()
+                .map(|(i, (c, k))| (i + 1, c, k))
+                .collect()
+        };
+        let total = pages.len();
+        let count = fmt_int(all.len() as u64);
+        self.emit_many(&pages, |this, &(no, reports, keys)| {
+            let path = reports_list_path(no);
+            let inputs = |w: &mut Hash128| record_key(w, &(no, total, &count, keys));
+            this.page_from(&path, Sources::all_of(&[Kind::Reports]), inputs, || {
+                let (title, crumbs) = if no == 1 {
+                    ("報告".to_string(), vec![])
+                } else {
+                    (
+                        format!("報告（{no}／{total}ページ）"),
+                        vec![crumb("報告", urls::REPORTS)],
+                    )
+                };
+                let text = PageText {
+                    og_type: OgType::Website,
+                    title,
+                    description: "伴走支援チームの中間報告・最終報告・活動報告の一覧。".into(),
+                    crumbs,
+                };
+                let refs: Vec<ReportRef> = reports.iter().map(|r| ReportRef::of(this.p, r)).collect();
+                let page = ReportListView {
+                    reports: refs,
+                    count: count.clone(),
+                    pager: Pager::new(no, total),
+                };
+                (text, page)
+            })
+        })?;
+        let numbered: Vec<(&Report, u128)> = all.iter().copied().zip(keys.iter().copied()).collect();
+        self.emit_many(&numbered, |this, &(r, key)| {
+            let path = urls::report(r.cohort, &r.stem);
+            // The page shows the report and, at its foot, the team as it stands now.
+            let sources =
+                Sources::record(Record::Report(r.cohort, r.stem.clone())).with(Record::Team(r.cohort, r.team));
+            let shows = |t: &_| this.p.shows(t);
+            let inputs = |w: &mut Hash128| {
+                let sizes: Vec<_> = r
+                    .attachments
+                    .iter()
+                    .map(|a| this.p.assets.get(&a.asset).map(|x| x.size))
+                    .collect();
+                let linked: Vec<bool> = r.body.links.values().map(|l| shows(&l.target)).collect();
+                let held = HeldUntil::of(this.p, r.release).map(|h| h.iso);
+                record_key(w, &(key, sizes, linked, held));
             };
-            let description = r
-                .summary
-                .clone()
-                .unwrap_or_else(|| plain_text(&r.body, &|t| this.p.shows(t), 110));
-            let crumbs = vec![crumb("報告", urls::REPORTS)];
-            this.page(
-                PageSpec {
-                    path: &path,
-                    // The page shows the report and, at its foot, the team as it stands now.
-                    sources: Sources::record(Record::Report(r.cohort, r.stem.clone()))
-                        .with(Record::Team(r.cohort, r.team)),
+            this.page_from(&path, sources, inputs, || {
+                let root = root_of(&path);
+                let team = this
+                    .p
+                    .team(r.cohort, r.team)
+                    .expect("published report has a published team");
+                let attachments: Vec<_> = r
+                    .attachments
+                    .iter()
+                    .map(|a| {
+                        let ext = a.asset.0.rsplit('.').next().unwrap_or("").to_uppercase();
+                        let size = this.p.assets.get(&a.asset).map(|x| human_size(x.size));
+                        AttachmentView {
+                            title: a.title.clone(),
+                            href: crate::render::markdown::asset_href(&a.asset),
+                            format: ext,
+                            size,
+                        }
+                    })
+                    .collect();
+                let team_row = TeamRow::of(this.p, team);
+                let page = ReportView {
+                    title: r.title.clone(),
+                    kind: r.kind.name(),
+                    date: r.date.wareki(),
+                    date_iso: r.date.iso(),
+                    summary: r.summary.clone(),
+                    body: render_markdown(&r.body, &root, &shows),
+                    attachments,
+                    officer_note: team_row.members.iter().any(|m| m.officer).then_some(OFFICER_DEFINITION),
+                    team: team_row,
+                    held_until: HeldUntil::of(this.p, r.release),
+                };
+                let description = r.summary.clone().unwrap_or_else(|| plain_text(&r.body, &shows, 110));
+                let text = PageText {
                     og_type: OgType::Article,
                     title: r.title.clone(),
                     description,
-                    crumbs,
-                },
-                &page,
-            )
+                    crumbs: vec![crumb("報告", urls::REPORTS)],
+                };
+                (text, page)
+            })
         })
     }
 }

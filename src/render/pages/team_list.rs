@@ -3,11 +3,12 @@
 
 use std::collections::BTreeMap;
 
+use crate::hash::Hash128;
 use crate::model::{Cohort, MinistryNo, urls};
 use crate::publish::Sources;
 use crate::publish::Team;
 use crate::render::RenderError;
-use crate::render::renderer::{OgType, PageSpec, Rendered, Renderer};
+use crate::render::renderer::{OgType, PageText, Rendered, Renderer, record_key};
 use crate::render::views::TeamsView;
 use crate::render::views::layout::crumb;
 use crate::render::views::parts::{FilterChoice, TeamList};
@@ -18,37 +19,41 @@ impl Renderer<'_, '_> {
     pub(super) fn team_list(&self, c: &Cohort, title: String, sources: Sources) -> Result<Rendered, RenderError> {
         let mut in_order: Vec<&Team> = self.p.teams_of(c.no).collect();
         in_order.sort_by_key(|t| (self.p.town(t).prefecture().code, t.no));
-        let mut teams = TeamList::of(self.p, in_order.iter().copied());
-        let count = teams.rows.len();
-        let description = format!(
-            "{}の伴走支援チーム{}チームの一覧（都道府県ごと。支援先の市町村、支援官の所属府省庁・役職）。",
-            c.no.label(),
-            count
-        );
-        let groups = teams.by_prefecture();
-        let page = TeamsView {
-            cohort_label: c.no.label(),
-            cohort_href: urls::cohort(c.no),
-            count,
-            teams,
-            groups,
-            ministries: self.ministry_choices(&in_order),
-            ministries_page: (!self.p.ministry_pages().is_empty()).then_some(urls::MINISTRIES),
-        };
         let path = urls::cohort_teams(c.no);
-        let crumbs = vec![
-            crumb("期ごとの伴走支援", urls::COHORTS),
-            crumb(title, urls::cohort(c.no)),
-        ];
-        let spec = PageSpec {
-            path: &path,
-            sources,
-            og_type: OgType::Website,
-            title: format!("{} 伴走支援チーム一覧", c.no.label()),
-            description,
-            crumbs,
+        let has_ministry_pages = !self.p.ministry_pages().is_empty();
+        let inputs = |w: &mut Hash128| {
+            let teams: Vec<u128> = in_order.iter().map(|t| self.team_key(t.cohort, t.no)).collect();
+            record_key(w, &(c.no, &title, teams, has_ministry_pages));
         };
-        self.page(spec, &page)
+        self.page_from(&path, sources, inputs, || {
+            let mut teams = TeamList::of(self.p, in_order.iter().copied());
+            let count = teams.rows.len();
+            let description = format!(
+                "{}の伴走支援チーム{}チームの一覧（都道府県ごと。支援先の市町村、支援官の所属府省庁・役職）。",
+                c.no.label(),
+                count
+            );
+            let groups = teams.by_prefecture();
+            let page = TeamsView {
+                cohort_label: c.no.label(),
+                cohort_href: urls::cohort(c.no),
+                count,
+                teams,
+                groups,
+                ministries: self.ministry_choices(&in_order),
+                ministries_page: has_ministry_pages.then_some(urls::MINISTRIES),
+            };
+            let text = PageText {
+                og_type: OgType::Website,
+                title: format!("{} 伴走支援チーム一覧", c.no.label()),
+                description,
+                crumbs: vec![
+                    crumb("期ごとの伴走支援", urls::COHORTS),
+                    crumb(title.clone(), urls::cohort(c.no)),
+                ],
+            };
+            (text, page)
+        })
     }
 
     /// The 府省庁等 with a member in `teams`, in the site's order, each with how many of the

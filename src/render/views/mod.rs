@@ -79,7 +79,7 @@ views! {
     PrefectureListView => Prefectures,
     PrefectureView => Prefecture,
     MunicipalityView => Municipality,
-    ReportListView<'a, P: Serialize> => Reports,
+    ReportListView<P: Serialize> => Reports,
     ReportView => Report,
     AreaListView => Areas,
     AreaView => Area,
@@ -140,9 +140,9 @@ pub struct MunicipalityView {
 
 /// reports.html: one page of the report list.
 #[derive(Debug, Serialize)]
-pub struct ReportListView<'a, P: Serialize> {
-    pub reports: &'a [ReportRef],
-    pub count: &'a str,
+pub struct ReportListView<P: Serialize> {
+    pub reports: Vec<ReportRef>,
+    pub count: String,
     pub pager: P,
 }
 
