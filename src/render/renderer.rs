@@ -188,9 +188,9 @@ impl<'a, 'r> Renderer<'a, 'r> {
     /// the published view, and whether a target is shown is part of the key, so a page reused
     /// is the page a build from nothing would make (`tests/suite/incremental_property.rs`).
     /// Without a page cache (`build`), `make` is called at once.
-    pub(super) fn page_from<'s, V: View>(
+    pub(super) fn page_from<V: View>(
         &self,
-        path: &'s str,
+        path: &str,
         sources: Sources,
         inputs: impl FnOnce(&mut Hash128),
         make: impl FnOnce() -> (PageText, V),
