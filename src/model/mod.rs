@@ -28,6 +28,12 @@ use crate::time::{Date, Instant};
 
 /// Names compared as the secretariat means them: NFKC, without any spaces.
 pub fn normalize_name(s: &str) -> String {
+    // Most names are already in NFKC (the quick check answers without decomposing them).
+    if !s.chars().any(char::is_whitespace)
+        && unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        return s.to_string();
+    }
     s.nfkc().filter(|c| !c.is_whitespace()).collect()
 }
 
@@ -521,5 +527,22 @@ impl Program {
     /// The supports `code` receives from this programme.
     pub fn support_of(&self, code: MunicipalityCode) -> impl Iterator<Item = &ProgramSupport> {
         self.support.iter().filter(move |s| s.municipalities.contains(&code))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_name;
+
+    #[test]
+    fn names_are_compared_after_nfkc_and_without_spaces() {
+        // Text already in NFKC without spaces comes back as it is.
+        assert_eq!(normalize_name("課長補佐級"), "課長補佐級");
+        assert_eq!(normalize_name("企画官・室長級"), "企画官・室長級");
+        // Full-width letters and digits, half-width katakana and any space are folded.
+        assert_eq!(normalize_name("ＤＸ推進　１"), "DX推進1");
+        assert_eq!(normalize_name("ｶﾞｲﾄﾞ"), "ガイド");
+        assert_eq!(normalize_name("公正取引 委員会"), "公正取引委員会");
+        assert_eq!(normalize_name("㈱"), "(株)");
     }
 }

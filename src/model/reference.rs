@@ -179,11 +179,13 @@ impl IssueAreaNo {
 
     /// The area named `name` (after NFKC and without spaces or a bracketed note).
     pub fn by_name(name: &str) -> Option<IssueAreaNo> {
+        static NORMALIZED: std::sync::LazyLock<Vec<String>> =
+            std::sync::LazyLock::new(|| ISSUE_AREAS.iter().map(|a| crate::model::normalize_name(a)).collect());
         let key = crate::model::normalize_name(name);
         let key = key.split(['(', '（']).next().unwrap_or("");
-        ISSUE_AREAS
+        NORMALIZED
             .iter()
-            .position(|a| crate::model::normalize_name(a) == key)
+            .position(|a| a == key)
             .map(|i| IssueAreaNo(i as u8 + 1))
     }
 }
@@ -223,9 +225,19 @@ impl Grade {
         match key.as_str() {
             "課長補佐級" => Some(Grade::DeputyDirectorLevel),
             "室長級" => Some(Grade::OfficeDirectorLevel),
-            _ => Grade::ALL
-                .into_iter()
-                .find(|g| crate::model::normalize_name(g.name()) == key),
+            _ => {
+                static NORMALIZED: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+                    Grade::ALL
+                        .iter()
+                        .map(|g| crate::model::normalize_name(g.name()))
+                        .collect()
+                });
+                Grade::ALL
+                    .into_iter()
+                    .zip(NORMALIZED.iter())
+                    .find(|(_, n)| **n == key)
+                    .map(|(g, _)| g)
+            }
         }
     }
 

@@ -1,9 +1,31 @@
-//! Pages of the previous build, for `serve`: a page whose template and context are unchanged is
-//! taken as it was instead of being rendered and minified again.
+//! Pages of the previous build, for `serve`: a page whose inputs are unchanged is taken as it
+//! was instead of being made again.
 //!
-//! The key is a 128-bit SipHash of the theme's templates, the template name and the page's whole
-//! context (layout and page data, as JSON), so anything that changes a page changes its key. Only
-//! pages of the latest build are kept. `build` does not use it: every build renders every page.
+//! A page is found under one of two keys (128-bit SipHash):
+//!
+//! - **What it is made from** ([`super::renderer::Renderer::page_from`]), for the page families
+//!   with many pages or large ones (reports and their lists, municipalities, 課題分野, 府省庁等,
+//!   team lists): the family writes the page's inputs — its records by their derived `Hash`
+//!   (every field), each team it shows by a team key (the team with its published members, its
+//!   municipality, its reports' sort keys and its row as every page lists it), and what
+//!   `Published` answers for it (whether each link target of a body is shown, attachment sizes) —
+//!   and the renderer adds the layout's inputs (site, menus, preview banner, options, address,
+//!   theme), the template, the path and the page's 「更新」 date. On a match the page's view is
+//!   not even built, which is most of a rebuild's time at 10,000 reports.
+//! - **Its whole context** ([`key`]) for every other page: the theme, the template name and the
+//!   layout and view as JSON. The view is built, then tera and the print pass are skipped.
+//!
+//! Why holdback and privacy stay exact: every key is made after `publish`, from the published
+//! view only. A held record is not in it, so it reaches no key; what it changes when it is
+//! released (the teams and reports listed, a cohort's declared figures, the 集計時点 of charts,
+//! whether a link is kept) changes the published records or `Published::shows`, which are in the
+//! keys of the pages that show them; as-of itself reaches a page only through those, the 更新
+//! date and the preview banner, all in the key. Person attributes never reach a page, so they are
+//! in no key. A key made from inputs must name all a family reads: the property test
+//! `tests/suite/incremental_property.rs` edits records of every kind, moves the as-of across
+//! each release instant both ways, with and without `--preview`, and compares every byte with
+//! a build from nothing. Only pages of the latest build are kept. `build` does not use it:
+//! every build renders every page.
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -31,9 +31,8 @@ impl Validator<'_> {
                 .with_help(format!("cohorts/{}/teams.yaml のチーム番号を書いてください", cohort.0)),
             );
         }
-        let kind = ReportKind::ALL
-            .into_iter()
-            .find(|k| k.name() == crate::model::normalize_name(&r.kind.value));
+        let written = crate::model::normalize_name(&r.kind.value);
+        let kind = ReportKind::ALL.into_iter().find(|k| k.name() == written);
         if kind.is_none() {
             self.push(
                 Diagnostic::error(
