@@ -269,7 +269,9 @@ fn write_all(
                 }
             }
             let len = match blob {
-                Blob::Bytes(b) => fs::write(&target, b).map(|()| b.len() as u64).map_err(io_at(&target))?,
+                Blob::Bytes(b) => fs::write(&target, b.as_slice())
+                    .map(|()| b.len() as u64)
+                    .map_err(io_at(&target))?,
                 Blob::Copy(src) => fs::copy(src, &target).map_err(io_at(src))?,
             };
             Ok((len, changed))

@@ -28,7 +28,7 @@
 //! every build renders every page.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -42,9 +42,9 @@ pub struct PageCache {
 #[derive(Default)]
 struct Maps {
     /// Pages of the previous build.
-    last: HashMap<u128, Vec<u8>>,
+    last: HashMap<u128, Arc<Vec<u8>>>,
     /// Pages of the build under way.
-    this: HashMap<u128, Vec<u8>>,
+    this: HashMap<u128, Arc<Vec<u8>>>,
 }
 
 /// What a page is made from.
@@ -59,23 +59,23 @@ pub(super) fn key(theme: u128, template: &str, layout: &impl Serialize, page: &i
 
 impl PageCache {
     /// The page rendered under `key` by the previous build (or earlier in this one).
-    pub(super) fn get(&self, key: u128) -> Option<Vec<u8>> {
+    pub(super) fn get(&self, key: u128) -> Option<Arc<Vec<u8>>> {
         if key == 0 {
             return None;
         }
         let mut maps = self.maps.lock().unwrap_or_else(|e| e.into_inner());
         let bytes = match maps.this.get(&key) {
-            Some(b) => b.clone(),
+            Some(b) => Arc::clone(b),
             None => maps.last.remove(&key)?,
         };
-        maps.this.insert(key, bytes.clone());
+        maps.this.insert(key, Arc::clone(&bytes));
         Some(bytes)
     }
 
-    pub(super) fn put(&self, key: u128, bytes: &[u8]) {
+    pub(super) fn put(&self, key: u128, bytes: Arc<Vec<u8>>) {
         if key != 0 {
             let mut maps = self.maps.lock().unwrap_or_else(|e| e.into_inner());
-            maps.this.insert(key, bytes.to_vec());
+            maps.this.insert(key, bytes);
         }
     }
 
@@ -125,13 +125,13 @@ mod tests {
     #[test]
     fn only_the_latest_build_is_kept() {
         let cache = PageCache::default();
-        cache.put(7, b"seven");
-        cache.put(8, b"eight");
+        cache.put(7, Arc::new(b"seven".to_vec()));
+        cache.put(8, Arc::new(b"eight".to_vec()));
         cache.finish_build();
-        assert_eq!(cache.get(7).as_deref(), Some(&b"seven"[..]));
+        assert_eq!(cache.get(7).as_deref().map(Vec::as_slice), Some(&b"seven"[..]));
         cache.finish_build(); // page 8 was not part of this build
         assert_eq!(cache.get(8), None);
-        assert_eq!(cache.get(7).as_deref(), Some(&b"seven"[..]));
+        assert_eq!(cache.get(7).as_deref().map(Vec::as_slice), Some(&b"seven"[..]));
         assert_eq!(cache.get(0), None);
     }
 }

@@ -18,6 +18,7 @@
 //! on the number of threads.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -50,7 +51,7 @@ fn kind(path: &str) -> Option<Kind> {
 /// (a stylesheet or script that does not parse) is an error naming it, and the plan is then
 /// not written.
 pub fn minify_plan(plan: &mut Plan) -> Result<(), RenderError> {
-    let mut work: Vec<(&String, Kind, &mut Vec<u8>)> = plan
+    let mut work: Vec<(&String, Kind, &mut Arc<Vec<u8>>)> = plan
         .files
         .iter_mut()
         .filter_map(|(path, blob)| match blob {
@@ -63,7 +64,7 @@ pub fn minify_plan(plan: &mut Plan) -> Result<(), RenderError> {
             path: path.to_string(),
             message,
         })?;
-        **bytes = min;
+        **bytes = Arc::new(min);
         Ok(())
     })
 }

@@ -42,6 +42,7 @@ mod xml;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::model::urls::{self, BaseUrl};
 use crate::publish::{Published, Sources};
@@ -52,7 +53,8 @@ pub use xml::escape;
 /// What goes into one output file: bytes made here, or a content file copied as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Blob {
-    Bytes(Vec<u8>),
+    /// Shared, so a page `serve` keeps from its last build goes into the next without a copy.
+    Bytes(Arc<Vec<u8>>),
     /// An asset under content/assets/, copied by `write`.
     Copy(PathBuf),
 }
@@ -68,7 +70,12 @@ pub struct Plan {
 impl Plan {
     /// Add a file; two things writing one path is a bug or a content collision.
     pub fn add(&mut self, path: impl Into<String>, bytes: Vec<u8>) -> Result<(), RenderError> {
-        self.add_blob(path.into(), Blob::Bytes(bytes))
+        self.add_blob(path.into(), Blob::Bytes(Arc::new(bytes)))
+    }
+
+    /// Add a file whose bytes are shared with another plan (a page kept by `serve`).
+    pub(crate) fn add_shared(&mut self, path: String, bytes: Arc<Vec<u8>>) -> Result<(), RenderError> {
+        self.add_blob(path, Blob::Bytes(bytes))
     }
 
     pub(crate) fn add_blob(&mut self, path: String, blob: Blob) -> Result<(), RenderError> {
@@ -105,7 +112,7 @@ impl Plan {
     /// The bytes of a file made by render (`None` for copied assets and missing paths).
     pub fn get(&self, path: &str) -> Option<&[u8]> {
         match self.files.get(path)? {
-            Blob::Bytes(b) => Some(b),
+            Blob::Bytes(b) => Some(b.as_slice()),
             Blob::Copy(_) => None,
         }
     }

@@ -4,6 +4,8 @@
 //! each page with a [`PageSpec`] and its view, and [`Renderer::emit`] turns the two into a file
 //! of the plan.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::views::View;
@@ -45,14 +47,14 @@ pub(super) struct Renderer<'a, 'r> {
 /// Pages (and their chart files) rendered but not yet added to the plan.
 #[derive(Default)]
 pub(super) struct Rendered {
-    files: Vec<(String, Vec<u8>)>,
+    files: Vec<(String, Arc<Vec<u8>>)>,
     /// Each page's path and the records it is made from.
     sources: Vec<(String, Sources)>,
 }
 
 impl Rendered {
     pub(super) fn file(&mut self, path: String, bytes: Vec<u8>) {
-        self.files.push((path, bytes));
+        self.files.push((path, Arc::new(bytes)));
     }
 
     pub(super) fn merge(&mut self, other: Rendered) {
@@ -164,7 +166,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
 
     pub(super) fn accept(&mut self, r: Rendered) -> Result<(), RenderError> {
         for (file, bytes) in r.files {
-            self.plan.add(file, bytes)?;
+            self.plan.add_shared(file, bytes)?;
         }
         for (path, sources) in r.sources {
             self.plan.add_sources(path, sources);
@@ -332,9 +334,9 @@ impl<'a, 'r> Renderer<'a, 'r> {
                         template: V::TEMPLATE.file().into(),
                         message: super::theme::error_chain(&e),
                     })?;
-                let bytes = super::print::link_addresses(html, &layout.canonical).into_bytes();
+                let bytes = Arc::new(super::print::link_addresses(html, &layout.canonical).into_bytes());
                 if let Some((c, k)) = self.cache.zip(key) {
-                    c.put(k, &bytes);
+                    c.put(k, Arc::clone(&bytes));
                 }
                 bytes
             }

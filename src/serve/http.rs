@@ -125,7 +125,7 @@ fn serve_file(plan: &Plan, path: &str, problems: Option<&str>, reply: &Reply) ->
         path.to_string()
     };
     let bytes = match plan.files().get(&file) {
-        Some(Blob::Bytes(b)) => Some(b.clone()),
+        Some(Blob::Bytes(b)) => Some(b.to_vec()),
         Some(Blob::Copy(source)) => std::fs::read(Path::new(source)).ok(),
         None => None,
     };

@@ -372,7 +372,7 @@ proptest! {
             haystack.push_str(path);
             haystack.push('\n');
             let bytes = match blob {
-                Blob::Bytes(b) => b.clone(),
+                Blob::Bytes(b) => b.to_vec(),
                 Blob::Copy(p) => std::fs::read(p).unwrap(),
             };
             haystack.push_str(&String::from_utf8_lossy(&unpacked(&bytes)));

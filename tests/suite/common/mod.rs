@@ -424,7 +424,7 @@ pub fn plan_files(plan: &banso::render::Plan) -> BTreeMap<String, Vec<u8>> {
         .iter()
         .map(|(path, blob)| {
             let bytes = match blob {
-                banso::render::Blob::Bytes(b) => b.clone(),
+                banso::render::Blob::Bytes(b) => b.to_vec(),
                 banso::render::Blob::Copy(p) => std::fs::read(p).unwrap(),
             };
             (path.clone(), bytes)
