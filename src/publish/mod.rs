@@ -103,6 +103,7 @@ pub fn publish(reg: &Registry, as_of: Instant, preview: bool) -> Release<'_> {
         programs,
         team_index: Default::default(),
         reports_by_team: Default::default(),
+        report_stems: Default::default(),
         reports_newest: Default::default(),
         teams_by_municipality: Default::default(),
         ministry_pages: Vec::new(),

@@ -40,6 +40,8 @@ pub struct Published<'r> {
     /// Lookups over the lists above (built once; pages ask them thousands of times).
     pub(super) team_index: HashMap<(CohortNo, TeamNo), usize>,
     pub(super) reports_by_team: HashMap<(CohortNo, TeamNo), Vec<&'r Report>>,
+    /// The published reports by (cohort, file stem): what a link to a report asks.
+    pub(super) report_stems: std::collections::HashSet<(CohortNo, &'r str)>,
     /// `reports` newest first (see [`Published::reports_newest_first`]).
     pub(super) reports_newest: Vec<&'r Report>,
     pub(super) teams_by_municipality: HashMap<MunicipalityCode, Vec<usize>>,
@@ -60,6 +62,7 @@ impl<'r> Published<'r> {
         self.reports_newest = self.reports.clone();
         self.reports_newest
             .sort_by(|a, b| (b.date, b.release, b.cohort, &b.stem).cmp(&(a.date, a.release, a.cohort, &a.stem)));
+        self.report_stems = self.reports.iter().map(|r| (r.cohort, r.stem.as_str())).collect();
         self.reports_by_team = HashMap::new();
         for r in self.reports_newest.iter().copied() {
             self.reports_by_team.entry((r.cohort, r.team)).or_default().push(r);
@@ -184,7 +187,7 @@ impl<'r> Published<'r> {
             Target::Comparison => self.cohorts.len() >= 2,
             Target::PrefectureCharts(pref, n) => self.teams_of(*n).any(|t| t.municipality.prefecture().code == *pref),
             Target::Municipality(code) => self.municipalities.contains_key(code),
-            Target::Report(n, stem) => self.reports.iter().any(|r| r.cohort == *n && &r.stem == stem),
+            Target::Report(n, stem) => self.report_stems.contains(&(*n, stem.as_str())),
             Target::Page(stem) => self.pages.iter().any(|p| &p.stem == stem),
             Target::Program(id) => self.programs.iter().any(|p| &p.id == id),
             Target::Ministries => !self.ministry_pages().is_empty(),

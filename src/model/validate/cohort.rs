@@ -4,12 +4,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{Lookups, Validator};
-use crate::diag::{Diagnostic, Pos, Span};
+use crate::diag::{Diagnostic, Diagnostics, Pos, Span};
 use crate::load::CohortDir;
 use crate::load::de::Sp;
 use crate::load::raw::{RawBreakdowns, RawCohort, RawDeclared, RawNotes, RawPlaces, RawSource};
 use crate::model::{
-    Application, Attribute, Cohort, CohortNo, Declared, DeclaredNotes, Places, Registry, Source, TeamNo,
+    Application, Attribute, Cohort, CohortNo, Declared, DeclaredNotes, Places, Registry, Report, Source, TeamNo,
 };
 use crate::time::Instant;
 
@@ -110,10 +110,28 @@ impl Validator<'_> {
                 });
             }
         }
-        for md in &dir.reports {
-            if let Some(report) = self.report(md, cohort.no, &teams, l) {
-                reg.reports.push(report);
-            }
+        // Reports are read in parallel (each parses its Markdown), each with its own
+        // diagnostics, then taken in file order: the same records and messages as one by one.
+        let checked: Vec<(Option<Report>, Diagnostics)> = {
+            use rayon::prelude::*;
+            let (have_ministries, have_municipalities) = (self.have_ministries, self.have_municipalities);
+            dir.reports
+                .par_iter()
+                .map(|md| {
+                    let mut diags = Diagnostics::new();
+                    let mut v = Validator {
+                        diags: &mut diags,
+                        have_ministries,
+                        have_municipalities,
+                    };
+                    let report = v.report(md, cohort.no, &teams, l);
+                    (report, diags)
+                })
+                .collect()
+        };
+        for (report, diags) in checked {
+            self.diags.absorb(diags);
+            reg.reports.extend(report);
         }
         self.case_collisions(dir.reports.iter().map(|md| (&md.file, md.stem.as_str())));
         if !reg.cohorts.iter().any(|c| c.no == cohort.no) {
