@@ -234,8 +234,8 @@ impl<'a, 'r> Renderer<'a, 'r> {
 
     /// A published team's key for [`Renderer::page_from`]: the team with its members as
     /// published, its municipality, the sort keys of its reports, and its row as pages list it
-    /// (ministry names and pages, its reports, its announcement as said). The keys of all teams are made once a build, on first
-    /// use; a key of 0 matches nothing.
+    /// (ministry names and pages, its reports, its announcement as said). The keys of all teams
+    /// are made once a build, on first use.
     pub(super) fn team_key(&self, cohort: CohortNo, no: TeamNo) -> u128 {
         let keys = self.team_keys.get_or_init(|| {
             use rayon::prelude::*;
@@ -250,15 +250,19 @@ impl<'a, 'r> Renderer<'a, 'r> {
                         record_key(&mut w, &(r.date, r.release, r.cohort, &r.stem));
                     }
                     // What the row says (names of its ministries, municipality and prefecture,
-                    // its reports, when it was announced) as the pages show it; a row that does
-                    // not serialise gets no key (0: never matched, rendered again).
-                    match serde_json::to_writer(&mut w, &TeamRow::of(self.p, t)) {
-                        Ok(()) => ((t.cohort, t.no), w.finish()),
-                        Err(_) => ((t.cohort, t.no), 0),
+                    // its reports, when it was announced) as the pages show it. A row that does
+                    // not serialise gets a key no build made before, so its pages are made again.
+                    if serde_json::to_writer(&mut w, &TeamRow::of(self.p, t)).is_err() {
+                        static UNIQUE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+                        let n = UNIQUE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        w.bytes(b"unkeyed").bytes(&n.to_le_bytes());
                     }
+                    ((t.cohort, t.no), w.finish())
                 })
                 .collect()
         });
+        // Every published team has a key; 0 is only for a team that is not published, which
+        // no page shows.
         keys.get(&(cohort, no)).copied().unwrap_or(0)
     }
 
