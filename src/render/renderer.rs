@@ -35,8 +35,10 @@ pub(super) struct Renderer<'a, 'r> {
     /// With a page cache: what every page's layout is made from besides the page itself (the
     /// site, menus, preview, options, address, theme), hashed once a build.
     layout_key: u128,
-    /// With a page cache: each published team's key, made on first use (see [`Renderer::team_key`]).
-    team_keys: std::sync::OnceLock<std::collections::HashMap<(CohortNo, TeamNo), u128>>,
+    /// With a page cache: each published team's key (see [`Renderer::team_key`]), made before
+    /// any page (making them lazily inside the parallel page tasks could re-enter the making on
+    /// a worker that waits for its own part of it).
+    team_keys: std::collections::HashMap<(CohortNo, TeamNo), u128>,
     pub(super) plan: Plan,
     menu: Vec<(String, String)>,
     footer: Vec<(String, String)>,
@@ -120,7 +122,10 @@ impl<'a, 'r> Renderer<'a, 'r> {
             opts,
             cache,
             layout_key,
-            team_keys: std::sync::OnceLock::new(),
+            team_keys: match cache {
+                Some(_) => team_keys(p),
+                None => std::collections::HashMap::new(),
+            },
             plan: Plan::default(),
             menu,
             footer,
@@ -232,38 +237,11 @@ impl<'a, 'r> Renderer<'a, 'r> {
         self.cache.is_some()
     }
 
-    /// A published team's key for [`Renderer::page_from`]: the team with its members as
-    /// published, its municipality, the sort keys of its reports, and its row as pages list it
-    /// (ministry names and pages, its reports, its announcement as said). The keys of all teams
-    /// are made once a build, on first use.
+    /// A published team's key for [`Renderer::page_from`] (see [`team_keys`]).
     pub(super) fn team_key(&self, cohort: CohortNo, no: TeamNo) -> u128 {
-        let keys = self.team_keys.get_or_init(|| {
-            use rayon::prelude::*;
-            self.p
-                .teams
-                .par_iter()
-                .map(|t| {
-                    let mut w = Hash128::default();
-                    record_key(&mut w, &(t, self.p.municipality(t.municipality)));
-                    // The order of its reports among other teams' (lists sort by these).
-                    for r in self.p.reports_of(t.cohort, t.no) {
-                        record_key(&mut w, &(r.date, r.release, r.cohort, &r.stem));
-                    }
-                    // What the row says (names of its ministries, municipality and prefecture,
-                    // its reports, when it was announced) as the pages show it. A row that does
-                    // not serialise gets a key no build made before, so its pages are made again.
-                    if serde_json::to_writer(&mut w, &TeamRow::of(self.p, t)).is_err() {
-                        static UNIQUE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-                        let n = UNIQUE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        w.bytes(b"unkeyed").bytes(&n.to_le_bytes());
-                    }
-                    ((t.cohort, t.no), w.finish())
-                })
-                .collect()
-        });
-        // Every published team has a key; 0 is only for a team that is not published, which
-        // no page shows.
-        keys.get(&(cohort, no)).copied().unwrap_or(0)
+        // Every published team has a key; 0 is only for a team that is not published, which no
+        // page shows.
+        self.team_keys.get(&(cohort, no)).copied().unwrap_or(0)
     }
 
     fn page_under<V: View>(&self, spec: PageSpec, page: &V, key: Option<u128>) -> Result<Rendered, RenderError> {
@@ -350,6 +328,33 @@ impl<'a, 'r> Renderer<'a, 'r> {
             sources: vec![(spec.path.to_string(), spec.sources)],
         })
     }
+}
+
+/// Each published team's key for [`Renderer::page_from`]: the team with its members as published,
+/// its municipality, the sort keys of its reports, and its row as pages list it (ministry names
+/// and pages, its reports, its announcement as said). Made in parallel, once a build.
+fn team_keys(p: &Published) -> std::collections::HashMap<(CohortNo, TeamNo), u128> {
+    use rayon::prelude::*;
+    p.teams
+        .par_iter()
+        .map(|t| {
+            let mut w = Hash128::default();
+            record_key(&mut w, &(t, p.municipality(t.municipality)));
+            // The order of its reports among other teams' (lists sort by these).
+            for r in p.reports_of(t.cohort, t.no) {
+                record_key(&mut w, &(r.date, r.release, r.cohort, &r.stem));
+            }
+            // What the row says (names of its ministries, municipality and prefecture, its
+            // reports, when it was announced) as the pages show it. A row that does not
+            // serialise gets a key no build made before, so its pages are made again.
+            if serde_json::to_writer(&mut w, &TeamRow::of(p, t)).is_err() {
+                static UNIQUE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+                let n = UNIQUE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                w.bytes(b"unkeyed").bytes(&n.to_le_bytes());
+            }
+            ((t.cohort, t.no), w.finish())
+        })
+        .collect()
 }
 
 /// The file of the page at `path`.
