@@ -24,8 +24,8 @@ impl Hash128 {
     /// Writes `value` by its `Hash` (a derived one takes every field, in order, strings ended
     /// and sequences counted, so different values write different bytes).
     pub fn value(&mut self, value: &impl std::hash::Hash) -> &mut Self {
-        struct Into<'a>(&'a mut Hash128);
-        impl Hasher for Into<'_> {
+        struct Feed<'a>(&'a mut Hash128);
+        impl Hasher for Feed<'_> {
             fn write(&mut self, bytes: &[u8]) {
                 self.0.bytes(bytes);
             }
@@ -33,7 +33,7 @@ impl Hash128 {
                 self.0.finish() as u64
             }
         }
-        value.hash(&mut Into(self));
+        value.hash(&mut Feed(self));
         self
     }
 

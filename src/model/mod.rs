@@ -61,7 +61,7 @@ pub struct Registry {
 }
 
 /// site.yaml
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Site {
     pub title: String,
     pub base_url: urls::BaseUrl,
@@ -532,7 +532,7 @@ impl Program {
 
 #[cfg(test)]
 mod tests {
-    use super::normalize_name;
+    use super::{Grade, ReportKind, normalize_name, reference};
 
     #[test]
     fn names_are_compared_after_nfkc_and_without_spaces() {
@@ -544,5 +544,19 @@ mod tests {
         assert_eq!(normalize_name("ｶﾞｲﾄﾞ"), "ガイド");
         assert_eq!(normalize_name("公正取引 委員会"), "公正取引委員会");
         assert_eq!(normalize_name("㈱"), "(株)");
+    }
+
+    /// 課題分野, grade and report kind names are compared with normalised input as they are
+    /// written, so each must already be its own normal form.
+    #[test]
+    fn the_names_input_is_compared_with_are_already_normal() {
+        let names = reference::ISSUE_AREAS
+            .iter()
+            .copied()
+            .chain(Grade::ALL.iter().map(|g| g.name()))
+            .chain(ReportKind::ALL.iter().map(|k| k.name()));
+        for name in names {
+            assert_eq!(normalize_name(name), name);
+        }
     }
 }

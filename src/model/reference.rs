@@ -179,13 +179,12 @@ impl IssueAreaNo {
 
     /// The area named `name` (after NFKC and without spaces or a bracketed note).
     pub fn by_name(name: &str) -> Option<IssueAreaNo> {
-        static NORMALIZED: std::sync::LazyLock<Vec<String>> =
-            std::sync::LazyLock::new(|| ISSUE_AREAS.iter().map(|a| crate::model::normalize_name(a)).collect());
+        // The names are written in NFKC without spaces (tested), so they compare as they are.
         let key = crate::model::normalize_name(name);
         let key = key.split(['(', '（']).next().unwrap_or("");
-        NORMALIZED
+        ISSUE_AREAS
             .iter()
-            .position(|a| a == key)
+            .position(|a| *a == key)
             .map(|i| IssueAreaNo(i as u8 + 1))
     }
 }
@@ -225,19 +224,8 @@ impl Grade {
         match key.as_str() {
             "課長補佐級" => Some(Grade::DeputyDirectorLevel),
             "室長級" => Some(Grade::OfficeDirectorLevel),
-            _ => {
-                static NORMALIZED: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
-                    Grade::ALL
-                        .iter()
-                        .map(|g| crate::model::normalize_name(g.name()))
-                        .collect()
-                });
-                Grade::ALL
-                    .into_iter()
-                    .zip(NORMALIZED.iter())
-                    .find(|(_, n)| **n == key)
-                    .map(|(g, _)| g)
-            }
+            // The names are written in NFKC without spaces (tested), so they compare as they are.
+            _ => Grade::ALL.into_iter().find(|g| g.name() == key),
         }
     }
 

@@ -13,7 +13,7 @@ use super::{AssetPath, CohortNo, IssueAreaNo, MunicipalityCode, TeamNo};
 /// The site's absolute address (`https://www.example.go.jp/banso-shien/`): http or https, a
 /// host, no query or fragment, ending in `/`. [`BaseUrl::parse`] is the only way to make one,
 /// for site.yaml's `base_url` and for `--base-url` alike.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct BaseUrl {
     text: String,
     /// `text` parsed once, for reading links to the site's own address.

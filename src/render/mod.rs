@@ -151,7 +151,7 @@ pub struct Options {
 }
 
 /// Site search: the search page, the header search box and the Pagefind index.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Search {
     /// All of it.
     #[default]

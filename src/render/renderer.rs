@@ -105,12 +105,10 @@ impl<'a, 'r> Renderer<'a, 'r> {
             .collect();
         let layout_key = match cache {
             Some(_) => {
-                let mut w = Hash128::default();
-                w.bytes(&theme.fingerprint.to_le_bytes());
                 // The as-of reaches the layout only as a preview's banner.
                 let banner = p.preview.then(|| p.as_of.display_ja());
-                debug_key(&mut w, &(p.site, &menu, &footer, banner, opts.search, base));
-                w.finish()
+                let layout = (theme.fingerprint, p.site, &menu, &footer, banner, opts.search, base);
+                Hash128::default().value(&layout).finish()
             }
             None => 0,
         };
@@ -187,7 +185,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
     /// A page whose view is made only when the page cache has no page of the same inputs.
     ///
     /// `inputs` writes into the key everything the page's title, description, crumbs and view
-    /// are made from besides its path and sources (records by their `Debug` form, which names
+    /// are made from besides its path and sources (records by their derived `Hash`, which takes
     /// every field, so a field added later is in the key without being listed; teams by
     /// [`Renderer::team_key`]; what `Published` answers about them, such as `shows` for each link
     /// target of a body). The key adds the layout's inputs: [`Renderer::layout_key`], the
@@ -203,14 +201,9 @@ impl<'a, 'r> Renderer<'a, 'r> {
         make: impl FnOnce() -> (PageText, V),
     ) -> Result<Rendered, RenderError> {
         let key = self.cache.map(|_| {
-            let mut w = Hash128::default();
-            w.bytes(&self.layout_key.to_le_bytes())
-                .bytes(V::TEMPLATE.file().as_bytes())
-                .bytes(&[0xff])
-                .bytes(path.as_bytes())
-                .bytes(&[0xff]);
             let updated = self.changes.last(&sources).map(|t| self.p.when(t));
-            debug_key(&mut w, &updated);
+            let mut w = Hash128::default();
+            w.value(&(self.layout_key, V::TEMPLATE.file(), path, updated));
             inputs(&mut w);
             w.finish()
         });
@@ -339,10 +332,10 @@ fn team_keys(p: &Published) -> std::collections::HashMap<(CohortNo, TeamNo), u12
         .par_iter()
         .map(|t| {
             let mut w = Hash128::default();
-            record_key(&mut w, &(t, p.municipality(t.municipality)));
+            w.value(&(t, p.municipality(t.municipality)));
             // The order of its reports among other teams' (lists sort by these).
             for r in p.reports_of(t.cohort, t.no) {
-                record_key(&mut w, &(r.date, r.release, r.cohort, &r.stem));
+                w.value(&(r.date, r.release, r.cohort, &r.stem));
             }
             // What the row says (names of its ministries, municipality and prefecture, its
             // reports, when it was announced) as the pages show it. A row that does not
@@ -364,22 +357,6 @@ fn page_file(path: &str) -> String {
     } else {
         format!("{path}index.html")
     }
-}
-
-/// Writes `value` into a key by its derived `Hash`, which takes every field, so the key of a
-/// record changes with any of them (a field added later included).
-pub(super) fn record_key(w: &mut Hash128, value: &impl std::hash::Hash) {
-    w.value(value);
-}
-
-/// Writes `value`'s `Debug` form into a key: for small values without `Hash` (derived `Debug`
-/// also names every field). Written straight into the hasher, not built as text.
-pub(super) fn debug_key(w: &mut Hash128, value: &impl std::fmt::Debug) {
-    use std::io::Write;
-    // Writing into a hasher does not fail; if formatting did, the key would be wrong only in
-    // not matching an earlier page, which renders the page again.
-    let _ = write!(w, "{value:?}");
-    w.bytes(&[0xff]);
 }
 
 /// What a page says of itself besides its path and sources (see [`Renderer::page_from`]).

@@ -6,7 +6,7 @@ use crate::model::reference::issue_area_note;
 use crate::model::urls;
 use crate::publish::Sources;
 use crate::render::RenderError;
-use crate::render::renderer::{COHORT_KINDS, OgType, PageSpec, PageText, Renderer, record_key};
+use crate::render::renderer::{COHORT_KINDS, OgType, PageSpec, PageText, Renderer};
 use crate::render::views::layout::crumb;
 use crate::render::views::parts::TeamList;
 use crate::render::views::{AreaItem, AreaListView, AreaView};
@@ -38,7 +38,7 @@ impl Renderer<'_, '_> {
             let path = urls::issue_area(a);
             let inputs = |w: &mut Hash128| {
                 let teams: Vec<u128> = shown().map(|t| this.team_key(t.cohort, t.no)).collect();
-                record_key(w, &(a, teams));
+                w.value(&(a, teams));
             };
             this.page_from(&path, Sources::teams(this.p, shown()), inputs, || {
                 let page = AreaView {

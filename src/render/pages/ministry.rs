@@ -8,7 +8,7 @@ use crate::publish::Sources;
 use crate::publish::Team;
 use crate::render::RenderError;
 use crate::render::charts::group_heading;
-use crate::render::renderer::{OgType, PageSpec, PageText, Renderer, record_key};
+use crate::render::renderer::{OgType, PageSpec, PageText, Renderer};
 use crate::render::views::layout::crumb;
 use crate::render::views::parts::{OFFICER_DEFINITION, ReportRef, TeamList, fmt_int};
 use crate::render::views::{
@@ -154,7 +154,7 @@ impl Renderer<'_, '_> {
                         (x.cohort.no, x.members, teams)
                     })
                     .collect();
-                record_key(w, &(m, shares));
+                w.value(&(m, shares));
             };
             this.page_from(path, Sources::teams(this.p, shown(t)), inputs, || {
                 let officer_body = m.group == MinistryGroup::OfficerBodies;

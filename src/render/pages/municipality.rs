@@ -5,7 +5,7 @@ use crate::hash::Hash128;
 use crate::model::{Municipality, urls};
 use crate::publish::{Record, Sources};
 use crate::render::RenderError;
-use crate::render::renderer::{OgType, PageText, Renderer, debug_key, record_key};
+use crate::render::renderer::{OgType, PageText, Renderer};
 use crate::render::views::MunicipalityView;
 use crate::render::views::layout::crumb;
 use crate::render::views::parts::{OFFICER_DEFINITION, TeamRow, fmt_int};
@@ -27,9 +27,8 @@ impl Renderer<'_, '_> {
             });
             let inputs = |w: &mut Hash128| {
                 let teams: Vec<u128> = this.p.teams_in(m.code).map(|t| this.team_key(t.cohort, t.no)).collect();
-                record_key(w, &(m, teams));
-                // The programmes as the page lists them (rarely any).
-                debug_key(w, &programs);
+                // With the programmes as the page lists them (rarely any).
+                w.value(&(m, teams, &programs));
             };
             this.page_from(&path, sources, inputs, || {
                 let teams: Vec<TeamRow> = this.p.teams_in(m.code).rev().map(|t| TeamRow::of(this.p, t)).collect();

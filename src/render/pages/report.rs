@@ -9,7 +9,7 @@ use crate::model::urls;
 use crate::publish::{Kind, Record, Sources};
 use crate::render::RenderError;
 use crate::render::markdown::{plain_text, render_markdown};
-use crate::render::renderer::{OgType, PageText, Renderer, record_key};
+use crate::render::renderer::{OgType, PageText, Renderer};
 use crate::render::views::layout::{crumb, root_of};
 use crate::render::views::parts::{HeldUntil, OFFICER_DEFINITION, ReportRef, TeamRow, fmt_int};
 use crate::render::views::{AttachmentView, ReportListView, ReportView};
@@ -22,11 +22,7 @@ impl Renderer<'_, '_> {
         let keys: Vec<u128> = if self.caching() {
             use rayon::prelude::*;
             all.par_iter()
-                .map(|r| {
-                    let mut w = Hash128::default();
-                    record_key(&mut w, &(r, self.team_key(r.cohort, r.team)));
-                    w.finish()
-                })
+                .map(|r| Hash128::default().value(&(r, self.team_key(r.cohort, r.team))).finish())
                 .collect()
         } else {
             vec![0; all.len()]
@@ -44,7 +40,9 @@ impl Renderer<'_, '_> {
         let count = fmt_int(all.len() as u64);
         self.emit_many(&pages, |this, &(no, reports, keys)| {
             let path = reports_list_path(no);
-            let inputs = |w: &mut Hash128| record_key(w, &(no, total, &count, keys));
+            let inputs = |w: &mut Hash128| {
+                w.value(&(no, total, &count, keys));
+            };
             this.page_from(&path, Sources::all_of(&[Kind::Reports]), inputs, || {
                 let (title, crumbs) = if no == 1 {
                     ("報告".to_string(), vec![])
@@ -69,8 +67,8 @@ impl Renderer<'_, '_> {
                 (text, page)
             })
         })?;
-        let numbered: Vec<(&Report, u128)> = all.iter().copied().zip(keys.iter().copied()).collect();
-        self.emit_many(&numbered, |this, &(r, key)| {
+        let keyed: Vec<(&Report, u128)> = all.iter().copied().zip(keys.iter().copied()).collect();
+        self.emit_many(&keyed, |this, &(r, key)| {
             let path = urls::report(r.cohort, &r.stem);
             // The page shows the report and, at its foot, the team as it stands now.
             let sources =
@@ -84,7 +82,7 @@ impl Renderer<'_, '_> {
                     .collect();
                 let linked: Vec<bool> = r.body.links.values().map(|l| shows(&l.target)).collect();
                 let held = HeldUntil::of(this.p, r.release).map(|h| h.iso);
-                record_key(w, &(key, sizes, linked, held));
+                w.value(&(key, sizes, linked, held));
             };
             this.page_from(&path, sources, inputs, || {
                 let root = root_of(&path);

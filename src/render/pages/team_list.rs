@@ -8,7 +8,7 @@ use crate::model::{Cohort, MinistryNo, urls};
 use crate::publish::Sources;
 use crate::publish::Team;
 use crate::render::RenderError;
-use crate::render::renderer::{OgType, PageText, Rendered, Renderer, record_key};
+use crate::render::renderer::{OgType, PageText, Rendered, Renderer};
 use crate::render::views::TeamsView;
 use crate::render::views::layout::crumb;
 use crate::render::views::parts::{FilterChoice, TeamList};
@@ -23,7 +23,7 @@ impl Renderer<'_, '_> {
         let has_ministry_pages = !self.p.ministry_pages().is_empty();
         let inputs = |w: &mut Hash128| {
             let teams: Vec<u128> = in_order.iter().map(|t| self.team_key(t.cohort, t.no)).collect();
-            record_key(w, &(c.no, &title, teams, has_ministry_pages));
+            w.value(&(c.no, &title, teams, has_ministry_pages));
         };
         self.page_from(&path, sources, inputs, || {
             let mut teams = TeamList::of(self.p, in_order.iter().copied());

@@ -539,7 +539,7 @@ pub struct NamedLink {
 }
 
 /// One programme's support of one municipality, as its page lists it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Hash, Serialize)]
 pub struct ProgramRef {
     pub name: String,
     pub fiscal_year: String,
