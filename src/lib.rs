@@ -59,13 +59,9 @@ pub fn load_registry(content: &Path, diags: &mut Diagnostics) -> Result<Registry
     load_registry_with(content, diags, None)
 }
 
-/// [`load_registry`], reusing the Markdown files of `cache` that have not changed (`serve`).
-pub fn load_registry_with(
-    content: &Path,
-    diags: &mut Diagnostics,
-    cache: Option<&load::Cache>,
-) -> Result<Registry, Error> {
-    load_content_and_registry(content, diags, cache).map(|(_, reg)| reg)
+/// [`load_registry`], reusing the files and reports of `caches` that have not changed (`serve`).
+pub fn load_registry_with(content: &Path, diags: &mut Diagnostics, caches: Option<&Caches>) -> Result<Registry, Error> {
+    load_content_and_registry(content, diags, caches.map(|c| &c.load), caches.map(|c| &c.checked)).map(|(_, reg)| reg)
 }
 
 /// The content as read and as validated: `import` needs both, to keep from the records as
@@ -74,16 +70,19 @@ pub fn load_content_and_registry(
     content: &Path,
     diags: &mut Diagnostics,
     cache: Option<&load::Cache>,
+    memo: Option<&model::validate::Memo>,
 ) -> Result<(load::RawContent, Registry), Error> {
     let raw = timed("load", || load::load_content_cached(content, diags, cache))?;
-    let reg = timed("validate", || model::validate::validate(&raw, diags));
+    let reg = timed("validate", || model::validate::validate_with(&raw, diags, memo));
     Ok((raw, reg))
 }
 
-/// What `serve` keeps between rebuilds: the Markdown files as read and the pages as rendered.
+/// What `serve` keeps between rebuilds: the Markdown files as read, the reports as validated
+/// and the pages as rendered.
 #[derive(Default)]
 pub struct Caches {
     pub load: load::Cache,
+    pub checked: model::validate::Memo,
     pub pages: render::PageCache,
 }
 

@@ -11,7 +11,8 @@ pub fn run_teams(args: &ImportTeamsArgs) -> i32 {
     // The content is read once for the import; its Markdown stays in `cache`, so reading the
     // result back for `check` below parses only what the import wrote.
     let cache = crate::load::Cache::default();
-    let (raw, reg) = match crate::load_content_and_registry(&args.content, &mut Diagnostics::new(), Some(&cache)) {
+    let (raw, reg) = match crate::load_content_and_registry(&args.content, &mut Diagnostics::new(), Some(&cache), None)
+    {
         Ok(loaded) => loaded,
         Err(e) => return fail(&e),
     };
@@ -61,7 +62,7 @@ pub fn run_teams(args: &ImportTeamsArgs) -> i32 {
             }
             // Show what the imported content, as written, looks like to `check`.
             let mut diags = Diagnostics::new();
-            if crate::load_registry_with(&args.content, &mut diags, Some(&cache)).is_ok() {
+            if crate::load_content_and_registry(&args.content, &mut diags, Some(&cache), None).is_ok() {
                 print_diagnostics(&diags);
             }
             if diags.has_errors() { exit::INVALID } else { exit::OK }

@@ -78,7 +78,7 @@ impl Seen {
 
 struct Cached {
     stamp: Stamp,
-    /// `(Diagnostics, Option<MdFile<T>>)` for the `T` the file was read as.
+    /// `(Diagnostics, Option<V>)` for the `V` the file was read as (`Arc<MdFile<T>>` for Markdown).
     read: Arc<dyn Any + Send + Sync>,
 }
 
@@ -144,11 +144,11 @@ impl Cache {
         }
     }
 
-    pub(super) fn get<T: 'static + Clone + Send + Sync>(
+    pub(super) fn get<T: 'static + Send + Sync>(
         &self,
         path: &Path,
         stamp: Stamp,
-    ) -> Option<(Diagnostics, Option<MdFile<T>>)> {
+    ) -> Option<(Diagnostics, Option<Arc<MdFile<T>>>)> {
         self.get_read(path, stamp)
     }
 

@@ -64,7 +64,7 @@ impl Reader<'_> {
 
     /// Every `*.md` of a folder, front matter read as `T`. Files are read and parsed in
     /// parallel, each into its own collector; results and problems are merged in name order.
-    pub(super) fn md_dir<T>(&mut self, rel_dir: &str) -> Result<Vec<MdFile<T>>, LoadError>
+    pub(super) fn md_dir<T>(&mut self, rel_dir: &str) -> Result<Vec<Arc<MdFile<T>>>, LoadError>
     where
         T: DeserializeOwned + Clone + Send + Sync + 'static,
     {
@@ -74,7 +74,7 @@ impl Reader<'_> {
             return Ok(Vec::new());
         }
         let (root, cache, files) = (self.root, self.cache, self.files);
-        let read: Vec<(Diagnostics, Option<MdFile<T>>)> = sorted_entries(&dir)?
+        let read: Vec<(Diagnostics, Option<Arc<MdFile<T>>>)> = sorted_entries(&dir)?
             .par_iter()
             .map(|(name, path)| {
                 // Checked before the cache, so a file that became a link is refused at once.
@@ -96,7 +96,7 @@ impl Reader<'_> {
                     files,
                 };
                 let file = reader.md_file(&format!("{rel_dir}/{name}"), name, path);
-                let read = (diags, file);
+                let read = (diags, file.map(Arc::new));
                 if let Some((c, stamp)) = cached {
                     c.put(path, stamp, &read);
                 }

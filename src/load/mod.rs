@@ -42,7 +42,8 @@ pub struct Listed<T> {
     pub failed: usize,
 }
 
-/// A Markdown file: front matter and body.
+/// A Markdown file: front matter and body. Loads hand them out behind an `Arc`: `serve`'s
+/// rebuilds take every unchanged file from the last load without copying it.
 #[derive(Clone, Debug)]
 pub struct MdFile<T> {
     pub file: Arc<str>,
@@ -64,7 +65,7 @@ pub struct CohortDir {
     pub teams_unreadable: bool,
 
     pub applications: Option<Listed<RawApplication>>,
-    pub reports: Vec<MdFile<RawReport>>,
+    pub reports: Vec<Arc<MdFile<RawReport>>>,
 }
 
 /// A file under content/assets/.
@@ -84,7 +85,7 @@ pub struct RawContent {
     pub ministries: Option<Listed<RawMinistry>>,
     pub municipalities: Option<Listed<RawMunicipality>>,
     pub cohorts: Vec<CohortDir>,
-    pub pages: Vec<MdFile<RawPage>>,
+    pub pages: Vec<Arc<MdFile<RawPage>>>,
     pub programs: Vec<Named<RawProgram>>,
     pub assets: Vec<AssetFile>,
 }

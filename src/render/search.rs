@@ -241,8 +241,10 @@ pub fn search_index_with(plan: &Plan, cache: Option<&PartCache>) -> Result<Files
     let pages: Vec<(&str, String)> = indexable(plan)
         .into_par_iter()
         .map(|(dir, html)| {
-            let html = String::from_utf8_lossy(html);
-            (dir, digest(&html).unwrap_or_else(|| html.into_owned()))
+            (
+                dir,
+                digest(html).unwrap_or_else(|| String::from_utf8_lossy(html).into_owned()),
+            )
         })
         .collect();
     let n = part_count(pages.len());
@@ -353,44 +355,49 @@ fn index_part(no: usize, pages: &[(&str, &str)]) -> Result<Files, RenderError> {
 /// only the body element and takes metadata from such tags, so the index is the same as for
 /// the whole page (a test compares them), but the header, menus, breadcrumbs and footer are
 /// not parsed again for every page (they were half of each report page's bytes).
-/// `None` when the page is not laid out so (a custom theme): then it is indexed whole.
-fn digest(html: &str) -> Option<String> {
-    let head_end = html.find("</head>")?;
-    let head = &html[..head_end];
-    let main_start = html.find("<main")?;
-    let main_tag_end = main_start + html[main_start..].find('>')?;
-    let main_end = html.rfind("</main>")? + "</main>".len();
-    let one_body = html.matches("data-pagefind-body").count() == 1;
+/// `None` when the page is not laid out so (a custom theme) or is not UTF-8: then it is indexed
+/// whole.
+///
+/// It works on the page's bytes and checks only the digest's for UTF-8: every page of a large
+/// site passes through here, and a scan of each whole page as text cost more than the rest.
+fn digest(html: &[u8]) -> Option<String> {
+    use memchr::memmem;
+    let find = |from: usize, needle: &[u8]| memmem::find(&html[from..], needle).map(|i| from + i);
+    let head_end = find(0, b"</head>")?;
+    let main_start = find(0, b"<main")?;
+    let main_tag_end = find(main_start, b">")?;
+    let main_end = memmem::rfind(html, b"</main>")? + b"</main>".len();
+    let one_body = memmem::find_iter(html, b"data-pagefind-body").take(2).count() == 1;
     if main_start < head_end
         || main_end < main_tag_end
         || !one_body
-        || !html[main_start..main_tag_end].contains("data-pagefind-body")
+        || memmem::find(&html[main_start..main_tag_end], b"data-pagefind-body").is_none()
     {
         return None;
     }
-    let lang = html[..html.find("<head")?].to_string();
-    let mut out = String::with_capacity(lang.len() + (main_end - main_start) + 512);
-    out.push_str(&lang);
-    out.push_str("<head>");
-    let mut rest = head;
-    while let Some(start) = rest.find('<') {
-        let tag_end = start + rest[start..].find('>')? + 1;
+    let lang = &html[..find(0, b"<head")?];
+    let mut out: Vec<u8> = Vec::with_capacity(lang.len() + (main_end - main_start) + 512);
+    out.extend_from_slice(lang);
+    out.extend_from_slice(b"<head>");
+    let mut rest = &html[..head_end];
+    while let Some(start) = memchr::memchr(b'<', rest) {
+        let tag_end = start + memchr::memchr(b'>', &rest[start..])? + 1;
         let tag = &rest[start..tag_end];
-        if tag.starts_with("<title") {
-            let close = start + rest[start..].find("</title>")? + "</title>".len();
-            out.push_str(&rest[start..close]);
+        if tag.starts_with(b"<title") {
+            let close = start + memmem::find(&rest[start..], b"</title>")? + b"</title>".len();
+            out.extend_from_slice(&rest[start..close]);
             rest = &rest[close..];
             continue;
         }
-        if tag.contains("data-pagefind-") {
-            out.push_str(tag);
+        if memmem::find(tag, b"data-pagefind-").is_some() {
+            out.extend_from_slice(tag);
         }
         rest = &rest[tag_end..];
     }
-    out.push_str("</head><body>");
-    out.push_str(&html[main_start..main_end]);
-    out.push_str("</body></html>");
-    Some(out)
+    out.extend_from_slice(b"</head><body>");
+    out.extend_from_slice(&html[main_start..main_end]);
+    out.extend_from_slice(b"</body></html>");
+    String::from_utf8(out).ok()
 }
 
 /// The exact names a page is found by first (its Pagefind `name` filter values), as the search
@@ -464,7 +471,7 @@ mod tests {
 
     #[test]
     fn a_digest_of_a_page_indexes_exactly_as_the_whole_page() {
-        let digest = digest(PAGE).expect("the built-in layout has a digest");
+        let digest = digest(PAGE.as_bytes()).expect("the built-in layout has a digest");
         assert!(digest.len() < PAGE.len());
         assert!(!digest.contains("フッター") && !digest.contains("チーム一覧") && !digest.contains("stylesheet"));
         assert!(digest.contains("<title>森町チーム 中間報告｜サイト</title>") && digest.contains("summary[content]"));
@@ -628,12 +635,18 @@ mod tests {
     #[test]
     fn a_page_laid_out_otherwise_is_indexed_whole() {
         assert_eq!(
-            digest("<html><body><div data-pagefind-body>x</div></body></html>"),
+            digest(b"<html><body><div data-pagefind-body>x</div></body></html>"),
             None
         );
         let two = PAGE.replace("<footer>", "<footer data-pagefind-body>");
-        assert_eq!(digest(&two), None);
-        assert_eq!(digest("<main data-pagefind-body>x</main>"), None, "no head");
+        assert_eq!(digest(two.as_bytes()), None);
+        assert_eq!(digest(b"<main data-pagefind-body>x</main>"), None, "no head");
+        let broken = PAGE.replace("観光", "\u{fffd}").into_bytes();
+        let mut not_utf8 = broken.clone();
+        let at = memchr::memmem::find(&broken, "\u{fffd}".as_bytes()).unwrap();
+        not_utf8[at] = 0xff;
+        assert_eq!(digest(&not_utf8), None, "not UTF-8: indexed whole, as read lossily");
+        assert!(digest(&broken).is_some());
     }
 
     #[test]

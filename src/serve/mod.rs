@@ -246,40 +246,39 @@ impl Builder {
         let as_of = cfg.as_of.unwrap_or_else(cfg.now);
         let mut diags = Diagnostics::new();
         let mut next = None;
-        let outcome: Result<Plan, String> =
-            match crate::load_registry_with(&cfg.content, &mut diags, Some(&caches.load)) {
-                Err(e) => Err(format!("エラー: {e}\n")),
-                Ok(_) if diags.has_errors() => Err(diags.render()),
-                Ok(registry) => self
-                    .theme()
-                    .map_err(crate::Error::from)
-                    .and_then(|theme| {
-                        let opts = crate::SiteOptions {
-                            as_of,
-                            preview: cfg.preview,
-                            base_url: Some(self.base_url.clone()),
-                            render: crate::render::Options {
-                                search: crate::render::Search::Deferred,
-                                minify: false,
-                            },
-                        };
-                        crate::render_site_with(
-                            &registry,
-                            opts,
-                            &theme,
-                            crate::render::Reuse {
-                                pages: Some(&caches.pages),
-                                index: None,
-                            },
-                        )
-                    })
-                    .map(|built| {
-                        next = built.holdback.next_release().filter(|_| cfg.as_of.is_none());
-                        diags.extend(built.holdback.warnings());
-                        built.plan
-                    })
-                    .map_err(|e| format!("エラー: {e}\n")),
-            };
+        let outcome: Result<Plan, String> = match crate::load_registry_with(&cfg.content, &mut diags, Some(caches)) {
+            Err(e) => Err(format!("エラー: {e}\n")),
+            Ok(_) if diags.has_errors() => Err(diags.render()),
+            Ok(registry) => self
+                .theme()
+                .map_err(crate::Error::from)
+                .and_then(|theme| {
+                    let opts = crate::SiteOptions {
+                        as_of,
+                        preview: cfg.preview,
+                        base_url: Some(self.base_url.clone()),
+                        render: crate::render::Options {
+                            search: crate::render::Search::Deferred,
+                            minify: false,
+                        },
+                    };
+                    crate::render_site_with(
+                        &registry,
+                        opts,
+                        &theme,
+                        crate::render::Reuse {
+                            pages: Some(&caches.pages),
+                            index: None,
+                        },
+                    )
+                })
+                .map(|built| {
+                    next = built.holdback.next_release().filter(|_| cfg.as_of.is_none());
+                    diags.extend(built.holdback.warnings());
+                    built.plan
+                })
+                .map_err(|e| format!("エラー: {e}\n")),
+        };
         let mut s = self.site.write().unwrap_or_else(|e| e.into_inner());
         s.build += 1;
         match outcome {

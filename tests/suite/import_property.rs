@@ -175,7 +175,7 @@ impl Run {
         let file = self.site.dir.path().join("roster.csv");
         std::fs::write(&file, text).unwrap();
         let mut diags = banso::diag::Diagnostics::new();
-        let (raw, reg) = banso::load_content_and_registry(&self.site.content(), &mut diags, None).unwrap();
+        let (raw, reg) = banso::load_content_and_registry(&self.site.content(), &mut diags, None, None).unwrap();
         assert!(!diags.has_errors(), "{}", diags.render());
         let opts = ImportOptions {
             sheet: None,

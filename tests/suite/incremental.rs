@@ -12,7 +12,7 @@ use banso::{Caches, SiteOptions};
 
 fn render(site: &Site, as_of: &str, caches: Option<&Caches>) -> BTreeMap<String, Vec<u8>> {
     let mut diags = Diagnostics::new();
-    let registry = banso::load_registry_with(&site.content(), &mut diags, caches.map(|c| &c.load)).unwrap();
+    let registry = banso::load_registry_with(&site.content(), &mut diags, caches).unwrap();
     assert!(!diags.has_errors(), "{}", diags.render());
     let opts = SiteOptions {
         render: Options {
@@ -111,7 +111,7 @@ fn a_cached_yaml_file_reports_its_problems_again_until_it_is_fixed() {
     let caches = Caches::default();
     let load = |caches: Option<&Caches>| {
         let mut diags = Diagnostics::new();
-        let _ = banso::load_registry_with(&site.content(), &mut diags, caches.map(|c| &c.load));
+        let _ = banso::load_registry_with(&site.content(), &mut diags, caches);
         diags.render()
     };
     same_as_fresh(&site, "2026-11-23", &caches);

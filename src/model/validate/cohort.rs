@@ -3,13 +3,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::{Lookups, Validator};
+use super::{Lookups, Validator, memo};
 use crate::diag::{Diagnostic, Diagnostics, Pos, Span};
 use crate::load::CohortDir;
 use crate::load::de::Sp;
 use crate::load::raw::{RawBreakdowns, RawCohort, RawDeclared, RawNotes, RawPlaces, RawSource};
 use crate::model::{
-    Application, Attribute, Cohort, CohortNo, Declared, DeclaredNotes, Places, Registry, Report, Source, TeamNo,
+    Application, Attribute, Cohort, CohortNo, Declared, DeclaredNotes, Places, Registry, Source, TeamNo,
 };
 use crate::time::Instant;
 
@@ -112,12 +112,18 @@ impl Validator<'_> {
         }
         // Reports are read in parallel (each parses its Markdown), each with its own
         // diagnostics, then taken in file order: the same records and messages as one by one.
-        let checked: Vec<(Option<Report>, Diagnostics)> = {
+        // With a memo (`serve`), a report whose inputs are unchanged is taken as last checked.
+        let checked: Vec<(memo::Checked, Option<memo::Key>)> = {
             use rayon::prelude::*;
             let (have_ministries, have_municipalities) = (self.have_ministries, self.have_municipalities);
             dir.reports
                 .par_iter()
                 .map(|md| {
+                    let team = teams.get(&TeamNo(md.front.team.value)).copied();
+                    let key = l.memo.map(|m| memo::Key::new(md, cohort.no, team, m.shared));
+                    if let Some(hit) = l.memo.zip(key.as_ref()).and_then(|(m, k)| m.get(k)) {
+                        return (hit, key);
+                    }
                     let mut diags = Diagnostics::new();
                     let mut v = Validator {
                         diags: &mut diags,
@@ -125,11 +131,20 @@ impl Validator<'_> {
                         have_municipalities,
                     };
                     let report = v.report(md, cohort.no, &teams, l);
-                    (report, diags)
+                    (Arc::new((report, diags)), key)
                 })
                 .collect()
         };
-        for (report, diags) in checked {
+        if let Some(m) = l.memo {
+            m.keep(
+                checked
+                    .iter()
+                    .zip(&dir.reports)
+                    .filter_map(|((c, key), md)| Some(((*key)?, Arc::clone(md), Arc::clone(c)))),
+            );
+        }
+        for (c, _) in checked {
+            let (report, diags) = Arc::unwrap_or_clone(c);
             self.diags.absorb(diags);
             reg.reports.extend(report);
         }

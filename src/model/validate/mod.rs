@@ -7,6 +7,7 @@
 mod body;
 mod cohort;
 mod figures;
+mod memo;
 mod program;
 mod report;
 mod team;
@@ -36,6 +37,8 @@ use crate::load::raw::{RawPage, Scalar};
 use crate::load::{MdFile, RawContent};
 use crate::time::{Date, Instant};
 
+pub use memo::Memo;
+
 use super::code::MunicipalityCode;
 use super::urls::BaseUrl;
 use super::{Asset, AssetPath, CohortNo, MinistryIndex, MinistryNo, Municipality, Page, Registry};
@@ -43,6 +46,12 @@ use super::{Asset, AssetPath, CohortNo, MinistryIndex, MinistryNo, Municipality,
 /// Validate everything `load` read. The registry is returned even when there are errors (with
 /// the broken records left out), so callers decide by `diags.has_errors()`.
 pub fn validate(raw: &RawContent, diags: &mut Diagnostics) -> Registry {
+    validate_with(raw, diags, None)
+}
+
+/// [`validate`], taking from `memo` each report whose inputs are those of the last validation
+/// and keeping this one's there (`serve`; see [`Memo`]).
+pub fn validate_with(raw: &RawContent, diags: &mut Diagnostics, memo: Option<&Memo>) -> Registry {
     let mut v = Validator {
         diags,
         have_ministries: raw.ministries.is_some(),
@@ -67,13 +76,18 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) -> Registry {
         })
         .collect();
     let base_url = site.base_url.clone();
-    let lookups = Lookups {
+    let real_assets = real_assets(&assets, &raw.root);
+    let mut lookups = Lookups {
         ministry_index: &ministry_index,
         municipalities: &municipalities,
         assets: &assets,
         root: &raw.root,
         base_url: &base_url,
+        real_assets: &real_assets,
+        memo: None,
     };
+    let round = memo.map(|m| m.begin(memo::shared(&lookups, (v.have_ministries, v.have_municipalities))));
+    lookups.memo = round.as_ref();
     let mut registry = Registry {
         site,
         ministries: Vec::new(),
@@ -140,6 +154,8 @@ pub fn validate_markdown(md: &str) -> (Option<super::Body>, Diagnostics) {
         assets: &assets,
         root: std::path::Path::new("."),
         base_url: &base_url,
+        real_assets: &Default::default(),
+        memo: None,
     };
     let mut v = Validator {
         diags: &mut diags,
@@ -150,6 +166,24 @@ pub fn validate_markdown(md: &str) -> (Option<super::Body>, Diagnostics) {
     (body, diags)
 }
 
+/// Every asset that is a file itself inside content/assets/ (not a symbolic link, and not
+/// reaching outside through one), looked at once per validation.
+fn real_assets(assets: &BTreeMap<AssetPath, Asset>, root: &std::path::Path) -> std::collections::BTreeSet<AssetPath> {
+    use rayon::prelude::*;
+    let Ok(inside) = std::fs::canonicalize(root).map(|r| r.join("assets")) else {
+        return Default::default();
+    };
+    let assets: Vec<&Asset> = assets.values().collect();
+    assets
+        .par_iter()
+        .filter(|a| {
+            let link = std::fs::symlink_metadata(&a.source).is_ok_and(|m| m.file_type().is_symlink());
+            !link && std::fs::canonicalize(&a.source).is_ok_and(|real| real.starts_with(&inside))
+        })
+        .map(|a| a.path.clone())
+        .collect()
+}
+
 /// What records refer to, for resolving references.
 pub(crate) struct Lookups<'a> {
     pub ministry_index: &'a MinistryIndex,
@@ -158,6 +192,10 @@ pub(crate) struct Lookups<'a> {
     pub root: &'a std::path::Path,
     /// site.yaml's base_url: a link to it is a link into the site.
     pub base_url: &'a BaseUrl,
+    /// The assets a page may link to ([`real_assets`]).
+    pub real_assets: &'a std::collections::BTreeSet<AssetPath>,
+    /// The last validation's reports, when kept (`serve`).
+    memo: Option<&'a memo::Round<'a>>,
 }
 
 pub(crate) struct Validator<'a> {
@@ -294,7 +332,7 @@ impl Validator<'_> {
         None
     }
 
-    fn pages(&mut self, pages: &[MdFile<RawPage>], l: &Lookups, reg: &Registry) -> Vec<Page> {
+    fn pages(&mut self, pages: &[Arc<MdFile<RawPage>>], l: &Lookups, reg: &Registry) -> Vec<Page> {
         let mut out = Vec::new();
         for p in pages {
             let stem_ok = self.stem(&p.file, &p.stem);
