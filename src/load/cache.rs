@@ -3,7 +3,7 @@
 use std::any::Any;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, RwLock};
 
 use super::{MAX_TEXT_BYTES, MdFile};
 use crate::diag::Diagnostics;
@@ -13,8 +13,10 @@ use crate::diag::Diagnostics;
 /// `build` reads everything afresh.
 #[derive(Default)]
 pub struct Cache {
-    md: Mutex<HashMap<PathBuf, Cached>>,
-    watch: Mutex<Watch>,
+    // Read-write locks: a load looks up every file from several threads at once, and writes
+    // only what changed.
+    md: RwLock<HashMap<PathBuf, Cached>>,
+    watch: RwLock<Watch>,
 }
 
 /// What a file watcher said changed (`serve`): with it, a load reads again only the files it
@@ -86,14 +88,14 @@ impl Cache {
     /// From now on a watcher reports every change under the content folder (absolute paths,
     /// as the folder was given to the load) to [`Cache::changed`], or [`Cache::lost_track`].
     pub fn watched(&self) {
-        self.watch.lock().unwrap_or_else(|e| e.into_inner()).watched = true;
+        self.watch.write().unwrap_or_else(|e| e.into_inner()).watched = true;
     }
 
     /// `paths` changed (created, written, removed or renamed; a folder stands for everything
     /// in it).
     pub fn changed(&self, paths: impl IntoIterator<Item = PathBuf>) {
         self.watch
-            .lock()
+            .write()
             .unwrap_or_else(|e| e.into_inner())
             .changed
             .extend(paths);
@@ -102,14 +104,14 @@ impl Cache {
     /// The watcher may have missed changes (its queue overflowed): the next load reads every
     /// file.
     pub fn lost_track(&self) {
-        let mut w = self.watch.lock().unwrap_or_else(|e| e.into_inner());
+        let mut w = self.watch.write().unwrap_or_else(|e| e.into_inner());
         w.complete = false;
         w.changed.clear();
     }
 
     /// A load begins: the changes reported so far are the ones it reads again.
     pub(super) fn begin_load(&self) {
-        let mut w = self.watch.lock().unwrap_or_else(|e| e.into_inner());
+        let mut w = self.watch.write().unwrap_or_else(|e| e.into_inner());
         let changed = std::mem::take(&mut w.changed);
         w.this_load = w.complete.then_some(changed);
         w.complete = w.watched;
@@ -122,7 +124,7 @@ impl Cache {
         let meta = std::fs::metadata(path).ok()?;
         let seen = Seen::of(&meta);
         if !self.changed_since_last_load(path) {
-            let map = self.md.lock().unwrap_or_else(|e| e.into_inner());
+            let map = self.md.read().unwrap_or_else(|e| e.into_inner());
             if let Some(c) = map.get(path).filter(|c| c.stamp.seen == Some(seen)) {
                 return Some(c.stamp);
             }
@@ -137,7 +139,7 @@ impl Cache {
     }
 
     fn changed_since_last_load(&self, path: &Path) -> bool {
-        let w = self.watch.lock().unwrap_or_else(|e| e.into_inner());
+        let w = self.watch.read().unwrap_or_else(|e| e.into_inner());
         match &w.this_load {
             None => true,
             Some(changed) => path.ancestors().any(|p| changed.contains(p)),
@@ -159,7 +161,7 @@ impl Cache {
         path: &Path,
         stamp: Stamp,
     ) -> Option<(Diagnostics, Option<V>)> {
-        let map = self.md.lock().unwrap_or_else(|e| e.into_inner());
+        let map = self.md.read().unwrap_or_else(|e| e.into_inner());
         let hit = map.get(path).filter(|c| c.stamp == stamp)?;
         hit.read.downcast_ref::<(Diagnostics, Option<V>)>().cloned()
     }
@@ -172,7 +174,7 @@ impl Cache {
         stamp: Stamp,
         read: &(Diagnostics, Option<V>),
     ) {
-        let mut map = self.md.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = self.md.write().unwrap_or_else(|e| e.into_inner());
         map.insert(
             path.to_path_buf(),
             Cached {

@@ -22,6 +22,13 @@ pub(super) struct Files<'a> {
 }
 
 impl Files<'_> {
+    /// Whether the folder `full` (`rel` in content/) is reached without a symbolic link: then
+    /// a file listed in it that is no link itself is its own name, and [`Files::refuse`] has
+    /// nothing to find (a large folder of reports is not resolved file by file).
+    pub(super) fn plain_folder(&self, rel: &str, full: &Path) -> bool {
+        std::fs::canonicalize(full).is_ok_and(|real| real == self.real_root.join(rel))
+    }
+
     /// `None` when `full` (read as `rel`) may be read; otherwise the problem.
     pub(super) fn refuse(&self, rel: &Arc<str>, full: &Path) -> Option<Diagnostic> {
         let Ok(real) = std::fs::canonicalize(full) else {
@@ -62,15 +69,33 @@ pub(super) fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> LoadError + 
 
 /// Entries of a directory, sorted by name, dot-files left out.
 pub(super) fn sorted_entries(dir: &Path) -> Result<Vec<(String, PathBuf)>, LoadError> {
+    Ok(listed(dir)?.into_iter().map(|e| (e.name, e.path)).collect())
+}
+
+/// An entry of a folder listing.
+pub(super) struct Entry {
+    pub name: String,
+    pub path: PathBuf,
+    /// A symbolic link, as the listing says (taken as one where it cannot say).
+    pub link: bool,
+}
+
+/// [`sorted_entries`], each with whether it is a symbolic link.
+pub(super) fn listed(dir: &Path) -> Result<Vec<Entry>, LoadError> {
     let mut v = Vec::new();
     for e in std::fs::read_dir(dir).map_err(io_err(dir))? {
         let e = e.map_err(io_err(dir))?;
         let name = e.file_name().to_string_lossy().into_owned();
         if !name.starts_with('.') {
-            v.push((name, e.path()));
+            let link = e.file_type().is_ok_and(|t| t.is_symlink()) || e.file_type().is_err();
+            v.push(Entry {
+                path: e.path(),
+                name,
+                link,
+            });
         }
     }
-    v.sort();
+    v.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(v)
 }
 
@@ -175,6 +200,15 @@ impl Reader<'_> {
     where
         T: DeserializeOwned + Clone + Send + Sync + 'static,
     {
+        self.cached(rel, |r| r.read_yaml_file::<T>(rel, required))
+    }
+
+    /// What `read` makes of the YAML file `rel`; with a cache (`serve`), as made before while the
+    /// file's bytes are the same (`V` is cloned out of the cache: large records behind an `Arc`).
+    fn cached<V>(&mut self, rel: &str, read: impl FnOnce(&mut Reader) -> Option<V>) -> Option<V>
+    where
+        V: Clone + Send + Sync + 'static,
+    {
         let full = self.root.join(rel);
         if self.cache.is_some() && full.is_file() {
             // Checked before the cache, so a file that became a link is refused at once (reading
@@ -185,12 +219,12 @@ impl Reader<'_> {
             }
         }
         let cached = self.cache.and_then(|c| Some((c, c.stamp(&full)?)));
-        if let Some((diags, read)) = cached.and_then(|(c, stamp)| c.get_read::<(Arc<str>, T)>(&full, stamp)) {
+        if let Some((diags, made)) = cached.and_then(|(c, stamp)| c.get_read::<V>(&full, stamp)) {
             self.diags.absorb(diags);
-            return read;
+            return made;
         }
         let Some((cache, stamp)) = cached else {
-            return self.read_yaml_file(rel, required);
+            return read(self);
         };
         let mut diags = crate::diag::Diagnostics::new();
         let mut reader = Reader {
@@ -199,12 +233,12 @@ impl Reader<'_> {
             cache: None,
             files: self.files,
         };
-        let records = reader.read_yaml_file::<T>(rel, required);
-        let read = (diags, records);
-        cache.put(&full, stamp, &read);
-        let (diags, records) = read;
+        let made = read(&mut reader);
+        let kept = (diags, made);
+        cache.put(&full, stamp, &kept);
+        let (diags, made) = kept;
         self.diags.absorb(diags);
-        records
+        made
     }
 
     fn read_yaml_file<T: DeserializeOwned>(&mut self, rel: &str, required: bool) -> Option<(Arc<str>, T)> {
@@ -233,13 +267,15 @@ impl Reader<'_> {
     where
         T: DeserializeOwned + Clone + Send + Sync + 'static,
     {
-        let (file, items) = self.yaml_file::<Vec<Lenient<T>>>(rel, required)?;
-        let total = items.len();
-        let items: Vec<T> = items.into_iter().filter_map(|l| l.0).collect();
-        Some(Listed {
-            file,
-            failed: total - items.len(),
-            items,
+        self.cached(rel, |r| {
+            let (file, items) = r.read_yaml_file::<Vec<Lenient<T>>>(rel, required)?;
+            let total = items.len();
+            let items: Arc<[T]> = items.into_iter().filter_map(|l| l.0).collect();
+            Some(Listed {
+                file,
+                failed: total - items.len(),
+                items,
+            })
         })
     }
 }

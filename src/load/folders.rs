@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
-use super::files::sorted_entries;
+use super::files::{Entry, listed, sorted_entries};
 use super::raw::*;
 use super::{AssetFile, CohortDir, LoadError, MdFile, Named, Reader, Rec, front_matter, yaml};
 use crate::diag::{Diagnostic, Diagnostics, Span};
@@ -74,12 +74,13 @@ impl Reader<'_> {
             return Ok(Vec::new());
         }
         let (root, cache, files) = (self.root, self.cache, self.files);
-        let read: Vec<(Diagnostics, Option<Arc<MdFile<T>>>)> = sorted_entries(&dir)?
+        let plain = files.plain_folder(rel_dir, &dir);
+        let read: Vec<(Diagnostics, Option<Arc<MdFile<T>>>)> = listed(&dir)?
             .par_iter()
-            .map(|(name, path)| {
+            .map(|Entry { name, path, link }| {
                 // Checked before the cache, so a file that became a link is refused at once.
                 let rel: Arc<str> = Arc::from(format!("{rel_dir}/{name}").as_str());
-                if let Some(d) = files.refuse(&rel, path) {
+                if let Some(d) = (*link || !plain).then(|| files.refuse(&rel, path)).flatten() {
                     let mut diags = Diagnostics::new();
                     diags.push(d);
                     return (diags, None);

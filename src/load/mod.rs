@@ -33,11 +33,11 @@ pub struct Rec<T> {
     pub raw: T,
 }
 
-/// A YAML file holding a list of records.
-#[derive(Debug)]
+/// A YAML file holding a list of records (shared: `serve` keeps it between loads).
+#[derive(Clone, Debug)]
 pub struct Listed<T> {
     pub file: Arc<str>,
-    pub items: Vec<T>,
+    pub items: Arc<[T]>,
     /// Items that could not be read (already reported).
     pub failed: usize,
 }

@@ -90,6 +90,39 @@ fn a_markdown_file_outside_content_or_read_under_two_names_is_refused() {
     assert_eq!(names, ["pages/real.md"]);
 }
 
+/// A report folder that is itself a link: its files are read under names that are not theirs,
+/// so each is refused, though none of them is a link (a folder reached without links has its
+/// files checked by the listing alone).
+#[cfg(unix)]
+#[test]
+fn the_files_of_a_linked_folder_are_refused_though_none_is_a_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("content");
+    minimal(&root);
+    write(tmp.path(), "elsewhere/a.md", "---\ntitle: 外\n---\n外の本文\n");
+    write(&root, "kept/b.md", "---\ntitle: 内\n---\n内の本文\n");
+    std::os::unix::fs::symlink(tmp.path().join("elsewhere"), root.join("pages")).unwrap();
+    let mut diags = Diagnostics::new();
+    let raw = load_content(&root, &mut diags).unwrap();
+    let text = diags.render();
+    assert!(
+        text.contains("--> pages/a.md") && text.contains("content/ の外を指す"),
+        "{text}"
+    );
+    assert!(raw.pages.is_empty());
+
+    std::fs::remove_file(root.join("pages")).unwrap();
+    std::os::unix::fs::symlink(root.join("kept"), root.join("pages")).unwrap();
+    let mut diags = Diagnostics::new();
+    let raw = load_content(&root, &mut diags).unwrap();
+    let text = diags.render();
+    assert!(
+        text.contains("--> pages/b.md") && text.contains("kept/b.md と同じファイル"),
+        "{text}"
+    );
+    assert!(raw.pages.is_empty());
+}
+
 /// Which of two names for one file is reported must not depend on the order of the parallel
 /// walk: the link always, in every order and thread count, with the same words.
 #[cfg(unix)]

@@ -35,7 +35,7 @@ impl Validator<'_> {
             let mut numbers: HashMap<u32, u32> = HashMap::new();
             let mut by_municipality: HashMap<_, (u32, u32)> = HashMap::new();
             let mut announced: Vec<(u32, Instant, Pos)> = Vec::new();
-            for raw in &list.items {
+            for raw in list.items.iter() {
                 let (number, line) = (raw.number.value, raw.number.pos.line);
                 if let Some(first) = numbers.get(&number) {
                     self.push(
@@ -81,7 +81,7 @@ impl Validator<'_> {
         };
         if let Some(list) = &dir.applications {
             let mut seen: HashMap<_, u32> = HashMap::new();
-            for raw in &list.items {
+            for raw in list.items.iter() {
                 let Some(code) = self.municipality_ref(&list.file, &raw.municipality, l) else {
                     continue;
                 };

@@ -58,7 +58,7 @@ impl Validator<'_> {
         let mut at = Vec::new();
         let mut seen: HashMap<String, (String, Pos)> = HashMap::new();
         let mut slugs: HashMap<String, Pos> = HashMap::new();
-        for m in &list.items {
+        for m in list.items.iter() {
             let Some(name) = self.text(&list.file, "name", &m.name) else {
                 continue;
             };
@@ -158,7 +158,7 @@ impl Validator<'_> {
             return out;
         };
         let mut lines: HashMap<MunicipalityCode, u32> = HashMap::new();
-        for m in items {
+        for m in items.iter() {
             if let Some(muni) = self.municipality(file, m) {
                 if let Some(first) = lines.get(&muni.code) {
                     self.push(
