@@ -201,6 +201,7 @@ impl Reader<'_> {
                 rel,
                 source: entry.path().to_path_buf(),
                 size,
+                link: entry.path_is_symlink(),
             });
         }
         Ok(out)

@@ -75,6 +75,8 @@ pub struct AssetFile {
     pub rel: String,
     pub source: PathBuf,
     pub size: u64,
+    /// A symbolic link, as the folder listing says.
+    pub link: bool,
 }
 
 /// Everything read from a content directory.

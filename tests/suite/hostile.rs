@@ -129,6 +129,36 @@ fn a_symlink_out_of_assets_is_refused() {
     );
 }
 
+/// The same when the link is on the way: content/assets/ itself, or a folder in it, leads
+/// outside (the files there are no links themselves).
+#[cfg(unix)]
+#[test]
+fn an_assets_folder_that_leads_outside_is_refused() {
+    for linked in ["assets", "assets/1"] {
+        let site = Site::fixture("basic");
+        let outside = site.dir.path().join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("secret.pdf"), "%PDF secret outside content").unwrap();
+        let at = site.path(linked);
+        std::fs::remove_dir_all(&at).unwrap();
+        std::os::unix::fs::symlink(&outside, &at).unwrap();
+        let dest = if linked == "assets" {
+            "/assets/secret.pdf"
+        } else {
+            "/assets/1/secret.pdf"
+        };
+        site.write("cohorts/1/reports/link.md", &report(&format!("[資料]({dest})")));
+        let err = fails(&site);
+        assert!(err.contains("--> cohorts/1/reports/link.md:7:6"), "{linked}: {err}");
+        assert!(
+            err.contains(&format!(
+                "「{dest}」はシンボリックリンクか、content/assets/ の外にあるファイルです"
+            )) || err.contains(&format!("ファイル「{dest}」")),
+            "{linked}: {err}"
+        );
+    }
+}
+
 #[test]
 fn urls_that_would_collide_are_errors() {
     let site = Site::fixture("basic");

@@ -76,7 +76,7 @@ pub fn validate_with(raw: &RawContent, diags: &mut Diagnostics, memo: Option<&Me
         })
         .collect();
     let base_url = site.base_url.clone();
-    let real_assets = real_assets(&assets, &raw.root);
+    let real_assets = real_assets(&raw.assets, &raw.root);
     let mut lookups = Lookups {
         ministry_index: &ministry_index,
         municipalities: &municipalities,
@@ -167,20 +167,25 @@ pub fn validate_markdown(md: &str) -> (Option<super::Body>, Diagnostics) {
 }
 
 /// Every asset that is a file itself inside content/assets/ (not a symbolic link, and not
-/// reaching outside through one), looked at once per validation.
-fn real_assets(assets: &BTreeMap<AssetPath, Asset>, root: &std::path::Path) -> std::collections::BTreeSet<AssetPath> {
+/// reaching outside through one), looked at once per validation. When content/assets/ is
+/// reached without a link, the listing says it: the folder walk does not follow links, so a
+/// file listed that is no link itself lies inside. Otherwise each file is resolved.
+fn real_assets(assets: &[crate::load::AssetFile], root: &std::path::Path) -> std::collections::BTreeSet<AssetPath> {
     use rayon::prelude::*;
     let Ok(inside) = std::fs::canonicalize(root).map(|r| r.join("assets")) else {
         return Default::default();
     };
-    let assets: Vec<&Asset> = assets.values().collect();
+    let plain = std::fs::canonicalize(root.join("assets")).is_ok_and(|a| a == inside);
     assets
         .par_iter()
         .filter(|a| {
+            if plain {
+                return !a.link;
+            }
             let link = std::fs::symlink_metadata(&a.source).is_ok_and(|m| m.file_type().is_symlink());
             !link && std::fs::canonicalize(&a.source).is_ok_and(|real| real.starts_with(&inside))
         })
-        .map(|a| a.path.clone())
+        .map(|a| AssetPath(a.rel.clone()))
         .collect()
 }
 
