@@ -159,6 +159,51 @@ pub(super) fn own_path(dest: &str, base_url: &BaseUrl) -> Option<String> {
     Some(path)
 }
 
+/// What exists to link to, indexed once: a site of many reports with many links is checked
+/// link by link against these, not against every record.
+struct Linkable<'r> {
+    reports: std::collections::HashSet<(crate::model::CohortNo, &'r str)>,
+    /// Municipalities with a team or supported by a programme.
+    municipalities: std::collections::HashSet<crate::model::MunicipalityCode>,
+    /// (prefecture code, cohort) of every team.
+    prefecture_cohorts: std::collections::HashSet<(u8, crate::model::CohortNo)>,
+    pages: std::collections::HashSet<&'r str>,
+    programs: std::collections::HashSet<&'r str>,
+    /// Ministries with a member in some team.
+    staffed: std::collections::HashSet<usize>,
+}
+
+impl<'r> Linkable<'r> {
+    fn of(reg: &'r Registry) -> Self {
+        let supported = reg
+            .programs
+            .iter()
+            .flat_map(|p| p.support.iter().flat_map(|s| s.municipalities.iter()));
+        Linkable {
+            reports: reg.reports.iter().map(|r| (r.cohort, r.stem.as_str())).collect(),
+            municipalities: reg
+                .teams
+                .iter()
+                .map(|t| t.municipality)
+                .chain(supported.copied())
+                .collect(),
+            prefecture_cohorts: reg
+                .teams
+                .iter()
+                .map(|t| (t.municipality.prefecture().code, t.cohort))
+                .collect(),
+            pages: reg.pages.iter().map(|p| p.stem.as_str()).collect(),
+            programs: reg.programs.iter().map(|p| p.id.as_str()).collect(),
+            staffed: reg
+                .teams
+                .iter()
+                .flat_map(|t| &t.members)
+                .map(|m| m.ministry.0)
+                .collect(),
+        }
+    }
+}
+
 /// Every site link of a report or page must point at a record that exists (held or not).
 pub(super) fn check_links(reg: &Registry, diags: &mut Diagnostics) {
     let bodies = reg
@@ -166,26 +211,22 @@ pub(super) fn check_links(reg: &Registry, diags: &mut Diagnostics) {
         .iter()
         .map(|r| (&r.file, &r.body))
         .chain(reg.pages.iter().map(|p| (&p.file, &p.body)));
+    let mut known: Option<Linkable> = None;
     for (file, body) in bodies {
         for (dest, link) in &body.links {
+            if matches!(link.target, Target::Fixed | Target::Asset(_)) {
+                continue;
+            }
+            let k = known.get_or_insert_with(|| Linkable::of(reg));
             let exists = match &link.target {
                 Target::Fixed | Target::Asset(_) => true,
                 Target::Cohort(n) => reg.cohort(*n).is_some(),
                 Target::Comparison => reg.cohorts.len() >= 2,
-                Target::PrefectureCharts(pref, n) => reg
-                    .teams
-                    .iter()
-                    .any(|t| t.cohort == *n && t.municipality.prefecture().code == *pref),
-                Target::Municipality(code) => {
-                    reg.teams.iter().any(|t| t.municipality == *code)
-                        || reg
-                            .programs
-                            .iter()
-                            .any(|p| p.support.iter().any(|s| s.municipalities.contains(code)))
-                }
-                Target::Report(n, stem) => reg.reports.iter().any(|r| r.cohort == *n && &r.stem == stem),
-                Target::Page(stem) => reg.pages.iter().any(|p| &p.stem == stem),
-                Target::Program(id) => reg.programs.iter().any(|p| &p.id == id),
+                Target::PrefectureCharts(pref, n) => k.prefecture_cohorts.contains(&(*pref, *n)),
+                Target::Municipality(code) => k.municipalities.contains(code),
+                Target::Report(n, stem) => k.reports.contains(&(*n, stem.as_str())),
+                Target::Page(stem) => k.pages.contains(stem.as_str()),
+                Target::Program(id) => k.programs.contains(id.as_str()),
                 // A ministry page exists once one of its officials is published: a link needs a
                 // ministry with that id and a member of it in some team (held or not).
                 Target::Ministries | Target::Ministry(_) => reg.ministries.iter().enumerate().any(|(i, m)| {
@@ -193,7 +234,7 @@ pub(super) fn check_links(reg: &Registry, diags: &mut Diagnostics) {
                         Target::Ministry(id) => m.slug.as_ref() == Some(id),
                         _ => m.slug.is_some(),
                     };
-                    named && reg.teams.iter().flat_map(|t| &t.members).any(|mem| mem.ministry.0 == i)
+                    named && k.staffed.contains(&i)
                 }),
             };
             if !exists {
