@@ -47,6 +47,7 @@ use std::sync::Arc;
 use crate::model::urls::{self, BaseUrl};
 use crate::publish::{Published, Sources};
 use crate::stats::Stats;
+use crate::time::Instant;
 pub use theme::Theme;
 pub use xml::escape;
 
@@ -63,8 +64,9 @@ pub enum Blob {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Plan {
     files: BTreeMap<String, Blob>,
-    /// Page path (`cohorts/2/`) → the published records the page is made from.
-    sources: BTreeMap<String, Sources>,
+    /// Page path (`cohorts/2/`) → the published records the page is made from, and when the
+    /// last of them changed (`Changes::last`, found once while the page is made).
+    sources: BTreeMap<String, (Sources, Option<Instant>)>,
 }
 
 impl Plan {
@@ -95,14 +97,20 @@ impl Plan {
         Ok(())
     }
 
-    /// Record that the page at `path` is made from `sources`.
-    pub(crate) fn add_sources(&mut self, path: String, sources: Sources) {
-        self.sources.insert(path, sources);
+    /// Record that the page at `path` is made from `sources`, the last of which changed at
+    /// `last`.
+    pub(crate) fn add_sources(&mut self, path: String, sources: Sources, last: Option<Instant>) {
+        self.sources.insert(path, (sources, last));
     }
 
     /// The published records the page at `path` (`cohorts/2/`) is made from.
     pub fn sources(&self, path: &str) -> Option<&Sources> {
-        self.sources.get(path)
+        self.sources.get(path).map(|(s, _)| s)
+    }
+
+    /// When the last of the records the page at `path` is made from changed.
+    pub fn last_change(&self, path: &str) -> Option<Instant> {
+        self.sources.get(path).and_then(|(_, last)| *last)
     }
 
     pub fn files(&self) -> &BTreeMap<String, Blob> {
@@ -191,14 +199,14 @@ pub fn render(
         let parts = search::extra_parts(&r.plan);
         r.search_page(parts)?;
     }
-    let (mut plan, changes) = r.finish();
+    let mut plan = r.finish();
     if opts.search == Search::Full {
         for (path, bytes) in crate::timing::timed("search index", || search::search_index_with(&plan, reuse.index))? {
             plan.add(path, bytes)?;
         }
     }
     crate::timing::timed("data files", || data::render_data(p, stats, &mut plan))?;
-    crate::timing::timed("xml", || xml::render_xml(p, base, &changes, &mut plan))?;
+    crate::timing::timed("xml", || xml::render_xml(p, base, &mut plan))?;
 
     for (path, bytes) in &theme.statics {
         plan.add(format!("{}{path}", urls::STATIC), bytes.clone())?;

@@ -17,6 +17,7 @@ use crate::model::urls::{self, BaseUrl};
 use crate::model::{CohortNo, TeamNo};
 use crate::publish::{Kind, Published, Sources};
 use crate::stats::Stats;
+use crate::time::Instant;
 
 /// What the top and data pages sum up: the whole site.
 pub(super) const EVERY_KIND: [Kind; 5] = [Kind::Cohorts, Kind::Teams, Kind::Reports, Kind::Programs, Kind::Pages];
@@ -50,8 +51,8 @@ pub(super) struct Renderer<'a, 'r> {
 #[derive(Default)]
 pub(super) struct Rendered {
     files: Vec<(String, Arc<Vec<u8>>)>,
-    /// Each page's path and the records it is made from.
-    sources: Vec<(String, Sources)>,
+    /// Each page's path, the records it is made from and when the last of them changed.
+    sources: Vec<(String, Sources, Option<Instant>)>,
 }
 
 impl Rendered {
@@ -137,9 +138,9 @@ impl<'a, 'r> Renderer<'a, 'r> {
         self.menu.iter().chain(&self.footer).map(|(_, href)| href.as_str())
     }
 
-    /// The pages, and when each published record last changed (the sitemap's dates).
-    pub fn finish(self) -> (Plan, crate::publish::Changes) {
-        (self.plan, self.changes)
+    /// The pages (each with when its records last changed: the sitemap's dates).
+    pub fn finish(self) -> Plan {
+        self.plan
     }
 
     /// Every page family, in order: the page registry. Each call is a file of `pages/`; the
@@ -171,15 +172,16 @@ impl<'a, 'r> Renderer<'a, 'r> {
         for (file, bytes) in r.files {
             self.plan.add_shared(file, bytes)?;
         }
-        for (path, sources) in r.sources {
-            self.plan.add_sources(path, sources);
+        for (path, sources, last) in r.sources {
+            self.plan.add_sources(path, sources, last);
         }
         Ok(())
     }
 
     /// One page: layout, template, HTML. Needs only `&self`, so pages render in parallel.
     pub(super) fn page<V: View>(&self, spec: PageSpec, page: &V) -> Result<Rendered, RenderError> {
-        self.page_under(spec, page, None)
+        let last = self.changes.last(&spec.sources);
+        self.page_under(spec, page, last, None)
     }
 
     /// A page whose view is made only when the page cache has no page of the same inputs.
@@ -200,8 +202,9 @@ impl<'a, 'r> Renderer<'a, 'r> {
         inputs: impl FnOnce(&mut Hash128),
         make: impl FnOnce() -> (PageText, V),
     ) -> Result<Rendered, RenderError> {
+        let last = self.changes.last(&sources);
         let key = self.cache.map(|_| {
-            let updated = self.changes.last(&sources).map(|t| self.p.when(t));
+            let updated = last.map(|t| self.p.when(t));
             let mut w = Hash128::default();
             w.value(&(self.layout_key, V::TEMPLATE.file(), path, updated));
             inputs(&mut w);
@@ -210,7 +213,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         if let Some(bytes) = self.cache.zip(key).and_then(|(c, k)| c.get(k)) {
             return Ok(Rendered {
                 files: vec![(page_file(path), bytes)],
-                sources: vec![(path.to_string(), sources)],
+                sources: vec![(path.to_string(), sources, last)],
             });
         }
         let (text, view) = make();
@@ -222,7 +225,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             description: text.description,
             crumbs: text.crumbs,
         };
-        self.page_under(spec, &view, key)
+        self.page_under(spec, &view, last, key)
     }
 
     /// Whether pages are reused from a page cache (`serve`): keys are made only then.
@@ -237,7 +240,14 @@ impl<'a, 'r> Renderer<'a, 'r> {
         self.team_keys.get(&(cohort, no)).copied().unwrap_or(0)
     }
 
-    fn page_under<V: View>(&self, spec: PageSpec, page: &V, key: Option<u128>) -> Result<Rendered, RenderError> {
+    /// A page whose sources last changed at `last`, under `key` when the caller made one.
+    fn page_under<V: View>(
+        &self,
+        spec: PageSpec,
+        page: &V,
+        last: Option<Instant>,
+        key: Option<u128>,
+    ) -> Result<Rendered, RenderError> {
         let site = self.p.site;
         let is_404 = spec.path == urls::NOT_FOUND;
         let root = if is_404 {
@@ -266,7 +276,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         };
         let links = SiteLinks::from(&root);
         let canonical = self.base.join(if is_404 { "" } else { spec.path });
-        let updated = self.changes.last(&spec.sources).map(|t| self.p.when(t));
+        let updated = last.map(|t| self.p.when(t));
         let layout = Layout {
             site_title: site.title.clone(),
             publisher: site.publisher.clone(),
@@ -318,7 +328,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         };
         Ok(Rendered {
             files: vec![(page_file(spec.path), bytes)],
-            sources: vec![(spec.path.to_string(), spec.sources)],
+            sources: vec![(spec.path.to_string(), spec.sources, last)],
         })
     }
 }

@@ -31,12 +31,7 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-pub(super) fn render_xml(
-    p: &Published,
-    base: &BaseUrl,
-    changes: &crate::publish::Changes,
-    plan: &mut Plan,
-) -> Result<(), RenderError> {
+pub(super) fn render_xml(p: &Published, base: &BaseUrl, plan: &mut Plan) -> Result<(), RenderError> {
     let mut sitemap = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -59,11 +54,7 @@ pub(super) fn render_xml(
             .map(|(dir, _)| {
                 let loc = escape(&base.join(&super::markdown::encode_path(dir)));
                 // A placeholder instant is no date of a change (SPEC §2 `announce_confirmed`).
-                match plan
-                    .sources(dir)
-                    .and_then(|s| changes.last(s))
-                    .and_then(|t| p.confirmed(t))
-                {
+                match plan.last_change(dir).and_then(|t| p.confirmed(t)) {
                     Some(t) => format!("  <url><loc>{loc}</loc><lastmod>{}</lastmod></url>\n", t.rfc3339()),
                     None => format!("  <url><loc>{loc}</loc></url>\n"),
                 }
