@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::views::View;
 use super::views::layout::{Crumb, Layout, MenuItem, SiteLinks, crumb, root_of};
-use super::views::parts::TeamRow;
+use super::views::parts::TeamRows;
 use super::{Plan, RenderError, Theme};
 use crate::hash::Hash128;
 use crate::model::urls::{self, BaseUrl};
@@ -45,6 +45,8 @@ pub(super) struct Renderer<'a, 'r> {
     footer: Vec<(String, String)>,
     /// When each published record last changed (a page's 「数値の更新」).
     changes: crate::publish::Changes,
+    /// Every published team's row, made once (pages list them).
+    pub(super) rows: TeamRows,
 }
 
 /// Pages (and their chart files) rendered but not yet added to the plan.
@@ -113,6 +115,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             }
             None => 0,
         };
+        let rows = TeamRows::of(p);
         Renderer {
             p,
             stats,
@@ -122,13 +125,14 @@ impl<'a, 'r> Renderer<'a, 'r> {
             cache,
             layout_key,
             team_keys: match cache {
-                Some(_) => team_keys(p),
+                Some(_) => team_keys(p, &rows),
                 None => std::collections::HashMap::new(),
             },
             plan: Plan::default(),
             menu,
             footer,
             changes: crate::publish::Changes::of(p),
+            rows,
         }
     }
 
@@ -336,7 +340,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
 /// Each published team's key for [`Renderer::page_from`]: the team with its members as published,
 /// its municipality, the sort keys of its reports, and its row as pages list it (ministry names
 /// and pages, its reports, its announcement as said). Made in parallel, once a build.
-fn team_keys(p: &Published) -> std::collections::HashMap<(CohortNo, TeamNo), u128> {
+fn team_keys(p: &Published, rows: &TeamRows) -> std::collections::HashMap<(CohortNo, TeamNo), u128> {
     use rayon::prelude::*;
     p.teams
         .par_iter()
@@ -350,7 +354,7 @@ fn team_keys(p: &Published) -> std::collections::HashMap<(CohortNo, TeamNo), u12
             // What the row says (names of its ministries, municipality and prefecture, its
             // reports, when it was announced) as the pages show it. A row that does not
             // serialise gets a key no build made before, so its pages are made again.
-            if serde_json::to_writer(&mut w, &TeamRow::of(p, t)).is_err() {
+            if serde_json::to_writer(&mut w, &*rows.row(p, t)).is_err() {
                 static UNIQUE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
                 let n = UNIQUE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 w.bytes(b"unkeyed").bytes(&n.to_le_bytes());

@@ -45,7 +45,7 @@ impl Renderer<'_, '_> {
                     no: a.0,
                     name: a.name(),
                     note: issue_area_note(a),
-                    teams: TeamList::newest_cohort_first(this.p, shown()),
+                    teams: TeamList::newest_cohort_first(&this.rows, this.p, shown()),
                 };
                 let text = PageText {
                     og_type: OgType::Website,

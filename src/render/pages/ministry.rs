@@ -10,7 +10,7 @@ use crate::render::RenderError;
 use crate::render::charts::group_heading;
 use crate::render::renderer::{OgType, PageSpec, PageText, Renderer};
 use crate::render::views::layout::crumb;
-use crate::render::views::parts::{OFFICER_DEFINITION, ReportRef, TeamList, fmt_int};
+use crate::render::views::parts::{OFFICER_DEFINITION, ReportRef, TeamList, TeamRows, fmt_int};
 use crate::render::views::{
     MinistryCohort, MinistryCount, MinistryGroupView, MinistryListView, MinistryRow, MinistryView,
 };
@@ -158,7 +158,8 @@ impl Renderer<'_, '_> {
             };
             this.page_from(path, Sources::teams(this.p, shown(t)), inputs, || {
                 let officer_body = m.group == MinistryGroup::OfficerBodies;
-                let mut cohorts: Vec<MinistryCohort> = t.iter().rev().map(|x| cohort_view(this.p, id, x)).collect();
+                let mut cohorts: Vec<MinistryCohort> =
+                    t.iter().rev().map(|x| cohort_view(this.p, &this.rows, id, x)).collect();
                 // The 支援オフィサー mark is explained once: under the heading of a body of
                 // オフィサー出向先等, else above the first list that shows it.
                 cohorts
@@ -214,7 +215,7 @@ fn shown<'t, 'p>(t: &'t [Share<'p>]) -> impl Iterator<Item = &'p Team> + 't {
     t.iter().flat_map(|x| x.teams.iter().copied())
 }
 
-fn cohort_view(p: &Published, id: MinistryNo, x: &Share) -> MinistryCohort {
+fn cohort_view(p: &Published, rows: &TeamRows, id: MinistryNo, x: &Share) -> MinistryCohort {
     let m = p.ministry(id);
     let label = x.cohort.no.label();
     let mine: Vec<_> = x
@@ -243,7 +244,7 @@ fn cohort_view(p: &Published, id: MinistryNo, x: &Share) -> MinistryCohort {
             grades_sentence(x.members, &grades)
         ),
         caption: format!("{label}：{}の支援官が加わるチーム", m.name),
-        teams: TeamList::of(p, x.teams.iter().copied()),
+        teams: TeamList::of(rows, p, x.teams.iter().copied()),
         label,
         href: urls::cohort(x.cohort.no),
     }

@@ -31,7 +31,12 @@ impl Renderer<'_, '_> {
                 w.value(&(m, teams, &programs));
             };
             this.page_from(&path, sources, inputs, || {
-                let teams: Vec<TeamRow> = this.p.teams_in(m.code).rev().map(|t| TeamRow::of(this.p, t)).collect();
+                let teams: Vec<_> = this
+                    .p
+                    .teams_in(m.code)
+                    .rev()
+                    .map(|t| this.rows.row(this.p, t))
+                    .collect();
                 let supports: Vec<String> = teams
                     .iter()
                     .map(|t| {

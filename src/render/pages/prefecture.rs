@@ -197,7 +197,7 @@ impl Renderer<'_, '_> {
         let mut out = Rendered::default();
         let in_pref = |code: crate::model::MunicipalityCode| code.prefecture().code == pref.code;
         let in_pref_teams: Vec<&Team> = self.p.teams.iter().filter(|t| in_pref(t.municipality)).collect();
-        let teams = TeamList::newest_cohort_first(self.p, in_pref_teams.iter().copied());
+        let teams = TeamList::newest_cohort_first(&self.rows, self.p, in_pref_teams.iter().copied());
         // The towns this programme supports (the team table links each); those supported only
         // by another programme are listed under that programme's name (関連する伴走支援).
         let towns = self

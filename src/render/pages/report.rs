@@ -11,7 +11,7 @@ use crate::render::RenderError;
 use crate::render::markdown::{plain_text, render_markdown};
 use crate::render::renderer::{OgType, PageText, Renderer};
 use crate::render::views::layout::{crumb, root_of};
-use crate::render::views::parts::{HeldUntil, OFFICER_DEFINITION, ReportRef, TeamRow, fmt_int};
+use crate::render::views::parts::{HeldUntil, OFFICER_DEFINITION, ReportRef, fmt_int};
 use crate::render::views::{AttachmentView, ReportListView, ReportView};
 
 impl Renderer<'_, '_> {
@@ -104,7 +104,7 @@ impl Renderer<'_, '_> {
                         }
                     })
                     .collect();
-                let team_row = TeamRow::of(this.p, team);
+                let team_row = this.rows.row(this.p, team);
                 let page = ReportView {
                     title: r.title.clone(),
                     kind: r.kind.name(),

@@ -26,7 +26,7 @@ impl Renderer<'_, '_> {
             w.value(&(c.no, &title, teams, has_ministry_pages));
         };
         self.page_from(&path, sources, inputs, || {
-            let mut teams = TeamList::of(self.p, in_order.iter().copied());
+            let mut teams = TeamList::of(&self.rows, self.p, in_order.iter().copied());
             let count = teams.rows.len();
             let description = format!(
                 "{}の伴走支援チーム{}チームの一覧（都道府県ごと。支援先の市町村、支援官の所属府省庁・役職）。",

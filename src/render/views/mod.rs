@@ -132,7 +132,7 @@ pub struct MunicipalityView {
     pub prefecture_href: String,
     pub population: Option<String>,
     pub population_as_of: Option<String>,
-    pub teams: Vec<TeamRow>,
+    pub teams: Vec<std::sync::Arc<TeamRow>>,
     /// What the 「支援オフィサー」 mark means, when a member shown has it.
     pub officer_note: Option<&'static str>,
     pub programs: Vec<ProgramRef>,
@@ -156,7 +156,7 @@ pub struct ReportView {
     pub summary: Option<String>,
     pub body: String,
     pub attachments: Vec<AttachmentView>,
-    pub team: TeamRow,
+    pub team: std::sync::Arc<TeamRow>,
     /// What the 「支援オフィサー」 mark means, when a member of the team has it.
     pub officer_note: Option<&'static str>,
     /// In a preview, when the report really goes public.

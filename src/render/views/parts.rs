@@ -7,9 +7,12 @@
 //! are site paths without a leading slash (`municipalities/013455/`); templates put `{{ root }}`
 //! in front.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use serde::Serialize;
 
-use crate::model::{CohortNo, Report, urls};
+use crate::model::{CohortNo, Report, TeamNo, urls};
 use crate::publish::{Member, Published, Team};
 use crate::stats::{DeclaredFigure, Figure, Headline};
 use crate::time::Instant;
@@ -158,7 +161,7 @@ pub const OFFICER_DEFINITION: &str = "地方創生支援オフィサーは、現
 /// out rather than shown empty).
 #[derive(Debug, Serialize)]
 pub struct TeamList {
-    pub rows: Vec<TeamRow>,
+    pub rows: Vec<Arc<TeamRow>>,
     pub has_continuing: bool,
     /// Some rows say 継続 or 新規 and some do not: the blank ones are unknown, and the list says so.
     pub continuing_partly_known: bool,
@@ -171,16 +174,41 @@ pub struct TeamList {
     pub one_cohort: String,
 }
 
-impl TeamList {
-    /// The newest cohort's teams first, each cohort's in number order.
-    pub fn newest_cohort_first<'t>(p: &Published, teams: impl Iterator<Item = &'t Team>) -> Self {
-        let mut teams: Vec<&Team> = teams.collect();
-        teams.sort_by_key(|t| (std::cmp::Reverse(t.cohort), t.no));
-        Self::of(p, teams.into_iter())
+/// Every published team's row, made once a build: a team is listed on its municipality's,
+/// prefecture's, cohort's, 課題分野 and 府省庁等 pages and beside its reports, each the same row.
+#[derive(Default)]
+pub struct TeamRows(HashMap<(CohortNo, TeamNo), Arc<TeamRow>>);
+
+impl TeamRows {
+    pub fn of(p: &Published) -> Self {
+        use rayon::prelude::*;
+        TeamRows(
+            p.teams
+                .par_iter()
+                .map(|t| ((t.cohort, t.no), Arc::new(TeamRow::of(p, t))))
+                .collect(),
+        )
     }
 
-    pub fn of<'t>(p: &Published, teams: impl Iterator<Item = &'t Team>) -> Self {
-        let rows: Vec<TeamRow> = teams.map(|t| TeamRow::of(p, t)).collect();
+    /// `t`'s row (made now if `t` is not one of the published teams the rows were made from).
+    pub fn row(&self, p: &Published, t: &Team) -> Arc<TeamRow> {
+        match self.0.get(&(t.cohort, t.no)) {
+            Some(row) => Arc::clone(row),
+            None => Arc::new(TeamRow::of(p, t)),
+        }
+    }
+}
+
+impl TeamList {
+    /// The newest cohort's teams first, each cohort's in number order.
+    pub fn newest_cohort_first<'t>(rows: &TeamRows, p: &Published, teams: impl Iterator<Item = &'t Team>) -> Self {
+        let mut teams: Vec<&Team> = teams.collect();
+        teams.sort_by_key(|t| (std::cmp::Reverse(t.cohort), t.no));
+        Self::of(rows, p, teams.into_iter())
+    }
+
+    pub fn of<'t>(rows: &TeamRows, p: &Published, teams: impl Iterator<Item = &'t Team>) -> Self {
+        let rows: Vec<Arc<TeamRow>> = teams.map(|t| rows.row(p, t)).collect();
         TeamList {
             has_continuing: rows.iter().any(|t| t.continuing.is_some()),
             continuing_partly_known: rows.iter().any(|t| t.continuing.is_some())
