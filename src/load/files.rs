@@ -87,7 +87,7 @@ pub(super) fn listed(dir: &Path) -> Result<Vec<Entry>, LoadError> {
         let e = e.map_err(io_err(dir))?;
         let name = e.file_name().to_string_lossy().into_owned();
         if !name.starts_with('.') {
-            let link = e.file_type().is_ok_and(|t| t.is_symlink()) || e.file_type().is_err();
+            let link = !e.file_type().is_ok_and(|t| !t.is_symlink());
             v.push(Entry {
                 path: e.path(),
                 name,
