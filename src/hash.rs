@@ -53,6 +53,26 @@ impl std::io::Write for Hash128 {
     }
 }
 
+/// Which banso is running: its version and, for a build during development, the size and time
+/// of its program file. What one banso kept on disk for the next build (search parts, pages) is
+/// taken back only by the same banso, so a changed indexer or renderer never reuses an earlier
+/// one's output.
+pub fn program() -> u128 {
+    static PROGRAM: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
+    *PROGRAM.get_or_init(|| {
+        let mut h = Hash128::default();
+        h.bytes(env!("CARGO_PKG_VERSION").as_bytes()).bytes(&[0]);
+        let program = std::env::current_exe().and_then(std::fs::metadata);
+        if let Ok(meta) = program {
+            h.bytes(&meta.len().to_le_bytes());
+            if let Ok(t) = meta.modified().map(|t| t.duration_since(std::time::UNIX_EPOCH)) {
+                h.bytes(&format!("{t:?}").into_bytes());
+            }
+        }
+        h.finish()
+    })
+}
+
 /// The hash of `bytes`.
 pub fn of(bytes: &[u8]) -> u128 {
     Hash128::default().bytes(bytes).finish()

@@ -17,6 +17,7 @@ pub mod diag;
 pub mod hash;
 pub mod hook;
 pub mod import;
+pub mod kept;
 pub mod load;
 pub mod model;
 pub mod output;

@@ -47,21 +47,32 @@ pub fn run(args: &BuildArgs) -> i32 {
         }
         return exit::INVALID;
     }
-    // Parts of the search index whose pages are unchanged are taken from the last build into
-    // this output. Only a public build of now keeps them: a preview's pages are not public.
-    // A build at a later instant than now holds pages not yet public: it leaves the cache alone.
+    // Parts of the search index and pages whose inputs are unchanged are taken from the last
+    // build into this output. Only a public build of now keeps them: a preview's pages are not
+    // public, and a build at a later instant than now holds pages not yet public.
     let future = args.as_of.is_some_and(|t| t > Instant::now());
-    let index_cache = (!args.preview && !args.no_search && !future)
-        .then(|| match output::private_cache(&out, "search") {
-            Ok(dir) => Some(crate::render::search::PartCache::on_disk(dir)),
-            Err(why) => {
-                if !args.quiet {
-                    eprintln!("注意: 検索の索引を次の build で使い回すためのキャッシュを使えません（{why}）。索引は毎回すべて作ります");
-                }
-                None
+    let keeps = !args.preview && !future;
+    let minify = args.minify || registry.site.minify;
+    let private = |what: &str, use_for: &str| match output::private_cache(&out, what) {
+        Ok(dir) => Some(dir),
+        Err(why) => {
+            if !args.quiet {
+                eprintln!(
+                    "注意: {use_for}を次の build で使い回すためのキャッシュを使えません（{why}）。毎回すべて作ります"
+                );
             }
-        })
-        .flatten();
+            None
+        }
+    };
+    let index_cache = (keeps && !args.no_search)
+        .then(|| private("search", "検索の索引"))
+        .flatten()
+        .map(crate::render::search::PartCache::on_disk);
+    // Minified pages are not the pages rendered, whose keys the manifest holds.
+    let page_cache = (keeps && !minify)
+        .then(|| private("pages", "ページ"))
+        .flatten()
+        .map(|dir| crate::render::PageCache::on_disk(&dir, &out));
     let built = crate::render::Theme::load(args.site.theme.as_deref())
         .map_err(crate::Error::from)
         .and_then(|theme| {
@@ -76,11 +87,11 @@ pub fn run(args: &BuildArgs) -> i32 {
                         crate::render::Search::Full
                     },
                     // The command line or site.yaml turns it on.
-                    minify: args.minify || registry.site.minify,
+                    minify,
                 },
             };
             let reuse = crate::render::Reuse {
-                pages: None,
+                pages: page_cache.as_ref(),
                 index: index_cache.as_ref(),
             };
             crate::render_site_with(&registry, opts, &theme, reuse)
@@ -89,6 +100,10 @@ pub fn run(args: &BuildArgs) -> i32 {
             let written = crate::timing::timed("write", || {
                 output::stage(&built.plan, &claim, as_of, true)?.swap_in(&built.plan)
             })?;
+            // The output now holds the pages the manifest names.
+            if let Some(c) = &page_cache {
+                c.keep();
+            }
             Ok((built, written))
         });
     let (built, written) = match built {
@@ -116,6 +131,10 @@ pub fn run(args: &BuildArgs) -> i32 {
         warnings: diags.warning_count(),
         elapsed_seconds: (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
         changes: written.changes,
+        reused: super::report::Reused {
+            pages: page_cache.as_ref().map_or(0, |c| c.taken_from_disk()),
+            search_parts: index_cache.as_ref().map_or(0, |c| c.taken()),
+        },
     };
     match args.format {
         Format::Json => match serde_json::to_string_pretty(&report) {

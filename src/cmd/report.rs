@@ -59,6 +59,17 @@ pub struct BuildReport {
     pub elapsed_seconds: f64,
     /// Against the output this build replaced.
     pub changes: crate::output::Changes,
+    /// What was taken from the build before instead of made again.
+    pub reused: Reused,
+}
+
+/// What a build took from the one before it into the same output (`build` only).
+#[derive(Debug, Default, Serialize)]
+pub struct Reused {
+    /// Pages read back from the output, their inputs unchanged.
+    pub pages: usize,
+    /// Parts of the search index whose pages were all unchanged.
+    pub search_parts: usize,
 }
 
 impl BuildReport {

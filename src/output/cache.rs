@@ -1,6 +1,8 @@
-//! The private cache `build` keeps between runs: parts of the search index, for the next build
-//! into the same output to take back instead of indexing their pages again
-//! ([`crate::render::search::PartCache`]).
+//! The private cache `build` keeps between runs, for the next build into the same output: parts
+//! of the search index, to take back instead of indexing their pages again
+//! ([`crate::render::search::PartCache`], under `search/`), and a manifest of the output's pages
+//! (key, length, hash), to read a page whose inputs are unchanged back from the output instead of
+//! making it again ([`crate::render::PageCache::on_disk`], under `pages/`).
 //!
 //! It lives outside every output: under `$BANSO_CACHE_DIR`, or `$XDG_CACHE_HOME/banso`, or
 //! `~/.cache/banso`, one directory per output (named by a hash of the output's absolute path).
@@ -11,8 +13,9 @@
 //! builds hold pages not yet public, and do not use it.
 //!
 //! What it holds is always what a build from nothing would make of the same pages (a part is
-//! taken only when every page in it is byte for byte the same), so deleting it at any time
-//! costs one slower build and nothing else.
+//! taken only when every page in it is byte for byte the same; a page only when the output's
+//! file has the hash of the page made under its key), so deleting it at any time costs one
+//! slower build and nothing else.
 
 use std::fs;
 use std::io;

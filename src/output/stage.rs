@@ -105,7 +105,9 @@ pub fn stage(plan: &Plan, claim: &Claim, as_of: Instant, link_unchanged: bool) -
     let previous = (link_unchanged && marker::present(&staged.out))
         .then(|| Previous::of(&staged.out))
         .flatten();
-    let written = write_all(plan, &staged.staging, &marker, previous.as_ref())?;
+    let written = crate::timing::timed("  stage", || {
+        write_all(plan, &staged.staging, &marker, previous.as_ref())
+    })?;
     (staged.files, staged.bytes) = (written.files, written.bytes);
     staged.compared = previous.map(|p| (p, written.changed));
     set_mode(&staged.staging, 0o000)?;
@@ -131,8 +133,10 @@ impl Staged {
         // Closed while staged; as readable as the output it replaces once public.
         let mode = mode_of(&self.out).unwrap_or(0o755);
         set_mode(&self.staging, mode)?;
-        let old = swap_in(&self.staging, &self.out, &self.parent, &self.name, exchange)?;
-        let changes = match &old {
+        let old = crate::timing::timed("  swap", || {
+            swap_in(&self.staging, &self.out, &self.parent, &self.name, exchange)
+        })?;
+        let changes = crate::timing::timed("  changes", || match &old {
             // The tree replaced is the one the files were compared with while staging.
             Some(old) => match &self.compared {
                 Some((previous, changed)) if dir_id(old) == Some(previous.id) => changes_known(plan, old, changed),
@@ -142,9 +146,11 @@ impl Staged {
                 added: plan.files().keys().cloned().collect(),
                 ..Changes::default()
             },
-        };
+        });
         if let Some(old) = old {
-            let _ = fs::remove_dir_all(old);
+            crate::timing::timed("  remove", || {
+                let _ = fs::remove_dir_all(old);
+            });
         }
         Ok(Written {
             files: self.files,

@@ -24,10 +24,19 @@
 //! in no key. A key made from inputs must name all a family reads: the property test
 //! `tests/suite/incremental_property.rs` edits records of every kind, moves the as-of across
 //! each release instant both ways, with and without `--preview`, and compares every byte with
-//! a build from nothing. Only pages of the latest build are kept. `build` does not use it:
-//! every build renders every page.
+//! a build from nothing. Only pages of the latest build are kept.
+//!
+//! `build` keeps one on disk ([`PageCache::on_disk`]): not the pages, which are in the output
+//! already, but a manifest in the private cache (`output::private_cache`) of each page's key,
+//! path, length and hash. A page whose key is in it is read back from the output in place and
+//! taken only if its bytes have that length and hash: bytes that hash so are the bytes made
+//! under that key, so a page edited by hand, a file replaced or a manifest left by an earlier
+//! output costs a page made again, never a wrong one. The manifest is kept only by the banso
+//! that wrote it ([`crate::hash::program`]), and, like the search parts, only for a public
+//! build of now (`cmd/build.rs`).
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
@@ -37,7 +46,33 @@ use crate::hash::Hash128;
 #[derive(Default)]
 pub struct PageCache {
     maps: Mutex<Maps>,
+    disk: Option<Disk>,
 }
+
+/// The manifest of the pages in an output (see the module doc).
+struct Disk {
+    /// The manifest's file, in the private cache.
+    file: PathBuf,
+    /// The output whose pages the manifest names.
+    output: PathBuf,
+    /// The manifest as the previous build left it.
+    last: HashMap<u128, Entry>,
+    /// This build's pages, for the next manifest.
+    this: Mutex<HashMap<u128, Entry>>,
+    /// Pages read back from the output.
+    taken: std::sync::atomic::AtomicUsize,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+struct Entry {
+    /// The page's file under the output (`reports/…/index.html`).
+    path: String,
+    len: u64,
+    hash: u128,
+}
+
+const MANIFEST: &str = "pages.manifest";
+const MANIFEST_MAGIC: &[u8] = b"banso pages 1\n";
 
 #[derive(Default)]
 struct Maps {
@@ -58,31 +93,92 @@ pub(super) fn key(theme: u128, template: &str, layout: &impl Serialize, page: &i
 }
 
 impl PageCache {
+    /// A cache whose pages are those of `output` named by the manifest kept in `dir` (a private
+    /// directory: see `output::private_cache`). A missing or unreadable manifest is an empty one.
+    pub fn on_disk(dir: &Path, output: &Path) -> Self {
+        let file = dir.join(MANIFEST);
+        let last = std::fs::read(&file).ok().and_then(|b| decode(&b)).unwrap_or_default();
+        PageCache {
+            maps: Mutex::default(),
+            disk: Some(Disk {
+                file,
+                output: output.to_path_buf(),
+                last,
+                this: Mutex::default(),
+                taken: std::sync::atomic::AtomicUsize::new(0),
+            }),
+        }
+    }
+
     /// The page rendered under `key` by the previous build (or earlier in this one).
     pub(super) fn get(&self, key: u128) -> Option<Arc<Vec<u8>>> {
         if key == 0 {
             return None;
         }
-        let mut maps = self.maps.lock().unwrap_or_else(|e| e.into_inner());
-        let bytes = match maps.this.get(&key) {
-            Some(b) => Arc::clone(b),
-            None => maps.last.remove(&key)?,
-        };
-        maps.this.insert(key, Arc::clone(&bytes));
+        {
+            let mut maps = self.maps.lock().unwrap_or_else(|e| e.into_inner());
+            let found = match maps.this.get(&key) {
+                Some(b) => Some(Arc::clone(b)),
+                None => maps.last.remove(&key),
+            };
+            if let Some(bytes) = found {
+                maps.this.insert(key, Arc::clone(&bytes));
+                return Some(bytes);
+            }
+        }
+        let disk = self.disk.as_ref()?;
+        let entry = disk.last.get(&key)?;
+        let bytes = Arc::new(disk.read(entry)?);
+        disk.taken.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        lock(&disk.this).insert(key, entry.clone());
+        self.maps
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .this
+            .insert(key, Arc::clone(&bytes));
         Some(bytes)
     }
 
-    pub(super) fn put(&self, key: u128, bytes: Arc<Vec<u8>>) {
-        if key != 0 {
-            let mut maps = self.maps.lock().unwrap_or_else(|e| e.into_inner());
-            maps.this.insert(key, bytes);
+    /// `bytes` made under `key`, to be written at `file` (a path under the output).
+    pub(super) fn put(&self, key: u128, file: &str, bytes: Arc<Vec<u8>>) {
+        if key == 0 {
+            return;
+        }
+        if let Some(disk) = &self.disk {
+            let entry = Entry {
+                path: file.to_string(),
+                len: bytes.len() as u64,
+                hash: crate::hash::of(&bytes),
+            };
+            lock(&disk.this).insert(key, entry);
+        }
+        let mut maps = self.maps.lock().unwrap_or_else(|e| e.into_inner());
+        maps.this.insert(key, bytes);
+    }
+
+    /// How many pages were read back from the output instead of made again.
+    pub fn taken_from_disk(&self) -> usize {
+        self.disk
+            .as_ref()
+            .map_or(0, |d| d.taken.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// Write down this build's pages for the next build into the same output (call it once the
+    /// output holds them). A manifest that cannot be written only makes the next build slower.
+    pub fn keep(&self) {
+        if let Some(disk) = &self.disk {
+            let _ = crate::kept::write(&disk.file, &encode(&lock(&disk.this)));
         }
     }
 
-    /// The build is done: its pages become the ones to reuse, the rest are dropped.
+    /// The build is done: its pages become the ones to reuse, the rest are dropped. (On disk,
+    /// the pages are the output's: nothing is held in memory after the build.)
     pub fn finish_build(&self) {
         let mut maps = self.maps.lock().unwrap_or_else(|e| e.into_inner());
         maps.last = std::mem::take(&mut maps.this);
+        if self.disk.is_some() {
+            maps.last.clear();
+        }
     }
 
     /// Pages kept.
@@ -94,6 +190,70 @@ impl PageCache {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+impl Disk {
+    /// The page `entry` names, if the output holds it as it was made: a regular file (not a
+    /// link) of the length and hash written down.
+    fn read(&self, entry: &Entry) -> Option<Vec<u8>> {
+        if entry.path.starts_with('/') || entry.path.split('/').any(|c| c == "..") {
+            return None;
+        }
+        let path = self.output.join(&entry.path);
+        let meta = std::fs::symlink_metadata(&path).ok()?;
+        if !meta.is_file() || meta.len() != entry.len {
+            return None;
+        }
+        let bytes = std::fs::read(&path).ok()?;
+        (bytes.len() as u64 == entry.len && crate::hash::of(&bytes) == entry.hash).then_some(bytes)
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The manifest as bytes: a header with the banso that made the pages, then each entry's key,
+/// length, hash and path (after its length), in key order so the same pages give the same file.
+fn encode(entries: &HashMap<u128, Entry>) -> Vec<u8> {
+    let mut keys: Vec<&u128> = entries.keys().collect();
+    keys.sort_unstable();
+    let mut out = Vec::with_capacity(MANIFEST_MAGIC.len() + 16 + entries.len() * 96);
+    out.extend_from_slice(MANIFEST_MAGIC);
+    out.extend_from_slice(&crate::hash::program().to_le_bytes());
+    for key in keys {
+        let e = &entries[key];
+        out.extend_from_slice(&key.to_le_bytes());
+        out.extend_from_slice(&e.len.to_le_bytes());
+        out.extend_from_slice(&e.hash.to_le_bytes());
+        out.extend_from_slice(&(e.path.len() as u32).to_le_bytes());
+        out.extend_from_slice(e.path.as_bytes());
+    }
+    out
+}
+
+/// [`encode`] read back; `None` unless the whole file reads exactly and this banso made it.
+fn decode(bytes: &[u8]) -> Option<HashMap<u128, Entry>> {
+    fn take<const N: usize>(rest: &mut &[u8]) -> Option<[u8; N]> {
+        let (head, tail) = rest.split_first_chunk::<N>()?;
+        *rest = tail;
+        Some(*head)
+    }
+    let mut rest = bytes.strip_prefix(MANIFEST_MAGIC)?;
+    if u128::from_le_bytes(take(&mut rest)?) != crate::hash::program() {
+        return None;
+    }
+    let mut entries = HashMap::new();
+    while !rest.is_empty() {
+        let key = u128::from_le_bytes(take(&mut rest)?);
+        let len = u64::from_le_bytes(take(&mut rest)?);
+        let hash = u128::from_le_bytes(take(&mut rest)?);
+        let path_len = u32::from_le_bytes(take(&mut rest)?) as usize;
+        let path = std::str::from_utf8(rest.get(..path_len)?).ok()?.to_string();
+        rest = &rest[path_len..];
+        entries.insert(key, Entry { path, len, hash });
+    }
+    Some(entries)
 }
 
 #[cfg(test)]
@@ -125,13 +285,105 @@ mod tests {
     #[test]
     fn only_the_latest_build_is_kept() {
         let cache = PageCache::default();
-        cache.put(7, Arc::new(b"seven".to_vec()));
-        cache.put(8, Arc::new(b"eight".to_vec()));
+        cache.put(7, "7/index.html", Arc::new(b"seven".to_vec()));
+        cache.put(8, "8/index.html", Arc::new(b"eight".to_vec()));
         cache.finish_build();
         assert_eq!(cache.get(7).as_deref().map(Vec::as_slice), Some(&b"seven"[..]));
         cache.finish_build(); // page 8 was not part of this build
         assert_eq!(cache.get(8), None);
         assert_eq!(cache.get(7).as_deref().map(Vec::as_slice), Some(&b"seven"[..]));
         assert_eq!(cache.get(0), None);
+    }
+
+    /// A build's manifest, then a cache for the next build over the same output.
+    fn kept(dir: &Path, out: &Path, pages: &[(u128, &str, &[u8])]) -> PageCache {
+        let cache = PageCache::on_disk(dir, out);
+        for (key, path, bytes) in pages {
+            std::fs::create_dir_all(out.join(path).parent().unwrap()).unwrap();
+            std::fs::write(out.join(path), bytes).unwrap();
+            cache.put(*key, path, Arc::new(bytes.to_vec()));
+        }
+        cache.finish_build();
+        cache.keep();
+        PageCache::on_disk(dir, out)
+    }
+
+    #[test]
+    fn a_page_on_disk_is_taken_only_as_it_was_made() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (dir, out) = (tmp.path().join("cache"), tmp.path().join("out"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let pages: [(u128, &str, &[u8]); 3] = [
+            (1, "a/index.html", b"<p>a</p>"),
+            (2, "b/index.html", b"<p>b</p>"),
+            (3, "c/index.html", b"<p>c</p>"),
+        ];
+        let next = kept(&dir, &out, &pages);
+        assert_eq!(next.get(1).as_deref().map(Vec::as_slice), Some(&b"<p>a</p>"[..]));
+        assert_eq!(next.get(9), None, "a key no build made");
+        // Edited in place, same length: the hash tells.
+        std::fs::write(out.join("b/index.html"), b"<p>B</p>").unwrap();
+        assert_eq!(next.get(2), None);
+        // Replaced by a link to a file of the same bytes: not a page this build wrote.
+        #[cfg(unix)]
+        {
+            std::fs::write(tmp.path().join("elsewhere"), b"<p>c</p>").unwrap();
+            std::fs::remove_file(out.join("c/index.html")).unwrap();
+            std::os::unix::fs::symlink(tmp.path().join("elsewhere"), out.join("c/index.html")).unwrap();
+            assert_eq!(next.get(3), None);
+        }
+        // The next manifest names what that build took or made, nothing else.
+        next.put(4, "d/index.html", Arc::new(b"<p>d</p>".to_vec()));
+        std::fs::create_dir_all(out.join("d")).unwrap();
+        std::fs::write(out.join("d/index.html"), b"<p>d</p>").unwrap();
+        next.keep();
+        let third = PageCache::on_disk(&dir, &out);
+        assert_eq!(third.get(1).as_deref().map(Vec::as_slice), Some(&b"<p>a</p>"[..]));
+        assert_eq!(third.get(4).as_deref().map(Vec::as_slice), Some(&b"<p>d</p>"[..]));
+        std::fs::write(out.join("b/index.html"), b"<p>b</p>").unwrap();
+        assert_eq!(third.get(2), None, "not taken by the build before, so not kept");
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_manifest_is_an_empty_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (dir, out) = (tmp.path().join("cache"), tmp.path().join("out"));
+        std::fs::create_dir_all(&dir).unwrap();
+        kept(&dir, &out, &[(1, "a/index.html", b"<p>a</p>")]);
+        let file = dir.join(MANIFEST);
+        let whole = std::fs::read(&file).unwrap();
+        assert!(decode(&whole).is_some_and(|m| m.len() == 1));
+        // Cut short, or written by another banso (another program fingerprint).
+        assert_eq!(decode(&whole[..whole.len() - 3]), None);
+        let mut other = whole.clone();
+        other[MANIFEST_MAGIC.len()] ^= 1;
+        assert_eq!(decode(&other), None);
+        std::fs::write(&file, &other).unwrap();
+        assert_eq!(PageCache::on_disk(&dir, &out).get(1), None);
+        // A path that leads out of the output is never read.
+        let mut outside = HashMap::new();
+        std::fs::write(tmp.path().join("secret"), b"<p>a</p>").unwrap();
+        outside.insert(
+            1,
+            Entry {
+                path: "../secret".into(),
+                len: 8,
+                hash: crate::hash::of(b"<p>a</p>"),
+            },
+        );
+        std::fs::write(&file, encode(&outside)).unwrap();
+        assert_eq!(PageCache::on_disk(&dir, &out).get(1), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_manifest_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let (dir, out) = (tmp.path().join("cache"), tmp.path().join("out"));
+        std::fs::create_dir_all(&dir).unwrap();
+        kept(&dir, &out, &[(1, "a/index.html", b"<p>a</p>")]);
+        let mode = std::fs::metadata(dir.join(MANIFEST)).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
     }
 }

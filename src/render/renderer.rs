@@ -198,7 +198,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
     /// template, the path and the page's 「更新」 date from its sources. Held records are not in
     /// the published view, and whether a target is shown is part of the key, so a page reused
     /// is the page a build from nothing would make (`tests/suite/incremental_property.rs`).
-    /// Without a page cache (`build`), `make` is called at once.
+    /// Without a page cache, `make` is called at once.
     pub(super) fn page_from<V: View>(
         &self,
         path: &str,
@@ -232,7 +232,8 @@ impl<'a, 'r> Renderer<'a, 'r> {
         self.page_under(spec, &view, last, key)
     }
 
-    /// Whether pages are reused from a page cache (`serve`): keys are made only then.
+    /// Whether pages are reused from a page cache (`serve`, and `build` into its own output):
+    /// keys are made only then.
     pub(super) fn caching(&self) -> bool {
         self.cache.is_some()
     }
@@ -325,7 +326,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
                     })?;
                 let bytes = Arc::new(super::print::link_addresses(html, &layout.canonical).into_bytes());
                 if let Some((c, k)) = self.cache.zip(key) {
-                    c.put(k, Arc::clone(&bytes));
+                    c.put(k, &page_file(spec.path), Arc::clone(&bytes));
                 }
                 bytes
             }

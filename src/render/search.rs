@@ -105,6 +105,8 @@ pub fn search_index(plan: &Plan) -> Result<Files, RenderError> {
 pub struct PartCache {
     parts: Mutex<HashMap<u128, Files>>,
     disk: Option<std::path::PathBuf>,
+    /// Parts taken back instead of indexed again, over the cache's life.
+    taken: std::sync::atomic::AtomicUsize,
 }
 
 impl PartCache {
@@ -113,7 +115,13 @@ impl PartCache {
         PartCache {
             parts: Mutex::default(),
             disk: Some(dir),
+            taken: std::sync::atomic::AtomicUsize::new(0),
         }
+    }
+
+    /// How many parts were taken back instead of indexed again.
+    pub fn taken(&self) -> usize {
+        self.taken.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The parts kept from the previous index (for memory, taken out: they are put back as
@@ -145,16 +153,11 @@ impl PartCache {
             return;
         };
         let names: std::collections::HashSet<String> = made.iter().map(|(k, _)| part_file(*k)).collect();
-        // Written under a temporary name and renamed, so a part file is whole or absent. A
-        // cache that cannot be written only makes the next build slower.
+        // A cache that cannot be written only makes the next build slower.
         for (key, files) in made {
             let path = dir.join(part_file(*key));
             if !path.exists() {
-                let tmp = dir.join(format!(".{}.{}", part_file(*key), std::process::id()));
-                if write_private(&tmp, &encode_part(files)).is_ok() {
-                    let _ = std::fs::rename(&tmp, &path);
-                }
-                let _ = std::fs::remove_file(&tmp);
+                let _ = crate::kept::write(&path, &encode_part(files));
             }
         }
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
@@ -171,16 +174,6 @@ const PART_MAGIC: &[u8] = b"banso search part 1\n";
 
 fn part_file(key: u128) -> String {
     format!("{key:032x}{PART_SUFFIX}")
-}
-
-/// A file only its owner can read.
-fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)?.write_all(bytes)
 }
 
 /// A part's files as one file: a header, then each path and contents with their lengths.
@@ -215,24 +208,6 @@ fn decode_part(bytes: &[u8]) -> Option<Files> {
     Some(files)
 }
 
-/// Which banso made a part: its version and, for a build during development, the size and
-/// time of its program file, so that a changed indexer never takes a part an earlier one made.
-fn indexer() -> u128 {
-    static INDEXER: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
-    *INDEXER.get_or_init(|| {
-        let mut h = crate::hash::Hash128::default();
-        h.bytes(env!("CARGO_PKG_VERSION").as_bytes()).bytes(&[0]);
-        let program = std::env::current_exe().and_then(std::fs::metadata);
-        if let Ok(meta) = program {
-            h.bytes(&meta.len().to_le_bytes());
-            if let Ok(t) = meta.modified().map(|t| t.duration_since(std::time::UNIX_EPOCH)) {
-                h.bytes(&format!("{t:?}").into_bytes());
-            }
-        }
-        h.finish()
-    })
-}
-
 /// Bundle files: path under `pagefind/` and contents.
 type Files = Vec<(String, Vec<u8>)>;
 
@@ -256,7 +231,12 @@ pub fn search_index_with(plan: &Plan, cache: Option<&PartCache>) -> Result<Files
     let one = |i: usize, pages: &Vec<(&str, &str)>| {
         let key = part_key(i + 1, pages);
         match cache.and_then(|c| c.get(&earlier, key)) {
-            Some(files) => Ok((key, files)),
+            Some(files) => {
+                if let Some(c) = cache {
+                    c.taken.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                Ok((key, files))
+            }
             None => index_part(i + 1, pages).map(|files| (key, files)),
         }
     };
@@ -298,10 +278,10 @@ fn part_of(dir: &str, n: usize) -> usize {
     (crate::hash::of(dir.as_bytes()) % n as u128) as usize
 }
 
-/// What a part is made from: the indexer, the part's number and each page's path and digest.
+/// What a part is made from: the banso that indexes it ([`crate::hash::program`]), the part's number and each page's path and digest.
 fn part_key(no: usize, pages: &[(&str, &str)]) -> u128 {
     let mut h = crate::hash::Hash128::default();
-    h.bytes(&indexer().to_le_bytes()).bytes(&no.to_le_bytes());
+    h.bytes(&crate::hash::program().to_le_bytes()).bytes(&no.to_le_bytes());
     // Each field after its length, so that no two page lists give the same bytes.
     for (dir, html) in pages {
         for field in [dir, html] {

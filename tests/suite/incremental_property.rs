@@ -246,9 +246,22 @@ fn differing(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> Ve
         .collect()
 }
 
-/// `banso build` of `site` at `as_of` into `out`, with its search cache under `cache`.
-fn build(site: &Site, out: &Path, cache: &Path, as_of: &str) {
-    ok(&site.build_into(out, as_of, &[("BANSO_CACHE_DIR", cache.to_str().unwrap())]));
+/// `banso build` of `site` at `as_of` into `out`, with its private cache under `cache`; returns
+/// the build's report (`--format json`).
+fn build(site: &Site, out: &Path, cache: &Path, as_of: &str) -> serde_json::Value {
+    let o = site.build_into_with(
+        out,
+        as_of,
+        &["--format", "json"],
+        &[("BANSO_CACHE_DIR", cache.to_str().unwrap())],
+    );
+    ok(&o);
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// How many pages (`pages`) or search parts (`search_parts`) a build took from the one before.
+fn reused(report: &serde_json::Value, what: &str) -> u64 {
+    report["reused"][what].as_u64().unwrap()
 }
 
 proptest! {
@@ -349,7 +362,9 @@ fn a_page_edit_on_the_real_site_reindexes_one_part_and_rewrites_only_what_change
     let work = tempfile::tempdir().unwrap();
     let (out, cache) = (work.path().join("out"), work.path().join("cache"));
     let as_of = "2026-12-06";
-    build(&site, &out, &cache, as_of);
+    let report = build(&site, &out, &cache, as_of);
+    assert_eq!((reused(&report, "pages"), reused(&report, "search_parts")), (0, 0));
+    let pages = report["files"]["pages"].as_u64().unwrap();
     let first = kept_parts(&cache);
     assert_eq!(first.len(), 2, "the real site's index is made in two parts: {first:?}");
     #[cfg(unix)]
@@ -364,7 +379,12 @@ fn a_page_edit_on_the_real_site_reindexes_one_part_and_rewrites_only_what_change
 
     let text = site.read("pages/faq.md");
     site.write("pages/faq.md", &format!("{text}\n試験のために足した段落です。\n"));
-    build(&site, &out, &cache, as_of);
+    let report = build(&site, &out, &cache, as_of);
+    // The FAQ itself and the pages that show its words or date are made again (the search
+    // page's table of pages, the sitemap and feed are not pages); every other page is read back.
+    let taken = reused(&report, "pages");
+    assert!(taken < pages && taken + 3 >= pages, "{taken} of {pages} pages reused");
+    assert_eq!(reused(&report, "search_parts"), 1);
     let second = kept_parts(&cache);
     assert_eq!(second.len(), 2);
     assert_eq!(
@@ -386,6 +406,30 @@ fn a_page_edit_on_the_real_site_reindexes_one_part_and_rewrites_only_what_change
     let cold = work.path().join("cold");
     build(&site, &cold, &work.path().join("cold-cache"), as_of);
     assert_eq!(differing(&tree(&out), &tree(&cold)), Vec::<String>::new());
+}
+
+#[test]
+fn a_page_changed_in_the_output_is_made_again_not_reused() {
+    let site = Site::fixture("embargo");
+    let work = tempfile::tempdir().unwrap();
+    let (out, cache) = (work.path().join("out"), work.path().join("cache"));
+    let as_of = "2026-11-01";
+    build(&site, &out, &cache, as_of);
+    let about = out.join("about/index.html");
+    let made = std::fs::read_to_string(&about).unwrap();
+    // The same length, one word changed: only the bytes tell.
+    let changed = made.replacen("<main", "<mAin", 1);
+    assert_eq!(changed.len(), made.len());
+    std::fs::remove_file(&about).unwrap();
+    std::fs::write(&about, &changed).unwrap();
+    let report = build(&site, &out, &cache, as_of);
+    assert!(
+        std::fs::read_to_string(&about).unwrap() == made,
+        "the page as a build makes it, not as changed in the output"
+    );
+    let pages = report["files"]["pages"].as_u64().unwrap();
+    assert_eq!(reused(&report, "pages"), pages - 1, "every other page reused");
+    assert_eq!(report["changes"]["changed"], serde_json::json!(["about/index.html"]));
 }
 
 #[test]
