@@ -133,22 +133,51 @@ pub(crate) fn changes_known(plan: &Plan, out: &Path, changed: &[Option<bool>]) -
     c
 }
 
-/// The files under `out` (the banso marker aside), as site paths.
+/// The files under `out` (the banso marker aside), as site paths. Links are not followed nor
+/// counted as files. Folders are read in parallel (an output of 10,000 reports has as many).
 fn files_in(out: &Path) -> BTreeSet<String> {
-    walkdir::WalkDir::new(out)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let rel = e.path().strip_prefix(out).ok()?;
-            let rel: Vec<String> = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            Some(rel.join("/"))
-        })
-        .filter(|rel| rel != MARKER)
-        .collect()
+    fn walk(dir: &Path, prefix: &str) -> Vec<String> {
+        use rayon::prelude::*;
+        let Ok(entries) = fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let entries: Vec<(String, fs::FileType)> = entries
+            .flatten()
+            .filter_map(|e| Some((e.file_name().to_string_lossy().into_owned(), e.file_type().ok()?)))
+            .collect();
+        entries
+            .par_iter()
+            .flat_map_iter(|(name, kind)| {
+                let rel = format!("{prefix}{name}");
+                if kind.is_dir() {
+                    walk(&dir.join(name), &format!("{rel}/"))
+                } else if kind.is_file() {
+                    vec![rel]
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect()
+    }
+    walk(out, "").into_iter().filter(|rel| rel != MARKER).collect()
+}
+
+/// Remove the tree at `dir` (links removed, not followed), its folders in parallel.
+pub(crate) fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let meta = fs::symlink_metadata(dir)?;
+    if !meta.is_dir() {
+        return fs::remove_file(dir);
+    }
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.par_iter().try_for_each(|e| {
+        if e.file_type()?.is_dir() {
+            remove_tree(&e.path())
+        } else {
+            fs::remove_file(e.path())
+        }
+    })?;
+    fs::remove_dir(dir)
 }
 
 /// Whether the output `dir` holds exactly the files of `plan` (the marker and the paths `skip`

@@ -149,7 +149,9 @@ impl Staged {
         });
         if let Some(old) = old {
             crate::timing::timed("  remove", || {
-                let _ = fs::remove_dir_all(old);
+                if super::remove_tree(&old).is_err() {
+                    let _ = fs::remove_dir_all(&old);
+                }
             });
         }
         Ok(Written {

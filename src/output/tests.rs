@@ -389,3 +389,26 @@ fn a_file_the_output_already_holds_is_linked_and_any_other_is_written() {
         "compared with itself, nothing changed"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn an_old_tree_is_removed_without_following_its_links_and_counted_by_its_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let elsewhere = tmp.path().join("elsewhere");
+    fs::create_dir_all(elsewhere.join("deep")).unwrap();
+    fs::write(elsewhere.join("deep/keep.txt"), "kept").unwrap();
+    let old = tmp.path().join("old");
+    for dir in ["a/b/c", "d"] {
+        fs::create_dir_all(old.join(dir)).unwrap();
+    }
+    for file in ["index.html", "a/x.html", "a/b/c/y.html", "d/z.css", MARKER] {
+        fs::write(old.join(file), "x").unwrap();
+    }
+    std::os::unix::fs::symlink(&elsewhere, old.join("a/linked-dir")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.join("deep/keep.txt"), old.join("d/linked-file")).unwrap();
+    let listed: Vec<String> = files_in(&old).into_iter().collect();
+    assert_eq!(listed, ["a/b/c/y.html", "a/x.html", "d/z.css", "index.html"]);
+    remove_tree(&old).unwrap();
+    assert!(!old.exists());
+    assert_eq!(fs::read_to_string(elsewhere.join("deep/keep.txt")).unwrap(), "kept");
+}
