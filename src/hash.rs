@@ -53,15 +53,16 @@ impl std::io::Write for Hash128 {
     }
 }
 
-/// Which banso is running: its version and, for a build during development, the size and time
-/// of its program file. What one banso kept on disk for the next build (search parts, pages) is
-/// taken back only by the same banso, so a changed indexer or renderer never reuses an earlier
-/// one's output.
+/// Which banso is running: its version, what it was built from (`build.rs` names each build by
+/// its sources, theme, data and locked dependencies) and the size and time of its program file.
+/// What one banso kept on disk for the next build (search parts, pages) is taken back only by
+/// the same banso, so a changed indexer or renderer never reuses an earlier one's output.
 pub fn program() -> u128 {
     static PROGRAM: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
     *PROGRAM.get_or_init(|| {
         let mut h = Hash128::default();
         h.bytes(env!("CARGO_PKG_VERSION").as_bytes()).bytes(&[0]);
+        h.bytes(env!("BANSO_BUILD_ID").as_bytes()).bytes(&[0]);
         let program = std::env::current_exe().and_then(std::fs::metadata);
         if let Ok(meta) = program {
             h.bytes(&meta.len().to_le_bytes());

@@ -48,29 +48,30 @@ pub fn run(args: &BuildArgs) -> i32 {
         return exit::INVALID;
     }
     // Parts of the search index and pages whose inputs are unchanged are taken from the last
-    // build into this output. Only a public build of now keeps them: a preview's pages are not
-    // public, and a build at a later instant than now holds pages not yet public.
+    // build into this output. Only a public build of now (or of an earlier instant) keeps them:
+    // a preview's pages are not public, and a build of a later instant holds pages not yet
+    // public. Minified pages are not the pages as rendered, whose keys the manifest holds.
     let future = args.as_of.is_some_and(|t| t > Instant::now());
     let keeps = !args.preview && !future;
     let minify = args.minify || registry.site.minify;
-    let private = |what: &str, use_for: &str| match output::private_cache(&out, what) {
+    let warned = std::cell::Cell::new(false);
+    let private = |what: &str| match output::private_cache(&out, what) {
         Ok(dir) => Some(dir),
         Err(why) => {
-            if !args.quiet {
+            if !args.quiet && !warned.replace(true) {
                 eprintln!(
-                    "注意: {use_for}を次の build で使い回すためのキャッシュを使えません（{why}）。毎回すべて作ります"
+                    "注意: 次の build で使い回すためのキャッシュを使えません（{why}）。ページと検索の索引を毎回すべて作ります"
                 );
             }
             None
         }
     };
     let index_cache = (keeps && !args.no_search)
-        .then(|| private("search", "検索の索引"))
+        .then(|| private("search"))
         .flatten()
         .map(crate::render::search::PartCache::on_disk);
-    // Minified pages are not the pages rendered, whose keys the manifest holds.
     let page_cache = (keeps && !minify)
-        .then(|| private("pages", "ページ"))
+        .then(|| private("pages"))
         .flatten()
         .map(|dir| crate::render::PageCache::on_disk(&dir, &out));
     let built = crate::render::Theme::load(args.site.theme.as_deref())

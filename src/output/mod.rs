@@ -162,17 +162,19 @@ fn files_in(out: &Path) -> BTreeSet<String> {
     walk(out, "").into_iter().filter(|rel| rel != MARKER).collect()
 }
 
-/// Remove the tree at `dir` (links removed, not followed), its folders in parallel.
+/// Remove the tree at `dir` (links removed, not followed): each entry of its top level in
+/// parallel, each by the standard library's `remove_dir_all`, which never follows a link even
+/// when a folder is swapped for one while it works.
 pub(crate) fn remove_tree(dir: &Path) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let meta = fs::symlink_metadata(dir)?;
-    if !meta.is_dir() {
+    if !fs::symlink_metadata(dir)?.is_dir() {
+        // A link (or a file) where the tree was: it goes, what it leads to stays.
         return fs::remove_file(dir);
     }
     let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.par_iter().try_for_each(|e| {
         if e.file_type()?.is_dir() {
-            remove_tree(&e.path())
+            fs::remove_dir_all(e.path())
         } else {
             fs::remove_file(e.path())
         }

@@ -411,4 +411,10 @@ fn an_old_tree_is_removed_without_following_its_links_and_counted_by_its_files()
     remove_tree(&old).unwrap();
     assert!(!old.exists());
     assert_eq!(fs::read_to_string(elsewhere.join("deep/keep.txt")).unwrap(), "kept");
+    // A link where the tree was is removed itself.
+    let link = tmp.path().join("link");
+    std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
+    remove_tree(&link).unwrap();
+    assert!(fs::symlink_metadata(&link).is_err());
+    assert_eq!(fs::read_to_string(elsewhere.join("deep/keep.txt")).unwrap(), "kept");
 }

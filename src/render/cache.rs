@@ -1,5 +1,6 @@
-//! Pages of the previous build, for `serve`: a page whose inputs are unchanged is taken as it
-//! was instead of being made again.
+//! Pages of the previous build, for `serve` (in memory) and `build` (read back from the output
+//! it replaces): a page whose inputs are unchanged is taken as it was instead of being made
+//! again.
 //!
 //! A page is found under one of two keys (128-bit SipHash):
 //!
@@ -33,7 +34,9 @@
 //! under that key, so a page edited by hand, a file replaced or a manifest left by an earlier
 //! output costs a page made again, never a wrong one. The manifest is kept only by the banso
 //! that wrote it ([`crate::hash::program`]), and, like the search parts, only for a public
-//! build of now (`cmd/build.rs`).
+//! build of now or of an earlier instant, never with `--minify` (`cmd/build.rs`). Keys are made
+//! from the published view as in `serve`, so the release crossings the property test moves
+//! `serve` across are the same keys; the disk adds only the check of each file's bytes.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -196,15 +199,31 @@ impl Disk {
     /// The page `entry` names, if the output holds it as it was made: a regular file (not a
     /// link) of the length and hash written down.
     fn read(&self, entry: &Entry) -> Option<Vec<u8>> {
+        use std::io::Read;
         if entry.path.starts_with('/') || entry.path.split('/').any(|c| c == "..") {
             return None;
         }
         let path = self.output.join(&entry.path);
-        let meta = std::fs::symlink_metadata(&path).ok()?;
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true);
+        // Neither a link (followed) nor a pipe (waited on): the file is looked at through the
+        // handle opened, so it cannot be swapped between the look and the read.
+        #[cfg(target_os = "linux")]
+        std::os::unix::fs::OpenOptionsExt::custom_flags(
+            &mut options,
+            (rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK).bits() as i32,
+        );
+        #[cfg(not(target_os = "linux"))]
+        if std::fs::symlink_metadata(&path).ok()?.file_type().is_symlink() {
+            return None;
+        }
+        let file = options.open(&path).ok()?;
+        let meta = file.metadata().ok()?;
         if !meta.is_file() || meta.len() != entry.len {
             return None;
         }
-        let bytes = std::fs::read(&path).ok()?;
+        let mut bytes = Vec::with_capacity(usize::try_from(entry.len).ok()?);
+        file.take(entry.len + 1).read_to_end(&mut bytes).ok()?;
         (bytes.len() as u64 == entry.len && crate::hash::of(&bytes) == entry.hash).then_some(bytes)
     }
 }
@@ -325,7 +344,7 @@ mod tests {
         std::fs::write(out.join("b/index.html"), b"<p>B</p>").unwrap();
         assert_eq!(next.get(2), None);
         // Replaced by a link to a file of the same bytes: not a page this build wrote.
-        #[cfg(unix)]
+        #[cfg(target_os = "linux")]
         {
             std::fs::write(tmp.path().join("elsewhere"), b"<p>c</p>").unwrap();
             std::fs::remove_file(out.join("c/index.html")).unwrap();

@@ -21,7 +21,8 @@
 //! - `data/` — /data/: the open-data CSV and JSON files and summary.json.
 //! - `search.rs` (Pagefind index), `shortcuts.rs` (the search page's table of navigation pages),
 //!   `xml.rs` (feed, sitemap), `markdown.rs`, `theme.rs`,
-//!   `tilemap.rs`, `colors.rs`, `cache.rs` (pages reused by `serve`), `minify.rs` (`--minify`,
+//!   `tilemap.rs`, `colors.rs`, `cache.rs` (pages reused by `serve`, and by
+//!   `build` from the output it replaces), `minify.rs` (`--minify`,
 //!   after everything else).
 
 mod cache;
@@ -173,8 +174,8 @@ pub enum Search {
 
 pub use cache::PageCache;
 
-/// What a build may take from earlier ones instead of making it again: pages whose template and
-/// context are unchanged (`serve`), and parts of the search index whose pages are unchanged
+/// What a build may take from earlier ones instead of making it again: pages whose inputs are
+/// unchanged (`serve` in memory, `build` from its output by a manifest on disk), and parts of the search index whose pages are unchanged
 /// (`serve` in memory, `build` on disk). Either way the result is what a build from nothing
 /// makes.
 #[derive(Clone, Copy, Default)]

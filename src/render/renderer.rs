@@ -307,11 +307,13 @@ impl<'a, 'r> Renderer<'a, 'r> {
             search_box: self.opts.search != super::Search::Off && spec.path != urls::SEARCH,
             links,
         };
+        // A key made by `page_from` was looked up there already.
+        let tried = key.is_some();
         let key = key.or_else(|| {
             self.cache
                 .map(|_| super::cache::key(self.theme.fingerprint, V::TEMPLATE.file(), &layout, page))
         });
-        let cached = self.cache.zip(key).and_then(|(c, k)| c.get(k));
+        let cached = self.cache.zip(key).filter(|_| !tried).and_then(|(c, k)| c.get(k));
         let bytes = match cached {
             Some(bytes) => bytes,
             None => {
@@ -356,9 +358,13 @@ fn team_keys(p: &Published, rows: &TeamRows) -> std::collections::HashMap<(Cohor
             // reports, when it was announced) as the pages show it. A row that does not
             // serialise gets a key no build made before, so its pages are made again.
             if serde_json::to_writer(&mut w, &*rows.row(p, t)).is_err() {
+                // Random for each process (the standard library seeds each `RandomState` so),
+                // and counted within one: neither an earlier run nor this one made it.
+                use std::hash::{BuildHasher, Hasher};
                 static UNIQUE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
                 let n = UNIQUE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                w.bytes(b"unkeyed").bytes(&n.to_le_bytes());
+                let seed = std::collections::hash_map::RandomState::new().build_hasher().finish();
+                w.bytes(b"unkeyed").bytes(&seed.to_le_bytes()).bytes(&n.to_le_bytes());
             }
             ((t.cohort, t.no), w.finish())
         })

@@ -106,6 +106,17 @@ impl Theme {
             h.finish()
         };
         let mut tera = tera::Tera::default();
+        // A page is made from the content, the theme and the as-of alone (the same inputs give
+        // the same bytes, and a page reused by `serve` or `build` is keyed by them): a theme
+        // cannot read the environment.
+        tera.register_function(
+            "get_env",
+            |_: &std::collections::HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
+                Err(tera::Error::msg(
+                    "テーマから環境変数は読めません（get_env）。値は site.yaml かテンプレートに書いてください",
+                ))
+            },
+        );
         let templates = templates.into_iter().map(|(name, text)| {
             let text = if name.ends_with(".html") { compact(&text) } else { text };
             (name, text)
@@ -297,5 +308,21 @@ mod tests {
             );
         }
         assert!(Theme::compile(builtin_templates(), BTreeMap::new()).is_ok());
+    }
+
+    #[test]
+    fn a_theme_cannot_read_the_environment() {
+        let mut templates = builtin_templates();
+        templates.push((
+            "env.html".into(),
+            "<p>{{ get_env(name=\"HOME\", default=\"x\") }}</p>".into(),
+        ));
+        let theme = Theme::compile(templates, BTreeMap::new()).unwrap();
+        let err = theme.tera.render("env.html", &tera::Context::new()).unwrap_err();
+        assert!(
+            error_chain(&err).contains("環境変数は読めません"),
+            "{}",
+            error_chain(&err)
+        );
     }
 }

@@ -1,8 +1,11 @@
 //! An incremental build is a cold build: for random sequences of edits and of as-of steps (a
 //! release instant passing, or the clock set back), what a build reuses from the one before —
 //! `serve`'s caches in memory (files as read, pages as rendered, search parts), `build`'s search
-//! parts on disk and the files it links from the output it replaces — never makes a byte differ
-//! from a build from nothing of the same content at the same instant.
+//! parts on disk, the pages it reads back from the output it replaces and the files it links
+//! from it — never makes a byte differ from a build from nothing of the same content at the same
+//! instant. (`build` keeps nothing at an instant later than now, so its steps at the fixture's
+//! later instants run without its caches; the keys are those `serve` is tested with at every
+//! instant.)
 
 use std::collections::BTreeMap;
 use std::path::Path;
