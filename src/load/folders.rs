@@ -28,19 +28,9 @@ impl Reader<'_> {
                 continue;
             }
             // The records (a large teams.yaml is one parse on one core) are read while the
-            // reports are; each side collects its own problems, reported in the order of a
-            // serial read.
-            let (root, cache, files) = (self.root, self.cache, self.files);
-            let reader = |diags| Reader {
-                root,
-                diags,
-                cache,
-                files,
-            };
-            let (mut record_diags, mut report_diags) = (Diagnostics::new(), Diagnostics::new());
-            let ((cohort, teams, applications), reports) = rayon::join(
-                || {
-                    let mut r = reader(&mut record_diags);
+            // reports are.
+            let ((cohort, teams, applications), reports) = self.join(
+                |r| {
                     let cohort = r
                         .yaml_file::<RawCohort>(&format!("{rel}/cohort.yaml"), true)
                         .map(|(file, raw)| Rec { file, raw });
@@ -48,10 +38,8 @@ impl Reader<'_> {
                     let applications = r.list_file::<RawApplication>(&format!("{rel}/applications.yaml"), false);
                     (cohort, teams, applications)
                 },
-                || reader(&mut report_diags).md_dir::<RawReport>(&format!("{rel}/reports")),
+                |r| r.md_dir::<RawReport>(&format!("{rel}/reports")),
             );
-            self.diags.absorb(record_diags);
-            self.diags.absorb(report_diags);
             let reports = reports?;
             let teams_unreadable = teams.is_none() && path.join("teams.yaml").is_file();
             for (entry, p) in sorted_entries(&path)? {

@@ -139,18 +139,9 @@ pub fn load_content_cached(
     let ministries = r.list_file::<RawMinistry>("ministries.yaml", true);
     // The municipality list (1,741 records, the largest file of a small site) is read while the
     // cohorts are; each side collects its own problems, reported in the order of a serial read.
-    let (root, cache, files) = (r.root, r.cache, r.files);
-    let reader = |diags| Reader {
-        root,
-        diags,
-        cache,
-        files,
-    };
-    let (mut muni_diags, mut rest_diags) = (Diagnostics::new(), Diagnostics::new());
-    let (municipalities, rest) = rayon::join(
-        || reader(&mut muni_diags).list_file::<RawMunicipality>("municipalities.yaml", true),
-        || {
-            let mut r = reader(&mut rest_diags);
+    let (municipalities, rest) = r.join(
+        |r| r.list_file::<RawMunicipality>("municipalities.yaml", true),
+        |r| {
             let cohorts = r.cohorts()?;
             let pages = r.md_dir::<RawPage>("pages")?;
             let programs = r.programs()?;
@@ -158,8 +149,6 @@ pub fn load_content_cached(
             Ok::<_, LoadError>((cohorts, pages, programs, assets))
         },
     );
-    r.diags.absorb(muni_diags);
-    r.diags.absorb(rest_diags);
     let (cohorts, pages, programs, assets) = rest?;
 
     r.stray_top_level()?;
@@ -180,6 +169,40 @@ struct Reader<'a> {
     diags: &'a mut Diagnostics,
     cache: Option<&'a Cache>,
     files: Files<'a>,
+}
+
+impl Reader<'_> {
+    /// `a` and `b` at once, each reading the same content into problems of its own, which are
+    /// then reported in the order of a serial read (`a`'s, then `b`'s).
+    fn join<A: Send, B: Send>(
+        &mut self,
+        a: impl FnOnce(&mut Reader<'_>) -> A + Send,
+        b: impl FnOnce(&mut Reader<'_>) -> B + Send,
+    ) -> (A, B) {
+        let (root, cache, files) = (self.root, self.cache, self.files);
+        let (mut diags_a, mut diags_b) = (Diagnostics::new(), Diagnostics::new());
+        let out = rayon::join(
+            || {
+                a(&mut Reader {
+                    root,
+                    diags: &mut diags_a,
+                    cache,
+                    files,
+                })
+            },
+            || {
+                b(&mut Reader {
+                    root,
+                    diags: &mut diags_b,
+                    cache,
+                    files,
+                })
+            },
+        );
+        self.diags.absorb(diags_a);
+        self.diags.absorb(diags_b);
+        out
+    }
 }
 
 #[cfg(test)]
