@@ -133,9 +133,7 @@ impl Staged {
         // Closed while staged; as readable as the output it replaces once public.
         let mode = mode_of(&self.out).unwrap_or(0o755);
         set_mode(&self.staging, mode)?;
-        let old = crate::timing::timed("  swap", || {
-            swap_in(&self.staging, &self.out, &self.parent, &self.name, exchange)
-        })?;
+        let old = swap_in(&self.staging, &self.out, &self.parent, &self.name, exchange)?;
         let changes = crate::timing::timed("  changes", || match &old {
             // The tree replaced is the one the files were compared with while staging.
             Some(old) => match &self.compared {

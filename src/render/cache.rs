@@ -48,7 +48,9 @@ use crate::hash::Hash128;
 
 #[derive(Default)]
 pub struct PageCache {
+    /// The pages themselves, in memory (`serve`; unused on disk).
     maps: Mutex<Maps>,
+    /// The manifest of the output's pages (`build`).
     disk: Option<Disk>,
 }
 
@@ -118,27 +120,19 @@ impl PageCache {
         if key == 0 {
             return None;
         }
-        {
-            let mut maps = self.maps.lock().unwrap_or_else(|e| e.into_inner());
-            let found = match maps.this.get(&key) {
-                Some(b) => Some(Arc::clone(b)),
-                None => maps.last.remove(&key),
-            };
-            if let Some(bytes) = found {
-                maps.this.insert(key, Arc::clone(&bytes));
-                return Some(bytes);
-            }
+        if let Some(disk) = &self.disk {
+            let entry = disk.last.get(&key)?;
+            let bytes = disk.read(entry)?;
+            disk.taken.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            lock(&disk.this).insert(key, entry.clone());
+            return Some(Arc::new(bytes));
         }
-        let disk = self.disk.as_ref()?;
-        let entry = disk.last.get(&key)?;
-        let bytes = Arc::new(disk.read(entry)?);
-        disk.taken.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        lock(&disk.this).insert(key, entry.clone());
-        self.maps
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .this
-            .insert(key, Arc::clone(&bytes));
+        let mut maps = lock(&self.maps);
+        let bytes = match maps.this.get(&key) {
+            Some(b) => Arc::clone(b),
+            None => maps.last.remove(&key)?,
+        };
+        maps.this.insert(key, Arc::clone(&bytes));
         Some(bytes)
     }
 
@@ -147,16 +141,19 @@ impl PageCache {
         if key == 0 {
             return;
         }
-        if let Some(disk) = &self.disk {
-            let entry = Entry {
-                path: file.to_string(),
-                len: bytes.len() as u64,
-                hash: crate::hash::of(&bytes),
-            };
-            lock(&disk.this).insert(key, entry);
+        match &self.disk {
+            Some(disk) => {
+                let entry = Entry {
+                    path: file.to_string(),
+                    len: bytes.len() as u64,
+                    hash: crate::hash::of(&bytes),
+                };
+                lock(&disk.this).insert(key, entry);
+            }
+            None => {
+                lock(&self.maps).this.insert(key, bytes);
+            }
         }
-        let mut maps = self.maps.lock().unwrap_or_else(|e| e.into_inner());
-        maps.this.insert(key, bytes);
     }
 
     /// How many pages were read back from the output instead of made again.
@@ -175,18 +172,15 @@ impl PageCache {
     }
 
     /// The build is done: its pages become the ones to reuse, the rest are dropped. (On disk,
-    /// the pages are the output's: nothing is held in memory after the build.)
+    /// nothing is held in memory: the pages are the output's, named by [`PageCache::keep`].)
     pub fn finish_build(&self) {
-        let mut maps = self.maps.lock().unwrap_or_else(|e| e.into_inner());
+        let mut maps = lock(&self.maps);
         maps.last = std::mem::take(&mut maps.this);
-        if self.disk.is_some() {
-            maps.last.clear();
-        }
     }
 
     /// Pages kept.
     pub fn len(&self) -> usize {
-        let maps = self.maps.lock().unwrap_or_else(|e| e.into_inner());
+        let maps = lock(&self.maps);
         maps.last.len() + maps.this.len()
     }
 
@@ -200,7 +194,7 @@ impl Disk {
     /// link) of the length and hash written down.
     fn read(&self, entry: &Entry) -> Option<Vec<u8>> {
         use std::io::Read;
-        if entry.path.starts_with('/') || entry.path.split('/').any(|c| c == "..") {
+        if !super::inside_output(&entry.path) {
             return None;
         }
         let path = self.output.join(&entry.path);
@@ -314,6 +308,14 @@ mod tests {
         assert_eq!(cache.get(0), None);
     }
 
+    /// A scratch folder holding a private cache folder (made) and an output folder (not yet).
+    fn folders() -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        let (dir, out) = (tmp.path().join("cache"), tmp.path().join("out"));
+        std::fs::create_dir_all(&dir).unwrap();
+        (tmp, dir, out)
+    }
+
     /// A build's manifest, then a cache for the next build over the same output.
     fn kept(dir: &Path, out: &Path, pages: &[(u128, &str, &[u8])]) -> PageCache {
         let cache = PageCache::on_disk(dir, out);
@@ -329,9 +331,7 @@ mod tests {
 
     #[test]
     fn a_page_on_disk_is_taken_only_as_it_was_made() {
-        let tmp = tempfile::tempdir().unwrap();
-        let (dir, out) = (tmp.path().join("cache"), tmp.path().join("out"));
-        std::fs::create_dir_all(&dir).unwrap();
+        let (tmp, dir, out) = folders();
         let pages: [(u128, &str, &[u8]); 3] = [
             (1, "a/index.html", b"<p>a</p>"),
             (2, "b/index.html", b"<p>b</p>"),
@@ -365,9 +365,7 @@ mod tests {
 
     #[test]
     fn a_damaged_or_foreign_manifest_is_an_empty_one() {
-        let tmp = tempfile::tempdir().unwrap();
-        let (dir, out) = (tmp.path().join("cache"), tmp.path().join("out"));
-        std::fs::create_dir_all(&dir).unwrap();
+        let (tmp, dir, out) = folders();
         kept(&dir, &out, &[(1, "a/index.html", b"<p>a</p>")]);
         let file = dir.join(MANIFEST);
         let whole = std::fs::read(&file).unwrap();
@@ -398,9 +396,7 @@ mod tests {
     #[test]
     fn the_manifest_is_readable_by_its_owner_only() {
         use std::os::unix::fs::PermissionsExt;
-        let tmp = tempfile::tempdir().unwrap();
-        let (dir, out) = (tmp.path().join("cache"), tmp.path().join("out"));
-        std::fs::create_dir_all(&dir).unwrap();
+        let (_tmp, dir, out) = folders();
         kept(&dir, &out, &[(1, "a/index.html", b"<p>a</p>")]);
         let mode = std::fs::metadata(dir.join(MANIFEST)).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);

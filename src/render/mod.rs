@@ -83,12 +83,7 @@ impl Plan {
 
     pub(crate) fn add_blob(&mut self, path: String, blob: Blob) -> Result<(), RenderError> {
         // Whatever a record says, nothing may be written outside the output directory.
-        let safe = !path.is_empty()
-            && !path.starts_with('/')
-            && !path.contains('\\')
-            && !path.contains('\0')
-            && path.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..");
-        if !safe {
+        if !inside_output(&path) {
             return Err(RenderError::UnsafePath(path));
         }
         if self.files.contains_key(&path) {
@@ -135,6 +130,16 @@ impl Plan {
     }
 }
 
+/// Whether `path` names a file under the output directory: relative, `/`-separated, without
+/// empty, `.` or `..` parts, backslashes or NULs.
+pub(crate) fn inside_output(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && !path.contains('\0')
+        && path.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     #[error("二つのものが同じ出力先 {0} に書こうとしています")]
@@ -175,9 +180,9 @@ pub enum Search {
 pub use cache::PageCache;
 
 /// What a build may take from earlier ones instead of making it again: pages whose inputs are
-/// unchanged (`serve` in memory, `build` from its output by a manifest on disk), and parts of the search index whose pages are unchanged
-/// (`serve` in memory, `build` on disk). Either way the result is what a build from nothing
-/// makes.
+/// unchanged (`serve` in memory, `build` from its output by a manifest on disk), and parts of
+/// the search index whose pages are unchanged (`serve` in memory, `build` on disk). Either way
+/// the result is what a build from nothing makes.
 #[derive(Clone, Copy, Default)]
 pub struct Reuse<'a> {
     pub pages: Option<&'a PageCache>,

@@ -307,13 +307,17 @@ impl<'a, 'r> Renderer<'a, 'r> {
             search_box: self.opts.search != super::Search::Off && spec.path != urls::SEARCH,
             links,
         };
-        // A key made by `page_from` was looked up there already.
-        let tried = key.is_some();
-        let key = key.or_else(|| {
-            self.cache
-                .map(|_| super::cache::key(self.theme.fingerprint, V::TEMPLATE.file(), &layout, page))
-        });
-        let cached = self.cache.zip(key).filter(|_| !tried).and_then(|(c, k)| c.get(k));
+        let (key, cached) = match key {
+            // A key made by `page_from` was looked up there already.
+            Some(k) => (Some(k), None),
+            None => {
+                let key = self
+                    .cache
+                    .map(|_| super::cache::key(self.theme.fingerprint, V::TEMPLATE.file(), &layout, page));
+                (key, self.cache.zip(key).and_then(|(c, k)| c.get(k)))
+            }
+        };
+        let file = page_file(spec.path);
         let bytes = match cached {
             Some(bytes) => bytes,
             None => {
@@ -328,13 +332,13 @@ impl<'a, 'r> Renderer<'a, 'r> {
                     })?;
                 let bytes = Arc::new(super::print::link_addresses(html, &layout.canonical).into_bytes());
                 if let Some((c, k)) = self.cache.zip(key) {
-                    c.put(k, &page_file(spec.path), Arc::clone(&bytes));
+                    c.put(k, &file, Arc::clone(&bytes));
                 }
                 bytes
             }
         };
         Ok(Rendered {
-            files: vec![(page_file(spec.path), bytes)],
+            files: vec![(file, bytes)],
             sources: vec![(spec.path.to_string(), spec.sources, last)],
         })
     }

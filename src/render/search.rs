@@ -278,7 +278,8 @@ fn part_of(dir: &str, n: usize) -> usize {
     (crate::hash::of(dir.as_bytes()) % n as u128) as usize
 }
 
-/// What a part is made from: the banso that indexes it ([`crate::hash::program`]), the part's number and each page's path and digest.
+/// What a part is made from: the banso that indexes it ([`crate::hash::program`]), the part's
+/// number and each page's path and digest.
 fn part_key(no: usize, pages: &[(&str, &str)]) -> u128 {
     let mut h = crate::hash::Hash128::default();
     h.bytes(&crate::hash::program().to_le_bytes()).bytes(&no.to_le_bytes());
