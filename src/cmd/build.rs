@@ -82,10 +82,14 @@ pub fn run(args: &BuildArgs) -> i32 {
                 preview: args.preview,
                 base_url: args.site.base_url.clone(),
                 render: crate::render::Options {
+                    // The index is made while the pages are written (`write_site`), but from
+                    // the pages as rendered, so before `--minify`'s pass in render.
                     search: if args.no_search {
                         crate::render::Search::Off
-                    } else {
+                    } else if minify {
                         crate::render::Search::Full
+                    } else {
+                        crate::render::Search::Deferred
                     },
                     // The command line or site.yaml turns it on.
                     minify,
@@ -97,10 +101,9 @@ pub fn run(args: &BuildArgs) -> i32 {
             };
             crate::render_site_with(&registry, opts, &theme, reuse)
         })
-        .and_then(|built| {
-            let written = crate::timing::timed("write", || {
-                output::stage(&built.plan, &claim, as_of, true)?.swap_in(&built.plan)
-            })?;
+        .and_then(|mut built| {
+            let index = (!args.no_search && !minify).then_some(index_cache.as_ref());
+            let written = crate::timing::timed("write", || write_site(&mut built.plan, &claim, as_of, index))?;
             // The output now holds the pages the manifest names.
             if let Some(c) = &page_cache {
                 c.keep();
@@ -145,5 +148,42 @@ pub fn run(args: &BuildArgs) -> i32 {
         Format::Text if !args.quiet => eprint!("{}", report.text()),
         Format::Text => {}
     }
+    // The process exits next: the records and pages of a large site are not freed one by one
+    // (20–30 ms at 10,000 reports).
+    std::mem::forget((registry, built));
     exit::OK
+}
+
+/// Stage `plan` and swap it in. With `index` (the parts kept of the last index, if any), the
+/// search index is made from the plan's pages while they are written — on the other core: it
+/// takes one part made again after an edit, and writing the pages the other — and is added to
+/// the plan and to the staged site before the swap.
+fn write_site(
+    plan: &mut crate::render::Plan,
+    claim: &output::Claim,
+    as_of: Instant,
+    index: Option<Option<&crate::render::search::PartCache>>,
+) -> Result<output::Written, crate::Error> {
+    let Some(cache) = index else {
+        return Ok(output::stage(plan, claim, as_of, true)?.swap_in(plan)?);
+    };
+    let pages = &*plan;
+    let (staged, files) = std::thread::scope(|scope| {
+        let index = scope.spawn(|| {
+            crate::timing::timed("search index", || {
+                crate::render::search::search_index_with(pages, cache)
+            })
+        });
+        let staged = output::stage(pages, claim, as_of, true);
+        let files = index.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (staged, files)
+    });
+    let (mut staged, files) = (staged?, files?);
+    let mut paths = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        paths.push(path.clone());
+        plan.add(path, bytes)?;
+    }
+    staged.add(plan, &paths)?;
+    Ok(staged.swap_in(plan)?)
 }

@@ -94,7 +94,7 @@ pub fn changes(plan: &Plan, out: &Path) -> Changes {
         .par_iter()
         .map(|(rel, blob)| differs(&out.join(rel), blob))
         .collect();
-    changes_known(plan, out, &state)
+    changes_known(plan, out, &state, &std::collections::HashMap::new())
 }
 
 /// Whether the regular file at `before` differs from what `blob` holds (`None`: no such file).
@@ -117,10 +117,21 @@ fn differs(before: &Path, blob: &Blob) -> Option<bool> {
 
 /// [`changes`] when it is already known, file by file, whether each planned file differs from
 /// the one in `out` (`None`: not there): only `out`'s file names are read.
-pub(crate) fn changes_known(plan: &Plan, out: &Path, changed: &[Option<bool>]) -> Changes {
+/// `changed` is in the order of the plan's files without those of `added`, which says the same
+/// for files added to the plan after it was staged.
+pub(crate) fn changes_known(
+    plan: &Plan,
+    out: &Path,
+    changed: &[Option<bool>],
+    added: &std::collections::HashMap<String, Option<bool>>,
+) -> Changes {
     let mut old = files_in(out);
     let mut c = Changes::default();
-    for (rel, state) in plan.files().keys().zip(changed) {
+    let mut staged_first = changed.iter();
+    for rel in plan.files().keys() {
+        let Some(state) = added.get(rel).or_else(|| staged_first.next()) else {
+            break;
+        };
         let was_there = old.remove(rel.as_str());
         match state {
             Some(true) => c.changed.push(rel.clone()),

@@ -6,7 +6,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::marker::{self, Claim, Lock, MARKER, Marker};
 use super::{Changes, OutputError, Written, absolute, changes, changes_known, check_target, differs, io_at};
@@ -28,6 +28,8 @@ pub struct Staged {
     /// The site that was in place when this one was staged, and for each planned file whether
     /// it differs from that site's (`None`: not there).
     compared: Option<(Previous, Vec<Option<bool>>)>,
+    /// The same for files added after the plan was staged ([`Staged::add`]), by path.
+    added: HashMap<String, Option<bool>>,
 }
 
 /// The site in place when a new one is staged: where, and which directory it is (so the swap
@@ -96,6 +98,7 @@ pub fn stage(plan: &Plan, claim: &Claim, as_of: Instant, link_unchanged: bool) -
         files: 0,
         bytes: 0,
         compared: None,
+        added: HashMap::new(),
     };
     let marker = Marker {
         kind: claim.kind,
@@ -120,6 +123,27 @@ impl Staged {
         &self.staging
     }
 
+    /// Write the files at `paths` of `plan`, added to it after it was staged (the search index,
+    /// made while the pages were written), into the staged site, linking unchanged ones as
+    /// [`stage`] did.
+    pub fn add(&mut self, plan: &Plan, paths: &[String]) -> Result<(), OutputError> {
+        let files: Vec<(&String, &Blob)> = paths
+            .iter()
+            .filter_map(|p| plan.files().get_key_value(p.as_str()))
+            .collect();
+        set_mode(&self.staging, 0o700)?;
+        let previous = self.compared.as_ref().map(|(p, _)| p);
+        let done = make_dirs(files.iter().map(|(rel, _)| rel.as_str()), &self.staging)
+            .and_then(|()| write_files(&files, &self.staging, previous));
+        set_mode(&self.staging, 0o000)?;
+        for ((rel, _), (len, changed)) in files.iter().zip(done?) {
+            self.files += 1;
+            self.bytes += len;
+            self.added.insert((*rel).clone(), changed);
+        }
+        Ok(())
+    }
+
     /// Swap the staged site (made from `plan`) in for the output, holding the output's lock:
     /// the output is checked once more, a later site another writer swapped in since the claim
     /// is never replaced, and what changed is counted against the tree just replaced.
@@ -137,7 +161,9 @@ impl Staged {
         let changes = crate::timing::timed("  changes", || match &old {
             // The tree replaced is the one the files were compared with while staging.
             Some(old) => match &self.compared {
-                Some((previous, changed)) if dir_id(old) == Some(previous.id) => changes_known(plan, old, changed),
+                Some((previous, changed)) if dir_id(old) == Some(previous.id) => {
+                    changes_known(plan, old, changed, &self.added)
+                }
                 _ => changes(plan, old),
             },
             None => Changes {
@@ -220,7 +246,6 @@ fn write_all(
     marker: &Marker,
     previous: Option<&Previous>,
 ) -> Result<WriteAll, OutputError> {
-    use rayon::prelude::*;
     if staging.exists() {
         fs::remove_dir_all(staging).map_err(io_at(staging))?;
     }
@@ -230,11 +255,24 @@ fn write_all(
         use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(staging, fs::Permissions::from_mode(0o700)).map_err(io_at(staging))?;
     }
-    // Each directory once, a level at a time (parents first), each level in parallel; then the
-    // files in parallel.
+    make_dirs(plan.files().keys().map(String::as_str), staging)?;
+    let files: Vec<(&String, &Blob)> = plan.files().iter().collect();
+    let done = write_files(&files, staging, previous)?;
+    fs::write(staging.join(MARKER), marker.text()).map_err(io_at(staging))?;
+    Ok(WriteAll {
+        files: plan.len(),
+        bytes: done.iter().map(|(len, _)| len).sum(),
+        changed: done.into_iter().map(|(_, c)| c).collect(),
+    })
+}
+
+/// Each directory of the files at `paths` under `staging` once, a level at a time (parents
+/// first), each level in parallel; directories already there are kept.
+fn make_dirs<'p>(paths: impl Iterator<Item = &'p str>, staging: &Path) -> Result<(), OutputError> {
+    use rayon::prelude::*;
     let mut levels: BTreeMap<usize, BTreeSet<&str>> = BTreeMap::new();
-    for rel in plan.files().keys() {
-        let mut dir = rel.as_str();
+    for rel in paths {
+        let mut dir = rel;
         while let Some((parent, _)) = dir.rsplit_once('/') {
             if !levels.entry(parent.matches('/').count()).or_default().insert(parent) {
                 break;
@@ -245,14 +283,32 @@ fn write_all(
     for dirs in levels.values() {
         dirs.par_iter().try_for_each(|dir| {
             let path = staging.join(dir);
-            fs::create_dir(&path).map_err(io_at(&path))
+            match fs::create_dir(&path) {
+                Err(e)
+                    if e.kind() == io::ErrorKind::AlreadyExists
+                        && fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) =>
+                {
+                    Ok(())
+                }
+                r => r.map_err(io_at(&path)),
+            }
         })?;
     }
+    Ok(())
+}
+
+/// Write `files` into `staging` (their directories made), in parallel: each file's length and
+/// whether it differs from the same path's in `previous` (`None`: not there, or no previous).
+fn write_files(
+    files: &[(&String, &Blob)],
+    staging: &Path,
+    previous: Option<&Previous>,
+) -> Result<Vec<(u64, Option<bool>)>, OutputError> {
+    use rayon::prelude::*;
     // A linked file keeps its owner and mode: link only files that have what a file written now
     // gets (a probe written and removed), so a changed umask or user takes effect everywhere.
     let fresh = fresh_file_identity(staging)?;
-    let files: Vec<(&String, &Blob)> = plan.files().iter().collect();
-    let done: Vec<(u64, Option<bool>)> = files
+    files
         .par_iter()
         .map(|(rel, blob)| {
             let target = staging.join(rel);
@@ -282,13 +338,7 @@ fn write_all(
             };
             Ok((len, changed))
         })
-        .collect::<Result<_, OutputError>>()?;
-    fs::write(staging.join(MARKER), marker.text()).map_err(io_at(staging))?;
-    Ok(WriteAll {
-        files: plan.len(),
-        bytes: done.iter().map(|(len, _)| len).sum(),
-        changed: done.into_iter().map(|(_, c)| c).collect(),
-    })
+        .collect()
 }
 
 /// Owner and permission bits of a file (`None` where there are none to read).

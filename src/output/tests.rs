@@ -392,6 +392,40 @@ fn a_file_the_output_already_holds_is_linked_and_any_other_is_written() {
 
 #[cfg(unix)]
 #[test]
+fn files_added_after_staging_are_linked_written_and_counted_like_the_others() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, public) = (tmp.path().join("out"), tmp.path().join("output"));
+    let first = plan(&[
+        ("a.html", "a"),
+        ("idx/same.bin", "s"),
+        ("idx/old.bin", "o"),
+        ("z.html", "z"),
+    ]);
+    write_plan(&first, &out, OutputKind::Public, &public, at()).unwrap();
+    let same = inode(&out.join("idx/same.bin"));
+    // The pages are staged first; the index files (sorted between them) come afterwards.
+    let mut second = plan(&[("a.html", "a2"), ("z.html", "z")]);
+    let claim = claim(&out, OutputKind::Public, &public).unwrap();
+    let mut staged = stage(&second, &claim, at(), true).unwrap();
+    let later = ["idx/same.bin", "idx/new/deep.bin"];
+    second.add(later[0], b"s".to_vec()).unwrap();
+    second.add(later[1], b"n".to_vec()).unwrap();
+    staged.add(&second, &later.map(String::from)).unwrap();
+    let written = staged.swap_in(&second).unwrap();
+    assert!(holds(&out, &second, |_| false), "the output is exactly the whole plan");
+    assert_eq!(
+        inode(&out.join("idx/same.bin")),
+        same,
+        "an unchanged added file is linked"
+    );
+    assert_eq!(written.files, 4);
+    assert_eq!(written.changes.added, ["idx/new/deep.bin"]);
+    assert_eq!(written.changes.changed, ["a.html"]);
+    assert_eq!(written.changes.removed, ["idx/old.bin"]);
+}
+
+#[cfg(unix)]
+#[test]
 fn an_old_tree_is_removed_without_following_its_links_and_counted_by_its_files() {
     let tmp = tempfile::tempdir().unwrap();
     let elsewhere = tmp.path().join("elsewhere");

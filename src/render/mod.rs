@@ -171,7 +171,8 @@ pub enum Search {
     #[default]
     Full,
     /// The page and the box; the caller makes the index from the plan with
-    /// [`search::search_index`] (`serve` does, in the background).
+    /// [`search::search_index_with`] (`serve` in the background, `build` while the pages are
+    /// written).
     Deferred,
     /// None of it (`--no-search`: the index is most of a large build's time).
     Off,

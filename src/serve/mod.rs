@@ -246,7 +246,9 @@ impl Builder {
         let as_of = cfg.as_of.unwrap_or_else(cfg.now);
         let mut diags = Diagnostics::new();
         let mut next = None;
-        let outcome: Result<Plan, String> = match crate::load_registry_with(&cfg.content, &mut diags, Some(caches)) {
+        // Kept until the new site is served: freeing the records of a large site takes a while.
+        let loaded = crate::load_registry_with(&cfg.content, &mut diags, Some(caches));
+        let outcome: Result<Plan, String> = match &loaded {
             Err(e) => Err(format!("エラー: {e}\n")),
             Ok(_) if diags.has_errors() => Err(diags.render()),
             Ok(registry) => self
@@ -263,7 +265,7 @@ impl Builder {
                         },
                     };
                     crate::render_site_with(
-                        &registry,
+                        registry,
                         opts,
                         &theme,
                         crate::render::Reuse {
@@ -292,9 +294,13 @@ impl Builder {
                     started.elapsed().as_secs_f64()
                 );
                 let plan = Arc::new(plan);
-                s.plan = Some(Arc::clone(&plan));
+                let last = s.plan.replace(Arc::clone(&plan));
                 s.problems = None;
                 let _ = self.index.send(plan);
+                // Served from here on; the last site is freed after the lock is let go.
+                drop(s);
+                drop(last);
+                return next;
             }
             Err(text) => {
                 eprint!("{text}");
