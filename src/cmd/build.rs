@@ -174,7 +174,12 @@ fn write_site(
                 crate::render::search::search_index_with(pages, cache)
             })
         });
-        let staged = output::stage(pages, claim, as_of, true);
+        // On one thread: the index takes a core for itself (after an edit it makes one part on
+        // one thread), and writing on both would only take turns with it.
+        let staged = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+            Ok(one) => one.install(|| output::stage(pages, claim, as_of, true)),
+            Err(_) => output::stage(pages, claim, as_of, true),
+        };
         let files = index.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (staged, files)
     });
