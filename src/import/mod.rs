@@ -1,5 +1,5 @@
 //! 名簿の取り込み — a roster (an Excel or OpenDocument workbook, or CSV/TSV exported from one)
-//! → cohorts/<n>/teams.yaml.
+//! → `cohorts/<n>/teams.yaml`.
 //!
 //! Reads .xlsx/.xlsm/.xlsb/.xls/.ods directly (the first sheet with the headings, or
 //! `--sheet`), or CSV/TSV in UTF-8 (with or without BOM), UTF-16 or Shift_JIS/CP932, with the

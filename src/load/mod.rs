@@ -53,7 +53,7 @@ pub struct MdFile<T> {
     pub body_line: u32,
 }
 
-/// cohorts/<n>/
+/// `cohorts/<n>/`
 #[derive(Debug)]
 pub struct CohortDir {
     /// The folder name, which must be the cohort number.
@@ -92,7 +92,7 @@ pub struct RawContent {
     pub assets: Vec<AssetFile>,
 }
 
-/// A YAML record whose file stem is its id (programs/<id>.yaml).
+/// A YAML record whose file stem is its id (`programs/<id>.yaml`).
 #[derive(Debug)]
 pub struct Named<T> {
     pub file: Arc<str>,

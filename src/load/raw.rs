@@ -72,7 +72,7 @@ pub struct RawMunicipality {
     pub population_as_of: Option<Sp<String>>,
 }
 
-/// cohorts/<n>/cohort.yaml
+/// `cohorts/<n>/cohort.yaml`
 #[derive(Clone, Debug, Deserialize)]
 pub struct RawCohort {
     pub number: Sp<u32>,
@@ -188,7 +188,7 @@ pub struct RawAgeCounts {
     pub fifties_and_over: Option<Sp<u32>>,
 }
 
-/// One entry of cohorts/<n>/teams.yaml.
+/// One entry of `cohorts/<n>/teams.yaml`.
 #[derive(Clone, Debug, Deserialize)]
 pub struct RawTeam {
     pub number: Sp<u32>,
@@ -217,7 +217,7 @@ pub struct RawMember {
     pub track: Option<Sp<String>>,
 }
 
-/// One entry of cohorts/<n>/applications.yaml.
+/// One entry of `cohorts/<n>/applications.yaml`.
 #[derive(Clone, Debug, Deserialize)]
 pub struct RawApplication {
     pub municipality: Sp<Scalar>,
@@ -258,7 +258,7 @@ pub struct RawPage {
     pub description: Option<Sp<String>>,
 }
 
-/// programs/<id>.yaml: another national 伴走支援 that municipalities receive.
+/// `programs/<id>.yaml`: another national 伴走支援 that municipalities receive.
 #[derive(Clone, Debug, Deserialize)]
 pub struct RawProgram {
     pub name: Sp<String>,

@@ -10,7 +10,7 @@ use super::normalize_name;
 #[derive(Clone, Debug, Hash)]
 pub struct Ministry {
     pub name: String,
-    /// ministries.yaml `id`: the slug of /ministries/<id>/; without one there is no page.
+    /// ministries.yaml `id`: the slug of `/ministries/<id>/`; without one there is no page.
     pub slug: Option<String>,
     pub short: Option<String>,
     pub aliases: Vec<String>,

@@ -445,7 +445,7 @@ pub struct Attachment {
     pub title: String,
 }
 
-/// 報告 — a report of one team, from cohorts/<n>/reports/<stem>.md.
+/// 報告 — a report of one team, from `cohorts/<n>/reports/<stem>.md`.
 #[derive(Clone, Debug, Hash)]
 pub struct Report {
     pub cohort: CohortNo,
@@ -463,7 +463,7 @@ pub struct Report {
     pub file: Arc<str>,
 }
 
-/// A free page from pages/<stem>.md.
+/// A free page from `pages/<stem>.md`.
 #[derive(Clone, Debug)]
 pub struct Page {
     pub stem: String,
@@ -498,7 +498,7 @@ impl Registry {
 }
 
 /// 関連する伴走支援 — another national programme (e.g. デジタル実装伴走支援事業) and the
-/// municipalities it supports, from programs/<id>.yaml.
+/// municipalities it supports, from `programs/<id>.yaml`.
 #[derive(Clone, Debug)]
 pub struct Program {
     /// The file stem, which is also the URL segment (`/programs/<id>/`).

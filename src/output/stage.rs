@@ -69,7 +69,7 @@ fn dir_id(dir: &Path) -> Option<(u64, u64)> {
 /// user who releases (SPEC §1); it opens at the swap.
 ///
 /// With `link_unchanged`, a file whose bytes are those of the site in place is hard-linked from
-/// it (see [`write_all`]); `release`, whose staging waits for its instant, writes every file.
+/// it (see `write_all`); `release`, whose staging waits for its instant, writes every file.
 pub fn stage(plan: &Plan, claim: &Claim, as_of: Instant, link_unchanged: bool) -> Result<Staged, OutputError> {
     let out = claim.out.as_path();
     let out_abs = absolute(out).unwrap_or_else(|| out.to_path_buf());

@@ -8,13 +8,13 @@
 //! cohorts, open data), so a search leads to the report or town itself; the search page finds
 //! those pages by name from its own table of them (`shortcuts.rs`). Prefecture, 課題分野
 //! and ministry pages are found by their own words, not by every team they list, and a town's
-//! page not by the words of its reports' summaries (`data-pagefind-ignore` on those lists). Only [`digest`] of each page is handed to Pagefind.
+//! page not by the words of its reports' summaries (`data-pagefind-ignore` on those lists). Only `digest` of each page is handed to Pagefind.
 //!
 //! Pagefind indexes one page at a time, and its Japanese segmentation is the slowest step of a
 //! large build. A large site's index is therefore made in parts, each indexed on its own core;
 //! the search page merges them in the browser (`mergeIndex`). The number of parts depends only
 //! on the number of pages, so the output does not depend on the machine. A site of up to
-//! [`SPLIT_FROM`] pages has one part. A page's part is chosen by its path ([`part_of`]), not its
+//! [`SPLIT_FROM`] pages has one part. A page's part is chosen by its path (`part_of`), not its
 //! position, so an added or removed report changes the part it falls in and leaves the others
 //! as they were: a [`PartCache`] then gives every other part back without indexing it again
 //! (`serve` keeps one in memory, `build` one on disk, [`PartCache::on_disk`]).
@@ -95,7 +95,7 @@ pub fn search_index(plan: &Plan) -> Result<Files, RenderError> {
 }
 
 /// The parts of an earlier index: a part whose pages are what they were (the same paths and
-/// the same [`digest`]s, indexed by the same banso) is taken as it was, so an edit to one report
+/// the same `digest`s, indexed by the same banso) is taken as it was, so an edit to one report
 /// re-indexes the part its page is in, not the site. Only the latest index's parts are kept.
 ///
 /// `serve` keeps one in memory; `build` one in a private directory ([`PartCache::on_disk`]),

@@ -15,7 +15,7 @@ pub struct Theme {
     pub tera: tera::Tera,
     /// A hash of every template, so pages cached under one theme are not reused under another.
     pub fingerprint: u128,
-    /// Files under static/, published at /static/<path>.
+    /// Files under static/, published at `/static/<path>`.
     pub statics: BTreeMap<String, Vec<u8>>,
 }
 

@@ -11,7 +11,7 @@ use crate::render::{Blob, Plan};
 /// Whether a request was addressed to this server by a loopback name (SPEC §1). A page on
 /// another site can point its own host name at 127.0.0.1 (DNS rebinding) and then read what
 /// this server answers, a preview of held-back content among it; such requests carry that
-/// other name in `Host`, so only 127.0.0.1, localhost and [::1] are answered, with our port
+/// other name in `Host`, so only 127.0.0.1, localhost and `[::1]` are answered, with our port
 /// or none.
 pub fn host_allowed(host: &str, port: u16) -> bool {
     let host = host.trim().to_ascii_lowercase();

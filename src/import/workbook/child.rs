@@ -69,7 +69,7 @@ fn bound_words() -> String {
 /// The hidden subcommand the child process runs.
 pub const CHILD_COMMAND: &str = "__read-workbook";
 
-/// The child process: lower its own limits, read the workbook on stdin, write the [`Answer`]
+/// The child process: lower its own limits, read the workbook on stdin, write the `Answer`
 /// as JSON on stdout. Its exit status is 0 whenever it could answer (a refusal included).
 pub fn child_main(sheet: Option<&str>) -> i32 {
     if let Err(e) = limit_self() {

@@ -7,7 +7,7 @@ use serde::de;
 use super::Issue;
 use crate::diag::Pos;
 
-/// The error type of [`NodeDe`].
+/// The error type of `NodeDe`.
 #[derive(Debug)]
 pub struct DeError {
     pub(super) message: String,

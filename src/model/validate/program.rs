@@ -1,4 +1,4 @@
-//! Validation of programs/<id>.yaml (other national 伴走支援).
+//! Validation of `programs/<id>.yaml` (other national 伴走支援).
 
 use std::collections::BTreeSet;
 
