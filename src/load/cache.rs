@@ -33,7 +33,7 @@ struct Watch {
     this_load: Option<HashSet<PathBuf>>,
 }
 
-/// A 128-bit SipHash of a file's bytes. Hashing is cheap next to parsing, and unlike size and
+/// A 128-bit hash (`crate::hash`) of a file's bytes. Hashing is cheap next to parsing, and unlike size and
 /// modification time it cannot miss an edit that keeps both (coarse clocks, tools that restore
 /// timestamps).
 #[derive(Clone, Copy, Debug)]

@@ -2,7 +2,7 @@
 //! it replaces): a page whose inputs are unchanged is taken as it was instead of being made
 //! again.
 //!
-//! A page is found under one of two keys (128-bit SipHash):
+//! A page is found under one of two keys (128-bit, `crate::hash`):
 //!
 //! - **What it is made from** ([`super::renderer::Renderer::page_from`]), for the page families
 //!   with many pages or large ones (reports and their lists, municipalities, 課題分野, 府省庁等,
