@@ -21,6 +21,16 @@ pub fn disallowed_char(s: &str) -> Option<(usize, char)> {
 /// or paragraph separators (Zl, Zp). Variation selectors (異体字セレクタ, Mn) are letters'
 /// parts and stay allowed.
 fn is_disallowed(c: char) -> bool {
+    // Most characters of a record: printable ASCII, and the ranges from 　 (U+3000) to the
+    // last common kanji (U+9FFF) and of full-width forms, none of them a control or format
+    // character (a test goes through every one); the table is looked up for the rest.
+    if matches!(u32::from(c), 0x20..=0x7E | 0x3000..=0x9FFF | 0xFF00..=0xFFEF) {
+        return false;
+    }
+    by_category(c)
+}
+
+fn by_category(c: char) -> bool {
     matches!(
         c.general_category(),
         GeneralCategory::Control
@@ -92,6 +102,26 @@ pub fn csv_cell(s: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ranges_taken_without_a_lookup_hold_no_control_or_format_character() {
+        for range in [0x20..=0x7E, 0x3000..=0x9FFF, 0xFF00..=0xFFEF] {
+            for c in range.filter_map(char::from_u32) {
+                assert!(!by_category(c), "U+{:04X}", u32::from(c));
+            }
+        }
+        for c in [
+            '\u{7F}',
+            '\u{85}',
+            '\u{2028}',
+            '\u{FEFF}',
+            '\u{FFF9}',
+            '\u{E0001}',
+            '\t',
+        ] {
+            assert!(is_disallowed(c) && by_category(c), "U+{:04X}", u32::from(c));
+        }
+    }
 
     #[test]
     fn line_breaks_bidi_controls_and_zero_width_characters_are_found_where_they_are() {
