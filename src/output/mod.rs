@@ -129,9 +129,9 @@ pub(crate) fn changes_known(
     let mut c = Changes::default();
     let mut staged_first = changed.iter();
     for rel in plan.files().keys() {
-        let Some(state) = added.get(rel).or_else(|| staged_first.next()) else {
-            break;
-        };
+        let state = added.get(rel).or_else(|| staged_first.next());
+        debug_assert!(state.is_some(), "a state for each planned file: {rel}");
+        let Some(state) = state else { break };
         let was_there = old.remove(rel.as_str());
         match state {
             Some(true) => c.changed.push(rel.clone()),
@@ -140,6 +140,7 @@ pub(crate) fn changes_known(
             None => c.added.push(rel.clone()),
         }
     }
+    debug_assert!(staged_first.next().is_none(), "a state for each staged file");
     c.removed = old.into_iter().collect();
     c
 }

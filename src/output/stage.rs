@@ -135,8 +135,11 @@ impl Staged {
         let previous = self.compared.as_ref().map(|(p, _)| p);
         let done = make_dirs(files.iter().map(|(rel, _)| rel.as_str()), &self.staging)
             .and_then(|()| write_files(&files, &self.staging, previous));
-        set_mode(&self.staging, 0o000)?;
-        for ((rel, _), (len, changed)) in files.iter().zip(done?) {
+        // Closed again whatever happened; a failed write is the error to tell.
+        let closed = set_mode(&self.staging, 0o000);
+        let done = done?;
+        closed?;
+        for ((rel, _), (len, changed)) in files.iter().zip(done) {
             self.files += 1;
             self.bytes += len;
             self.added.insert((*rel).clone(), changed);

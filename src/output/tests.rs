@@ -403,14 +403,20 @@ fn files_added_after_staging_are_linked_written_and_counted_like_the_others() {
     ]);
     write_plan(&first, &out, OutputKind::Public, &public, at()).unwrap();
     let same = inode(&out.join("idx/same.bin"));
-    // The pages are staged first; the index files (sorted between them) come afterwards.
-    let mut second = plan(&[("a.html", "a2"), ("z.html", "z")]);
+    // The pages are staged first (idx/ among their folders); the index files, sorted between
+    // them, come afterwards: one into a folder staging made, one into a new one.
+    let mut second = plan(&[("a.html", "a2"), ("idx/page.html", "p"), ("z.html", "z")]);
     let claim = claim(&out, OutputKind::Public, &public).unwrap();
     let mut staged = stage(&second, &claim, at(), true).unwrap();
     let later = ["idx/same.bin", "idx/new/deep.bin"];
     second.add(later[0], b"s".to_vec()).unwrap();
     second.add(later[1], b"n".to_vec()).unwrap();
     staged.add(&second, &later.map(String::from)).unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(staged.dir()).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0, "closed again until the swap");
+    }
     let written = staged.swap_in(&second).unwrap();
     assert!(holds(&out, &second, |_| false), "the output is exactly the whole plan");
     assert_eq!(
@@ -418,8 +424,9 @@ fn files_added_after_staging_are_linked_written_and_counted_like_the_others() {
         same,
         "an unchanged added file is linked"
     );
-    assert_eq!(written.files, 4);
-    assert_eq!(written.changes.added, ["idx/new/deep.bin"]);
+    assert_eq!(written.files, 5);
+    assert_eq!(written.bytes, "a2pszn".len() as u64);
+    assert_eq!(written.changes.added, ["idx/new/deep.bin", "idx/page.html"]);
     assert_eq!(written.changes.changed, ["a.html"]);
     assert_eq!(written.changes.removed, ["idx/old.bin"]);
 }

@@ -51,10 +51,12 @@ fn failed(e: impl std::fmt::Display) -> RenderError {
 }
 
 /// The pages to index, in site order: `(url directory, html)` of every `…/index.html` whose
-/// `<main>` carries `data-pagefind-body`.
+/// `<main>` carries `data-pagefind-body`. A theme's static files are not pages, whether the
+/// index is made before they join the plan (`build --minify`) or after (`build`, `serve`).
 fn indexable(plan: &Plan) -> Vec<(&str, &[u8])> {
     plan.files()
         .iter()
+        .filter(|(path, _)| !path.starts_with(crate::model::urls::STATIC))
         .filter_map(|(path, blob)| match (path.strip_suffix("index.html"), blob) {
             (Some(dir), Blob::Bytes(bytes)) if marked(bytes) => Some((dir, bytes.as_slice())),
             _ => None,
@@ -624,6 +626,15 @@ mod tests {
         not_utf8[at] = 0xff;
         assert_eq!(digest(&not_utf8), None, "not UTF-8: indexed whole, as read lossily");
         assert!(digest(&broken).is_some());
+    }
+
+    #[test]
+    fn a_theme_static_file_is_not_a_page_to_index() {
+        let mut plan = site(3, &[]);
+        plan.add("static/demo/index.html", PAGE.as_bytes().to_vec()).unwrap();
+        assert!(marked(PAGE.as_bytes()));
+        let dirs: Vec<&str> = indexable(&plan).into_iter().map(|(dir, _)| dir).collect();
+        assert_eq!(dirs, (0..3).map(page_dir).collect::<Vec<_>>());
     }
 
     #[test]
