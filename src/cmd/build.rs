@@ -74,6 +74,15 @@ pub fn run(args: &BuildArgs) -> i32 {
         .then(|| private("pages"))
         .flatten()
         .map(|dir| crate::render::PageCache::on_disk(&dir, &out));
+    // The index is made while the pages are written (`write_site`), but from the pages as
+    // rendered, so with `--minify` in render, before its pass.
+    let search = if args.no_search {
+        crate::render::Search::Off
+    } else if minify {
+        crate::render::Search::Full
+    } else {
+        crate::render::Search::Deferred
+    };
     let built = crate::render::Theme::load(args.site.theme.as_deref())
         .map_err(crate::Error::from)
         .and_then(|theme| {
@@ -82,15 +91,7 @@ pub fn run(args: &BuildArgs) -> i32 {
                 preview: args.preview,
                 base_url: args.site.base_url.clone(),
                 render: crate::render::Options {
-                    // The index is made while the pages are written (`write_site`), but from
-                    // the pages as rendered, so before `--minify`'s pass in render.
-                    search: if args.no_search {
-                        crate::render::Search::Off
-                    } else if minify {
-                        crate::render::Search::Full
-                    } else {
-                        crate::render::Search::Deferred
-                    },
+                    search,
                     // The command line or site.yaml turns it on.
                     minify,
                 },
@@ -102,7 +103,7 @@ pub fn run(args: &BuildArgs) -> i32 {
             crate::render_site_with(&registry, opts, &theme, reuse)
         })
         .and_then(|mut built| {
-            let index = (!args.no_search && !minify).then_some(index_cache.as_ref());
+            let index = (search == crate::render::Search::Deferred).then_some(index_cache.as_ref());
             let written = crate::timing::timed("write", || write_site(&mut built.plan, &claim, as_of, index))?;
             // The output now holds the pages the manifest names.
             if let Some(c) = &page_cache {
@@ -176,9 +177,10 @@ fn write_site(
         });
         // On one thread: the index takes a core for itself (after an edit it makes one part on
         // one thread), and writing on both would only take turns with it.
+        let stage = || output::stage(pages, claim, as_of, true);
         let staged = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
-            Ok(one) => one.install(|| output::stage(pages, claim, as_of, true)),
-            Err(_) => output::stage(pages, claim, as_of, true),
+            Ok(one) => one.install(stage),
+            Err(_) => stage(),
         };
         let files = index.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (staged, files)

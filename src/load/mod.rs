@@ -180,25 +180,14 @@ impl Reader<'_> {
         b: impl FnOnce(&mut Reader<'_>) -> B + Send,
     ) -> (A, B) {
         let (root, cache, files) = (self.root, self.cache, self.files);
+        let reader = |diags| Reader {
+            root,
+            diags,
+            cache,
+            files,
+        };
         let (mut diags_a, mut diags_b) = (Diagnostics::new(), Diagnostics::new());
-        let out = rayon::join(
-            || {
-                a(&mut Reader {
-                    root,
-                    diags: &mut diags_a,
-                    cache,
-                    files,
-                })
-            },
-            || {
-                b(&mut Reader {
-                    root,
-                    diags: &mut diags_b,
-                    cache,
-                    files,
-                })
-            },
-        );
+        let out = rayon::join(|| a(&mut reader(&mut diags_a)), || b(&mut reader(&mut diags_b)));
         self.diags.absorb(diags_a);
         self.diags.absorb(diags_b);
         out

@@ -283,6 +283,7 @@ impl Builder {
         };
         let mut s = self.site.write().unwrap_or_else(|e| e.into_inner());
         s.build += 1;
+        let mut last = None;
         match outcome {
             Ok(plan) => {
                 if diags.warning_count() > 0 {
@@ -294,13 +295,9 @@ impl Builder {
                     started.elapsed().as_secs_f64()
                 );
                 let plan = Arc::new(plan);
-                let last = s.plan.replace(Arc::clone(&plan));
+                last = s.plan.replace(Arc::clone(&plan));
                 s.problems = None;
                 let _ = self.index.send(plan);
-                // Served from here on; the last site is freed after the lock is let go.
-                drop(s);
-                drop(last);
-                return next;
             }
             Err(text) => {
                 eprint!("{text}");
@@ -308,6 +305,9 @@ impl Builder {
                 s.problems = Some(text);
             }
         }
+        // Served from here on: the last site and the records are freed after the lock is let go.
+        drop(s);
+        drop(last);
         next
     }
 }
