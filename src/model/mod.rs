@@ -111,7 +111,7 @@ impl CohortNo {
 pub struct TeamNo(pub u32);
 
 /// 期 — one round of matching, from its announcement (公表) to the end of its support period.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Cohort {
     pub no: CohortNo,
     pub fiscal_year: u32,
@@ -135,7 +135,7 @@ pub struct Cohort {
 }
 
 /// A source document as it names itself; each field only as the document gives it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Source {
     pub title: String,
     pub publisher: Option<String>,
@@ -182,7 +182,7 @@ impl Cohort {
 }
 
 /// The official figures published with a cohort (公表資料の数値).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Declared {
     pub members: Option<u32>,
     pub teams: Option<u32>,
@@ -202,7 +202,7 @@ pub struct Declared {
 }
 
 /// `declared.notes`: one note per declared figure.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct DeclaredNotes {
     pub members: Option<String>,
     pub teams: Option<String>,
@@ -213,7 +213,7 @@ pub struct DeclaredNotes {
 }
 
 /// So many municipalities in so many prefectures (継続 or 新規).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Places {
     pub municipalities: Option<u32>,
     pub prefectures: Option<u32>,
@@ -499,7 +499,7 @@ impl Registry {
 
 /// 関連する伴走支援 — another national programme (e.g. デジタル実装伴走支援事業) and the
 /// municipalities it supports, from `programs/<id>.yaml`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Program {
     /// The file stem, which is also the URL segment (`/programs/<id>/`).
     pub id: String,
@@ -516,7 +516,7 @@ pub struct Program {
 
 /// One group of a programme's supported municipalities: a 類型, and for a joint application
 /// its name.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct ProgramSupport {
     pub kind: String,
     pub group: Option<String>,

@@ -6,13 +6,15 @@
 //!
 //! - **What it is made from** ([`super::renderer::Renderer::page_from`]), for the page families
 //!   with many pages or large ones (reports and their lists, municipalities, 課題分野, 府省庁等,
-//!   team lists): the family writes the page's inputs — its records by their derived `Hash`
+//!   team lists, prefectures): the family writes the page's inputs — its records by their derived `Hash`
 //!   (every field), each team it shows by a team key (the team with its published members, its
 //!   municipality, its reports' sort keys and its row as every page lists it), and what
 //!   `Published` answers for it (whether each link target of a body is shown, attachment sizes) —
 //!   and the renderer adds the layout's inputs (site, menus, preview banner, options, address,
 //!   theme), the template, the path and the page's 「更新」 date. On a match the page's view is
-//!   not even built, which is most of a rebuild's time at 10,000 reports.
+//!   not even built, which is most of a rebuild's time at 10,000 reports. A page made with files
+//!   beside it (a prefecture's charts and data) keeps them under the same key, and is taken only
+//!   with all of them ([`PageCache::get_files`]); its key names what they are made from too.
 //! - **Its whole context** ([`key`]) for every other page: the theme, the template name and the
 //!   layout and view as JSON. The view is built, then tera and the print pass are skipped.
 //!
@@ -82,9 +84,25 @@ const MANIFEST_MAGIC: &[u8] = b"banso pages 1\n";
 #[derive(Default)]
 struct Maps {
     /// Pages of the previous build.
-    last: HashMap<u128, Arc<Vec<u8>>>,
+    last: Generation,
     /// Pages of the build under way.
-    this: HashMap<u128, Arc<Vec<u8>>>,
+    this: Generation,
+}
+
+/// The files a page is made with beside it (charts, data), by path, in the order made.
+pub(super) type Files = Vec<(String, Arc<Vec<u8>>)>;
+
+/// One build's pages, and the files made beside some of them ([`PageCache::get_files`]).
+#[derive(Default)]
+struct Generation {
+    pages: HashMap<u128, Arc<Vec<u8>>>,
+    files: HashMap<u128, Arc<Files>>,
+}
+
+/// The key of the `i`-th file made beside the page under `key`, on disk (the manifest keeps
+/// one entry per file).
+fn file_key(key: u128, i: usize) -> u128 {
+    Hash128::default().bytes(b"beside").value(&(key, i as u64)).finish()
 }
 
 /// What a page is made from.
@@ -128,12 +146,69 @@ impl PageCache {
             return Some(Arc::new(bytes));
         }
         let mut maps = lock(&self.maps);
-        let bytes = match maps.this.get(&key) {
+        let bytes = match maps.this.pages.get(&key) {
             Some(b) => Arc::clone(b),
-            None => maps.last.remove(&key)?,
+            None => maps.last.pages.remove(&key)?,
         };
-        maps.this.insert(key, Arc::clone(&bytes));
+        maps.this.pages.insert(key, Arc::clone(&bytes));
         Some(bytes)
+    }
+
+    /// The files made beside the page under `key` by the previous build (or earlier in this
+    /// one): all of them as they were made, or `None`. Asked once [`PageCache::get`] found the
+    /// page: a page with files is taken only with them
+    /// ([`super::renderer::Renderer::page_with_files_from`]).
+    pub(super) fn get_files(&self, key: u128) -> Option<Files> {
+        if key == 0 {
+            return None;
+        }
+        if let Some(disk) = &self.disk {
+            // The files are under keys of their own, one after another; the first key with no
+            // entry ends them (a page with no files has none).
+            let mut taken = Vec::new();
+            let mut files = Vec::new();
+            while let Some(entry) = disk.last.get(&file_key(key, taken.len())) {
+                files.push((entry.path.clone(), Arc::new(disk.read(entry)?)));
+                taken.push((file_key(key, taken.len()), entry.clone()));
+            }
+            // (Counted with their page: `taken` counts pages.)
+            lock(&disk.this).extend(taken);
+            return Some(files);
+        }
+        // In memory, a page made with no files has no entry (most pages).
+        let mut maps = lock(&self.maps);
+        let files = match maps.this.files.get(&key) {
+            Some(f) => Arc::clone(f),
+            None => match maps.last.files.remove(&key) {
+                Some(f) => f,
+                None => return Some(Vec::new()),
+            },
+        };
+        maps.this.files.insert(key, Arc::clone(&files));
+        Some(files.as_ref().clone())
+    }
+
+    /// `files` made beside the page under `key` (call it as the page is [`PageCache::put`]).
+    pub(super) fn put_files(&self, key: u128, files: &[(String, Arc<Vec<u8>>)]) {
+        if key == 0 || files.is_empty() {
+            return;
+        }
+        match &self.disk {
+            Some(disk) => {
+                let mut this = lock(&disk.this);
+                for (i, (path, bytes)) in files.iter().enumerate() {
+                    let entry = Entry {
+                        path: path.clone(),
+                        len: bytes.len() as u64,
+                        hash: crate::hash::of(bytes),
+                    };
+                    this.insert(file_key(key, i), entry);
+                }
+            }
+            None => {
+                lock(&self.maps).this.files.insert(key, Arc::new(files.to_vec()));
+            }
+        }
     }
 
     /// `bytes` made under `key`, to be written at `file` (a path under the output).
@@ -151,7 +226,7 @@ impl PageCache {
                 lock(&disk.this).insert(key, entry);
             }
             None => {
-                lock(&self.maps).this.insert(key, bytes);
+                lock(&self.maps).this.pages.insert(key, bytes);
             }
         }
     }
@@ -181,7 +256,7 @@ impl PageCache {
     /// Pages kept.
     pub fn len(&self) -> usize {
         let maps = lock(&self.maps);
-        maps.last.len() + maps.this.len()
+        maps.last.pages.len() + maps.this.pages.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -306,6 +381,57 @@ mod tests {
         assert_eq!(cache.get(8), None);
         assert_eq!(cache.get(7).as_deref().map(Vec::as_slice), Some(&b"seven"[..]));
         assert_eq!(cache.get(0), None);
+    }
+
+    fn files(list: &[(&str, &[u8])]) -> Files {
+        list.iter()
+            .map(|(path, bytes)| (path.to_string(), Arc::new(bytes.to_vec())))
+            .collect()
+    }
+
+    #[test]
+    fn the_files_beside_a_page_come_back_with_it_in_order() {
+        let cache = PageCache::default();
+        let made = files(&[("p/b.svg", b"<svg/>"), ("p/a.csv", b"a,b\n")]);
+        cache.put(7, "p/index.html", Arc::new(b"page".to_vec()));
+        cache.put_files(7, &made);
+        cache.put(8, "q/index.html", Arc::new(b"no files".to_vec()));
+        cache.put_files(8, &[]);
+        cache.finish_build();
+        assert!(cache.get(7).is_some());
+        assert_eq!(cache.get_files(7), Some(made.clone()));
+        assert!(cache.get(8).is_some());
+        assert_eq!(cache.get_files(8), Some(Vec::new()));
+        cache.finish_build(); // both taken by this build: kept for the next
+        assert_eq!(cache.get_files(7), Some(made));
+    }
+
+    #[test]
+    fn files_on_disk_are_taken_all_or_none() {
+        let (_tmp, dir, out) = folders();
+        let first = PageCache::on_disk(&dir, &out);
+        let made = files(&[("p/a.svg", b"<svg>a</svg>"), ("p/b.csv", b"b\n")]);
+        for (path, bytes) in made.iter().chain(&files(&[("p/index.html", b"page")])) {
+            std::fs::create_dir_all(out.join(path).parent().unwrap()).unwrap();
+            std::fs::write(out.join(path), bytes.as_slice()).unwrap();
+        }
+        first.put(1, "p/index.html", Arc::new(b"page".to_vec()));
+        first.put_files(1, &made);
+        first.keep();
+        let next = PageCache::on_disk(&dir, &out);
+        assert!(next.get(1).is_some());
+        assert_eq!(next.get_files(1), Some(made.clone()));
+        assert_eq!(
+            next.taken_from_disk(),
+            1,
+            "pages are counted, not the files beside them"
+        );
+        next.keep(); // what it took is named again
+        let third = PageCache::on_disk(&dir, &out);
+        assert_eq!(third.get_files(1), Some(made));
+        // One file changed in the output: none of them is taken.
+        std::fs::write(out.join("p/b.csv"), b"B\n").unwrap();
+        assert_eq!(PageCache::on_disk(&dir, &out).get_files(1), None);
     }
 
     /// A scratch folder holding a private cache folder (made) and an output folder (not yet).

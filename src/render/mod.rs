@@ -200,10 +200,12 @@ pub fn render(
     reuse: Reuse<'_>,
 ) -> Result<Plan, RenderError> {
     let cache = reuse.pages;
-    let mut r = renderer::Renderer::new(p, stats, theme, base, opts, cache);
+    let mut r = crate::timing::timed("renderer", || {
+        renderer::Renderer::new(p, stats, theme, base, opts, cache)
+    });
     crate::timing::timed("render pages", || r.all_pages())?;
     if opts.search != Search::Off {
-        let parts = search::extra_parts(&r.plan);
+        let parts = crate::timing::timed("search page", || search::extra_parts(&r.plan));
         r.search_page(parts)?;
     }
     let mut plan = r.finish();
@@ -225,7 +227,7 @@ pub fn render(
         crate::timing::timed("minify", || minify::minify_plan(&mut plan))?;
     }
     if let Some(c) = cache {
-        c.finish_build();
+        crate::timing::timed("finish", || c.finish_build());
     }
     Ok(plan)
 }

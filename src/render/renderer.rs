@@ -206,6 +206,19 @@ impl<'a, 'r> Renderer<'a, 'r> {
         inputs: impl FnOnce(&mut Hash128),
         make: impl FnOnce() -> (PageText, V),
     ) -> Result<Rendered, RenderError> {
+        self.page_with_files_from(path, sources, inputs, |_| Ok(make()))
+    }
+
+    /// [`Renderer::page_from`] for a page made with files beside it (its charts, its data):
+    /// `make` adds them to the [`Rendered`] it is given. The page is taken from the cache only
+    /// with every one of its files, and its key must name what they are made from too.
+    pub(super) fn page_with_files_from<V: View>(
+        &self,
+        path: &str,
+        sources: Sources,
+        inputs: impl FnOnce(&mut Hash128),
+        make: impl FnOnce(&mut Rendered) -> Result<(PageText, V), RenderError>,
+    ) -> Result<Rendered, RenderError> {
         let last = self.changes.last(&sources);
         let key = self.cache.map(|_| {
             let updated = last.map(|t| self.p.when(t));
@@ -214,13 +227,21 @@ impl<'a, 'r> Renderer<'a, 'r> {
             inputs(&mut w);
             w.finish()
         });
-        if let Some(bytes) = self.cache.zip(key).and_then(|(c, k)| c.get(k)) {
-            return Ok(Rendered {
-                files: vec![(page_file(path), bytes)],
-                sources: vec![(path.to_string(), sources, last)],
-            });
+        if let Some((cache, key)) = self.cache.zip(key) {
+            let taken = cache.get(key).and_then(|page| Some((page, cache.get_files(key)?)));
+            if let Some((page, mut files)) = taken {
+                files.push((page_file(path), page));
+                return Ok(Rendered {
+                    files,
+                    sources: vec![(path.to_string(), sources, last)],
+                });
+            }
         }
-        let (text, view) = make();
+        let mut out = Rendered::default();
+        let (text, view) = make(&mut out)?;
+        if let Some((cache, key)) = self.cache.zip(key) {
+            cache.put_files(key, &out.files);
+        }
         let spec = PageSpec {
             path,
             sources,
@@ -229,7 +250,8 @@ impl<'a, 'r> Renderer<'a, 'r> {
             description: text.description,
             crumbs: text.crumbs,
         };
-        self.page_under(spec, &view, last, key)
+        out.merge(self.page_under(spec, &view, last, key)?);
+        Ok(out)
     }
 
     /// Whether pages are reused from a page cache (`serve`, and `build` into its own output):

@@ -20,7 +20,7 @@ use crate::time::Instant;
 pub const UNRECORDED: &str = "未登録";
 
 /// Which chart; the id is the file name (`gender.svg`) and the JSON key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum ChartId {
     Gender,
@@ -66,7 +66,7 @@ impl ChartId {
 }
 
 /// One named row of values (a chart has one series, or two for 応募・伴走支援).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Series {
     pub name: String,
     pub values: Vec<Tally>,
@@ -81,7 +81,7 @@ impl Series {
 
 /// A run of consecutive categories shown apart under its name, with its subtotal: the
 /// 所属府省庁等 chart's 府省庁等 and オフィサー出向先等 (SPEC §2).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CategoryGroup {
     pub name: String,
     /// How many categories it holds, from where the group before it ends.
@@ -89,7 +89,7 @@ pub struct CategoryGroup {
 }
 
 /// The numbers of one chart.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Chart {
     pub id: ChartId,
     pub unit: Unit,

@@ -5,7 +5,7 @@
 use serde::{Serialize, Serializer};
 
 /// What a chart or figure counts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Unit {
     /// 名: people.
     People,

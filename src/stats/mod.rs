@@ -32,7 +32,7 @@ pub struct Stats {
 }
 
 /// 主要数値 — what the top and cohort pages lead with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default, Hash)]
 pub struct Headline {
     pub teams: u32,
     pub members: u32,
@@ -70,7 +70,7 @@ pub struct CohortStats {
 }
 
 /// A prefecture's figures in one cohort.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct PrefectureStats {
     pub cohort: CohortNo,
     pub headline: Headline,

@@ -1,7 +1,7 @@
 //! 秘匿 — a count that a page may show, or that is withheld (SPEC §6).
 
 /// A count that may be withheld.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Tally {
     Count(u32),
     /// Withheld: too few people to show it (see `stats::person`).

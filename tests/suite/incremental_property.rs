@@ -67,6 +67,13 @@ enum Step {
     /// Give team 2 (the held report's) an announcement of its own after the cohort's, or take
     /// it away: with `InheritRelease`, the report's release moves with it.
     DelayTeam(bool),
+    /// Change a member's grade (the 役職 charts of the cohort and of the team's prefecture).
+    RegradeMember(bool),
+    /// Cite a source for the cohort, or drop it (every chart's and data file's citation).
+    CiteSource(bool),
+    /// Add a programme supporting a team's town, or remove it (the town's and the
+    /// prefecture's pages list it).
+    AddProgram(bool),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -86,6 +93,9 @@ fn step() -> impl Strategy<Value = Step> {
         1 => any::<u8>().prop_map(Step::EditMinistry),
         1 => any::<bool>().prop_map(Step::InheritRelease),
         1 => any::<bool>().prop_map(Step::DelayTeam),
+        1 => any::<bool>().prop_map(Step::RegradeMember),
+        1 => any::<bool>().prop_map(Step::CiteSource),
+        1 => any::<bool>().prop_map(Step::AddProgram),
     ]
 }
 
@@ -199,6 +209,26 @@ fn apply(site: &Site, step: &Step, as_of: &mut &'static str) {
                 text
             };
             site.write(rel, &text);
+        }
+        Step::RegradeMember(up) => {
+            let grade = if *up { "課長級" } else { "補佐級" };
+            set("cohorts/1/teams.yaml", "      grade:", format!("      grade: {grade}"));
+        }
+        Step::CiteSource(cite) => {
+            let (rel, cited) = ("cohorts/1/cohort.yaml", "sources:\n  - title: 架空の資料（試験用）\n");
+            let text = site.read(rel).replace(cited, "");
+            site.write(rel, &if *cite { format!("{text}{cited}") } else { text });
+        }
+        Step::AddProgram(add) => {
+            let path = site.path("programs/added.yaml");
+            if *add {
+                site.write(
+                    "programs/added.yaml",
+                    "name: 架空の伴走支援事業（試験用）\nfiscal_year: 2026\nsupport:\n  - type: 類型① 市町村単独支援枠\n    municipalities: [\"013455\"]\n",
+                );
+            } else if path.exists() {
+                std::fs::remove_file(path).unwrap();
+            }
         }
     }
 }

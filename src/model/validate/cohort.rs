@@ -32,10 +32,30 @@ impl Validator<'_> {
         let mut complete = !dir.teams_unreadable && dir.teams.as_ref().is_none_or(|l| l.failed == 0);
 
         if let Some(list) = &dir.teams {
+            // Each team is checked on its own in parallel, with its own diagnostics; the rules
+            // across teams then run in file order, taking each team's messages where a serial
+            // check would have made them (none for a number written twice, which is not
+            // checked further): the same records and messages as one by one.
+            let checked: Vec<(Option<crate::model::Team>, Diagnostics)> = {
+                use rayon::prelude::*;
+                let (have_ministries, have_municipalities) = (self.have_ministries, self.have_municipalities);
+                list.items
+                    .par_iter()
+                    .map(|raw| {
+                        let mut diags = Diagnostics::new();
+                        let mut v = Validator {
+                            diags: &mut diags,
+                            have_ministries,
+                            have_municipalities,
+                        };
+                        (v.team(&list.file, raw, no, announce, l), diags)
+                    })
+                    .collect()
+            };
             let mut numbers: HashMap<u32, u32> = HashMap::new();
             let mut by_municipality: HashMap<_, (u32, u32)> = HashMap::new();
             let mut announced: Vec<(u32, Instant, Pos)> = Vec::new();
-            for raw in list.items.iter() {
+            for (raw, (team, diags)) in list.items.iter().zip(checked) {
                 let (number, line) = (raw.number.value, raw.number.pos.line);
                 if let Some(first) = numbers.get(&number) {
                     self.push(
@@ -50,7 +70,8 @@ impl Validator<'_> {
                 }
                 numbers.insert(number, line);
                 teams.insert(TeamNo(number), None);
-                let Some(team) = self.team(&list.file, raw, no, announce, l) else {
+                self.diags.absorb(diags);
+                let Some(team) = team else {
                     complete = false;
                     continue;
                 };

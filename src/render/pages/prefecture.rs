@@ -4,16 +4,17 @@
 
 use std::collections::BTreeMap;
 
+use crate::hash::Hash128;
 use crate::model::reference::PREFECTURES;
 use crate::model::{Prefecture, Region, urls};
 use crate::publish::Team;
 use crate::publish::{Record, Sources};
 use crate::render::charts::emit::{Place, unshown_sentences};
 use crate::render::colors::MAP_SHADES;
-use crate::render::renderer::{COHORT_KINDS, OgType, PageSpec, Rendered, Renderer};
+use crate::render::renderer::{COHORT_KINDS, OgType, PageSpec, PageText, Rendered, Renderer};
 use crate::render::views::layout::{crumb, root_of};
 use crate::render::views::parts::{LegendItem, NamedLink, PrefectureMap, PrefectureTile, RegionView, TeamList};
-use crate::render::views::{PrefectureCohortView, PrefectureListView, PrefectureView};
+use crate::render::views::{PrefectureCohortView, PrefectureListView, PrefectureView, ProgramInPrefecture};
 use crate::render::{RenderError, data, tilemap};
 use crate::stats::{Chart, Headline};
 
@@ -192,11 +193,45 @@ impl Renderer<'_, '_> {
         Ok(links)
     }
 
-    /// A prefecture's page with its charts.
+    /// A prefecture's page with its charts and data files, made again only when what they are
+    /// made from changed (see the key's inputs below).
     fn prefecture(&self, pref: &Prefecture) -> Result<Rendered, RenderError> {
-        let mut out = Rendered::default();
         let in_pref = |code: crate::model::MunicipalityCode| code.prefecture().code == pref.code;
         let in_pref_teams: Vec<&Team> = self.p.teams.iter().filter(|t| in_pref(t.municipality)).collect();
+        let programs = self.programs_in_prefecture(pref.code);
+        let path = urls::prefecture(pref.slug);
+        let sources = self
+            .prefecture_programs(pref.code)
+            .fold(Sources::teams(self.p, in_pref_teams.iter().copied()), |s, pr| {
+                s.with(Record::Program(pr.id.clone()))
+            });
+        let figures = self.stats.prefectures.get(&pref.code);
+        // The programmes as listed: text and links, whose serialising cannot fail.
+        let listed = serde_json::to_vec(&programs).unwrap_or_default();
+        let inputs = |w: &mut Hash128| {
+            // Its teams by key (each with its members, municipality, reports and row as listed:
+            // the team table, the CSV and JSON beside the page, the count of towns), its figures
+            // and charts, the published cohorts (which the counts cover, and the sources that
+            // charts and data cite), the cohorts whose pages show the person breakdowns, and the
+            // programmes as the page lists them.
+            let teams: Vec<u128> = in_pref_teams.iter().map(|t| self.team_key(t.cohort, t.no)).collect();
+            let breakdowns: Vec<_> = self.stats.with_person_breakdowns().collect();
+            w.value(&(pref.code, teams, figures, &self.p.cohorts, breakdowns, listed));
+        };
+        self.page_with_files_from(&path, sources, inputs, |out| {
+            self.prefecture_page(out, pref, &in_pref_teams, programs)
+        })
+    }
+
+    /// What [`Renderer::prefecture`] makes when it is not in the cache: the files beside the
+    /// page into `out`, and the page.
+    fn prefecture_page(
+        &self,
+        out: &mut Rendered,
+        pref: &Prefecture,
+        in_pref_teams: &[&Team],
+        programs: Vec<ProgramInPrefecture>,
+    ) -> Result<(PageText, PrefectureView), RenderError> {
         let teams = TeamList::newest_cohort_first(&self.rows, self.p, in_pref_teams.iter().copied());
         // The towns this programme supports (the team table links each); those supported only
         // by another programme are listed under that programme's name (関連する伴走支援).
@@ -204,12 +239,12 @@ impl Renderer<'_, '_> {
             .p
             .municipalities
             .values()
-            .filter(|m| in_pref(m.code) && self.p.teams_in(m.code).next().is_some())
+            .filter(|m| m.code.prefecture().code == pref.code && self.p.teams_in(m.code).next().is_some())
             .count();
         let files = if teams.rows.is_empty() {
             Vec::new()
         } else {
-            self.prefecture_files(&mut out, pref, &in_pref_teams)?
+            self.prefecture_files(out, pref, in_pref_teams)?
         };
         let mut cohorts = Vec::new();
         for ps in self.stats.prefectures.get(&pref.code).into_iter().flatten().rev() {
@@ -225,9 +260,9 @@ impl Renderer<'_, '_> {
                     context: &scope,
                     sources,
                 };
-                charts.push(self.emit_chart(&mut out, &dir, &anchor, chart, place)?);
+                charts.push(self.emit_chart(out, &dir, &anchor, chart, place)?);
             }
-            self.chart_metadata(&mut out, &dir, &format!("{scope}の図表の数値"), &mut charts)?;
+            self.chart_metadata(out, &dir, &format!("{scope}の図表の数値"), &mut charts)?;
             let Headline {
                 teams,
                 members,
@@ -261,26 +296,17 @@ impl Renderer<'_, '_> {
             region: pref.region.name(),
             teams,
             cohorts,
-            programs: self.programs_in_prefecture(pref.code),
+            programs,
             no_team: self.no_team_here(pref),
             breakdowns: self.breakdowns_elsewhere(),
         };
-        let path = urls::prefecture(pref.slug);
-        let crumbs = vec![crumb("都道府県から探す", urls::PREFECTURES)];
-        let spec = PageSpec {
-            path: &path,
-            sources: self
-                .prefecture_programs(pref.code)
-                .fold(Sources::teams(self.p, in_pref_teams.iter().copied()), |s, pr| {
-                    s.with(Record::Program(pr.id.clone()))
-                }),
+        let text = PageText {
             og_type: OgType::Website,
             title: pref.name.to_string(),
             description,
-            crumbs,
+            crumbs: vec![crumb("都道府県から探す", urls::PREFECTURES)],
         };
-        out.merge(self.page(spec, &page)?);
-        Ok(out)
+        Ok((text, page))
     }
 }
 
