@@ -349,6 +349,25 @@ fn a_report_following_its_team_moves_with_the_team() {
     serve_steps(&steps, false).unwrap();
 }
 
+/// A prefecture's page is taken from the last build with its charts and data files only while
+/// they are what they were: each of these changes one of them (the 役職 chart, the sources its
+/// charts and data cite, the programmes it lists) and nothing else the page shows.
+#[test]
+fn a_prefecture_page_follows_its_charts_citations_and_programmes() {
+    use Step::*;
+    let steps = [
+        RegradeMember(true),
+        CiteSource(true),
+        AddProgram(true),
+        RegradeMember(false),
+        CiteSource(false),
+        AddProgram(false),
+    ];
+    for preview in [false, true] {
+        serve_steps(&steps, preview).unwrap();
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 5, ..ProptestConfig::default() })]
 
