@@ -137,17 +137,12 @@ fn apply(site: &Site, step: &Step, as_of: &mut &'static str) {
             let when = if *later { "2026-10-15T10:00" } else { "2026-06-01T10:00" };
             set("cohorts/1/teams.yaml", "  announce:", format!("  announce: {when}"));
         }
-        Step::AddPage(add) => {
-            let path = site.path("pages/added.md");
-            if *add {
-                site.write(
-                    "pages/added.md",
-                    "---\ntitle: 追加したページ（架空）\n---\n試験のために足したページです。\n",
-                );
-            } else if path.exists() {
-                std::fs::remove_file(path).unwrap();
-            }
-        }
+        Step::AddPage(add) => add_or_remove(
+            site,
+            "pages/added.md",
+            "---\ntitle: 追加したページ（架空）\n---\n試験のために足したページです。\n",
+            *add,
+        ),
         Step::EditSite(n) => {
             let text = site.read("site.yaml");
             let line = text.lines().find(|l| l.starts_with("description:"));
@@ -219,17 +214,21 @@ fn apply(site: &Site, step: &Step, as_of: &mut &'static str) {
             let text = site.read(rel).replace(cited, "");
             site.write(rel, &if *cite { format!("{text}{cited}") } else { text });
         }
-        Step::AddProgram(add) => {
-            let path = site.path("programs/added.yaml");
-            if *add {
-                site.write(
-                    "programs/added.yaml",
-                    "name: 架空の伴走支援事業（試験用）\nfiscal_year: 2026\nsupport:\n  - type: 類型① 市町村単独支援枠\n    municipalities: [\"013455\"]\n",
-                );
-            } else if path.exists() {
-                std::fs::remove_file(path).unwrap();
-            }
-        }
+        Step::AddProgram(add) => add_or_remove(
+            site,
+            "programs/added.yaml",
+            "name: 架空の伴走支援事業（試験用）\nfiscal_year: 2026\nsupport:\n  - type: 類型① 市町村単独支援枠\n    municipalities: [\"013455\"]\n",
+            *add,
+        ),
+    }
+}
+
+/// Write `text` at `rel`, or remove the file there (if any).
+fn add_or_remove(site: &Site, rel: &str, text: &str, add: bool) {
+    if add {
+        site.write(rel, text);
+    } else if site.path(rel).exists() {
+        std::fs::remove_file(site.path(rel)).unwrap();
     }
 }
 
