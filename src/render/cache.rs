@@ -14,7 +14,7 @@
 //!   theme), the template, the path and the page's 「更新」 date. On a match the page's view is
 //!   not even built, which is most of a rebuild's time at 10,000 reports. A page made with files
 //!   beside it (a prefecture's charts and data) keeps them under the same key, and is taken only
-//!   with all of them ([`PageCache::get_files`]); its key names what they are made from too.
+//!   with all of them ([`PageCache::get_with_files`]); its key names what they are made from too.
 //! - **Its whole context** ([`key`]) for every other page: the theme, the template name and the
 //!   layout and view as JSON. The view is built, then tera and the print pass are skipped.
 //!
@@ -135,13 +135,34 @@ impl PageCache {
 
     /// The page rendered under `key` by the previous build (or earlier in this one).
     pub(super) fn get(&self, key: u128) -> Option<Arc<Vec<u8>>> {
+        let page = self.page(key)?;
+        self.count_taken();
+        Some(page)
+    }
+
+    /// The page under `key` and the files made beside it ([`PageCache::get_files`]), or
+    /// `None` unless all of them are found; a page is counted as taken only then.
+    pub(super) fn get_with_files(&self, key: u128) -> Option<(Arc<Vec<u8>>, Files)> {
+        let page = self.page(key)?;
+        let files = self.get_files(key)?;
+        self.count_taken();
+        Some((page, files))
+    }
+
+    fn count_taken(&self) {
+        if let Some(disk) = &self.disk {
+            disk.taken.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    /// [`PageCache::get`] without counting the page as taken.
+    fn page(&self, key: u128) -> Option<Arc<Vec<u8>>> {
         if key == 0 {
             return None;
         }
         if let Some(disk) = &self.disk {
             let entry = disk.last.get(&key)?;
             let bytes = disk.read(entry)?;
-            disk.taken.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             lock(&disk.this).insert(key, entry.clone());
             return Some(Arc::new(bytes));
         }
@@ -155,10 +176,9 @@ impl PageCache {
     }
 
     /// The files made beside the page under `key` by the previous build (or earlier in this
-    /// one): all of them as they were made, or `None`. Asked once [`PageCache::get`] found the
-    /// page: a page with files is taken only with them
-    /// ([`super::renderer::Renderer::page_with_files_from`]).
-    pub(super) fn get_files(&self, key: u128) -> Option<Files> {
+    /// one): all of them as they were made, or `None`. Asked once the page was found
+    /// ([`PageCache::get_with_files`]): a page with files is taken only with them.
+    fn get_files(&self, key: u128) -> Option<Files> {
         if key == 0 {
             return None;
         }
@@ -398,12 +418,11 @@ mod tests {
         cache.put(8, "q/index.html", Arc::new(b"no files".to_vec()));
         cache.put_files(8, &[]);
         cache.finish_build();
-        assert!(cache.get(7).is_some());
-        assert_eq!(cache.get_files(7), Some(made.clone()));
-        assert!(cache.get(8).is_some());
-        assert_eq!(cache.get_files(8), Some(Vec::new()));
+        let page = Arc::new(b"page".to_vec());
+        assert_eq!(cache.get_with_files(7), Some((Arc::clone(&page), made.clone())));
+        assert_eq!(cache.get_with_files(8).map(|(_, f)| f), Some(Vec::new()));
         cache.finish_build(); // both taken by this build: kept for the next
-        assert_eq!(cache.get_files(7), Some(made));
+        assert_eq!(cache.get_with_files(7), Some((page, made)));
     }
 
     #[test]
@@ -419,8 +438,8 @@ mod tests {
         first.put_files(1, &made);
         first.keep();
         let next = PageCache::on_disk(&dir, &out);
-        assert!(next.get(1).is_some());
-        assert_eq!(next.get_files(1), Some(made.clone()));
+        let page = Arc::new(b"page".to_vec());
+        assert_eq!(next.get_with_files(1), Some((Arc::clone(&page), made.clone())));
         assert_eq!(
             next.taken_from_disk(),
             1,
@@ -428,10 +447,12 @@ mod tests {
         );
         next.keep(); // what it took is named again
         let third = PageCache::on_disk(&dir, &out);
-        assert_eq!(third.get_files(1), Some(made));
-        // One file changed in the output: none of them is taken.
+        assert_eq!(third.get_with_files(1), Some((page, made)));
+        // One file changed in the output: none of them is taken, and the page is not counted.
         std::fs::write(out.join("p/b.csv"), b"B\n").unwrap();
-        assert_eq!(PageCache::on_disk(&dir, &out).get_files(1), None);
+        let fourth = PageCache::on_disk(&dir, &out);
+        assert_eq!(fourth.get_with_files(1), None);
+        assert_eq!(fourth.taken_from_disk(), 0);
     }
 
     /// A scratch folder holding a private cache folder (made) and an output folder (not yet).

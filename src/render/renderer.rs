@@ -228,8 +228,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             w.finish()
         });
         if let Some((cache, key)) = self.cache.zip(key) {
-            let taken = cache.get(key).and_then(|page| Some((page, cache.get_files(key)?)));
-            if let Some((page, mut files)) = taken {
+            if let Some((page, mut files)) = cache.get_with_files(key) {
                 files.push((page_file(path), page));
                 return Ok(Rendered {
                     files,
