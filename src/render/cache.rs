@@ -179,19 +179,16 @@ impl PageCache {
     /// one): all of them as they were made, or `None`. Asked once the page was found
     /// ([`PageCache::get_with_files`]): a page with files is taken only with them.
     fn get_files(&self, key: u128) -> Option<Files> {
-        if key == 0 {
-            return None;
-        }
         if let Some(disk) = &self.disk {
             // The files are under keys of their own, one after another; the first key with no
             // entry ends them (a page with no files has none).
             let mut taken = Vec::new();
             let mut files = Vec::new();
-            while let Some(entry) = disk.last.get(&file_key(key, taken.len())) {
+            for k in (0..).map(|i| file_key(key, i)) {
+                let Some(entry) = disk.last.get(&k) else { break };
                 files.push((entry.path.clone(), Arc::new(disk.read(entry)?)));
-                taken.push((file_key(key, taken.len()), entry.clone()));
+                taken.push((k, entry.clone()));
             }
-            // (Counted with their page: `taken` counts pages.)
             lock(&disk.this).extend(taken);
             return Some(files);
         }

@@ -16,7 +16,7 @@ use crate::render::views::layout::{crumb, root_of};
 use crate::render::views::parts::{LegendItem, NamedLink, PrefectureMap, PrefectureTile, RegionView, TeamList};
 use crate::render::views::{PrefectureCohortView, PrefectureListView, PrefectureView, ProgramInPrefecture};
 use crate::render::{RenderError, data, tilemap};
-use crate::stats::{Chart, Headline};
+use crate::stats::{Chart, Headline, PrefectureStats};
 
 impl Renderer<'_, '_> {
     /// The tile map (links relative to `root`) and the regional list beside it.
@@ -219,7 +219,7 @@ impl Renderer<'_, '_> {
             w.value(&(pref.code, teams, figures, &self.p.cohorts, breakdowns, listed));
         };
         self.page_with_files_from(&path, sources, inputs, |out| {
-            self.prefecture_page(out, pref, &in_pref_teams, programs)
+            self.prefecture_page(out, pref, &in_pref_teams, figures, programs)
         })
     }
 
@@ -230,24 +230,24 @@ impl Renderer<'_, '_> {
         out: &mut Rendered,
         pref: &Prefecture,
         in_pref_teams: &[&Team],
+        figures: Option<&Vec<PrefectureStats>>,
         programs: Vec<ProgramInPrefecture>,
     ) -> Result<(PageText, PrefectureView), RenderError> {
         let teams = TeamList::newest_cohort_first(&self.rows, self.p, in_pref_teams.iter().copied());
         // The towns this programme supports (the team table links each); those supported only
         // by another programme are listed under that programme's name (関連する伴走支援).
-        let towns = self
-            .p
-            .municipalities
-            .values()
-            .filter(|m| m.code.prefecture().code == pref.code && self.p.teams_in(m.code).next().is_some())
-            .count();
+        let towns = in_pref_teams
+            .iter()
+            .map(|t| t.municipality)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
         let files = if teams.rows.is_empty() {
             Vec::new()
         } else {
             self.prefecture_files(out, pref, in_pref_teams)?
         };
         let mut cohorts = Vec::new();
-        for ps in self.stats.prefectures.get(&pref.code).into_iter().flatten().rev() {
+        for ps in figures.into_iter().flatten().rev() {
             let scope = format!("{}・{}", pref.name, ps.cohort.label());
             let dir = urls::prefecture_charts(pref.slug, ps.cohort);
             let mut charts = Vec::new();
