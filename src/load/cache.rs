@@ -3,8 +3,9 @@
 use std::any::Any;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
+use super::yaml::Items;
 use super::{MAX_TEXT_BYTES, MdFile};
 use crate::diag::Diagnostics;
 
@@ -16,6 +17,8 @@ pub struct Cache {
     // Read-write locks: a load looks up every file from several threads at once, and writes
     // only what changed.
     md: RwLock<HashMap<PathBuf, Cached>>,
+    /// The items of each list file as last parsed ([`super::yaml::parse_list`]).
+    items: Mutex<HashMap<PathBuf, Arc<Items>>>,
     watch: RwLock<Watch>,
 }
 
@@ -147,6 +150,17 @@ impl Cache {
             Some(changed) if changed.len() <= 8 => changed.iter().any(|c| path.starts_with(c)),
             Some(changed) => path.ancestors().any(|p| changed.contains(p)),
         }
+    }
+
+    /// The items of the list file `path` as last parsed.
+    pub(super) fn items(&self, path: &Path) -> Option<Arc<Items>> {
+        self.items.lock().unwrap_or_else(|e| e.into_inner()).get(path).cloned()
+    }
+
+    /// Keep the items of the list file `path` as parsed now (those of its last parse go).
+    pub(super) fn put_items(&self, path: &Path, items: Items) {
+        let mut map = self.items.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert(path.to_path_buf(), Arc::new(items));
     }
 
     pub(super) fn get<T: 'static + Send + Sync>(

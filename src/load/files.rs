@@ -172,10 +172,25 @@ impl Reader<'_> {
                 Some(node)
             }
             Err(e) => {
-                self.diags.push(
-                    Diagnostic::error(Span::new(path, e.pos.shifted(line_offset)), e.message)
-                        .with_help("YAML の書き方（インデント、「キー: 値」、引用符）を確認してください"),
-                );
+                self.diags.push(syntax_error(path, e, line_offset));
+                None
+            }
+        }
+    }
+
+    /// [`Reader::parse`] for a whole YAML file: a list item by item ([`yaml::parse_list`]);
+    /// with a cache (`serve`), an item unchanged since the file was last read is not parsed again.
+    fn parse_file(&mut self, path: &Arc<str>, yaml: &str) -> Option<yaml::Node> {
+        let full = self.root.join(&**path);
+        let known = self.cache.and_then(|c| c.items(&full)).unwrap_or_default();
+        let (parsed, items) = yaml::parse_list(yaml, &known);
+        if let Some(c) = self.cache {
+            c.put_items(&full, items);
+        }
+        match parsed {
+            Ok(node) => Some(node),
+            Err(e) => {
+                self.diags.push(syntax_error(path, e, 0));
                 None
             }
         }
@@ -230,7 +245,7 @@ impl Reader<'_> {
         let mut reader = Reader {
             root: self.root,
             diags: &mut diags,
-            cache: None,
+            cache: Some(cache),
             files: self.files,
         };
         let made = read(&mut reader);
@@ -253,7 +268,7 @@ impl Reader<'_> {
             return None;
         }
         let (path, text) = self.text(rel)?;
-        let node = self.parse(&path, &text, 0)?;
+        let node = self.parse_file(&path, &text)?;
         if node.value == yaml::Value::Null {
             self.diags
                 .push(Diagnostic::error(Span::file(&path), "ファイルが空です").with_help("項目を書いてください"));
@@ -278,6 +293,12 @@ impl Reader<'_> {
             })
         })
     }
+}
+
+/// A YAML syntax error of `path`, `line_offset` lines below where the parsed text began.
+fn syntax_error(path: &Arc<str>, e: yaml::SyntaxError, line_offset: u32) -> Diagnostic {
+    Diagnostic::error(Span::new(path, e.pos.shifted(line_offset)), e.message)
+        .with_help("YAML の書き方（インデント、「キー: 値」、引用符）を確認してください")
 }
 
 /// Move every position of a front-matter tree below the opening `---`.

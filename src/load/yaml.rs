@@ -6,7 +6,9 @@
 //! read out of this tree by [`super::de`], one record at a time, so one broken record does not
 //! hide the problems of the next.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
@@ -109,6 +111,134 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
                 message: translate(&raw),
             })
         }
+    }
+}
+
+/// Items of a list file as [`parse_list`] parsed them, by the hash of each item's text, with
+/// positions counted from the item's first line: the next parse of the file takes an item
+/// whose text is the same instead of parsing it again (`serve`, after a roster edit).
+#[derive(Default)]
+pub struct Items(HashMap<u128, Arc<Node>>);
+
+/// The most nodes a list is parsed item by item with: far below the parser's budget, so a text
+/// within it could not have exceeded the budget parsed whole.
+const MAX_ITEMWISE_NODES: usize = 500_000;
+
+/// [`parse`] for a document that is a list written item by item from the left margin (`- …`,
+/// as every records file is): each item parsed on its own, in parallel, or taken from `known`
+/// when its text is unchanged, then put together with the positions a whole parse gives.
+/// A text that cannot be split exactly is parsed whole: one with anything at the margin
+/// besides items and comments (a key, `---`, a directive, a tab), with an anchor or alias (`&`,
+/// `*`: one may reach across items), with fewer than two items, or very large; so is one with
+/// an item that does not parse on its own, so problems are reported as [`parse`] reports them.
+/// Returns the items of `text`, for the next call.
+pub fn parse_list(text: &str, known: &Items) -> (Result<Node, SyntaxError>, Items) {
+    use rayon::prelude::*;
+    let whole = || (parse(text), Items::default());
+    let Some((first_line, chunks)) = split_items(text) else {
+        return whole();
+    };
+    let parsed: Option<Vec<(u128, Arc<Node>)>> = chunks
+        .par_iter()
+        .map(|(_, chunk)| {
+            let hash = crate::hash::of(chunk.as_bytes());
+            if let Some(item) = known.0.get(&hash) {
+                return Some((hash, Arc::clone(item)));
+            }
+            let Ok(Node {
+                value: Value::Seq(mut items),
+                ..
+            }) = parse(chunk)
+            else {
+                return None;
+            };
+            (items.len() == 1).then(|| (hash, Arc::new(items.remove(0))))
+        })
+        .collect();
+    let Some(parsed) = parsed else {
+        return whole();
+    };
+    if parsed.iter().map(|(_, item)| count_nodes(item)).sum::<usize>() > MAX_ITEMWISE_NODES {
+        return whole();
+    }
+    let items: Vec<Node> = parsed
+        .iter()
+        .zip(&chunks)
+        .map(|((_, item), (line, _))| shifted(item, *line))
+        .collect();
+    // Where a whole parse places a list: at the `-` of its first item, with no length.
+    let root = Node {
+        value: Value::Seq(items),
+        pos: Pos::new(first_line, 1, 0),
+    };
+    (Ok(root), Items(parsed.into_iter().collect()))
+}
+
+/// The line of the first item of a list written from the left margin, and its items, each with
+/// the number of lines before it (the first takes the comments above it); `None` when the text
+/// is not only that.
+fn split_items(text: &str) -> Option<(u32, Vec<(u32, &str)>)> {
+    if text.len() > MAX_ITEMWISE_NODES * 4 || text.contains(['&', '*']) {
+        return None;
+    }
+    let mut starts: Vec<(usize, u32)> = Vec::new();
+    let mut at = 0;
+    for (no, line) in text.split_inclusive('\n').enumerate() {
+        let b = line.as_bytes();
+        match b[0] {
+            b'-' if matches!(b.get(1), None | Some(b' ' | b'\n')) => {
+                starts.push((if starts.is_empty() { 0 } else { at }, u32::try_from(no).ok()?));
+            }
+            b' ' | b'\n' | b'#' => {}
+            _ => return None,
+        }
+        at += line.len();
+    }
+    if starts.len() < 2 {
+        return None;
+    }
+    let first_line = starts[0].1 + 1;
+    starts[0].1 = 0;
+    let ends = starts.iter().skip(1).map(|(start, _)| *start).chain([text.len()]);
+    let items = starts
+        .iter()
+        .zip(ends)
+        .map(|((start, line), end)| (*line, &text[*start..end]))
+        .collect();
+    Some((first_line, items))
+}
+
+fn count_nodes(n: &Node) -> usize {
+    1 + match &n.value {
+        Value::Seq(items) => items.iter().map(count_nodes).sum(),
+        Value::Map(entries) => entries.iter().map(|(_, v)| 1 + count_nodes(v)).sum(),
+        _ => 0,
+    }
+}
+
+/// A copy of `n`, `lines` further down.
+fn shifted(n: &Node, lines: u32) -> Node {
+    let value = match &n.value {
+        Value::Seq(items) => Value::Seq(items.iter().map(|i| shifted(i, lines)).collect()),
+        Value::Map(entries) => Value::Map(
+            entries
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        Key {
+                            text: k.text.clone(),
+                            pos: k.pos.shifted(lines),
+                        },
+                        shifted(v, lines),
+                    )
+                })
+                .collect(),
+        ),
+        v => v.clone(),
+    };
+    Node {
+        value,
+        pos: n.pos.shifted(lines),
     }
 }
 
@@ -320,5 +450,80 @@ mod tests {
     fn empty_and_comment_only_documents_are_null() {
         assert_eq!(parse("").unwrap().value, Value::Null);
         assert_eq!(parse("# なし\n\n").unwrap().value, Value::Null);
+    }
+
+    /// Pieces of list files: items as the records files write them, the YAML a person may
+    /// get wrong, and what a list parsed item by item must leave to a whole parse.
+    const PIECES: &[&str] = &[
+        "- number: 1\n  municipality: \"013455\"\n",
+        "- number: 2\n  members:\n    - { ministry: 防衛省, grade: 課長級, age: 47 }\n    - ministry: 環境省\n",
+        "- { a: 1, b: [x, y] }\n",
+        "- text: |\n    一行目\n\n    二行目\n",
+        "- keep: |+\n    残す\n\n",
+        "- folded: >-\n    折り\n    返し\n",
+        "- \"二行に\n  わたる\"\n",
+        "- a\n  - b\n",
+        "-\n",
+        "- \n",
+        "# 注記\n",
+        "\n",
+        "  # 字下げした注記\n",
+        "- yes: true\n  no: 0x1F\n  date: 2026-03-27\n",
+        "- a: b: c\n",
+        "- [閉じていない\n",
+        "- \"閉じていない\n",
+        "- a: 1\n  a: 2\n",
+        "-x\n",
+        "key: v\n",
+        "\t- a\n",
+        "- &a x\n",
+        "- *a\n",
+        "---\n",
+        "- [1,\n- 2]\n",
+        "- last",
+    ];
+
+    fn text_of(pieces: &[usize]) -> String {
+        pieces.iter().map(|i| PIECES[*i]).collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2048, ..Default::default() })]
+
+        /// Parsed item by item, with or without the items of an earlier text, a list is what
+        /// a whole parse makes of it: the same values at the same places, or the same error.
+        #[test]
+        fn a_list_parsed_item_by_item_is_the_list_parsed_whole(
+            before in proptest::collection::vec(0..PIECES.len(), 0..12),
+            after in proptest::collection::vec(0..PIECES.len(), 0..12),
+        ) {
+            let (before, after) = (text_of(&before), text_of(&after));
+            let (_, known) = parse_list(&before, &Items::default());
+            let whole = parse(&after);
+            proptest::prop_assert_eq!(&parse_list(&after, &Items::default()).0, &whole);
+            proptest::prop_assert_eq!(&parse_list(&after, &known).0, &whole);
+        }
+    }
+
+    /// The property above holds trivially if nothing is ever parsed item by item: a list as
+    /// the records files write it is, and an edited item is the only one parsed again.
+    #[test]
+    fn a_records_list_is_parsed_item_by_item_and_an_unchanged_item_is_not_parsed_again() {
+        let before = text_of(&[10, 0, 1, 3, 2]);
+        let (first, known) = parse_list(&before, &Items::default());
+        assert_eq!(known.0.len(), 4);
+        assert_eq!(first, parse(&before));
+        let after = before.replace("防衛省", "環境省");
+        let (second, again) = parse_list(&after, &known);
+        assert_eq!(second, parse(&after));
+        let reused = again
+            .0
+            .values()
+            .filter(|n| known.0.values().any(|k| Arc::ptr_eq(k, n)))
+            .count();
+        assert_eq!(reused, 3, "the three items not edited are taken as parsed before");
+        // Anything at the margin besides items, or an alias, is parsed whole.
+        assert!(parse_list(&text_of(&[0, 19, 2]), &Items::default()).1.0.is_empty());
+        assert!(parse_list(&text_of(&[21, 22]), &Items::default()).1.0.is_empty());
     }
 }
