@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::views::View;
 use super::views::layout::{Crumb, Layout, MenuItem, SiteLinks, crumb, root_of};
-use super::views::parts::TeamRows;
+use super::views::parts::{ReportRef, TeamRows};
 use super::{Plan, RenderError, Theme};
 use crate::hash::Hash128;
 use crate::model::urls::{self, BaseUrl};
@@ -39,7 +39,7 @@ pub(super) struct Renderer<'a, 'r> {
     /// With a page cache: each published team's key (see [`Renderer::team_key`]), made before
     /// any page (making them lazily inside the parallel page tasks could re-enter the making on
     /// a worker that waits for its own part of it).
-    team_keys: std::collections::HashMap<(CohortNo, TeamNo), u128>,
+    team_keys: std::collections::HashMap<(CohortNo, TeamNo), TeamKeys>,
     pub(super) plan: Plan,
     menu: Vec<(String, String)>,
     footer: Vec<(String, String)>,
@@ -259,11 +259,18 @@ impl<'a, 'r> Renderer<'a, 'r> {
         self.cache.is_some()
     }
 
-    /// A published team's key for [`Renderer::page_from`] (see [`team_keys`]).
+    /// A published team's key for [`Renderer::page_from`] of a page that lists its reports
+    /// (see [`team_keys`]).
     pub(super) fn team_key(&self, cohort: CohortNo, no: TeamNo) -> u128 {
         // Every published team has a key; 0 is only for a team that is not published, which no
         // page shows.
-        self.team_keys.get(&(cohort, no)).copied().unwrap_or(0)
+        self.team_keys.get(&(cohort, no)).map_or(0, |k| k.with_reports)
+    }
+
+    /// A published team's key for a page that shows its row but not its reports (a team list,
+    /// a report's own page): a report edited leaves it as it was.
+    pub(super) fn row_key(&self, cohort: CohortNo, no: TeamNo) -> u128 {
+        self.team_keys.get(&(cohort, no)).map_or(0, |k| k.row)
     }
 
     /// A page whose sources last changed at `last`, under `key` when the caller made one.
@@ -365,35 +372,56 @@ impl<'a, 'r> Renderer<'a, 'r> {
     }
 }
 
-/// Each published team's key for [`Renderer::page_from`]: the team with its members as published,
-/// its municipality, the sort keys of its reports, and its row as pages list it (ministry names
-/// and pages, its reports, its announcement as said). Made in parallel, once a build.
-fn team_keys(p: &Published, rows: &TeamRows) -> std::collections::HashMap<(CohortNo, TeamNo), u128> {
+/// A published team's two keys ([`team_keys`]).
+#[derive(Clone, Copy)]
+struct TeamKeys {
+    /// The team with its members as published, its municipality, and its row as pages list it
+    /// (ministry names and pages, its announcement as said).
+    row: u128,
+    /// `row` with its reports as lists show them, and their order among other teams' reports.
+    with_reports: u128,
+}
+
+/// Each published team's keys for [`Renderer::page_from`]. Made in parallel, once a build.
+fn team_keys(p: &Published, rows: &TeamRows) -> std::collections::HashMap<(CohortNo, TeamNo), TeamKeys> {
     use rayon::prelude::*;
     p.teams
         .par_iter()
         .map(|t| {
             let mut w = Hash128::default();
             w.value(&(t, p.municipality(t.municipality)));
-            // The order of its reports among other teams' (lists sort by these).
+            // What the row says (names of its ministries, municipality and prefecture, when it
+            // was announced) as the pages show it.
+            keyed_json(&mut w, &*rows.row(p, t));
+            let row = w.finish();
+            let mut w = Hash128::default();
+            w.value(&row);
             for r in p.reports_of(t.cohort, t.no) {
+                // Its order among other teams' reports (lists sort by these), and its line.
                 w.value(&(r.date, r.release, r.cohort, &r.stem));
+                keyed_json(&mut w, &ReportRef::of(p, r));
             }
-            // What the row says (names of its ministries, municipality and prefecture, its
-            // reports, when it was announced) as the pages show it. A row that does not
-            // serialise gets a key no build made before, so its pages are made again.
-            if serde_json::to_writer(&mut w, &*rows.row(p, t)).is_err() {
-                // Random for each process (the standard library seeds each `RandomState` so),
-                // and counted within one: neither an earlier run nor this one made it.
-                use std::hash::{BuildHasher, Hasher};
-                static UNIQUE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-                let n = UNIQUE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let seed = std::collections::hash_map::RandomState::new().build_hasher().finish();
-                w.bytes(b"unkeyed").bytes(&seed.to_le_bytes()).bytes(&n.to_le_bytes());
-            }
-            ((t.cohort, t.no), w.finish())
+            let keys = TeamKeys {
+                row,
+                with_reports: w.finish(),
+            };
+            ((t.cohort, t.no), keys)
         })
         .collect()
+}
+
+/// `value` as JSON into a key. A value that does not serialise gets a key no build made before,
+/// so its pages are made again.
+fn keyed_json(w: &mut Hash128, value: &impl Serialize) {
+    if serde_json::to_writer(&mut *w, value).is_err() {
+        // Random for each process (the standard library seeds each `RandomState` so), and
+        // counted within one: neither an earlier run nor this one made it.
+        use std::hash::{BuildHasher, Hasher};
+        static UNIQUE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = UNIQUE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let seed = std::collections::hash_map::RandomState::new().build_hasher().finish();
+        w.bytes(b"unkeyed").bytes(&seed.to_le_bytes()).bytes(&n.to_le_bytes());
+    }
 }
 
 /// The file of the page at `path`.

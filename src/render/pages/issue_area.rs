@@ -37,7 +37,7 @@ impl Renderer<'_, '_> {
             let shown = || this.p.teams.iter().filter(|t| t.areas.contains(&a));
             let path = urls::issue_area(a);
             let inputs = |w: &mut Hash128| {
-                let teams: Vec<u128> = shown().map(|t| this.team_key(t.cohort, t.no)).collect();
+                let teams: Vec<u128> = shown().map(|t| this.row_key(t.cohort, t.no)).collect();
                 w.value(&(a, teams));
             };
             this.page_from(&path, Sources::teams(this.p, shown()), inputs, || {

@@ -6,9 +6,9 @@ use crate::model::{Municipality, urls};
 use crate::publish::{Record, Sources};
 use crate::render::RenderError;
 use crate::render::renderer::{OgType, PageText, Renderer};
-use crate::render::views::MunicipalityView;
 use crate::render::views::layout::crumb;
-use crate::render::views::parts::{OFFICER_DEFINITION, TeamRow, fmt_int};
+use crate::render::views::parts::{OFFICER_DEFINITION, ReportRef, TeamRow, fmt_int};
+use crate::render::views::{MunicipalityTeam, MunicipalityView};
 
 impl Renderer<'_, '_> {
     pub(in crate::render) fn municipalities(&mut self) -> Result<(), RenderError> {
@@ -35,16 +35,23 @@ impl Renderer<'_, '_> {
                     .p
                     .teams_in(m.code)
                     .rev()
-                    .map(|t| this.rows.row(this.p, t))
+                    .map(|t| MunicipalityTeam {
+                        row: this.rows.row(this.p, t),
+                        reports: this
+                            .p
+                            .reports_of(t.cohort, t.no)
+                            .map(|r| ReportRef::of(this.p, r))
+                            .collect(),
+                    })
                     .collect();
                 let supports: Vec<String> = teams
                     .iter()
                     .map(|t| {
                         format!(
                             "地方創生伴走支援制度 {} チーム{}（{}）",
-                            t.cohort_label,
-                            t.number,
-                            ministries_of(t)
+                            t.row.cohort_label,
+                            t.row.number,
+                            ministries_of(&t.row)
                         )
                     })
                     .chain(programs.iter().map(|p| format!("{}（{}）", p.name, p.fiscal_year)))
@@ -62,7 +69,7 @@ impl Renderer<'_, '_> {
                     population_as_of: m.population_as_of.map(|d| d.wareki()),
                     officer_note: teams
                         .iter()
-                        .any(|t| t.members.iter().any(|m| m.officer))
+                        .any(|t| t.row.members.iter().any(|m| m.officer))
                         .then_some(OFFICER_DEFINITION),
                     teams,
                     programs: programs.clone(),

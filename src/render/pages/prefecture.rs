@@ -214,7 +214,7 @@ impl Renderer<'_, '_> {
             // and charts, the published cohorts (which the counts cover, and the sources that
             // charts and data cite), the cohorts whose pages show the person breakdowns, and the
             // programmes as the page lists them.
-            let teams: Vec<u128> = in_pref_teams.iter().map(|t| self.team_key(t.cohort, t.no)).collect();
+            let teams: Vec<u128> = in_pref_teams.iter().map(|t| self.row_key(t.cohort, t.no)).collect();
             let breakdowns: Vec<_> = self.stats.with_person_breakdowns().collect();
             w.value(&(pref.code, teams, figures, &self.p.cohorts, breakdowns, listed));
         };

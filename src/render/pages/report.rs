@@ -22,7 +22,7 @@ impl Renderer<'_, '_> {
         let keys: Vec<u128> = if self.caching() {
             use rayon::prelude::*;
             all.par_iter()
-                .map(|r| Hash128::default().value(&(r, self.team_key(r.cohort, r.team))).finish())
+                .map(|r| Hash128::default().value(&(r, self.row_key(r.cohort, r.team))).finish())
                 .collect()
         } else {
             vec![0; all.len()]

@@ -22,7 +22,7 @@ impl Renderer<'_, '_> {
         let path = urls::cohort_teams(c.no);
         let has_ministry_pages = !self.p.ministry_pages().is_empty();
         let inputs = |w: &mut Hash128| {
-            let teams: Vec<u128> = in_order.iter().map(|t| self.team_key(t.cohort, t.no)).collect();
+            let teams: Vec<u128> = in_order.iter().map(|t| self.row_key(t.cohort, t.no)).collect();
             w.value(&(c.no, &title, teams, has_ministry_pages));
         };
         self.page_from(&path, sources, inputs, || {

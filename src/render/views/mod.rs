@@ -132,10 +132,19 @@ pub struct MunicipalityView {
     pub prefecture_href: String,
     pub population: Option<String>,
     pub population_as_of: Option<String>,
-    pub teams: Vec<std::sync::Arc<TeamRow>>,
+    pub teams: Vec<MunicipalityTeam>,
     /// What the 「支援オフィサー」 mark means, when a member shown has it.
     pub officer_note: Option<&'static str>,
     pub programs: Vec<ProgramRef>,
+}
+
+/// A team on its municipality's page: its row, with its reports (the one list of a team's
+/// reports; other pages list a team by its row alone).
+#[derive(Debug, Serialize)]
+pub struct MunicipalityTeam {
+    #[serde(flatten)]
+    pub row: std::sync::Arc<TeamRow>,
+    pub reports: Vec<ReportRef>,
 }
 
 /// reports.html: one page of the report list.

@@ -97,7 +97,6 @@ pub struct TeamRow {
     /// Whether any member has a name or position published (else that column is left out).
     pub has_names: bool,
     pub announce: String,
-    pub reports: Vec<ReportRef>,
     pub held_until: Option<HeldUntil>,
 }
 
@@ -146,7 +145,6 @@ impl TeamRow {
                 Some(c) if c.announce == t.announce => c.announce_label(),
                 _ => p.when(t.announce),
             },
-            reports: p.reports_of(t.cohort, t.no).map(|r| ReportRef::of(p, r)).collect(),
             held_until: HeldUntil::of(p, t.announce),
         }
     }
