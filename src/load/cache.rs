@@ -10,7 +10,8 @@ use super::{MAX_TEXT_BYTES, MdFile};
 use crate::diag::Diagnostics;
 
 /// Markdown and YAML files as read by an earlier load, reused while a file's bytes are the same.
-/// `serve` keeps one between rebuilds, so an edit re-parses one file, not every report and roster;
+/// `serve` keeps one between rebuilds, so an edit re-parses one file, not every report and roster
+/// (and of a list file, the items whose text changed: [`super::yaml::parse_list`]);
 /// `build` reads everything afresh.
 #[derive(Default)]
 pub struct Cache {

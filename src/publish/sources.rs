@@ -16,6 +16,9 @@ pub enum Record {
     /// A team with its members (their arrivals and departures change it).
     Team(CohortNo, TeamNo),
     Report(CohortNo, String),
+    /// A team's published reports together: what a page listing the team with its reports
+    /// shows of them (their newest release), without a record for each.
+    TeamReports(CohortNo, TeamNo),
     Program(String),
     Page(String),
 }
@@ -58,13 +61,11 @@ impl Sources {
     }
 
     /// Teams as a page shows them: each with its published reports.
-    pub fn teams<'t>(p: &Published, teams: impl IntoIterator<Item = &'t Team>) -> Self {
+    pub fn teams<'t>(teams: impl IntoIterator<Item = &'t Team>) -> Self {
         let mut s = Sources::none();
         for t in teams {
             s.records.insert(Record::Team(t.cohort, t.no));
-            for r in p.reports_of(t.cohort, t.no) {
-                s.records.insert(Record::Report(r.cohort, r.stem.clone()));
-            }
+            s.records.insert(Record::TeamReports(t.cohort, t.no));
         }
         s
     }
@@ -121,6 +122,13 @@ impl Changes {
         }
         for pg in &p.pages {
             put(Kind::Pages, Record::Page(pg.stem.clone()), pg.release);
+        }
+        // Each team's newest report (pages list a team with its reports).
+        for r in &p.reports {
+            let newest = by_record
+                .entry(Record::TeamReports(r.cohort, r.team))
+                .or_insert(r.release);
+            *newest = (*newest).max(r.release);
         }
         Changes { by_record, by_kind }
     }

@@ -8,7 +8,8 @@
 //!   with many pages or large ones (reports and their lists, municipalities, 課題分野, 府省庁等,
 //!   team lists, prefectures): the family writes the page's inputs — its records by their derived `Hash`
 //!   (every field), each team it shows by a team key (the team with its published members, its
-//!   municipality, its reports' sort keys and its row as every page lists it), and what
+//!   municipality and its row as every page lists it; with its reports' lines and sort keys on
+//!   a page that lists them, so a report edit does not remake a team list or a 課題分野 page), and what
 //!   `Published` answers for it (whether each link target of a body is shown, attachment sizes) —
 //!   and the renderer adds the layout's inputs (site, menus, preview banner, options, address,
 //!   theme), the template, the path and the page's 「更新」 date. On a match the page's view is

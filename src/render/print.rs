@@ -16,6 +16,8 @@
 //! text): tags are found by `<` and `>`, attributes as `banso diff` reads them
 //! ([`crate::compare::text`]); `<script>` and `<style>` bodies are skipped.
 
+use std::collections::{HashMap, HashSet};
+
 use url::Url;
 
 use super::shortcuts::strip_tags;
@@ -38,6 +40,10 @@ pub fn link_addresses(html: String, page: &str) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 8);
     out.push_str(&html[..start]);
     let mut listed: Vec<(String, String)> = Vec::new();
+    let mut in_list: HashSet<String> = HashSet::new();
+    // A team list links each prefecture, 課題分野 and cohort many times: each address is
+    // worked out once.
+    let mut resolved: HashMap<String, Option<String>> = HashMap::new();
     let mut boxed = 0usize; // depth of <table> and <svg> around the current tag
     let mut nav = 0usize; // depth of <nav>: navigation prints no addresses
     let body = &html[start..end];
@@ -75,7 +81,13 @@ pub fn link_addresses(html: String, page: &str) -> String {
             out.push_str(tag);
             continue;
         }
-        let Some(address) = attr(tag, "href").and_then(|href| absolute(&base, &href)) else {
+        let address = attr(tag, "href").and_then(|href| {
+            resolved
+                .entry(href)
+                .or_insert_with_key(|href| absolute(&base, href))
+                .clone()
+        });
+        let Some(address) = address else {
             out.push_str(tag);
             continue;
         };
@@ -92,7 +104,7 @@ pub fn link_addresses(html: String, page: &str) -> String {
         } else {
             out.push_str(tag);
             let text = attr(tag, "aria-label").unwrap_or(text);
-            if !listed.iter().any(|(a, _)| *a == address) {
+            if in_list.insert(address.clone()) {
                 listed.push((address, text));
             }
         }

@@ -186,7 +186,7 @@ impl Renderer<'_, '_> {
         };
         let crumbs = vec![crumb("期ごとの伴走支援", urls::COHORTS)];
         // The cohort's page and its team list show the cohort, its teams and their reports.
-        let sources = Sources::teams(self.p, self.p.teams_of(c.no)).with(Record::Cohort(c.no));
+        let sources = Sources::teams(self.p.teams_of(c.no)).with(Record::Cohort(c.no));
         let spec = PageSpec {
             path: &path,
             sources: sources.clone(),

@@ -40,7 +40,7 @@ impl Renderer<'_, '_> {
                 let teams: Vec<u128> = shown().map(|t| this.row_key(t.cohort, t.no)).collect();
                 w.value(&(a, teams));
             };
-            this.page_from(&path, Sources::teams(this.p, shown()), inputs, || {
+            this.page_from(&path, Sources::teams(shown()), inputs, || {
                 let page = AreaView {
                     no: a.0,
                     name: a.name(),

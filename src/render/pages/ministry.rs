@@ -128,7 +128,7 @@ impl Renderer<'_, '_> {
             .collect();
         let spec = PageSpec {
             path: urls::MINISTRIES,
-            sources: Sources::teams(self.p, ids.iter().flat_map(|(_, _, t)| shown(t))),
+            sources: Sources::teams(ids.iter().flat_map(|(_, _, t)| shown(t))),
             og_type: OgType::Website,
             title: "府省庁等別".into(),
             description: "地方創生支援官が所属する府省庁等ごとの、支援官の数と加わっている伴走支援チームの数。".into(),
@@ -156,7 +156,7 @@ impl Renderer<'_, '_> {
                     .collect();
                 w.value(&(m, shares));
             };
-            this.page_from(path, Sources::teams(this.p, shown(t)), inputs, || {
+            this.page_from(path, Sources::teams(shown(t)), inputs, || {
                 let officer_body = m.group == MinistryGroup::OfficerBodies;
                 let mut cohorts: Vec<MinistryCohort> =
                     t.iter().rev().map(|x| cohort_view(this.p, &this.rows, id, x)).collect();

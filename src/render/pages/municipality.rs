@@ -22,7 +22,7 @@ impl Renderer<'_, '_> {
                 .programs
                 .iter()
                 .filter(|pr| pr.support_of(m.code).next().is_some());
-            let sources = programs_here.fold(Sources::teams(this.p, this.p.teams_in(m.code)), |s, pr| {
+            let sources = programs_here.fold(Sources::teams(this.p.teams_in(m.code)), |s, pr| {
                 s.with(Record::Program(pr.id.clone()))
             });
             let inputs = |w: &mut Hash128| {

@@ -202,7 +202,7 @@ impl Renderer<'_, '_> {
         let path = urls::prefecture(pref.slug);
         let sources = self
             .prefecture_programs(pref.code)
-            .fold(Sources::teams(self.p, in_pref_teams.iter().copied()), |s, pr| {
+            .fold(Sources::teams(in_pref_teams.iter().copied()), |s, pr| {
                 s.with(Record::Program(pr.id.clone()))
             });
         let figures = self.stats.prefectures.get(&pref.code);
