@@ -138,21 +138,32 @@ pub fn parse_list(text: &str, known: &Items) -> (Result<Node, SyntaxError>, Item
     let Some((first_line, chunks)) = split_items(text) else {
         return whole();
     };
+    let last = chunks.len() - 1;
     let parsed: Option<Vec<(u128, Arc<Node>)>> = chunks
         .par_iter()
-        .map(|(_, chunk)| {
-            let hash = crate::hash::of(chunk.as_bytes());
+        .enumerate()
+        .map(|(i, (_, chunk))| {
+            // An item is parsed with an empty item after it where another follows in the file:
+            // what ends it (an empty block scalar's place is where the next item begins, not
+            // the end of the text) is then what ends it in the whole text.
+            let alone: std::borrow::Cow<str> = if i == last {
+                (*chunk).into()
+            } else {
+                format!("{chunk}-\n").into()
+            };
+            let hash = crate::hash::of(alone.as_bytes());
             if let Some(item) = known.0.get(&hash) {
                 return Some((hash, Arc::clone(item)));
             }
             let Ok(Node {
                 value: Value::Seq(mut items),
                 ..
-            }) = parse(chunk)
+            }) = parse(&alone)
             else {
                 return None;
             };
-            (items.len() == 1).then(|| (hash, Arc::new(items.remove(0))))
+            let expected = if i == last { 1 } else { 2 };
+            (items.len() == expected).then(|| (hash, Arc::new(items.swap_remove(0))))
         })
         .collect();
     let Some(parsed) = parsed else {
@@ -480,6 +491,16 @@ mod tests {
         "- *a\n",
         "---\n",
         "- [1,\n- 2]\n",
+        "- |\n",
+        "- a: >\n  \n",
+        "- |+\n\n",
+        "- |2\n   字下げ\n",
+        "- b: |-\n",
+        "   \n",
+        "- !!str 12\n",
+        "- ? a\n  : b\n",
+        "- 複数行の\n  平文\n",
+        "- a:\n",
         "- last",
     ];
 
