@@ -114,8 +114,9 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     }
 }
 
-/// Items of a list file as [`parse_list`] parsed them, by the hash of each item's text, with
-/// positions counted from the item's first line: the next parse of the file takes an item
+/// Items of a list file as [`parse_list`] parsed them, by the hash of the text each was parsed
+/// from (the item's, with an empty item after it but for the last), positions counted from the
+/// item's first line: the next parse of the file takes an item
 /// whose text is the same instead of parsing it again (`serve`, after a roster edit).
 #[derive(Default)]
 pub struct Items(HashMap<u128, Arc<Node>>);

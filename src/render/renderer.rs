@@ -193,8 +193,9 @@ impl<'a, 'r> Renderer<'a, 'r> {
     /// `inputs` writes into the key everything the page's title, description, crumbs and view
     /// are made from besides its path and sources (records by their derived `Hash`, which takes
     /// every field, so a field added later is in the key without being listed; teams by
-    /// [`Renderer::team_key`], or [`Renderer::row_key`] where the page shows no report; what `Published` answers about them, such as `shows` for each link
-    /// target of a body). The key adds the layout's inputs: [`Renderer::layout_key`], the
+    /// [`Renderer::team_key`], or [`Renderer::row_key`] where the page shows none of their
+    /// reports; what `Published` answers about them, such as `shows` for each link target of a
+    /// body). The key adds the layout's inputs: [`Renderer::layout_key`], the
     /// template, the path and the page's 「更新」 date from its sources. Held records are not in
     /// the published view, and whether a target is shown is part of the key, so a page reused
     /// is the page a build from nothing would make (`tests/suite/incremental_property.rs`).

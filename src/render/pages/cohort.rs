@@ -185,7 +185,8 @@ impl Renderer<'_, '_> {
             )
         };
         let crumbs = vec![crumb("期ごとの伴走支援", urls::COHORTS)];
-        // The cohort's page and its team list show the cohort, its teams and their reports.
+        // The cohort's page and its team list are made from the cohort and its teams; their
+        // 「更新」 date follows the teams' reports too, as every page listing teams does.
         let sources = Sources::teams(self.p.teams_of(c.no)).with(Record::Cohort(c.no));
         let spec = PageSpec {
             path: &path,
