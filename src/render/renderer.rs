@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::views::View;
 use super::views::layout::{Crumb, Layout, MenuItem, SiteLinks, crumb, root_of};
-use super::views::parts::{ReportRef, TeamRows};
+use super::views::parts::TeamRows;
 use super::{Plan, RenderError, Theme};
 use crate::hash::Hash128;
 use crate::model::urls::{self, BaseUrl};
@@ -379,7 +379,7 @@ struct TeamKeys {
     /// The team with its members as published, its municipality, and its row as pages list it
     /// (ministry names and pages, its announcement as said).
     row: u128,
-    /// `row` with its reports as lists show them, and their order among other teams' reports.
+    /// `row` with its reports (their lines in lists, and their order among other teams').
     with_reports: u128,
 }
 
@@ -398,9 +398,7 @@ fn team_keys(p: &Published, rows: &TeamRows) -> std::collections::HashMap<(Cohor
             let mut w = Hash128::default();
             w.value(&row);
             for r in p.reports_of(t.cohort, t.no) {
-                // Its order among other teams' reports (lists sort by these), and its line.
-                w.value(&(r.date, r.release, r.cohort, &r.stem));
-                keyed_json(&mut w, &ReportRef::of(p, r));
+                report_line_key(&mut w, r);
             }
             let keys = TeamKeys {
                 row,
@@ -409,6 +407,28 @@ fn team_keys(p: &Published, rows: &TeamRows) -> std::collections::HashMap<(Cohor
             ((t.cohort, t.no), keys)
         })
         .collect()
+}
+
+/// What a report's line in a list ([`super::views::parts::ReportRef`]) is made from besides its
+/// team's row (the municipality) and the as-of (in the layout's key): every field of the report
+/// but its body, attachments and file, so a body edit leaves the lists that show it as they
+/// were. Its order among other teams' reports follows from its date, release and stem. A field
+/// added to `Report` must be placed here or among the ignored ones (the pattern names them all).
+fn report_line_key(w: &mut Hash128, r: &crate::model::Report) {
+    let crate::model::Report {
+        cohort,
+        team,
+        stem,
+        kind,
+        title,
+        date,
+        release,
+        summary,
+        attachments: _,
+        body: _,
+        file: _,
+    } = r;
+    w.value(&(cohort, team, stem, kind, title, date, release, summary));
 }
 
 /// `value` as JSON into a key. A value that does not serialise gets a key no build made before,
