@@ -167,7 +167,7 @@ impl Reader<'_> {
         match yaml::parse(yaml) {
             Ok(mut node) => {
                 if line_offset > 0 {
-                    shift(&mut node, line_offset);
+                    node.shift(line_offset);
                 }
                 Some(node)
             }
@@ -299,17 +299,4 @@ impl Reader<'_> {
 fn syntax_error(path: &Arc<str>, e: yaml::SyntaxError, line_offset: u32) -> Diagnostic {
     Diagnostic::error(Span::new(path, e.pos.shifted(line_offset)), e.message)
         .with_help("YAML の書き方（インデント、「キー: 値」、引用符）を確認してください")
-}
-
-/// Move every position of a front-matter tree below the opening `---`.
-fn shift(node: &mut yaml::Node, lines: u32) {
-    node.pos = node.pos.shifted(lines);
-    match &mut node.value {
-        yaml::Value::Seq(items) => items.iter_mut().for_each(|n| shift(n, lines)),
-        yaml::Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
-            k.pos = k.pos.shifted(lines);
-            shift(v, lines);
-        }),
-        _ => {}
-    }
 }

@@ -22,6 +22,22 @@ pub struct Node {
     pub pos: Pos,
 }
 
+impl Node {
+    /// Move every position of the tree `lines` further down (a front matter below its opening
+    /// `---`, an item of a list parsed alone to its line in the file).
+    pub fn shift(&mut self, lines: u32) {
+        self.pos = self.pos.shifted(lines);
+        match &mut self.value {
+            Value::Seq(items) => items.iter_mut().for_each(|n| n.shift(lines)),
+            Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+                k.pos = k.pos.shifted(lines);
+                v.shift(lines);
+            }),
+            _ => {}
+        }
+    }
+}
+
 /// A mapping key and the place it was written.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Key {
@@ -121,16 +137,17 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
 #[derive(Default)]
 pub struct Items(HashMap<u128, Arc<Node>>);
 
-/// The most nodes a list is parsed item by item with: far below the parser's budget, so a text
-/// within it could not have exceeded the budget parsed whole.
-const MAX_ITEMWISE_NODES: usize = 500_000;
+/// The largest list parsed item by item. Every node but the list itself takes at least a byte
+/// of text (`a:` is a key and an empty value in two), so such a text holds about half the
+/// parser's budget of nodes at most: parsed whole it could not have exceeded it either.
+const MAX_ITEMWISE_BYTES: usize = 1024 * 1024;
 
 /// [`parse`] for a document that is a list written item by item from the left margin (`- …`,
 /// as every records file is): each item parsed on its own, in parallel, or taken from `known`
 /// when its text is unchanged, then put together with the positions a whole parse gives.
 /// A text that cannot be split exactly is parsed whole: one with anything at the margin
 /// besides items and comments (a key, `---`, a directive, a tab), with an anchor or alias (`&`,
-/// `*`: one may reach across items), with fewer than two items, or very large; so is one with
+/// `*`: one may reach across items), with fewer than two items, or over a megabyte; so is one with
 /// an item that does not parse on its own, so problems are reported as [`parse`] reports them.
 /// Returns the items of `text`, for the next call.
 pub fn parse_list(text: &str, known: &Items) -> (Result<Node, SyntaxError>, Items) {
@@ -170,13 +187,14 @@ pub fn parse_list(text: &str, known: &Items) -> (Result<Node, SyntaxError>, Item
     let Some(parsed) = parsed else {
         return whole();
     };
-    if parsed.iter().map(|(_, item)| count_nodes(item)).sum::<usize>() > MAX_ITEMWISE_NODES {
-        return whole();
-    }
     let items: Vec<Node> = parsed
         .iter()
         .zip(&chunks)
-        .map(|((_, item), (line, _))| shifted(item, *line))
+        .map(|((_, item), (line, _))| {
+            let mut item = Node::clone(item);
+            item.shift(*line);
+            item
+        })
         .collect();
     // Where a whole parse places a list: at the `-` of its first item, with no length.
     let root = Node {
@@ -190,7 +208,7 @@ pub fn parse_list(text: &str, known: &Items) -> (Result<Node, SyntaxError>, Item
 /// the number of lines before it (the first takes the comments above it); `None` when the text
 /// is not only that.
 fn split_items(text: &str) -> Option<(u32, Vec<(u32, &str)>)> {
-    if text.len() > MAX_ITEMWISE_NODES * 4 || text.contains(['&', '*']) {
+    if text.len() > MAX_ITEMWISE_BYTES || text.contains(['&', '*']) {
         return None;
     }
     let mut starts: Vec<(usize, u32)> = Vec::new();
@@ -218,40 +236,6 @@ fn split_items(text: &str) -> Option<(u32, Vec<(u32, &str)>)> {
         .map(|((start, line), end)| (*line, &text[*start..end]))
         .collect();
     Some((first_line, items))
-}
-
-fn count_nodes(n: &Node) -> usize {
-    1 + match &n.value {
-        Value::Seq(items) => items.iter().map(count_nodes).sum(),
-        Value::Map(entries) => entries.iter().map(|(_, v)| 1 + count_nodes(v)).sum(),
-        _ => 0,
-    }
-}
-
-/// A copy of `n`, `lines` further down.
-fn shifted(n: &Node, lines: u32) -> Node {
-    let value = match &n.value {
-        Value::Seq(items) => Value::Seq(items.iter().map(|i| shifted(i, lines)).collect()),
-        Value::Map(entries) => Value::Map(
-            entries
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        Key {
-                            text: k.text.clone(),
-                            pos: k.pos.shifted(lines),
-                        },
-                        shifted(v, lines),
-                    )
-                })
-                .collect(),
-        ),
-        v => v.clone(),
-    };
-    Node {
-        value,
-        pos: n.pos.shifted(lines),
-    }
 }
 
 /// Japanese wording for the parser's most common complaints; the original follows in brackets.
